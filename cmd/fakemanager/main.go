@@ -1,0 +1,99 @@
+// Command fakemanager runs every fake manager on loopback with TLS and serves until SIGINT or
+// SIGTERM. Its first line on stdout is one JSON object naming the CA file, each manager's
+// URLs and credentials: scripts, benchmarks and module tests read it.
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+	"time"
+
+	"github.com/netsession/terraform-provider-nsx/internal/fakemanager"
+	fakensxt "github.com/netsession/terraform-provider-nsx/internal/fakemanager/nsxt"
+)
+
+type managerInfo struct {
+	URLs     []string `json:"urls"`
+	Username string   `json:"username"`
+	Password string   `json:"password"`
+}
+
+type announcement struct {
+	CAFile   string                 `json:"ca_file"`
+	Managers map[string]managerInfo `json:"managers"`
+}
+
+func main() {
+	if err := run(); err != nil {
+		fmt.Fprintln(os.Stderr, "fakemanager:", err)
+		os.Exit(1)
+	}
+}
+
+func run() error {
+	nodes := flag.Int("nodes", 3, "NSX cluster size")
+	segments := flag.Int("segments", 6, "number of NSX segments")
+	_ = flag.Int("labels", 0, "number of Illumio labels (reserved until the Illumio fake exists)")
+	idle := flag.Duration("idle", 0, "session idle timeout (0: each manager's own default)")
+	latency := flag.Duration("latency", 0, "latency added to every answer")
+	listen := flag.String("listen", "127.0.0.1", "address to listen on")
+	dir := flag.String("dir", "", "directory for ca.pem (default: a new temporary directory)")
+	flag.Parse()
+	if *nodes < 1 || *segments < 0 || *idle < 0 || *latency < 0 {
+		return fmt.Errorf("-nodes must be at least 1 and -segments, -idle and -latency not negative")
+	}
+
+	ca, err := fakemanager.NewCA()
+	if err != nil {
+		return err
+	}
+	if *dir == "" {
+		if *dir, err = os.MkdirTemp("", "fakemanager-"); err != nil {
+			return err
+		}
+		defer os.RemoveAll(*dir)
+	}
+	caFile := filepath.Join(*dir, "ca.pem")
+	if err := os.WriteFile(caFile, ca.CertPEM, 0o600); err != nil {
+		return err
+	}
+	opts := fakemanager.Options{Nodes: *nodes, Listen: *listen, Latency: *latency, CA: ca}
+
+	nsxtPass := password()
+	_, nsxtSrv, err := fakensxt.Start(fakensxt.Options{Username: "admin", Password: nsxtPass, Segments: *segments, Idle: *idle}, opts)
+	if err != nil {
+		return err
+	}
+	defer nsxtSrv.Close()
+
+	out := announcement{CAFile: caFile, Managers: map[string]managerInfo{
+		"nsxt": {URLs: nsxtSrv.URLs(), Username: "admin", Password: nsxtPass},
+	}}
+	enc := json.NewEncoder(os.Stdout)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(out); err != nil {
+		return err
+	}
+
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+	<-ctx.Done()
+	// Give in-flight answers (a provider's logouts at exit) a moment to finish.
+	time.Sleep(100 * time.Millisecond)
+	return nil
+}
+
+// password is random per run, with the characters that break naive form encoding.
+func password() string {
+	b := make([]byte, 6)
+	_, _ = rand.Read(b)
+	return "Fake&Pw@" + hex.EncodeToString(b) + "%+1"
+}

@@ -1,0 +1,271 @@
+// Package fakemanager runs faithful fake network managers on loopback for tests, the demo and
+// benchmarks. This file holds what every fake shares: TLS with a CA of its own, the counters
+// behind GET /_fake/stats, scripted faults and the other /_fake/ control endpoints.
+package fakemanager
+
+import (
+	"encoding/json"
+	"fmt"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// App is one manager's API, served by every node of the fake.
+type App interface {
+	// Handler serves the API of node i.
+	Handler(node int) http.Handler
+	// ActiveSessions counts sessions that are open and not idled out, all nodes together.
+	ActiveSessions() int
+	// ExpireSessions ends every session at once, as an idle timeout or a restart would.
+	ExpireSessions()
+	// Reset puts data, sessions and counters back to the start.
+	Reset()
+	// Issued lists every secret the fake handed out (cookies, tokens), for leak checks.
+	Issued() []string
+}
+
+// Stats are the counters every fake keeps. Apps add to them.
+type Stats struct {
+	Logins       atomic.Int64
+	FailedLogins atomic.Int64
+	Logouts      atomic.Int64
+	Requests     atomic.Int64
+
+	mu    sync.Mutex
+	extra map[string]int64
+}
+
+// Add increments a manager-specific counter, reported beside the common ones.
+func (s *Stats) Add(name string, n int64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.extra == nil {
+		s.extra = map[string]int64{}
+	}
+	s.extra[name] += n
+}
+
+func (s *Stats) reset() {
+	s.Logins.Store(0)
+	s.FailedLogins.Store(0)
+	s.Logouts.Store(0)
+	s.Requests.Store(0)
+	s.mu.Lock()
+	s.extra = nil
+	s.mu.Unlock()
+}
+
+func (s *Stats) snapshot(active int) map[string]int64 {
+	out := map[string]int64{
+		"logins":          s.Logins.Load(),
+		"failed_logins":   s.FailedLogins.Load(),
+		"logouts":         s.Logouts.Load(),
+		"active_sessions": int64(active),
+		"requests":        s.Requests.Load(),
+	}
+	s.mu.Lock()
+	for k, v := range s.extra {
+		out[k] = v
+	}
+	s.mu.Unlock()
+	return out
+}
+
+// Fault is a scripted answer: the next Count matching requests get Status (with Retry-After
+// when set) instead of reaching the API.
+type Fault struct {
+	Status     int    `json:"status"`
+	Count      int    `json:"count"`
+	RetryAfter int    `json:"retry_after,omitempty"`
+	PathPrefix string `json:"path_prefix,omitempty"`
+	Body       string `json:"body,omitempty"`
+}
+
+// Faults is the body of POST /_fake/faults. Fields left out leave that fault as it is.
+type Faults struct {
+	Answers          []Fault `json:"answers,omitempty"`
+	LatencyMS        *int    `json:"latency_ms,omitempty"`
+	ConcurrentWrites *int    `json:"concurrent_writes,omitempty"`
+	Clear            bool    `json:"clear,omitempty"`
+}
+
+// Server is one fake manager: a cluster of nodes over a shared App.
+type Server struct {
+	Name  string
+	App   App
+	Stats *Stats
+
+	nodes   []*httptest.Server
+	mu      sync.Mutex
+	answers []Fault
+	latency time.Duration
+	writes  int
+}
+
+// Options shape a Server.
+type Options struct {
+	Nodes   int
+	Listen  string // address to bind, default 127.0.0.1
+	Latency time.Duration
+	CA      *CA
+}
+
+// Start serves app on opts.Nodes TLS listeners.
+func Start(name string, app App, stats *Stats, opts Options) (*Server, error) {
+	if opts.Nodes < 1 {
+		opts.Nodes = 1
+	}
+	if opts.Listen == "" {
+		opts.Listen = "127.0.0.1"
+	}
+	if opts.CA == nil {
+		return nil, fmt.Errorf("fake %s: no CA", name)
+	}
+	s := &Server{Name: name, App: app, Stats: stats, latency: opts.Latency}
+	for i := 0; i < opts.Nodes; i++ {
+		ln, err := net.Listen("tcp", net.JoinHostPort(opts.Listen, "0"))
+		if err != nil {
+			s.Close()
+			return nil, fmt.Errorf("fake %s: %w", name, err)
+		}
+		ts := httptest.NewUnstartedServer(s.wrap(app.Handler(i)))
+		ts.Listener.Close()
+		ts.Listener = ln
+		ts.TLS = opts.CA.ServerTLS()
+		ts.StartTLS()
+		s.nodes = append(s.nodes, ts)
+	}
+	return s, nil
+}
+
+// URLs are the nodes' base URLs.
+func (s *Server) URLs() []string {
+	out := make([]string, len(s.nodes))
+	for i, n := range s.nodes {
+		out[i] = n.URL
+	}
+	return out
+}
+
+// Close stops every node.
+func (s *Server) Close() {
+	for _, n := range s.nodes {
+		n.Close()
+	}
+}
+
+// TakeConcurrentWrite reports whether the next write must find that someone else wrote first.
+func (s *Server) TakeConcurrentWrite() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.writes > 0 {
+		s.writes--
+		return true
+	}
+	return false
+}
+
+// StatsSnapshot is what GET /_fake/stats answers.
+func (s *Server) StatsSnapshot() map[string]int64 {
+	return s.Stats.snapshot(s.App.ActiveSessions())
+}
+
+func (s *Server) wrap(api http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasPrefix(r.URL.Path, "/_fake/") {
+			s.control(w, r)
+			return
+		}
+		s.Stats.Requests.Add(1)
+		s.mu.Lock()
+		latency := s.latency
+		var fault *Fault
+		for i := range s.answers {
+			f := &s.answers[i]
+			if f.Count > 0 && strings.HasPrefix(r.URL.Path, f.PathPrefix) {
+				f.Count--
+				cp := *f
+				fault = &cp
+				break
+			}
+		}
+		s.mu.Unlock()
+		if latency > 0 {
+			select {
+			case <-time.After(latency):
+			case <-r.Context().Done():
+				return
+			}
+		}
+		if fault != nil {
+			s.Stats.Add("faults_served", 1)
+			if fault.RetryAfter > 0 {
+				w.Header().Set("Retry-After", fmt.Sprint(fault.RetryAfter))
+			}
+			body := fault.Body
+			if body == "" {
+				body = fmt.Sprintf(`{"httpStatus":%q,"error_code":%d,"module_name":"common-services","error_message":"Injected fault."}`,
+					strings.ToUpper(strings.ReplaceAll(http.StatusText(fault.Status), " ", "_")), fault.Status)
+			}
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(fault.Status)
+			_, _ = w.Write([]byte(body))
+			return
+		}
+		api.ServeHTTP(w, r)
+	})
+}
+
+func (s *Server) control(w http.ResponseWriter, r *http.Request) {
+	switch {
+	case r.URL.Path == "/_fake/stats" && r.Method == http.MethodGet:
+		writeJSON(w, http.StatusOK, s.StatsSnapshot())
+	case r.URL.Path == "/_fake/issued" && r.Method == http.MethodGet:
+		writeJSON(w, http.StatusOK, s.App.Issued())
+	case r.URL.Path == "/_fake/expire-sessions" && r.Method == http.MethodPost:
+		s.App.ExpireSessions()
+		w.WriteHeader(http.StatusNoContent)
+	case r.URL.Path == "/_fake/reset" && r.Method == http.MethodPost:
+		s.App.Reset()
+		s.Stats.reset()
+		s.mu.Lock()
+		s.answers, s.writes = nil, 0
+		s.mu.Unlock()
+		w.WriteHeader(http.StatusNoContent)
+	case r.URL.Path == "/_fake/faults" && r.Method == http.MethodPost:
+		var f Faults
+		dec := json.NewDecoder(r.Body)
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&f); err != nil {
+			http.Error(w, "bad faults body: "+err.Error(), http.StatusBadRequest)
+			return
+		}
+		s.mu.Lock()
+		if f.Clear {
+			s.answers, s.writes = nil, 0
+		}
+		s.answers = append(s.answers, f.Answers...)
+		if f.LatencyMS != nil {
+			s.latency = time.Duration(*f.LatencyMS) * time.Millisecond
+		}
+		if f.ConcurrentWrites != nil {
+			s.writes = *f.ConcurrentWrites
+		}
+		s.mu.Unlock()
+		w.WriteHeader(http.StatusNoContent)
+	default:
+		http.Error(w, "unknown control endpoint", http.StatusNotFound)
+	}
+}
+
+// WriteJSON answers v as JSON with status.
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}

@@ -1,0 +1,255 @@
+package nsxt
+
+import (
+	"encoding/json"
+	"fmt"
+	"net"
+	"net/http"
+	"regexp"
+	"time"
+)
+
+const maxInt32 = 2147483647
+
+// ProtocolNames and CipherNames are what this fake's manager knows, in the document's order.
+var (
+	ProtocolNames = []string{"TLSv1.1", "TLSv1.2", "TLSv1.3"}
+	CipherNames   = []string{
+		"TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA", "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256",
+		"TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA",
+		"TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384", "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
+		"TLS_RSA_WITH_AES_128_CBC_SHA", "TLS_RSA_WITH_AES_128_CBC_SHA256",
+		"TLS_RSA_WITH_AES_128_GCM_SHA256", "TLS_RSA_WITH_AES_256_CBC_SHA",
+		"TLS_RSA_WITH_AES_256_CBC_SHA256", "TLS_RSA_WITH_AES_256_GCM_SHA384",
+		"TLS_ECDSA_WITH_AES_256_GCM_SHA384",
+	}
+)
+
+var hostnamePattern = regexp.MustCompile(`^([a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)(\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$`)
+
+type toggle struct {
+	Name    string `json:"name"`
+	Enabled bool   `json:"enabled"`
+}
+
+type apiService struct {
+	SessionTimeout                   int64    `json:"session_timeout"`
+	ConnectionTimeout                int64    `json:"connection_timeout"`
+	ProtocolVersions                 []toggle `json:"protocol_versions"`
+	CipherSuites                     []toggle `json:"cipher_suites"`
+	RedirectHost                     string   `json:"redirect_host"`
+	ClientAPIRateLimit               int64    `json:"client_api_rate_limit"`
+	GlobalAPIConcurrencyLimit        int64    `json:"global_api_concurrency_limit"`
+	ClientAPIConcurrencyLimit        int64    `json:"client_api_concurrency_limit"`
+	BasicAuthenticationEnabled       bool     `json:"basic_authentication_enabled"`
+	CookieBasedAuthenticationEnabled bool     `json:"cookie_based_authentication_enabled"`
+	LockoutImmuneAddresses           []string `json:"lockout_immune_addresses,omitempty"`
+	ResourceType                     string   `json:"resource_type"`
+	ID                               string   `json:"id"`
+	DisplayName                      string   `json:"display_name"`
+	CreateTime                       int64    `json:"_create_time"`
+	CreateUser                       string   `json:"_create_user"`
+	LastModifiedTime                 int64    `json:"_last_modified_time"`
+	LastModifiedUser                 string   `json:"_last_modified_user"`
+	SystemOwned                      bool     `json:"_system_owned"`
+	Protection                       string   `json:"_protection"`
+	Revision                         int64    `json:"_revision"`
+}
+
+// apiServiceWrite is what a PUT may carry: the writable fields, `_revision`, and the
+// non-underscore identity fields a client may echo back. Anything else is a 400.
+type apiServiceWrite struct {
+	SessionTimeout                   *int64    `json:"session_timeout"`
+	ConnectionTimeout                *int64    `json:"connection_timeout"`
+	ProtocolVersions                 *[]toggle `json:"protocol_versions"`
+	CipherSuites                     *[]toggle `json:"cipher_suites"`
+	RedirectHost                     *string   `json:"redirect_host"`
+	ClientAPIRateLimit               *int64    `json:"client_api_rate_limit"`
+	GlobalAPIConcurrencyLimit        *int64    `json:"global_api_concurrency_limit"`
+	ClientAPIConcurrencyLimit        *int64    `json:"client_api_concurrency_limit"`
+	BasicAuthenticationEnabled       *bool     `json:"basic_authentication_enabled"`
+	CookieBasedAuthenticationEnabled *bool     `json:"cookie_based_authentication_enabled"`
+	LockoutImmuneAddresses           *[]string `json:"lockout_immune_addresses"`
+	ResourceType                     *string   `json:"resource_type"`
+	ID                               *string   `json:"id"`
+	DisplayName                      *string   `json:"display_name"`
+	Revision                         *int64    `json:"_revision"`
+}
+
+func defaultAPIService() apiService {
+	now := time.Now().UnixMilli()
+	c := apiService{
+		SessionTimeout: 1800, ConnectionTimeout: 30, RedirectHost: "",
+		ClientAPIRateLimit: 100, GlobalAPIConcurrencyLimit: 199, ClientAPIConcurrencyLimit: 40,
+		BasicAuthenticationEnabled: true, CookieBasedAuthenticationEnabled: true,
+		ResourceType: "ApiServiceConfig", ID: "reverse_proxy_config", DisplayName: "reverse_proxy_config",
+		CreateTime: now, CreateUser: "system", LastModifiedTime: now, LastModifiedUser: "system",
+		Protection: "NOT_PROTECTED",
+	}
+	for _, n := range ProtocolNames {
+		// TLSv1.3 ships disabled on the releases the document describes.
+		c.ProtocolVersions = append(c.ProtocolVersions, toggle{Name: n, Enabled: n != "TLSv1.3"})
+	}
+	for _, n := range CipherNames {
+		c.CipherSuites = append(c.CipherSuites, toggle{Name: n, Enabled: true})
+	}
+	return c
+}
+
+func (f *Fake) getAPIService(w http.ResponseWriter, _ *http.Request) {
+	f.mu.Lock()
+	c := f.config
+	f.mu.Unlock()
+	writeJSON(w, http.StatusOK, c)
+}
+
+func (f *Fake) putAPIService(w http.ResponseWriter, r *http.Request) {
+	if ct := r.Header.Get("Content-Type"); ct != "application/json" {
+		apiError(w, http.StatusUnsupportedMediaType, errCodeBadRequest, "Content type "+ct+" is not supported; send application/json.")
+		return
+	}
+	var in apiServiceWrite
+	dec := json.NewDecoder(r.Body)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&in); err != nil {
+		apiError(w, http.StatusBadRequest, errCodeBadRequest, "Invalid request body: "+err.Error())
+		return
+	}
+	srv := f.srv.Load()
+
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if srv != nil && srv.TakeConcurrentWrite() {
+		// Someone else wrote between this client's read and its write.
+		f.config.Revision++
+		f.config.LastModifiedUser = "other-admin"
+		f.config.LastModifiedTime = time.Now().UnixMilli()
+	}
+	if in.Revision == nil || *in.Revision != f.config.Revision {
+		f.stats.Add("stale_revisions", 1)
+		apiError(w, http.StatusPreconditionFailed, errCodeStale, staleMessage)
+		return
+	}
+	next, err := f.merged(in)
+	if err != nil {
+		f.stats.Add("rejected_writes", 1)
+		apiError(w, http.StatusBadRequest, errCodeBadRequest, err.Error())
+		return
+	}
+	next.Revision = f.config.Revision + 1
+	next.LastModifiedTime = time.Now().UnixMilli()
+	next.LastModifiedUser = f.opts.Username
+	f.config = next
+	f.stats.Add("config_writes", 1)
+	writeJSON(w, http.StatusOK, next)
+}
+
+// merged applies a PUT body to the current configuration. The PUT replaces the whole
+// object: a scalar left out returns to its default, as on the real manager, so clients must
+// send back every field they read. Toggle lists are matched by name.
+func (f *Fake) merged(in apiServiceWrite) (apiService, error) {
+	def := defaultAPIService()
+	next := f.config
+	intField := func(name string, v *int64, dflt int64, dst *int64) error {
+		if v == nil {
+			*dst = dflt
+			return nil
+		}
+		if *v < 0 || *v > maxInt32 {
+			return fmt.Errorf("Field %s has value %d outside the range 0 to %d.", name, *v, maxInt32)
+		}
+		*dst = *v
+		return nil
+	}
+	for _, x := range []struct {
+		name string
+		v    *int64
+		dflt int64
+		dst  *int64
+	}{
+		{"session_timeout", in.SessionTimeout, def.SessionTimeout, &next.SessionTimeout},
+		{"connection_timeout", in.ConnectionTimeout, def.ConnectionTimeout, &next.ConnectionTimeout},
+		{"client_api_rate_limit", in.ClientAPIRateLimit, def.ClientAPIRateLimit, &next.ClientAPIRateLimit},
+		{"global_api_concurrency_limit", in.GlobalAPIConcurrencyLimit, def.GlobalAPIConcurrencyLimit, &next.GlobalAPIConcurrencyLimit},
+		{"client_api_concurrency_limit", in.ClientAPIConcurrencyLimit, def.ClientAPIConcurrencyLimit, &next.ClientAPIConcurrencyLimit},
+	} {
+		if err := intField(x.name, x.v, x.dflt, x.dst); err != nil {
+			return next, err
+		}
+	}
+	next.RedirectHost = def.RedirectHost
+	if in.RedirectHost != nil {
+		if *in.RedirectHost != "" && !hostnamePattern.MatchString(*in.RedirectHost) {
+			return next, fmt.Errorf("Field redirect_host value %q is not a valid hostname.", *in.RedirectHost)
+		}
+		next.RedirectHost = *in.RedirectHost
+	}
+	next.BasicAuthenticationEnabled, next.CookieBasedAuthenticationEnabled = def.BasicAuthenticationEnabled, def.CookieBasedAuthenticationEnabled
+	if in.BasicAuthenticationEnabled != nil {
+		next.BasicAuthenticationEnabled = *in.BasicAuthenticationEnabled
+	}
+	if in.CookieBasedAuthenticationEnabled != nil {
+		next.CookieBasedAuthenticationEnabled = *in.CookieBasedAuthenticationEnabled
+	}
+	if !next.BasicAuthenticationEnabled && !next.CookieBasedAuthenticationEnabled {
+		return next, fmt.Errorf("At least one of basic_authentication_enabled and cookie_based_authentication_enabled must be true.")
+	}
+	next.LockoutImmuneAddresses = nil
+	if in.LockoutImmuneAddresses != nil {
+		for _, a := range *in.LockoutImmuneAddresses {
+			if net.ParseIP(a) == nil {
+				return next, fmt.Errorf("Field lockout_immune_addresses value %q is not an IP address.", a)
+			}
+		}
+		next.LockoutImmuneAddresses = *in.LockoutImmuneAddresses
+	}
+	var err error
+	if in.ProtocolVersions != nil {
+		if next.ProtocolVersions, err = mergeToggles("protocol_versions", f.config.ProtocolVersions, *in.ProtocolVersions); err != nil {
+			return next, err
+		}
+	}
+	if in.CipherSuites != nil {
+		if next.CipherSuites, err = mergeToggles("cipher_suites", f.config.CipherSuites, *in.CipherSuites); err != nil {
+			return next, err
+		}
+	}
+	for _, x := range []struct {
+		name string
+		list []toggle
+	}{{"protocol_versions", next.ProtocolVersions}, {"cipher_suites", next.CipherSuites}} {
+		enabled := false
+		for _, t := range x.list {
+			enabled = enabled || t.Enabled
+		}
+		if !enabled {
+			return next, fmt.Errorf("At least one entry of %s must be enabled.", x.name)
+		}
+	}
+	return next, nil
+}
+
+func mergeToggles(field string, current, in []toggle) ([]toggle, error) {
+	if len(in) == 0 {
+		return nil, fmt.Errorf("Field %s must have at least 1 item.", field)
+	}
+	out := append([]toggle(nil), current...)
+	seen := map[string]bool{}
+	for _, t := range in {
+		if seen[t.Name] {
+			return nil, fmt.Errorf("Field %s lists %q twice.", field, t.Name)
+		}
+		seen[t.Name] = true
+		found := false
+		for i := range out {
+			if out[i].Name == t.Name {
+				out[i].Enabled = t.Enabled
+				found = true
+			}
+		}
+		if !found {
+			return nil, fmt.Errorf("Field %s has an unsupported value %q.", field, t.Name)
+		}
+	}
+	return out, nil
+}

@@ -1,0 +1,322 @@
+// Package nsxt is a fake NSX Manager cluster held to the NSX session-cookie document: form
+// login at /api/session/create answering a JSESSIONID cookie and an X-XSRF-TOKEN header, both
+// required on every later call; sessions scoped to the node that issued them; idle sessions
+// and destroyed sessions answered with 403; per-node account lockout after repeated failures;
+// the api-service configuration with `_revision`; policy segments with cursor paging; and the
+// node version.
+package nsxt
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/netsession/terraform-provider-nsx/internal/fakemanager"
+)
+
+// Facts that no primary source settled live here, in one place (see PROTOCOLS.md).
+const (
+	credentialsMessage = "The credentials were incorrect or the account specified has been locked."
+	xsrfMessage        = "Bad XSRF token."
+	staleMessage       = "The object was modified by somebody else. Please retry."
+	errCodeBadXSRF     = 98
+	errCodeCredentials = 403
+	errCodeStale       = 500087
+	errCodeBadRequest  = 255
+	errCodeNotFound    = 404
+	maxAuthFailures    = 5
+	lockoutPeriod      = 900 * time.Second
+	maxPageSize        = 1000
+	// Version is what /api/v1/node/version answers.
+	Version = "4.2.1.0.0.24304122"
+)
+
+// Options shape the fake.
+type Options struct {
+	Username string
+	Password string
+	Segments int
+	// Idle, when set, overrides the session_timeout of the api-service configuration.
+	Idle time.Duration
+}
+
+// Fake is the NSX application shared by every node: one data store, one session table per node.
+type Fake struct {
+	opts  Options
+	stats *fakemanager.Stats
+	srv   atomic.Pointer[fakemanager.Server]
+
+	mu       sync.Mutex
+	sessions []map[string]*session // per node, by JSESSIONID
+	failures []map[string]*failures
+	config   apiService
+	segments []segment
+	issued   []string
+}
+
+type session struct {
+	user     string
+	xsrf     string
+	lastUsed time.Time
+}
+
+type failures struct {
+	count       int
+	first       time.Time
+	lockedUntil time.Time
+}
+
+// Start runs a fake NSX cluster of opts.Nodes nodes.
+func Start(o Options, so fakemanager.Options) (*Fake, *fakemanager.Server, error) {
+	if so.Nodes < 1 {
+		so.Nodes = 1
+	}
+	f := &Fake{opts: o, stats: &fakemanager.Stats{}}
+	f.sessions = make([]map[string]*session, so.Nodes)
+	f.failures = make([]map[string]*failures, so.Nodes)
+	f.reset()
+	srv, err := fakemanager.Start("nsxt", f, f.stats, so)
+	if err != nil {
+		return nil, nil, err
+	}
+	f.srv.Store(srv)
+	return f, srv, nil
+}
+
+func (f *Fake) reset() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for i := range f.sessions {
+		f.sessions[i] = map[string]*session{}
+		f.failures[i] = map[string]*failures{}
+	}
+	f.config = defaultAPIService()
+	f.segments = makeSegments(f.opts.Segments)
+	f.issued = nil
+}
+
+// Reset implements fakemanager.App.
+func (f *Fake) Reset() { f.reset() }
+
+// ExpireSessions implements fakemanager.App.
+func (f *Fake) ExpireSessions() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for i := range f.sessions {
+		f.sessions[i] = map[string]*session{}
+	}
+}
+
+// ActiveSessions implements fakemanager.App.
+func (f *Fake) ActiveSessions() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	n := 0
+	now := time.Now()
+	for i := range f.sessions {
+		for id, s := range f.sessions[i] {
+			if f.idledOut(s, now) {
+				delete(f.sessions[i], id)
+				continue
+			}
+			n++
+		}
+	}
+	return n
+}
+
+// Issued implements fakemanager.App.
+func (f *Fake) Issued() []string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]string(nil), f.issued...)
+}
+
+// idleTimeout is the configured override, else the api-service session_timeout (0: none).
+func (f *Fake) idleTimeout() time.Duration {
+	if f.opts.Idle > 0 {
+		return f.opts.Idle
+	}
+	return time.Duration(f.config.SessionTimeout) * time.Second
+}
+
+func (f *Fake) idledOut(s *session, now time.Time) bool {
+	idle := f.idleTimeout()
+	return idle > 0 && now.Sub(s.lastUsed) > idle
+}
+
+// Handler implements fakemanager.App.
+func (f *Fake) Handler(node int) http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("POST /api/session/create", func(w http.ResponseWriter, r *http.Request) { f.login(node, w, r) })
+	mux.HandleFunc("POST /api/session/destroy", func(w http.ResponseWriter, r *http.Request) { f.logout(node, w, r) })
+	mux.HandleFunc("GET /api/v1/cluster/api-service", f.authed(node, f.getAPIService))
+	mux.HandleFunc("PUT /api/v1/cluster/api-service", f.authed(node, f.putAPIService))
+	mux.HandleFunc("GET /policy/api/v1/infra/segments", f.authed(node, f.listSegments))
+	mux.HandleFunc("GET /api/v1/node/version", f.authed(node, func(w http.ResponseWriter, _ *http.Request) {
+		writeJSON(w, http.StatusOK, map[string]string{"node_version": Version, "product_version": Version})
+	}))
+	mux.HandleFunc("/", f.authed(node, func(w http.ResponseWriter, r *http.Request) {
+		apiError(w, http.StatusNotFound, errCodeNotFound, fmt.Sprintf("The requested URI: %s could not be found.", r.URL.Path))
+	}))
+	return mux
+}
+
+func (f *Fake) login(node int, w http.ResponseWriter, r *http.Request) {
+	if ct := r.Header.Get("Content-Type"); ct != "application/x-www-form-urlencoded" {
+		apiError(w, http.StatusUnsupportedMediaType, errCodeBadRequest, "Content type "+ct+" is not supported; send application/x-www-form-urlencoded.")
+		return
+	}
+	if err := r.ParseForm(); err != nil {
+		apiError(w, http.StatusBadRequest, errCodeBadRequest, "Malformed form body.")
+		return
+	}
+	user, pass := r.PostForm.Get("j_username"), r.PostForm.Get("j_password")
+	now := time.Now()
+
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	fl := f.failures[node][user]
+	if fl != nil && now.Before(fl.lockedUntil) {
+		// A locked account answers exactly like a wrong password, by design.
+		f.stats.FailedLogins.Add(1)
+		apiError(w, http.StatusForbidden, errCodeCredentials, credentialsMessage)
+		return
+	}
+	if user != f.opts.Username || pass != f.opts.Password {
+		f.stats.FailedLogins.Add(1)
+		if fl == nil || now.Sub(fl.first) > lockoutPeriod {
+			fl = &failures{first: now}
+			f.failures[node][user] = fl
+		}
+		fl.count++
+		if fl.count >= maxAuthFailures {
+			fl.lockedUntil = now.Add(lockoutPeriod)
+			f.stats.Add("lockouts", 1)
+		}
+		apiError(w, http.StatusForbidden, errCodeCredentials, credentialsMessage)
+		return
+	}
+	if !f.config.CookieBasedAuthenticationEnabled {
+		f.stats.FailedLogins.Add(1)
+		apiError(w, http.StatusForbidden, errCodeCredentials, "Cookie-based authentication is disabled.")
+		return
+	}
+	delete(f.failures[node], user)
+	id, xsrf := randomHex(16), uuid()
+	f.sessions[node][id] = &session{user: user, xsrf: xsrf, lastUsed: now}
+	f.issued = append(f.issued, id, xsrf)
+	f.stats.Logins.Add(1)
+	http.SetCookie(w, &http.Cookie{Name: "JSESSIONID", Value: id, Path: "/", Secure: true, HttpOnly: true, SameSite: http.SameSiteLaxMode})
+	w.Header().Set("X-XSRF-TOKEN", xsrf)
+	w.WriteHeader(http.StatusOK)
+}
+
+func (f *Fake) logout(node int, w http.ResponseWriter, r *http.Request) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	id, ok := f.check(node, w, r)
+	if !ok {
+		return
+	}
+	delete(f.sessions[node], id)
+	f.stats.Logouts.Add(1)
+	w.WriteHeader(http.StatusOK)
+}
+
+// check authenticates r against node's own session table; f.mu is held. It writes the
+// document's 403 and returns false when the cookie or the XSRF token does not hold.
+func (f *Fake) check(node int, w http.ResponseWriter, r *http.Request) (string, bool) {
+	if user, pass, ok := r.BasicAuth(); ok && f.config.BasicAuthenticationEnabled {
+		if user == f.opts.Username && pass == f.opts.Password {
+			return "", true
+		}
+		f.stats.FailedLogins.Add(1)
+		apiError(w, http.StatusForbidden, errCodeCredentials, credentialsMessage)
+		return "", false
+	}
+	c, err := r.Cookie("JSESSIONID")
+	if err != nil {
+		f.stats.Add("rejected_requests", 1)
+		apiError(w, http.StatusForbidden, errCodeCredentials, credentialsMessage)
+		return "", false
+	}
+	s := f.sessions[node][c.Value]
+	now := time.Now()
+	if s != nil && f.idledOut(s, now) {
+		delete(f.sessions[node], c.Value)
+		s = nil
+	}
+	if s == nil {
+		// Unknown here: never issued, destroyed, idled out, or issued by another node.
+		f.stats.Add("rejected_requests", 1)
+		apiError(w, http.StatusForbidden, errCodeCredentials, credentialsMessage)
+		return "", false
+	}
+	if r.Header.Get("X-XSRF-TOKEN") != s.xsrf {
+		f.stats.Add("rejected_requests", 1)
+		apiError(w, http.StatusForbidden, errCodeBadXSRF, xsrfMessage)
+		return "", false
+	}
+	s.lastUsed = now
+	return c.Value, true
+}
+
+func (f *Fake) authed(node int, h http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		f.mu.Lock()
+		_, ok := f.check(node, w, r)
+		f.mu.Unlock()
+		if ok {
+			h(w, r)
+		}
+	}
+}
+
+func apiError(w http.ResponseWriter, status, code int, msg string) {
+	writeJSON(w, status, map[string]any{
+		"httpStatus":    httpStatusName(status),
+		"error_code":    code,
+		"module_name":   "common-services",
+		"error_message": msg,
+	})
+}
+
+func httpStatusName(status int) string {
+	b := []byte(http.StatusText(status))
+	for i, c := range b {
+		switch {
+		case c == ' ' || c == '-':
+			b[i] = '_'
+		case c >= 'a' && c <= 'z':
+			b[i] = c - 32
+		}
+	}
+	return string(b)
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	_ = enc.Encode(v)
+}
+
+func randomHex(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b)
+	return fmt.Sprintf("%X", b)
+}
+
+func uuid() string {
+	b := make([]byte, 16)
+	_, _ = rand.Read(b)
+	h := hex.EncodeToString(b)
+	return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:32]
+}

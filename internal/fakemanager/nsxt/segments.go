@@ -1,0 +1,138 @@
+package nsxt
+
+import (
+	"encoding/base64"
+	"fmt"
+	"net/http"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+type subnet struct {
+	GatewayAddress string `json:"gateway_address"`
+	Network        string `json:"network"`
+}
+
+type segment struct {
+	Type              string   `json:"type"`
+	Subnets           []subnet `json:"subnets,omitempty"`
+	ConnectivityPath  string   `json:"connectivity_path,omitempty"`
+	TransportZonePath string   `json:"transport_zone_path"`
+	AdminState        string   `json:"admin_state"`
+	ReplicationMode   string   `json:"replication_mode,omitempty"`
+	VlanIDs           []string `json:"vlan_ids,omitempty"`
+	ResourceType      string   `json:"resource_type"`
+	ID                string   `json:"id"`
+	DisplayName       string   `json:"display_name"`
+	Path              string   `json:"path"`
+	RelativePath      string   `json:"relative_path"`
+	ParentPath        string   `json:"parent_path"`
+	UniqueID          string   `json:"unique_id"`
+	MarkedForDelete   bool     `json:"marked_for_delete"`
+	Overridden        bool     `json:"overridden"`
+	CreateUser        string   `json:"_create_user"`
+	SystemOwned       bool     `json:"_system_owned"`
+	Protection        string   `json:"_protection"`
+	Revision          int64    `json:"_revision"`
+}
+
+const (
+	overlayTZ = "/infra/sites/default/enforcement-points/default/transport-zones/1b3a2f36-bfd1-443e-a0f6-4de01abc963e"
+	vlanTZ    = "/infra/sites/default/enforcement-points/default/transport-zones/3c1b7e2a-8f0d-4a61-9b55-7d2e6a9c0f11"
+)
+
+// wellKnown names the first segments, so the demo shows a plausible network.
+var wellKnown = []string{"web", "app", "db", "dmz", "mgmt", "backup"}
+
+func makeSegments(n int) []segment {
+	out := make([]segment, 0, n)
+	for i := 0; i < n; i++ {
+		name := fmt.Sprintf("segment-%04d", i+1)
+		if i < len(wellKnown) {
+			name = wellKnown[i]
+		}
+		s := segment{
+			ID: name, DisplayName: name, Path: "/infra/segments/" + name, RelativePath: name,
+			ParentPath: "/infra", ResourceType: "Segment", AdminState: "UP",
+			UniqueID: fmt.Sprintf("6573d2c9-f4f9-4b37-%04x-%012x", i%0x10000, i), CreateUser: "admin",
+			Protection: "NOT_PROTECTED", TransportZonePath: overlayTZ, ReplicationMode: "MTEP",
+		}
+		third := (i / 250) % 256
+		fourth := i % 250
+		switch i % 4 {
+		case 0, 1:
+			s.Type = "ROUTED"
+			s.ConnectivityPath = "/infra/tier-1s/t1-" + strconv.Itoa(i%3)
+			s.Subnets = []subnet{{GatewayAddress: fmt.Sprintf("10.%d.%d.1/24", third, fourth), Network: fmt.Sprintf("10.%d.%d.0/24", third, fourth)}}
+		case 2:
+			s.Type = "DISCONNECTED"
+			s.TransportZonePath = vlanTZ
+			s.ReplicationMode = ""
+			s.VlanIDs = []string{strconv.Itoa(100 + i%3900)}
+		case 3:
+			s.Type = "EXTENDED"
+			s.AdminState = "DOWN"
+		}
+		out = append(out, s)
+	}
+	sort.Slice(out, func(a, b int) bool { return out[a].DisplayName < out[b].DisplayName })
+	return out
+}
+
+func encodeCursor(offset int) string {
+	return base64.RawURLEncoding.EncodeToString([]byte("0000" + strconv.Itoa(offset)))
+}
+
+func decodeCursor(c string) (int, bool) {
+	b, err := base64.RawURLEncoding.DecodeString(c)
+	if err != nil || !strings.HasPrefix(string(b), "0000") {
+		return 0, false
+	}
+	n, err := strconv.Atoi(string(b[4:]))
+	return n, err == nil && n >= 0
+}
+
+func (f *Fake) listSegments(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	pageSize := maxPageSize
+	if v := q.Get("page_size"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 || n > maxPageSize {
+			apiError(w, http.StatusBadRequest, errCodeBadRequest, fmt.Sprintf("Field page_size has value %s outside the range 0 to %d.", v, maxPageSize))
+			return
+		}
+		if n > 0 {
+			pageSize = n
+		}
+	}
+	offset := 0
+	if c := q.Get("cursor"); c != "" {
+		n, ok := decodeCursor(c)
+		if !ok {
+			apiError(w, http.StatusBadRequest, errCodeBadRequest, "Invalid cursor "+c+".")
+			return
+		}
+		offset = n
+	}
+	f.mu.Lock()
+	all := f.segments
+	f.mu.Unlock()
+	if offset > len(all) {
+		offset = len(all)
+	}
+	end := min(offset+pageSize, len(all))
+	body := map[string]any{
+		"results":        all[offset:end],
+		"sort_by":        "display_name",
+		"sort_ascending": true,
+	}
+	if offset == 0 {
+		body["result_count"] = len(all)
+	}
+	if end < len(all) {
+		body["cursor"] = encodeCursor(end)
+	}
+	f.stats.Add("segment_pages", 1)
+	writeJSON(w, http.StatusOK, body)
+}

@@ -1,0 +1,114 @@
+// Package nsxt speaks the NSX Manager API: its session-cookie login and a typed client for the
+// endpoints the provider uses. It knows wire formats, not Terraform.
+package nsxt
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/netsession/terraform-provider-nsx/internal/session"
+)
+
+// Auth is the NSX session-cookie login: POST /api/session/create with a form body yields a
+// JSESSIONID cookie and an X-XSRF-TOKEN header, both needed on every later call to that node.
+type Auth struct {
+	Username string
+	Password string
+}
+
+var _ session.Authenticator = (*Auth)(nil)
+
+// Login implements session.Authenticator. It sends the credentials once.
+func (a *Auth) Login(ctx context.Context, hc *http.Client, node *url.URL) (*session.Credentials, error) {
+	// url.Values escapes '&', '@', '%' and '+', which occur in real passwords.
+	form := url.Values{"j_username": {a.Username}, "j_password": {a.Password}}.Encode()
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, node.String()+"/api/session/create", strings.NewReader(form))
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Accept", "application/json")
+	resp, err := hc.Do(req)
+	if err != nil {
+		return nil, &session.TransportError{Block: "nsxt", Host: node.Host, Err: err}
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+
+	switch {
+	case resp.StatusCode == http.StatusForbidden || resp.StatusCode == http.StatusUnauthorized:
+		reason := "the credentials were refused"
+		if e := decodeError(resp.StatusCode, body); e.Message != "" {
+			reason = e.Message
+		}
+		return nil, &session.LoginError{Block: "nsxt", Host: node.Host, Status: resp.StatusCode, Reason: reason +
+			" Check username and password in the nsxt block (or NSXT_USERNAME / NSXT_PASSWORD); NSX locks an account after repeated failures, so the provider does not retry."}
+	case resp.StatusCode != http.StatusOK && resp.StatusCode != http.StatusCreated:
+		e := decodeError(resp.StatusCode, body)
+		return nil, fmt.Errorf("logging in to the nsxt manager at %s: %w", node.Host, e)
+	}
+	var cookie *http.Cookie
+	for _, c := range resp.Cookies() {
+		if c.Name == "JSESSIONID" && c.Value != "" {
+			cookie = c
+		}
+	}
+	xsrf := resp.Header.Get("X-XSRF-TOKEN")
+	if cookie == nil || xsrf == "" {
+		return nil, &session.LoginError{Block: "nsxt", Host: node.Host, Status: resp.StatusCode,
+			Reason: "the answer lacked the JSESSIONID cookie or the X-XSRF-TOKEN header; is cookie_based_authentication_enabled off on this manager?"}
+	}
+	return &session.Credentials{
+		Cookies: []*http.Cookie{{Name: "JSESSIONID", Value: cookie.Value}},
+		Header:  http.Header{"X-Xsrf-Token": {xsrf}},
+	}, nil
+}
+
+// Expired implements session.Authenticator: NSX answers 403 with its credentials error
+// (error_code 403) or its XSRF error (98) once a session idles out or is destroyed.
+func (a *Auth) Expired(resp *session.Response) bool {
+	if resp.StatusCode == http.StatusUnauthorized {
+		return true
+	}
+	if resp.StatusCode != http.StatusForbidden {
+		return false
+	}
+	e := decodeError(resp.StatusCode, resp.Body)
+	switch e.Code {
+	case 98, 403:
+		return true
+	case 0:
+		// A 403 from the reverse proxy with no API error body: not authenticated.
+		return !json.Valid(resp.Body) || strings.Contains(e.Message, "credentials")
+	}
+	return false
+}
+
+// Logout implements session.Authenticator: POST /api/session/destroy.
+func (a *Auth) Logout(ctx context.Context, hc *http.Client, node *url.URL, cred *session.Credentials) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, node.String()+"/api/session/destroy", nil)
+	if err != nil {
+		return err
+	}
+	for k, v := range cred.Header {
+		req.Header[k] = v
+	}
+	for _, c := range cred.Cookies {
+		req.AddCookie(c)
+	}
+	resp, err := hc.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	if resp.StatusCode != http.StatusOK && resp.StatusCode != http.StatusNoContent {
+		return decodeError(resp.StatusCode, body)
+	}
+	return nil
+}

@@ -1,0 +1,262 @@
+package nsxt
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/netsession/terraform-provider-nsx/internal/session"
+)
+
+// Errors matched with errors.Is.
+var (
+	ErrNotFound      = errors.New("not found")
+	ErrStaleRevision = errors.New("stale _revision")
+)
+
+// APIError is an NSX error answer (the ApiError shape).
+type APIError struct {
+	Status  int
+	Code    int
+	Module  string
+	Message string
+	Details string
+	// Renewed is set when the session had expired and was renewed once before this answer.
+	Renewed bool
+	// Body is a short excerpt of an answer that was not an NSX error object.
+	Body string
+}
+
+func (e *APIError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "NSX answered HTTP %d", e.Status)
+	if e.Code != 0 {
+		fmt.Fprintf(&b, " (error_code %d", e.Code)
+		if e.Module != "" {
+			fmt.Fprintf(&b, ", module %s", e.Module)
+		}
+		b.WriteString(")")
+	}
+	if e.Message != "" {
+		b.WriteString(": " + e.Message)
+	}
+	if e.Details != "" {
+		b.WriteString(" " + e.Details)
+	}
+	if e.Message == "" && e.Body != "" {
+		b.WriteString(": " + e.Body)
+	}
+	if e.Renewed {
+		b.WriteString(" (the session had expired and was renewed once; the manager refused the request again)")
+	}
+	return b.String()
+}
+
+// Is maps statuses onto the sentinel errors.
+func (e *APIError) Is(target error) bool {
+	switch target {
+	case ErrNotFound:
+		return e.Status == http.StatusNotFound
+	case ErrStaleRevision:
+		return e.Status == http.StatusPreconditionFailed || e.Status == http.StatusConflict ||
+			(e.Status == http.StatusBadRequest && (e.Code == 500087 || e.Code == 500232 || e.Code == 100148))
+	}
+	return false
+}
+
+type wireError struct {
+	Code    json.RawMessage `json:"error_code"`
+	Module  string          `json:"module_name"`
+	Message string          `json:"error_message"`
+	Details string          `json:"details"`
+}
+
+func decodeError(status int, body []byte) *APIError {
+	e := &APIError{Status: status}
+	var w wireError
+	if err := json.Unmarshal(body, &w); err != nil {
+		e.Body = session.BodyPreview(body)
+		return e
+	}
+	// error_code is a number in most answers and a string in some.
+	e.Code, _ = strconv.Atoi(strings.Trim(string(w.Code), `"`))
+	e.Module, e.Message, e.Details = w.Module, w.Message, w.Details
+	return e
+}
+
+// Client is the typed NSX API client over a session.
+type Client struct {
+	s *session.Client
+}
+
+// NewClient wraps a session client.
+func NewClient(s *session.Client) *Client { return &Client{s: s} }
+
+// Session returns the underlying session client.
+func (c *Client) Session() *session.Client { return c.s }
+
+func (c *Client) do(ctx context.Context, method, path string, in, out any) error {
+	req := &session.Request{Method: method, Path: path, Header: http.Header{"Accept": {"application/json"}}}
+	if in != nil {
+		b, err := json.Marshal(in)
+		if err != nil {
+			return err
+		}
+		req.Body = b
+		req.Header.Set("Content-Type", "application/json")
+	}
+	resp, err := c.s.Do(ctx, req)
+	if err != nil {
+		return err
+	}
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		e := decodeError(resp.StatusCode, resp.Body)
+		e.Renewed = resp.Renewed
+		return e
+	}
+	if out == nil {
+		return nil
+	}
+	if err := json.Unmarshal(resp.Body, out); err != nil {
+		return fmt.Errorf("NSX answered %s %s with something that is not the expected JSON (%v): %s", method, path, err, session.BodyPreview(resp.Body))
+	}
+	return nil
+}
+
+// NodeVersion is GET /api/v1/node/version.
+type NodeVersion struct {
+	NodeVersion    string `json:"node_version"`
+	ProductVersion string `json:"product_version"`
+}
+
+// NodeVersion reads the version of the node the session is on.
+func (c *Client) NodeVersion(ctx context.Context) (*NodeVersion, error) {
+	var v NodeVersion
+	if err := c.do(ctx, http.MethodGet, "/api/v1/node/version", nil, &v); err != nil {
+		return nil, err
+	}
+	return &v, nil
+}
+
+// Toggle is one named protocol version or cipher suite.
+type Toggle struct {
+	Name    string `json:"name"`
+	Enabled bool   `json:"enabled"`
+}
+
+// APIServiceConfig is the writable part of GET /api/v1/cluster/api-service plus `_revision`.
+// It is also exactly what a PUT sends: the document says to drop every underscore field but
+// `_revision`.
+type APIServiceConfig struct {
+	SessionTimeout                   int64    `json:"session_timeout"`
+	ConnectionTimeout                int64    `json:"connection_timeout"`
+	ProtocolVersions                 []Toggle `json:"protocol_versions"`
+	CipherSuites                     []Toggle `json:"cipher_suites"`
+	RedirectHost                     string   `json:"redirect_host"`
+	ClientAPIRateLimit               int64    `json:"client_api_rate_limit"`
+	GlobalAPIConcurrencyLimit        int64    `json:"global_api_concurrency_limit"`
+	ClientAPIConcurrencyLimit        int64    `json:"client_api_concurrency_limit"`
+	BasicAuthenticationEnabled       bool     `json:"basic_authentication_enabled"`
+	CookieBasedAuthenticationEnabled bool     `json:"cookie_based_authentication_enabled"`
+	LockoutImmuneAddresses           []string `json:"lockout_immune_addresses,omitempty"`
+	Revision                         int64    `json:"_revision"`
+}
+
+// APIServiceID is the id of the singleton configuration.
+const APIServiceID = "reverse_proxy_config"
+
+// GetAPIService reads the reverse-proxy configuration.
+func (c *Client) GetAPIService(ctx context.Context) (*APIServiceConfig, error) {
+	var cfg APIServiceConfig
+	if err := c.do(ctx, http.MethodGet, "/api/v1/cluster/api-service", nil, &cfg); err != nil {
+		return nil, err
+	}
+	return &cfg, nil
+}
+
+// PutAPIService writes cfg, which must carry the `_revision` just read. A stale revision
+// yields an error matching ErrStaleRevision.
+func (c *Client) PutAPIService(ctx context.Context, cfg *APIServiceConfig) (*APIServiceConfig, error) {
+	var out APIServiceConfig
+	if err := c.do(ctx, http.MethodPut, "/api/v1/cluster/api-service", cfg, &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// Subnet is a segment subnet.
+type Subnet struct {
+	GatewayAddress string `json:"gateway_address"`
+	Network        string `json:"network"`
+}
+
+// Segment is a policy segment.
+type Segment struct {
+	ID                string   `json:"id"`
+	DisplayName       string   `json:"display_name"`
+	Path              string   `json:"path"`
+	Type              string   `json:"type"`
+	Subnets           []Subnet `json:"subnets"`
+	ConnectivityPath  string   `json:"connectivity_path"`
+	TransportZonePath string   `json:"transport_zone_path"`
+	AdminState        string   `json:"admin_state"`
+	ReplicationMode   string   `json:"replication_mode"`
+	VlanIDs           []string `json:"vlan_ids"`
+	UniqueID          string   `json:"unique_id"`
+}
+
+type segmentPage struct {
+	Results []Segment `json:"results"`
+	Cursor  string    `json:"cursor"`
+}
+
+// SegmentPageSize is the largest page NSX serves.
+const SegmentPageSize = 1000
+
+// ListSegments follows the cursor through every page and returns all segments and the
+// number of pages read.
+func (c *Client) ListSegments(ctx context.Context) ([]Segment, int, error) {
+	var all []Segment
+	cursor := ""
+	for pages := 1; ; pages++ {
+		q := url.Values{"page_size": {strconv.Itoa(SegmentPageSize)}}
+		if cursor != "" {
+			q.Set("cursor", cursor)
+		}
+		var page segmentPage
+		if err := c.do(ctx, http.MethodGet, "/policy/api/v1/infra/segments?"+q.Encode(), nil, &page); err != nil {
+			return nil, pages, err
+		}
+		all = append(all, page.Results...)
+		if page.Cursor == "" || page.Cursor == cursor {
+			return all, pages, nil
+		}
+		cursor = page.Cursor
+		if pages >= 100000 {
+			return nil, pages, errors.New("NSX kept returning cursors after 100,000 pages of segments")
+		}
+	}
+}
+
+// KnownProtocolVersions and KnownCipherSuites are the names NSX releases are known to offer.
+// The provider rejects other names at plan time; whether a given manager offers a name is
+// checked against the manager's own list before anything is written.
+var (
+	KnownProtocolVersions = []string{"TLSv1.1", "TLSv1.2", "TLSv1.3"}
+	KnownCipherSuites     = []string{
+		"TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA", "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256",
+		"TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA",
+		"TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384", "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
+		"TLS_RSA_WITH_AES_128_CBC_SHA", "TLS_RSA_WITH_AES_128_CBC_SHA256",
+		"TLS_RSA_WITH_AES_128_GCM_SHA256", "TLS_RSA_WITH_AES_256_CBC_SHA",
+		"TLS_RSA_WITH_AES_256_CBC_SHA256", "TLS_RSA_WITH_AES_256_GCM_SHA384",
+		"TLS_ECDSA_WITH_AES_256_GCM_SHA384", "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
+		"TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384", "TLS_AES_128_GCM_SHA256",
+		"TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256",
+	}
+)

@@ -1,0 +1,294 @@
+package provider
+
+import (
+	"context"
+	"crypto/sha256"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/hex"
+	"fmt"
+	"net/url"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/netsession/terraform-provider-nsx/internal/nsxt"
+	"github.com/netsession/terraform-provider-nsx/internal/session"
+)
+
+// managerInfo describes one manager block: its name, what it is called, and the environment
+// variables that stand in for its attributes.
+type managerInfo struct {
+	block   string
+	product string
+	envHost string
+	envUser string
+	envPass string
+	envIns  string
+	envCA   string
+}
+
+var nsxtInfo = managerInfo{
+	block: "nsxt", product: "NSX Manager",
+	envHost: "NSXT_MANAGER_HOST", envUser: "NSXT_USERNAME", envPass: "NSXT_PASSWORD",
+	envIns: "NSXT_ALLOW_UNVERIFIED_SSL", envCA: "NSXT_CA_FILE",
+}
+
+func (m managerInfo) envList() string {
+	return strings.Join([]string{m.envHost, m.envUser, m.envPass}, ", ")
+}
+
+// managerSettings are one manager's resolved connection settings.
+type managerSettings struct {
+	info     managerInfo
+	nodes    []*url.URL
+	username string
+	password string
+	tls      *tls.Config
+	key      string
+}
+
+// connectionModel is the block every manager shares.
+type connectionModel struct {
+	Host     types.String `tfsdk:"host"`
+	Hosts    types.List   `tfsdk:"hosts"`
+	Username types.String `tfsdk:"username"`
+	Password types.String `tfsdk:"password"`
+	Insecure types.Bool   `tfsdk:"insecure"`
+	CAFile   types.String `tfsdk:"ca_file"`
+	CAPEM    types.String `tfsdk:"ca_pem"`
+}
+
+// unknown reports whether any attribute is only known after apply.
+func (c *connectionModel) unknown() bool {
+	return c.Host.IsUnknown() || c.Hosts.IsUnknown() || c.Username.IsUnknown() || c.Password.IsUnknown() ||
+		c.Insecure.IsUnknown() || c.CAFile.IsUnknown() || c.CAPEM.IsUnknown()
+}
+
+// parseAddress accepts name, name:port and https://name:port.
+func parseAddress(s string) (*url.URL, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return nil, fmt.Errorf("the address is empty")
+	}
+	raw := s
+	if !strings.Contains(s, "://") {
+		raw = "https://" + s
+	}
+	u, err := url.Parse(raw)
+	if err != nil {
+		return nil, fmt.Errorf("%q is not a valid address: %v", s, err)
+	}
+	if u.Scheme != "https" {
+		return nil, fmt.Errorf("%q uses %s://; the managers' APIs are served over HTTPS only, write name, name:port or https://name:port", s, u.Scheme)
+	}
+	if u.User != nil || (u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.Fragment != "" {
+		return nil, fmt.Errorf("%q has more than a host and port; write name, name:port or https://name:port", s)
+	}
+	host := u.Hostname()
+	if host == "" {
+		return nil, fmt.Errorf("%q has no host name", s)
+	}
+	if p := u.Port(); p != "" {
+		n, err := strconv.Atoi(p)
+		if err != nil || n < 1 || n > 65535 {
+			return nil, fmt.Errorf("%q has an invalid port %q", s, p)
+		}
+	} else if strings.HasSuffix(u.Host, ":") {
+		return nil, fmt.Errorf("%q has an empty port", s)
+	}
+	return &url.URL{Scheme: "https", Host: u.Host}, nil
+}
+
+func envOr(v types.String, env string) string {
+	if !v.IsNull() {
+		return v.ValueString()
+	}
+	return os.Getenv(env)
+}
+
+// resolve turns a block (nil when absent) and the environment into settings. It returns nil
+// settings and no error when neither the block nor the environment names a host.
+func resolve(ctx context.Context, info managerInfo, c *connectionModel, limits providerLimits) (*managerSettings, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	if c == nil {
+		c = &connectionModel{
+			Host: types.StringNull(), Hosts: types.ListNull(types.StringType), Username: types.StringNull(),
+			Password: types.StringNull(), Insecure: types.BoolNull(), CAFile: types.StringNull(), CAPEM: types.StringNull(),
+		}
+		if os.Getenv(info.envHost) == "" {
+			return nil, nil
+		}
+	}
+	blockPath := path.Root(info.block)
+	s := &managerSettings{info: info}
+
+	var hosts []string
+	hostsPath := blockPath.AtName("host")
+	switch {
+	case !c.Hosts.IsNull():
+		diags.Append(c.Hosts.ElementsAs(ctx, &hosts, false)...)
+		hostsPath = blockPath.AtName("hosts")
+	case !c.Host.IsNull():
+		hosts = []string{c.Host.ValueString()}
+	default:
+		for _, h := range strings.Split(os.Getenv(info.envHost), ",") {
+			if strings.TrimSpace(h) != "" {
+				hosts = append(hosts, h)
+			}
+		}
+	}
+	if len(hosts) == 0 {
+		diags.AddAttributeError(hostsPath, "Missing "+info.product+" Address",
+			fmt.Sprintf("The %s block names no manager. Set host (or hosts) in the block, or the %s environment variable.", info.block, info.envHost))
+	}
+	seen := map[string]bool{}
+	for i, h := range hosts {
+		u, err := parseAddress(h)
+		p := hostsPath
+		if hostsPath.Equal(blockPath.AtName("hosts")) {
+			p = hostsPath.AtListIndex(i)
+		}
+		if err != nil {
+			diags.AddAttributeError(p, "Invalid "+info.product+" Address", err.Error()+".")
+			continue
+		}
+		if seen[u.Host] {
+			diags.AddAttributeError(p, "Duplicate "+info.product+" Address", fmt.Sprintf("%s is listed twice.", u.Host))
+			continue
+		}
+		seen[u.Host] = true
+		s.nodes = append(s.nodes, u)
+	}
+
+	s.username = envOr(c.Username, info.envUser)
+	s.password = envOr(c.Password, info.envPass)
+	if s.username == "" {
+		diags.AddAttributeError(blockPath.AtName("username"), "Missing "+info.product+" Username",
+			fmt.Sprintf("Set username in the %s block or the %s environment variable.", info.block, info.envUser))
+	}
+	if s.password == "" {
+		diags.AddAttributeError(blockPath.AtName("password"), "Missing "+info.product+" Password",
+			fmt.Sprintf("Set password in the %s block or the %s environment variable.", info.block, info.envPass))
+	}
+
+	insecure := false
+	if !c.Insecure.IsNull() {
+		insecure = c.Insecure.ValueBool()
+	} else if v := os.Getenv(info.envIns); v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			diags.AddAttributeError(blockPath.AtName("insecure"), "Invalid "+info.envIns,
+				fmt.Sprintf("%s=%q is not true or false.", info.envIns, v))
+		}
+		insecure = b
+	}
+	tlsCfg := &tls.Config{MinVersion: tls.VersionTLS12, InsecureSkipVerify: insecure} //nolint:gosec // opted in by the user
+	caFile := envOr(c.CAFile, info.envCA)
+	var caPEM []byte
+	caPath := blockPath.AtName("ca_pem")
+	switch {
+	case !c.CAPEM.IsNull() && c.CAPEM.ValueString() != "":
+		caPEM = []byte(c.CAPEM.ValueString())
+	case caFile != "":
+		caPath = blockPath.AtName("ca_file")
+		b, err := os.ReadFile(caFile)
+		if err != nil {
+			diags.AddAttributeError(caPath, "Unreadable CA File", fmt.Sprintf("Reading %s: %v.", caFile, err))
+		}
+		caPEM = b
+	}
+	if len(caPEM) > 0 {
+		pool, err := x509.SystemCertPool()
+		if err != nil || pool == nil {
+			pool = x509.NewCertPool()
+		}
+		if !pool.AppendCertsFromPEM(caPEM) {
+			diags.AddAttributeError(caPath, "Invalid CA Certificate",
+				"No PEM-encoded certificate was found; give the manager's CA certificate, beginning with -----BEGIN CERTIFICATE-----.")
+		}
+		tlsCfg.RootCAs = pool
+	}
+	s.tls = tlsCfg
+	if diags.HasError() {
+		return nil, diags
+	}
+
+	h := sha256.New()
+	fmt.Fprintln(h, info.block, s.username, s.password, insecure, string(caPEM), limits)
+	for _, n := range s.nodes {
+		fmt.Fprintln(h, n.Host)
+	}
+	s.key = hex.EncodeToString(h.Sum(nil))
+	return s, diags
+}
+
+func (s *managerSettings) sessionConfig(auth session.Authenticator, l providerLimits) session.Config {
+	return session.Config{
+		Block: s.info.block, Nodes: s.nodes, TLS: s.tls,
+		RequestTimeout: l.requestTimeout, MaxRetries: l.maxRetries,
+		RateLimit: l.rateLimit, MaxConcurrency: l.maxConcurrency,
+		Auth: auth, Secrets: []string{s.password},
+	}
+}
+
+// providerLimits are the provider-wide request settings.
+type providerLimits struct {
+	requestTimeout time.Duration
+	maxRetries     int
+	rateLimit      float64
+	maxConcurrency int
+}
+
+// Managers is the provider data every resource and data source receives: the resolved
+// settings of each manager block and the process's session pool. Nothing is contacted until
+// a resource asks for a manager's client.
+type Managers struct {
+	pool    *session.Pool
+	limits  providerLimits
+	nsxt    *managerSettings
+	unknown map[string]bool
+}
+
+func (m *Managers) missing(info managerInfo, who string) diag.Diagnostic {
+	if m.unknown[info.block] {
+		return diag.NewErrorDiagnostic("Provider "+info.block+" Settings Not Yet Known",
+			fmt.Sprintf("%s needs the %s, but some attributes of the provider's %s block depend on values known only after apply. "+
+				"Apply the resources they depend on first (for example with -target), or give the block known values.", who, info.product, info.block))
+	}
+	return diag.NewErrorDiagnostic("Missing "+info.block+" Configuration",
+		fmt.Sprintf("%s needs the %s, but the provider \"nsx\" block has no %s block and %s is not set. "+
+			"Add an %s block with host (or hosts), username and password, or set the environment variables %s.",
+			who, info.product, info.block, info.envHost, info.block, info.envList()))
+}
+
+// NSXT returns the NSX Manager client, creating its session client on first use.
+func (m *Managers) NSXT(ctx context.Context, who string) (*nsxt.Client, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	if m == nil || m.nsxt == nil {
+		diags.Append(m.missingOrUnconfigured(nsxtInfo, who))
+		return nil, diags
+	}
+	s := m.nsxt
+	sc, err := m.pool.Client(ctx, s.key, func() (*session.Client, error) {
+		return session.New(s.sessionConfig(&nsxt.Auth{Username: s.username, Password: s.password}, m.limits))
+	})
+	if err != nil {
+		diags.AddError("NSX Client Setup Failed", err.Error())
+		return nil, diags
+	}
+	return nsxt.NewClient(sc), diags
+}
+
+func (m *Managers) missingOrUnconfigured(info managerInfo, who string) diag.Diagnostic {
+	if m == nil {
+		return diag.NewErrorDiagnostic("Provider Not Configured",
+			who+" was used before the provider was configured. This is a bug in the provider; please report it.")
+	}
+	return m.missing(info, who)
+}

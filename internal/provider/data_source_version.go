@@ -1,0 +1,119 @@
+package provider
+
+import (
+	"context"
+	"sort"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+)
+
+var (
+	_ datasource.DataSource              = (*versionDataSource)(nil)
+	_ datasource.DataSourceWithConfigure = (*versionDataSource)(nil)
+)
+
+// NewVersionDataSource is the nsx_version data source.
+func NewVersionDataSource() datasource.DataSource { return &versionDataSource{} }
+
+type versionDataSource struct {
+	managers *Managers
+}
+
+type versionModel struct {
+	ID             types.String `tfsdk:"id"`
+	Manager        types.String `tfsdk:"manager"`
+	Version        types.String `tfsdk:"version"`
+	NodeVersion    types.String `tfsdk:"node_version"`
+	ProductVersion types.String `tfsdk:"product_version"`
+}
+
+// versionReaders holds, per manager block, how its version is read. Each manager adds its case.
+var versionReaders = map[string]func(ctx context.Context, m *Managers, out *versionModel) diag.Diagnostics{
+	"nsxt": readNSXTVersion,
+}
+
+func knownManagers() []string {
+	out := make([]string, 0, len(versionReaders))
+	for k := range versionReaders {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func (d *versionDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_version"
+}
+
+func (d *versionDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Reads the software version of one of the configured managers.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{Computed: true, MarkdownDescription: "The manager block name, as `manager`."},
+			"manager": schema.StringAttribute{
+				Optional: true, Computed: true,
+				MarkdownDescription: "Which manager to ask: the name of its provider block. Default `nsxt`.",
+				Validators:          []validator.String{stringvalidator.OneOf(knownManagers()...)},
+			},
+			"version": schema.StringAttribute{Computed: true, MarkdownDescription: "The manager's product version."},
+			"node_version": schema.StringAttribute{
+				Computed:            true,
+				MarkdownDescription: "NSX: the version of the node that answered (`node_version` of `/api/v1/node/version`).",
+			},
+			"product_version": schema.StringAttribute{
+				Computed:            true,
+				MarkdownDescription: "NSX: the product version (`product_version` of `/api/v1/node/version`).",
+			},
+		},
+	}
+}
+
+func (d *versionDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	m, err := managersFrom(req.ProviderData)
+	if err != nil {
+		resp.Diagnostics.AddError("Unexpected Provider Data", err.Error())
+		return
+	}
+	d.managers = m
+}
+
+func (d *versionDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	var data versionModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &data)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if data.Manager.IsNull() {
+		data.Manager = types.StringValue("nsxt")
+	}
+	data.NodeVersion = types.StringNull()
+	data.ProductVersion = types.StringNull()
+	resp.Diagnostics.Append(versionReaders[data.Manager.ValueString()](ctx, d.managers, &data)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	data.ID = data.Manager
+	resp.Diagnostics.Append(resp.State.Set(ctx, &data)...)
+}
+
+func readNSXTVersion(ctx context.Context, m *Managers, out *versionModel) diag.Diagnostics {
+	c, diags := m.NSXT(ctx, "nsx_version")
+	if diags.HasError() {
+		return diags
+	}
+	v, err := c.NodeVersion(ctx)
+	if err != nil {
+		diags.AddError("Reading the NSX Version Failed",
+			"GET /api/v1/node/version failed: "+err.Error())
+		return diags
+	}
+	out.Version = types.StringValue(v.ProductVersion)
+	out.NodeVersion = types.StringValue(v.NodeVersion)
+	out.ProductVersion = types.StringValue(v.ProductVersion)
+	return diags
+}

@@ -1,0 +1,201 @@
+// Package provider is the Terraform side of terraform-provider-nsx: the provider schema and
+// configuration, and every resource and data source.
+package provider
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/provider"
+	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/netsession/terraform-provider-nsx/internal/session"
+)
+
+var _ provider.Provider = (*nsxProvider)(nil)
+
+// New returns the provider factory. Every client the provider creates goes into pool, whose
+// Close logs every session out when the process ends.
+func New(version string, pool *session.Pool) func() provider.Provider {
+	return func() provider.Provider {
+		return &nsxProvider{version: version, pool: pool}
+	}
+}
+
+type nsxProvider struct {
+	version string
+	pool    *session.Pool
+}
+
+type providerModel struct {
+	RequestTimeout types.Int64      `tfsdk:"request_timeout"`
+	MaxRetries     types.Int64      `tfsdk:"max_retries"`
+	RateLimit      types.Int64      `tfsdk:"rate_limit"`
+	MaxConcurrency types.Int64      `tfsdk:"max_concurrency"`
+	NSXT           *connectionModel `tfsdk:"nsxt"`
+}
+
+func (p *nsxProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
+	resp.TypeName = "nsx"
+	resp.Version = p.version
+}
+
+// connectionBlock is the schema every manager block shares; withHosts adds the cluster list.
+func connectionBlock(info managerInfo, description string, withHosts bool) schema.SingleNestedBlock {
+	attrs := map[string]schema.Attribute{
+		"host": schema.StringAttribute{
+			Optional: true,
+			MarkdownDescription: fmt.Sprintf("Address of the %s, written `name`, `name:port` or `https://name:port`. Defaults to `%s`.",
+				info.product, info.envHost),
+		},
+		"username": schema.StringAttribute{
+			Optional:            true,
+			MarkdownDescription: fmt.Sprintf("User to log in as. Defaults to `%s`.", info.envUser),
+		},
+		"password": schema.StringAttribute{
+			Optional:            true,
+			Sensitive:           true,
+			MarkdownDescription: fmt.Sprintf("Password of `username`. Defaults to `%s`. Sent only to log in, never logged.", info.envPass),
+		},
+		"insecure": schema.BoolAttribute{
+			Optional: true,
+			MarkdownDescription: fmt.Sprintf("Skip verification of the manager's TLS certificate (labs only). Defaults to `%s`, else `false`.",
+				info.envIns),
+		},
+		"ca_file": schema.StringAttribute{
+			Optional:            true,
+			MarkdownDescription: fmt.Sprintf("Path of a PEM file with the CA that signed the manager's certificate. Defaults to `%s`.", info.envCA),
+			Validators:          []validator.String{stringvalidator.ConflictsWith(path.MatchRelative().AtParent().AtName("ca_pem"))},
+		},
+		"ca_pem": schema.StringAttribute{
+			Optional:            true,
+			MarkdownDescription: "PEM text of the CA that signed the manager's certificate, as an alternative to `ca_file`.",
+		},
+	}
+	if withHosts {
+		attrs["hosts"] = schema.ListAttribute{
+			ElementType: types.StringType,
+			Optional:    true,
+			MarkdownDescription: "Addresses of the cluster's nodes (or one VIP), each written `name`, `name:port` or `https://name:port`. " +
+				"Sessions are per node: each node used gets its own login. Conflicts with `host`.",
+			Validators: []validator.List{
+				listvalidator.SizeAtLeast(1),
+				listvalidator.ConflictsWith(path.MatchRelative().AtParent().AtName("host")),
+			},
+		}
+	}
+	return schema.SingleNestedBlock{MarkdownDescription: description, Attributes: attrs}
+}
+
+func (p *nsxProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "One provider for the session-backed network managers: NSX (NSX-T / VCF 9). " +
+			"The provider logs in lazily, once per manager node, reuses the session for every resource, " +
+			"renews it once when it expires, never retries a refused login, and logs every session out when Terraform is done.",
+		Attributes: map[string]schema.Attribute{
+			"request_timeout": schema.Int64Attribute{
+				Optional:            true,
+				MarkdownDescription: "Seconds one HTTP request may take before it is abandoned (and retried where safe). Default `60`.",
+				Validators:          []validator.Int64{int64validator.Between(1, 3600)},
+			},
+			"max_retries": schema.Int64Attribute{
+				Optional: true,
+				MarkdownDescription: fmt.Sprintf("How often a request refused with 429/503 (or 502/504 and connection errors, where safe) is retried, "+
+					"with exponential backoff and jitter, honouring `Retry-After`. A refused login is never retried. Default `%d`.", session.DefaultMaxRetries),
+				Validators: []validator.Int64{int64validator.Between(0, 20)},
+			},
+			"rate_limit": schema.Int64Attribute{
+				Optional: true,
+				MarkdownDescription: fmt.Sprintf("Requests per second to one manager, all nodes together; halved on each 429 and recovered gradually. "+
+					"Default `%d`, under NSX's `client_api_rate_limit` of 100.", session.DefaultRateLimit),
+				Validators: []validator.Int64{int64validator.Between(1, 10000)},
+			},
+			"max_concurrency": schema.Int64Attribute{
+				Optional: true,
+				MarkdownDescription: fmt.Sprintf("Requests in flight to one manager at once. Default `%d`, under NSX's `client_api_concurrency_limit` of 40.",
+					session.DefaultMaxConcurrency),
+				Validators: []validator.Int64{int64validator.Between(1, 1000)},
+			},
+		},
+		Blocks: map[string]schema.Block{
+			"nsxt": connectionBlock(nsxtInfo, "Connection to an NSX Manager (NSX-T, VCF 9) or its cluster. "+
+				"Unset attributes come from `NSXT_MANAGER_HOST`, `NSXT_USERNAME`, `NSXT_PASSWORD`, `NSXT_ALLOW_UNVERIFIED_SSL` and `NSXT_CA_FILE`; "+
+				"with those set, the block may be left out.", true),
+		},
+	}
+}
+
+func int64Or(v types.Int64, dflt int64) int64 {
+	if v.IsNull() || v.IsUnknown() {
+		return dflt
+	}
+	return v.ValueInt64()
+}
+
+func (p *nsxProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
+	var cfg providerModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	m := &Managers{
+		pool: p.pool,
+		limits: providerLimits{
+			requestTimeout: time.Duration(int64Or(cfg.RequestTimeout, 60)) * time.Second,
+			maxRetries:     int(int64Or(cfg.MaxRetries, session.DefaultMaxRetries)),
+			rateLimit:      float64(int64Or(cfg.RateLimit, session.DefaultRateLimit)),
+			maxConcurrency: int(int64Or(cfg.MaxConcurrency, session.DefaultMaxConcurrency)),
+		},
+		unknown: map[string]bool{},
+	}
+	if cfg.NSXT != nil && cfg.NSXT.unknown() {
+		if req.ClientCapabilities.DeferralAllowed {
+			resp.Deferred = &provider.Deferred{Reason: provider.DeferredReasonProviderConfigUnknown}
+			return
+		}
+		m.unknown[nsxtInfo.block] = true
+	} else {
+		s, diags := resolve(ctx, nsxtInfo, cfg.NSXT, m.limits)
+		resp.Diagnostics.Append(diags...)
+		m.nsxt = s
+	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	resp.ResourceData = m
+	resp.DataSourceData = m
+}
+
+func (p *nsxProvider) Resources(_ context.Context) []func() resource.Resource {
+	return []func() resource.Resource{
+		NewAPIServiceConfigResource,
+	}
+}
+
+func (p *nsxProvider) DataSources(_ context.Context) []func() datasource.DataSource {
+	return []func() datasource.DataSource{
+		NewSegmentsDataSource,
+		NewVersionDataSource,
+	}
+}
+
+// managersFrom is the Configure step every resource and data source shares.
+func managersFrom(data any) (*Managers, error) {
+	if data == nil {
+		return nil, nil
+	}
+	m, ok := data.(*Managers)
+	if !ok {
+		return nil, fmt.Errorf("expected *provider.Managers, got %T; this is a bug in the provider, please report it", data)
+	}
+	return m, nil
+}

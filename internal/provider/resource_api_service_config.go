@@ -1,0 +1,568 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"regexp"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/boolplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/setplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/netsession/terraform-provider-nsx/internal/nsxt"
+)
+
+var (
+	_ resource.Resource                   = (*apiServiceConfigResource)(nil)
+	_ resource.ResourceWithConfigure      = (*apiServiceConfigResource)(nil)
+	_ resource.ResourceWithImportState    = (*apiServiceConfigResource)(nil)
+	_ resource.ResourceWithValidateConfig = (*apiServiceConfigResource)(nil)
+	_ resource.ResourceWithModifyPlan     = (*apiServiceConfigResource)(nil)
+)
+
+// NewAPIServiceConfigResource is the nsx_api_service_config resource.
+func NewAPIServiceConfigResource() resource.Resource { return &apiServiceConfigResource{} }
+
+type apiServiceConfigResource struct {
+	managers *Managers
+}
+
+type apiServiceConfigModel struct {
+	ID                               types.String `tfsdk:"id"`
+	SessionTimeout                   types.Int64  `tfsdk:"session_timeout"`
+	ConnectionTimeout                types.Int64  `tfsdk:"connection_timeout"`
+	ClientAPIRateLimit               types.Int64  `tfsdk:"client_api_rate_limit"`
+	ClientAPIConcurrencyLimit        types.Int64  `tfsdk:"client_api_concurrency_limit"`
+	GlobalAPIConcurrencyLimit        types.Int64  `tfsdk:"global_api_concurrency_limit"`
+	RedirectHost                     types.String `tfsdk:"redirect_host"`
+	BasicAuthenticationEnabled       types.Bool   `tfsdk:"basic_authentication_enabled"`
+	CookieBasedAuthenticationEnabled types.Bool   `tfsdk:"cookie_based_authentication_enabled"`
+	LockoutImmuneAddresses           types.Set    `tfsdk:"lockout_immune_addresses"`
+	ProtocolVersions                 types.Map    `tfsdk:"protocol_versions"`
+	CipherSuites                     types.Map    `tfsdk:"cipher_suites"`
+	EffectiveProtocolVersions        types.Map    `tfsdk:"effective_protocol_versions"`
+	EffectiveCipherSuites            types.Map    `tfsdk:"effective_cipher_suites"`
+	Revision                         types.Int64  `tfsdk:"revision"`
+}
+
+// maxStaleRetries bounds how often a write is redone after someone else changed the
+// configuration between our read and our write.
+const maxStaleRetries = 5
+
+const maxInt32 = 2147483647
+
+var hostnameRE = regexp.MustCompile(`^$|^([a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)(\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$`)
+
+func (r *apiServiceConfigResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_api_service_config"
+}
+
+func managedInt(desc string, v ...validator.Int64) schema.Int64Attribute {
+	return schema.Int64Attribute{
+		Optional: true, Computed: true, MarkdownDescription: desc, Validators: v,
+		PlanModifiers: []planmodifier.Int64{int64planmodifier.UseStateForUnknown()},
+	}
+}
+
+func managedBool(desc string) schema.BoolAttribute {
+	return schema.BoolAttribute{
+		Optional: true, Computed: true, MarkdownDescription: desc,
+		PlanModifiers: []planmodifier.Bool{boolplanmodifier.UseStateForUnknown()},
+	}
+}
+
+func (r *apiServiceConfigResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "The NSX Manager reverse-proxy (API service) settings, `/api/v1/cluster/api-service`: a singleton " +
+			"(`reverse_proxy_config`) that exists on every manager. Attributes left out of the configuration keep the manager's value. " +
+			"`protocol_versions` and `cipher_suites` are managed per name: names you list are enforced, the others are left as the manager has them; " +
+			"the full lists are exported as `effective_protocol_versions` and `effective_cipher_suites`.\n\n" +
+			"Every write sends the `_revision` read just before it; when someone else changed the settings in between, the provider reads again " +
+			"and retries (up to 5 times). Changes made outside Terraform show in the next plan.\n\n" +
+			"**Destroying this resource changes nothing on the manager**: the settings stay as they are and the resource only leaves the state.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				Computed: true, MarkdownDescription: "Always `reverse_proxy_config`.",
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"session_timeout": managedInt("Seconds an idle API session lives; `0` means no timeout. NSX default `1800`.",
+				int64validator.Between(0, maxInt32)),
+			"connection_timeout": managedInt("Seconds an idle HTTP connection stays open; `0` means none. NSX default `30`.",
+				int64validator.Between(0, maxInt32)),
+			"client_api_rate_limit": managedInt("Requests per second one client may send before NSX answers 429; `0` turns the limit off. NSX default `100`.",
+				int64validator.Between(0, maxInt32)),
+			"client_api_concurrency_limit": managedInt("Requests one client may have in flight; `0` turns the limit off. NSX default `40`.",
+				int64validator.Between(0, maxInt32)),
+			"global_api_concurrency_limit": managedInt("Requests all clients together may have in flight before NSX answers 503; `0` turns the limit off. NSX default `199`.",
+				int64validator.Between(0, maxInt32)),
+			"redirect_host": schema.StringAttribute{
+				Optional: true, Computed: true,
+				MarkdownDescription: "Host name NSX uses in HTTP redirects; empty for none.",
+				Validators: []validator.String{stringvalidator.RegexMatches(hostnameRE,
+					"must be a host name (letters, digits and hyphens in dot-separated labels) or empty")},
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"basic_authentication_enabled": managedBool("Whether NSX accepts HTTP Basic authentication. At least one of this and `cookie_based_authentication_enabled` must stay true."),
+			"cookie_based_authentication_enabled": managedBool("Whether NSX accepts session-cookie logins. **This provider logs in with session cookies**: " +
+				"with this false, later runs cannot log in."),
+			"lockout_immune_addresses": schema.SetAttribute{
+				Optional: true, Computed: true, ElementType: types.StringType,
+				MarkdownDescription: "IP addresses that are never locked out after failed logins.",
+				Validators:          []validator.Set{setvalidator.ValueStringsAre(ipAddressValidator{})},
+				PlanModifiers:       []planmodifier.Set{setplanmodifier.UseStateForUnknown()},
+			},
+			"protocol_versions": schema.MapAttribute{
+				Optional: true, ElementType: types.BoolType,
+				MarkdownDescription: "TLS protocol versions to enable (`true`) or disable (`false`), by name: `" +
+					strings.Join(nsxt.KnownProtocolVersions, "`, `") + "`. Versions not listed are left as they are.",
+				Validators: []validator.Map{mapvalidator.SizeAtLeast(1), mapvalidator.KeysAre(stringvalidator.OneOf(nsxt.KnownProtocolVersions...))},
+			},
+			"cipher_suites": schema.MapAttribute{
+				Optional: true, ElementType: types.BoolType,
+				MarkdownDescription: "TLS cipher suites to enable (`true`) or disable (`false`), by name, e.g. `TLS_RSA_WITH_AES_128_CBC_SHA`. " +
+					"Suites not listed are left as they are.",
+				Validators: []validator.Map{mapvalidator.SizeAtLeast(1), mapvalidator.KeysAre(stringvalidator.OneOf(nsxt.KnownCipherSuites...))},
+			},
+			"effective_protocol_versions": schema.MapAttribute{
+				Computed: true, ElementType: types.BoolType,
+				MarkdownDescription: "Every protocol version the manager offers, with whether it is enabled.",
+			},
+			"effective_cipher_suites": schema.MapAttribute{
+				Computed: true, ElementType: types.BoolType,
+				MarkdownDescription: "Every cipher suite the manager offers, with whether it is enabled.",
+			},
+			"revision": schema.Int64Attribute{
+				Computed: true, MarkdownDescription: "The configuration's `_revision` as last read.",
+			},
+		},
+	}
+}
+
+func (r *apiServiceConfigResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	m, err := managersFrom(req.ProviderData)
+	if err != nil {
+		resp.Diagnostics.AddError("Unexpected Provider Data", err.Error())
+		return
+	}
+	r.managers = m
+}
+
+func (r *apiServiceConfigResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan, cfg apiServiceConfigModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	resp.Diagnostics.Append(r.write(ctx, &cfg, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *apiServiceConfigResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state apiServiceConfigModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	c, diags := r.managers.NSXT(ctx, "nsx_api_service_config")
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	cur, err := c.GetAPIService(ctx)
+	if err != nil {
+		resp.Diagnostics.AddError("Reading the NSX API Service Configuration Failed",
+			"GET /api/v1/cluster/api-service failed: "+err.Error())
+		return
+	}
+	resp.Diagnostics.Append(fromAPI(ctx, cur, &state)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+func (r *apiServiceConfigResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan, cfg apiServiceConfigModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	resp.Diagnostics.Append(r.write(ctx, &cfg, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+// Delete leaves the manager's settings as they are: the configuration cannot be removed.
+func (r *apiServiceConfigResource) Delete(ctx context.Context, _ resource.DeleteRequest, _ *resource.DeleteResponse) {
+	tflog.Info(ctx, "nsx_api_service_config removed from state; the manager keeps its current settings")
+}
+
+func (r *apiServiceConfigResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	if req.ID != nsxt.APIServiceID {
+		resp.Diagnostics.AddError("Invalid Import ID",
+			fmt.Sprintf("nsx_api_service_config is a singleton; import it with the id %q, not %q.", nsxt.APIServiceID, req.ID))
+		return
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), nsxt.APIServiceID)...)
+}
+
+// ValidateConfig catches what single-attribute validators cannot: settings that together
+// would lock every client out.
+func (r *apiServiceConfigResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	var cfg apiServiceConfigModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if isFalse(cfg.BasicAuthenticationEnabled) && isFalse(cfg.CookieBasedAuthenticationEnabled) {
+		resp.Diagnostics.AddAttributeError(path.Root("cookie_based_authentication_enabled"), "Every Authentication Method Disabled",
+			"basic_authentication_enabled and cookie_based_authentication_enabled are both false: no client, this provider included, could authenticate to the API again. Leave at least one true.")
+	} else if isFalse(cfg.CookieBasedAuthenticationEnabled) {
+		resp.Diagnostics.AddAttributeWarning(path.Root("cookie_based_authentication_enabled"), "Session Logins Will Be Refused",
+			"This provider logs in to NSX with session cookies. Once cookie-based authentication is disabled, later Terraform runs cannot log in to this manager.")
+	}
+	for _, x := range []struct {
+		name  string
+		m     types.Map
+		known []string
+	}{{"protocol_versions", cfg.ProtocolVersions, nsxt.KnownProtocolVersions}, {"cipher_suites", cfg.CipherSuites, nsxt.KnownCipherSuites}} {
+		vals, ok := boolMap(ctx, x.m)
+		if !ok || len(vals) < len(x.known) {
+			continue
+		}
+		if !anyTrue(vals) {
+			resp.Diagnostics.AddAttributeError(path.Root(x.name), "Every Entry Disabled",
+				fmt.Sprintf("%s disables every name NSX knows; the API would accept no TLS connection. Enable at least one.", x.name))
+		}
+	}
+}
+
+// ModifyPlan rejects, before anything is written, a plan that would leave no protocol, no
+// cipher suite or no authentication method enabled, or that names what the manager lacks.
+func (r *apiServiceConfigResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() {
+		return
+	}
+	var plan apiServiceConfigModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if isFalse(plan.BasicAuthenticationEnabled) && isFalse(plan.CookieBasedAuthenticationEnabled) {
+		resp.Diagnostics.AddAttributeError(path.Root("cookie_based_authentication_enabled"), "Every Authentication Method Disabled",
+			"With this plan both basic_authentication_enabled and cookie_based_authentication_enabled would be false on the manager: no client could authenticate again. Leave at least one true.")
+	}
+	if req.State.Raw.IsNull() {
+		return
+	}
+	var state apiServiceConfigModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	for _, x := range []struct {
+		name     string
+		managed  types.Map
+		stateEff types.Map
+	}{
+		{"protocol_versions", plan.ProtocolVersions, state.EffectiveProtocolVersions},
+		{"cipher_suites", plan.CipherSuites, state.EffectiveCipherSuites},
+	} {
+		eff, ok := boolMap(ctx, x.stateEff)
+		managed, known := boolMap(ctx, x.managed)
+		if !ok || !known {
+			continue
+		}
+		for name, on := range managed {
+			if _, offered := eff[name]; !offered {
+				resp.Diagnostics.AddAttributeError(path.Root(x.name).AtMapKey(name), "Name Not Offered by the Manager",
+					fmt.Sprintf("The manager does not offer %s. It offers: %s.", name, strings.Join(sortedKeys(eff), ", ")))
+				continue
+			}
+			eff[name] = on
+		}
+		if !anyTrue(eff) {
+			resp.Diagnostics.AddAttributeError(path.Root(x.name), "Every Entry Disabled",
+				fmt.Sprintf("With this plan no entry of %s would be enabled on the manager, which would then accept no TLS connection. Enable at least one.", x.name))
+		}
+	}
+}
+
+// write reads the configuration with its `_revision`, applies what the configuration sets
+// and writes it back, redoing both when someone else wrote in between; then it reads the
+// result and fills in what plan left unknown.
+func (r *apiServiceConfigResource) write(ctx context.Context, cfg, plan *apiServiceConfigModel) diag.Diagnostics {
+	c, diags := r.managers.NSXT(ctx, "nsx_api_service_config")
+	if diags.HasError() {
+		return diags
+	}
+	for attempt := 1; ; attempt++ {
+		cur, err := c.GetAPIService(ctx)
+		if err != nil {
+			diags.AddError("Reading the NSX API Service Configuration Failed",
+				"GET /api/v1/cluster/api-service, needed for its _revision before writing, failed: "+err.Error())
+			return diags
+		}
+		diags.Append(applyConfig(ctx, cfg, cur)...)
+		if diags.HasError() {
+			return diags
+		}
+		written, err := c.PutAPIService(ctx, cur)
+		if errors.Is(err, nsxt.ErrStaleRevision) && attempt < maxStaleRetries {
+			tflog.Info(ctx, "api-service configuration changed by someone else between read and write; reading again",
+				map[string]any{"attempt": attempt, "revision": cur.Revision})
+			select {
+			case <-ctx.Done():
+				diags.AddError("Writing the NSX API Service Configuration Interrupted", ctx.Err().Error())
+				return diags
+			case <-time.After(time.Duration(attempt) * 200 * time.Millisecond):
+			}
+			continue
+		}
+		if err != nil {
+			detail := "PUT /api/v1/cluster/api-service failed: " + err.Error()
+			if errors.Is(err, nsxt.ErrStaleRevision) {
+				detail = fmt.Sprintf("Someone else kept changing the configuration between our read and our write (%d attempts). %s", attempt, detail)
+			}
+			diags.AddError("Writing the NSX API Service Configuration Failed", detail)
+			return diags
+		}
+		tflog.Debug(ctx, "api-service configuration written", map[string]any{"revision": written.Revision, "attempts": attempt})
+		break
+	}
+	after, err := c.GetAPIService(ctx)
+	if err != nil {
+		diags.AddError("Reading Back the NSX API Service Configuration Failed",
+			"The settings were written, but GET /api/v1/cluster/api-service then failed: "+err.Error()+
+				" Run terraform apply again to record them.")
+		return diags
+	}
+	read := apiServiceConfigModel{ProtocolVersions: plan.ProtocolVersions, CipherSuites: plan.CipherSuites}
+	diags.Append(fromAPI(ctx, after, &read)...)
+	settle(plan, read)
+	return diags
+}
+
+// settle fills what the plan left unknown from what the manager answered. Known plan values
+// stay: they are what was written, or (for attributes the configuration leaves out) what the
+// plan promised; a concurrent change to those shows at the next refresh.
+func settle(plan *apiServiceConfigModel, read apiServiceConfigModel) {
+	pick(&plan.ID, read.ID)
+	pick(&plan.SessionTimeout, read.SessionTimeout)
+	pick(&plan.ConnectionTimeout, read.ConnectionTimeout)
+	pick(&plan.ClientAPIRateLimit, read.ClientAPIRateLimit)
+	pick(&plan.ClientAPIConcurrencyLimit, read.ClientAPIConcurrencyLimit)
+	pick(&plan.GlobalAPIConcurrencyLimit, read.GlobalAPIConcurrencyLimit)
+	pick(&plan.RedirectHost, read.RedirectHost)
+	pick(&plan.BasicAuthenticationEnabled, read.BasicAuthenticationEnabled)
+	pick(&plan.CookieBasedAuthenticationEnabled, read.CookieBasedAuthenticationEnabled)
+	pick(&plan.LockoutImmuneAddresses, read.LockoutImmuneAddresses)
+	pick(&plan.EffectiveProtocolVersions, read.EffectiveProtocolVersions)
+	pick(&plan.EffectiveCipherSuites, read.EffectiveCipherSuites)
+	pick(&plan.Revision, read.Revision)
+}
+
+func pick[T interface{ IsUnknown() bool }](dst *T, v T) {
+	if (*dst).IsUnknown() {
+		*dst = v
+	}
+}
+
+// applyConfig sets on cfg every value the configuration sets; the rest stays as the manager
+// has it.
+func applyConfig(ctx context.Context, m *apiServiceConfigModel, cfg *nsxt.APIServiceConfig) diag.Diagnostics {
+	var diags diag.Diagnostics
+	setInt := func(v types.Int64, dst *int64) {
+		if !v.IsNull() && !v.IsUnknown() {
+			*dst = v.ValueInt64()
+		}
+	}
+	setInt(m.SessionTimeout, &cfg.SessionTimeout)
+	setInt(m.ConnectionTimeout, &cfg.ConnectionTimeout)
+	setInt(m.ClientAPIRateLimit, &cfg.ClientAPIRateLimit)
+	setInt(m.ClientAPIConcurrencyLimit, &cfg.ClientAPIConcurrencyLimit)
+	setInt(m.GlobalAPIConcurrencyLimit, &cfg.GlobalAPIConcurrencyLimit)
+	if !m.RedirectHost.IsNull() && !m.RedirectHost.IsUnknown() {
+		cfg.RedirectHost = m.RedirectHost.ValueString()
+	}
+	if !m.BasicAuthenticationEnabled.IsNull() && !m.BasicAuthenticationEnabled.IsUnknown() {
+		cfg.BasicAuthenticationEnabled = m.BasicAuthenticationEnabled.ValueBool()
+	}
+	if !m.CookieBasedAuthenticationEnabled.IsNull() && !m.CookieBasedAuthenticationEnabled.IsUnknown() {
+		cfg.CookieBasedAuthenticationEnabled = m.CookieBasedAuthenticationEnabled.ValueBool()
+	}
+	if !m.LockoutImmuneAddresses.IsNull() && !m.LockoutImmuneAddresses.IsUnknown() {
+		var addrs []string
+		diags.Append(m.LockoutImmuneAddresses.ElementsAs(ctx, &addrs, false)...)
+		sort.Strings(addrs)
+		cfg.LockoutImmuneAddresses = addrs
+	}
+	if !cfg.BasicAuthenticationEnabled && !cfg.CookieBasedAuthenticationEnabled {
+		diags.AddAttributeError(path.Root("cookie_based_authentication_enabled"), "Every Authentication Method Disabled",
+			"The write would leave both basic and cookie-based authentication disabled on the manager; nothing was written.")
+	}
+	for _, x := range []struct {
+		name    string
+		managed types.Map
+		list    []nsxt.Toggle
+	}{{"protocol_versions", m.ProtocolVersions, cfg.ProtocolVersions}, {"cipher_suites", m.CipherSuites, cfg.CipherSuites}} {
+		managed, ok := boolMap(ctx, x.managed)
+		if !ok {
+			continue
+		}
+		offered := map[string]int{}
+		for i, t := range x.list {
+			offered[t.Name] = i
+		}
+		for _, name := range sortedKeys(managed) {
+			i, found := offered[name]
+			if !found {
+				names := make([]string, 0, len(x.list))
+				for _, t := range x.list {
+					names = append(names, t.Name)
+				}
+				diags.AddAttributeError(path.Root(x.name).AtMapKey(name), "Name Not Offered by the Manager",
+					fmt.Sprintf("The manager does not offer %s, so nothing was written. It offers: %s.", name, strings.Join(names, ", ")))
+				continue
+			}
+			x.list[i].Enabled = managed[name]
+		}
+		enabled := false
+		for _, t := range x.list {
+			enabled = enabled || t.Enabled
+		}
+		if !enabled {
+			diags.AddAttributeError(path.Root(x.name), "Every Entry Disabled",
+				fmt.Sprintf("The write would leave no entry of %s enabled on the manager; nothing was written.", x.name))
+		}
+	}
+	return diags
+}
+
+// fromAPI records the manager's configuration in m. The managed maps keep their names and
+// take the manager's values, so that a change made outside Terraform shows as a diff.
+func fromAPI(ctx context.Context, cfg *nsxt.APIServiceConfig, m *apiServiceConfigModel) diag.Diagnostics {
+	var diags diag.Diagnostics
+	m.ID = types.StringValue(nsxt.APIServiceID)
+	m.SessionTimeout = types.Int64Value(cfg.SessionTimeout)
+	m.ConnectionTimeout = types.Int64Value(cfg.ConnectionTimeout)
+	m.ClientAPIRateLimit = types.Int64Value(cfg.ClientAPIRateLimit)
+	m.ClientAPIConcurrencyLimit = types.Int64Value(cfg.ClientAPIConcurrencyLimit)
+	m.GlobalAPIConcurrencyLimit = types.Int64Value(cfg.GlobalAPIConcurrencyLimit)
+	m.RedirectHost = types.StringValue(cfg.RedirectHost)
+	m.BasicAuthenticationEnabled = types.BoolValue(cfg.BasicAuthenticationEnabled)
+	m.CookieBasedAuthenticationEnabled = types.BoolValue(cfg.CookieBasedAuthenticationEnabled)
+	addrs := cfg.LockoutImmuneAddresses
+	if addrs == nil {
+		addrs = []string{}
+	}
+	var d diag.Diagnostics
+	m.LockoutImmuneAddresses, d = types.SetValueFrom(ctx, types.StringType, addrs)
+	diags.Append(d...)
+	m.Revision = types.Int64Value(cfg.Revision)
+	for _, x := range []struct {
+		list      []nsxt.Toggle
+		managed   *types.Map
+		effective *types.Map
+	}{
+		{cfg.ProtocolVersions, &m.ProtocolVersions, &m.EffectiveProtocolVersions},
+		{cfg.CipherSuites, &m.CipherSuites, &m.EffectiveCipherSuites},
+	} {
+		eff := map[string]attr.Value{}
+		for _, t := range x.list {
+			eff[t.Name] = types.BoolValue(t.Enabled)
+		}
+		*x.effective, d = types.MapValue(types.BoolType, eff)
+		diags.Append(d...)
+		if x.managed.IsNull() || x.managed.IsUnknown() {
+			continue
+		}
+		managed := map[string]attr.Value{}
+		for name := range x.managed.Elements() {
+			if v, ok := eff[name]; ok {
+				managed[name] = v
+			}
+		}
+		*x.managed, d = types.MapValue(types.BoolType, managed)
+		diags.Append(d...)
+	}
+	return diags
+}
+
+func isFalse(b types.Bool) bool { return !b.IsNull() && !b.IsUnknown() && !b.ValueBool() }
+
+// boolMap converts a known map; ok is false for null or unknown maps or unknown elements.
+func boolMap(ctx context.Context, m types.Map) (map[string]bool, bool) {
+	if m.IsNull() || m.IsUnknown() {
+		return nil, false
+	}
+	for _, v := range m.Elements() {
+		if v.IsUnknown() {
+			return nil, false
+		}
+	}
+	out := map[string]bool{}
+	if diags := m.ElementsAs(ctx, &out, false); diags.HasError() {
+		return nil, false
+	}
+	return out, true
+}
+
+func anyTrue(m map[string]bool) bool {
+	for _, v := range m {
+		if v {
+			return true
+		}
+	}
+	return false
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// ipAddressValidator accepts IPv4 and IPv6 addresses.
+type ipAddressValidator struct{}
+
+func (ipAddressValidator) Description(context.Context) string { return "must be an IPv4 or IPv6 address" }
+func (v ipAddressValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+func (ipAddressValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if net.ParseIP(req.ConfigValue.ValueString()) == nil {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid IP Address",
+			fmt.Sprintf("%q is not an IPv4 or IPv6 address.", req.ConfigValue.ValueString()))
+	}
+}

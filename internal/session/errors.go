@@ -1,0 +1,74 @@
+package session
+
+import (
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"syscall"
+)
+
+// TransportError is a request that never got an HTTP answer. Its message says what kind of
+// failure it was and what the user can do about it.
+type TransportError struct {
+	Block string
+	Host  string
+	Err   error
+}
+
+func (e *TransportError) Unwrap() error { return e.Err }
+
+func (e *TransportError) Error() string {
+	var (
+		unknownAuthority x509.UnknownAuthorityError
+		hostname         x509.HostnameError
+		certInvalid      x509.CertificateInvalidError
+		tlsVerify        *tls.CertificateVerificationError
+		dnsErr           *net.DNSError
+		netErr           net.Error
+	)
+	switch {
+	case errors.As(e.Err, &unknownAuthority) || (errors.As(e.Err, &tlsVerify) && errors.As(tlsVerify.Err, &unknownAuthority)):
+		return fmt.Sprintf("the certificate of the %s manager at %s is not signed by a trusted authority; set ca_file or ca_pem in the %s block to the CA that signed it (or insecure = true for a lab): %v", e.Block, e.Host, e.Block, e.Err)
+	case errors.As(e.Err, &hostname):
+		return fmt.Sprintf("the certificate of the %s manager at %s does not name that host (%v); use an address the certificate names in the %s block", e.Block, e.Host, hostname.Error(), e.Block)
+	case errors.As(e.Err, &certInvalid):
+		return fmt.Sprintf("the certificate of the %s manager at %s is invalid: %v", e.Block, e.Host, certInvalid.Error())
+	case errors.As(e.Err, &dnsErr):
+		return fmt.Sprintf("the name of the %s manager %s could not be resolved: %v", e.Block, e.Host, dnsErr.Error())
+	case errors.Is(e.Err, syscall.ECONNREFUSED):
+		return fmt.Sprintf("the %s manager at %s refused the connection; check the address and port in the %s block and that the manager's API service is running", e.Block, e.Host, e.Block)
+	case errors.As(e.Err, &netErr) && netErr.Timeout():
+		return fmt.Sprintf("the %s manager at %s did not answer in time (request_timeout): %v", e.Block, e.Host, e.Err)
+	}
+	return fmt.Sprintf("talking to the %s manager at %s failed: %v", e.Block, e.Host, e.Err)
+}
+
+// permanentTransportError is an error a retry cannot fix: certificate problems.
+func permanentTransportError(err error) bool {
+	var (
+		unknownAuthority x509.UnknownAuthorityError
+		hostname         x509.HostnameError
+		certInvalid      x509.CertificateInvalidError
+		tlsVerify        *tls.CertificateVerificationError
+		dnsErr           *net.DNSError
+	)
+	if errors.As(err, &dnsErr) && dnsErr.IsNotFound {
+		return true
+	}
+	return errors.As(err, &unknownAuthority) || errors.As(err, &hostname) ||
+		errors.As(err, &certInvalid) || errors.As(err, &tlsVerify)
+}
+
+// neverConnected reports whether the request could not have reached the manager, so that even
+// a non-idempotent request may be sent again.
+func neverConnected(err error) bool {
+	var opErr *net.OpError
+	if errors.As(err, &opErr) && opErr.Op == "dial" {
+		return true
+	}
+	var uerr *url.Error
+	return errors.Is(err, syscall.ECONNREFUSED) || (errors.As(err, &uerr) && errors.Is(uerr.Err, syscall.ECONNREFUSED))
+}

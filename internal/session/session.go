@@ -1,0 +1,385 @@
+// Package session is the manager-neutral session layer: it logs in lazily, once per manager
+// node per process, carries the session's credentials on every request, notices expiry and
+// logs in again exactly once, never retries a failed login, retries what is safe, keeps under
+// client-side rate and concurrency limits, and logs every session out on Close.
+//
+// Only this package sees credentials. Manager packages supply an Authenticator that knows the
+// wire format of one manager's login, expiry signal and logout.
+package session
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+	"golang.org/x/sync/semaphore"
+	"golang.org/x/sync/singleflight"
+)
+
+// Credentials is what a login yields: the cookies and headers to send on every later
+// request to the node that issued them.
+type Credentials struct {
+	Cookies []*http.Cookie
+	Header  http.Header
+	// Values holds manager-specific facts a logout needs (a user href, a session path).
+	Values map[string]string
+}
+
+// secrets lists every credential value that must never be logged.
+func (c *Credentials) secrets() []string {
+	var s []string
+	for _, ck := range c.Cookies {
+		s = append(s, ck.Value)
+	}
+	for _, vs := range c.Header {
+		for _, v := range vs {
+			s = append(s, v)
+			// "Token x", "AUTHTOKEN x", "Basic x": mask the bare value too.
+			if _, after, ok := strings.Cut(v, " "); ok {
+				s = append(s, after)
+			}
+		}
+	}
+	return s
+}
+
+func (c *Credentials) apply(req *http.Request) {
+	for k, vs := range c.Header {
+		req.Header[k] = append([]string(nil), vs...)
+	}
+	for _, ck := range c.Cookies {
+		req.AddCookie(&http.Cookie{Name: ck.Name, Value: ck.Value})
+	}
+}
+
+// Authenticator knows one manager's session protocol. Its methods get an *http.Client that
+// does not retry and does not follow redirects: a login is attempted exactly once.
+type Authenticator interface {
+	// Login opens a session on node. A refusal of the credentials must be returned as a
+	// *LoginError so that it is never retried.
+	Login(ctx context.Context, hc *http.Client, node *url.URL) (*Credentials, error)
+	// Expired reports whether resp means that the session is gone and a new login may help.
+	Expired(resp *Response) bool
+	// Logout ends the session on node.
+	Logout(ctx context.Context, hc *http.Client, node *url.URL, cred *Credentials) error
+}
+
+// LoginError is a login the manager refused. It is cached for the life of the process: the
+// same credentials are never sent again, so an account is never locked by this provider.
+type LoginError struct {
+	Block  string // provider block, e.g. "nsxt"
+	Host   string
+	Status int
+	Reason string // the manager's own words
+}
+
+func (e *LoginError) Error() string {
+	return fmt.Sprintf("the %s manager at %s refused the login (HTTP %d): %s", e.Block, e.Host, e.Status, e.Reason)
+}
+
+// Request is one API call, relative to a node's base URL.
+type Request struct {
+	Method string
+	Path   string // path and query, e.g. "/api/v1/node/version?x=y"
+	Header http.Header
+	Body   []byte
+}
+
+// Response is a fully read answer.
+type Response struct {
+	StatusCode int
+	Header     http.Header
+	Body       []byte
+	Node       string
+	// Renewed is true when the session expired during this call and was renewed once.
+	Renewed bool
+}
+
+// Config describes one manager as the provider block configured it.
+type Config struct {
+	Block          string
+	Nodes          []*url.URL
+	TLS            *tls.Config
+	RequestTimeout time.Duration
+	MaxRetries     int
+	RateLimit      float64 // requests per second, all nodes together
+	MaxConcurrency int
+	Auth           Authenticator
+	// Secrets are configured values (passwords, keys) that must never be logged.
+	Secrets []string
+}
+
+// Client is the session-carrying HTTP client of one manager.
+type Client struct {
+	cfg     Config
+	plain   *http.Client // no retries, no redirects
+	nodes   []*node
+	limiter *adaptiveLimiter
+	sem     *semaphore.Weighted
+	stats   counters
+}
+
+type node struct {
+	base   *url.URL
+	flight singleflight.Group
+
+	mu       sync.Mutex
+	cred     *Credentials
+	loginErr *LoginError
+	lastUsed time.Time
+}
+
+type counters struct {
+	logins, relogins, failedLogins, logouts, requests, retries atomic.Int64
+}
+
+// Stats are the client's counters since it was created.
+type Stats struct {
+	Logins       int64 `json:"logins"`
+	Relogins     int64 `json:"relogins"`
+	FailedLogins int64 `json:"failed_logins"`
+	Logouts      int64 `json:"logouts"`
+	Requests     int64 `json:"requests"`
+	Retries      int64 `json:"retries"`
+}
+
+// New builds a client. It contacts nothing.
+func New(cfg Config) (*Client, error) {
+	if len(cfg.Nodes) == 0 {
+		return nil, errors.New("no manager address configured")
+	}
+	if cfg.Auth == nil {
+		return nil, errors.New("no authenticator")
+	}
+	if cfg.RequestTimeout <= 0 {
+		cfg.RequestTimeout = 60 * time.Second
+	}
+	if cfg.RateLimit <= 0 {
+		cfg.RateLimit = DefaultRateLimit
+	}
+	if cfg.MaxConcurrency <= 0 {
+		cfg.MaxConcurrency = DefaultMaxConcurrency
+	}
+	c := &Client{
+		cfg:     cfg,
+		limiter: newAdaptiveLimiter(cfg.RateLimit),
+		sem:     semaphore.NewWeighted(int64(cfg.MaxConcurrency)),
+	}
+	transport := &http.Transport{
+		Proxy:               http.ProxyFromEnvironment,
+		TLSClientConfig:     cfg.TLS,
+		TLSHandshakeTimeout: 15 * time.Second,
+		MaxIdleConnsPerHost: cfg.MaxConcurrency,
+		IdleConnTimeout:     90 * time.Second,
+		ForceAttemptHTTP2:   true,
+	}
+	c.plain = &http.Client{
+		Transport: &limitedTransport{base: transport, c: c},
+		Timeout:   cfg.RequestTimeout,
+		// Never follow a redirect: it would carry credentials to wherever it points.
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}
+	for _, u := range cfg.Nodes {
+		c.nodes = append(c.nodes, &node{base: u})
+	}
+	return c, nil
+}
+
+// Defaults stay under NSX's published per-client limits (100 requests/s, 40 concurrent).
+const (
+	DefaultRateLimit      = 50
+	DefaultMaxConcurrency = 20
+	DefaultMaxRetries     = 4
+)
+
+// Block names the provider block this client serves.
+func (c *Client) Block() string { return c.cfg.Block }
+
+// Stats returns the client's counters.
+func (c *Client) Stats() Stats {
+	return Stats{
+		Logins:       c.stats.logins.Load(),
+		Relogins:     c.stats.relogins.Load(),
+		FailedLogins: c.stats.failedLogins.Load(),
+		Logouts:      c.stats.logouts.Load(),
+		Requests:     c.stats.requests.Load(),
+		Retries:      c.stats.retries.Load(),
+	}
+}
+
+// WithMasking returns ctx whose tflog output masks every secret this client knows now.
+func (c *Client) WithMasking(ctx context.Context) context.Context {
+	secrets := append([]string(nil), c.cfg.Secrets...)
+	for _, n := range c.nodes {
+		n.mu.Lock()
+		if n.cred != nil {
+			secrets = append(secrets, n.cred.secrets()...)
+		}
+		n.mu.Unlock()
+	}
+	secrets = nonEmpty(secrets)
+	if len(secrets) == 0 {
+		return ctx
+	}
+	ctx = tflog.MaskMessageStrings(ctx, secrets...)
+	ctx = tflog.MaskAllFieldValuesStrings(ctx, secrets...)
+	return ctx
+}
+
+func nonEmpty(in []string) []string {
+	out := in[:0]
+	for _, s := range in {
+		if s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// Do sends req to the current node with the node's session, logging in first when there is
+// none. An answer the Authenticator calls expired drops the session, logs in once more and
+// replays the request; the second answer is returned whatever it is.
+func (c *Client) Do(ctx context.Context, req *Request) (*Response, error) {
+	n := c.nodes[0]
+	cred, err := c.session(ctx, n)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := c.send(ctx, n, cred, req)
+	if err != nil {
+		return nil, err
+	}
+	if !c.cfg.Auth.Expired(resp) {
+		return resp, nil
+	}
+	tflog.Debug(c.WithMasking(ctx), "session expired; logging in again", map[string]any{
+		"block": c.cfg.Block, "node": n.base.Host, "status": resp.StatusCode,
+	})
+	c.invalidate(n, cred)
+	cred, err = c.session(ctx, n)
+	if err != nil {
+		return nil, err
+	}
+	resp, err = c.send(ctx, n, cred, req)
+	if err != nil {
+		return nil, err
+	}
+	resp.Renewed = true
+	return resp, nil
+}
+
+// session returns the node's session, logging in when there is none. Concurrent callers share
+// one login in flight. A refused login is remembered and returned without contacting the node.
+func (c *Client) session(ctx context.Context, n *node) (*Credentials, error) {
+	n.mu.Lock()
+	if n.loginErr != nil {
+		err := n.loginErr
+		n.mu.Unlock()
+		return nil, err
+	}
+	if n.cred != nil {
+		cred := n.cred
+		n.lastUsed = time.Now()
+		n.mu.Unlock()
+		return cred, nil
+	}
+	n.mu.Unlock()
+
+	ch := n.flight.DoChan("login", func() (any, error) {
+		// The login outlives any one caller's cancellation: others may be waiting on it.
+		lctx := context.WithoutCancel(ctx)
+		n.mu.Lock()
+		if n.cred != nil || n.loginErr != nil {
+			cred, lerr := n.cred, n.loginErr
+			n.mu.Unlock()
+			if lerr != nil {
+				return nil, lerr
+			}
+			return cred, nil
+		}
+		renewal := n.lastUsed != (time.Time{})
+		n.mu.Unlock()
+
+		start := time.Now()
+		cred, err := c.cfg.Auth.Login(lctx, c.plain, n.base)
+		if err != nil {
+			var le *LoginError
+			if errors.As(err, &le) {
+				c.stats.failedLogins.Add(1)
+				n.mu.Lock()
+				n.loginErr = le
+				n.mu.Unlock()
+			}
+			tflog.Warn(c.WithMasking(lctx), "login failed", map[string]any{
+				"block": c.cfg.Block, "node": n.base.Host, "error": err.Error(),
+			})
+			return nil, err
+		}
+		c.stats.logins.Add(1)
+		if renewal {
+			c.stats.relogins.Add(1)
+		}
+		n.mu.Lock()
+		n.cred = cred
+		n.lastUsed = time.Now()
+		n.mu.Unlock()
+		tflog.Debug(c.WithMasking(lctx), "logged in", map[string]any{
+			"block": c.cfg.Block, "node": n.base.Host, "renewal": renewal,
+			"duration_ms": time.Since(start).Milliseconds(),
+		})
+		return cred, nil
+	})
+	select {
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	case r := <-ch:
+		if r.Err != nil {
+			return nil, r.Err
+		}
+		return r.Val.(*Credentials), nil
+	}
+}
+
+// invalidate drops cred if it is still the node's session, so that many callers holding the
+// same dead session cause a single new login.
+func (c *Client) invalidate(n *node, cred *Credentials) {
+	n.mu.Lock()
+	if n.cred == cred {
+		n.cred = nil
+	}
+	n.mu.Unlock()
+}
+
+// Close logs out every open session, in parallel, within ctx's deadline.
+func (c *Client) Close(ctx context.Context) {
+	var wg sync.WaitGroup
+	for _, n := range c.nodes {
+		n.mu.Lock()
+		cred := n.cred
+		n.cred = nil
+		n.mu.Unlock()
+		if cred == nil {
+			continue
+		}
+		wg.Add(1)
+		go func(n *node, cred *Credentials) {
+			defer wg.Done()
+			mctx := tflog.MaskAllFieldValuesStrings(tflog.MaskMessageStrings(ctx, nonEmpty(cred.secrets())...), nonEmpty(cred.secrets())...)
+			if err := c.cfg.Auth.Logout(ctx, c.plain, n.base, cred); err != nil {
+				tflog.Warn(mctx, "logout failed", map[string]any{"block": c.cfg.Block, "node": n.base.Host, "error": err.Error()})
+				return
+			}
+			c.stats.logouts.Add(1)
+			tflog.Debug(mctx, "logged out", map[string]any{"block": c.cfg.Block, "node": n.base.Host})
+		}(n, cred)
+	}
+	wg.Wait()
+}

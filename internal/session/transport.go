@@ -1,0 +1,232 @@
+package session
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/hashicorp/go-retryablehttp"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+	"golang.org/x/time/rate"
+)
+
+// maxBody bounds what one answer may hold; a list page of 1,000 segments is well under it.
+const maxBody = 64 << 20
+
+// send performs one logical request on node n with cred, retrying what is safe.
+func (c *Client) send(ctx context.Context, n *node, cred *Credentials, req *Request) (*Response, error) {
+	mctx := c.WithMasking(ctx)
+	var body any
+	if req.Body != nil {
+		body = req.Body
+	}
+	rreq, err := retryablehttp.NewRequestWithContext(ctx, req.Method, n.base.String()+req.Path, body)
+	if err != nil {
+		return nil, fmt.Errorf("building %s %s: %w", req.Method, req.Path, err)
+	}
+	for k, vs := range req.Header {
+		rreq.Header[k] = vs
+	}
+	cred.apply(rreq.Request)
+
+	rc := &retryablehttp.Client{
+		HTTPClient:   c.plain,
+		Logger:       tflogAdapter{ctx: mctx},
+		RetryWaitMin: 500 * time.Millisecond,
+		RetryWaitMax: 30 * time.Second,
+		RetryMax:     c.cfg.MaxRetries,
+		CheckRetry:   retryPolicy(req.Method),
+		Backoff:      fullJitterBackoff,
+		ErrorHandler: retryablehttp.PassthroughErrorHandler,
+		RequestLogHook: func(_ retryablehttp.Logger, _ *http.Request, attempt int) {
+			if attempt > 0 {
+				c.stats.retries.Add(1)
+			}
+		},
+	}
+	start := time.Now()
+	hresp, err := rc.Do(rreq)
+	if err != nil {
+		return nil, &TransportError{Block: c.cfg.Block, Host: n.base.Host, Err: err}
+	}
+	defer hresp.Body.Close()
+	data, err := io.ReadAll(io.LimitReader(hresp.Body, maxBody))
+	if err != nil {
+		return nil, &TransportError{Block: c.cfg.Block, Host: n.base.Host, Err: fmt.Errorf("reading the answer to %s %s: %w", req.Method, req.Path, err)}
+	}
+	tflog.Debug(mctx, "manager request", map[string]any{
+		"block": c.cfg.Block, "node": n.base.Host, "method": req.Method, "path": req.Path,
+		"status": hresp.StatusCode, "duration_ms": time.Since(start).Milliseconds(), "bytes": len(data),
+	})
+	return &Response{StatusCode: hresp.StatusCode, Header: hresp.Header, Body: data, Node: n.base.Host}, nil
+}
+
+func idempotent(method string) bool {
+	switch method {
+	case http.MethodGet, http.MethodHead, http.MethodOptions, http.MethodPut, http.MethodDelete:
+		return true
+	}
+	return false
+}
+
+// retryPolicy retries 429 and 503 for every method (the manager refused before acting), 502 and
+// 504 only for idempotent methods (the request may have been acted on), and transport errors
+// for idempotent methods or where the connection was never made.
+func retryPolicy(method string) retryablehttp.CheckRetry {
+	return func(ctx context.Context, resp *http.Response, err error) (bool, error) {
+		if ctx.Err() != nil {
+			return false, ctx.Err()
+		}
+		if err != nil {
+			if permanentTransportError(err) {
+				return false, nil
+			}
+			return idempotent(method) || neverConnected(err), nil
+		}
+		switch resp.StatusCode {
+		case http.StatusTooManyRequests, http.StatusServiceUnavailable:
+			return true, nil
+		case http.StatusBadGateway, http.StatusGatewayTimeout:
+			return idempotent(method), nil
+		}
+		return false, nil
+	}
+}
+
+// fullJitterBackoff waits what Retry-After says, else a random time below an exponentially
+// growing ceiling ("full jitter"), so parallel clients do not retry in lockstep.
+func fullJitterBackoff(minWait, maxWait time.Duration, attempt int, resp *http.Response) time.Duration {
+	if resp != nil && resp.Header.Get("Retry-After") != "" {
+		return retryablehttp.DefaultBackoff(minWait, maxWait, attempt, resp)
+	}
+	ceiling := maxWait
+	if attempt < 30 {
+		if d := minWait << attempt; d > 0 && d < maxWait {
+			ceiling = d
+		}
+	}
+	return minWait/2 + rand.N(ceiling)
+}
+
+// limitedTransport applies the client-side rate and concurrency limits to every HTTP request,
+// retries and logins included, and adapts the rate to 429 answers.
+type limitedTransport struct {
+	base http.RoundTripper
+	c    *Client
+}
+
+func (t *limitedTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	ctx := req.Context()
+	if err := t.c.limiter.Wait(ctx); err != nil {
+		return nil, err
+	}
+	if err := t.c.sem.Acquire(ctx, 1); err != nil {
+		return nil, err
+	}
+	t.c.stats.requests.Add(1)
+	resp, err := t.base.RoundTrip(req)
+	if err != nil {
+		t.c.sem.Release(1)
+		return nil, err
+	}
+	if resp.StatusCode == http.StatusTooManyRequests {
+		t.c.limiter.slowDown()
+	} else {
+		t.c.limiter.speedUp()
+	}
+	resp.Body = &releasingBody{ReadCloser: resp.Body, release: func() { t.c.sem.Release(1) }}
+	return resp, nil
+}
+
+// releasingBody frees the concurrency slot once the answer has been read and closed.
+type releasingBody struct {
+	io.ReadCloser
+	once    sync.Once
+	release func()
+}
+
+func (b *releasingBody) Close() error {
+	err := b.ReadCloser.Close()
+	b.once.Do(b.release)
+	return err
+}
+
+// adaptiveLimiter is a token bucket whose rate halves on each 429 and creeps back to the
+// configured rate as answers succeed.
+type adaptiveLimiter struct {
+	*rate.Limiter
+	mu      sync.Mutex
+	ceiling rate.Limit
+}
+
+func newAdaptiveLimiter(perSecond float64) *adaptiveLimiter {
+	burst := int(perSecond)
+	if burst < 1 {
+		burst = 1
+	}
+	return &adaptiveLimiter{Limiter: rate.NewLimiter(rate.Limit(perSecond), burst), ceiling: rate.Limit(perSecond)}
+}
+
+func (l *adaptiveLimiter) slowDown() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	next := l.Limit() / 2
+	if next < 1 {
+		next = 1
+	}
+	l.SetLimit(next)
+}
+
+func (l *adaptiveLimiter) speedUp() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if cur := l.Limit(); cur < l.ceiling {
+		next := cur + l.ceiling/100
+		if next > l.ceiling {
+			next = l.ceiling
+		}
+		l.SetLimit(next)
+	}
+}
+
+// tflogAdapter routes go-retryablehttp's leveled logging onto tflog with fields.
+type tflogAdapter struct{ ctx context.Context }
+
+func fields(kv []any) map[string]any {
+	m := make(map[string]any, len(kv)/2)
+	for i := 0; i+1 < len(kv); i += 2 {
+		k, ok := kv[i].(string)
+		if !ok {
+			continue
+		}
+		if err, isErr := kv[i+1].(error); isErr {
+			m[k] = err.Error()
+			continue
+		}
+		m[k] = kv[i+1]
+	}
+	return m
+}
+
+func (a tflogAdapter) Error(msg string, kv ...any) { tflog.Warn(a.ctx, msg, fields(kv)) }
+func (a tflogAdapter) Info(msg string, kv ...any)  { tflog.Info(a.ctx, msg, fields(kv)) }
+func (a tflogAdapter) Debug(msg string, kv ...any) { tflog.Trace(a.ctx, msg, fields(kv)) }
+func (a tflogAdapter) Warn(msg string, kv ...any)  { tflog.Warn(a.ctx, msg, fields(kv)) }
+
+var _ retryablehttp.LeveledLogger = tflogAdapter{}
+
+// BodyPreview is a short, single-line excerpt of an answer for error messages.
+func BodyPreview(b []byte) string {
+	s := string(bytes.TrimSpace(b))
+	s = strings.Join(strings.Fields(s), " ")
+	if len(s) > 200 {
+		s = s[:200] + "…"
+	}
+	return s
+}
