@@ -4,11 +4,13 @@
 package fakemanager
 
 import (
+	"crypto/tls"
 	"encoding/json"
 	"fmt"
+	"io"
+	"log"
 	"net"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -91,7 +93,12 @@ type Faults struct {
 	Answers          []Fault `json:"answers,omitempty"`
 	LatencyMS        *int    `json:"latency_ms,omitempty"`
 	ConcurrentWrites *int    `json:"concurrent_writes,omitempty"`
-	Clear            bool    `json:"clear,omitempty"`
+	// ExpireEvery drops every session after each N API requests (0: off), so that sessions
+	// die in the middle of one provider run.
+	ExpireEvery *int  `json:"expire_sessions_every,omitempty"`
+	NodeDown    []int `json:"node_down,omitempty"`
+	NodeUp      []int `json:"node_up,omitempty"`
+	Clear       bool  `json:"clear,omitempty"`
 }
 
 // Server is one fake manager: a cluster of nodes over a shared App.
@@ -100,11 +107,47 @@ type Server struct {
 	App   App
 	Stats *Stats
 
-	nodes   []*httptest.Server
+	nodes   []*node
+	tls     *tls.Config
 	mu      sync.Mutex
 	answers []Fault
 	latency time.Duration
 	writes  int
+	every   int
+	counted int
+}
+
+// node is one cluster member; taking it down closes its listener, so connections are refused.
+type node struct {
+	addr    string
+	handler http.Handler
+	mu      sync.Mutex
+	srv     *http.Server
+}
+
+func (n *node) up(cfg *tls.Config) error {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if n.srv != nil {
+		return nil
+	}
+	ln, err := net.Listen("tcp", n.addr)
+	if err != nil {
+		return err
+	}
+	n.addr = ln.Addr().String()
+	n.srv = &http.Server{Handler: n.handler, TLSConfig: cfg.Clone(), ReadHeaderTimeout: 10 * time.Second, ErrorLog: log.New(io.Discard, "", 0)}
+	go func(srv *http.Server) { _ = srv.ServeTLS(ln, "", "") }(n.srv)
+	return nil
+}
+
+func (n *node) down() {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if n.srv != nil {
+		_ = n.srv.Close()
+		n.srv = nil
+	}
 }
 
 // Options shape a Server.
@@ -126,19 +169,14 @@ func Start(name string, app App, stats *Stats, opts Options) (*Server, error) {
 	if opts.CA == nil {
 		return nil, fmt.Errorf("fake %s: no CA", name)
 	}
-	s := &Server{Name: name, App: app, Stats: stats, latency: opts.Latency}
+	s := &Server{Name: name, App: app, Stats: stats, latency: opts.Latency, tls: opts.CA.ServerTLS()}
 	for i := 0; i < opts.Nodes; i++ {
-		ln, err := net.Listen("tcp", net.JoinHostPort(opts.Listen, "0"))
-		if err != nil {
+		n := &node{addr: net.JoinHostPort(opts.Listen, "0"), handler: s.wrap(i, app.Handler(i))}
+		if err := n.up(s.tls); err != nil {
 			s.Close()
 			return nil, fmt.Errorf("fake %s: %w", name, err)
 		}
-		ts := httptest.NewUnstartedServer(s.wrap(app.Handler(i)))
-		ts.Listener.Close()
-		ts.Listener = ln
-		ts.TLS = opts.CA.ServerTLS()
-		ts.StartTLS()
-		s.nodes = append(s.nodes, ts)
+		s.nodes = append(s.nodes, n)
 	}
 	return s, nil
 }
@@ -147,15 +185,21 @@ func Start(name string, app App, stats *Stats, opts Options) (*Server, error) {
 func (s *Server) URLs() []string {
 	out := make([]string, len(s.nodes))
 	for i, n := range s.nodes {
-		out[i] = n.URL
+		out[i] = "https://" + n.addr
 	}
 	return out
 }
 
+// NodeDown makes node i refuse connections; NodeUp serves it again on the same address.
+func (s *Server) NodeDown(i int) { s.nodes[i].down() }
+
+// NodeUp serves node i again on its address.
+func (s *Server) NodeUp(i int) error { return s.nodes[i].up(s.tls) }
+
 // Close stops every node.
 func (s *Server) Close() {
 	for _, n := range s.nodes {
-		n.Close()
+		n.down()
 	}
 }
 
@@ -175,14 +219,21 @@ func (s *Server) StatsSnapshot() map[string]int64 {
 	return s.Stats.snapshot(s.App.ActiveSessions())
 }
 
-func (s *Server) wrap(api http.Handler) http.Handler {
+func (s *Server) wrap(self int, api http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if strings.HasPrefix(r.URL.Path, "/_fake/") {
-			s.control(w, r)
+			s.control(self, w, r)
 			return
 		}
 		s.Stats.Requests.Add(1)
 		s.mu.Lock()
+		expire := false
+		if s.every > 0 {
+			s.counted++
+			if s.counted%s.every == 0 {
+				expire = true
+			}
+		}
 		latency := s.latency
 		var fault *Fault
 		for i := range s.answers {
@@ -195,6 +246,10 @@ func (s *Server) wrap(api http.Handler) http.Handler {
 			}
 		}
 		s.mu.Unlock()
+		if expire {
+			s.App.ExpireSessions()
+			s.Stats.Add("forced_expiries", 1)
+		}
 		if latency > 0 {
 			select {
 			case <-time.After(latency):
@@ -221,7 +276,7 @@ func (s *Server) wrap(api http.Handler) http.Handler {
 	})
 }
 
-func (s *Server) control(w http.ResponseWriter, r *http.Request) {
+func (s *Server) control(self int, w http.ResponseWriter, r *http.Request) {
 	switch {
 	case r.URL.Path == "/_fake/stats" && r.Method == http.MethodGet:
 		writeJSON(w, http.StatusOK, s.StatsSnapshot())
@@ -234,7 +289,7 @@ func (s *Server) control(w http.ResponseWriter, r *http.Request) {
 		s.App.Reset()
 		s.Stats.reset()
 		s.mu.Lock()
-		s.answers, s.writes = nil, 0
+		s.answers, s.writes, s.every, s.counted = nil, 0, 0, 0
 		s.mu.Unlock()
 		w.WriteHeader(http.StatusNoContent)
 	case r.URL.Path == "/_fake/faults" && r.Method == http.MethodPost:
@@ -247,7 +302,17 @@ func (s *Server) control(w http.ResponseWriter, r *http.Request) {
 		}
 		s.mu.Lock()
 		if f.Clear {
-			s.answers, s.writes = nil, 0
+			s.answers, s.writes, s.every = nil, 0, 0
+		}
+		for _, i := range append(append([]int(nil), f.NodeDown...), f.NodeUp...) {
+			if i < 0 || i >= len(s.nodes) {
+				s.mu.Unlock()
+				http.Error(w, fmt.Sprintf("no node %d", i), http.StatusBadRequest)
+				return
+			}
+		}
+		if f.ExpireEvery != nil {
+			s.every, s.counted = *f.ExpireEvery, 0
 		}
 		s.answers = append(s.answers, f.Answers...)
 		if f.LatencyMS != nil {
@@ -257,7 +322,27 @@ func (s *Server) control(w http.ResponseWriter, r *http.Request) {
 			s.writes = *f.ConcurrentWrites
 		}
 		s.mu.Unlock()
+		for _, i := range f.NodeUp {
+			if err := s.NodeUp(i); err != nil {
+				http.Error(w, err.Error(), http.StatusInternalServerError)
+				return
+			}
+		}
+		selfDown := false
+		for _, i := range f.NodeDown {
+			if i == self {
+				selfDown = true
+				continue
+			}
+			s.NodeDown(i)
+		}
 		w.WriteHeader(http.StatusNoContent)
+		if selfDown {
+			// A node taking itself down answers first; send such requests to another node
+			// to be sure it is down when the answer arrives.
+			_ = http.NewResponseController(w).Flush()
+			go s.NodeDown(self)
+		}
 	default:
 		http.Error(w, "unknown control endpoint", http.StatusNotFound)
 	}

@@ -552,7 +552,9 @@ func sortedKeys[V any](m map[string]V) []string {
 // ipAddressValidator accepts IPv4 and IPv6 addresses.
 type ipAddressValidator struct{}
 
-func (ipAddressValidator) Description(context.Context) string { return "must be an IPv4 or IPv6 address" }
+func (ipAddressValidator) Description(context.Context) string {
+	return "must be an IPv4 or IPv6 address"
+}
 func (v ipAddressValidator) MarkdownDescription(ctx context.Context) string {
 	return v.Description(ctx)
 }

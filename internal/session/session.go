@@ -125,6 +125,9 @@ type Client struct {
 	limiter *adaptiveLimiter
 	sem     *semaphore.Weighted
 	stats   counters
+
+	mu      sync.Mutex
+	current int
 }
 
 type node struct {
@@ -132,9 +135,10 @@ type node struct {
 	flight singleflight.Group
 
 	mu       sync.Mutex
-	cred     *Credentials
-	loginErr *LoginError
-	lastUsed time.Time
+	cred      *Credentials
+	loginErr  *LoginError
+	lastUsed  time.Time
+	downUntil time.Time
 }
 
 type counters struct {
@@ -246,9 +250,73 @@ func nonEmpty(in []string) []string {
 
 // Do sends req to the current node with the node's session, logging in first when there is
 // none. An answer the Authenticator calls expired drops the session, logs in once more and
-// replays the request; the second answer is returned whatever it is.
+// replays the request; the second answer is returned whatever it is. With several nodes, a
+// node that cannot be reached is set aside for a while and the request goes to the next one,
+// which gets its own session: a node's cookie is never sent to another node.
 func (c *Client) Do(ctx context.Context, req *Request) (*Response, error) {
-	n := c.nodes[0]
+	var failures []string
+	for range c.nodes {
+		n := c.pick()
+		resp, err := c.doOn(ctx, n, req)
+		if err == nil {
+			return resp, nil
+		}
+		var te *TransportError
+		if len(c.nodes) == 1 || !errors.As(err, &te) || !c.failoverSafe(req.Method, te.Err) {
+			return nil, err
+		}
+		c.markDown(n)
+		failures = append(failures, err.Error())
+		tflog.Warn(c.WithMasking(ctx), "manager node unreachable; trying the next node", map[string]any{
+			"block": c.cfg.Block, "node": n.base.Host, "error": err.Error(),
+		})
+	}
+	return nil, fmt.Errorf("no node of the %s manager could be reached (%d tried): %s",
+		c.cfg.Block, len(failures), strings.Join(failures, "; "))
+}
+
+// failoverSafe: a request may go to another node when it cannot have been acted on, or when
+// repeating it is harmless.
+func (c *Client) failoverSafe(method string, err error) bool {
+	if permanentTransportError(err) {
+		return false
+	}
+	return neverConnected(err) || idempotent(method)
+}
+
+// nodeDownFor is how long an unreachable node is passed over.
+const nodeDownFor = 30 * time.Second
+
+// pick returns the current node, moving on from one marked down. Sticky otherwise.
+func (c *Client) pick() *node {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	now := time.Now()
+	for i := 0; i < len(c.nodes); i++ {
+		n := c.nodes[(c.current+i)%len(c.nodes)]
+		n.mu.Lock()
+		up := now.After(n.downUntil)
+		n.mu.Unlock()
+		if up {
+			c.current = (c.current + i) % len(c.nodes)
+			return n
+		}
+	}
+	return c.nodes[c.current]
+}
+
+func (c *Client) markDown(n *node) {
+	n.mu.Lock()
+	n.downUntil = time.Now().Add(nodeDownFor)
+	n.mu.Unlock()
+	c.mu.Lock()
+	if c.nodes[c.current] == n {
+		c.current = (c.current + 1) % len(c.nodes)
+	}
+	c.mu.Unlock()
+}
+
+func (c *Client) doOn(ctx context.Context, n *node, req *Request) (*Response, error) {
 	cred, err := c.session(ctx, n)
 	if err != nil {
 		return nil, err

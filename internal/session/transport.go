@@ -41,7 +41,7 @@ func (c *Client) send(ctx context.Context, n *node, cred *Credentials, req *Requ
 		RetryWaitMin: 500 * time.Millisecond,
 		RetryWaitMax: 30 * time.Second,
 		RetryMax:     c.cfg.MaxRetries,
-		CheckRetry:   retryPolicy(req.Method),
+		CheckRetry:   retryPolicy(req.Method, len(c.nodes) > 1),
 		Backoff:      fullJitterBackoff,
 		ErrorHandler: retryablehttp.PassthroughErrorHandler,
 		RequestLogHook: func(_ retryablehttp.Logger, _ *http.Request, attempt int) {
@@ -77,14 +77,15 @@ func idempotent(method string) bool {
 
 // retryPolicy retries 429 and 503 for every method (the manager refused before acting), 502 and
 // 504 only for idempotent methods (the request may have been acted on), and transport errors
-// for idempotent methods or where the connection was never made.
-func retryPolicy(method string) retryablehttp.CheckRetry {
+// for idempotent methods or where the connection was never made. In a cluster, a node that
+// refuses connections is not retried: the request moves to the next node at once.
+func retryPolicy(method string, cluster bool) retryablehttp.CheckRetry {
 	return func(ctx context.Context, resp *http.Response, err error) (bool, error) {
 		if ctx.Err() != nil {
 			return false, ctx.Err()
 		}
 		if err != nil {
-			if permanentTransportError(err) {
+			if permanentTransportError(err) || (cluster && neverConnected(err)) {
 				return false, nil
 			}
 			return idempotent(method) || neverConnected(err), nil

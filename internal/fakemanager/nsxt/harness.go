@@ -1,0 +1,195 @@
+package nsxt
+
+import (
+	"bytes"
+	"crypto/tls"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/netsession/terraform-provider-nsx/internal/fakemanager"
+)
+
+// Harness is a fake NSX cluster started for one test and stopped when it ends.
+type Harness struct {
+	Fake     *Fake
+	Server   *fakemanager.Server
+	CA       *fakemanager.CA
+	CAFile   string
+	Username string
+	Password string
+	control  *http.Client
+}
+
+// HarnessOptions shape a test's fake.
+type HarnessOptions struct {
+	Nodes    int
+	Segments int
+	Idle     time.Duration
+	Password string
+}
+
+// StartHarness starts a fake NSX cluster for t.
+func StartHarness(t testing.TB, o HarnessOptions) *Harness {
+	t.Helper()
+	ca, err := fakemanager.NewCA()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o.Password == "" {
+		// The characters that break naive form encoding.
+		o.Password = "S3cret&Pw@x%2B+1"
+	}
+	fake, srv, err := Start(Options{Username: "admin", Password: o.Password, Segments: o.Segments, Idle: o.Idle},
+		fakemanager.Options{Nodes: o.Nodes, CA: ca})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(srv.Close)
+	caFile := filepath.Join(t.TempDir(), "ca.pem")
+	if err := os.WriteFile(caFile, ca.CertPEM, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return &Harness{
+		Fake: fake, Server: srv, CA: ca, CAFile: caFile, Username: "admin", Password: o.Password,
+		control: &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: ca.Pool(), MinVersion: tls.VersionTLS12}}},
+	}
+}
+
+// Hosts are the nodes' addresses as name:port.
+func (h *Harness) Hosts() []string {
+	var out []string
+	for _, u := range h.Server.URLs() {
+		out = append(out, strings.TrimPrefix(u, "https://"))
+	}
+	return out
+}
+
+// Stats reads GET /_fake/stats.
+func (h *Harness) Stats(t testing.TB) map[string]int64 {
+	t.Helper()
+	var out map[string]int64
+	h.call(t, http.MethodGet, "/_fake/stats", nil, &out)
+	return out
+}
+
+// Issued lists every cookie and XSRF token the fake handed out.
+func (h *Harness) Issued(t testing.TB) []string {
+	t.Helper()
+	var out []string
+	h.call(t, http.MethodGet, "/_fake/issued", nil, &out)
+	return out
+}
+
+// Faults posts a /_fake/faults body.
+func (h *Harness) Faults(t testing.TB, f fakemanager.Faults) {
+	t.Helper()
+	h.call(t, http.MethodPost, "/_fake/faults", f, nil)
+}
+
+// ExpireSessions ends every session.
+func (h *Harness) ExpireSessions(t testing.TB) {
+	t.Helper()
+	h.call(t, http.MethodPost, "/_fake/expire-sessions", nil, nil)
+}
+
+// Reset puts the fake back to the start.
+func (h *Harness) Reset(t testing.TB) {
+	t.Helper()
+	h.call(t, http.MethodPost, "/_fake/reset", nil, nil)
+}
+
+// Config returns the api-service configuration as stored.
+func (h *Harness) Config() apiService {
+	h.Fake.mu.Lock()
+	defer h.Fake.mu.Unlock()
+	return h.Fake.config
+}
+
+// Enabled reports whether the named cipher suite or protocol is enabled in the store.
+func (h *Harness) Enabled(name string) (bool, bool) {
+	c := h.Config()
+	for _, t := range append(c.ProtocolVersions, c.CipherSuites...) {
+		if t.Name == name {
+			return t.Enabled, true
+		}
+	}
+	return false, false
+}
+
+// ChangeOutside changes the configuration as another administrator would, through the API:
+// log in, read, PUT with the `_revision` read, log out. fn edits the decoded object.
+func (h *Harness) ChangeOutside(t testing.TB, fn func(map[string]any)) {
+	t.Helper()
+	base := h.Server.URLs()[len(h.Server.URLs())-1]
+	form := "j_username=" + h.Username + "&j_password=" + url.QueryEscape(h.Password)
+	req, _ := http.NewRequest(http.MethodPost, base+"/api/session/create", strings.NewReader(form))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	resp, err := h.control.Do(req)
+	if err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("outside login: %v %v", err, resp)
+	}
+	resp.Body.Close()
+	cookie, xsrf := resp.Cookies()[0], resp.Header.Get("X-XSRF-TOKEN")
+	send := func(method, path string, body []byte) []byte {
+		req, _ := http.NewRequest(method, base+path, bytes.NewReader(body))
+		req.AddCookie(cookie)
+		req.Header.Set("X-XSRF-TOKEN", xsrf)
+		req.Header.Set("Content-Type", "application/json")
+		resp, err := h.control.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("outside %s %s: %d %s", method, path, resp.StatusCode, b)
+		}
+		return b
+	}
+	var obj map[string]any
+	if err := json.Unmarshal(send(http.MethodGet, "/api/v1/cluster/api-service", nil), &obj); err != nil {
+		t.Fatal(err)
+	}
+	for k := range obj {
+		if strings.HasPrefix(k, "_") && k != "_revision" {
+			delete(obj, k)
+		}
+	}
+	fn(obj)
+	b, _ := json.Marshal(obj)
+	send(http.MethodPut, "/api/v1/cluster/api-service", b)
+	send(http.MethodPost, "/api/session/destroy", nil)
+}
+
+func (h *Harness) call(t testing.TB, method, path string, in, out any) {
+	t.Helper()
+	var body io.Reader
+	if in != nil {
+		b, _ := json.Marshal(in)
+		body = bytes.NewReader(b)
+	}
+	// Control calls go to the last node, so a test can take the first ones down.
+	urls := h.Server.URLs()
+	req, _ := http.NewRequest(method, urls[len(urls)-1]+path, body)
+	resp, err := h.control.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode >= 300 {
+		t.Fatalf("%s %s: %d %s", method, path, resp.StatusCode, b)
+	}
+	if out != nil {
+		if err := json.Unmarshal(b, out); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
