@@ -93,9 +93,9 @@ type Faults struct {
 	Answers          []Fault `json:"answers,omitempty"`
 	LatencyMS        *int    `json:"latency_ms,omitempty"`
 	ConcurrentWrites *int    `json:"concurrent_writes,omitempty"`
-	// ExpireEvery drops every session after each N API requests (0: off), so that sessions
-	// die in the middle of one provider run.
-	ExpireEvery *int  `json:"expire_sessions_every,omitempty"`
+	// ExpireAfter drops every session once, just before the N-th API request from now, so
+	// that sessions die in the middle of one provider run.
+	ExpireAfter *int  `json:"expire_sessions_after,omitempty"`
 	NodeDown    []int `json:"node_down,omitempty"`
 	NodeUp      []int `json:"node_up,omitempty"`
 	Clear       bool  `json:"clear,omitempty"`
@@ -113,8 +113,8 @@ type Server struct {
 	answers []Fault
 	latency time.Duration
 	writes  int
-	every   int
-	counted int
+	// expireIn counts down to a one-shot expiry of every session (0: none pending).
+	expireIn int
 }
 
 // node is one cluster member; taking it down closes its listener, so connections are refused.
@@ -228,11 +228,9 @@ func (s *Server) wrap(self int, api http.Handler) http.Handler {
 		s.Stats.Requests.Add(1)
 		s.mu.Lock()
 		expire := false
-		if s.every > 0 {
-			s.counted++
-			if s.counted%s.every == 0 {
-				expire = true
-			}
+		if s.expireIn > 0 {
+			s.expireIn--
+			expire = s.expireIn == 0
 		}
 		latency := s.latency
 		var fault *Fault
@@ -289,7 +287,7 @@ func (s *Server) control(self int, w http.ResponseWriter, r *http.Request) {
 		s.App.Reset()
 		s.Stats.reset()
 		s.mu.Lock()
-		s.answers, s.writes, s.every, s.counted = nil, 0, 0, 0
+		s.answers, s.writes, s.expireIn = nil, 0, 0
 		s.mu.Unlock()
 		w.WriteHeader(http.StatusNoContent)
 	case r.URL.Path == "/_fake/faults" && r.Method == http.MethodPost:
@@ -302,7 +300,7 @@ func (s *Server) control(self int, w http.ResponseWriter, r *http.Request) {
 		}
 		s.mu.Lock()
 		if f.Clear {
-			s.answers, s.writes, s.every = nil, 0, 0
+			s.answers, s.writes, s.expireIn = nil, 0, 0
 		}
 		for _, i := range append(append([]int(nil), f.NodeDown...), f.NodeUp...) {
 			if i < 0 || i >= len(s.nodes) {
@@ -311,8 +309,8 @@ func (s *Server) control(self int, w http.ResponseWriter, r *http.Request) {
 				return
 			}
 		}
-		if f.ExpireEvery != nil {
-			s.every, s.counted = *f.ExpireEvery, 0
+		if f.ExpireAfter != nil {
+			s.expireIn = *f.ExpireAfter
 		}
 		s.answers = append(s.answers, f.Answers...)
 		if f.LatencyMS != nil {

@@ -1,0 +1,68 @@
+package provider
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	fakensxt "github.com/netsession/terraform-provider-nsx/internal/fakemanager/nsxt"
+)
+
+// 2,500 segments span three pages of 1,000: every one comes back, and filters narrow them.
+func TestSegments_allPagesAndFilters(t *testing.T) {
+	t.Parallel()
+	h := fakensxt.StartHarness(t, fakensxt.HarnessOptions{Nodes: 1, Segments: 2500})
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: factories(t),
+		Steps: []resource.TestStep{{
+			Config: providerBlock(h) + `
+data "nsx_segments" "all" {}
+data "nsx_segments" "web" {
+  display_name = "web"
+}
+data "nsx_segments" "vlan" {
+  type = "DISCONNECTED"
+}
+data "nsx_segments" "none" {
+  display_name = "no-such-segment"
+}`,
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("data.nsx_segments.all", tfjsonpath.New("segments"), knownvalue.ListSizeExact(2500)),
+				statecheck.ExpectKnownValue("data.nsx_segments.all", tfjsonpath.New("paths"), knownvalue.MapSizeExact(2500)),
+				statecheck.ExpectKnownValue("data.nsx_segments.all", tfjsonpath.New("paths").AtMapKey("segment-2500"), knownvalue.StringExact("/infra/segments/segment-2500")),
+				statecheck.ExpectKnownValue("data.nsx_segments.web", tfjsonpath.New("segments"), knownvalue.ListExact([]knownvalue.Check{
+					knownvalue.ObjectExact(map[string]knownvalue.Check{
+						"id": knownvalue.StringExact("web"), "display_name": knownvalue.StringExact("web"),
+						"path": knownvalue.StringExact("/infra/segments/web"), "type": knownvalue.StringExact("ROUTED"),
+						"subnets": knownvalue.ListExact([]knownvalue.Check{knownvalue.ObjectExact(map[string]knownvalue.Check{
+							"gateway_address": knownvalue.StringExact("10.0.0.1/24"), "network": knownvalue.StringExact("10.0.0.0/24"),
+						})}),
+						"connectivity_path":   knownvalue.StringExact("/infra/tier-1s/t1-0"),
+						"transport_zone_path": knownvalue.StringRegexp(regexpMust(`^/infra/sites/default/enforcement-points/default/transport-zones/`)),
+						"admin_state":         knownvalue.StringExact("UP"),
+						"replication_mode":    knownvalue.StringExact("MTEP"),
+						"vlan_ids":            knownvalue.ListSizeExact(0),
+						"unique_id":           knownvalue.NotNull(),
+					}),
+				})),
+				// Every fourth segment is a VLAN segment.
+				statecheck.ExpectKnownValue("data.nsx_segments.vlan", tfjsonpath.New("segments"), knownvalue.ListSizeExact(625)),
+				statecheck.ExpectKnownValue("data.nsx_segments.vlan", tfjsonpath.New("segments").AtSliceIndex(0).AtMapKey("vlan_ids"), knownvalue.ListSizeExact(1)),
+				statecheck.ExpectKnownValue("data.nsx_segments.none", tfjsonpath.New("segments"), knownvalue.ListSizeExact(0)),
+			},
+			Check: func(*terraform.State) error {
+				// Each read of 2,500 segments costs 3 pages; 4 data sources per read.
+				s := h.Stats(t)
+				if s["segment_pages"]%12 != 0 || s["segment_pages"] == 0 {
+					return fmt.Errorf("want 3 pages per data source read, fake served %d pages", s["segment_pages"])
+				}
+				return nil
+			},
+		}},
+	})
+}

@@ -1,0 +1,152 @@
+package provider
+
+import (
+	"fmt"
+	"regexp"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/netsession/terraform-provider-nsx/internal/fakemanager"
+	fakensxt "github.com/netsession/terraform-provider-nsx/internal/fakemanager/nsxt"
+)
+
+// Bad provider settings are reported on the attribute, and nothing is contacted.
+func TestProviderConfig_invalid(t *testing.T) {
+	t.Parallel()
+	h := fakensxt.StartHarness(t, fakensxt.HarnessOptions{Nodes: 1})
+	ds := "\ndata \"nsx_version\" \"v\" {}\n"
+	block := func(body string) string { return "provider \"nsx\" {\n  nsxt {\n" + body + "\n  }\n}\n" + ds }
+	cases := []struct{ cfg, want string }{
+		{block(`host = "http://nsx.corp"
+    username = "a"
+    password = "b"`), `(?s)host = "http://nsx.corp".*HTTPS\s+only`},
+		{block(`hosts = ["nsx-01.corp", "nsx-02.corp:99999"]
+    username = "a"
+    password = "b"`), `(?s)hosts = \["nsx-01.corp", "nsx-02.corp:99999"\].*invalid\s+port`},
+		{block(`hosts = ["nsx-01.corp", "https://nsx-01.corp"]
+    username = "a"
+    password = "b"`), `(?s)Duplicate NSX Manager Address.*listed\s+twice`},
+		{block(`host = "nsx.corp/api"
+    username = "a"
+    password = "b"`), `more\s+than\s+a\s+host\s+and\s+port`},
+		{block(`host = "nsx.corp"
+    password = "b"`), `(?s)Missing NSX Manager Username.*NSXT_USERNAME`},
+		{block(`host = "nsx.corp"
+    username = "a"
+    password = "b"
+    ca_file = "/nonexistent/ca.pem"`), `(?s)Unreadable CA File.*ca_file = "/nonexistent/ca.pem"`},
+		{block(`host = "nsx.corp"
+    username = "a"
+    password = "b"
+    ca_pem = "not a certificate"`), `(?s)Invalid CA Certificate.*ca_pem = "not a certificate".*No\s+PEM-encoded\s+certificate`},
+		{block(`host = "nsx.corp"
+    hosts = ["nsx.corp"]
+    username = "a"
+    password = "b"`), `Invalid Attribute Combination`},
+		{`provider "nsx" {
+  max_retries = 100
+}` + ds, `Attribute max_retries value must be between 0 and 20`},
+	}
+	var steps []resource.TestStep
+	for _, c := range cases {
+		steps = append(steps, resource.TestStep{Config: c.cfg, PlanOnly: true, ExpectError: regexp.MustCompile(c.want)})
+	}
+	resource.UnitTest(t, resource.TestCase{ProtoV6ProviderFactories: factories(t), Steps: steps})
+	if s := h.Stats(t); s["requests"] != 0 {
+		t.Fatalf("invalid settings reached a manager: %v", s)
+	}
+}
+
+// A data source that needs a manager whose block is absent names the block and its variables.
+func TestProviderConfig_missingBlock(t *testing.T) {
+	// Not parallel: NSXT_MANAGER_HOST must be unset for this test.
+	t.Setenv("NSXT_MANAGER_HOST", "")
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: factories(t),
+		Steps: []resource.TestStep{{
+			Config:      `data "nsx_segments" "all" {}`,
+			ExpectError: regexp.MustCompile(`(?s)Missing nsxt Configuration.*nsx_segments.*NSXT_MANAGER_HOST,\s+NSXT_USERNAME,\s+NSXT_PASSWORD`),
+		}},
+	})
+}
+
+// The established environment variables configure the block when it is left out.
+func TestProviderConfig_environment(t *testing.T) {
+	h := fakensxt.StartHarness(t, fakensxt.HarnessOptions{Nodes: 1})
+	t.Setenv("NSXT_MANAGER_HOST", h.Hosts()[0])
+	t.Setenv("NSXT_USERNAME", h.Username)
+	t.Setenv("NSXT_PASSWORD", h.Password)
+	t.Setenv("NSXT_CA_FILE", h.CAFile)
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: factories(t),
+		Steps: []resource.TestStep{{
+			Config: `data "nsx_version" "v" {}`,
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("data.nsx_version.v", tfjsonpath.New("version"), knownvalue.StringExact(fakensxt.Version)),
+			},
+		}},
+	})
+}
+
+// A wrong password fails fast with the manager's words and exactly one login attempt, even
+// with several data sources asking at once and retries set high.
+func TestProviderConfig_wrongPassword(t *testing.T) {
+	t.Parallel()
+	h := fakensxt.StartHarness(t, fakensxt.HarnessOptions{Nodes: 3})
+	h.Password = "not-the-password"
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: factories(t),
+		Steps: []resource.TestStep{{
+			Config: providerBlock(h, "max_retries = 20") + `
+data "nsx_version" "a" {}
+data "nsx_version" "b" {}
+data "nsx_segments" "c" {}
+data "nsx_segments" "d" {}`,
+			ExpectError: regexp.MustCompile(`(?s)refused the login.*The credentials were incorrect`),
+		}},
+	})
+	if s := h.Stats(t); s["failed_logins"] != 1 || s["logins"] != 0 {
+		t.Fatalf("want exactly 1 failed login attempt, fake says %v", s)
+	}
+}
+
+// Sessions that die in the middle of a run (the fake drops every session just before the
+// 5th request, while a dozen data sources are being read in parallel) are renewed
+// transparently, with a single new login.
+func TestProviderConfig_expiryMidRun(t *testing.T) {
+	t.Parallel()
+	h := fakensxt.StartHarness(t, fakensxt.HarnessOptions{Nodes: 1, Segments: 2500})
+	after := 5
+	h.Faults(t, fakemanager.Faults{ExpireAfter: &after})
+	var cfg string
+	for i := 0; i < 12; i++ {
+		cfg += fmt.Sprintf("data \"nsx_version\" \"v%d\" {}\n", i)
+	}
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: factories(t),
+		Steps: []resource.TestStep{
+			{
+				Config: providerBlock(h) + cfg + `
+data "nsx_segments" "all" {}
+resource "nsx_api_service_config" "this" {
+  connection_timeout = 40
+}`,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("data.nsx_segments.all", tfjsonpath.New("segments"), knownvalue.ListSizeExact(2500)),
+					statecheck.ExpectKnownValue("nsx_api_service_config.this", tfjsonpath.New("connection_timeout"), knownvalue.Int64Exact(40)),
+				},
+			},
+		},
+	})
+	s := h.Stats(t)
+	// Each process logs out its last session; an expired one cannot be, so the difference
+	// counts renewals.
+	if s["forced_expiries"] != 1 || s["logins"]-s["logouts"] != 1 || s["failed_logins"] != 0 || s["active_sessions"] != 0 {
+		t.Fatalf("expected sessions to be expired and renewed, fake says %v", s)
+	}
+	t.Logf("mid-run expiry: %v", s)
+}
