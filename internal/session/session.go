@@ -134,7 +134,7 @@ type node struct {
 	base   *url.URL
 	flight singleflight.Group
 
-	mu       sync.Mutex
+	mu        sync.Mutex
 	cred      *Credentials
 	loginErr  *LoginError
 	lastUsed  time.Time

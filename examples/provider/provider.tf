@@ -1,0 +1,27 @@
+terraform {
+  required_providers {
+    nsx = {
+      source = "netsession/nsx"
+    }
+  }
+}
+
+variable "nsx_password" {
+  type      = string
+  sensitive = true
+}
+
+provider "nsx" {
+  # Stay under NSX's per-client limits (100 requests/s, 40 concurrent); these are the defaults.
+  rate_limit      = 50
+  max_concurrency = 20
+  max_retries     = 4
+
+  nsxt {
+    # One VIP, or every node of the cluster: each node used gets its own session.
+    hosts    = ["nsx-01.corp", "nsx-02.corp", "nsx-03.corp:443"]
+    username = "admin"
+    password = var.nsx_password
+    ca_file  = "/etc/ssl/corp-ca.pem"
+  }
+}

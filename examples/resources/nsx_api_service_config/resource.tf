@@ -1,0 +1,20 @@
+# Shorter API sessions, a lower per-client rate, TLS 1.3 on and a CBC suite off.
+# Attributes left out keep the manager's current value.
+resource "nsx_api_service_config" "this" {
+  session_timeout       = 1800
+  connection_timeout    = 30
+  client_api_rate_limit = 80
+
+  protocol_versions = {
+    "TLSv1.1" = false
+    "TLSv1.3" = true
+  }
+
+  cipher_suites = {
+    TLS_RSA_WITH_AES_128_CBC_SHA = false
+  }
+}
+
+output "enabled_cipher_suites" {
+  value = [for name, on in nsx_api_service_config.this.effective_cipher_suites : name if on]
+}
