@@ -1,0 +1,91 @@
+package nsxt_test
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"net/url"
+	"testing"
+	"time"
+
+	"github.com/netsession/terraform-provider-nsx/internal/fakemanager"
+	fakensxt "github.com/netsession/terraform-provider-nsx/internal/fakemanager/nsxt"
+	"github.com/netsession/terraform-provider-nsx/internal/nsxt"
+	"github.com/netsession/terraform-provider-nsx/internal/session"
+)
+
+func client(t *testing.T, h *fakensxt.Harness) *nsxt.Client {
+	t.Helper()
+	u, _ := url.Parse(h.Server.URLs()[0])
+	s, err := session.New(session.Config{
+		Block: "nsxt", Nodes: []*url.URL{u}, TLS: &tls.Config{RootCAs: h.CA.Pool(), MinVersion: tls.VersionTLS12},
+		RequestTimeout: 10 * time.Second, MaxRetries: 2, Auth: &nsxt.Auth{Username: h.Username, Password: h.Password},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close(context.Background()) })
+	return nsxt.NewClient(s)
+}
+
+// Reading 2,500 segments costs one login and three requests of 1,000.
+func TestListSegmentsRequests(t *testing.T) {
+	t.Parallel()
+	h := fakensxt.StartHarness(t, fakensxt.HarnessOptions{Nodes: 1, Segments: 2500})
+	c := client(t, h)
+	segs, pages, err := c.ListSegments(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(segs) != 2500 || pages != 3 {
+		t.Fatalf("want 2500 segments in 3 pages, got %d in %d", len(segs), pages)
+	}
+	if s := h.Stats(t); s["requests"] != 4 || s["logins"] != 1 {
+		t.Fatalf("want 4 requests (1 login + 3 pages), fake says %v", s)
+	}
+}
+
+func TestAPIServiceStaleRevisionIsTyped(t *testing.T) {
+	t.Parallel()
+	h := fakensxt.StartHarness(t, fakensxt.HarnessOptions{Nodes: 1})
+	c := client(t, h)
+	ctx := context.Background()
+	cfg, err := c.GetAPIService(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	one := 1
+	h.Faults(t, fakemanager.Faults{ConcurrentWrites: &one})
+	cfg.SessionTimeout = 600
+	_, err = c.PutAPIService(ctx, cfg)
+	if !errors.Is(err, nsxt.ErrStaleRevision) {
+		t.Fatalf("want ErrStaleRevision, got %v", err)
+	}
+	cfg, _ = c.GetAPIService(ctx)
+	cfg.SessionTimeout = 600
+	out, err := c.PutAPIService(ctx, cfg)
+	if err != nil || out.SessionTimeout != 600 || out.Revision != cfg.Revision+1 {
+		t.Fatalf("retry with the fresh _revision: %v %+v", err, out)
+	}
+}
+
+// A second refusal after renewing the session is reported with NSX's own words.
+func TestSecondRefusalQuotesNSX(t *testing.T) {
+	t.Parallel()
+	h := fakensxt.StartHarness(t, fakensxt.HarnessOptions{Nodes: 1})
+	c := client(t, h)
+	ctx := context.Background()
+	if _, err := c.NodeVersion(ctx); err != nil {
+		t.Fatal(err)
+	}
+	body := `{"module_name":"common-services","error_message":"The credentials were incorrect or the account specified has been locked.","error_code":403}`
+	h.Faults(t, fakemanager.Faults{Answers: []fakemanager.Fault{{Status: 403, Count: 2, PathPrefix: "/api/v1/node", Body: body}}})
+	_, err := c.NodeVersion(ctx)
+	var apiErr *nsxt.APIError
+	if !errors.As(err, &apiErr) || apiErr.Code != 403 || !apiErr.Renewed || apiErr.Message == "" {
+		t.Fatalf("want NSX's error after one renewal, got %v", err)
+	}
+	if s := h.Stats(t); s["logins"] != 2 {
+		t.Fatalf("want exactly one renewal, fake says %v", s)
+	}
+}
