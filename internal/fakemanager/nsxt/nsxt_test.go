@@ -2,6 +2,7 @@ package nsxt_test
 
 import (
 	"bytes"
+	"crypto/tls"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -28,10 +29,7 @@ func newWire(t *testing.T, nodes int) *wire {
 
 func newWireWith(t *testing.T, o fakensxt.HarnessOptions) *wire {
 	h := fakensxt.StartHarness(t, o)
-	tr := &http.Transport{}
-	tr.TLSClientConfig = h.CA.ServerTLS().Clone()
-	tr.TLSClientConfig.Certificates = nil
-	tr.TLSClientConfig.RootCAs = h.CA.Pool()
+	tr := &http.Transport{TLSClientConfig: &tls.Config{RootCAs: h.CA.Pool(), MinVersion: tls.VersionTLS12}}
 	return &wire{t: t, h: h, c: &http.Client{Transport: tr, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}, base: h.Server.URLs()[0]}
 }
 
@@ -169,14 +167,19 @@ func TestAPIServiceRevisionAndValidation(t *testing.T) {
 	r, b = put(func(o map[string]any) { delete(o, "_revision") })
 	wantCode(t, r, b, 412, 500087)
 	for name, edit := range map[string]func(map[string]any){
-		"unknown field":      func(o map[string]any) { o["session_timeout_minutes"] = 3 },
-		"read-only field":    func(o map[string]any) { o["_create_user"] = "me" },
-		"out of range":       func(o map[string]any) { o["session_timeout"] = -1 },
-		"bad redirect host":  func(o map[string]any) { o["redirect_host"] = "not a host" },
-		"unknown cipher":     func(o map[string]any) { o["cipher_suites"] = []map[string]any{{"name": "TLS_NOPE", "enabled": true}} },
-		"unknown protocol":   func(o map[string]any) { o["protocol_versions"] = []map[string]any{{"name": "SSLv3", "enabled": true}} },
-		"no protocol on":     func(o map[string]any) { o["protocol_versions"] = []map[string]any{{"name": "TLSv1.1", "enabled": false}, {"name": "TLSv1.2", "enabled": false}} },
-		"both auth off":      func(o map[string]any) { o["basic_authentication_enabled"] = false; o["cookie_based_authentication_enabled"] = false },
+		"unknown field":     func(o map[string]any) { o["session_timeout_minutes"] = 3 },
+		"read-only field":   func(o map[string]any) { o["_create_user"] = "me" },
+		"out of range":      func(o map[string]any) { o["session_timeout"] = -1 },
+		"bad redirect host": func(o map[string]any) { o["redirect_host"] = "not a host" },
+		"unknown cipher":    func(o map[string]any) { o["cipher_suites"] = []map[string]any{{"name": "TLS_NOPE", "enabled": true}} },
+		"unknown protocol":  func(o map[string]any) { o["protocol_versions"] = []map[string]any{{"name": "SSLv3", "enabled": true}} },
+		"no protocol on": func(o map[string]any) {
+			o["protocol_versions"] = []map[string]any{{"name": "TLSv1.1", "enabled": false}, {"name": "TLSv1.2", "enabled": false}}
+		},
+		"both auth off": func(o map[string]any) {
+			o["basic_authentication_enabled"] = false
+			o["cookie_based_authentication_enabled"] = false
+		},
 		"empty cipher list":  func(o map[string]any) { o["cipher_suites"] = []any{} },
 		"bad immune address": func(o map[string]any) { o["lockout_immune_addresses"] = []string{"nope"} },
 	} {
