@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"encoding/json"
 	"fmt"
 	"regexp"
 	"testing"
@@ -149,4 +150,35 @@ resource "nsx_api_service_config" "this" {
 		t.Fatalf("expected sessions to be expired and renewed, fake says %v", s)
 	}
 	t.Logf("mid-run expiry: %v", s)
+}
+
+// Provider settings known only after apply do not fail the plan: nothing needs the manager
+// while planning a create, and apply configures the provider with the known values.
+func TestProviderConfig_unknownAtPlan(t *testing.T) {
+	t.Parallel()
+	h := fakensxt.StartHarness(t, fakensxt.HarnessOptions{Nodes: 1})
+	pw, _ := json.Marshal(h.Password)
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: factories(t),
+		Steps: []resource.TestStep{{
+			Config: fmt.Sprintf(`
+resource "terraform_data" "endpoint" {
+  input = %q
+}
+provider "nsx" {
+  nsxt {
+    host     = terraform_data.endpoint.output
+    username = %q
+    password = %s
+    ca_file  = %q
+  }
+}
+resource "nsx_api_service_config" "this" {
+  connection_timeout = 35
+}`, h.Hosts()[0], h.Username, pw, h.CAFile),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("nsx_api_service_config.this", tfjsonpath.New("connection_timeout"), knownvalue.Int64Exact(35)),
+			},
+		}},
+	})
 }
