@@ -5,7 +5,6 @@
 package e2e
 
 import (
-	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
@@ -47,8 +46,6 @@ func newWorkspace(t *testing.T, h *fakensxt.Harness, body string) *workspace {
 	dir := t.TempDir()
 	rc := filepath.Join(dir, "dev.tfrc")
 	must(t, os.WriteFile(rc, []byte(fmt.Sprintf("provider_installation {\n  dev_overrides {\n    \"netsession/nsx\" = %q\n  }\n  direct {}\n}\n", providerDir)), 0o600))
-	hosts, _ := json.Marshal(h.Hosts())
-	pw, _ := json.Marshal(h.Password)
 	main := fmt.Sprintf(`terraform {
   required_providers {
     nsx = { source = "netsession/nsx" }
@@ -56,14 +53,9 @@ func newWorkspace(t *testing.T, h *fakensxt.Harness, body string) *workspace {
 }
 
 provider "nsx" {
-  nsxt {
-    hosts    = %s
-    username = %q
-    password = %s
-    ca_file  = %q
-  }
+  %s
 }
-%s`, hosts, h.Username, pw, h.CAFile, body)
+%s`, h.NSXTBlock(), body)
 	must(t, os.WriteFile(filepath.Join(dir, "main.tf"), []byte(main), 0o600))
 	env := append(os.Environ(), "TF_CLI_CONFIG_FILE="+rc, "TF_IN_AUTOMATION=1", "CHECKPOINT_DISABLE=1", "TF_LOG=", "TF_LOG_PATH=")
 	return &workspace{t: t, dir: dir, env: env}

@@ -1,7 +1,6 @@
 package provider
 
 import (
-	"encoding/json"
 	"fmt"
 	"strings"
 	"sync"
@@ -42,19 +41,7 @@ func factories(t *testing.T) map[string]func() (tfprotov6.ProviderServer, error)
 	}
 }
 
-// providerBlock configures the nsxt block for h, trusting its CA through ca_file.
+// providerBlock configures the nsxt block for h, with extra provider-wide settings.
 func providerBlock(h *fakensxt.Harness, extra ...string) string {
-	hosts, _ := json.Marshal(h.Hosts())
-	pw, _ := json.Marshal(h.Password)
-	return fmt.Sprintf(`
-provider "nsx" {
-  %s
-  nsxt {
-    hosts    = %s
-    username = %q
-    password = %s
-    ca_file  = %q
-  }
-}
-`, strings.Join(extra, "\n  "), hosts, h.Username, pw, h.CAFile)
+	return fmt.Sprintf("\nprovider \"nsx\" {\n  %s\n  %s\n}\n", strings.Join(extra, "\n  "), h.NSXTBlock())
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/tls"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -69,6 +70,13 @@ func (h *Harness) Hosts() []string {
 		out = append(out, strings.TrimPrefix(u, "https://"))
 	}
 	return out
+}
+
+// NSXTBlock is the provider's nsxt block for this fake, trusting its CA through ca_file.
+func (h *Harness) NSXTBlock() string {
+	hosts, _ := json.Marshal(h.Hosts())
+	pw, _ := json.Marshal(h.Password)
+	return fmt.Sprintf("nsxt {\n    hosts    = %s\n    username = %q\n    password = %s\n    ca_file  = %q\n  }", hosts, h.Username, pw, h.CAFile)
 }
 
 // Stats reads GET /_fake/stats.
