@@ -440,7 +440,8 @@ func (c *Client) Close(ctx context.Context) {
 		wg.Add(1)
 		go func(n *node, cred *Credentials) {
 			defer wg.Done()
-			mctx := tflog.MaskAllFieldValuesStrings(tflog.MaskMessageStrings(ctx, nonEmpty(cred.secrets())...), nonEmpty(cred.secrets())...)
+			secrets := nonEmpty(cred.secrets())
+			mctx := tflog.MaskAllFieldValuesStrings(tflog.MaskMessageStrings(ctx, secrets...), secrets...)
 			if err := c.cfg.Auth.Logout(ctx, c.plain, n.base, cred); err != nil {
 				tflog.Warn(mctx, "logout failed", map[string]any{"block": c.cfg.Block, "node": n.base.Host, "error": err.Error()})
 				return
