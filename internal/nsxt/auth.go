@@ -95,12 +95,7 @@ func (a *Auth) Logout(ctx context.Context, hc *http.Client, node *url.URL, cred 
 	if err != nil {
 		return err
 	}
-	for k, v := range cred.Header {
-		req.Header[k] = v
-	}
-	for _, c := range cred.Cookies {
-		req.AddCookie(c)
-	}
+	cred.Apply(req)
 	resp, err := hc.Do(req)
 	if err != nil {
 		return err

@@ -51,7 +51,8 @@ func (c *Credentials) secrets() []string {
 	return s
 }
 
-func (c *Credentials) apply(req *http.Request) {
+// Apply adds the credentials to req. Authenticators call it for their logout request.
+func (c *Credentials) Apply(req *http.Request) {
 	for k, vs := range c.Header {
 		req.Header[k] = append([]string(nil), vs...)
 	}
@@ -229,13 +230,17 @@ func (c *Client) WithMasking(ctx context.Context) context.Context {
 		}
 		n.mu.Unlock()
 	}
+	return masked(ctx, secrets)
+}
+
+// masked returns ctx whose tflog output hides every non-empty value of secrets.
+func masked(ctx context.Context, secrets []string) context.Context {
 	secrets = nonEmpty(secrets)
 	if len(secrets) == 0 {
 		return ctx
 	}
 	ctx = tflog.MaskMessageStrings(ctx, secrets...)
-	ctx = tflog.MaskAllFieldValuesStrings(ctx, secrets...)
-	return ctx
+	return tflog.MaskAllFieldValuesStrings(ctx, secrets...)
 }
 
 func nonEmpty(in []string) []string {
@@ -440,8 +445,7 @@ func (c *Client) Close(ctx context.Context) {
 		wg.Add(1)
 		go func(n *node, cred *Credentials) {
 			defer wg.Done()
-			secrets := nonEmpty(cred.secrets())
-			mctx := tflog.MaskAllFieldValuesStrings(tflog.MaskMessageStrings(ctx, secrets...), secrets...)
+			mctx := masked(ctx, cred.secrets())
 			if err := c.cfg.Auth.Logout(ctx, c.plain, n.base, cred); err != nil {
 				tflog.Warn(mctx, "logout failed", map[string]any{"block": c.cfg.Block, "node": n.base.Host, "error": err.Error()})
 				return

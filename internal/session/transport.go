@@ -33,7 +33,7 @@ func (c *Client) send(ctx context.Context, n *node, cred *Credentials, req *Requ
 	for k, vs := range req.Header {
 		rreq.Header[k] = vs
 	}
-	cred.apply(rreq.Request)
+	cred.Apply(rreq.Request)
 
 	rc := &retryablehttp.Client{
 		HTTPClient:   c.plain,
