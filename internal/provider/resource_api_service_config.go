@@ -296,18 +296,7 @@ func (r *apiServiceConfigResource) ModifyPlan(ctx context.Context, req resource.
 		if !ok || !known {
 			continue
 		}
-		for name, on := range managed {
-			if _, offered := eff[name]; !offered {
-				resp.Diagnostics.AddAttributeError(path.Root(x.name).AtMapKey(name), "Name Not Offered by the Manager",
-					fmt.Sprintf("The manager does not offer %s. It offers: %s.", name, strings.Join(sortedKeys(eff), ", ")))
-				continue
-			}
-			eff[name] = on
-		}
-		if !anyTrue(eff) {
-			resp.Diagnostics.AddAttributeError(path.Root(x.name), "Every Entry Disabled",
-				fmt.Sprintf("With this plan no entry of %s would be enabled on the manager, which would then accept no TLS connection. Enable at least one.", x.name))
-		}
+		resp.Diagnostics.Append(overlay(x.name, eff, managed, "this plan", "")...)
 	}
 }
 
@@ -433,31 +422,35 @@ func applyConfig(ctx context.Context, m *apiServiceConfigModel, cfg *nsxt.APISer
 		if !ok {
 			continue
 		}
-		offered := map[string]int{}
-		for i, t := range x.list {
-			offered[t.Name] = i
-		}
-		for _, name := range sortedKeys(managed) {
-			i, found := offered[name]
-			if !found {
-				names := make([]string, 0, len(x.list))
-				for _, t := range x.list {
-					names = append(names, t.Name)
-				}
-				diags.AddAttributeError(path.Root(x.name).AtMapKey(name), "Name Not Offered by the Manager",
-					fmt.Sprintf("The manager does not offer %s, so nothing was written. It offers: %s.", name, strings.Join(names, ", ")))
-				continue
-			}
-			x.list[i].Enabled = managed[name]
-		}
-		enabled := false
+		effective := make(map[string]bool, len(x.list))
 		for _, t := range x.list {
-			enabled = enabled || t.Enabled
+			effective[t.Name] = t.Enabled
 		}
-		if !enabled {
-			diags.AddAttributeError(path.Root(x.name), "Every Entry Disabled",
-				fmt.Sprintf("The write would leave no entry of %s enabled on the manager; nothing was written.", x.name))
+		diags.Append(overlay(x.name, effective, managed, "this write", "; nothing was written")...)
+		for i := range x.list {
+			x.list[i].Enabled = effective[x.list[i].Name]
 		}
+	}
+	return diags
+}
+
+// overlay sets the managed names' values in effective, the manager's full list, and reports
+// on attr the names the manager does not offer and a result with no entry enabled. when and
+// outcome say at which step the check ran and what followed from it.
+func overlay(attr string, effective, managed map[string]bool, when, outcome string) diag.Diagnostics {
+	var diags diag.Diagnostics
+	for _, name := range sortedKeys(managed) {
+		if _, offered := effective[name]; !offered {
+			diags.AddAttributeError(path.Root(attr).AtMapKey(name), "Name Not Offered by the Manager",
+				fmt.Sprintf("The manager does not offer %s%s. It offers: %s.", name, outcome, strings.Join(sortedKeys(effective), ", ")))
+			continue
+		}
+		effective[name] = managed[name]
+	}
+	if !anyTrue(effective) {
+		diags.AddAttributeError(path.Root(attr), "Every Entry Disabled",
+			fmt.Sprintf("After %s, no entry of %s would be enabled on the manager, which would then accept no TLS connection%s. Enable at least one.",
+				when, attr, outcome))
 	}
 	return diags
 }
