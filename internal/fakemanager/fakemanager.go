@@ -31,6 +31,13 @@ type App interface {
 	Issued() []string
 }
 
+// Admitter is implemented by apps whose product enforces request limits before any work is
+// done. Admit answers a refused request itself and returns false; otherwise release is
+// called when the request is done.
+type Admitter interface {
+	Admit(node int, w http.ResponseWriter, r *http.Request) (release func(), ok bool)
+}
+
 // Stats are the counters every fake keeps. Apps add to them.
 type Stats struct {
 	Logins       atomic.Int64
@@ -50,6 +57,18 @@ func (s *Stats) Add(name string, n int64) {
 		s.extra = map[string]int64{}
 	}
 	s.extra[name] += n
+}
+
+// Peak raises a manager-specific high-water mark to v.
+func (s *Stats) Peak(name string, v int64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.extra == nil {
+		s.extra = map[string]int64{}
+	}
+	if v > s.extra[name] {
+		s.extra[name] = v
+	}
 }
 
 func (s *Stats) reset() {
@@ -78,14 +97,19 @@ func (s *Stats) snapshot(active int) map[string]int64 {
 	return out
 }
 
-// Fault is a scripted answer: the next Count matching requests get Status (with Retry-After
-// when set) instead of reaching the API.
+// Fault is a scripted answer: the next Count requests matching PathPrefix (and Method, when
+// set) get Status with Body instead of reaching the API. Body defaults to an ApiError-shaped
+// JSON object; ContentType to application/json. Truncate declares the whole body's length but
+// sends only its first half and drops the connection, as a proxy cut off mid-answer would.
 type Fault struct {
-	Status     int    `json:"status"`
-	Count      int    `json:"count"`
-	RetryAfter int    `json:"retry_after,omitempty"`
-	PathPrefix string `json:"path_prefix,omitempty"`
-	Body       string `json:"body,omitempty"`
+	Status      int    `json:"status"`
+	Count       int    `json:"count"`
+	RetryAfter  int    `json:"retry_after,omitempty"`
+	PathPrefix  string `json:"path_prefix,omitempty"`
+	Method      string `json:"method,omitempty"`
+	Body        string `json:"body,omitempty"`
+	ContentType string `json:"content_type,omitempty"`
+	Truncate    bool   `json:"truncate,omitempty"`
 }
 
 // Faults is the body of POST /_fake/faults. Fields left out leave that fault as it is.
@@ -98,7 +122,12 @@ type Faults struct {
 	ExpireAfter *int  `json:"expire_sessions_after,omitempty"`
 	NodeDown    []int `json:"node_down,omitempty"`
 	NodeUp      []int `json:"node_up,omitempty"`
-	Clear       bool  `json:"clear,omitempty"`
+	// RestartMS is how long the API service is unavailable after each configuration write
+	// that restarts it (NSX restarts its API service on every node after a PUT to
+	// /api/v1/cluster/api-service): every session is dropped and every API request, logins
+	// included, gets 503 until the window ends. 0 turns restarts off.
+	RestartMS *int `json:"restart_ms,omitempty"`
+	Clear     bool `json:"clear,omitempty"`
 }
 
 // Server is one fake manager: a cluster of nodes over a shared App.
@@ -115,6 +144,10 @@ type Server struct {
 	writes  int
 	// expireIn counts down to a one-shot expiry of every session (0: none pending).
 	expireIn int
+	// restartFor is the unavailability window after a restarting write; downUntil ends the
+	// current one.
+	restartFor time.Duration
+	downUntil  time.Time
 }
 
 // node is one cluster member; taking it down closes its listener, so connections are refused.
@@ -155,6 +188,8 @@ type Options struct {
 	Nodes   int
 	Listen  string // address to bind, default 127.0.0.1
 	Latency time.Duration
+	// Restart is how long the API service is unavailable after a restarting write (0: no restarts).
+	Restart time.Duration
 	CA      *CA
 }
 
@@ -169,7 +204,7 @@ func Start(name string, app App, stats *Stats, opts Options) (*Server, error) {
 	if opts.CA == nil {
 		return nil, fmt.Errorf("fake %s: no CA", name)
 	}
-	s := &Server{Name: name, App: app, Stats: stats, latency: opts.Latency, tls: opts.CA.ServerTLS()}
+	s := &Server{Name: name, App: app, Stats: stats, latency: opts.Latency, restartFor: opts.Restart, tls: opts.CA.ServerTLS()}
 	for i := 0; i < opts.Nodes; i++ {
 		n := &node{addr: net.JoinHostPort(opts.Listen, "0"), handler: s.wrap(i, app.Handler(i))}
 		if err := n.up(s.tls); err != nil {
@@ -214,6 +249,22 @@ func (s *Server) TakeConcurrentWrite() bool {
 	return false
 }
 
+// RestartAPIService plays an API-service restart, when restarts are on: every session is
+// dropped and the API answers 503 for the configured window. Apps call it after a write that
+// restarts the service on the real product, once that write has been answered.
+func (s *Server) RestartAPIService() {
+	s.mu.Lock()
+	window := s.restartFor
+	if window > 0 {
+		s.downUntil = time.Now().Add(window)
+	}
+	s.mu.Unlock()
+	if window > 0 {
+		s.App.ExpireSessions()
+		s.Stats.Add("restarts", 1)
+	}
+}
+
 // StatsSnapshot is what GET /_fake/stats answers.
 func (s *Server) StatsSnapshot() map[string]int64 {
 	return s.Stats.snapshot(s.App.ActiveSessions())
@@ -233,10 +284,11 @@ func (s *Server) wrap(self int, api http.Handler) http.Handler {
 			expire = s.expireIn == 0
 		}
 		latency := s.latency
+		restarting := time.Now().Before(s.downUntil)
 		var fault *Fault
 		for i := range s.answers {
 			f := &s.answers[i]
-			if f.Count > 0 && strings.HasPrefix(r.URL.Path, f.PathPrefix) {
+			if f.Count > 0 && strings.HasPrefix(r.URL.Path, f.PathPrefix) && (f.Method == "" || f.Method == r.Method) {
 				f.Count--
 				cp := *f
 				fault = &cp
@@ -248,6 +300,19 @@ func (s *Server) wrap(self int, api http.Handler) http.Handler {
 			s.App.ExpireSessions()
 			s.Stats.Add("forced_expiries", 1)
 		}
+		if restarting && fault == nil {
+			s.Stats.Add("restart_rejections", 1)
+			serveFault(w, Fault{Status: http.StatusServiceUnavailable, Body: restartBody})
+			return
+		}
+		if a, ok := s.App.(Admitter); ok && fault == nil {
+			release, admitted := a.Admit(self, w, r)
+			if !admitted {
+				return
+			}
+			// Added latency counts as time in flight, like real work would.
+			defer release()
+		}
 		if latency > 0 {
 			select {
 			case <-time.After(latency):
@@ -257,21 +322,42 @@ func (s *Server) wrap(self int, api http.Handler) http.Handler {
 		}
 		if fault != nil {
 			s.Stats.Add("faults_served", 1)
-			if fault.RetryAfter > 0 {
-				w.Header().Set("Retry-After", fmt.Sprint(fault.RetryAfter))
-			}
-			body := fault.Body
-			if body == "" {
-				body = fmt.Sprintf(`{"httpStatus":%q,"error_code":%d,"module_name":"common-services","error_message":"Injected fault."}`,
-					strings.ToUpper(strings.ReplaceAll(http.StatusText(fault.Status), " ", "_")), fault.Status)
-			}
-			w.Header().Set("Content-Type", "application/json")
-			w.WriteHeader(fault.Status)
-			_, _ = w.Write([]byte(body))
+			serveFault(w, *fault)
 			return
 		}
 		api.ServeHTTP(w, r)
 	})
+}
+
+// restartBody is what the API answers while its service restarts. The real body is not
+// documented (PROTOCOLS.md: 503 any); this follows the ApiError shape.
+const restartBody = `{"httpStatus":"SERVICE_UNAVAILABLE","error_code":503,"module_name":"common-services","error_message":"The API service is restarting. Please retry later."}`
+
+func serveFault(w http.ResponseWriter, f Fault) {
+	if f.RetryAfter > 0 {
+		w.Header().Set("Retry-After", fmt.Sprint(f.RetryAfter))
+	}
+	body := f.Body
+	if body == "" {
+		body = fmt.Sprintf(`{"httpStatus":%q,"error_code":%d,"module_name":"common-services","error_message":"Injected fault."}`,
+			strings.ToUpper(strings.ReplaceAll(http.StatusText(f.Status), " ", "_")), f.Status)
+	}
+	ct := f.ContentType
+	if ct == "" {
+		ct = "application/json"
+	}
+	w.Header().Set("Content-Type", ct)
+	if !f.Truncate {
+		w.WriteHeader(f.Status)
+		_, _ = w.Write([]byte(body))
+		return
+	}
+	// Promise the whole body, send half, then drop the connection.
+	w.Header().Set("Content-Length", fmt.Sprint(len(body)))
+	w.WriteHeader(f.Status)
+	_, _ = w.Write([]byte(body[:len(body)/2]))
+	_ = http.NewResponseController(w).Flush()
+	panic(http.ErrAbortHandler)
 }
 
 func (s *Server) control(self int, w http.ResponseWriter, r *http.Request) {
@@ -287,7 +373,7 @@ func (s *Server) control(self int, w http.ResponseWriter, r *http.Request) {
 		s.App.Reset()
 		s.Stats.reset()
 		s.mu.Lock()
-		s.answers, s.writes, s.expireIn = nil, 0, 0
+		s.answers, s.writes, s.expireIn, s.restartFor, s.downUntil = nil, 0, 0, 0, time.Time{}
 		s.mu.Unlock()
 		w.WriteHeader(http.StatusNoContent)
 	case r.URL.Path == "/_fake/faults" && r.Method == http.MethodPost:
@@ -300,7 +386,10 @@ func (s *Server) control(self int, w http.ResponseWriter, r *http.Request) {
 		}
 		s.mu.Lock()
 		if f.Clear {
-			s.answers, s.writes, s.expireIn = nil, 0, 0
+			s.answers, s.writes, s.expireIn, s.restartFor, s.downUntil = nil, 0, 0, 0, time.Time{}
+		}
+		if f.RestartMS != nil {
+			s.restartFor = time.Duration(*f.RestartMS) * time.Millisecond
 		}
 		for _, i := range append(append([]int(nil), f.NodeDown...), f.NodeUp...) {
 			if i < 0 || i >= len(s.nodes) {

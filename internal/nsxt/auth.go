@@ -39,18 +39,18 @@ func (a *Auth) Login(ctx context.Context, hc *http.Client, node *url.URL) (*sess
 	}
 	defer resp.Body.Close()
 	body, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	answer := &session.Response{StatusCode: resp.StatusCode, Header: resp.Header, Body: body, Node: node.Host}
 
 	switch {
 	case resp.StatusCode == http.StatusForbidden || resp.StatusCode == http.StatusUnauthorized:
 		reason := "the credentials were refused"
-		if e := decodeError(resp.StatusCode, body); e.Message != "" {
+		if e := decodeError(answer); e.Message != "" {
 			reason = e.Message
 		}
 		return nil, &session.LoginError{Block: "nsxt", Host: node.Host, Status: resp.StatusCode, Reason: reason +
 			" Check username and password in the nsxt block (or NSXT_USERNAME / NSXT_PASSWORD); NSX locks an account after repeated failures, so the provider does not retry."}
 	case resp.StatusCode != http.StatusOK && resp.StatusCode != http.StatusCreated:
-		e := decodeError(resp.StatusCode, body)
-		return nil, fmt.Errorf("logging in to the nsxt manager at %s: %w", node.Host, e)
+		return nil, fmt.Errorf("logging in to the nsxt manager at %s: %w", node.Host, decodeError(answer))
 	}
 	var cookie *http.Cookie
 	for _, c := range resp.Cookies() {
@@ -78,7 +78,7 @@ func (a *Auth) Expired(resp *session.Response) bool {
 	if resp.StatusCode != http.StatusForbidden {
 		return false
 	}
-	e := decodeError(resp.StatusCode, resp.Body)
+	e := decodeError(resp)
 	switch e.Code {
 	case 98, 403:
 		return true
@@ -103,7 +103,7 @@ func (a *Auth) Logout(ctx context.Context, hc *http.Client, node *url.URL, cred 
 	defer resp.Body.Close()
 	body, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
 	if resp.StatusCode != http.StatusOK && resp.StatusCode != http.StatusNoContent {
-		return decodeError(resp.StatusCode, body)
+		return decodeError(&session.Response{StatusCode: resp.StatusCode, Header: resp.Header, Body: body, Node: node.Host})
 	}
 	return nil
 }

@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/netsession/terraform-provider-nsx/internal/session"
 )
@@ -57,6 +58,9 @@ func (e *APIError) Error() string {
 	return b.String()
 }
 
+// HTTPStatus is the status NSX answered; session.Unavailable uses it.
+func (e *APIError) HTTPStatus() int { return e.Status }
+
 // Is maps statuses onto the sentinel errors.
 func (e *APIError) Is(target error) bool {
 	switch target {
@@ -76,11 +80,11 @@ type wireError struct {
 	Details string          `json:"details"`
 }
 
-func decodeError(status int, body []byte) *APIError {
-	e := &APIError{Status: status}
+func decodeError(resp *session.Response) *APIError {
+	e := &APIError{Status: resp.StatusCode}
 	var w wireError
-	if err := json.Unmarshal(body, &w); err != nil {
-		e.Body = session.BodyPreview(body)
+	if err := json.Unmarshal(resp.Body, &w); err != nil {
+		e.Body = session.DescribeBody(resp)
 		return e
 	}
 	// error_code is a number in most answers and a string in some.
@@ -115,17 +119,14 @@ func (c *Client) do(ctx context.Context, method, path string, in, out any) error
 		return err
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		e := decodeError(resp.StatusCode, resp.Body)
+		e := decodeError(resp)
 		e.Renewed = resp.Renewed
 		return e
 	}
 	if out == nil {
 		return nil
 	}
-	if err := json.Unmarshal(resp.Body, out); err != nil {
-		return fmt.Errorf("NSX answered %s %s with something that is not the expected JSON (%v): %s", method, path, err, session.BodyPreview(resp.Body))
-	}
-	return nil
+	return session.DecodeJSON("nsxt", method+" "+path, resp, out)
 }
 
 // NodeVersion is GET /api/v1/node/version.
@@ -167,26 +168,45 @@ type APIServiceConfig struct {
 	Revision                         int64    `json:"_revision"`
 }
 
+// DefaultSessionTimeout is NSX's session_timeout until the manager's own value is read.
+const DefaultSessionTimeout = 1800 * time.Second
+
 // APIServiceID is the id of the singleton configuration.
 const APIServiceID = "reverse_proxy_config"
 
-// GetAPIService reads the reverse-proxy configuration.
+// GetAPIService reads the reverse-proxy configuration. Its session_timeout tells the session
+// layer how long an idle session lives, so that one idle longer is renewed before use.
 func (c *Client) GetAPIService(ctx context.Context) (*APIServiceConfig, error) {
 	var cfg APIServiceConfig
 	if err := c.do(ctx, http.MethodGet, "/api/v1/cluster/api-service", nil, &cfg); err != nil {
 		return nil, err
 	}
+	c.s.SetIdleTimeout(time.Duration(cfg.SessionTimeout) * time.Second)
 	return &cfg, nil
 }
 
 // PutAPIService writes cfg, which must carry the `_revision` just read. A stale revision
-// yields an error matching ErrStaleRevision.
+// yields an error matching ErrStaleRevision. NSX then restarts its API service on every node:
+// sessions end and requests get 503 for up to about a minute; AwaitAPIService waits that out.
 func (c *Client) PutAPIService(ctx context.Context, cfg *APIServiceConfig) (*APIServiceConfig, error) {
 	var out APIServiceConfig
 	if err := c.do(ctx, http.MethodPut, "/api/v1/cluster/api-service", cfg, &out); err != nil {
 		return nil, err
 	}
+	c.s.SetIdleTimeout(time.Duration(out.SessionTimeout) * time.Second)
 	return &out, nil
+}
+
+// AwaitAPIService waits, for at most within, until the API service answers again after a
+// PUT restarted it, and returns the configuration it then reads: the settings as written.
+func (c *Client) AwaitAPIService(ctx context.Context, within time.Duration) (*APIServiceConfig, error) {
+	var cfg *APIServiceConfig
+	err := c.s.AwaitAvailable(ctx, within, func(ctx context.Context) error {
+		var err error
+		cfg, err = c.GetAPIService(ctx)
+		return err
+	})
+	return cfg, err
 }
 
 // Subnet is a segment subnet.

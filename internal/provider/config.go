@@ -276,7 +276,9 @@ func (m *Managers) NSXT(ctx context.Context, who string) (*nsxt.Client, diag.Dia
 	}
 	s := m.nsxt
 	sc, err := m.pool.Client(ctx, s.key, func() (*session.Client, error) {
-		return session.New(s.sessionConfig(&nsxt.Auth{Username: s.username, Password: s.password}, m.limits))
+		cfg := s.sessionConfig(&nsxt.Auth{Username: s.username, Password: s.password}, m.limits)
+		cfg.IdleTimeout = nsxt.DefaultSessionTimeout
+		return session.New(cfg)
 	})
 	if err != nil {
 		diags.AddError("NSX Client Setup Failed", err.Error())

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
@@ -47,26 +48,34 @@ type apiServiceConfigResource struct {
 }
 
 type apiServiceConfigModel struct {
-	ID                               types.String `tfsdk:"id"`
-	SessionTimeout                   types.Int64  `tfsdk:"session_timeout"`
-	ConnectionTimeout                types.Int64  `tfsdk:"connection_timeout"`
-	ClientAPIRateLimit               types.Int64  `tfsdk:"client_api_rate_limit"`
-	ClientAPIConcurrencyLimit        types.Int64  `tfsdk:"client_api_concurrency_limit"`
-	GlobalAPIConcurrencyLimit        types.Int64  `tfsdk:"global_api_concurrency_limit"`
-	RedirectHost                     types.String `tfsdk:"redirect_host"`
-	BasicAuthenticationEnabled       types.Bool   `tfsdk:"basic_authentication_enabled"`
-	CookieBasedAuthenticationEnabled types.Bool   `tfsdk:"cookie_based_authentication_enabled"`
-	LockoutImmuneAddresses           types.Set    `tfsdk:"lockout_immune_addresses"`
-	ProtocolVersions                 types.Map    `tfsdk:"protocol_versions"`
-	CipherSuites                     types.Map    `tfsdk:"cipher_suites"`
-	EffectiveProtocolVersions        types.Map    `tfsdk:"effective_protocol_versions"`
-	EffectiveCipherSuites            types.Map    `tfsdk:"effective_cipher_suites"`
-	Revision                         types.Int64  `tfsdk:"revision"`
+	ID                               types.String   `tfsdk:"id"`
+	SessionTimeout                   types.Int64    `tfsdk:"session_timeout"`
+	ConnectionTimeout                types.Int64    `tfsdk:"connection_timeout"`
+	ClientAPIRateLimit               types.Int64    `tfsdk:"client_api_rate_limit"`
+	ClientAPIConcurrencyLimit        types.Int64    `tfsdk:"client_api_concurrency_limit"`
+	GlobalAPIConcurrencyLimit        types.Int64    `tfsdk:"global_api_concurrency_limit"`
+	RedirectHost                     types.String   `tfsdk:"redirect_host"`
+	BasicAuthenticationEnabled       types.Bool     `tfsdk:"basic_authentication_enabled"`
+	CookieBasedAuthenticationEnabled types.Bool     `tfsdk:"cookie_based_authentication_enabled"`
+	LockoutImmuneAddresses           types.Set      `tfsdk:"lockout_immune_addresses"`
+	ProtocolVersions                 types.Map      `tfsdk:"protocol_versions"`
+	CipherSuites                     types.Map      `tfsdk:"cipher_suites"`
+	EffectiveProtocolVersions        types.Map      `tfsdk:"effective_protocol_versions"`
+	EffectiveCipherSuites            types.Map      `tfsdk:"effective_cipher_suites"`
+	Revision                         types.Int64    `tfsdk:"revision"`
+	Timeouts                         timeouts.Value `tfsdk:"timeouts"`
 }
+
+// defaultWriteTimeout bounds a create or update: the write itself and the wait for NSX's API
+// service, which restarts on every node after a write and can take about a minute per node.
+const defaultWriteTimeout = 10 * time.Minute
 
 // maxStaleRetries bounds how often a write is redone after someone else changed the
 // configuration between our read and our write.
 const maxStaleRetries = 5
+
+// restartWait bounds the wait for the API service after a write, within the write's timeout.
+const restartWait = 5 * time.Minute
 
 const maxInt32 = 2147483647
 
@@ -90,7 +99,7 @@ func managedBool(desc string) schema.BoolAttribute {
 	}
 }
 
-func (r *apiServiceConfigResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+func (r *apiServiceConfigResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "The NSX Manager reverse-proxy (API service) settings, `/api/v1/cluster/api-service`: a singleton " +
 			"(`reverse_proxy_config`) that exists on every manager. Attributes left out of the configuration keep the manager's value. " +
@@ -98,6 +107,9 @@ func (r *apiServiceConfigResource) Schema(_ context.Context, _ resource.SchemaRe
 			"the full lists are exported as `effective_protocol_versions` and `effective_cipher_suites`.\n\n" +
 			"Every write sends the `_revision` read just before it; when someone else changed the settings in between, the provider reads again " +
 			"and retries (up to 5 times). Changes made outside Terraform show in the next plan.\n\n" +
+			"After a write NSX restarts its API service on every node: sessions end and requests are refused for up to about a minute. " +
+			"The provider waits for the service to come back (with backoff, within the `timeouts`), logs in again and reads the settings back, " +
+			"so the apply ends with the settings verified.\n\n" +
 			"**Destroying this resource changes nothing on the manager**: the settings stay as they are and the resource only leaves the state.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
@@ -153,6 +165,12 @@ func (r *apiServiceConfigResource) Schema(_ context.Context, _ resource.SchemaRe
 			"revision": schema.Int64Attribute{
 				Computed: true, MarkdownDescription: "The configuration's `_revision` as last read.",
 			},
+			"timeouts": timeouts.Attributes(ctx, timeouts.Opts{
+				Create: true, Update: true,
+				CreateDescription: "How long a create may take, the wait for the API service to restart included " +
+					"(a [duration](https://pkg.go.dev/time#ParseDuration), e.g. `\"15m\"`). Default `10m`.",
+				UpdateDescription: "How long an update may take, the wait for the API service to restart included. Default `10m`.",
+			}),
 		},
 	}
 }
@@ -173,6 +191,13 @@ func (r *apiServiceConfigResource) Create(ctx context.Context, req resource.Crea
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	limit, diags := plan.Timeouts.Create(ctx, defaultWriteTimeout)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, limit)
+	defer cancel()
 	resp.Diagnostics.Append(r.write(ctx, &cfg, &plan)...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -208,6 +233,13 @@ func (r *apiServiceConfigResource) Update(ctx context.Context, req resource.Upda
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	limit, diags := plan.Timeouts.Update(ctx, defaultWriteTimeout)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, limit)
+	defer cancel()
 	resp.Diagnostics.Append(r.write(ctx, &cfg, &plan)...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -308,6 +340,7 @@ func (r *apiServiceConfigResource) write(ctx context.Context, cfg, plan *apiServ
 	if diags.HasError() {
 		return diags
 	}
+	var wrote *nsxt.APIServiceConfig
 	for attempt := 1; ; attempt++ {
 		cur, err := c.GetAPIService(ctx)
 		if err != nil {
@@ -340,19 +373,63 @@ func (r *apiServiceConfigResource) write(ctx context.Context, cfg, plan *apiServ
 			return diags
 		}
 		tflog.Debug(ctx, "api-service configuration written", map[string]any{"revision": written.Revision, "attempts": attempt})
+		wrote = cur
 		break
 	}
-	after, err := c.GetAPIService(ctx)
+	// NSX now restarts its API service on every node; wait for it, then read back.
+	start := time.Now()
+	after, err := c.AwaitAPIService(ctx, restartWait)
 	if err != nil {
 		diags.AddError("Reading Back the NSX API Service Configuration Failed",
-			"The settings were written, but GET /api/v1/cluster/api-service then failed: "+err.Error()+
-				" Run terraform apply again to record them.")
+			fmt.Sprintf("The settings were written; NSX then restarts its API service, and reading them back failed after %s: %v. "+
+				"Run terraform apply again once the manager answers: it will find the settings written and record them.",
+				time.Since(start).Round(time.Second), err))
 		return diags
 	}
+	tflog.Info(ctx, "api-service configuration read back after the restart", map[string]any{
+		"waited_ms": time.Since(start).Milliseconds(), "revision": after.Revision,
+	})
+	diags.Append(verifyWritten(wrote, after)...)
 	read := apiServiceConfigModel{ProtocolVersions: plan.ProtocolVersions, CipherSuites: plan.CipherSuites}
 	diags.Append(fromAPI(ctx, after, &read)...)
 	settle(plan, read)
 	return diags
+}
+
+// verifyWritten warns about each setting the manager reports differently from what was just
+// written: someone changed it in the meantime, and the next plan will show it.
+func verifyWritten(wrote, read *nsxt.APIServiceConfig) diag.Diagnostics {
+	var diags diag.Diagnostics
+	var diffs []string
+	cmp := func(name string, a, b any) {
+		if fmt.Sprint(a) != fmt.Sprint(b) {
+			diffs = append(diffs, fmt.Sprintf("%s: wrote %v, now %v", name, a, b))
+		}
+	}
+	cmp("session_timeout", wrote.SessionTimeout, read.SessionTimeout)
+	cmp("connection_timeout", wrote.ConnectionTimeout, read.ConnectionTimeout)
+	cmp("client_api_rate_limit", wrote.ClientAPIRateLimit, read.ClientAPIRateLimit)
+	cmp("client_api_concurrency_limit", wrote.ClientAPIConcurrencyLimit, read.ClientAPIConcurrencyLimit)
+	cmp("global_api_concurrency_limit", wrote.GlobalAPIConcurrencyLimit, read.GlobalAPIConcurrencyLimit)
+	cmp("redirect_host", wrote.RedirectHost, read.RedirectHost)
+	cmp("basic_authentication_enabled", wrote.BasicAuthenticationEnabled, read.BasicAuthenticationEnabled)
+	cmp("cookie_based_authentication_enabled", wrote.CookieBasedAuthenticationEnabled, read.CookieBasedAuthenticationEnabled)
+	cmp("protocol_versions", toggles(wrote.ProtocolVersions), toggles(read.ProtocolVersions))
+	cmp("cipher_suites", toggles(wrote.CipherSuites), toggles(read.CipherSuites))
+	if len(diffs) > 0 {
+		diags.AddWarning("NSX API Service Configuration Changed After the Write",
+			"The settings were written, but reading them back after the API service restarted shows different values, "+
+				"so someone else changed them in the meantime: "+strings.Join(diffs, "; ")+". The next plan will show the difference.")
+	}
+	return diags
+}
+
+func toggles(list []nsxt.Toggle) map[string]bool {
+	m := make(map[string]bool, len(list))
+	for _, t := range list {
+		m[t.Name] = t.Enabled
+	}
+	return m
 }
 
 // settle fills what the plan left unknown from what the manager answered. Known plan values

@@ -29,7 +29,10 @@ func (e *TransportError) Error() string {
 		dnsErr           *net.DNSError
 		netErr           net.Error
 	)
+	var cut *CutOffError
 	switch {
+	case errors.As(e.Err, &cut):
+		return fmt.Sprintf("the answer of the %s manager at %s to %s was cut off: %v", e.Block, e.Host, cut.Request, cut)
 	case errors.As(e.Err, &unknownAuthority) || (errors.As(e.Err, &tlsVerify) && errors.As(tlsVerify.Err, &unknownAuthority)):
 		return fmt.Sprintf("the certificate of the %s manager at %s is not signed by a trusted authority; set ca_file or ca_pem in the %s block to the CA that signed it (or insecure = true for a lab): %v", e.Block, e.Host, e.Block, e.Err)
 	case errors.As(e.Err, &hostname):
@@ -71,4 +74,23 @@ func neverConnected(err error) bool {
 	}
 	var uerr *url.Error
 	return errors.Is(err, syscall.ECONNREFUSED) || (errors.As(err, &uerr) && errors.Is(uerr.Err, syscall.ECONNREFUSED))
+}
+
+// CutOffError is an answer whose body ended before it was complete: the connection dropped, or
+// a proxy gave up, after the headers had arrived.
+type CutOffError struct {
+	Request string // "GET /path"
+	Status  int
+	Got     int
+	Want    int64 // the declared Content-Length, -1 when none was declared
+	Err     error
+}
+
+func (e *CutOffError) Unwrap() error { return e.Err }
+
+func (e *CutOffError) Error() string {
+	if e.Want > 0 {
+		return fmt.Sprintf("HTTP %d with %d of the %d bytes it announced (%v); the connection was dropped or a proxy truncated the answer", e.Status, e.Got, e.Want, e.Err)
+	}
+	return fmt.Sprintf("HTTP %d, ending after %d bytes (%v); the connection was dropped or a proxy truncated the answer", e.Status, e.Got, e.Err)
 }

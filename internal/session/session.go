@@ -116,6 +116,10 @@ type Config struct {
 	Auth           Authenticator
 	// Secrets are configured values (passwords, keys) that must never be logged.
 	Secrets []string
+	// IdleTimeout is how long the manager keeps an unused session (0: unknown or never). A
+	// session idle longer is renewed before use instead of failing a call. Manager clients
+	// update it with SetIdleTimeout when they learn the manager's setting.
+	IdleTimeout time.Duration
 }
 
 // Client is the session-carrying HTTP client of one manager.
@@ -126,6 +130,7 @@ type Client struct {
 	limiter *adaptiveLimiter
 	sem     *semaphore.Weighted
 	stats   counters
+	idle    atomic.Int64 // nanoseconds; see Config.IdleTimeout
 
 	mu      sync.Mutex
 	current int
@@ -143,13 +148,14 @@ type node struct {
 }
 
 type counters struct {
-	logins, relogins, failedLogins, logouts, requests, retries atomic.Int64
+	logins, relogins, renewals, failedLogins, logouts, requests, retries atomic.Int64
 }
 
 // Stats are the client's counters since it was created.
 type Stats struct {
 	Logins       int64 `json:"logins"`
 	Relogins     int64 `json:"relogins"`
+	Renewals     int64 `json:"renewals"` // idle sessions renewed before use
 	FailedLogins int64 `json:"failed_logins"`
 	Logouts      int64 `json:"logouts"`
 	Requests     int64 `json:"requests"`
@@ -195,7 +201,20 @@ func New(cfg Config) (*Client, error) {
 	for _, u := range cfg.Nodes {
 		c.nodes = append(c.nodes, &node{base: u})
 	}
+	c.idle.Store(int64(cfg.IdleTimeout))
 	return c, nil
+}
+
+// SetIdleTimeout records how long the manager keeps an unused session (0: never expires).
+func (c *Client) SetIdleTimeout(d time.Duration) { c.idle.Store(int64(max(d, 0))) }
+
+// IdleTimeout is the manager's session idle timeout as last known.
+func (c *Client) IdleTimeout() time.Duration { return time.Duration(c.idle.Load()) }
+
+// renewBefore is how long before the manager's idle timeout a session is treated as gone:
+// a tenth of the timeout, at most 30 s, so clock skew and request time do not matter.
+func renewBefore(idle time.Duration) time.Duration {
+	return idle - min(idle/10, 30*time.Second)
 }
 
 // Defaults stay under NSX's published per-client limits (100 requests/s, 40 concurrent).
@@ -213,6 +232,7 @@ func (c *Client) Stats() Stats {
 	return Stats{
 		Logins:       c.stats.logins.Load(),
 		Relogins:     c.stats.relogins.Load(),
+		Renewals:     c.stats.renewals.Load(),
 		FailedLogins: c.stats.failedLogins.Load(),
 		Logouts:      c.stats.logouts.Load(),
 		Requests:     c.stats.requests.Load(),
@@ -259,7 +279,7 @@ func nonEmpty(in []string) []string {
 // node that cannot be reached is set aside for a while and the request goes to the next one,
 // which gets its own session: a node's cookie is never sent to another node.
 func (c *Client) Do(ctx context.Context, req *Request) (*Response, error) {
-	var failures []string
+	var failures []error
 	for range c.nodes {
 		n := c.pick()
 		resp, err := c.doOn(ctx, n, req)
@@ -271,13 +291,86 @@ func (c *Client) Do(ctx context.Context, req *Request) (*Response, error) {
 			return nil, err
 		}
 		c.markDown(n)
-		failures = append(failures, err.Error())
+		failures = append(failures, err)
 		tflog.Warn(c.WithMasking(ctx), "manager node unreachable; trying the next node", map[string]any{
 			"block": c.cfg.Block, "node": n.base.Host, "error": err.Error(),
 		})
 	}
-	return nil, fmt.Errorf("no node of the %s manager could be reached (%d tried): %s",
-		c.cfg.Block, len(failures), strings.Join(failures, "; "))
+	return nil, &UnreachableError{Block: c.cfg.Block, Errs: failures}
+}
+
+// UnreachableError is a request that no node of a cluster could take.
+type UnreachableError struct {
+	Block string
+	Errs  []error
+}
+
+func (e *UnreachableError) Unwrap() []error { return e.Errs }
+
+func (e *UnreachableError) Error() string {
+	msgs := make([]string, len(e.Errs))
+	for i, err := range e.Errs {
+		msgs[i] = err.Error()
+	}
+	return fmt.Sprintf("no node of the %s manager could be reached (%d tried): %s", e.Block, len(e.Errs), strings.Join(msgs, "; "))
+}
+
+// Unavailable reports whether err means that the manager could not serve a request just now
+// (its API service restarting, overload, a node refusing connections or timing out), so that
+// the same request may succeed later. Errors carrying an HTTP status say so with a
+// HTTPStatus() int method. A refused login is never Unavailable.
+func Unavailable(err error) bool {
+	var le *LoginError
+	if errors.As(err, &le) {
+		return false
+	}
+	var te *TransportError
+	if errors.As(err, &te) {
+		return !permanentTransportError(te.Err)
+	}
+	var se interface{ HTTPStatus() int }
+	if errors.As(err, &se) {
+		switch se.HTTPStatus() {
+		case http.StatusTooManyRequests, http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+			return true
+		}
+	}
+	return false
+}
+
+// AwaitAvailable calls probe until it succeeds, for at most within: it is how a caller waits
+// for the manager to come back after a write that restarts its API service. Between tries it
+// backs off exponentially with full jitter. Errors that are not Unavailable end the wait at
+// once. Sessions the restart ended are renewed by the probe's own requests, once per node.
+func (c *Client) AwaitAvailable(ctx context.Context, within time.Duration, probe func(context.Context) error) error {
+	start := time.Now()
+	wctx, cancel := context.WithTimeout(ctx, within)
+	defer cancel()
+	for attempt := 0; ; attempt++ {
+		err := probe(wctx)
+		if err == nil {
+			tflog.Debug(c.WithMasking(ctx), "manager available", map[string]any{
+				"block": c.cfg.Block, "attempts": attempt + 1, "waited_ms": time.Since(start).Milliseconds(),
+			})
+			return nil
+		}
+		if !Unavailable(err) {
+			return err
+		}
+		wait := fullJitterBackoff(time.Second, 10*time.Second, attempt, nil)
+		tflog.Info(c.WithMasking(ctx), "manager not available yet; waiting", map[string]any{
+			"block": c.cfg.Block, "attempt": attempt + 1, "wait_ms": wait.Milliseconds(), "error": err.Error(),
+		})
+		select {
+		case <-wctx.Done():
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+			return fmt.Errorf("the %s manager was still unavailable %s later (%d tries): %w",
+				c.cfg.Block, time.Since(start).Round(time.Second), attempt+1, err)
+		case <-time.After(wait):
+		}
+	}
 }
 
 // failoverSafe: a request may go to another node when it cannot have been acted on, or when
@@ -359,12 +452,30 @@ func (c *Client) session(ctx context.Context, n *node) (*Credentials, error) {
 		return nil, err
 	}
 	if n.cred != nil {
-		cred := n.cred
-		n.lastUsed = time.Now()
+		now := time.Now()
+		idle, unused := c.IdleTimeout(), now.Sub(n.lastUsed)
+		if idle <= 0 || unused < renewBefore(idle) {
+			cred := n.cred
+			n.lastUsed = now
+			n.mu.Unlock()
+			return cred, nil
+		}
+		// The manager has dropped this session or is about to: renew it now rather than
+		// after a refused call.
+		stale := n.cred
+		n.cred = nil
 		n.mu.Unlock()
-		return cred, nil
+		c.stats.renewals.Add(1)
+		tflog.Debug(c.WithMasking(ctx), "session idle beyond the manager's timeout; renewing before use", map[string]any{
+			"block": c.cfg.Block, "node": n.base.Host, "idle_ms": unused.Milliseconds(), "timeout_ms": idle.Milliseconds(),
+		})
+		if unused < idle {
+			// Still open on the manager: free its slot.
+			c.logout(context.WithoutCancel(ctx), n, stale)
+		}
+	} else {
+		n.mu.Unlock()
 	}
-	n.mu.Unlock()
 
 	ch := n.flight.DoChan("login", func() (any, error) {
 		// The login outlives any one caller's cancellation: others may be waiting on it.
@@ -382,7 +493,7 @@ func (c *Client) session(ctx context.Context, n *node) (*Credentials, error) {
 		n.mu.Unlock()
 
 		start := time.Now()
-		cred, err := c.cfg.Auth.Login(lctx, c.plain, n.base)
+		cred, err := c.cfg.Auth.Login(lctx, c.loginClient(lctx), n.base)
 		if err != nil {
 			var le *LoginError
 			if errors.As(err, &le) {
@@ -431,6 +542,17 @@ func (c *Client) invalidate(n *node, cred *Credentials) {
 	n.mu.Unlock()
 }
 
+// logout ends one session, logging the outcome.
+func (c *Client) logout(ctx context.Context, n *node, cred *Credentials) {
+	mctx := masked(ctx, append(cred.secrets(), c.cfg.Secrets...))
+	if err := c.cfg.Auth.Logout(ctx, c.plain, n.base, cred); err != nil {
+		tflog.Warn(mctx, "logout failed", map[string]any{"block": c.cfg.Block, "node": n.base.Host, "error": err.Error()})
+		return
+	}
+	c.stats.logouts.Add(1)
+	tflog.Debug(mctx, "logged out", map[string]any{"block": c.cfg.Block, "node": n.base.Host})
+}
+
 // Close logs out every open session, in parallel, within ctx's deadline.
 func (c *Client) Close(ctx context.Context) {
 	var wg sync.WaitGroup
@@ -445,13 +567,7 @@ func (c *Client) Close(ctx context.Context) {
 		wg.Add(1)
 		go func(n *node, cred *Credentials) {
 			defer wg.Done()
-			mctx := masked(ctx, cred.secrets())
-			if err := c.cfg.Auth.Logout(ctx, c.plain, n.base, cred); err != nil {
-				tflog.Warn(mctx, "logout failed", map[string]any{"block": c.cfg.Block, "node": n.base.Host, "error": err.Error()})
-				return
-			}
-			c.stats.logouts.Add(1)
-			tflog.Debug(mctx, "logged out", map[string]any{"block": c.cfg.Block, "node": n.base.Host})
+			c.logout(ctx, n, cred)
 		}(n, cred)
 	}
 	wg.Wait()

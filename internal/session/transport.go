@@ -35,13 +35,34 @@ func (c *Client) send(ctx context.Context, n *node, cred *Credentials, req *Requ
 	}
 	cred.Apply(rreq.Request)
 
-	rc := &retryablehttp.Client{
+	start := time.Now()
+	hresp, err := c.retrying(mctx, req.Method).Do(rreq)
+	if err != nil {
+		return nil, &TransportError{Block: c.cfg.Block, Host: n.base.Host, Err: err}
+	}
+	defer hresp.Body.Close()
+	data, err := io.ReadAll(io.LimitReader(hresp.Body, maxBody))
+	if err != nil {
+		return nil, &TransportError{Block: c.cfg.Block, Host: n.base.Host, Err: &CutOffError{
+			Request: req.Method + " " + req.Path, Status: hresp.StatusCode, Got: len(data), Want: hresp.ContentLength, Err: err,
+		}}
+	}
+	tflog.Debug(mctx, "manager request", map[string]any{
+		"block": c.cfg.Block, "node": n.base.Host, "method": req.Method, "path": req.Path,
+		"status": hresp.StatusCode, "duration_ms": time.Since(start).Milliseconds(), "bytes": len(data),
+	})
+	return &Response{StatusCode: hresp.StatusCode, Header: hresp.Header, Body: data, Node: n.base.Host}, nil
+}
+
+// retrying is the retry policy for one request of method, logging to ctx.
+func (c *Client) retrying(ctx context.Context, method string) *retryablehttp.Client {
+	return &retryablehttp.Client{
 		HTTPClient:   c.plain,
-		Logger:       tflogAdapter{ctx: mctx},
+		Logger:       tflogAdapter{ctx: ctx},
 		RetryWaitMin: 500 * time.Millisecond,
 		RetryWaitMax: 30 * time.Second,
 		RetryMax:     c.cfg.MaxRetries,
-		CheckRetry:   retryPolicy(req.Method, len(c.nodes) > 1),
+		CheckRetry:   retryPolicy(method, len(c.nodes) > 1),
 		Backoff:      fullJitterBackoff,
 		ErrorHandler: retryablehttp.PassthroughErrorHandler,
 		RequestLogHook: func(_ retryablehttp.Logger, _ *http.Request, attempt int) {
@@ -50,21 +71,15 @@ func (c *Client) send(ctx context.Context, n *node, cred *Credentials, req *Requ
 			}
 		},
 	}
-	start := time.Now()
-	hresp, err := rc.Do(rreq)
-	if err != nil {
-		return nil, &TransportError{Block: c.cfg.Block, Host: n.base.Host, Err: err}
-	}
-	defer hresp.Body.Close()
-	data, err := io.ReadAll(io.LimitReader(hresp.Body, maxBody))
-	if err != nil {
-		return nil, &TransportError{Block: c.cfg.Block, Host: n.base.Host, Err: fmt.Errorf("reading the answer to %s %s: %w", req.Method, req.Path, err)}
-	}
-	tflog.Debug(mctx, "manager request", map[string]any{
-		"block": c.cfg.Block, "node": n.base.Host, "method": req.Method, "path": req.Path,
-		"status": hresp.StatusCode, "duration_ms": time.Since(start).Milliseconds(), "bytes": len(data),
-	})
-	return &Response{StatusCode: hresp.StatusCode, Header: hresp.Header, Body: data, Node: n.base.Host}, nil
+}
+
+// loginClient is what an Authenticator logs in with. It retries only answers that prove the
+// manager did not look at the credentials (429, 503, a connection never made), so a login
+// the manager refused is still sent exactly once. It never follows a redirect.
+func (c *Client) loginClient(ctx context.Context) *http.Client {
+	hc := c.retrying(masked(ctx, c.cfg.Secrets), http.MethodPost).StandardClient()
+	hc.CheckRedirect = c.plain.CheckRedirect
+	return hc
 }
 
 func idempotent(method string) bool {

@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"regexp"
 	"time"
+
+	"github.com/netsession/terraform-provider-nsx/internal/fakemanager"
 )
 
 const maxInt32 = 2147483647
@@ -116,7 +118,14 @@ func (f *Fake) putAPIService(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	srv := f.srv.Load()
+	if f.storeAPIService(w, srv, in) && srv != nil {
+		// The answer is out; now the API service restarts on every node.
+		srv.RestartAPIService()
+	}
+}
 
+// storeAPIService checks and stores a PUT body, answers it, and reports whether it was stored.
+func (f *Fake) storeAPIService(w http.ResponseWriter, srv *fakemanager.Server, in apiServiceWrite) bool {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if srv != nil && srv.TakeConcurrentWrite() {
@@ -128,13 +137,13 @@ func (f *Fake) putAPIService(w http.ResponseWriter, r *http.Request) {
 	if in.Revision == nil || *in.Revision != f.config.Revision {
 		f.stats.Add("stale_revisions", 1)
 		apiError(w, http.StatusPreconditionFailed, errCodeStale, staleMessage)
-		return
+		return false
 	}
 	next, err := f.merged(in)
 	if err != nil {
 		f.stats.Add("rejected_writes", 1)
 		apiError(w, http.StatusBadRequest, errCodeBadRequest, err.Error())
-		return
+		return false
 	}
 	next.Revision = f.config.Revision + 1
 	next.LastModifiedTime = time.Now().UnixMilli()
@@ -142,6 +151,7 @@ func (f *Fake) putAPIService(w http.ResponseWriter, r *http.Request) {
 	f.config = next
 	f.stats.Add("config_writes", 1)
 	writeJSON(w, http.StatusOK, next)
+	return true
 }
 
 // merged applies a PUT body to the current configuration. The PUT replaces the whole

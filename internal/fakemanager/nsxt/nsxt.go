@@ -2,8 +2,10 @@
 // login at /api/session/create answering a JSESSIONID cookie and an X-XSRF-TOKEN header, both
 // required on every later call; sessions scoped to the node that issued them; idle sessions
 // and destroyed sessions answered with 403; per-node account lockout after repeated failures;
-// the api-service configuration with `_revision`; policy segments with cursor paging; and the
-// node version.
+// the api-service configuration with `_revision`, whose own rate and concurrency limits the
+// fake enforces (429 error_code 102, 503) and whose writes can restart the API service (all
+// sessions dropped, 503 for a window); policy segments with cursor paging; and the node
+// version.
 package nsxt
 
 import (
@@ -15,6 +17,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"golang.org/x/time/rate"
 
 	"github.com/netsession/terraform-provider-nsx/internal/fakemanager"
 )
@@ -54,6 +58,7 @@ type Fake struct {
 	mu       sync.Mutex
 	sessions []map[string]*session // per node, by JSESSIONID
 	failures []map[string]*failures
+	limits   []*nodeLimits
 	config   apiService
 	segments []segment
 	issued   []string
@@ -79,6 +84,7 @@ func Start(o Options, so fakemanager.Options) (*Fake, *fakemanager.Server, error
 	f := &Fake{opts: o, stats: &fakemanager.Stats{}}
 	f.sessions = make([]map[string]*session, so.Nodes)
 	f.failures = make([]map[string]*failures, so.Nodes)
+	f.limits = make([]*nodeLimits, so.Nodes)
 	f.reset()
 	srv, err := fakemanager.Start("nsxt", f, f.stats, so)
 	if err != nil {
@@ -94,6 +100,7 @@ func (f *Fake) reset() {
 	for i := range f.sessions {
 		f.sessions[i] = map[string]*session{}
 		f.failures[i] = map[string]*failures{}
+		f.limits[i] = &nodeLimits{buckets: map[string]*rate.Limiter{}, inflight: map[string]int{}}
 	}
 	f.config = defaultAPIService()
 	f.segments = makeSegments(f.opts.Segments)
