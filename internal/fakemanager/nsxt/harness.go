@@ -145,7 +145,7 @@ func (h *Harness) ChangeOutside(t testing.TB, fn func(map[string]any)) {
 	}
 	resp.Body.Close()
 	cookie, xsrf := resp.Cookies()[0], resp.Header.Get("X-XSRF-TOKEN")
-	send := func(method, path string, body []byte) []byte {
+	send := func(method, path string, body []byte) ([]byte, int) {
 		req, _ := http.NewRequest(method, base+path, bytes.NewReader(body))
 		req.AddCookie(cookie)
 		req.Header.Set("X-XSRF-TOKEN", xsrf)
@@ -156,13 +156,17 @@ func (h *Harness) ChangeOutside(t testing.TB, fn func(map[string]any)) {
 		}
 		defer resp.Body.Close()
 		b, _ := io.ReadAll(resp.Body)
-		if resp.StatusCode != http.StatusOK {
-			t.Fatalf("outside %s %s: %d %s", method, path, resp.StatusCode, b)
+		return b, resp.StatusCode
+	}
+	must := func(method, path string, body []byte) []byte {
+		b, status := send(method, path, body)
+		if status != http.StatusOK {
+			t.Fatalf("outside %s %s: %d %s", method, path, status, b)
 		}
 		return b
 	}
 	var obj map[string]any
-	if err := json.Unmarshal(send(http.MethodGet, "/api/v1/cluster/api-service", nil), &obj); err != nil {
+	if err := json.Unmarshal(must(http.MethodGet, "/api/v1/cluster/api-service", nil), &obj); err != nil {
 		t.Fatal(err)
 	}
 	for k := range obj {
@@ -172,7 +176,8 @@ func (h *Harness) ChangeOutside(t testing.TB, fn func(map[string]any)) {
 	}
 	fn(obj)
 	b, _ := json.Marshal(obj)
-	send(http.MethodPut, "/api/v1/cluster/api-service", b)
+	must(http.MethodPut, "/api/v1/cluster/api-service", b)
+	// When the write restarts the API service the session is gone already.
 	send(http.MethodPost, "/api/session/destroy", nil)
 }
 

@@ -44,12 +44,10 @@ func (f *Fake) Admit(node int, w http.ResponseWriter, r *http.Request) (func(), 
 	defer l.mu.Unlock()
 	if perSecond > 0 {
 		b := l.buckets[client]
-		if b == nil {
+		if b == nil || b.Limit() != rate.Limit(perSecond) {
+			// A new limit starts a full bucket of its own size.
 			b = rate.NewLimiter(rate.Limit(perSecond), int(perSecond))
 			l.buckets[client] = b
-		} else if b.Limit() != rate.Limit(perSecond) {
-			b.SetLimit(rate.Limit(perSecond))
-			b.SetBurst(int(perSecond))
 		}
 		if !b.Allow() {
 			f.stats.Add("rate_limited", 1)
