@@ -159,7 +159,7 @@ func TestHTMLAndCutOffAnswers(t *testing.T) {
 		}
 	}
 	var be *session.BodyError
-	h.Faults(t, fakemanager.Faults{Answers: []fakemanager.Fault{{Status: 200, Count: 1, PathPrefix: "/api/v1/node/version", ContentType: "text/plain", Body: "OK"}}})
+	h.Faults(t, fakemanager.Faults{Clear: true, Answers: []fakemanager.Fault{{Status: 200, Count: 1, PathPrefix: "/api/v1/node/version", ContentType: "text/plain", Body: "OK"}}})
 	if _, err := nc.NodeVersion(ctx); !errors.As(err, &be) || be.Kind != "not-json" || !strings.Contains(err.Error(), `"text/plain"`) {
 		t.Fatalf("plain text: %v", err)
 	}
