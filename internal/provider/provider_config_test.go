@@ -93,28 +93,6 @@ func TestProviderConfig_environment(t *testing.T) {
 	})
 }
 
-// A wrong password fails fast with the manager's words and exactly one login attempt, even
-// with several data sources asking at once and retries set high.
-func TestProviderConfig_wrongPassword(t *testing.T) {
-	t.Parallel()
-	h := fakensxt.StartHarness(t, fakensxt.HarnessOptions{Nodes: 3})
-	h.Password = "not-the-password"
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: factories(t),
-		Steps: []resource.TestStep{{
-			Config: providerBlock(h, "max_retries = 20") + `
-data "nsx_version" "a" {}
-data "nsx_version" "b" {}
-data "nsx_segments" "c" {}
-data "nsx_segments" "d" {}`,
-			ExpectError: regexp.MustCompile(`(?s)refused the login.*The credentials were incorrect`),
-		}},
-	})
-	if s := h.Stats(t); s["failed_logins"] != 1 || s["logins"] != 0 {
-		t.Fatalf("want exactly 1 failed login attempt, fake says %v", s)
-	}
-}
-
 // Sessions that die in the middle of a run (the fake drops every session just before the
 // 5th request, while a dozen data sources are being read in parallel) are renewed
 // transparently, with a single new login.

@@ -12,7 +12,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
-	"github.com/netsession/terraform-provider-nsx/internal/fakemanager"
 	fakensxt "github.com/netsession/terraform-provider-nsx/internal/fakemanager/nsxt"
 )
 
@@ -154,30 +153,6 @@ resource "nsx_api_service_config" "this" {
 			},
 		},
 	})
-}
-
-// Someone else writes between our read of _revision and our PUT: the write is redone.
-func TestAPIServiceConfig_staleRevision(t *testing.T) {
-	t.Parallel()
-	h := fakensxt.StartHarness(t, fakensxt.HarnessOptions{Nodes: 1})
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: factories(t),
-		Steps: []resource.TestStep{{
-			PreConfig: func() { two := 2; h.Faults(t, fakemanager.Faults{ConcurrentWrites: &two}) },
-			Config: providerBlock(h) + `
-resource "nsx_api_service_config" "this" {
-  connection_timeout = 45
-}`,
-			ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.ExpectKnownValue(res, tfjsonpath.New("connection_timeout"), knownvalue.Int64Exact(45)),
-				// Two writes by someone else, then ours.
-				statecheck.ExpectKnownValue(res, tfjsonpath.New("revision"), knownvalue.Int64Exact(3)),
-			},
-		}},
-	})
-	if s := h.Stats(t); s["stale_revisions"] != 2 || s["config_writes"] != 1 {
-		t.Fatalf("want 2 stale-revision answers then 1 write, fake says %v", s)
-	}
 }
 
 // Bad input is rejected at plan time with the attribute named, and nothing reaches the manager.
