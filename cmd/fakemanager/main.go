@@ -44,11 +44,12 @@ func run() error {
 	_ = flag.Int("labels", 0, "number of Illumio labels (reserved until the Illumio fake exists)")
 	idle := flag.Duration("idle", 0, "session idle timeout (0: each manager's own default)")
 	latency := flag.Duration("latency", 0, "latency added to every answer")
+	restart := flag.Duration("restart", 0, "how long NSX's API service is unavailable after a PUT to /api/v1/cluster/api-service restarts it (0: no restart)")
 	listen := flag.String("listen", "127.0.0.1", "address to listen on")
 	dir := flag.String("dir", "", "directory for ca.pem (default: a new temporary directory)")
 	flag.Parse()
-	if *nodes < 1 || *segments < 0 || *idle < 0 || *latency < 0 {
-		return fmt.Errorf("-nodes must be at least 1 and -segments, -idle and -latency not negative")
+	if *nodes < 1 || *segments < 0 || *idle < 0 || *latency < 0 || *restart < 0 {
+		return fmt.Errorf("-nodes must be at least 1 and -segments, -idle, -latency and -restart not negative")
 	}
 
 	ca, err := fakemanager.NewCA()
@@ -65,7 +66,7 @@ func run() error {
 	if err := os.WriteFile(caFile, ca.CertPEM, 0o600); err != nil {
 		return err
 	}
-	opts := fakemanager.Options{Nodes: *nodes, Listen: *listen, Latency: *latency, CA: ca}
+	opts := fakemanager.Options{Nodes: *nodes, Listen: *listen, Latency: *latency, Restart: *restart, CA: ca}
 
 	nsxtPass := password()
 	_, nsxtSrv, err := fakensxt.Start(fakensxt.Options{Username: "admin", Password: nsxtPass, Segments: *segments, Idle: *idle}, opts)
