@@ -13,6 +13,11 @@ resource "nsx_api_service_config" "this" {
   cipher_suites = {
     TLS_RSA_WITH_AES_128_CBC_SHA = false
   }
+
+  # NSX restarts its API service on every node after a write; the apply waits for it.
+  timeouts = {
+    update = "15m"
+  }
 }
 
 output "enabled_cipher_suites" {
