@@ -16,6 +16,9 @@ type TransportError struct {
 	Block string
 	Host  string
 	Err   error
+	// Abandoned: the caller's context ended (a deadline of the operation, an interrupt), not
+	// the request's own request_timeout.
+	Abandoned bool
 }
 
 func (e *TransportError) Unwrap() error { return e.Err }
@@ -43,6 +46,8 @@ func (e *TransportError) Error() string {
 		return fmt.Sprintf("the name of the %s manager %s could not be resolved: %v", e.Block, e.Host, dnsErr.Error())
 	case errors.Is(e.Err, syscall.ECONNREFUSED):
 		return fmt.Sprintf("the %s manager at %s refused the connection; check the address and port in the %s block and that the manager's API service is running", e.Block, e.Host, e.Block)
+	case e.Abandoned:
+		return fmt.Sprintf("the request to the %s manager at %s was abandoned: the operation ran out of time or was interrupted (%v)", e.Block, e.Host, e.Err)
 	case errors.As(e.Err, &netErr) && netErr.Timeout():
 		return fmt.Sprintf("the %s manager at %s did not answer in time (request_timeout): %v", e.Block, e.Host, e.Err)
 	}

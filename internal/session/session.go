@@ -287,7 +287,7 @@ func (c *Client) Do(ctx context.Context, req *Request) (*Response, error) {
 			return resp, nil
 		}
 		var te *TransportError
-		if len(c.nodes) == 1 || !errors.As(err, &te) || !c.failoverSafe(req.Method, te.Err) {
+		if len(c.nodes) == 1 || !errors.As(err, &te) || te.Abandoned || !c.failoverSafe(req.Method, te.Err) {
 			return nil, err
 		}
 		c.markDown(n)
@@ -346,8 +346,14 @@ func (c *Client) AwaitAvailable(ctx context.Context, within time.Duration, probe
 	start := time.Now()
 	wctx, cancel := context.WithTimeout(ctx, within)
 	defer cancel()
+	var last error
 	for attempt := 0; ; attempt++ {
 		err := probe(wctx)
+		if err != nil && wctx.Err() != nil && last != nil {
+			// Cut short by the bound itself: the previous answer says more.
+			err = last
+		}
+		last = err
 		if err == nil {
 			tflog.Debug(c.WithMasking(ctx), "manager available", map[string]any{
 				"block": c.cfg.Block, "attempts": attempt + 1, "waited_ms": time.Since(start).Milliseconds(),

@@ -38,7 +38,7 @@ func (c *Client) send(ctx context.Context, n *node, cred *Credentials, req *Requ
 	start := time.Now()
 	hresp, err := c.retrying(mctx, req.Method).Do(rreq)
 	if err != nil {
-		return nil, &TransportError{Block: c.cfg.Block, Host: n.base.Host, Err: err}
+		return nil, &TransportError{Block: c.cfg.Block, Host: n.base.Host, Err: err, Abandoned: ctx.Err() != nil}
 	}
 	defer hresp.Body.Close()
 	data, err := io.ReadAll(io.LimitReader(hresp.Body, maxBody))
