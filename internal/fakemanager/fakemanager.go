@@ -38,6 +38,12 @@ type Admitter interface {
 	Admit(node int, w http.ResponseWriter, r *http.Request) (release func(), ok bool)
 }
 
+// Controller is implemented by apps with control endpoints of their own under /_fake/. It
+// reports whether it served r.
+type Controller interface {
+	Control(w http.ResponseWriter, r *http.Request) bool
+}
+
 // Stats are the counters every fake keeps. Apps add to them.
 type Stats struct {
 	Logins       atomic.Int64
@@ -431,6 +437,9 @@ func (s *Server) control(self int, w http.ResponseWriter, r *http.Request) {
 			go s.NodeDown(self)
 		}
 	default:
+		if a, ok := s.App.(Controller); ok && a.Control(w, r) {
+			return
+		}
 		http.Error(w, "unknown control endpoint", http.StatusNotFound)
 	}
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/netsession/terraform-provider-nsx/internal/nsxt"
+	"github.com/netsession/terraform-provider-nsx/internal/nsxv"
 	"github.com/netsession/terraform-provider-nsx/internal/session"
 )
 
@@ -37,6 +38,12 @@ var nsxtInfo = managerInfo{
 	block: "nsxt", product: "NSX Manager",
 	envHost: "NSXT_MANAGER_HOST", envUser: "NSXT_USERNAME", envPass: "NSXT_PASSWORD",
 	envIns: "NSXT_ALLOW_UNVERIFIED_SSL", envCA: "NSXT_CA_FILE",
+}
+
+var nsxvInfo = managerInfo{
+	block: "nsxv", product: "NSX-v Manager",
+	envHost: "NSXV_MANAGER_HOST", envUser: "NSXV_USERNAME", envPass: "NSXV_PASSWORD",
+	envIns: "NSXV_ALLOW_UNVERIFIED_SSL", envCA: "NSXV_CA_FILE",
 }
 
 func (m managerInfo) envList() string {
@@ -62,6 +69,25 @@ type connectionModel struct {
 	Insecure types.Bool   `tfsdk:"insecure"`
 	CAFile   types.String `tfsdk:"ca_file"`
 	CAPEM    types.String `tfsdk:"ca_pem"`
+}
+
+// hostModel is the block of a manager that is a single host (no `hosts`).
+type hostModel struct {
+	Host     types.String `tfsdk:"host"`
+	Username types.String `tfsdk:"username"`
+	Password types.String `tfsdk:"password"`
+	Insecure types.Bool   `tfsdk:"insecure"`
+	CAFile   types.String `tfsdk:"ca_file"`
+	CAPEM    types.String `tfsdk:"ca_pem"`
+}
+
+// connection is the block as the shared model (nil when the block is absent).
+func (h *hostModel) connection() *connectionModel {
+	if h == nil {
+		return nil
+	}
+	return &connectionModel{Host: h.Host, Hosts: types.ListNull(types.StringType), Username: h.Username,
+		Password: h.Password, Insecure: h.Insecure, CAFile: h.CAFile, CAPEM: h.CAPEM}
 }
 
 // unknown reports whether any attribute is only known after apply.
@@ -252,6 +278,7 @@ type Managers struct {
 	pool    *session.Pool
 	limits  providerLimits
 	nsxt    *managerSettings
+	nsxv    *managerSettings
 	unknown map[string]bool
 }
 
@@ -285,6 +312,24 @@ func (m *Managers) NSXT(ctx context.Context, who string) (*nsxt.Client, diag.Dia
 		return nil, diags
 	}
 	return nsxt.NewClient(sc), diags
+}
+
+// NSXV returns the NSX-v Manager client, creating its session client on first use.
+func (m *Managers) NSXV(ctx context.Context, who string) (*nsxv.Client, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	if m == nil || m.nsxv == nil {
+		diags.Append(m.missingOrUnconfigured(nsxvInfo, who))
+		return nil, diags
+	}
+	s := m.nsxv
+	sc, err := m.pool.Client(ctx, s.key, func() (*session.Client, error) {
+		return session.New(s.sessionConfig(&nsxv.Auth{Username: s.username, Password: s.password}, m.limits))
+	})
+	if err != nil {
+		diags.AddError("NSX-v Client Setup Failed", err.Error())
+		return nil, diags
+	}
+	return nsxv.NewClient(sc), diags
 }
 
 func (m *Managers) missingOrUnconfigured(info managerInfo, who string) diag.Diagnostic {

@@ -30,11 +30,13 @@ type versionModel struct {
 	Version        types.String `tfsdk:"version"`
 	NodeVersion    types.String `tfsdk:"node_version"`
 	ProductVersion types.String `tfsdk:"product_version"`
+	Build          types.String `tfsdk:"build"`
 }
 
 // versionReaders holds, per manager block, how its version is read. Each manager adds its case.
 var versionReaders = map[string]func(ctx context.Context, m *Managers, out *versionModel) diag.Diagnostics{
 	"nsxt": readNSXTVersion,
+	"nsxv": readNSXVVersion,
 }
 
 func knownManagers() []string {
@@ -57,10 +59,12 @@ func (d *versionDataSource) Schema(_ context.Context, _ datasource.SchemaRequest
 			"id": schema.StringAttribute{Computed: true, MarkdownDescription: "The manager block name, as `manager`."},
 			"manager": schema.StringAttribute{
 				Optional: true, Computed: true,
-				MarkdownDescription: "Which manager to ask: the name of its provider block. Default `nsxt`.",
+				MarkdownDescription: "Which manager to ask: the name of its provider block (`nsxt`, `nsxv`). Default `nsxt`.",
 				Validators:          []validator.String{stringvalidator.OneOf(knownManagers()...)},
 			},
-			"version": schema.StringAttribute{Computed: true, MarkdownDescription: "The manager's product version."},
+			"version": schema.StringAttribute{Computed: true, MarkdownDescription: "The manager's product version. " +
+				"NSX: `product_version`; NSX-v: `major.minor.patch.build` from `versionInfo`."},
+			"build": schema.StringAttribute{Computed: true, MarkdownDescription: "The build number, where the manager reports one separately (NSX-v)."},
 			"node_version": schema.StringAttribute{
 				Computed:            true,
 				MarkdownDescription: "NSX: the version of the node that answered (`node_version` of `/api/v1/node/version`).",
@@ -93,6 +97,7 @@ func (d *versionDataSource) Read(ctx context.Context, req datasource.ReadRequest
 	}
 	data.NodeVersion = types.StringNull()
 	data.ProductVersion = types.StringNull()
+	data.Build = types.StringNull()
 	resp.Diagnostics.Append(versionReaders[data.Manager.ValueString()](ctx, d.managers, &data)...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -115,5 +120,23 @@ func readNSXTVersion(ctx context.Context, m *Managers, out *versionModel) diag.D
 	out.Version = types.StringValue(v.ProductVersion)
 	out.NodeVersion = types.StringValue(v.NodeVersion)
 	out.ProductVersion = types.StringValue(v.ProductVersion)
+	return diags
+}
+
+func readNSXVVersion(ctx context.Context, m *Managers, out *versionModel) diag.Diagnostics {
+	c, diags := m.NSXV(ctx, "nsx_version")
+	if diags.HasError() {
+		return diags
+	}
+	g, err := c.GlobalInfo(ctx)
+	if err != nil {
+		diags.AddError("Reading the NSX-v Version Failed",
+			"GET /api/1.0/appliance-management/global/info failed: "+err.Error())
+		return diags
+	}
+	out.Version = types.StringValue(g.VersionInfo.Version())
+	if g.VersionInfo.Build != "" {
+		out.Build = types.StringValue(g.VersionInfo.Build)
+	}
 	return diags
 }

@@ -42,6 +42,7 @@ type providerModel struct {
 	RateLimit      types.Int64      `tfsdk:"rate_limit"`
 	MaxConcurrency types.Int64      `tfsdk:"max_concurrency"`
 	NSXT           *connectionModel `tfsdk:"nsxt"`
+	NSXV           *hostModel       `tfsdk:"nsxv"`
 }
 
 func (p *nsxProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -98,7 +99,7 @@ func connectionBlock(info managerInfo, description string, withHosts bool) schem
 
 func (p *nsxProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
 	resp.Schema = schema.Schema{
-		MarkdownDescription: "One provider for the session-backed network managers: NSX (NSX-T / VCF 9). " +
+		MarkdownDescription: "One provider for the session-backed network managers: NSX (NSX-T / VCF 9) and NSX for vSphere (NSX-v). " +
 			"The provider logs in lazily, once per manager node, reuses the session for every resource, " +
 			"renews it once when it expires, never retries a refused login, and logs every session out when Terraform is done.",
 		Attributes: map[string]schema.Attribute{
@@ -130,6 +131,10 @@ func (p *nsxProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *
 			"nsxt": connectionBlock(nsxtInfo, "Connection to an NSX Manager (NSX-T, VCF 9) or its cluster. "+
 				"Unset attributes come from `NSXT_MANAGER_HOST`, `NSXT_USERNAME`, `NSXT_PASSWORD`, `NSXT_ALLOW_UNVERIFIED_SSL` and `NSXT_CA_FILE`; "+
 				"with those set, the block may be left out.", true),
+			"nsxv": connectionBlock(nsxvInfo, "Connection to an NSX for vSphere (NSX-v) Manager. The provider logs in with an auth token "+
+				"(NSX-v 6.4 and later) and falls back to HTTP Basic on every call where the manager has none. "+
+				"Unset attributes come from `NSXV_MANAGER_HOST`, `NSXV_USERNAME`, `NSXV_PASSWORD`, `NSXV_ALLOW_UNVERIFIED_SSL` and `NSXV_CA_FILE`; "+
+				"with those set, the block may be left out.", false),
 		},
 	}
 }
@@ -157,16 +162,25 @@ func (p *nsxProvider) Configure(ctx context.Context, req provider.ConfigureReque
 		},
 		unknown: map[string]bool{},
 	}
-	if cfg.NSXT != nil && cfg.NSXT.unknown() {
-		if req.ClientCapabilities.DeferralAllowed {
-			resp.Deferred = &provider.Deferred{Reason: provider.DeferredReasonProviderConfigUnknown}
-			return
+	for _, b := range []struct {
+		info  managerInfo
+		model *connectionModel
+		dst   **managerSettings
+	}{
+		{nsxtInfo, cfg.NSXT, &m.nsxt},
+		{nsxvInfo, cfg.NSXV.connection(), &m.nsxv},
+	} {
+		if b.model != nil && b.model.unknown() {
+			if req.ClientCapabilities.DeferralAllowed {
+				resp.Deferred = &provider.Deferred{Reason: provider.DeferredReasonProviderConfigUnknown}
+				return
+			}
+			m.unknown[b.info.block] = true
+			continue
 		}
-		m.unknown[nsxtInfo.block] = true
-	} else {
-		s, diags := resolve(ctx, nsxtInfo, cfg.NSXT, m.limits)
+		s, diags := resolve(ctx, b.info, b.model, m.limits)
 		resp.Diagnostics.Append(diags...)
-		m.nsxt = s
+		*b.dst = s
 	}
 	if resp.Diagnostics.HasError() {
 		return
@@ -178,6 +192,7 @@ func (p *nsxProvider) Configure(ctx context.Context, req provider.ConfigureReque
 func (p *nsxProvider) Resources(_ context.Context) []func() resource.Resource {
 	return []func() resource.Resource{
 		NewAPIServiceConfigResource,
+		NewCLIUserRoleResource,
 	}
 }
 

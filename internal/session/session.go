@@ -73,6 +73,17 @@ type Authenticator interface {
 	Logout(ctx context.Context, hc *http.Client, node *url.URL, cred *Credentials) error
 }
 
+// CallRefuser is implemented by Authenticators whose credentials travel on every call (HTTP
+// Basic): a call refused for its credentials is then a refused login, cached like one so that
+// the same credentials are not sent again.
+type CallRefuser interface {
+	Refused(resp *Response) *LoginError
+}
+
+// ErrNothingToEnd is what Logout returns when the manager has nothing to end for a session
+// (a stateless token, per-call credentials); it is neither a failure nor a logout.
+var ErrNothingToEnd = errors.New("nothing to log out")
+
 // LoginError is a login the manager refused. It is cached for the life of the process: the
 // same credentials are never sent again, so an account is never locked by this provider.
 type LoginError struct {
@@ -429,6 +440,9 @@ func (c *Client) doOn(ctx context.Context, n *node, req *Request) (*Response, er
 	if err != nil {
 		return nil, err
 	}
+	if err := c.refused(n, resp); err != nil {
+		return nil, err
+	}
 	if !c.cfg.Auth.Expired(resp) {
 		return resp, nil
 	}
@@ -444,8 +458,31 @@ func (c *Client) doOn(ctx context.Context, n *node, req *Request) (*Response, er
 	if err != nil {
 		return nil, err
 	}
+	if err := c.refused(n, resp); err != nil {
+		return nil, err
+	}
 	resp.Renewed = true
 	return resp, nil
+}
+
+// refused turns an answer that refuses per-call credentials into a cached login failure.
+func (c *Client) refused(n *node, resp *Response) error {
+	r, ok := c.cfg.Auth.(CallRefuser)
+	if !ok {
+		return nil
+	}
+	le := r.Refused(resp)
+	if le == nil {
+		return nil
+	}
+	c.stats.failedLogins.Add(1)
+	n.mu.Lock()
+	if n.loginErr == nil {
+		n.loginErr = le
+	}
+	n.cred = nil
+	n.mu.Unlock()
+	return le
 }
 
 // session returns the node's session, logging in when there is none. Concurrent callers share
@@ -552,6 +589,10 @@ func (c *Client) invalidate(n *node, cred *Credentials) {
 func (c *Client) logout(ctx context.Context, n *node, cred *Credentials) {
 	mctx := masked(ctx, append(cred.secrets(), c.cfg.Secrets...))
 	if err := c.cfg.Auth.Logout(ctx, c.plain, n.base, cred); err != nil {
+		if errors.Is(err, ErrNothingToEnd) {
+			tflog.Debug(mctx, "nothing to log out", map[string]any{"block": c.cfg.Block, "node": n.base.Host})
+			return
+		}
 		tflog.Warn(mctx, "logout failed", map[string]any{"block": c.cfg.Block, "node": n.base.Host, "error": err.Error()})
 		return
 	}

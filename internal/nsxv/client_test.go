@@ -1,0 +1,141 @@
+package nsxv_test
+
+import (
+	"bytes"
+	"context"
+	"crypto/tls"
+	"encoding/xml"
+	"errors"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-log/tflogtest"
+
+	fakensxv "github.com/netsession/terraform-provider-nsx/internal/fakemanager/nsxv"
+	"github.com/netsession/terraform-provider-nsx/internal/nsxv"
+	"github.com/netsession/terraform-provider-nsx/internal/session"
+)
+
+// The bodies of the document and of PROTOCOLS.md section 2, as NSX-v sends them.
+const (
+	docScoped   = `<accessControlEntry><role>auditor</role><resource><resourceId>globalroot-0</resourceId></resource></accessControlEntry>`
+	docUnscoped = `<accessControlEntry><role>vshield_admin</role></accessControlEntry>`
+	docGlobal   = `<globalInfo><currentLoggedInUser>admin</currentLoggedInUser><versionInfo><majorVersion>6</majorVersion><minorVersion>2</minorVersion><patchVersion>5</patchVersion><buildNumber>4818372</buildNumber></versionInfo></globalInfo>`
+	docError    = `<?xml version="1.0" encoding="UTF-8"?><error><details>The requested object : datacenter-9 could not be found. Object identifiers are case sensitive.</details><errorCode>202</errorCode><moduleName>core-services</moduleName></error>`
+)
+
+func TestXMLAgainstTheDocument(t *testing.T) {
+	t.Parallel()
+	// What the client sends is the document's body.
+	for _, c := range []struct {
+		role nsxv.Role
+		want string
+	}{
+		{nsxv.Role{Role: "auditor"}, docScoped},
+		{nsxv.Role{Role: "auditor", ResourceIDs: []string{"globalroot-0"}}, docScoped},
+		{nsxv.Role{Role: "vshield_admin", ResourceIDs: []string{"globalroot-0"}}, docUnscoped},
+	} {
+		got, err := xml.Marshal(nsxv.EntryFor(c.role))
+		if err != nil || string(got) != c.want {
+			t.Errorf("%+v encodes as %s, want %s (%v)", c.role, got, c.want, err)
+		}
+	}
+	// What NSX-v answers decodes.
+	var e nsxv.AccessControlEntry
+	if err := xml.Unmarshal([]byte(`<?xml version="1.0" encoding="UTF-8"?>`+"\n"+docScoped), &e); err != nil {
+		t.Fatal(err)
+	}
+	if r := nsxv.RoleOf(e); r.Role != "auditor" || len(r.ResourceIDs) != 1 || r.ResourceIDs[0] != "globalroot-0" {
+		t.Fatalf("decoded %+v", r)
+	}
+	var g nsxv.GlobalInfo
+	if err := xml.Unmarshal([]byte(docGlobal), &g); err != nil || g.VersionInfo.Version() != "6.2.5.4818372" || g.CurrentLoggedInUser != "admin" {
+		t.Fatalf("global info %+v %v", g, err)
+	}
+	apiErr := nsxv.DecodeError(&session.Response{StatusCode: 500, Body: []byte(docError)})
+	if apiErr.Code != 202 || apiErr.Module != "core-services" || !errors.Is(apiErr, nsxv.ErrNotFound) ||
+		!strings.Contains(apiErr.Error(), "errorCode 202, module core-services): The requested object : datacenter-9") {
+		t.Fatalf("error decoded as %+v: %v", apiErr, apiErr)
+	}
+	html := nsxv.DecodeError(&session.Response{StatusCode: 502, Header: http.Header{"Content-Type": {"text/html"}}, Body: []byte("<html><title>Bad Gateway</title></html>")})
+	if !strings.Contains(html.Error(), `HTML page titled "Bad Gateway"`) {
+		t.Fatalf("non-XML error: %v", html)
+	}
+}
+
+func client(t *testing.T, h *fakensxv.Harness, password string) (*nsxv.Client, *session.Client) {
+	t.Helper()
+	u, _ := url.Parse(h.Server.URLs()[0])
+	sc, err := session.New(session.Config{
+		Block: "nsxv", Nodes: []*url.URL{u}, TLS: &tls.Config{RootCAs: h.CA.Pool(), MinVersion: tls.VersionTLS12},
+		RequestTimeout: 10 * time.Second, MaxRetries: 2, Auth: &nsxv.Auth{Username: h.Username, Password: password},
+		Secrets: []string{password},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return nsxv.NewClient(sc), sc
+}
+
+// A token login, a request with it, expiry renewed once; nothing to log out.
+func TestTokenSession(t *testing.T) {
+	t.Parallel()
+	h := fakensxv.StartHarness(t, fakensxv.HarnessOptions{})
+	c, sc := client(t, h, h.Password)
+	ctx := context.Background()
+	if _, err := c.GlobalInfo(ctx); err != nil {
+		t.Fatal(err)
+	}
+	h.ExpireSessions(t)
+	g, err := c.GlobalInfo(ctx)
+	if err != nil || g.CurrentLoggedInUser != "admin" {
+		t.Fatalf("after expiry: %v %+v", err, g)
+	}
+	sc.Close(ctx)
+	s := h.Stats(t)
+	if s["logins"] != 2 || s["rejected_requests"] != 1 || s["logouts"] != 0 {
+		t.Fatalf("fake says %v", s)
+	}
+	if st := sc.Stats(); st.Relogins != 1 || st.Logouts != 0 {
+		t.Fatalf("session counted %+v", st)
+	}
+}
+
+// Without a token endpoint the client sends Basic on every call, says so at DEBUG, and checks
+// the credentials once.
+func TestBasicFallback(t *testing.T) {
+	t.Parallel()
+	h := fakensxv.StartHarness(t, fakensxv.HarnessOptions{NoTokenEndpoint: true})
+	var logs bytes.Buffer
+	ctx := tflogtest.RootLogger(context.Background(), &logs)
+	c, _ := client(t, h, h.Password)
+	for i := 0; i < 3; i++ {
+		if _, err := c.GlobalInfo(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if !strings.Contains(logs.String(), "has no token endpoint") {
+		t.Fatalf("no DEBUG line about the fallback:\n%s", logs.String())
+	}
+	if strings.Contains(logs.String(), h.Password) {
+		t.Fatal("the password reached the logs")
+	}
+	if s := h.Stats(t); s["logins"] != 0 || s["basic_requests"] != 4 {
+		t.Fatalf("want 1 check and 3 calls with Basic, fake says %v", s)
+	}
+
+	bad, sc := client(t, h, "wrong")
+	for i := 0; i < 3; i++ {
+		_, err := bad.GlobalInfo(ctx)
+		var le *session.LoginError
+		if !errors.As(err, &le) {
+			t.Fatalf("call %d: want a login error, got %v", i, err)
+		}
+	}
+	if s := h.Stats(t); s["failed_logins"] != 1 || sc.Stats().FailedLogins != 1 {
+		t.Fatalf("wrong Basic credentials sent more than once: %v", s)
+	}
+}

@@ -1,0 +1,270 @@
+package provider
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/netsession/terraform-provider-nsx/internal/fakemanager"
+	fakensxv "github.com/netsession/terraform-provider-nsx/internal/fakemanager/nsxv"
+)
+
+const roleRes = "nsxv_cli_user_role.api"
+
+func nsxvBlock(h *fakensxv.Harness, extra ...string) string {
+	return fmt.Sprintf("\nprovider \"nsx\" {\n  %s\n  %s\n}\n", strings.Join(extra, "\n  "), h.NSXVBlock())
+}
+
+func roleConfig(h *fakensxv.Harness, user, role, scope string) string {
+	s := ""
+	if scope != "" {
+		s = "\n  resource_ids = " + scope
+	}
+	return nsxvBlock(h) + fmt.Sprintf(`
+resource "nsxv_cli_user_role" "api" {
+  provider = nsx
+  user_id  = %q
+  role     = %q%s
+}`, user, role, s)
+}
+
+// wantRole checks the role the fake holds.
+func wantRole(h *fakensxv.Harness, user, role string, ids ...string) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		got, gotIDs, ok := h.Fake.Role(user)
+		if !ok || got != role || strings.Join(gotIDs, ",") != strings.Join(ids, ",") {
+			return fmt.Errorf("manager holds %q %v (ok=%v), want %q %v", got, gotIDs, ok, role, ids)
+		}
+		return nil
+	}
+}
+
+// Create, change the role, change the scope, import, drift, destroy: the whole life of a role.
+func TestCLIUserRole_lifecycle(t *testing.T) {
+	t.Parallel()
+	h := fakensxv.StartHarness(t, fakensxv.HarnessOptions{})
+	runs := newProviderRuns(t, false)
+	var writesBefore int64
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: runs.factories(),
+		Steps: []resource.TestStep{
+			{
+				Config: roleConfig(h, "api", "auditor", ""),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(roleRes, tfjsonpath.New("id"), knownvalue.StringExact("api")),
+					statecheck.ExpectKnownValue(roleRes, tfjsonpath.New("role"), knownvalue.StringExact("auditor")),
+					statecheck.ExpectKnownValue(roleRes, tfjsonpath.New("resource_ids"), knownvalue.SetExact([]knownvalue.Check{knownvalue.StringExact("globalroot-0")})),
+				},
+				Check: wantRole(h, "api", "auditor", "globalroot-0"),
+			},
+			{
+				Config: roleConfig(h, "api", "security_admin", `["datacenter-2", "edge-1"]`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(roleRes, plancheck.ResourceActionUpdate),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(roleRes, tfjsonpath.New("role"), knownvalue.StringExact("security_admin")),
+					statecheck.ExpectKnownValue(roleRes, tfjsonpath.New("resource_ids"), knownvalue.SetSizeExact(2)),
+				},
+				Check: wantRole(h, "api", "security_admin", "datacenter-2", "edge-1"),
+			},
+			{
+				// super_user takes no scope: none is sent.
+				Config: roleConfig(h, "api", "super_user", ""),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(roleRes, tfjsonpath.New("role"), knownvalue.StringExact("super_user")),
+					statecheck.ExpectKnownValue(roleRes, tfjsonpath.New("resource_ids"), knownvalue.SetExact([]knownvalue.Check{knownvalue.StringExact("globalroot-0")})),
+				},
+				Check: wantRole(h, "api", "super_user"),
+			},
+			{
+				ResourceName:      roleRes,
+				ImportState:       true,
+				ImportStateId:     "api",
+				ImportStateVerify: true,
+			},
+			{
+				// Someone changes the role in the vSphere Web Client: the plan shows it.
+				PreConfig:          func() { h.Fake.SetRole("api", "auditor", []string{"globalroot-0"}) },
+				Config:             roleConfig(h, "api", "super_user", ""),
+				PlanOnly:           true,
+				ExpectNonEmptyPlan: true,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(roleRes, plancheck.ResourceActionUpdate),
+				}},
+			},
+			{
+				Config: roleConfig(h, "api", "super_user", ""),
+				Check: func(s *terraform.State) error {
+					writesBefore = h.Stats(t)["role_writes"]
+					return wantRole(h, "api", "super_user")(s)
+				},
+			},
+		},
+	})
+	// Destroy asked NSX-v to delete the role; it keeps a local user's role and the provider
+	// said so instead of failing.
+	s := h.Stats(t)
+	if s["refused_deletes"] != 1 || s["role_writes"] != writesBefore || s["failed_logins"] != 0 {
+		t.Fatalf("fake says %v", s)
+	}
+	if st := runs.stats(); st.FailedLogins != 0 || st.Relogins != 0 {
+		t.Fatalf("provider counted %+v", st)
+	}
+	t.Logf("lifecycle: fake %v", s)
+}
+
+// The errors users meet, each explained.
+func TestCLIUserRole_errors(t *testing.T) {
+	t.Parallel()
+	h := fakensxv.StartHarness(t, fakensxv.HarnessOptions{})
+	h.AddCLIUser(t, "ops", "Ops&Pass-1")
+	h.Fake.SetRole("ops", "auditor", []string{"globalroot-0"})
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: factories(t),
+		Steps: []resource.TestStep{
+			{
+				Config:      roleConfig(h, "Api", "auditor", ""),
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`(?s)Upper-Case\s+Letters\s+in\s+an\s+NSX-v\s+User\s+Name.*console\s+refuses\s+them.*Use\s+"api"`),
+			},
+			{
+				Config:      roleConfig(h, "api", "network_admin", ""),
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`(?s)role\s+value\s+must\s+be\s+one\s+of`),
+			},
+			{
+				Config:      roleConfig(h, "api", "super_user", `["datacenter-2"]`),
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`(?s)Scope\s+Not\s+Accepted\s+for\s+This\s+Role`),
+			},
+			{
+				Config:      roleConfig(h, "nobody", "auditor", ""),
+				ExpectError: regexp.MustCompile(`(?s)No\s+CLI\s+user\s+nobody\s+exists.*user\s+nobody\s+password\s+plaintext.*user\s+nobody\s+privilege\s+web-interface`),
+			},
+			{
+				Config:      roleConfig(h, "ops", "auditor", ""),
+				ExpectError: regexp.MustCompile(`(?s)ops\s+already\s+has\s+a\s+role.*terraform\s+import\s+nsxv_cli_user_role.<name>\s+ops`),
+			},
+			{
+				// 6.4 refuses legacy roles for CLI users: the plan warned, the manager says why.
+				Config:      roleConfig(h, "api", "vshield_admin", ""),
+				ExpectError: regexp.MustCompile(`(?s)cannot\s+be\s+assigned\s+to\s+a\s+CLI\s+user`),
+			},
+			{
+				Config:      roleConfig(h, "api", "auditor", `["datacenter-99"]`),
+				ExpectError: regexp.MustCompile(`(?s)NSX-v\s+Object\s+Not\s+Found.*datacenter-99`),
+			},
+		},
+	})
+	if _, _, ok := h.Fake.Role("api"); ok {
+		t.Fatal("a refused assignment left a role behind")
+	}
+}
+
+// A console user without a role cannot log in: the message says why and what to do, with
+// one attempt.
+func TestCLIUserRole_accountWithoutRole(t *testing.T) {
+	t.Parallel()
+	h := fakensxv.StartHarness(t, fakensxv.HarnessOptions{})
+	h.Username, h.Password = "api", "Api&Pass-123"
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: factories(t),
+		Steps: []resource.TestStep{{
+			Config:      nsxvBlock(h, "max_retries = 10") + `data "nsx_version" "v" { manager = "nsxv" }`,
+			ExpectError: regexp.MustCompile(`(?s)VC\s+user\s+does\s+not\s+have\s+any\s+role\s+on\s+NSX\s+Manager.*has\s+no\s+role\s+on\s+NSX\s+Manager:\s+assign\s+one`),
+		}},
+	})
+	if s := h.Stats(t); s["failed_logins"] != 1 || s["logins"] != 0 {
+		t.Fatalf("want one refused login, fake says %v", s)
+	}
+}
+
+// Tokens that expire in the middle of a run are renewed once; the version reads.
+func TestCLIUserRole_tokenExpiryAndVersion(t *testing.T) {
+	t.Parallel()
+	h := fakensxv.StartHarness(t, fakensxv.HarnessOptions{})
+	h.AddCLIUser(t, "ops", "Ops&Pass-1")
+	// Plan: token, global/info. Apply: token, then every token dies before the POST.
+	after := 4
+	h.Faults(t, fakemanager.Faults{ExpireAfter: &after})
+	runs := newProviderRuns(t, false)
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: runs.factories(),
+		Steps: []resource.TestStep{{
+			Config: nsxvBlock(h) + `
+data "nsx_version" "v" {
+  manager = "nsxv"
+}
+resource "nsxv_cli_user_role" "ops" {
+  provider     = nsx
+  user_id      = "ops"
+  role         = "security_admin"
+  resource_ids = ["securitygroup-10"]
+  depends_on   = [data.nsx_version.v]
+}`,
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("data.nsx_version.v", tfjsonpath.New("version"), knownvalue.StringExact("6.4.14.20609341")),
+				statecheck.ExpectKnownValue("data.nsx_version.v", tfjsonpath.New("build"), knownvalue.StringExact("20609341")),
+			},
+			Check: wantRole(h, "ops", "security_admin", "securitygroup-10"),
+		}},
+	})
+	s := h.Stats(t)
+	if s["forced_expiries"] != 1 || s["rejected_requests"] != 1 || s["failed_logins"] != 0 {
+		t.Fatalf("want one expiry met once, fake says %v", s)
+	}
+	if st := runs.stats(); st.Relogins != 1 {
+		t.Fatalf("want exactly one new login, provider counted %+v", st)
+	}
+	t.Logf("token expiry: fake %v, provider %+v", s, runs.stats())
+}
+
+// A manager older than 6.4 has no token endpoint: Basic on every call, and a wrong password
+// is still sent once.
+func TestCLIUserRole_basicFallback(t *testing.T) {
+	t.Parallel()
+	h := fakensxv.StartHarness(t, fakensxv.HarnessOptions{NoTokenEndpoint: true, Major: 6, Minor: 2})
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: factories(t),
+		Steps: []resource.TestStep{{
+			Config: roleConfig(h, "api", "vshield_admin", "") + `
+data "nsx_version" "v" {
+  manager = "nsxv"
+}`,
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(roleRes, tfjsonpath.New("role"), knownvalue.StringExact("vshield_admin")),
+				statecheck.ExpectKnownValue("data.nsx_version.v", tfjsonpath.New("version"), knownvalue.StringExact("6.2.5.4818372")),
+			},
+			Check: wantRole(h, "api", "vshield_admin"),
+		}},
+	})
+	s := h.Stats(t)
+	if s["logins"] != 0 || s["basic_requests"] == 0 || s["failed_logins"] != 0 {
+		t.Fatalf("want Basic on every call and no token, fake says %v", s)
+	}
+
+	wrong := fakensxv.StartHarness(t, fakensxv.HarnessOptions{NoTokenEndpoint: true})
+	wrong.Password = "not-the-password"
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: factories(t),
+		Steps: []resource.TestStep{{
+			Config: nsxvBlock(wrong, "max_retries = 10") + `
+data "nsx_version" "a" { manager = "nsxv" }
+data "nsx_version" "b" { manager = "nsxv" }
+data "nsx_version" "c" { manager = "nsxv" }`,
+			ExpectError: regexp.MustCompile(`(?s)refused\s+the\s+login.*Authentication\s+failed`),
+		}},
+	})
+	if s := wrong.Stats(t); s["failed_logins"] != 1 {
+		t.Fatalf("wrong Basic credentials sent %d times", s["failed_logins"])
+	}
+}
