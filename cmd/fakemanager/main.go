@@ -18,6 +18,7 @@ import (
 
 	"github.com/netsession/terraform-provider-nsx/internal/fakemanager"
 	fakensxt "github.com/netsession/terraform-provider-nsx/internal/fakemanager/nsxt"
+	fakensxv "github.com/netsession/terraform-provider-nsx/internal/fakemanager/nsxv"
 )
 
 type managerInfo struct {
@@ -42,7 +43,7 @@ func run() error {
 	nodes := flag.Int("nodes", 3, "NSX cluster size")
 	segments := flag.Int("segments", 6, "number of NSX segments")
 	_ = flag.Int("labels", 0, "number of Illumio labels (reserved until the Illumio fake exists)")
-	idle := flag.Duration("idle", 0, "session idle timeout (0: each manager's own default)")
+	idle := flag.Duration("idle", 0, "session idle timeout, and NSX-v token lifetime (0: each manager's own default)")
 	latency := flag.Duration("latency", 0, "latency added to every answer")
 	restart := flag.Duration("restart", 0, "how long NSX's API service is unavailable after a PUT to /api/v1/cluster/api-service restarts it (0: no restart)")
 	listen := flag.String("listen", "127.0.0.1", "address to listen on")
@@ -75,8 +76,20 @@ func run() error {
 	}
 	defer nsxtSrv.Close()
 
+	nsxvPass := password()
+	nsxvOpts := fakensxv.Options{Username: "admin", Password: nsxvPass}
+	if *idle > 0 {
+		nsxvOpts.TokenLifetime = *idle
+	}
+	_, nsxvSrv, err := fakensxv.Start(nsxvOpts, fakemanager.Options{Listen: *listen, Latency: *latency, CA: ca})
+	if err != nil {
+		return err
+	}
+	defer nsxvSrv.Close()
+
 	out := announcement{CAFile: caFile, Managers: map[string]managerInfo{
 		"nsxt": {URLs: nsxtSrv.URLs(), Username: "admin", Password: nsxtPass},
+		"nsxv": {URLs: nsxvSrv.URLs(), Username: "admin", Password: nsxvPass},
 	}}
 	enc := json.NewEncoder(os.Stdout)
 	enc.SetEscapeHTML(false)

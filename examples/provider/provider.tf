@@ -11,6 +11,11 @@ variable "nsx_password" {
   sensitive = true
 }
 
+variable "nsxv_password" {
+  type      = string
+  sensitive = true
+}
+
 provider "nsx" {
   # Stay under NSX's per-client limits (100 requests/s, 40 concurrent); these are the defaults.
   rate_limit      = 50
@@ -22,6 +27,14 @@ provider "nsx" {
     hosts    = ["nsx-01.corp", "nsx-02.corp", "nsx-03.corp:443"]
     username = "admin"
     password = var.nsx_password
+    ca_file  = "/etc/ssl/corp-ca.pem"
+  }
+
+  # NSX for vSphere: an auth token (6.4+), or HTTP Basic on every call on older managers.
+  nsxv {
+    host     = "nsxv-manager.corp"
+    username = "admin"
+    password = var.nsxv_password
     ca_file  = "/etc/ssl/corp-ca.pem"
   }
 }

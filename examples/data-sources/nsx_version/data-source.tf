@@ -3,3 +3,12 @@ data "nsx_version" "nsxt" {} # manager = "nsxt" by default
 output "nsx_version" {
   value = data.nsx_version.nsxt.version
 }
+
+# NSX for vSphere: major.minor.patch.build from global/info.
+data "nsx_version" "nsxv" {
+  manager = "nsxv"
+}
+
+output "nsxv_build" {
+  value = data.nsx_version.nsxv.build
+}
