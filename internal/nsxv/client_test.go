@@ -6,6 +6,7 @@ import (
 	"crypto/tls"
 	"encoding/xml"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -137,5 +138,46 @@ func TestBasicFallback(t *testing.T) {
 	}
 	if s := h.Stats(t); s["failed_logins"] != 1 || sc.Stats().FailedLogins != 1 {
 		t.Fatalf("wrong Basic credentials sent more than once: %v", s)
+	}
+}
+
+// What each operation of nsxv_cli_user_role costs on the wire, after the one token login:
+// create is a POST and a GET (read back), read a GET, update a PUT (its answer echoes the
+// role), delete a DELETE.
+func TestRequestsPerOperation(t *testing.T) {
+	t.Parallel()
+	h := fakensxv.StartHarness(t, fakensxv.HarnessOptions{})
+	h.AddCLIUser(t, "ops", "Ops&Pass-1")
+	c, _ := client(t, h, h.Password)
+	ctx := context.Background()
+	requests := func() int64 { return h.Stats(t)["requests"] }
+	step := func(name string, want int64, op func() error) {
+		t.Helper()
+		before := requests()
+		if err := op(); err != nil && !errors.Is(err, nsxv.ErrLocalRoleKept) {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if got := requests() - before; got != want {
+			t.Errorf("%s took %d requests, want %d", name, got, want)
+		}
+	}
+	step("login and create", 3, func() error {
+		if err := c.CreateRole(ctx, "ops", nsxv.Role{Role: "auditor"}); err != nil {
+			return err
+		}
+		_, err := c.GetRole(ctx, "ops")
+		return err
+	})
+	step("read", 1, func() error { _, err := c.GetRole(ctx, "ops"); return err })
+	step("update", 1, func() error {
+		r, err := c.UpdateRole(ctx, "ops", nsxv.Role{Role: "security_admin", ResourceIDs: []string{"edge-1"}})
+		if err == nil && (r.Role != "security_admin" || len(r.ResourceIDs) != 1) {
+			err = fmt.Errorf("echo %+v", r)
+		}
+		return err
+	})
+	step("delete", 1, func() error { return c.DeleteRole(ctx, "ops") })
+	if s := h.Stats(t); s["logins"] != 1 {
+		t.Fatalf("want one token for the whole run, fake says %v", s)
 	}
 }

@@ -70,6 +70,13 @@ func (r *providerRuns) factories() map[string]func() (tfprotov6.ProviderServer, 
 	}
 }
 
+// processes counts the providers served, one per terraform command as in real use.
+func (r *providerRuns) processes() int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return len(r.every)
+}
+
 // stats adds up the session counters of every provider the test served.
 func (r *providerRuns) stats() session.Stats {
 	r.mu.Lock()

@@ -116,10 +116,11 @@ func TestCLIUserRole_lifecycle(t *testing.T) {
 	if s["refused_deletes"] != 1 || s["role_writes"] != writesBefore || s["failed_logins"] != 0 {
 		t.Fatalf("fake says %v", s)
 	}
-	if st := runs.stats(); st.FailedLogins != 0 || st.Relogins != 0 {
-		t.Fatalf("provider counted %+v", st)
+	st := runs.stats()
+	if st.FailedLogins != 0 || st.Relogins != 0 || s["logins"] > int64(runs.processes()) {
+		t.Fatalf("want at most one login per provider process (%d processes), provider counted %+v, fake %v", runs.processes(), st, s)
 	}
-	t.Logf("lifecycle: fake %v", s)
+	t.Logf("lifecycle: %d provider processes, fake %v", runs.processes(), s)
 }
 
 // The errors users meet, each explained.
