@@ -19,6 +19,7 @@ import (
 
 	"github.com/netsession/terraform-provider-nsx/internal/nsxt"
 	"github.com/netsession/terraform-provider-nsx/internal/nsxv"
+	"github.com/netsession/terraform-provider-nsx/internal/sdwan"
 	"github.com/netsession/terraform-provider-nsx/internal/session"
 )
 
@@ -27,6 +28,8 @@ import (
 type managerInfo struct {
 	block   string
 	product string
+	// hostAttr names the address attribute: "host", or "url" where the vendor's tools say URL.
+	hostAttr string
 	envHost string
 	envUser string
 	envPass string
@@ -40,10 +43,31 @@ var nsxtInfo = managerInfo{
 	envIns: "NSXT_ALLOW_UNVERIFIED_SSL", envCA: "NSXT_CA_FILE",
 }
 
+var sdwanInfo = managerInfo{
+	block: "sdwan", product: "SD-WAN Manager", hostAttr: "url",
+	envHost: "SDWAN_URL", envUser: "SDWAN_USERNAME", envPass: "SDWAN_PASSWORD",
+}
+
 var nsxvInfo = managerInfo{
 	block: "nsxv", product: "NSX-v Manager",
 	envHost: "NSXV_MANAGER_HOST", envUser: "NSXV_USERNAME", envPass: "NSXV_PASSWORD",
 	envIns: "NSXV_ALLOW_UNVERIFIED_SSL", envCA: "NSXV_CA_FILE",
+}
+
+// addressAttr is the name of the block's address attribute.
+func (m managerInfo) addressAttr() string {
+	if m.hostAttr != "" {
+		return m.hostAttr
+	}
+	return "host"
+}
+
+// addressHint names the address attributes for messages.
+func (m managerInfo) addressHint() string {
+	if m.block == nsxtInfo.block {
+		return "host (or hosts)"
+	}
+	return m.addressAttr()
 }
 
 func (m managerInfo) envList() string {
@@ -79,6 +103,24 @@ type hostModel struct {
 	Insecure types.Bool   `tfsdk:"insecure"`
 	CAFile   types.String `tfsdk:"ca_file"`
 	CAPEM    types.String `tfsdk:"ca_pem"`
+}
+
+// urlModel is the block of a manager addressed by `url`.
+type urlModel struct {
+	URL      types.String `tfsdk:"url"`
+	Username types.String `tfsdk:"username"`
+	Password types.String `tfsdk:"password"`
+	Insecure types.Bool   `tfsdk:"insecure"`
+	CAFile   types.String `tfsdk:"ca_file"`
+	CAPEM    types.String `tfsdk:"ca_pem"`
+}
+
+// connection is the block as the shared model (nil when the block is absent).
+func (u *urlModel) connection() *connectionModel {
+	if u == nil {
+		return nil
+	}
+	return (&hostModel{Host: u.URL, Username: u.Username, Password: u.Password, Insecure: u.Insecure, CAFile: u.CAFile, CAPEM: u.CAPEM}).connection()
 }
 
 // connection is the block as the shared model (nil when the block is absent).
@@ -155,7 +197,7 @@ func resolve(ctx context.Context, info managerInfo, c *connectionModel, limits p
 	s := &managerSettings{info: info}
 
 	var hosts []string
-	hostsPath := blockPath.AtName("host")
+	hostsPath := blockPath.AtName(info.addressAttr())
 	switch {
 	case !c.Hosts.IsNull():
 		diags.Append(c.Hosts.ElementsAs(ctx, &hosts, false)...)
@@ -171,7 +213,7 @@ func resolve(ctx context.Context, info managerInfo, c *connectionModel, limits p
 	}
 	if len(hosts) == 0 {
 		diags.AddAttributeError(hostsPath, "Missing "+info.product+" Address",
-			fmt.Sprintf("The %s block names no manager. Set host (or hosts) in the block, or the %s environment variable.", info.block, info.envHost))
+			fmt.Sprintf("The %s block names no manager. Set %s in the block, or the %s environment variable.", info.block, info.addressAttr(), info.envHost))
 	}
 	seen := map[string]bool{}
 	for i, h := range hosts {
@@ -279,6 +321,7 @@ type Managers struct {
 	limits  providerLimits
 	nsxt    *managerSettings
 	nsxv    *managerSettings
+	sdwan   *managerSettings
 	unknown map[string]bool
 }
 
@@ -290,8 +333,8 @@ func (m *Managers) missing(info managerInfo, who string) diag.Diagnostic {
 	}
 	return diag.NewErrorDiagnostic("Missing "+info.block+" Configuration",
 		fmt.Sprintf("%s needs the %s, but the provider \"nsx\" block has no %s block and %s is not set. "+
-			"Add an %s block with host (or hosts), username and password, or set the environment variables %s.",
-			who, info.product, info.block, info.envHost, info.block, info.envList()))
+			"Add an %s block with %s, username and password, or set the environment variables %s.",
+			who, info.product, info.block, info.envHost, info.block, info.addressHint(), info.envList()))
 }
 
 // NSXT returns the NSX Manager client, creating its session client on first use.
@@ -330,6 +373,26 @@ func (m *Managers) NSXV(ctx context.Context, who string) (*nsxv.Client, diag.Dia
 		return nil, diags
 	}
 	return nsxv.NewClient(sc), diags
+}
+
+// SDWAN returns the SD-WAN Manager client, creating its session client on first use.
+func (m *Managers) SDWAN(ctx context.Context, who string) (*sdwan.Client, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	if m == nil || m.sdwan == nil {
+		diags.Append(m.missingOrUnconfigured(sdwanInfo, who))
+		return nil, diags
+	}
+	s := m.sdwan
+	sc, err := m.pool.Client(ctx, s.key, func() (*session.Client, error) {
+		cfg := s.sessionConfig(&sdwan.Auth{Username: s.username, Password: s.password}, m.limits)
+		cfg.IdleTimeout = sdwan.IdleTimeout
+		return session.New(cfg)
+	})
+	if err != nil {
+		diags.AddError("SD-WAN Client Setup Failed", err.Error())
+		return nil, diags
+	}
+	return sdwan.NewClient(sc), diags
 }
 
 func (m *Managers) missingOrUnconfigured(info managerInfo, who string) diag.Diagnostic {

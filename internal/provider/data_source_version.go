@@ -35,8 +35,9 @@ type versionModel struct {
 
 // versionReaders holds, per manager block, how its version is read. Each manager adds its case.
 var versionReaders = map[string]func(ctx context.Context, m *Managers, out *versionModel) diag.Diagnostics{
-	"nsxt": readNSXTVersion,
-	"nsxv": readNSXVVersion,
+	"nsxt":  readNSXTVersion,
+	"nsxv":  readNSXVVersion,
+	"sdwan": readSDWANVersion,
 }
 
 func knownManagers() []string {
@@ -59,11 +60,12 @@ func (d *versionDataSource) Schema(_ context.Context, _ datasource.SchemaRequest
 			"id": schema.StringAttribute{Computed: true, MarkdownDescription: "The manager block name, as `manager`."},
 			"manager": schema.StringAttribute{
 				Optional: true, Computed: true,
-				MarkdownDescription: "Which manager to ask: the name of its provider block (`nsxt`, `nsxv`). Default `nsxt`.",
+				MarkdownDescription: "Which manager to ask: the name of its provider block (`nsxt`, `nsxv`, `sdwan`). Default `nsxt`.",
 				Validators:          []validator.String{stringvalidator.OneOf(knownManagers()...)},
 			},
 			"version": schema.StringAttribute{Computed: true, MarkdownDescription: "The manager's product version. " +
-				"NSX: `product_version`; NSX-v: `major.minor.patch.build` from `versionInfo`."},
+				"NSX: `product_version`; NSX-v: `major.minor.patch.build` from `versionInfo`; SD-WAN Manager: `data.version` of " +
+				"`/dataservice/client/about`, else `data.platformVersion` of `/dataservice/client/server`."},
 			"build": schema.StringAttribute{Computed: true, MarkdownDescription: "The build number, where the manager reports one separately (NSX-v)."},
 			"node_version": schema.StringAttribute{
 				Computed:            true,
@@ -138,5 +140,20 @@ func readNSXVVersion(ctx context.Context, m *Managers, out *versionModel) diag.D
 	if g.VersionInfo.Build != "" {
 		out.Build = types.StringValue(g.VersionInfo.Build)
 	}
+	return diags
+}
+
+func readSDWANVersion(ctx context.Context, m *Managers, out *versionModel) diag.Diagnostics {
+	c, diags := m.SDWAN(ctx, "nsx_version")
+	if diags.HasError() {
+		return diags
+	}
+	v, err := c.Version(ctx)
+	if err != nil {
+		diags.AddError("Reading the SD-WAN Manager Version Failed",
+			"GET /dataservice/client/about (and /dataservice/client/server) failed: "+err.Error())
+		return diags
+	}
+	out.Version = types.StringValue(v)
 	return diags
 }

@@ -43,6 +43,7 @@ type providerModel struct {
 	MaxConcurrency types.Int64      `tfsdk:"max_concurrency"`
 	NSXT           *connectionModel `tfsdk:"nsxt"`
 	NSXV           *hostModel       `tfsdk:"nsxv"`
+	SDWAN          *urlModel        `tfsdk:"sdwan"`
 }
 
 func (p *nsxProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -53,7 +54,7 @@ func (p *nsxProvider) Metadata(_ context.Context, _ provider.MetadataRequest, re
 // connectionBlock is the schema every manager block shares; withHosts adds the cluster list.
 func connectionBlock(info managerInfo, description string, withHosts bool) schema.SingleNestedBlock {
 	attrs := map[string]schema.Attribute{
-		"host": schema.StringAttribute{
+		info.addressAttr(): schema.StringAttribute{
 			Optional: true,
 			MarkdownDescription: fmt.Sprintf("Address of the %s, written `name`, `name:port` or `https://name:port`. Defaults to `%s`.",
 				info.product, info.envHost),
@@ -68,13 +69,12 @@ func connectionBlock(info managerInfo, description string, withHosts bool) schem
 			MarkdownDescription: fmt.Sprintf("Password of `username`. Defaults to `%s`. Sent only to log in, never logged.", info.envPass),
 		},
 		"insecure": schema.BoolAttribute{
-			Optional: true,
-			MarkdownDescription: fmt.Sprintf("Skip verification of the manager's TLS certificate (labs only). Defaults to `%s`, else `false`.",
-				info.envIns),
+			Optional:            true,
+			MarkdownDescription: "Skip verification of the manager's TLS certificate (labs only). " + envDefault(info.envIns, "`false`"),
 		},
 		"ca_file": schema.StringAttribute{
 			Optional:            true,
-			MarkdownDescription: fmt.Sprintf("Path of a PEM file with the CA that signed the manager's certificate. Defaults to `%s`.", info.envCA),
+			MarkdownDescription: "Path of a PEM file with the CA that signed the manager's certificate. " + envDefault(info.envCA, ""),
 			Validators:          []validator.String{stringvalidator.ConflictsWith(path.MatchRelative().AtParent().AtName("ca_pem"))},
 		},
 		"ca_pem": schema.StringAttribute{
@@ -97,9 +97,22 @@ func connectionBlock(info managerInfo, description string, withHosts bool) schem
 	return schema.SingleNestedBlock{MarkdownDescription: description, Attributes: attrs}
 }
 
+// envDefault says which environment variable, else which value, an attribute defaults to.
+func envDefault(env, value string) string {
+	switch {
+	case env != "" && value != "":
+		return fmt.Sprintf("Defaults to `%s`, else %s.", env, value)
+	case env != "":
+		return fmt.Sprintf("Defaults to `%s`.", env)
+	case value != "":
+		return fmt.Sprintf("Default %s.", value)
+	}
+	return ""
+}
+
 func (p *nsxProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
 	resp.Schema = schema.Schema{
-		MarkdownDescription: "One provider for the session-backed network managers: NSX (NSX-T / VCF 9) and NSX for vSphere (NSX-v). " +
+		MarkdownDescription: "One provider for the session-backed network managers: NSX (NSX-T / VCF 9), NSX for vSphere (NSX-v) and Cisco Catalyst SD-WAN Manager. " +
 			"The provider logs in lazily, once per manager node, reuses the session for every resource, " +
 			"renews it once when it expires, never retries a refused login, and logs every session out when Terraform is done.",
 		Attributes: map[string]schema.Attribute{
@@ -135,6 +148,10 @@ func (p *nsxProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *
 				"(NSX-v 6.4 and later) and falls back to HTTP Basic on every call where the manager has none. "+
 				"Unset attributes come from `NSXV_MANAGER_HOST`, `NSXV_USERNAME`, `NSXV_PASSWORD`, `NSXV_ALLOW_UNVERIFIED_SSL` and `NSXV_CA_FILE`; "+
 				"with those set, the block may be left out.", false),
+			"sdwan": connectionBlock(sdwanInfo, "Connection to a Cisco Catalyst SD-WAN Manager (vManage). The provider logs in once per run "+
+				"(form login and XSRF token), renews an expired session once, and always logs out when Terraform is done, so it never holds "+
+				"one of the manager's 100 session slots after a run. Unset attributes come from `SDWAN_URL`, `SDWAN_USERNAME` and `SDWAN_PASSWORD`; "+
+				"with those set, the block may be left out.", false),
 		},
 	}
 }
@@ -169,6 +186,7 @@ func (p *nsxProvider) Configure(ctx context.Context, req provider.ConfigureReque
 	}{
 		{nsxtInfo, cfg.NSXT, &m.nsxt},
 		{nsxvInfo, cfg.NSXV.connection(), &m.nsxv},
+		{sdwanInfo, cfg.SDWAN.connection(), &m.sdwan},
 	} {
 		if b.model != nil && b.model.unknown() {
 			if req.ClientCapabilities.DeferralAllowed {
@@ -200,6 +218,7 @@ func (p *nsxProvider) DataSources(_ context.Context) []func() datasource.DataSou
 	return []func() datasource.DataSource{
 		NewSegmentsDataSource,
 		NewVersionDataSource,
+		NewSDWANDevicesDataSource,
 	}
 }
 

@@ -1,0 +1,187 @@
+// Package sdwan speaks the Cisco Catalyst SD-WAN Manager (vManage) API: its form login with
+// the JSESSIONID cookie and the XSRF token, its expiry signals, its logout, and a typed client
+// for the endpoints the provider uses. It knows wire formats, not Terraform.
+package sdwan
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"html"
+	"io"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/netsession/terraform-provider-nsx/internal/session"
+)
+
+// Auth is the SD-WAN Manager login: POST /j_security_check with a form yields a JSESSIONID
+// cookie (and an empty body); GET /dataservice/client/token then yields the XSRF token.
+type Auth struct {
+	Username string
+	Password string
+}
+
+var _ session.Authenticator = (*Auth)(nil)
+
+// Login implements session.Authenticator. It sends the credentials once.
+func (a *Auth) Login(ctx context.Context, hc *http.Client, node *url.URL) (*session.Credentials, error) {
+	form := url.Values{"j_username": {a.Username}, "j_password": {a.Password}}.Encode()
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, node.String()+"/j_security_check", strings.NewReader(form))
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	resp, err := hc.Do(req)
+	if err != nil {
+		return nil, &session.TransportError{Block: "sdwan", Host: node.Host, Err: err}
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	answer := &session.Response{StatusCode: resp.StatusCode, Header: resp.Header, Body: body, Node: node.Host}
+
+	switch {
+	case resp.StatusCode >= 300 && resp.StatusCode < 400:
+		loc := resp.Header.Get("Location")
+		if strings.Contains(strings.ToLower(loc), "passwordreset") {
+			return nil, &session.LoginError{Block: "sdwan", Host: node.Host, Status: resp.StatusCode,
+				Reason: "the manager redirected the login to its password reset page: the password of " + a.Username +
+					" must be changed first. Log in to the SD-WAN Manager web interface once, set a new password, and update the sdwan block (or SDWAN_PASSWORD)."}
+		}
+		return nil, fmt.Errorf("logging in to the sdwan manager at %s: redirected to %q instead of opening a session", node.Host, loc)
+	case resp.StatusCode == http.StatusOK && len(bytes.TrimSpace(body)) > 0:
+		// The application server answers a refused login with its login page, and 200.
+		reason := LoginPageMessage(body)
+		if reason == "" {
+			reason = "the manager answered with " + session.DescribeBody(answer) + " instead of an empty body"
+		}
+		return nil, &session.LoginError{Block: "sdwan", Host: node.Host, Status: resp.StatusCode,
+			Reason: reason + ". Check username and password in the sdwan block (or SDWAN_USERNAME / SDWAN_PASSWORD); the provider does not retry a refused login."}
+	case resp.StatusCode == http.StatusUnauthorized || resp.StatusCode == http.StatusForbidden:
+		return nil, &session.LoginError{Block: "sdwan", Host: node.Host, Status: resp.StatusCode,
+			Reason: "the credentials were refused (" + session.DescribeBody(answer) + ")"}
+	case resp.StatusCode != http.StatusOK:
+		return nil, fmt.Errorf("logging in to the sdwan manager at %s: %w", node.Host, DecodeError(answer))
+	}
+	var cookie *http.Cookie
+	for _, c := range resp.Cookies() {
+		if c.Name == "JSESSIONID" && c.Value != "" {
+			cookie = c
+		}
+	}
+	if cookie == nil {
+		return nil, &session.LoginError{Block: "sdwan", Host: node.Host, Status: resp.StatusCode,
+			Reason: "the login answer set no JSESSIONID cookie"}
+	}
+	cred := &session.Credentials{Cookies: []*http.Cookie{{Name: "JSESSIONID", Value: cookie.Value}}, Header: http.Header{}}
+	token, err := a.xsrfToken(ctx, hc, node, cred)
+	if err != nil {
+		// The session is open: free its slot before giving up.
+		_ = a.Logout(ctx, hc, node, cred)
+		return nil, err
+	}
+	if token != "" {
+		cred.Header.Set("X-XSRF-TOKEN", token)
+	}
+	return cred, nil
+}
+
+// xsrfToken reads GET /dataservice/client/token: plain text. Managers before 19.2 have no
+// token (404) and need none.
+func (a *Auth) xsrfToken(ctx context.Context, hc *http.Client, node *url.URL, cred *session.Credentials) (string, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, node.String()+"/dataservice/client/token", nil)
+	if err != nil {
+		return "", err
+	}
+	cred.Apply(req)
+	resp, err := hc.Do(req)
+	if err != nil {
+		return "", &session.TransportError{Block: "sdwan", Host: node.Host, Err: err}
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
+	answer := &session.Response{StatusCode: resp.StatusCode, Header: resp.Header, Body: body, Node: node.Host}
+	switch {
+	case resp.StatusCode == http.StatusNotFound:
+		return "", nil
+	case resp.StatusCode != http.StatusOK:
+		return "", fmt.Errorf("reading the XSRF token of the sdwan manager at %s: %w", node.Host, DecodeError(answer))
+	}
+	token := strings.TrimSpace(string(body))
+	if IsLoginPage(answer) || strings.ContainsAny(token, "<> \n") || token == "" {
+		return "", fmt.Errorf("the sdwan manager at %s answered GET /dataservice/client/token with %s instead of a token: "+
+			"the new session was not accepted", node.Host, session.DescribeBody(answer))
+	}
+	return token, nil
+}
+
+var (
+	errorBox = regexp.MustCompile(`(?is)id\s*=\s*["']errorMessageBox["'][^>]*>(.*?)</`)
+	tags     = regexp.MustCompile(`<[^>]*>`)
+)
+
+// LoginPageMessage is the message of the application server's HTML login page (its
+// errorMessageBox), or "" when body is not that page or the box is empty.
+func LoginPageMessage(body []byte) string {
+	m := errorBox.FindSubmatch(body)
+	if m == nil {
+		return ""
+	}
+	return strings.Join(strings.Fields(html.UnescapeString(tags.ReplaceAllString(string(m[1]), ""))), " ")
+}
+
+// IsLoginPage reports whether resp is the HTML login page.
+func IsLoginPage(resp *session.Response) bool {
+	b := bytes.ToLower(resp.Body)
+	return bytes.Contains(b, []byte("<html")) && (bytes.Contains(b, []byte("j_security_check")) || bytes.Contains(b, []byte("errormessagebox")))
+}
+
+// Expired implements session.Authenticator. The session is gone when a data call is answered
+// with the HTML login page (older releases, with 200), with 401 or 403 (behind the API
+// gateway), or with a Set-Cookie that expires the JSESSIONID.
+func (a *Auth) Expired(resp *session.Response) bool {
+	if resp.StatusCode == http.StatusUnauthorized || resp.StatusCode == http.StatusForbidden || IsLoginPage(resp) {
+		return true
+	}
+	for _, c := range (&http.Response{Header: resp.Header}).Cookies() {
+		if c.Name == "JSESSIONID" && (c.MaxAge < 0 || (!c.Expires.IsZero() && c.Expires.Before(time.Now()))) {
+			return true
+		}
+	}
+	return false
+}
+
+// Logout implements session.Authenticator: POST /logout?nocache=<random>, whose 302 to
+// welcome.html means the session is invalidated; releases that do not take a POST get a GET.
+// The redirect is never followed.
+func (a *Auth) Logout(ctx context.Context, hc *http.Client, node *url.URL, cred *session.Credentials) error {
+	var last error
+	for _, method := range []string{http.MethodPost, http.MethodGet} {
+		nocache := make([]byte, 8)
+		_, _ = rand.Read(nocache)
+		req, err := http.NewRequestWithContext(ctx, method, node.String()+"/logout?nocache="+hex.EncodeToString(nocache), nil)
+		if err != nil {
+			return err
+		}
+		cred.Apply(req)
+		resp, err := hc.Do(req)
+		if err != nil {
+			return err
+		}
+		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
+		resp.Body.Close()
+		if resp.StatusCode == http.StatusFound && strings.Contains(resp.Header.Get("Location"), "welcome.html") {
+			return nil
+		}
+		last = fmt.Errorf("%s /logout answered HTTP %d (Location %q), not the 302 to welcome.html", method, resp.StatusCode, resp.Header.Get("Location"))
+		if resp.StatusCode != http.StatusMethodNotAllowed && resp.StatusCode != http.StatusNotFound {
+			break
+		}
+	}
+	return last
+}

@@ -1,0 +1,164 @@
+package sdwan
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/netsession/terraform-provider-nsx/internal/session"
+)
+
+// IdleTimeout is the manager's default session inactivity timeout (the document's 30 min).
+const IdleTimeout = 30 * time.Minute
+
+// ErrNotFound is matched with errors.Is.
+var ErrNotFound = errors.New("not found")
+
+// APIError is an SD-WAN Manager error answer: {"error":{"message","details","code"}}, or
+// {"message"} from the API gateway.
+type APIError struct {
+	Status  int
+	Message string
+	Details string
+	Code    string
+	Renewed bool
+	// Body describes an answer that was not an SD-WAN error object.
+	Body string
+}
+
+func (e *APIError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "SD-WAN Manager answered HTTP %d", e.Status)
+	if e.Code != "" {
+		fmt.Fprintf(&b, " (%s)", e.Code)
+	}
+	switch {
+	case e.Message != "" && e.Details != "" && e.Details != e.Message:
+		b.WriteString(": " + e.Message + ": " + e.Details)
+	case e.Message != "":
+		b.WriteString(": " + e.Message)
+	case e.Body != "":
+		b.WriteString(": " + e.Body)
+	}
+	if e.Renewed {
+		b.WriteString(" (the session had expired and was renewed once; the manager refused the request again)")
+	}
+	return b.String()
+}
+
+// HTTPStatus is the status answered; session.Unavailable uses it.
+func (e *APIError) HTTPStatus() int { return e.Status }
+
+// Is maps statuses onto the sentinel errors.
+func (e *APIError) Is(target error) bool { return target == ErrNotFound && e.Status == http.StatusNotFound }
+
+type wireError struct {
+	Error *struct {
+		Message string `json:"message"`
+		Details string `json:"details"`
+		Code    string `json:"code"`
+	} `json:"error"`
+	Message string `json:"message"`
+}
+
+// DecodeError reads an SD-WAN Manager error answer.
+func DecodeError(resp *session.Response) *APIError {
+	e := &APIError{Status: resp.StatusCode}
+	var w wireError
+	if err := json.Unmarshal(resp.Body, &w); err != nil || (w.Error == nil && w.Message == "") {
+		e.Body = session.DescribeBody(resp)
+		return e
+	}
+	if w.Error != nil {
+		e.Message, e.Details, e.Code = w.Error.Message, w.Error.Details, w.Error.Code
+	} else {
+		e.Message = w.Message
+	}
+	return e
+}
+
+// Client is the typed SD-WAN Manager API client over a session.
+type Client struct {
+	s *session.Client
+}
+
+// NewClient wraps a session client.
+func NewClient(s *session.Client) *Client { return &Client{s: s} }
+
+func (c *Client) get(ctx context.Context, path string, out any) error {
+	resp, err := c.s.Do(ctx, &session.Request{Method: http.MethodGet, Path: path, Header: http.Header{"Accept": {"application/json"}}})
+	if err != nil {
+		return err
+	}
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		e := DecodeError(resp)
+		e.Renewed = resp.Renewed
+		return e
+	}
+	if IsLoginPage(resp) {
+		return fmt.Errorf("the sdwan manager at %s answered GET %s with its login page even after a new login: the account may lack the rights to this API", resp.Node, path)
+	}
+	// Some releases report failures in an error object with a 2xx status.
+	var w wireError
+	if json.Unmarshal(resp.Body, &w) == nil && w.Error != nil && w.Error.Code != "" {
+		e := DecodeError(resp)
+		return e
+	}
+	return session.DecodeJSON("sdwan", "GET "+path, resp, out)
+}
+
+// Version is the manager's version from /dataservice/client/about (data.version), or from
+// /dataservice/client/server (data.platformVersion) where about does not say.
+func (c *Client) Version(ctx context.Context) (string, error) {
+	var about struct {
+		Data struct {
+			Version string `json:"version"`
+		} `json:"data"`
+	}
+	err := c.get(ctx, "/dataservice/client/about", &about)
+	if err == nil && about.Data.Version != "" {
+		return about.Data.Version, nil
+	}
+	var server struct {
+		Data struct {
+			PlatformVersion string `json:"platformVersion"`
+		} `json:"data"`
+	}
+	if serr := c.get(ctx, "/dataservice/client/server", &server); serr != nil || server.Data.PlatformVersion == "" {
+		if err == nil {
+			err = serr
+		}
+		if err == nil {
+			err = errors.New("neither /dataservice/client/about nor /dataservice/client/server reports a version")
+		}
+		return "", err
+	}
+	return server.Data.PlatformVersion, nil
+}
+
+// Device is one device of /dataservice/device.
+type Device struct {
+	SystemIP     string `json:"system-ip"`
+	HostName     string `json:"host-name"`
+	DeviceModel  string `json:"device-model"`
+	DeviceType   string `json:"device-type"`
+	Version      string `json:"version"`
+	Reachability string `json:"reachability"`
+	SiteID       string `json:"site-id"`
+	UUID         string `json:"uuid"`
+}
+
+// Devices lists every device the manager knows.
+func (c *Client) Devices(ctx context.Context) ([]Device, error) {
+	var out struct {
+		Data []Device `json:"data"`
+	}
+	if err := c.get(ctx, "/dataservice/device", &out); err != nil {
+		return nil, err
+	}
+	return out.Data, nil
+}
