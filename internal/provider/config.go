@@ -30,11 +30,11 @@ type managerInfo struct {
 	product string
 	// hostAttr names the address attribute: "host", or "url" where the vendor's tools say URL.
 	hostAttr string
-	envHost string
-	envUser string
-	envPass string
-	envIns  string
-	envCA   string
+	envHost  string
+	envUser  string
+	envPass  string
+	envIns   string
+	envCA    string
 }
 
 var nsxtInfo = managerInfo{

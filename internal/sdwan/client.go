@@ -54,7 +54,9 @@ func (e *APIError) Error() string {
 func (e *APIError) HTTPStatus() int { return e.Status }
 
 // Is maps statuses onto the sentinel errors.
-func (e *APIError) Is(target error) bool { return target == ErrNotFound && e.Status == http.StatusNotFound }
+func (e *APIError) Is(target error) bool {
+	return target == ErrNotFound && e.Status == http.StatusNotFound
+}
 
 type wireError struct {
 	Error *struct {
