@@ -19,6 +19,7 @@ import (
 	"github.com/netsession/terraform-provider-nsx/internal/fakemanager"
 	fakensxt "github.com/netsession/terraform-provider-nsx/internal/fakemanager/nsxt"
 	fakensxv "github.com/netsession/terraform-provider-nsx/internal/fakemanager/nsxv"
+	fakesdwan "github.com/netsession/terraform-provider-nsx/internal/fakemanager/sdwan"
 )
 
 type managerInfo struct {
@@ -87,9 +88,17 @@ func run() error {
 	}
 	defer nsxvSrv.Close()
 
+	sdwanPass := password()
+	_, sdwanSrv, err := fakesdwan.Start(fakesdwan.Options{Username: "netops", Password: sdwanPass, Idle: *idle}, fakemanager.Options{Listen: *listen, Latency: *latency, CA: ca})
+	if err != nil {
+		return err
+	}
+	defer sdwanSrv.Close()
+
 	out := announcement{CAFile: caFile, Managers: map[string]managerInfo{
-		"nsxt": {URLs: nsxtSrv.URLs(), Username: "admin", Password: nsxtPass},
-		"nsxv": {URLs: nsxvSrv.URLs(), Username: "admin", Password: nsxvPass},
+		"nsxt":  {URLs: nsxtSrv.URLs(), Username: "admin", Password: nsxtPass},
+		"nsxv":  {URLs: nsxvSrv.URLs(), Username: "admin", Password: nsxvPass},
+		"sdwan": {URLs: sdwanSrv.URLs(), Username: "netops", Password: sdwanPass},
 	}}
 	enc := json.NewEncoder(os.Stdout)
 	enc.SetEscapeHTML(false)

@@ -16,6 +16,11 @@ variable "nsxv_password" {
   sensitive = true
 }
 
+variable "sdwan_password" {
+  type      = string
+  sensitive = true
+}
+
 provider "nsx" {
   # Stay under NSX's per-client limits (100 requests/s, 40 concurrent); these are the defaults.
   rate_limit      = 50
@@ -35,6 +40,15 @@ provider "nsx" {
     host     = "nsxv-manager.corp"
     username = "admin"
     password = var.nsxv_password
+    ca_file  = "/etc/ssl/corp-ca.pem"
+  }
+
+  # Cisco Catalyst SD-WAN Manager: one session per run, always logged out at the end,
+  # so a pipeline never takes one of the manager's 100 session slots from an operator.
+  sdwan {
+    url      = "https://vmanage.corp:8443"
+    username = "netops"
+    password = var.sdwan_password
     ca_file  = "/etc/ssl/corp-ca.pem"
   }
 }

@@ -12,3 +12,8 @@ data "nsx_version" "nsxv" {
 output "nsxv_build" {
   value = data.nsx_version.nsxv.build
 }
+
+# Cisco Catalyst SD-WAN Manager: data.version of /dataservice/client/about.
+data "nsx_version" "sdwan" {
+  manager = "sdwan"
+}
