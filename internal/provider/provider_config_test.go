@@ -51,6 +51,25 @@ func TestProviderConfig_invalid(t *testing.T) {
 		{`provider "nsx" {
   max_retries = 100
 }` + ds, `Attribute max_retries value must be between 0 and 20`},
+		{`provider "nsx" {
+  sdwan {
+    url      = "http://vmanage.corp"
+    username = "a"
+    password = "b"
+  }
+}
+data "sdwan_devices" "d" {
+  provider = nsx
+}`, `(?s)url\s+=\s+"http://vmanage.corp".*HTTPS\s+only`},
+		{`provider "nsx" {
+  nsxv {
+    host     = "nsxv.corp"
+    username = "a"
+  }
+}
+data "nsx_version" "v" {
+  manager = "nsxv"
+}`, `(?s)Missing NSX-v Manager Password.*NSXV_PASSWORD`},
 	}
 	var steps []resource.TestStep
 	for _, c := range cases {
@@ -71,6 +90,14 @@ func TestProviderConfig_missingBlock(t *testing.T) {
 		Steps: []resource.TestStep{{
 			Config:      `data "nsx_segments" "all" {}`,
 			ExpectError: regexp.MustCompile(`(?s)Missing nsxt Configuration.*nsx_segments.*NSXT_MANAGER_HOST,\s+NSXT_USERNAME,\s+NSXT_PASSWORD`),
+		}},
+	})
+	t.Setenv("SDWAN_URL", "")
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: factories(t),
+		Steps: []resource.TestStep{{
+			Config:      `data "sdwan_devices" "all" { provider = nsx }`,
+			ExpectError: regexp.MustCompile(`(?s)Missing sdwan Configuration.*sdwan\s+block\s+with\s+url,\s+username\s+and\s+password.*SDWAN_URL,\s+SDWAN_USERNAME,\s+SDWAN_PASSWORD`),
 		}},
 	})
 }
