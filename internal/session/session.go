@@ -575,6 +575,20 @@ func (c *Client) session(ctx context.Context, n *node) (*Credentials, error) {
 	}
 }
 
+// LoginFacts returns the facts the current node's login left (Credentials.Values: an org
+// list, a user href; never a secret), logging in first when there is no session.
+func (c *Client) LoginFacts(ctx context.Context) (map[string]string, error) {
+	cred, err := c.session(ctx, c.pick())
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]string, len(cred.Values))
+	for k, v := range cred.Values {
+		out[k] = v
+	}
+	return out, nil
+}
+
 // invalidate drops cred if it is still the node's session, so that many callers holding the
 // same dead session cause a single new login.
 func (c *Client) invalidate(n *node, cred *Credentials) {

@@ -1,0 +1,343 @@
+package illumio
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"path"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/netsession/terraform-provider-nsx/internal/session"
+)
+
+// Errors matched with errors.Is.
+var (
+	ErrNotFound = errors.New("not found")
+	// ErrGone: the label was deleted already (406 on DELETE).
+	ErrGone = errors.New("already deleted")
+)
+
+// APIError is a PCE error answer: a list of {token, message}, or {"error": "..."}.
+type APIError struct {
+	Status  int
+	Tokens  []string
+	Msgs    []string
+	Renewed bool
+	Body    string
+}
+
+// Message is the PCE's own words, or a description of the body.
+func (e *APIError) Message() string {
+	if len(e.Msgs) > 0 {
+		return strings.Join(e.Msgs, "; ")
+	}
+	if len(e.Tokens) > 0 {
+		return strings.Join(e.Tokens, "; ")
+	}
+	if e.Body != "" {
+		return e.Body
+	}
+	return http.StatusText(e.Status)
+}
+
+func (e *APIError) Error() string {
+	s := fmt.Sprintf("the PCE answered HTTP %d", e.Status)
+	if len(e.Tokens) > 0 {
+		s += " (" + strings.Join(e.Tokens, ", ") + ")"
+	}
+	s += ": " + e.Message()
+	if e.Renewed {
+		s += " (the session had expired and was renewed once; the PCE refused the request again)"
+	}
+	return s
+}
+
+// HTTPStatus is the status answered; session.Unavailable uses it.
+func (e *APIError) HTTPStatus() int { return e.Status }
+
+// Is maps answers onto the sentinel errors.
+func (e *APIError) Is(target error) bool {
+	switch target {
+	case ErrNotFound:
+		return e.Status == http.StatusNotFound
+	case ErrGone:
+		return e.Status == http.StatusNotAcceptable && strings.Contains(strings.ToLower(e.Message()), "deleted")
+	}
+	return false
+}
+
+// DecodeError reads a PCE error answer.
+func DecodeError(resp *session.Response) *APIError {
+	e := &APIError{Status: resp.StatusCode}
+	var list []struct {
+		Token   string `json:"token"`
+		Message string `json:"message"`
+	}
+	if json.Unmarshal(resp.Body, &list) == nil && len(list) > 0 {
+		for _, x := range list {
+			if x.Token != "" {
+				e.Tokens = append(e.Tokens, x.Token)
+			}
+			if x.Message != "" {
+				e.Msgs = append(e.Msgs, x.Message)
+			}
+		}
+		return e
+	}
+	var obj struct {
+		Error string `json:"error"`
+	}
+	if json.Unmarshal(resp.Body, &obj) == nil && obj.Error != "" {
+		e.Msgs = []string{obj.Error}
+		return e
+	}
+	if len(strings.TrimSpace(string(resp.Body))) > 0 {
+		e.Body = session.DescribeBody(resp)
+	}
+	return e
+}
+
+// Client is the typed PCE client over a session.
+type Client struct {
+	s *session.Client
+}
+
+// NewClient wraps a session client.
+func NewClient(s *session.Client) *Client { return &Client{s: s} }
+
+// Session returns the underlying session client.
+func (c *Client) Session() *session.Client { return c.s }
+
+func (c *Client) do(ctx context.Context, method, p string, hdr http.Header, in, out any) (*session.Response, error) {
+	req := &session.Request{Method: method, Path: "/api/v2" + p, Header: http.Header{"Accept": {"application/json"}}}
+	for k, v := range hdr {
+		req.Header[k] = v
+	}
+	if in != nil {
+		b, err := json.Marshal(in)
+		if err != nil {
+			return nil, err
+		}
+		req.Body = b
+		req.Header.Set("Content-Type", "application/json")
+	}
+	resp, err := c.s.Do(ctx, req)
+	if err != nil {
+		return nil, err
+	}
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		e := DecodeError(resp)
+		e.Renewed = resp.Renewed
+		return resp, e
+	}
+	if out != nil && resp.StatusCode != http.StatusNoContent && resp.StatusCode != http.StatusAccepted {
+		if err := session.DecodeJSON("illumio", method+" "+req.Path, resp, out); err != nil {
+			return resp, err
+		}
+	}
+	return resp, nil
+}
+
+// Orgs returns the organizations of the logged-in user, from the login answer. An API key
+// has no login answer: nil.
+func (c *Client) Orgs(ctx context.Context) ([]Org, error) {
+	facts, err := c.s.LoginFacts(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if facts[FactOrgs] == "" {
+		return nil, nil
+	}
+	var orgs []Org
+	if err := json.Unmarshal([]byte(facts[FactOrgs]), &orgs); err != nil {
+		return nil, err
+	}
+	return orgs, nil
+}
+
+// Version is GET /api/v2/product_version.
+type Version struct {
+	Version      string `json:"version"`
+	Build        int64  `json:"build"`
+	LongDisplay  string `json:"long_display"`
+	ShortDisplay string `json:"short_display"`
+}
+
+// ProductVersion reads the PCE's version.
+func (c *Client) ProductVersion(ctx context.Context) (*Version, error) {
+	var v Version
+	if _, err := c.do(ctx, http.MethodGet, "/product_version", nil, nil, &v); err != nil {
+		return nil, err
+	}
+	return &v, nil
+}
+
+// Label is a PCE label.
+type Label struct {
+	Href                  string `json:"href"`
+	Key                   string `json:"key"`
+	Value                 string `json:"value"`
+	Deleted               bool   `json:"deleted"`
+	ExternalDataSet       string `json:"external_data_set,omitempty"`
+	ExternalDataReference string `json:"external_data_reference,omitempty"`
+	CreatedAt             string `json:"created_at"`
+	UpdatedAt             string `json:"updated_at"`
+}
+
+// ID is the label's numeric id, the last element of its href.
+func (l Label) ID() string { return path.Base(l.Href) }
+
+// LabelFilter is what the PCE filters labels by: key exactly, value partially.
+type LabelFilter struct {
+	Key            string
+	Value          string
+	IncludeDeleted bool
+}
+
+// SyncLimit is the most labels a synchronous GET returns.
+const SyncLimit = 500
+
+// ListStats says how a listing was read.
+type ListStats struct {
+	Total    int  // X-Total-Count
+	Requests int  // HTTP requests made (not counting retries)
+	Async    bool // read through an async collection job
+}
+
+// Labels returns every label of org matching f. A synchronous GET returns at most 500; when
+// X-Total-Count says there are more, the collection is requested asynchronously
+// (Prefer: respond-async), the job polled as its Retry-After says, and its result fetched.
+func (c *Client) Labels(ctx context.Context, org int64, f LabelFilter) ([]Label, ListStats, error) {
+	q := url.Values{}
+	if f.Key != "" {
+		q.Set("key", f.Key)
+	}
+	if f.Value != "" {
+		q.Set("value", f.Value)
+	}
+	if f.IncludeDeleted {
+		q.Set("include_deleted", "true")
+	}
+	collection := fmt.Sprintf("/orgs/%d/labels", org)
+	var st ListStats
+	sync := url.Values{}
+	for k, v := range q {
+		sync[k] = v
+	}
+	sync.Set("max_results", strconv.Itoa(SyncLimit))
+	var labels []Label
+	resp, err := c.do(ctx, http.MethodGet, collection+"?"+sync.Encode(), nil, nil, &labels)
+	st.Requests++
+	if err != nil {
+		return nil, st, err
+	}
+	st.Total = len(labels)
+	if tc := resp.Header.Get("X-Total-Count"); tc != "" {
+		n, err := strconv.Atoi(tc)
+		if err != nil {
+			return nil, st, fmt.Errorf("the PCE's X-Total-Count %q is not a number", tc)
+		}
+		st.Total = n
+	}
+	if st.Total <= len(labels) {
+		return labels, st, nil
+	}
+
+	// More than a synchronous answer holds: the async collection.
+	st.Async = true
+	resp, err = c.do(ctx, http.MethodGet, collection+"?"+q.Encode(), http.Header{"Prefer": {"respond-async"}}, nil, nil)
+	st.Requests++
+	if err != nil {
+		return nil, st, err
+	}
+	if resp.StatusCode != http.StatusAccepted || resp.Header.Get("Location") == "" {
+		return nil, st, fmt.Errorf("the PCE answered the async request for %s with HTTP %d and no job Location", collection, resp.StatusCode)
+	}
+	job := strings.TrimPrefix(resp.Header.Get("Location"), "/api/v2")
+	wait := retryAfter(resp.Header, 5*time.Second)
+	for {
+		select {
+		case <-ctx.Done():
+			return nil, st, fmt.Errorf("waiting for the PCE's label job %s: %w", job, ctx.Err())
+		case <-time.After(wait):
+		}
+		var status struct {
+			Status string `json:"status"`
+			Result struct {
+				Href string `json:"href"`
+			} `json:"result"`
+		}
+		resp, err := c.do(ctx, http.MethodGet, job, nil, nil, &status)
+		st.Requests++
+		if err != nil {
+			return nil, st, err
+		}
+		switch status.Status {
+		case "done", "completed":
+			var all []Label
+			if _, err := c.do(ctx, http.MethodGet, strings.TrimPrefix(status.Result.Href, "/api/v2"), nil, nil, &all); err != nil {
+				st.Requests++
+				return nil, st, err
+			}
+			st.Requests++
+			if len(all) < st.Total {
+				return nil, st, fmt.Errorf("the PCE's label job returned %d labels, but X-Total-Count said %d", len(all), st.Total)
+			}
+			return all, st, nil
+		case "failed":
+			return nil, st, fmt.Errorf("the PCE's label job %s failed", job)
+		}
+		wait = retryAfter(resp.Header, wait)
+	}
+}
+
+func retryAfter(h http.Header, dflt time.Duration) time.Duration {
+	if s, err := strconv.Atoi(h.Get("Retry-After")); err == nil && s >= 0 {
+		return time.Duration(s) * time.Second
+	}
+	return dflt
+}
+
+// LabelWrite is the body of a label create or update.
+type LabelWrite struct {
+	Key                   string  `json:"key,omitempty"`
+	Value                 string  `json:"value"`
+	ExternalDataSet       *string `json:"external_data_set,omitempty"`
+	ExternalDataReference *string `json:"external_data_reference,omitempty"`
+}
+
+// CreateLabel creates a label in org.
+func (c *Client) CreateLabel(ctx context.Context, org int64, w LabelWrite) (*Label, error) {
+	var l Label
+	if _, err := c.do(ctx, http.MethodPost, fmt.Sprintf("/orgs/%d/labels", org), nil, w, &l); err != nil {
+		return nil, err
+	}
+	return &l, nil
+}
+
+// GetLabel reads the label at href (e.g. /orgs/1/labels/12).
+func (c *Client) GetLabel(ctx context.Context, href string) (*Label, error) {
+	var l Label
+	if _, err := c.do(ctx, http.MethodGet, href, nil, nil, &l); err != nil {
+		return nil, err
+	}
+	return &l, nil
+}
+
+// UpdateLabel changes the value and external data of the label at href (the key cannot change).
+func (c *Client) UpdateLabel(ctx context.Context, href string, w LabelWrite) error {
+	w.Key = ""
+	_, err := c.do(ctx, http.MethodPut, href, nil, w, nil)
+	return err
+}
+
+// DeleteLabel deletes the label at href. A label deleted already matches ErrGone.
+func (c *Client) DeleteLabel(ctx context.Context, href string) error {
+	_, err := c.do(ctx, http.MethodDelete, href, nil, nil, nil)
+	return err
+}
