@@ -132,10 +132,20 @@ func TestEveryLabelPastTheSyncCap(t *testing.T) {
 	h := fakeillumio.StartHarness(t, fakeillumio.HarnessOptions{Labels: 2000})
 	c, _ := newClient(t, h, &illumio.Auth{Username: h.Email, Password: h.Password})
 	ctx := context.Background()
+	if _, err := c.ProductVersion(ctx); err != nil { // log in first: time the listing alone
+		t.Fatal(err)
+	}
+	before := h.Stats(t)["requests"]
+	start := time.Now()
 	all, st, err := c.Labels(ctx, 1, illumio.LabelFilter{})
-	if err != nil || len(all) != 2000 || st.Total != 2000 || !st.Async {
+	took := time.Since(start)
+	if err != nil || len(all) != 2000 || st.Total != 2000 || !st.Async || st.Requests != 4 {
 		t.Fatalf("got %d labels, %+v, %v", len(all), st, err)
 	}
+	if got := h.Stats(t)["requests"] - before; got != 4 {
+		t.Fatalf("the fake saw %d requests for the listing", got)
+	}
+	t.Logf("2,000 labels: %d requests (sync probe, async request, 1 poll, result) in %v, with the job's Retry-After of 1 s", st.Requests, took.Round(time.Millisecond))
 	env, st, err := c.Labels(ctx, 1, illumio.LabelFilter{Key: "env", Value: "00"})
 	if err != nil || st.Async || len(env) != st.Total || len(env) == 0 {
 		t.Fatalf("filtered: %d %+v %v", len(env), st, err)

@@ -82,6 +82,9 @@ type managerSettings struct {
 	password string
 	tls      *tls.Config
 	key      string
+	// Illumio: the organization (0: from the login answer) and whether the credentials are an API key.
+	orgID  int64
+	apiKey bool
 }
 
 // connectionModel is the block every manager shares.
@@ -310,6 +313,7 @@ type providerLimits struct {
 	requestTimeout time.Duration
 	maxRetries     int
 	rateLimit      float64
+	rateLimitSet   bool
 	maxConcurrency int
 }
 
@@ -322,6 +326,7 @@ type Managers struct {
 	nsxt    *managerSettings
 	nsxv    *managerSettings
 	sdwan   *managerSettings
+	illumio *managerSettings
 	unknown map[string]bool
 }
 

@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"sort"
+	"strconv"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
@@ -35,9 +36,10 @@ type versionModel struct {
 
 // versionReaders holds, per manager block, how its version is read. Each manager adds its case.
 var versionReaders = map[string]func(ctx context.Context, m *Managers, out *versionModel) diag.Diagnostics{
-	"nsxt":  readNSXTVersion,
-	"nsxv":  readNSXVVersion,
-	"sdwan": readSDWANVersion,
+	"nsxt":    readNSXTVersion,
+	"nsxv":    readNSXVVersion,
+	"sdwan":   readSDWANVersion,
+	"illumio": readIllumioVersion,
 }
 
 func knownManagers() []string {
@@ -60,13 +62,13 @@ func (d *versionDataSource) Schema(_ context.Context, _ datasource.SchemaRequest
 			"id": schema.StringAttribute{Computed: true, MarkdownDescription: "The manager block name, as `manager`."},
 			"manager": schema.StringAttribute{
 				Optional: true, Computed: true,
-				MarkdownDescription: "Which manager to ask: the name of its provider block (`nsxt`, `nsxv`, `sdwan`). Default `nsxt`.",
+				MarkdownDescription: "Which manager to ask: the name of its provider block (`nsxt`, `nsxv`, `sdwan`, `illumio`). Default `nsxt`.",
 				Validators:          []validator.String{stringvalidator.OneOf(knownManagers()...)},
 			},
 			"version": schema.StringAttribute{Computed: true, MarkdownDescription: "The manager's product version. " +
 				"NSX: `product_version`; NSX-v: `major.minor.patch.build` from `versionInfo`; SD-WAN Manager: `data.version` of " +
-				"`/dataservice/client/about`, else `data.platformVersion` of `/dataservice/client/server`."},
-			"build": schema.StringAttribute{Computed: true, MarkdownDescription: "The build number, where the manager reports one separately (NSX-v)."},
+				"`/dataservice/client/about`, else `data.platformVersion` of `/dataservice/client/server`; Illumio PCE: `version` of `/api/v2/product_version`."},
+			"build": schema.StringAttribute{Computed: true, MarkdownDescription: "The build number, where the manager reports one separately (NSX-v, Illumio PCE)."},
 			"node_version": schema.StringAttribute{
 				Computed:            true,
 				MarkdownDescription: "NSX: the version of the node that answered (`node_version` of `/api/v1/node/version`).",
@@ -155,5 +157,22 @@ func readSDWANVersion(ctx context.Context, m *Managers, out *versionModel) diag.
 		return diags
 	}
 	out.Version = types.StringValue(v)
+	return diags
+}
+
+func readIllumioVersion(ctx context.Context, m *Managers, out *versionModel) diag.Diagnostics {
+	c, diags := m.IllumioClient(ctx, "nsx_version")
+	if diags.HasError() {
+		return diags
+	}
+	v, err := c.ProductVersion(ctx)
+	if err != nil {
+		diags.AddError("Reading the Illumio PCE Version Failed", "GET /api/v2/product_version failed: "+err.Error())
+		return diags
+	}
+	out.Version = types.StringValue(v.Version)
+	if v.Build != 0 {
+		out.Build = types.StringValue(strconv.FormatInt(v.Build, 10))
+	}
 	return diags
 }

@@ -44,6 +44,7 @@ type providerModel struct {
 	NSXT           *connectionModel `tfsdk:"nsxt"`
 	NSXV           *hostModel       `tfsdk:"nsxv"`
 	SDWAN          *urlModel        `tfsdk:"sdwan"`
+	Illumio        *illumioModel    `tfsdk:"illumio"`
 }
 
 func (p *nsxProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -112,7 +113,7 @@ func envDefault(env, value string) string {
 
 func (p *nsxProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
 	resp.Schema = schema.Schema{
-		MarkdownDescription: "One provider for the session-backed network managers: NSX (NSX-T / VCF 9), NSX for vSphere (NSX-v) and Cisco Catalyst SD-WAN Manager. " +
+		MarkdownDescription: "One provider for the session-backed network managers: NSX (NSX-T / VCF 9), NSX for vSphere (NSX-v), Cisco Catalyst SD-WAN Manager and the Illumio PCE. " +
 			"The provider logs in lazily, once per manager node, reuses the session for every resource, " +
 			"renews it once when it expires, never retries a refused login, and logs every session out when Terraform is done.",
 		Attributes: map[string]schema.Attribute{
@@ -130,7 +131,7 @@ func (p *nsxProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *
 			"rate_limit": schema.Int64Attribute{
 				Optional: true,
 				MarkdownDescription: fmt.Sprintf("Requests per second to one manager, all nodes together; halved on each 429 and recovered gradually. "+
-					"Default `%d`, under NSX's `client_api_rate_limit` of 100.", session.DefaultRateLimit),
+					"Default `%d`, under NSX's `client_api_rate_limit` of 100; for the Illumio PCE `%d`, under its 500 requests a minute.", session.DefaultRateLimit, illumioDefaultRate),
 				Validators: []validator.Int64{int64validator.Between(1, 10000)},
 			},
 			"max_concurrency": schema.Int64Attribute{
@@ -152,8 +153,40 @@ func (p *nsxProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *
 				"(form login and XSRF token), renews an expired session once, and always logs out when Terraform is done, so it never holds "+
 				"one of the manager's 100 session slots after a run. Unset attributes come from `SDWAN_URL`, `SDWAN_USERNAME` and `SDWAN_PASSWORD`; "+
 				"with those set, the block may be left out.", false),
+			"illumio": illumioBlock(),
 		},
 	}
+}
+
+// illumioBlock is the shared connection block plus the organization and the API key pair.
+func illumioBlock() schema.SingleNestedBlock {
+	b := connectionBlock(illumioInfo, "Connection to an Illumio PCE, with either a user's e-mail and password (a session login: "+
+		"two steps, renewed before it idles out after 10 minutes, logged out when Terraform is done) or a persistent API key (HTTP Basic on every call). "+
+		"Set exactly one of the two pairs. Unset attributes come from `ILLUMIO_PCE_HOST`, `ILLUMIO_PCE_ORG_ID`, `ILLUMIO_PCE_USERNAME`, "+
+		"`ILLUMIO_PCE_PASSWORD`, `ILLUMIO_API_KEY_USERNAME` and `ILLUMIO_API_KEY_SECRET`; with those set, the block may be left out.", false)
+	b.Attributes["host"] = schema.StringAttribute{
+		Optional:            true,
+		MarkdownDescription: "Address of the PCE with its port, e.g. `pce.corp:8443` (`name:port` or `https://name:port`). Defaults to `ILLUMIO_PCE_HOST`.",
+	}
+	b.Attributes["username"] = schema.StringAttribute{
+		Optional:            true,
+		MarkdownDescription: "E-mail address of the user, for a session login. Defaults to `ILLUMIO_PCE_USERNAME`.",
+	}
+	b.Attributes["org_id"] = schema.Int64Attribute{
+		Optional: true,
+		MarkdownDescription: "Organization to work in. Defaults to `ILLUMIO_PCE_ORG_ID`, else the user's only organization from the login answer " +
+			"(an error lists them when there are several). Required with an API key.",
+		Validators: []validator.Int64{int64validator.AtLeast(1)},
+	}
+	b.Attributes["api_key_username"] = schema.StringAttribute{
+		Optional:            true,
+		MarkdownDescription: "Username of a persistent API key (e.g. `api_1a2b3c4d5e6f7`). Defaults to `ILLUMIO_API_KEY_USERNAME`.",
+	}
+	b.Attributes["api_key_secret"] = schema.StringAttribute{
+		Optional: true, Sensitive: true,
+		MarkdownDescription: "Secret of the API key. Defaults to `ILLUMIO_API_KEY_SECRET`. Never logged.",
+	}
+	return b
 }
 
 func int64Or(v types.Int64, dflt int64) int64 {
@@ -175,6 +208,7 @@ func (p *nsxProvider) Configure(ctx context.Context, req provider.ConfigureReque
 			requestTimeout: time.Duration(int64Or(cfg.RequestTimeout, 60)) * time.Second,
 			maxRetries:     int(int64Or(cfg.MaxRetries, session.DefaultMaxRetries)),
 			rateLimit:      float64(int64Or(cfg.RateLimit, session.DefaultRateLimit)),
+			rateLimitSet:   !cfg.RateLimit.IsNull() && !cfg.RateLimit.IsUnknown(),
 			maxConcurrency: int(int64Or(cfg.MaxConcurrency, session.DefaultMaxConcurrency)),
 		},
 		unknown: map[string]bool{},
@@ -200,6 +234,17 @@ func (p *nsxProvider) Configure(ctx context.Context, req provider.ConfigureReque
 		resp.Diagnostics.Append(diags...)
 		*b.dst = s
 	}
+	if cfg.Illumio.unknown() {
+		if req.ClientCapabilities.DeferralAllowed {
+			resp.Deferred = &provider.Deferred{Reason: provider.DeferredReasonProviderConfigUnknown}
+			return
+		}
+		m.unknown[illumioInfo.block] = true
+	} else {
+		s, diags := resolveIllumio(ctx, cfg.Illumio, m.limits)
+		resp.Diagnostics.Append(diags...)
+		m.illumio = s
+	}
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -211,6 +256,7 @@ func (p *nsxProvider) Resources(_ context.Context) []func() resource.Resource {
 	return []func() resource.Resource{
 		NewAPIServiceConfigResource,
 		NewCLIUserRoleResource,
+		NewIllumioLabelResource,
 	}
 }
 
@@ -219,6 +265,7 @@ func (p *nsxProvider) DataSources(_ context.Context) []func() datasource.DataSou
 		NewSegmentsDataSource,
 		NewVersionDataSource,
 		NewSDWANDevicesDataSource,
+		NewIllumioLabelsDataSource,
 	}
 }
 

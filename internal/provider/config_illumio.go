@@ -1,0 +1,197 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/netsession/terraform-provider-nsx/internal/illumio"
+	"github.com/netsession/terraform-provider-nsx/internal/session"
+)
+
+var illumioInfo = managerInfo{
+	block: "illumio", product: "Illumio PCE",
+	envHost: "ILLUMIO_PCE_HOST", envUser: "ILLUMIO_PCE_USERNAME", envPass: "ILLUMIO_PCE_PASSWORD",
+}
+
+// Environment variables of the illumio block beyond the shared ones.
+const (
+	envIllumioOrg       = "ILLUMIO_PCE_ORG_ID"
+	envIllumioKeyUser   = "ILLUMIO_API_KEY_USERNAME"
+	envIllumioKeySecret = "ILLUMIO_API_KEY_SECRET"
+)
+
+// illumioDefaultRate keeps under the PCE's 500 requests a minute per session or key: 8 a
+// second with a burst of 8 is at most 488 in any minute.
+const illumioDefaultRate = 8
+
+// illumioModel is the illumio block: a host, an optional org, and either a user's e-mail and
+// password or an API key.
+type illumioModel struct {
+	Host           types.String `tfsdk:"host"`
+	OrgID          types.Int64  `tfsdk:"org_id"`
+	Username       types.String `tfsdk:"username"`
+	Password       types.String `tfsdk:"password"`
+	APIKeyUsername types.String `tfsdk:"api_key_username"`
+	APIKeySecret   types.String `tfsdk:"api_key_secret"`
+	Insecure       types.Bool   `tfsdk:"insecure"`
+	CAFile         types.String `tfsdk:"ca_file"`
+	CAPEM          types.String `tfsdk:"ca_pem"`
+}
+
+func (m *illumioModel) unknown() bool {
+	return m != nil && (m.Host.IsUnknown() || m.OrgID.IsUnknown() || m.Username.IsUnknown() || m.Password.IsUnknown() ||
+		m.APIKeyUsername.IsUnknown() || m.APIKeySecret.IsUnknown() || m.Insecure.IsUnknown() || m.CAFile.IsUnknown() || m.CAPEM.IsUnknown())
+}
+
+// resolveIllumio turns the block and the environment into settings: exactly one of the two
+// credential pairs, the org when known.
+func resolveIllumio(ctx context.Context, m *illumioModel, limits providerLimits) (*managerSettings, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	if m == nil {
+		if os.Getenv(illumioInfo.envHost) == "" {
+			return nil, nil
+		}
+		m = &illumioModel{Host: types.StringNull(), OrgID: types.Int64Null(), Username: types.StringNull(), Password: types.StringNull(),
+			APIKeyUsername: types.StringNull(), APIKeySecret: types.StringNull(), Insecure: types.BoolNull(), CAFile: types.StringNull(), CAPEM: types.StringNull()}
+	}
+	blk := path.Root(illumioInfo.block)
+	user, pass := envOr(m.Username, illumioInfo.envUser), envOr(m.Password, illumioInfo.envPass)
+	keyUser, keySecret := envOr(m.APIKeyUsername, envIllumioKeyUser), envOr(m.APIKeySecret, envIllumioKeySecret)
+	cfgSession, cfgKey := !m.Username.IsNull() || !m.Password.IsNull(), !m.APIKeyUsername.IsNull() || !m.APIKeySecret.IsNull()
+	var key bool
+	switch {
+	case cfgSession && cfgKey:
+		diags.AddAttributeError(blk.AtName("api_key_username"), "Two Kinds of Illumio Credentials",
+			"The illumio block sets both username/password (a session login) and api_key_username/api_key_secret (an API key). Set exactly one of the two pairs.")
+		return nil, diags
+	case cfgSession:
+	case cfgKey:
+		key = true
+	default:
+		envSession, envKey := user != "" || pass != "", keyUser != "" || keySecret != ""
+		if envSession && envKey {
+			diags.AddAttributeError(blk, "Two Kinds of Illumio Credentials",
+				fmt.Sprintf("The environment sets both %s/%s and %s/%s. Set exactly one of the two pairs, or choose one in the illumio block.",
+					illumioInfo.envUser, illumioInfo.envPass, envIllumioKeyUser, envIllumioKeySecret))
+			return nil, diags
+		}
+		key = envKey
+	}
+	conn := &connectionModel{Host: m.Host, Hosts: types.ListNull(types.StringType), Username: types.StringValue(user),
+		Password: types.StringValue(pass), Insecure: m.Insecure, CAFile: m.CAFile, CAPEM: m.CAPEM}
+	if key {
+		if keyUser == "" {
+			diags.AddAttributeError(blk.AtName("api_key_username"), "Missing Illumio API Key Username",
+				fmt.Sprintf("api_key_secret is set but api_key_username is not. Set it in the illumio block or %s.", envIllumioKeyUser))
+		}
+		if keySecret == "" {
+			diags.AddAttributeError(blk.AtName("api_key_secret"), "Missing Illumio API Key Secret",
+				fmt.Sprintf("api_key_username is set but api_key_secret is not. Set it in the illumio block or %s.", envIllumioKeySecret))
+		}
+		conn.Username, conn.Password = types.StringValue(keyUser), types.StringValue(keySecret)
+		if diags.HasError() {
+			return nil, diags
+		}
+	} else if user == "" && pass == "" {
+		diags.AddAttributeError(blk.AtName("username"), "Missing Illumio Credentials",
+			fmt.Sprintf("Set username (the e-mail address) and password for a session login, or api_key_username and api_key_secret for an API key, "+
+				"in the illumio block or through %s/%s or %s/%s.", illumioInfo.envUser, illumioInfo.envPass, envIllumioKeyUser, envIllumioKeySecret))
+		return nil, diags
+	}
+
+	var org int64
+	switch {
+	case !m.OrgID.IsNull():
+		org = m.OrgID.ValueInt64()
+	case os.Getenv(envIllumioOrg) != "":
+		v, err := strconv.ParseInt(os.Getenv(envIllumioOrg), 10, 64)
+		if err != nil || v < 1 {
+			diags.AddAttributeError(blk.AtName("org_id"), "Invalid "+envIllumioOrg,
+				fmt.Sprintf("%s=%q is not an organization id (a positive number).", envIllumioOrg, os.Getenv(envIllumioOrg)))
+			return nil, diags
+		}
+		org = v
+	}
+	if key && org == 0 {
+		diags.AddAttributeError(blk.AtName("org_id"), "Missing Illumio Organization",
+			fmt.Sprintf("With an API key, set org_id (or %s): the PCE names a user's organizations only in the answer to a session login.", envIllumioOrg))
+		return nil, diags
+	}
+	s, d := resolve(ctx, illumioInfo, conn, limits)
+	diags.Append(d...)
+	if s == nil || diags.HasError() {
+		return nil, diags
+	}
+	s.orgID, s.apiKey = org, key
+	s.key = digest(s.key, strconv.FormatInt(org, 10), strconv.FormatBool(key))
+	return s, diags
+}
+
+// IllumioClient returns the PCE client, creating its session client on first use.
+func (m *Managers) IllumioClient(ctx context.Context, who string) (*illumio.Client, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	if m == nil || m.illumio == nil {
+		diags.Append(m.missingOrUnconfigured(illumioInfo, who))
+		return nil, diags
+	}
+	s := m.illumio
+	sc, err := m.pool.Client(ctx, s.key, func() (*session.Client, error) {
+		l := m.limits
+		if !l.rateLimitSet {
+			l.rateLimit = illumioDefaultRate
+		}
+		cfg := s.sessionConfig(&illumio.Auth{Username: s.username, Password: s.password, Key: s.apiKey}, l)
+		if !s.apiKey {
+			cfg.IdleTimeout = illumio.SessionIdle
+		}
+		return session.New(cfg)
+	})
+	if err != nil {
+		diags.AddError("Illumio Client Setup Failed", err.Error())
+		return nil, diags
+	}
+	return illumio.NewClient(sc), diags
+}
+
+// Illumio returns the PCE client and the organization to work in. Without org_id the
+// organization comes from the login answer: the only one the user has, or an error listing
+// them.
+func (m *Managers) Illumio(ctx context.Context, who string) (*illumio.Client, int64, diag.Diagnostics) {
+	c, diags := m.IllumioClient(ctx, who)
+	if diags.HasError() {
+		return nil, 0, diags
+	}
+	if m.illumio.orgID > 0 {
+		return c, m.illumio.orgID, diags
+	}
+	orgs, err := c.Orgs(ctx)
+	if err != nil {
+		diags.AddError("Illumio Login Failed", err.Error())
+		return nil, 0, diags
+	}
+	switch len(orgs) {
+	case 1:
+		return c, orgs[0].ID, diags
+	case 0:
+		diags.AddAttributeError(path.Root("illumio").AtName("org_id"), "No Illumio Organization",
+			"The PCE's login answer names no organization for this user. Set org_id in the illumio block.")
+	default:
+		sort.Slice(orgs, func(i, j int) bool { return orgs[i].ID < orgs[j].ID })
+		var list []string
+		for _, o := range orgs {
+			list = append(list, fmt.Sprintf("%d (%s)", o.ID, o.DisplayName))
+		}
+		diags.AddAttributeError(path.Root("illumio").AtName("org_id"), "Several Illumio Organizations",
+			fmt.Sprintf("%s needs to know which organization to use: the user belongs to %d. Set org_id in the illumio block (or %s) to one of: %s.",
+				who, len(orgs), envIllumioOrg, strings.Join(list, ", ")))
+	}
+	return nil, 0, diags
+}

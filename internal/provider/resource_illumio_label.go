@@ -1,0 +1,263 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/netsession/terraform-provider-nsx/internal/illumio"
+)
+
+var (
+	_ resource.Resource                = (*illumioLabelResource)(nil)
+	_ resource.ResourceWithConfigure   = (*illumioLabelResource)(nil)
+	_ resource.ResourceWithImportState = (*illumioLabelResource)(nil)
+)
+
+// NewIllumioLabelResource is the illumio_label resource.
+func NewIllumioLabelResource() resource.Resource { return &illumioLabelResource{} }
+
+type illumioLabelResource struct {
+	managers *Managers
+}
+
+type illumioLabelResourceModel struct {
+	ID                    types.String `tfsdk:"id"`
+	Href                  types.String `tfsdk:"href"`
+	Key                   types.String `tfsdk:"key"`
+	Value                 types.String `tfsdk:"value"`
+	ExternalDataSet       types.String `tfsdk:"external_data_set"`
+	ExternalDataReference types.String `tfsdk:"external_data_reference"`
+	CreatedAt             types.String `tfsdk:"created_at"`
+	UpdatedAt             types.String `tfsdk:"updated_at"`
+}
+
+var (
+	labelHref = regexp.MustCompile(`^/orgs/(\d+)/labels/(\d+)$`)
+	labelID   = regexp.MustCompile(`^\d+$`)
+)
+
+func (r *illumioLabelResource) Metadata(_ context.Context, _ resource.MetadataRequest, resp *resource.MetadataResponse) {
+	// Named for its product, not the provider: configurations set provider = nsx.
+	resp.TypeName = "illumio_label"
+}
+
+func (r *illumioLabelResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	stable := []planmodifier.String{stringplanmodifier.UseStateForUnknown()}
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "A label of an Illumio PCE organization. Its key (label type) cannot change: a new key replaces the label. " +
+			"A label deleted on the PCE is created again at the next apply; destroying a label the PCE has deleted already is not an error. " +
+			"The type is not prefixed `nsx_`, so set `provider = nsx` on it.",
+		Attributes: map[string]schema.Attribute{
+			"id":   schema.StringAttribute{Computed: true, MarkdownDescription: "The label's id, the last element of its href.", PlanModifiers: stable},
+			"href": schema.StringAttribute{Computed: true, MarkdownDescription: "The label's href, e.g. `/orgs/1/labels/42`.", PlanModifiers: stable},
+			"key": schema.StringAttribute{
+				Required:            true,
+				MarkdownDescription: "Key (label type): `role`, `app`, `env`, `loc`, or a custom label type defined on the PCE. Changing it replaces the label.",
+				Validators:          []validator.String{stringvalidator.LengthBetween(1, 64)},
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
+			},
+			"value": schema.StringAttribute{
+				Required: true, MarkdownDescription: "Value, unique within its key, e.g. `Production`.",
+				Validators: []validator.String{stringvalidator.LengthBetween(1, 255), stringvalidator.RegexMatches(regexp.MustCompile(`\S`), "must not be blank")},
+			},
+			"external_data_set": schema.StringAttribute{
+				Optional: true, MarkdownDescription: "External data set, naming the system that manages the label.",
+				Validators: []validator.String{stringvalidator.LengthBetween(1, 255)},
+			},
+			"external_data_reference": schema.StringAttribute{
+				Optional: true, MarkdownDescription: "External data reference: the label's id in that system.",
+				Validators: []validator.String{stringvalidator.LengthBetween(1, 255)},
+			},
+			"created_at": schema.StringAttribute{Computed: true, MarkdownDescription: "When the label was created (RFC 3339).", PlanModifiers: stable},
+			"updated_at": schema.StringAttribute{Computed: true, MarkdownDescription: "When the label was last changed (RFC 3339)."},
+		},
+	}
+}
+
+func (r *illumioLabelResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	m, err := managersFrom(req.ProviderData)
+	if err != nil {
+		resp.Diagnostics.AddError("Unexpected Provider Data", err.Error())
+		return
+	}
+	r.managers = m
+}
+
+func optional(s types.String) *string {
+	if s.IsNull() || s.IsUnknown() {
+		return nil
+	}
+	v := s.ValueString()
+	return &v
+}
+
+func (r *illumioLabelResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan illumioLabelResourceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	c, org, diags := r.managers.Illumio(ctx, "illumio_label")
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	l, err := c.CreateLabel(ctx, org, illumio.LabelWrite{Key: plan.Key.ValueString(), Value: plan.Value.ValueString(),
+		ExternalDataSet: optional(plan.ExternalDataSet), ExternalDataReference: optional(plan.ExternalDataReference)})
+	if err != nil {
+		resp.Diagnostics.Append(labelWriteError(plan, err))
+		return
+	}
+	labelToModel(l, &plan)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *illumioLabelResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state illumioLabelResourceModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	c, diags := r.managers.IllumioClient(ctx, "illumio_label")
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	l, err := c.GetLabel(ctx, state.Href.ValueString())
+	if errors.Is(err, illumio.ErrNotFound) || (err == nil && l.Deleted) {
+		tflog.Info(ctx, "label gone from the PCE; removing it from state so the next apply creates it again", map[string]any{"href": state.Href.ValueString()})
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		resp.Diagnostics.AddError("Reading the Illumio Label Failed", fmt.Sprintf("GET %s failed: %v", state.Href.ValueString(), err))
+		return
+	}
+	labelToModel(l, &state)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+func (r *illumioLabelResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan, state illumioLabelResourceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	c, diags := r.managers.IllumioClient(ctx, "illumio_label")
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	w := illumio.LabelWrite{Value: plan.Value.ValueString(),
+		ExternalDataSet: optional(plan.ExternalDataSet), ExternalDataReference: optional(plan.ExternalDataReference)}
+	// Removing external data from the configuration clears it on the PCE.
+	empty := ""
+	if w.ExternalDataSet == nil && !state.ExternalDataSet.IsNull() {
+		w.ExternalDataSet = &empty
+	}
+	if w.ExternalDataReference == nil && !state.ExternalDataReference.IsNull() {
+		w.ExternalDataReference = &empty
+	}
+	href := state.Href.ValueString()
+	if err := c.UpdateLabel(ctx, href, w); err != nil {
+		resp.Diagnostics.Append(labelWriteError(plan, err))
+		return
+	}
+	l, err := c.GetLabel(ctx, href)
+	if err != nil {
+		resp.Diagnostics.AddError("Reading Back the Illumio Label Failed", fmt.Sprintf("The label %s was changed, but reading it back failed: %v", href, err))
+		return
+	}
+	labelToModel(l, &plan)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *illumioLabelResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state illumioLabelResourceModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	c, diags := r.managers.IllumioClient(ctx, "illumio_label")
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	err := c.DeleteLabel(ctx, state.Href.ValueString())
+	if err != nil && !errors.Is(err, illumio.ErrGone) && !errors.Is(err, illumio.ErrNotFound) {
+		resp.Diagnostics.AddError("Deleting the Illumio Label Failed",
+			fmt.Sprintf("DELETE %s failed: %v. A label still used by workloads, rulesets or label groups cannot be deleted.", state.Href.ValueString(), err))
+	}
+}
+
+// ImportState takes a label's href (/orgs/1/labels/42) or its id (42, in the configured or
+// only organization).
+func (r *illumioLabelResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	id := strings.TrimSpace(req.ID)
+	href := id
+	if !labelHref.MatchString(id) {
+		if !labelID.MatchString(id) {
+			resp.Diagnostics.AddError("Invalid Import ID",
+				fmt.Sprintf("Import illumio_label by its href (/orgs/1/labels/42) or its id (42), not %q.", req.ID))
+			return
+		}
+		_, org, diags := r.managers.Illumio(ctx, "illumio_label import")
+		resp.Diagnostics.Append(diags...)
+		if resp.Diagnostics.HasError() {
+			return
+		}
+		href = fmt.Sprintf("/orgs/%d/labels/%s", org, id)
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("href"), href)...)
+}
+
+func labelToModel(l *illumio.Label, m *illumioLabelResourceModel) {
+	m.ID = types.StringValue(l.ID())
+	m.Href = types.StringValue(l.Href)
+	m.Key = types.StringValue(l.Key)
+	m.Value = types.StringValue(l.Value)
+	m.ExternalDataSet = nullIfEmpty(l.ExternalDataSet)
+	m.ExternalDataReference = nullIfEmpty(l.ExternalDataReference)
+	m.CreatedAt = types.StringValue(l.CreatedAt)
+	m.UpdatedAt = types.StringValue(l.UpdatedAt)
+}
+
+func nullIfEmpty(s string) types.String {
+	if s == "" {
+		return types.StringNull()
+	}
+	return types.StringValue(s)
+}
+
+// labelWriteError explains what the PCE refused.
+func labelWriteError(plan illumioLabelResourceModel, err error) diag.Diagnostic {
+	var api *illumio.APIError
+	if errors.As(err, &api) && api.Status == 406 {
+		for _, t := range api.Tokens {
+			switch {
+			case strings.Contains(t, "duplicate"):
+				return diag.NewAttributeErrorDiagnostic(path.Root("value"), "Illumio Label Already Exists",
+					fmt.Sprintf("A label %s=%s exists already on the PCE (values are unique within a key, regardless of case). "+
+						"Import it (`terraform import illumio_label.<name> <href or id>`) instead of creating it. (%v)", plan.Key.ValueString(), plan.Value.ValueString(), err))
+			case strings.Contains(t, "label_key"):
+				return diag.NewAttributeErrorDiagnostic(path.Root("key"), "Unknown Illumio Label Type", err.Error())
+			}
+		}
+	}
+	return diag.NewErrorDiagnostic("Writing the Illumio Label Failed", err.Error())
+}
