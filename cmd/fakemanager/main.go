@@ -17,15 +17,19 @@ import (
 	"time"
 
 	"github.com/netsession/terraform-provider-nsx/internal/fakemanager"
+	fakeillumio "github.com/netsession/terraform-provider-nsx/internal/fakemanager/illumio"
 	fakensxt "github.com/netsession/terraform-provider-nsx/internal/fakemanager/nsxt"
 	fakensxv "github.com/netsession/terraform-provider-nsx/internal/fakemanager/nsxv"
 	fakesdwan "github.com/netsession/terraform-provider-nsx/internal/fakemanager/sdwan"
 )
 
 type managerInfo struct {
-	URLs     []string `json:"urls"`
-	Username string   `json:"username"`
-	Password string   `json:"password"`
+	URLs           []string `json:"urls"`
+	Username       string   `json:"username"`
+	Password       string   `json:"password"`
+	OrgID          int64    `json:"org_id,omitempty"`
+	APIKeyUsername string   `json:"api_key_username,omitempty"`
+	APIKeySecret   string   `json:"api_key_secret,omitempty"`
 }
 
 type announcement struct {
@@ -43,15 +47,15 @@ func main() {
 func run() error {
 	nodes := flag.Int("nodes", 3, "NSX cluster size")
 	segments := flag.Int("segments", 6, "number of NSX segments")
-	_ = flag.Int("labels", 0, "number of Illumio labels (reserved until the Illumio fake exists)")
+	labels := flag.Int("labels", 12, "number of Illumio labels")
 	idle := flag.Duration("idle", 0, "session idle timeout, and NSX-v token lifetime (0: each manager's own default)")
 	latency := flag.Duration("latency", 0, "latency added to every answer")
 	restart := flag.Duration("restart", 0, "how long NSX's API service is unavailable after a PUT to /api/v1/cluster/api-service restarts it (0: no restart)")
 	listen := flag.String("listen", "127.0.0.1", "address to listen on")
 	dir := flag.String("dir", "", "directory for ca.pem (default: a new temporary directory)")
 	flag.Parse()
-	if *nodes < 1 || *segments < 0 || *idle < 0 || *latency < 0 || *restart < 0 {
-		return fmt.Errorf("-nodes must be at least 1 and -segments, -idle, -latency and -restart not negative")
+	if *nodes < 1 || *segments < 0 || *labels < 0 || *idle < 0 || *latency < 0 || *restart < 0 {
+		return fmt.Errorf("-nodes must be at least 1 and -segments, -labels, -idle, -latency and -restart not negative")
 	}
 
 	ca, err := fakemanager.NewCA()
@@ -95,10 +99,21 @@ func run() error {
 	}
 	defer sdwanSrv.Close()
 
+	pcePass := password()
+	pceOpts := fakeillumio.Options{Email: "ops@fake.example", Password: pcePass, APIKeyUsername: "api_" + password()[8:20],
+		APIKeySecret: password(), Labels: *labels, Idle: *idle}
+	_, pceSrv, err := fakeillumio.Start(pceOpts, fakemanager.Options{Listen: *listen, Latency: *latency, CA: ca})
+	if err != nil {
+		return err
+	}
+	defer pceSrv.Close()
+
 	out := announcement{CAFile: caFile, Managers: map[string]managerInfo{
 		"nsxt":  {URLs: nsxtSrv.URLs(), Username: "admin", Password: nsxtPass},
 		"nsxv":  {URLs: nsxvSrv.URLs(), Username: "admin", Password: nsxvPass},
 		"sdwan": {URLs: sdwanSrv.URLs(), Username: "netops", Password: sdwanPass},
+		"illumio": {URLs: pceSrv.URLs(), Username: pceOpts.Email, Password: pcePass, OrgID: 1,
+			APIKeyUsername: pceOpts.APIKeyUsername, APIKeySecret: pceOpts.APIKeySecret},
 	}}
 	enc := json.NewEncoder(os.Stdout)
 	enc.SetEscapeHTML(false)

@@ -21,6 +21,11 @@ variable "sdwan_password" {
   sensitive = true
 }
 
+variable "pce_api_key_secret" {
+  type      = string
+  sensitive = true
+}
+
 provider "nsx" {
   # Stay under NSX's per-client limits (100 requests/s, 40 concurrent); these are the defaults.
   rate_limit      = 50
@@ -50,5 +55,14 @@ provider "nsx" {
     username = "netops"
     password = var.sdwan_password
     ca_file  = "/etc/ssl/corp-ca.pem"
+  }
+
+  # Illumio PCE: a persistent API key (Basic on every call), or username/password for a
+  # session login that is logged out at the end of the run.
+  illumio {
+    host             = "pce.corp:8443"
+    org_id           = 1
+    api_key_username = "api_1a2b3c4d5e6f7"
+    api_key_secret   = var.pce_api_key_secret
   }
 }

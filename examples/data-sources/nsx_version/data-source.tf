@@ -17,3 +17,8 @@ output "nsxv_build" {
 data "nsx_version" "sdwan" {
   manager = "sdwan"
 }
+
+# Illumio PCE: version and build of /api/v2/product_version.
+data "nsx_version" "pce" {
+  manager = "illumio"
+}
