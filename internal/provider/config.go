@@ -21,6 +21,7 @@ import (
 	"github.com/netsession/terraform-provider-nsx/internal/nsxv"
 	"github.com/netsession/terraform-provider-nsx/internal/sdwan"
 	"github.com/netsession/terraform-provider-nsx/internal/session"
+	"github.com/netsession/terraform-provider-nsx/internal/vcenter"
 )
 
 // managerInfo describes one manager block: its name, what it is called, and the environment
@@ -46,6 +47,11 @@ var nsxtInfo = managerInfo{
 var sdwanInfo = managerInfo{
 	block: "sdwan", product: "SD-WAN Manager", hostAttr: "url",
 	envHost: "SDWAN_URL", envUser: "SDWAN_USERNAME", envPass: "SDWAN_PASSWORD",
+}
+
+var vcenterInfo = managerInfo{
+	block: "vcenter", product: "vCenter",
+	envHost: "VSPHERE_SERVER", envUser: "VSPHERE_USER", envPass: "VSPHERE_PASSWORD", envIns: "VSPHERE_ALLOW_UNVERIFIED_SSL",
 }
 
 var nsxvInfo = managerInfo{
@@ -327,6 +333,7 @@ type Managers struct {
 	nsxv    *managerSettings
 	sdwan   *managerSettings
 	illumio *managerSettings
+	vcenter *managerSettings
 	unknown map[string]bool
 }
 
@@ -378,6 +385,31 @@ func (m *Managers) NSXV(ctx context.Context, who string) (*nsxv.Client, diag.Dia
 		return nil, diags
 	}
 	return nsxv.NewClient(sc), diags
+}
+
+// VCenter returns the vCenter client, creating its session client on first use.
+func (m *Managers) VCenter(ctx context.Context, who string) (*vcenter.Client, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	if m == nil || m.vcenter == nil {
+		diags.Append(m.missingOrUnconfigured(vcenterInfo, who))
+		return nil, diags
+	}
+	s := m.vcenter
+	sc, err := m.pool.Client(ctx, s.key, func() (*session.Client, error) {
+		cfg := s.sessionConfig(&vcenter.Auth{Username: s.username, Password: s.password}, m.limits)
+		cfg.IdleTimeout = vcenter.SessionIdle
+		return session.New(cfg)
+	})
+	if err != nil {
+		diags.AddError("vCenter Client Setup Failed", err.Error())
+		return nil, diags
+	}
+	a, ok := sc.Authenticator().(*vcenter.Auth)
+	if !ok {
+		diags.AddError("vCenter Client Setup Failed", "the session client has no vCenter authenticator; this is a bug in the provider")
+		return nil, diags
+	}
+	return vcenter.NewClient(sc, a), diags
 }
 
 // SDWAN returns the SD-WAN Manager client, creating its session client on first use.

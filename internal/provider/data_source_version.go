@@ -32,6 +32,9 @@ type versionModel struct {
 	NodeVersion    types.String `tfsdk:"node_version"`
 	ProductVersion types.String `tfsdk:"product_version"`
 	Build          types.String `tfsdk:"build"`
+	Product        types.String `tfsdk:"product"`
+	Type           types.String `tfsdk:"type"`
+	ReleaseDate    types.String `tfsdk:"release_date"`
 }
 
 // versionReaders holds, per manager block, how its version is read. Each manager adds its case.
@@ -40,6 +43,7 @@ var versionReaders = map[string]func(ctx context.Context, m *Managers, out *vers
 	"nsxv":    readNSXVVersion,
 	"sdwan":   readSDWANVersion,
 	"illumio": readIllumioVersion,
+	"vcenter": readVCenterVersion,
 }
 
 func knownManagers() []string {
@@ -62,13 +66,16 @@ func (d *versionDataSource) Schema(_ context.Context, _ datasource.SchemaRequest
 			"id": schema.StringAttribute{Computed: true, MarkdownDescription: "The manager block name, as `manager`."},
 			"manager": schema.StringAttribute{
 				Optional: true, Computed: true,
-				MarkdownDescription: "Which manager to ask: the name of its provider block (`nsxt`, `nsxv`, `sdwan`, `illumio`). Default `nsxt`.",
+				MarkdownDescription: "Which manager to ask: the name of its provider block (`nsxt`, `nsxv`, `sdwan`, `illumio`, `vcenter`). Default `nsxt`.",
 				Validators:          []validator.String{stringvalidator.OneOf(knownManagers()...)},
 			},
 			"version": schema.StringAttribute{Computed: true, MarkdownDescription: "The manager's product version. " +
 				"NSX: `product_version`; NSX-v: `major.minor.patch.build` from `versionInfo`; SD-WAN Manager: `data.version` of " +
-				"`/dataservice/client/about`, else `data.platformVersion` of `/dataservice/client/server`; Illumio PCE: `version` of `/api/v2/product_version`."},
-			"build": schema.StringAttribute{Computed: true, MarkdownDescription: "The build number, where the manager reports one separately (NSX-v, Illumio PCE)."},
+				"`/dataservice/client/about`, else `data.platformVersion` of `/dataservice/client/server`; Illumio PCE: `version` of `/api/v2/product_version`; vCenter: `version` of `/api/appliance/system/version`."},
+			"build":        schema.StringAttribute{Computed: true, MarkdownDescription: "The build number, where the manager reports one separately (NSX-v, Illumio PCE, vCenter)."},
+			"product":      schema.StringAttribute{Computed: true, MarkdownDescription: "vCenter: the product name, e.g. `VMware vCenter Server`."},
+			"type":         schema.StringAttribute{Computed: true, MarkdownDescription: "vCenter: the appliance type."},
+			"release_date": schema.StringAttribute{Computed: true, MarkdownDescription: "vCenter: the release date of the installed patch (empty on an unpatched appliance)."},
 			"node_version": schema.StringAttribute{
 				Computed:            true,
 				MarkdownDescription: "NSX: the version of the node that answered (`node_version` of `/api/v1/node/version`).",
@@ -102,6 +109,9 @@ func (d *versionDataSource) Read(ctx context.Context, req datasource.ReadRequest
 	data.NodeVersion = types.StringNull()
 	data.ProductVersion = types.StringNull()
 	data.Build = types.StringNull()
+	data.Product = types.StringNull()
+	data.Type = types.StringNull()
+	data.ReleaseDate = types.StringNull()
 	resp.Diagnostics.Append(versionReaders[data.Manager.ValueString()](ctx, d.managers, &data)...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -174,5 +184,23 @@ func readIllumioVersion(ctx context.Context, m *Managers, out *versionModel) dia
 	if v.Build != 0 {
 		out.Build = types.StringValue(strconv.FormatInt(v.Build, 10))
 	}
+	return diags
+}
+
+func readVCenterVersion(ctx context.Context, m *Managers, out *versionModel) diag.Diagnostics {
+	c, diags := m.VCenter(ctx, "nsx_version")
+	if diags.HasError() {
+		return diags
+	}
+	v, err := c.Version(ctx)
+	if err != nil {
+		diags.AddError("Reading the vCenter Version Failed", "GET /api/appliance/system/version (legacy /rest/appliance/system/version) failed: "+err.Error())
+		return diags
+	}
+	out.Version = types.StringValue(v.Version)
+	out.Build = types.StringValue(v.Build)
+	out.Product = types.StringValue(v.Product)
+	out.Type = types.StringValue(v.Type)
+	out.ReleaseDate = types.StringValue(v.ReleaseDate)
 	return diags
 }

@@ -45,6 +45,7 @@ type providerModel struct {
 	NSXV           *hostModel       `tfsdk:"nsxv"`
 	SDWAN          *urlModel        `tfsdk:"sdwan"`
 	Illumio        *illumioModel    `tfsdk:"illumio"`
+	VCenter        *hostModel       `tfsdk:"vcenter"`
 }
 
 func (p *nsxProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -113,7 +114,7 @@ func envDefault(env, value string) string {
 
 func (p *nsxProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
 	resp.Schema = schema.Schema{
-		MarkdownDescription: "One provider for the session-backed network managers: NSX (NSX-T / VCF 9), NSX for vSphere (NSX-v), Cisco Catalyst SD-WAN Manager and the Illumio PCE. " +
+		MarkdownDescription: "One provider for the session-backed network managers: NSX (NSX-T / VCF 9), NSX for vSphere (NSX-v), Cisco Catalyst SD-WAN Manager, the Illumio PCE and vCenter. " +
 			"The provider logs in lazily, once per manager node, reuses the session for every resource, " +
 			"renews it once when it expires, never retries a refused login, and logs every session out when Terraform is done.",
 		Attributes: map[string]schema.Attribute{
@@ -154,6 +155,10 @@ func (p *nsxProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *
 				"one of the manager's 100 session slots after a run. Unset attributes come from `SDWAN_URL`, `SDWAN_USERNAME` and `SDWAN_PASSWORD`; "+
 				"with those set, the block may be left out.", false),
 			"illumio": illumioBlock(),
+			"vcenter": connectionBlock(vcenterInfo, "Connection to a vCenter Server (vSphere Automation REST API). The provider creates one CIS session per run "+
+				"(`POST /api/session`, or the legacy `/rest/com/vmware/cis/session` before vCenter 7.0 U2), renews it once when it expires, and deletes it when "+
+				"Terraform is done. Unset attributes come from `VSPHERE_SERVER`, `VSPHERE_USER`, `VSPHERE_PASSWORD` and `VSPHERE_ALLOW_UNVERIFIED_SSL`, "+
+				"the variables of the vSphere provider; with those set, the block may be left out.", false),
 		},
 	}
 }
@@ -221,6 +226,7 @@ func (p *nsxProvider) Configure(ctx context.Context, req provider.ConfigureReque
 		{nsxtInfo, cfg.NSXT, &m.nsxt},
 		{nsxvInfo, cfg.NSXV.connection(), &m.nsxv},
 		{sdwanInfo, cfg.SDWAN.connection(), &m.sdwan},
+		{vcenterInfo, cfg.VCenter.connection(), &m.vcenter},
 	} {
 		if b.model != nil && b.model.unknown() {
 			if req.ClientCapabilities.DeferralAllowed {
@@ -266,6 +272,7 @@ func (p *nsxProvider) DataSources(_ context.Context) []func() datasource.DataSou
 		NewVersionDataSource,
 		NewSDWANDevicesDataSource,
 		NewIllumioLabelsDataSource,
+		NewVCenterTagsDataSource,
 	}
 }
 

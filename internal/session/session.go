@@ -235,6 +235,10 @@ const (
 	DefaultMaxRetries     = 4
 )
 
+// Authenticator is the client's Authenticator, for manager clients whose wire format depends
+// on what the login found (an API family, a fallback).
+func (c *Client) Authenticator() Authenticator { return c.cfg.Auth }
+
 // Block names the provider block this client serves.
 func (c *Client) Block() string { return c.cfg.Block }
 

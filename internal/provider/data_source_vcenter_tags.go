@@ -1,0 +1,123 @@
+package provider
+
+import (
+	"context"
+	"sort"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+)
+
+var (
+	_ datasource.DataSource              = (*vcenterTagsDataSource)(nil)
+	_ datasource.DataSourceWithConfigure = (*vcenterTagsDataSource)(nil)
+)
+
+// NewVCenterTagsDataSource is the vcenter_tags data source.
+func NewVCenterTagsDataSource() datasource.DataSource { return &vcenterTagsDataSource{} }
+
+type vcenterTagsDataSource struct {
+	managers *Managers
+}
+
+type vcenterTagsModel struct {
+	ID       types.String     `tfsdk:"id"`
+	Category types.String     `tfsdk:"category"`
+	Tags     []vcenterTagItem `tfsdk:"tags"`
+	ByCat    types.Map        `tfsdk:"by_category"`
+}
+
+type vcenterTagItem struct {
+	ID           types.String `tfsdk:"id"`
+	Name         types.String `tfsdk:"name"`
+	Description  types.String `tfsdk:"description"`
+	CategoryID   types.String `tfsdk:"category_id"`
+	CategoryName types.String `tfsdk:"category"`
+}
+
+func (d *vcenterTagsDataSource) Metadata(_ context.Context, _ datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	// Named for its product, not the provider: configurations set provider = nsx.
+	resp.TypeName = "vcenter_tags"
+}
+
+func (d *vcenterTagsDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Lists the vSphere tags of a vCenter with their categories (`/api/cis/tagging`, or `/rest/com/vmware/cis/tagging` " +
+			"before vCenter 7.0 U2), so that NSX and Illumio pipelines can map vSphere tags to segments and labels. " +
+			"The type is not prefixed `nsx_`, so set `provider = nsx` on it.",
+		Attributes: map[string]schema.Attribute{
+			"id": computedString("A digest of the filter, stable while it is."),
+			"category": schema.StringAttribute{
+				Optional: true, MarkdownDescription: "Only tags of the category with this name.",
+				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
+			},
+			"tags": schema.ListNestedAttribute{
+				Computed:            true,
+				MarkdownDescription: "The tags, sorted by category name, then tag name.",
+				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
+					"id":          computedString("The tag's id, e.g. `urn:vmomi:InventoryServiceTag:…:GLOBAL`."),
+					"name":        computedString("Name."),
+					"description": computedString("Description."),
+					"category_id": computedString("The id of the tag's category."),
+					"category":    computedString("The name of the tag's category."),
+				}},
+			},
+			"by_category": schema.MapAttribute{
+				Computed: true, ElementType: types.ListType{ElemType: types.StringType},
+				MarkdownDescription: "Category name → sorted tag names, for modules (e.g. `by_category[\"env\"]`).",
+			},
+		},
+	}
+}
+
+func (d *vcenterTagsDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	m, err := managersFrom(req.ProviderData)
+	if err != nil {
+		resp.Diagnostics.AddError("Unexpected Provider Data", err.Error())
+		return
+	}
+	d.managers = m
+}
+
+func (d *vcenterTagsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	var data vcenterTagsModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &data)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	c, diags := d.managers.VCenter(ctx, "vcenter_tags")
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	tags, cats, err := c.Tags(ctx)
+	if err != nil {
+		resp.Diagnostics.AddError("Listing vCenter Tags Failed", "Reading the tagging service failed: "+err.Error())
+		return
+	}
+	tflog.Debug(ctx, "listed vSphere tags", map[string]any{"tags": len(tags), "categories": len(cats), "legacy_api": c.Legacy()})
+	data.Tags = []vcenterTagItem{}
+	by := map[string][]string{}
+	for _, t := range tags {
+		if !matches(data.Category, t.CategoryName) {
+			continue
+		}
+		data.Tags = append(data.Tags, vcenterTagItem{
+			ID: types.StringValue(t.ID), Name: types.StringValue(t.Name), Description: types.StringValue(t.Description),
+			CategoryID: types.StringValue(t.CategoryID), CategoryName: types.StringValue(t.CategoryName),
+		})
+		by[t.CategoryName] = append(by[t.CategoryName], t.Name)
+	}
+	for k := range by {
+		sort.Strings(by[k])
+	}
+	m, diags := types.MapValueFrom(ctx, types.ListType{ElemType: types.StringType}, by)
+	resp.Diagnostics.Append(diags...)
+	data.ByCat = m
+	data.ID = types.StringValue(digest(data.Category.ValueString()))
+	resp.Diagnostics.Append(resp.State.Set(ctx, &data)...)
+}
