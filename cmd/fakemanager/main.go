@@ -21,6 +21,7 @@ import (
 	fakensxt "github.com/netsession/terraform-provider-nsx/internal/fakemanager/nsxt"
 	fakensxv "github.com/netsession/terraform-provider-nsx/internal/fakemanager/nsxv"
 	fakesdwan "github.com/netsession/terraform-provider-nsx/internal/fakemanager/sdwan"
+	fakevcenter "github.com/netsession/terraform-provider-nsx/internal/fakemanager/vcenter"
 )
 
 type managerInfo struct {
@@ -108,10 +109,19 @@ func run() error {
 	}
 	defer pceSrv.Close()
 
+	vcPass := password()
+	_, vcSrv, err := fakevcenter.Start(fakevcenter.Options{Username: "administrator@vsphere.local", Password: vcPass, Idle: *idle},
+		fakemanager.Options{Listen: *listen, Latency: *latency, CA: ca})
+	if err != nil {
+		return err
+	}
+	defer vcSrv.Close()
+
 	out := announcement{CAFile: caFile, Managers: map[string]managerInfo{
-		"nsxt":  {URLs: nsxtSrv.URLs(), Username: "admin", Password: nsxtPass},
-		"nsxv":  {URLs: nsxvSrv.URLs(), Username: "admin", Password: nsxvPass},
-		"sdwan": {URLs: sdwanSrv.URLs(), Username: "netops", Password: sdwanPass},
+		"nsxt":    {URLs: nsxtSrv.URLs(), Username: "admin", Password: nsxtPass},
+		"nsxv":    {URLs: nsxvSrv.URLs(), Username: "admin", Password: nsxvPass},
+		"sdwan":   {URLs: sdwanSrv.URLs(), Username: "netops", Password: sdwanPass},
+		"vcenter": {URLs: vcSrv.URLs(), Username: "administrator@vsphere.local", Password: vcPass},
 		"illumio": {URLs: pceSrv.URLs(), Username: pceOpts.Email, Password: pcePass, OrgID: 1,
 			APIKeyUsername: pceOpts.APIKeyUsername, APIKeySecret: pceOpts.APIKeySecret},
 	}}

@@ -26,6 +26,11 @@ variable "pce_api_key_secret" {
   sensitive = true
 }
 
+variable "vsphere_password" {
+  type      = string
+  sensitive = true
+}
+
 provider "nsx" {
   # Stay under NSX's per-client limits (100 requests/s, 40 concurrent); these are the defaults.
   rate_limit      = 50
@@ -64,5 +69,13 @@ provider "nsx" {
     org_id           = 1
     api_key_username = "api_1a2b3c4d5e6f7"
     api_key_secret   = var.pce_api_key_secret
+  }
+
+  # vCenter: one CIS session per run (/api/session, or /rest on vCenter before 7.0 U2),
+  # deleted at the end.
+  vcenter {
+    host     = "vcenter.corp"
+    username = "administrator@vsphere.local"
+    password = var.vsphere_password
   }
 }

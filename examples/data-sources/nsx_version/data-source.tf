@@ -22,3 +22,8 @@ data "nsx_version" "sdwan" {
 data "nsx_version" "pce" {
   manager = "illumio"
 }
+
+# vCenter: version, build, product, type and release date of the appliance.
+data "nsx_version" "vcenter" {
+  manager = "vcenter"
+}
