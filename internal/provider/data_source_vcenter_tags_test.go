@@ -28,8 +28,9 @@ data "vcenter_tags" "all" {
   depends_on = [data.nsx_version.vc]
 }
 data "vcenter_tags" "env" {
-  provider = nsx
-  category = "env"
+  provider   = nsx
+  category   = "env"
+  depends_on = [data.nsx_version.vc]
 }`
 
 // Version and tags against a vCenter with /api and against one older than 7.0 U2 (legacy
@@ -45,7 +46,7 @@ func TestVCenter_versionAndTags(t *testing.T) {
 			resource.UnitTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: runs.factories(),
 				Steps: []resource.TestStep{{
-					// Every session ends after the version read, before the tags.
+					// Every session ends after the first requests, while the tags are read.
 					PreConfig: func() { after := 3; h.Faults(t, fakemanager.Faults{ExpireAfter: &after}) },
 					Config:    vcenterBlock(h) + vcenterReads,
 					ConfigStateChecks: []statecheck.StateCheck{
@@ -66,7 +67,8 @@ func TestVCenter_versionAndTags(t *testing.T) {
 				}},
 			})
 			s := h.Stats(t)
-			if s["forced_expiries"] != 1 || s["rejected_requests"] != 1 || s["failed_logins"] != 0 || s["active_sessions"] != 0 {
+			// Reads in flight when the sessions die are each refused once; together they cause one new login.
+			if s["forced_expiries"] != 1 || s["rejected_requests"] < 1 || s["failed_logins"] != 0 || s["active_sessions"] != 0 {
 				t.Fatalf("want one expiry renewed once and no session left, fake says %v", s)
 			}
 			if st := runs.stats(); st.Relogins != 1 {
