@@ -30,16 +30,12 @@ func newClient(t *testing.T, h *fakeillumio.Harness, auth *illumio.Auth) (*illum
 	return illumio.NewClient(s), s
 }
 
-func tlsClient(h *fakeillumio.Harness) *http.Client {
-	return &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: h.CA.Pool(), MinVersion: tls.VersionTLS12}}}
-}
-
 // The auth token of the first login step lives 30 seconds (shortened here): traded at once it
 // works; traded late it fails. The provider's login trades it at once.
 func TestAuthTokenWindow(t *testing.T) {
 	t.Parallel()
 	h := fakeillumio.StartHarness(t, fakeillumio.HarnessOptions{AuthTokenTTL: 300 * time.Millisecond})
-	hc := tlsClient(h)
+	hc := h.HTTP
 	authenticate := func() string {
 		req, _ := http.NewRequest(http.MethodPost, h.Server.URLs()[0]+"/api/v2/login_users/authenticate?pce_fqdn=127.0.0.1", strings.NewReader("{}"))
 		req.SetBasicAuth(h.Email, h.Password)

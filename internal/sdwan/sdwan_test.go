@@ -60,12 +60,11 @@ func TestManyRunsLeaveNoSessionAndEvictNobody(t *testing.T) {
 	t.Logf("150 runs in %v: fake %v; browser session alive", elapsed.Round(time.Millisecond), st)
 
 	// The control: the same runs without a logout.
-	leaky := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: h.CA.Pool(), MinVersion: tls.VersionTLS12}}}
 	for run := 0; run < 150; run++ {
 		form := url.Values{"j_username": {h.Username}, "j_password": {h.Password}}.Encode()
 		req, _ := http.NewRequest(http.MethodPost, h.URL()+"/j_security_check", strings.NewReader(form))
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-		resp, err := leaky.Do(req)
+		resp, err := h.HTTP.Do(req)
 		if err != nil {
 			t.Fatal(err)
 		}

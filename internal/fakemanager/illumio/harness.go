@@ -1,14 +1,8 @@
 package illumio
 
 import (
-	"bytes"
-	"crypto/tls"
 	"encoding/json"
 	"fmt"
-	"io"
-	"net/http"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -18,15 +12,12 @@ import (
 
 // Harness is a fake PCE started for one test and stopped when it ends.
 type Harness struct {
+	*fakemanager.Control
 	Fake           *Fake
-	Server         *fakemanager.Server
-	CA             *fakemanager.CA
-	CAFile         string
 	Email          string
 	Password       string
 	APIKeyUsername string
 	APIKeySecret   string
-	control        *http.Client
 }
 
 // HarnessOptions shape a test's fake.
@@ -41,10 +32,7 @@ type HarnessOptions struct {
 // Retry-After: 1, so that tests do not wait the PCE's usual 5 seconds.
 func StartHarness(t testing.TB, o HarnessOptions) *Harness {
 	t.Helper()
-	ca, err := fakemanager.NewCA()
-	if err != nil {
-		t.Fatal(err)
-	}
+	ca, caFile := fakemanager.NewTestCA(t)
 	opts := Options{Email: "ops@corp.example", Password: "Pce&Pass%2B+1", APIKeyUsername: "api_1a2b3c4d5e6f7",
 		APIKeySecret: "8f0e2d4c6b8a0f1e3d5c7b9a1f3e5d7c9b1a3f5e7d9c1b3a5f7e9d1c3b5a7f9e", Orgs: o.Orgs, Labels: o.Labels,
 		AuthTokenTTL: o.AuthTokenTTL, Idle: o.Idle, JobDelay: 300 * time.Millisecond, JobRetryAfter: 1}
@@ -52,15 +40,9 @@ func StartHarness(t testing.TB, o HarnessOptions) *Harness {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(srv.Close)
-	caFile := filepath.Join(t.TempDir(), "ca.pem")
-	if err := os.WriteFile(caFile, ca.CertPEM, 0o600); err != nil {
-		t.Fatal(err)
-	}
 	return &Harness{
-		Fake: fake, Server: srv, CA: ca, CAFile: caFile, Email: opts.Email, Password: opts.Password,
+		Control: fakemanager.NewControl(t, srv, ca, caFile), Fake: fake, Email: opts.Email, Password: opts.Password,
 		APIKeyUsername: opts.APIKeyUsername, APIKeySecret: opts.APIKeySecret,
-		control: &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: ca.Pool(), MinVersion: tls.VersionTLS12}}},
 	}
 }
 
@@ -78,50 +60,4 @@ func (h *Harness) SessionBlock(extra ...string) string {
 func (h *Harness) KeyBlock(extra ...string) string {
 	return fmt.Sprintf("illumio {\n    host             = %q\n    api_key_username = %q\n    api_key_secret   = %q\n    ca_file          = %q\n    %s\n  }",
 		h.Host(), h.APIKeyUsername, h.APIKeySecret, h.CAFile, strings.Join(extra, "\n    "))
-}
-
-// Stats reads GET /_fake/stats.
-func (h *Harness) Stats(t testing.TB) map[string]int64 {
-	t.Helper()
-	var out map[string]int64
-	h.call(t, http.MethodGet, "/_fake/stats", nil, &out)
-	return out
-}
-
-// Issued lists every auth token and session token the fake handed out.
-func (h *Harness) Issued(t testing.TB) []string {
-	t.Helper()
-	var out []string
-	h.call(t, http.MethodGet, "/_fake/issued", nil, &out)
-	return out
-}
-
-// Faults posts a /_fake/faults body.
-func (h *Harness) Faults(t testing.TB, f fakemanager.Faults) {
-	t.Helper()
-	h.call(t, http.MethodPost, "/_fake/faults", f, nil)
-}
-
-func (h *Harness) call(t testing.TB, method, path string, in, out any) {
-	t.Helper()
-	var body io.Reader
-	if in != nil {
-		b, _ := json.Marshal(in)
-		body = bytes.NewReader(b)
-	}
-	req, _ := http.NewRequest(method, h.Server.URLs()[0]+path, body)
-	resp, err := h.control.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	if resp.StatusCode >= 300 {
-		t.Fatalf("%s %s: %d %s", method, path, resp.StatusCode, b)
-	}
-	if out != nil {
-		if err := json.Unmarshal(b, out); err != nil {
-			t.Fatal(err)
-		}
-	}
 }

@@ -2,14 +2,11 @@ package nsxt
 
 import (
 	"bytes"
-	"crypto/tls"
 	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
 	"net/url"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -19,13 +16,10 @@ import (
 
 // Harness is a fake NSX cluster started for one test and stopped when it ends.
 type Harness struct {
+	*fakemanager.Control
 	Fake     *Fake
-	Server   *fakemanager.Server
-	CA       *fakemanager.CA
-	CAFile   string
 	Username string
 	Password string
-	control  *http.Client
 }
 
 // HarnessOptions shape a test's fake.
@@ -39,10 +33,7 @@ type HarnessOptions struct {
 // StartHarness starts a fake NSX cluster for t.
 func StartHarness(t testing.TB, o HarnessOptions) *Harness {
 	t.Helper()
-	ca, err := fakemanager.NewCA()
-	if err != nil {
-		t.Fatal(err)
-	}
+	ca, caFile := fakemanager.NewTestCA(t)
 	if o.Password == "" {
 		// The characters that break naive form encoding.
 		o.Password = "S3cret&Pw@x%2B+1"
@@ -52,15 +43,7 @@ func StartHarness(t testing.TB, o HarnessOptions) *Harness {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(srv.Close)
-	caFile := filepath.Join(t.TempDir(), "ca.pem")
-	if err := os.WriteFile(caFile, ca.CertPEM, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	return &Harness{
-		Fake: fake, Server: srv, CA: ca, CAFile: caFile, Username: "admin", Password: o.Password,
-		control: &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: ca.Pool(), MinVersion: tls.VersionTLS12}}},
-	}
+	return &Harness{Control: fakemanager.NewControl(t, srv, ca, caFile), Fake: fake, Username: "admin", Password: o.Password}
 }
 
 // Hosts are the nodes' addresses as name:port.
@@ -77,40 +60,6 @@ func (h *Harness) NSXTBlock() string {
 	hosts, _ := json.Marshal(h.Hosts())
 	pw, _ := json.Marshal(h.Password)
 	return fmt.Sprintf("nsxt {\n    hosts    = %s\n    username = %q\n    password = %s\n    ca_file  = %q\n  }", hosts, h.Username, pw, h.CAFile)
-}
-
-// Stats reads GET /_fake/stats.
-func (h *Harness) Stats(t testing.TB) map[string]int64 {
-	t.Helper()
-	var out map[string]int64
-	h.call(t, http.MethodGet, "/_fake/stats", nil, &out)
-	return out
-}
-
-// Issued lists every cookie and XSRF token the fake handed out.
-func (h *Harness) Issued(t testing.TB) []string {
-	t.Helper()
-	var out []string
-	h.call(t, http.MethodGet, "/_fake/issued", nil, &out)
-	return out
-}
-
-// Faults posts a /_fake/faults body.
-func (h *Harness) Faults(t testing.TB, f fakemanager.Faults) {
-	t.Helper()
-	h.call(t, http.MethodPost, "/_fake/faults", f, nil)
-}
-
-// ExpireSessions ends every session.
-func (h *Harness) ExpireSessions(t testing.TB) {
-	t.Helper()
-	h.call(t, http.MethodPost, "/_fake/expire-sessions", nil, nil)
-}
-
-// Reset puts the fake back to the start.
-func (h *Harness) Reset(t testing.TB) {
-	t.Helper()
-	h.call(t, http.MethodPost, "/_fake/reset", nil, nil)
 }
 
 // Config returns the api-service configuration as stored.
@@ -139,7 +88,7 @@ func (h *Harness) ChangeOutside(t testing.TB, fn func(map[string]any)) {
 	form := "j_username=" + h.Username + "&j_password=" + url.QueryEscape(h.Password)
 	req, _ := http.NewRequest(http.MethodPost, base+"/api/session/create", strings.NewReader(form))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	resp, err := h.control.Do(req)
+	resp, err := h.HTTP.Do(req)
 	if err != nil || resp.StatusCode != http.StatusOK {
 		t.Fatalf("outside login: %v %v", err, resp)
 	}
@@ -150,7 +99,7 @@ func (h *Harness) ChangeOutside(t testing.TB, fn func(map[string]any)) {
 		req.AddCookie(cookie)
 		req.Header.Set("X-XSRF-TOKEN", xsrf)
 		req.Header.Set("Content-Type", "application/json")
-		resp, err := h.control.Do(req)
+		resp, err := h.HTTP.Do(req)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -179,30 +128,4 @@ func (h *Harness) ChangeOutside(t testing.TB, fn func(map[string]any)) {
 	must(http.MethodPut, "/api/v1/cluster/api-service", b)
 	// When the write restarts the API service the session is gone already.
 	send(http.MethodPost, "/api/session/destroy", nil)
-}
-
-func (h *Harness) call(t testing.TB, method, path string, in, out any) {
-	t.Helper()
-	var body io.Reader
-	if in != nil {
-		b, _ := json.Marshal(in)
-		body = bytes.NewReader(b)
-	}
-	// Control calls go to the last node, so a test can take the first ones down.
-	urls := h.Server.URLs()
-	req, _ := http.NewRequest(method, urls[len(urls)-1]+path, body)
-	resp, err := h.control.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	if resp.StatusCode >= 300 {
-		t.Fatalf("%s %s: %d %s", method, path, resp.StatusCode, b)
-	}
-	if out != nil {
-		if err := json.Unmarshal(b, out); err != nil {
-			t.Fatal(err)
-		}
-	}
 }

@@ -2,7 +2,6 @@ package nsxt_test
 
 import (
 	"bytes"
-	"crypto/tls"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -29,8 +28,7 @@ func newWire(t *testing.T, nodes int) *wire {
 
 func newWireWith(t *testing.T, o fakensxt.HarnessOptions) *wire {
 	h := fakensxt.StartHarness(t, o)
-	tr := &http.Transport{TLSClientConfig: &tls.Config{RootCAs: h.CA.Pool(), MinVersion: tls.VersionTLS12}}
-	return &wire{t: t, h: h, c: &http.Client{Transport: tr, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}, base: h.Server.URLs()[0]}
+	return &wire{t: t, h: h, c: h.HTTP, base: h.Server.URLs()[0]}
 }
 
 func (w *wire) do(method, base, path string, hdr http.Header, body string) (*http.Response, string) {

@@ -2,7 +2,6 @@ package nsxv_test
 
 import (
 	"bytes"
-	"crypto/tls"
 	"encoding/xml"
 	"io"
 	"net/http"
@@ -23,7 +22,7 @@ type wire struct {
 
 func newWire(t *testing.T, o fakensxv.HarnessOptions) *wire {
 	h := fakensxv.StartHarness(t, o)
-	return &wire{t: t, h: h, c: &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: h.CA.Pool(), MinVersion: tls.VersionTLS12}}}}
+	return &wire{t: t, h: h, c: h.HTTP}
 }
 
 func (w *wire) do(method, path, auth, contentType, body string) (int, string) {

@@ -1,15 +1,10 @@
 package sdwan
 
 import (
-	"bytes"
-	"crypto/tls"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -19,13 +14,10 @@ import (
 
 // Harness is a fake SD-WAN Manager started for one test and stopped when it ends.
 type Harness struct {
+	*fakemanager.Control
 	Fake     *Fake
-	Server   *fakemanager.Server
-	CA       *fakemanager.CA
-	CAFile   string
 	Username string
 	Password string
-	control  *http.Client
 }
 
 // HarnessOptions shape a test's fake.
@@ -39,28 +31,15 @@ type HarnessOptions struct {
 // StartHarness starts a fake SD-WAN Manager for t.
 func StartHarness(t testing.TB, o HarnessOptions) *Harness {
 	t.Helper()
-	ca, err := fakemanager.NewCA()
-	if err != nil {
-		t.Fatal(err)
-	}
+	ca, caFile := fakemanager.NewTestCA(t)
 	opts := Options{Username: "netops", Password: "Sd&Wan-P@ss%2B+1", Idle: o.Idle, ExpiredStatus: o.ExpiredStatus,
 		PasswordReset: o.PasswordReset, Devices: o.Devices}
 	fake, srv, err := Start(opts, fakemanager.Options{CA: ca})
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(srv.Close)
-	caFile := filepath.Join(t.TempDir(), "ca.pem")
-	if err := os.WriteFile(caFile, ca.CertPEM, 0o600); err != nil {
-		t.Fatal(err)
-	}
 	return &Harness{
-		Fake: fake, Server: srv, CA: ca, CAFile: caFile, Username: opts.Username, Password: opts.Password,
-		control: &http.Client{
-			Timeout:       10 * time.Second,
-			Transport:     &http.Transport{TLSClientConfig: &tls.Config{RootCAs: ca.Pool(), MinVersion: tls.VersionTLS12}},
-			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
-		},
+		Control: fakemanager.NewControl(t, srv, ca, caFile), Fake: fake, Username: opts.Username, Password: opts.Password,
 	}
 }
 
@@ -79,7 +58,7 @@ func (h *Harness) OpenBrowserSession(t testing.TB) string {
 	form := url.Values{"j_username": {h.Username}, "j_password": {h.Password}}.Encode()
 	req, _ := http.NewRequest(http.MethodPost, h.URL()+"/j_security_check", strings.NewReader(form))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	resp, err := h.control.Do(req)
+	resp, err := h.HTTP.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -91,50 +70,4 @@ func (h *Harness) OpenBrowserSession(t testing.TB) string {
 	}
 	t.Fatalf("browser login got no session: %d", resp.StatusCode)
 	return ""
-}
-
-// Stats reads GET /_fake/stats.
-func (h *Harness) Stats(t testing.TB) map[string]int64 {
-	t.Helper()
-	var out map[string]int64
-	h.call(t, http.MethodGet, "/_fake/stats", nil, &out)
-	return out
-}
-
-// Issued lists every cookie and XSRF token the fake handed out.
-func (h *Harness) Issued(t testing.TB) []string {
-	t.Helper()
-	var out []string
-	h.call(t, http.MethodGet, "/_fake/issued", nil, &out)
-	return out
-}
-
-// Faults posts a /_fake/faults body.
-func (h *Harness) Faults(t testing.TB, f fakemanager.Faults) {
-	t.Helper()
-	h.call(t, http.MethodPost, "/_fake/faults", f, nil)
-}
-
-func (h *Harness) call(t testing.TB, method, path string, in, out any) {
-	t.Helper()
-	var body io.Reader
-	if in != nil {
-		b, _ := json.Marshal(in)
-		body = bytes.NewReader(b)
-	}
-	req, _ := http.NewRequest(method, h.URL()+path, body)
-	resp, err := h.control.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	if resp.StatusCode >= 300 {
-		t.Fatalf("%s %s: %d %s", method, path, resp.StatusCode, b)
-	}
-	if out != nil {
-		if err := json.Unmarshal(b, out); err != nil {
-			t.Fatal(err)
-		}
-	}
 }

@@ -1,7 +1,6 @@
 package sdwan_test
 
 import (
-	"crypto/tls"
 	"io"
 	"net/http"
 	"net/url"
@@ -22,10 +21,7 @@ type wire struct {
 
 func newWire(t *testing.T, o fakesdwan.HarnessOptions) *wire {
 	h := fakesdwan.StartHarness(t, o)
-	return &wire{t: t, h: h, c: &http.Client{
-		Transport:     &http.Transport{TLSClientConfig: &tls.Config{RootCAs: h.CA.Pool(), MinVersion: tls.VersionTLS12}},
-		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
-	}}
+	return &wire{t: t, h: h, c: h.HTTP}
 }
 
 func (w *wire) do(method, path, cookie, xsrf string) (*http.Response, string) {

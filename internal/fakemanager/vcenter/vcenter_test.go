@@ -1,7 +1,6 @@
 package vcenter_test
 
 import (
-	"crypto/tls"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -16,7 +15,6 @@ import (
 
 func do(t *testing.T, h *fakevcenter.Harness, method, path, session string, basic bool) (int, string) {
 	t.Helper()
-	c := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: h.CA.Pool(), MinVersion: tls.VersionTLS12}}}
 	req, _ := http.NewRequest(method, h.URL()+path, nil)
 	if basic {
 		req.SetBasicAuth(h.Username, h.Password)
@@ -24,7 +22,7 @@ func do(t *testing.T, h *fakevcenter.Harness, method, path, session string, basi
 	if session != "" {
 		req.Header.Set("vmware-api-session-id", session)
 	}
-	resp, err := c.Do(req)
+	resp, err := h.HTTP.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,0 +1,113 @@
+package fakemanager
+
+import (
+	"bytes"
+	"crypto/tls"
+	"encoding/json"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+)
+
+// Control is a test's handle on one fake: the CA that signed its certificate (also as a file,
+// for the provider's ca_file), an HTTP client that trusts it, and the /_fake/ control
+// endpoints. Each fake's test harness embeds it.
+type Control struct {
+	Server *Server
+	CA     *CA
+	CAFile string
+	// HTTP trusts the fake's CA and never follows redirects.
+	HTTP *http.Client
+}
+
+// NewTestCA makes a CA for one test and writes its certificate to a file in t's temporary
+// directory.
+func NewTestCA(t testing.TB) (*CA, string) {
+	t.Helper()
+	ca, err := NewCA()
+	if err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(t.TempDir(), "ca.pem")
+	if err := os.WriteFile(file, ca.CertPEM, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return ca, file
+}
+
+// NewControl wraps a started fake for t, and stops it when t ends.
+func NewControl(t testing.TB, srv *Server, ca *CA, caFile string) *Control {
+	t.Cleanup(srv.Close)
+	return &Control{
+		Server: srv, CA: ca, CAFile: caFile,
+		HTTP: &http.Client{
+			Timeout:       10 * time.Second,
+			Transport:     &http.Transport{TLSClientConfig: &tls.Config{RootCAs: ca.Pool(), MinVersion: tls.VersionTLS12}},
+			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+		},
+	}
+}
+
+// Stats reads GET /_fake/stats.
+func (c *Control) Stats(t testing.TB) map[string]int64 {
+	t.Helper()
+	var out map[string]int64
+	c.Call(t, http.MethodGet, "/_fake/stats", nil, &out)
+	return out
+}
+
+// Issued lists every secret the fake handed out (cookies, tokens, session ids).
+func (c *Control) Issued(t testing.TB) []string {
+	t.Helper()
+	var out []string
+	c.Call(t, http.MethodGet, "/_fake/issued", nil, &out)
+	return out
+}
+
+// Faults posts a /_fake/faults body.
+func (c *Control) Faults(t testing.TB, f Faults) {
+	t.Helper()
+	c.Call(t, http.MethodPost, "/_fake/faults", f, nil)
+}
+
+// ExpireSessions ends every session.
+func (c *Control) ExpireSessions(t testing.TB) {
+	t.Helper()
+	c.Call(t, http.MethodPost, "/_fake/expire-sessions", nil, nil)
+}
+
+// Reset puts the fake back to the start.
+func (c *Control) Reset(t testing.TB) {
+	t.Helper()
+	c.Call(t, http.MethodPost, "/_fake/reset", nil, nil)
+}
+
+// Call sends a control request, as JSON, and decodes the answer into out. It goes to the last
+// node, so that a test can take the first ones down.
+func (c *Control) Call(t testing.TB, method, path string, in, out any) {
+	t.Helper()
+	var body io.Reader
+	if in != nil {
+		b, _ := json.Marshal(in)
+		body = bytes.NewReader(b)
+	}
+	urls := c.Server.URLs()
+	req, _ := http.NewRequest(method, urls[len(urls)-1]+path, body)
+	resp, err := c.HTTP.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode >= 300 {
+		t.Fatalf("%s %s: %d %s", method, path, resp.StatusCode, b)
+	}
+	if out != nil {
+		if err := json.Unmarshal(b, out); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
