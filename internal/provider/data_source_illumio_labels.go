@@ -101,12 +101,7 @@ func (d *illumioLabelsDataSource) Schema(_ context.Context, _ datasource.SchemaR
 }
 
 func (d *illumioLabelsDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	m, err := managersFrom(req.ProviderData)
-	if err != nil {
-		resp.Diagnostics.AddError("Unexpected Provider Data", err.Error())
-		return
-	}
-	d.managers = m
+	d.managers = managersFrom(req.ProviderData, &resp.Diagnostics)
 }
 
 func (d *illumioLabelsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {

@@ -93,12 +93,7 @@ func (d *sdwanDevicesDataSource) Schema(_ context.Context, _ datasource.SchemaRe
 }
 
 func (d *sdwanDevicesDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	m, err := managersFrom(req.ProviderData)
-	if err != nil {
-		resp.Diagnostics.AddError("Unexpected Provider Data", err.Error())
-		return
-	}
-	d.managers = m
+	d.managers = managersFrom(req.ProviderData, &resp.Diagnostics)
 }
 
 func (d *sdwanDevicesDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {

@@ -123,12 +123,7 @@ func (d *segmentsDataSource) Schema(_ context.Context, _ datasource.SchemaReques
 }
 
 func (d *segmentsDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	m, err := managersFrom(req.ProviderData)
-	if err != nil {
-		resp.Diagnostics.AddError("Unexpected Provider Data", err.Error())
-		return
-	}
-	d.managers = m
+	d.managers = managersFrom(req.ProviderData, &resp.Diagnostics)
 }
 
 func (d *segmentsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {

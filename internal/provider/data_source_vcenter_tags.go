@@ -75,12 +75,7 @@ func (d *vcenterTagsDataSource) Schema(_ context.Context, _ datasource.SchemaReq
 }
 
 func (d *vcenterTagsDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	m, err := managersFrom(req.ProviderData)
-	if err != nil {
-		resp.Diagnostics.AddError("Unexpected Provider Data", err.Error())
-		return
-	}
-	d.managers = m
+	d.managers = managersFrom(req.ProviderData, &resp.Diagnostics)
 }
 
 func (d *vcenterTagsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {

@@ -89,12 +89,7 @@ func (d *versionDataSource) Schema(_ context.Context, _ datasource.SchemaRequest
 }
 
 func (d *versionDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	m, err := managersFrom(req.ProviderData)
-	if err != nil {
-		resp.Diagnostics.AddError("Unexpected Provider Data", err.Error())
-		return
-	}
-	d.managers = m
+	d.managers = managersFrom(req.ProviderData, &resp.Diagnostics)
 }
 
 func (d *versionDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {

@@ -11,6 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -276,14 +277,17 @@ func (p *nsxProvider) DataSources(_ context.Context) []func() datasource.DataSou
 	}
 }
 
-// managersFrom is the Configure step every resource and data source shares.
-func managersFrom(data any) (*Managers, error) {
+// managersFrom is the Configure step every resource and data source shares: the provider's
+// data, or an error diagnostic when it is of the wrong type (nil before the provider is
+// configured).
+func managersFrom(data any, diags *diag.Diagnostics) *Managers {
 	if data == nil {
-		return nil, nil
+		return nil
 	}
 	m, ok := data.(*Managers)
 	if !ok {
-		return nil, fmt.Errorf("expected *provider.Managers, got %T; this is a bug in the provider, please report it", data)
+		diags.AddError("Unexpected Provider Data",
+			fmt.Sprintf("expected *provider.Managers, got %T; this is a bug in the provider, please report it", data))
 	}
-	return m, nil
+	return m
 }

@@ -176,12 +176,7 @@ func (r *apiServiceConfigResource) Schema(ctx context.Context, _ resource.Schema
 }
 
 func (r *apiServiceConfigResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	m, err := managersFrom(req.ProviderData)
-	if err != nil {
-		resp.Diagnostics.AddError("Unexpected Provider Data", err.Error())
-		return
-	}
-	r.managers = m
+	r.managers = managersFrom(req.ProviderData, &resp.Diagnostics)
 }
 
 func (r *apiServiceConfigResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {

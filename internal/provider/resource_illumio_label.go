@@ -89,12 +89,7 @@ func (r *illumioLabelResource) Schema(_ context.Context, _ resource.SchemaReques
 }
 
 func (r *illumioLabelResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	m, err := managersFrom(req.ProviderData)
-	if err != nil {
-		resp.Diagnostics.AddError("Unexpected Provider Data", err.Error())
-		return
-	}
-	r.managers = m
+	r.managers = managersFrom(req.ProviderData, &resp.Diagnostics)
 }
 
 func optional(s types.String) *string {

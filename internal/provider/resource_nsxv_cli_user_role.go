@@ -105,12 +105,7 @@ func (r *cliUserRoleResource) Schema(_ context.Context, _ resource.SchemaRequest
 }
 
 func (r *cliUserRoleResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	m, err := managersFrom(req.ProviderData)
-	if err != nil {
-		resp.Diagnostics.AddError("Unexpected Provider Data", err.Error())
-		return
-	}
-	r.managers = m
+	r.managers = managersFrom(req.ProviderData, &resp.Diagnostics)
 }
 
 func (r *cliUserRoleResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
