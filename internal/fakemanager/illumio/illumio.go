@@ -67,7 +67,7 @@ type Fake struct {
 
 	mu         sync.Mutex
 	authTokens map[string]time.Time
-	sessions   map[string]time.Time // session_token → last used
+	sessions   *fakemanager.IdleSessions // by session_token
 	limiters   map[string]*rate.Limiter
 	labels     map[int64][]*label // by org
 	nextID     int64
@@ -129,7 +129,8 @@ func Start(o Options, so fakemanager.Options) (*Fake, *fakemanager.Server, error
 func (f *Fake) reset() {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	f.authTokens, f.sessions, f.limiters = map[string]time.Time{}, map[string]time.Time{}, map[string]*rate.Limiter{}
+	f.authTokens, f.limiters = map[string]time.Time{}, map[string]*rate.Limiter{}
+	f.sessions = fakemanager.NewIdleSessions(f.opts.Idle)
 	f.jobs, f.files, f.issued = map[string]*job{}, map[string][]byte{}, nil
 	f.labels, f.nextID = map[int64][]*label{}, 0
 	for i := 0; i < f.opts.Labels; i++ {
@@ -153,24 +154,10 @@ func (f *Fake) add(org int64, key, value, set, ref string) *label {
 func (f *Fake) Reset() { f.reset() }
 
 // ExpireSessions implements fakemanager.App.
-func (f *Fake) ExpireSessions() {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.sessions = map[string]time.Time{}
-}
+func (f *Fake) ExpireSessions() { f.sessions.Clear() }
 
 // ActiveSessions implements fakemanager.App.
-func (f *Fake) ActiveSessions() int {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	n := 0
-	for _, last := range f.sessions {
-		if time.Since(last) <= f.opts.Idle {
-			n++
-		}
-	}
-	return n
-}
+func (f *Fake) ActiveSessions() int { return f.sessions.Active() }
 
 // Issued implements fakemanager.App.
 func (f *Fake) Issued() []string {
@@ -263,8 +250,8 @@ func (f *Fake) usersLogin(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	st := randomHex(20)
+	f.sessions.Open(st)
 	f.mu.Lock()
-	f.sessions[st] = time.Now()
 	f.issued = append(f.issued, st)
 	f.mu.Unlock()
 	f.stats.Logins.Add(1)
@@ -291,13 +278,8 @@ func (f *Fake) authed(h func(http.ResponseWriter, *http.Request, string)) http.H
 		case f.opts.APIKeyUsername != "" && user == f.opts.APIKeyUsername && secret == f.opts.APIKeySecret:
 			cred = user
 			f.stats.Add("api_key_requests", 1)
-		case user == authUsername:
-			if last, live := f.sessions[secret]; live && time.Since(last) <= f.opts.Idle {
-				f.sessions[secret] = time.Now()
-				cred = secret
-			} else {
-				delete(f.sessions, secret)
-			}
+		case user == authUsername && f.sessions.Use(secret):
+			cred = secret
 		}
 		var lim *rate.Limiter
 		if cred != "" {
@@ -327,11 +309,7 @@ func (f *Fake) logout(w http.ResponseWriter, r *http.Request, cred string) {
 		pceError(w, http.StatusForbidden, "forbidden", "Cannot log out another user")
 		return
 	}
-	f.mu.Lock()
-	_, isSession := f.sessions[cred]
-	delete(f.sessions, cred)
-	f.mu.Unlock()
-	if !isSession {
+	if !f.sessions.End(cred) {
 		pceError(w, http.StatusBadRequest, "api_key_logout", "API keys cannot log out")
 		return
 	}

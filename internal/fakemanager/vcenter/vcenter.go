@@ -44,7 +44,7 @@ type Fake struct {
 	stats *fakemanager.Stats
 
 	mu         sync.Mutex
-	sessions   map[string]time.Time
+	sessions   *fakemanager.IdleSessions
 	categories map[string]*category
 	tags       map[string]*tag
 	issued     []string
@@ -85,7 +85,8 @@ func Start(o Options, so fakemanager.Options) (*Fake, *fakemanager.Server, error
 func (f *Fake) reset() {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	f.sessions, f.categories, f.tags, f.issued = map[string]time.Time{}, map[string]*category{}, map[string]*tag{}, nil
+	f.sessions = fakemanager.NewIdleSessions(f.opts.Idle)
+	f.categories, f.tags, f.issued = map[string]*category{}, map[string]*tag{}, nil
 	env := f.addCategory("env", "Deployment environment", "SINGLE")
 	zone := f.addCategory("security-zone", "NSX security zone", "MULTIPLE")
 	for _, n := range []string{"prod", "staging", "dev"} {
@@ -125,24 +126,10 @@ func (f *Fake) AddTag(categoryName, name string) {
 func (f *Fake) Reset() { f.reset() }
 
 // ExpireSessions implements fakemanager.App.
-func (f *Fake) ExpireSessions() {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.sessions = map[string]time.Time{}
-}
+func (f *Fake) ExpireSessions() { f.sessions.Clear() }
 
 // ActiveSessions implements fakemanager.App.
-func (f *Fake) ActiveSessions() int {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	n := 0
-	for _, last := range f.sessions {
-		if time.Since(last) <= f.opts.Idle {
-			n++
-		}
-	}
-	return n
-}
+func (f *Fake) ActiveSessions() int { return f.sessions.Active() }
 
 // Issued implements fakemanager.App.
 func (f *Fake) Issued() []string {
@@ -222,8 +209,8 @@ func (f *Fake) session(w http.ResponseWriter, r *http.Request, legacy bool) {
 			return
 		}
 		id := randomHex(16)
+		f.sessions.Open(id)
 		f.mu.Lock()
-		f.sessions[id] = time.Now()
 		f.issued = append(f.issued, id)
 		f.mu.Unlock()
 		f.stats.Logins.Add(1)
@@ -238,9 +225,7 @@ func (f *Fake) session(w http.ResponseWriter, r *http.Request, legacy bool) {
 		})(w, r)
 	case http.MethodDelete:
 		f.authed(legacy, func(w http.ResponseWriter, _ *http.Request, id string) {
-			f.mu.Lock()
-			delete(f.sessions, id)
-			f.mu.Unlock()
+			f.sessions.End(id)
 			f.stats.Logouts.Add(1)
 			if legacy {
 				w.WriteHeader(http.StatusOK)
@@ -257,17 +242,7 @@ func (f *Fake) session(w http.ResponseWriter, r *http.Request, legacy bool) {
 func (f *Fake) authed(legacy bool, h func(http.ResponseWriter, *http.Request, string)) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		id := r.Header.Get("vmware-api-session-id")
-		f.mu.Lock()
-		last, ok := f.sessions[id]
-		if ok && time.Since(last) > f.opts.Idle {
-			delete(f.sessions, id)
-			ok = false
-		}
-		if ok {
-			f.sessions[id] = time.Now()
-		}
-		f.mu.Unlock()
-		if !ok {
+		if !f.sessions.Use(id) {
 			f.stats.Add("rejected_requests", 1)
 			vapiError(w, http.StatusUnauthorized, legacy, "UNAUTHENTICATED", "com.vmware.vapi.endpoint.method.authentication.required", "Authentication required.")
 			return
