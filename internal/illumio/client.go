@@ -280,11 +280,11 @@ func (c *Client) Labels(ctx context.Context, org int64, f LabelFilter) ([]Label,
 		switch status.Status {
 		case "done", "completed":
 			var all []Label
-			if _, err := c.do(ctx, http.MethodGet, strings.TrimPrefix(status.Result.Href, "/api/v2"), nil, nil, &all); err != nil {
-				st.Requests++
+			_, err := c.do(ctx, http.MethodGet, strings.TrimPrefix(status.Result.Href, "/api/v2"), nil, nil, &all)
+			st.Requests++
+			if err != nil {
 				return nil, st, err
 			}
-			st.Requests++
 			if len(all) < st.Total {
 				return nil, st, fmt.Errorf("the PCE's label job returned %d labels, but X-Total-Count said %d", len(all), st.Total)
 			}
