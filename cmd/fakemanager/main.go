@@ -13,6 +13,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"time"
 
@@ -54,7 +55,18 @@ func run() error {
 	restart := flag.Duration("restart", 0, "how long NSX's API service is unavailable after a PUT to /api/v1/cluster/api-service restarts it (0: no restart)")
 	listen := flag.String("listen", "127.0.0.1", "address to listen on")
 	dir := flag.String("dir", "", "directory for ca.pem (default: a new temporary directory)")
+	extra := flag.String("nsxt-extra-fields", "", "comma-separated api-service fields of a newer NSX release that the fake NSX then knows, stores and returns")
+	location := flag.String("illumio-location", fakeillumio.LocationRelative, "form of the PCE's async Location header: relative (/orgs/1/jobs/…) or absolute (https://<pce>/api/v2/orgs/1/jobs/…)")
 	flag.Parse()
+	if *location != fakeillumio.LocationRelative && *location != fakeillumio.LocationAbsolute {
+		return fmt.Errorf("-illumio-location must be relative or absolute, not %q", *location)
+	}
+	var extraFields []string
+	for _, f := range strings.Split(*extra, ",") {
+		if f = strings.TrimSpace(f); f != "" {
+			extraFields = append(extraFields, f)
+		}
+	}
 	if *nodes < 1 || *segments < 0 || *labels < 0 || *idle < 0 || *latency < 0 || *restart < 0 {
 		return fmt.Errorf("-nodes must be at least 1 and -segments, -labels, -idle, -latency and -restart not negative")
 	}
@@ -76,7 +88,7 @@ func run() error {
 	opts := fakemanager.Options{Nodes: *nodes, Listen: *listen, Latency: *latency, Restart: *restart, CA: ca}
 
 	nsxtPass := password()
-	_, nsxtSrv, err := fakensxt.Start(fakensxt.Options{Username: "admin", Password: nsxtPass, Segments: *segments, Idle: *idle}, opts)
+	_, nsxtSrv, err := fakensxt.Start(fakensxt.Options{Username: "admin", Password: nsxtPass, Segments: *segments, Idle: *idle, ExtraFields: extraFields}, opts)
 	if err != nil {
 		return err
 	}
@@ -102,7 +114,7 @@ func run() error {
 
 	pcePass := password()
 	pceOpts := fakeillumio.Options{Email: "ops@fake.example", Password: pcePass, APIKeyUsername: "api_" + password()[8:20],
-		APIKeySecret: password(), Labels: *labels, Idle: *idle}
+		APIKeySecret: password(), Labels: *labels, Idle: *idle, Location: *location}
 	_, pceSrv, err := fakeillumio.Start(pceOpts, fakemanager.Options{Listen: *listen, Latency: *latency, CA: ca})
 	if err != nil {
 		return err

@@ -154,6 +154,8 @@ type Server struct {
 	// current one.
 	restartFor time.Duration
 	downUntil  time.Time
+	// start holds the settings the server started with, which /_fake/reset restores.
+	start Options
 }
 
 // node is one cluster member; taking it down closes its listener, so connections are refused.
@@ -210,7 +212,7 @@ func Start(name string, app App, stats *Stats, opts Options) (*Server, error) {
 	if opts.CA == nil {
 		return nil, fmt.Errorf("fake %s: no CA", name)
 	}
-	s := &Server{Name: name, App: app, Stats: stats, latency: opts.Latency, restartFor: opts.Restart, tls: opts.CA.ServerTLS()}
+	s := &Server{Name: name, App: app, Stats: stats, latency: opts.Latency, restartFor: opts.Restart, tls: opts.CA.ServerTLS(), start: opts}
 	for i := 0; i < opts.Nodes; i++ {
 		n := &node{addr: net.JoinHostPort(opts.Listen, "0"), handler: s.wrap(i, app.Handler(i))}
 		if err := n.up(s.tls); err != nil {
@@ -379,8 +381,15 @@ func (s *Server) control(self int, w http.ResponseWriter, r *http.Request) {
 		s.App.Reset()
 		s.Stats.reset()
 		s.mu.Lock()
-		s.answers, s.writes, s.expireIn, s.restartFor, s.downUntil = nil, 0, 0, 0, time.Time{}
+		// Every setting back to how the server started, the injected latency included.
+		s.answers, s.writes, s.expireIn, s.downUntil = nil, 0, 0, time.Time{}
+		s.latency, s.restartFor = s.start.Latency, s.start.Restart
 		s.mu.Unlock()
+		for i := range s.nodes {
+			if i != self {
+				_ = s.NodeUp(i)
+			}
+		}
 		w.WriteHeader(http.StatusNoContent)
 	case r.URL.Path == "/_fake/faults" && r.Method == http.MethodPost:
 		var f Faults

@@ -26,6 +26,8 @@ type HarnessOptions struct {
 	Orgs         []int64
 	AuthTokenTTL time.Duration
 	Idle         time.Duration
+	// Location is the async answer's Location form (LocationRelative, the default, or LocationAbsolute).
+	Location string
 }
 
 // StartHarness starts a fake PCE for t. Async jobs finish after 300 ms and advertise
@@ -35,7 +37,7 @@ func StartHarness(t testing.TB, o HarnessOptions) *Harness {
 	ca, caFile := fakemanager.NewTestCA(t)
 	opts := Options{Email: "ops@corp.example", Password: "Pce&Pass%2B+1", APIKeyUsername: "api_1a2b3c4d5e6f7",
 		APIKeySecret: "8f0e2d4c6b8a0f1e3d5c7b9a1f3e5d7c9b1a3f5e7d9c1b3a5f7e9d1c3b5a7f9e", Orgs: o.Orgs, Labels: o.Labels,
-		AuthTokenTTL: o.AuthTokenTTL, Idle: o.Idle, JobDelay: 300 * time.Millisecond, JobRetryAfter: 1}
+		AuthTokenTTL: o.AuthTokenTTL, Idle: o.Idle, JobDelay: 300 * time.Millisecond, JobRetryAfter: 1, Location: o.Location}
 	fake, srv, err := Start(opts, fakemanager.Options{CA: ca})
 	if err != nil {
 		t.Fatal(err)

@@ -58,7 +58,17 @@ type Options struct {
 	// JobDelay is how long an async job runs; JobRetryAfter the Retry-After it advertises.
 	JobDelay      time.Duration
 	JobRetryAfter int
+	// Location is the form of the async answer's Location header, one of the two the PCE
+	// documents: LocationRelative ("/orgs/1/jobs/<uuid>", the oldest document's, default) or
+	// LocationAbsolute ("https://<pce>/api/v2/orgs/1/jobs/<uuid>").
+	Location string
 }
+
+// The documented forms of an async answer's Location.
+const (
+	LocationRelative = "relative"
+	LocationAbsolute = "absolute"
+)
 
 // Fake is the PCE application.
 type Fake struct {
@@ -386,7 +396,11 @@ func (f *Fake) listLabels(w http.ResponseWriter, r *http.Request, _ string) {
 		f.mu.Unlock()
 		f.stats.Add("async_jobs", 1)
 		h := w.Header()
-		h["location"] = []string{fmt.Sprintf("/api/v2/orgs/%d/jobs/%s", org, id)}
+		loc := fmt.Sprintf("/orgs/%d/jobs/%s", org, id)
+		if f.opts.Location == LocationAbsolute {
+			loc = "https://" + r.Host + "/api/v2" + loc
+		}
+		h["location"] = []string{loc}
 		h["retry-after"] = []string{strconv.Itoa(f.opts.JobRetryAfter)}
 		w.WriteHeader(http.StatusAccepted)
 		return

@@ -1,11 +1,14 @@
 package nsxt
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"regexp"
+	"strings"
 	"time"
 
 	"github.com/netsession/terraform-provider-nsx/internal/fakemanager"
@@ -34,32 +37,69 @@ type toggle struct {
 	Enabled bool   `json:"enabled"`
 }
 
-type apiService struct {
-	SessionTimeout                   int64    `json:"session_timeout"`
-	ConnectionTimeout                int64    `json:"connection_timeout"`
-	ProtocolVersions                 []toggle `json:"protocol_versions"`
-	CipherSuites                     []toggle `json:"cipher_suites"`
-	RedirectHost                     string   `json:"redirect_host"`
-	ClientAPIRateLimit               int64    `json:"client_api_rate_limit"`
-	GlobalAPIConcurrencyLimit        int64    `json:"global_api_concurrency_limit"`
-	ClientAPIConcurrencyLimit        int64    `json:"client_api_concurrency_limit"`
-	BasicAuthenticationEnabled       bool     `json:"basic_authentication_enabled"`
-	CookieBasedAuthenticationEnabled bool     `json:"cookie_based_authentication_enabled"`
-	LockoutImmuneAddresses           []string `json:"lockout_immune_addresses,omitempty"`
-	ResourceType                     string   `json:"resource_type"`
-	ID                               string   `json:"id"`
-	DisplayName                      string   `json:"display_name"`
-	CreateTime                       int64    `json:"_create_time"`
-	CreateUser                       string   `json:"_create_user"`
-	LastModifiedTime                 int64    `json:"_last_modified_time"`
-	LastModifiedUser                 string   `json:"_last_modified_user"`
-	SystemOwned                      bool     `json:"_system_owned"`
-	Protection                       string   `json:"_protection"`
-	Revision                         int64    `json:"_revision"`
+type tag struct {
+	Scope string `json:"scope,omitempty"`
+	Tag   string `json:"tag"`
 }
 
-// apiServiceWrite is what a PUT may carry: the writable fields, `_revision`, and the
-// non-underscore identity fields a client may echo back. Anything else is a 400.
+type selfLink struct {
+	Rel  string `json:"rel"`
+	Href string `json:"href"`
+}
+
+// apiService is the ApiServiceConfig ManagedResource of NSX 4.x: the writable settings,
+// display_name, description and tags, and the read-only underscore fields. Extra holds the
+// fields of a newer release this fake was told to know (Options.ExtraFields).
+type apiService struct {
+	SessionTimeout                   int64          `json:"session_timeout"`
+	ConnectionTimeout                int64          `json:"connection_timeout"`
+	ProtocolVersions                 []toggle       `json:"protocol_versions"`
+	CipherSuites                     []toggle       `json:"cipher_suites"`
+	RedirectHost                     string         `json:"redirect_host"`
+	ClientAPIRateLimit               int64          `json:"client_api_rate_limit"`
+	GlobalAPIConcurrencyLimit        int64          `json:"global_api_concurrency_limit"`
+	ClientAPIConcurrencyLimit        int64          `json:"client_api_concurrency_limit"`
+	BasicAuthenticationEnabled       bool           `json:"basic_authentication_enabled"`
+	CookieBasedAuthenticationEnabled bool           `json:"cookie_based_authentication_enabled"`
+	LockoutImmuneAddresses           []string       `json:"lockout_immune_addresses,omitempty"`
+	ResourceType                     string         `json:"resource_type"`
+	ID                               string         `json:"id"`
+	DisplayName                      string         `json:"display_name"`
+	Description                      string         `json:"description,omitempty"`
+	Tags                             []tag          `json:"tags,omitempty"`
+	CreateTime                       int64          `json:"_create_time"`
+	CreateUser                       string         `json:"_create_user"`
+	LastModifiedTime                 int64          `json:"_last_modified_time"`
+	LastModifiedUser                 string         `json:"_last_modified_user"`
+	SystemOwned                      bool           `json:"_system_owned"`
+	Protection                       string         `json:"_protection"`
+	Revision                         int64          `json:"_revision"`
+	Schema                           string         `json:"_schema"`
+	Self                             selfLink       `json:"_self"`
+	Links                            []selfLink     `json:"_links"`
+	Extra                            map[string]any `json:"-"`
+}
+
+// MarshalJSON adds the extra fields beside the documented ones.
+func (c apiService) MarshalJSON() ([]byte, error) {
+	type plain apiService
+	b, err := json.Marshal(plain(c))
+	if err != nil || len(c.Extra) == 0 {
+		return b, err
+	}
+	var m map[string]any
+	if err := json.Unmarshal(b, &m); err != nil {
+		return nil, err
+	}
+	for k, v := range c.Extra {
+		m[k] = v
+	}
+	return json.Marshal(m)
+}
+
+// apiServiceWrite is what a PUT may carry: the writable fields and `_revision`. Read-only
+// underscore fields are ignored before decoding, as NSX ignores them (`_links`: "Ignored on
+// PUT and POST"); any other field is refused (the schema says additionalProperties: false).
 type apiServiceWrite struct {
 	SessionTimeout                   *int64    `json:"session_timeout"`
 	ConnectionTimeout                *int64    `json:"connection_timeout"`
@@ -75,8 +115,14 @@ type apiServiceWrite struct {
 	ResourceType                     *string   `json:"resource_type"`
 	ID                               *string   `json:"id"`
 	DisplayName                      *string   `json:"display_name"`
+	Description                      *string   `json:"description"`
+	Tags                             *[]tag    `json:"tags"`
 	Revision                         *int64    `json:"_revision"`
+	// extra: the values of Options.ExtraFields the body carries.
+	extra map[string]any
 }
+
+const apiServicePath = "/api/v1/cluster/api-service"
 
 func defaultAPIService() apiService {
 	now := time.Now().UnixMilli()
@@ -86,7 +132,9 @@ func defaultAPIService() apiService {
 		BasicAuthenticationEnabled: true, CookieBasedAuthenticationEnabled: true,
 		ResourceType: "ApiServiceConfig", ID: "reverse_proxy_config", DisplayName: "reverse_proxy_config",
 		CreateTime: now, CreateUser: "system", LastModifiedTime: now, LastModifiedUser: "system",
-		Protection: "NOT_PROTECTED",
+		Protection: "NOT_PROTECTED", Schema: "ApiServiceConfig",
+		Self:  selfLink{Rel: "self", Href: apiServicePath},
+		Links: []selfLink{{Rel: "self", Href: apiServicePath}},
 	}
 	for _, n := range ProtocolNames {
 		// TLSv1.3 ships disabled on the releases the document describes.
@@ -110,10 +158,17 @@ func (f *Fake) putAPIService(w http.ResponseWriter, r *http.Request) {
 		apiError(w, http.StatusUnsupportedMediaType, errCodeBadRequest, "Content type "+ct+" is not supported; send application/json.")
 		return
 	}
-	var in apiServiceWrite
-	dec := json.NewDecoder(r.Body)
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&in); err != nil {
+	body, err := io.ReadAll(io.LimitReader(r.Body, 1<<20))
+	if err != nil {
+		apiError(w, http.StatusBadRequest, errCodeBadRequest, "Invalid request body: "+err.Error())
+		return
+	}
+	f.mu.Lock()
+	f.lastPut = append([]byte(nil), body...)
+	f.mu.Unlock()
+	in, err := f.decodeAPIServiceWrite(body)
+	if err != nil {
+		f.stats.Add("rejected_writes", 1)
 		apiError(w, http.StatusBadRequest, errCodeBadRequest, "Invalid request body: "+err.Error())
 		return
 	}
@@ -122,6 +177,48 @@ func (f *Fake) putAPIService(w http.ResponseWriter, r *http.Request) {
 		// The answer is out; now the API service restarts on every node.
 		srv.RestartAPIService()
 	}
+}
+
+// decodeAPIServiceWrite reads a PUT body: read-only underscore fields are dropped (and
+// counted), the fields of a newer release this fake knows are taken aside, and anything else
+// the schema does not name is refused, as are values of the wrong type.
+func (f *Fake) decodeAPIServiceWrite(body []byte) (apiServiceWrite, error) {
+	var in apiServiceWrite
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(body, &fields); err != nil {
+		return in, err
+	}
+	known := map[string]bool{}
+	for _, name := range f.opts.ExtraFields {
+		known[name] = true
+	}
+	for k, v := range fields {
+		switch {
+		case strings.HasPrefix(k, "_") && k != "_revision":
+			f.stats.Add("ignored_read_only_fields", 1)
+			delete(fields, k)
+		case known[k]:
+			var val any
+			if err := json.Unmarshal(v, &val); err != nil {
+				return in, fmt.Errorf("field %s: %w", k, err)
+			}
+			if in.extra == nil {
+				in.extra = map[string]any{}
+			}
+			in.extra[k] = val
+			delete(fields, k)
+		}
+	}
+	rest, err := json.Marshal(fields)
+	if err != nil {
+		return in, err
+	}
+	dec := json.NewDecoder(bytes.NewReader(rest))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&in); err != nil {
+		return in, err
+	}
+	return in, nil
 }
 
 // storeAPIService checks and stores a PUT body, answers it, and reports whether it was stored.
@@ -155,7 +252,7 @@ func (f *Fake) storeAPIService(w http.ResponseWriter, srv *fakemanager.Server, i
 }
 
 // merged applies a PUT body to the current configuration. The PUT replaces the whole
-// object: a scalar left out returns to its default, as on the real manager, so clients must
+// object: a field left out returns to its default, as on the real manager, so clients must
 // send back every field they read. Toggle lists are matched by name.
 func (f *Fake) merged(in apiServiceWrite) (apiService, error) {
 	def := defaultAPIService()
@@ -194,6 +291,39 @@ func (f *Fake) merged(in apiServiceWrite) (apiService, error) {
 		}
 		next.RedirectHost = *in.RedirectHost
 	}
+	if in.ID != nil && *in.ID != def.ID {
+		return next, fmt.Errorf("Field id cannot be changed from %q.", def.ID)
+	}
+	if in.ResourceType != nil && *in.ResourceType != def.ResourceType {
+		return next, fmt.Errorf("Field resource_type must be %q.", def.ResourceType)
+	}
+	next.DisplayName = def.DisplayName
+	if in.DisplayName != nil {
+		if len(*in.DisplayName) > 255 {
+			return next, fmt.Errorf("Field display_name is longer than 255 characters.")
+		}
+		next.DisplayName = *in.DisplayName
+	}
+	next.Description = def.Description
+	if in.Description != nil {
+		if len(*in.Description) > 1024 {
+			return next, fmt.Errorf("Field description is longer than 1024 characters.")
+		}
+		next.Description = *in.Description
+	}
+	next.Tags = nil
+	if in.Tags != nil {
+		if len(*in.Tags) > 30 {
+			return next, fmt.Errorf("Field tags has more than 30 items.")
+		}
+		for _, t := range *in.Tags {
+			if len(t.Scope) > 128 || len(t.Tag) > 256 {
+				return next, fmt.Errorf("Field tags has a scope longer than 128 or a tag longer than 256 characters.")
+			}
+		}
+		next.Tags = *in.Tags
+	}
+	next.Extra = in.extra
 	next.BasicAuthenticationEnabled, next.CookieBasedAuthenticationEnabled = def.BasicAuthenticationEnabled, def.CookieBasedAuthenticationEnabled
 	if in.BasicAuthenticationEnabled != nil {
 		next.BasicAuthenticationEnabled = *in.BasicAuthenticationEnabled

@@ -28,6 +28,8 @@ type HarnessOptions struct {
 	Segments int
 	Idle     time.Duration
 	Password string
+	// ExtraFields play a newer NSX: api-service fields it knows (Options.ExtraFields).
+	ExtraFields []string
 }
 
 // StartHarness starts a fake NSX cluster for t.
@@ -38,7 +40,7 @@ func StartHarness(t testing.TB, o HarnessOptions) *Harness {
 		// The characters that break naive form encoding.
 		o.Password = "S3cret&Pw@x%2B+1"
 	}
-	fake, srv, err := Start(Options{Username: "admin", Password: o.Password, Segments: o.Segments, Idle: o.Idle},
+	fake, srv, err := Start(Options{Username: "admin", Password: o.Password, Segments: o.Segments, Idle: o.Idle, ExtraFields: o.ExtraFields},
 		fakemanager.Options{Nodes: o.Nodes, CA: ca})
 	if err != nil {
 		t.Fatal(err)
@@ -118,11 +120,7 @@ func (h *Harness) ChangeOutside(t testing.TB, fn func(map[string]any)) {
 	if err := json.Unmarshal(must(http.MethodGet, "/api/v1/cluster/api-service", nil), &obj); err != nil {
 		t.Fatal(err)
 	}
-	for k := range obj {
-		if strings.HasPrefix(k, "_") && k != "_revision" {
-			delete(obj, k)
-		}
-	}
+	// Written back as read, read-only fields included: NSX ignores those on PUT.
 	fn(obj)
 	b, _ := json.Marshal(obj)
 	must(http.MethodPut, "/api/v1/cluster/api-service", b)

@@ -47,6 +47,9 @@ type Options struct {
 	Segments int
 	// Idle, when set, overrides the session_timeout of the api-service configuration.
 	Idle time.Duration
+	// ExtraFields are api-service fields of a newer NSX release that this fake then knows:
+	// it accepts, stores and returns them, where an unknown field is refused.
+	ExtraFields []string
 }
 
 // Fake is the NSX application shared by every node: one data store, one session table per node.
@@ -62,6 +65,8 @@ type Fake struct {
 	config   apiService
 	segments []segment
 	issued   []string
+	// lastPut is the body of the last PUT to the api-service, as received.
+	lastPut []byte
 }
 
 type session struct {
@@ -105,6 +110,7 @@ func (f *Fake) reset() {
 	f.config = defaultAPIService()
 	f.segments = makeSegments(f.opts.Segments)
 	f.issued = nil
+	f.lastPut = nil
 }
 
 // Reset implements fakemanager.App.
@@ -165,6 +171,7 @@ func (f *Fake) Handler(node int) http.Handler {
 	mux.HandleFunc("GET /api/v1/cluster/api-service", f.authed(node, f.getAPIService))
 	mux.HandleFunc("PUT /api/v1/cluster/api-service", f.authed(node, f.putAPIService))
 	mux.HandleFunc("GET /policy/api/v1/infra/segments", f.authed(node, f.listSegments))
+	mux.HandleFunc("GET /policy/api/v1/search/query", f.authed(node, f.searchQuery))
 	mux.HandleFunc("GET /api/v1/node/version", f.authed(node, func(w http.ResponseWriter, _ *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"node_version": Version, "product_version": Version})
 	}))
@@ -188,24 +195,7 @@ func (f *Fake) login(node int, w http.ResponseWriter, r *http.Request) {
 
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	fl := f.failures[node][user]
-	if fl != nil && now.Before(fl.lockedUntil) {
-		// A locked account answers exactly like a wrong password, by design.
-		f.stats.FailedLogins.Add(1)
-		apiError(w, http.StatusForbidden, errCodeCredentials, credentialsMessage)
-		return
-	}
-	if user != f.opts.Username || pass != f.opts.Password {
-		f.stats.FailedLogins.Add(1)
-		if fl == nil || now.Sub(fl.first) > lockoutPeriod {
-			fl = &failures{first: now}
-			f.failures[node][user] = fl
-		}
-		fl.count++
-		if fl.count >= maxAuthFailures {
-			fl.lockedUntil = now.Add(lockoutPeriod)
-			f.stats.Add("lockouts", 1)
-		}
+	if !f.authenticate(node, user, pass, now) {
 		apiError(w, http.StatusForbidden, errCodeCredentials, credentialsMessage)
 		return
 	}
@@ -214,7 +204,6 @@ func (f *Fake) login(node int, w http.ResponseWriter, r *http.Request) {
 		apiError(w, http.StatusForbidden, errCodeCredentials, "Cookie-based authentication is disabled.")
 		return
 	}
-	delete(f.failures[node], user)
 	id, xsrf := randomHex(16), uuid()
 	f.sessions[node][id] = &session{user: user, xsrf: xsrf, lastUsed: now}
 	f.issued = append(f.issued, id, xsrf)
@@ -236,14 +225,64 @@ func (f *Fake) logout(node int, w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(http.StatusOK)
 }
 
+// authenticate checks a user name and password, by session login or HTTP Basic alike: NSX
+// counts failures per node and locks the account after maxAuthFailures within the reset
+// period, whatever the method, and a locked account is refused even with the right password.
+// f.mu is held.
+func (f *Fake) authenticate(node int, user, pass string, now time.Time) bool {
+	fl := f.failures[node][user]
+	if fl != nil && now.Before(fl.lockedUntil) {
+		// A locked account answers exactly like a wrong password, by design.
+		f.stats.FailedLogins.Add(1)
+		return false
+	}
+	if user != f.opts.Username || pass != f.opts.Password {
+		f.stats.FailedLogins.Add(1)
+		if fl == nil || now.Sub(fl.first) > lockoutPeriod {
+			fl = &failures{first: now}
+			f.failures[node][user] = fl
+		}
+		fl.count++
+		if fl.count >= maxAuthFailures {
+			fl.lockedUntil = now.Add(lockoutPeriod)
+			f.stats.Add("lockouts", 1)
+		}
+		return false
+	}
+	delete(f.failures[node], user)
+	return true
+}
+
+// Control implements fakemanager.Control: GET /_fake/api-service/last-put answers the body of
+// the last PUT to the api-service exactly as received (204 when there was none).
+func (f *Fake) Control(w http.ResponseWriter, r *http.Request) bool {
+	if r.URL.Path != "/_fake/api-service/last-put" || r.Method != http.MethodGet {
+		return false
+	}
+	body := f.LastPut()
+	if body == nil {
+		w.WriteHeader(http.StatusNoContent)
+		return true
+	}
+	w.Header().Set("Content-Type", "application/json")
+	_, _ = w.Write(body)
+	return true
+}
+
+// LastPut is the body of the last PUT to the api-service, as received.
+func (f *Fake) LastPut() []byte {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]byte(nil), f.lastPut...)
+}
+
 // check authenticates r against node's own session table; f.mu is held. It writes the
 // document's 403 and returns false when the cookie or the XSRF token does not hold.
 func (f *Fake) check(node int, w http.ResponseWriter, r *http.Request) (string, bool) {
 	if user, pass, ok := r.BasicAuth(); ok && f.config.BasicAuthenticationEnabled {
-		if user == f.opts.Username && pass == f.opts.Password {
+		if f.authenticate(node, user, pass, time.Now()) {
 			return "", true
 		}
-		f.stats.FailedLogins.Add(1)
 		apiError(w, http.StatusForbidden, errCodeCredentials, credentialsMessage)
 		return "", false
 	}

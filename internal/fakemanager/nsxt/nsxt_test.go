@@ -166,7 +166,10 @@ func TestAPIServiceRevisionAndValidation(t *testing.T) {
 	wantCode(t, r, b, 412, 500087)
 	for name, edit := range map[string]func(map[string]any){
 		"unknown field":     func(o map[string]any) { o["session_timeout_minutes"] = 3 },
-		"read-only field":   func(o map[string]any) { o["_create_user"] = "me" },
+		"wrong type":        func(o map[string]any) { o["session_timeout"] = "1800" },
+		"tag wrong type":    func(o map[string]any) { o["tags"] = "env=prod" },
+		"unknown tag field": func(o map[string]any) { o["tags"] = []map[string]any{{"tag": "x", "colour": "red"}} },
+		"id changed":        func(o map[string]any) { o["id"] = "other" },
 		"out of range":      func(o map[string]any) { o["session_timeout"] = -1 },
 		"bad redirect host": func(o map[string]any) { o["redirect_host"] = "not a host" },
 		"unknown cipher":    func(o map[string]any) { o["cipher_suites"] = []map[string]any{{"name": "TLS_NOPE", "enabled": true}} },
