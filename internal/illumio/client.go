@@ -258,12 +258,17 @@ func (c *Client) Labels(ctx context.Context, org int64, f LabelFilter) ([]Label,
 	if resp.StatusCode != http.StatusAccepted || resp.Header.Get("Location") == "" {
 		return nil, st, fmt.Errorf("the PCE answered the async request for %s with HTTP %d and no job Location", collection, resp.StatusCode)
 	}
-	job := strings.TrimPrefix(resp.Header.Get("Location"), "/api/v2")
-	wait := retryAfter(resp.Header, 5*time.Second)
+	job, err := c.apiPath(resp.Header.Get("Location"))
+	if err != nil {
+		return nil, st, fmt.Errorf("the PCE's async answer for %s: job Location %w", collection, err)
+	}
+	start := time.Now()
+	wait := pollWait(resp.Header, 5*time.Second)
 	for {
 		select {
 		case <-ctx.Done():
-			return nil, st, fmt.Errorf("waiting for the PCE's label job %s: %w", job, ctx.Err())
+			return nil, st, fmt.Errorf("the PCE's label job %s was still not done after %s (%d polls): %w",
+				job, time.Since(start).Round(time.Second), st.Requests-2, ctx.Err())
 		case <-time.After(wait):
 		}
 		var status struct {
@@ -279,8 +284,12 @@ func (c *Client) Labels(ctx context.Context, org int64, f LabelFilter) ([]Label,
 		}
 		switch status.Status {
 		case "done", "completed":
+			result, err := c.apiPath(status.Result.Href)
+			if err != nil {
+				return nil, st, fmt.Errorf("the PCE's label job %s is done, but its result.href %w", job, err)
+			}
 			var all []Label
-			_, err := c.do(ctx, http.MethodGet, strings.TrimPrefix(status.Result.Href, "/api/v2"), nil, nil, &all)
+			_, err = c.do(ctx, http.MethodGet, result, nil, nil, &all)
 			st.Requests++
 			if err != nil {
 				return nil, st, err
@@ -292,15 +301,65 @@ func (c *Client) Labels(ctx context.Context, org int64, f LabelFilter) ([]Label,
 		case "failed":
 			return nil, st, fmt.Errorf("the PCE's label job %s failed", job)
 		}
-		wait = retryAfter(resp.Header, wait)
+		wait = pollWait(resp.Header, wait)
 	}
+}
+
+// Polls of an async job are spaced by the PCE's Retry-After, within these bounds: a
+// Retry-After of 0 must not turn the poll into a busy loop, nor one of a day into a hang.
+const (
+	minPoll = time.Second
+	maxPoll = 30 * time.Second
+)
+
+func pollWait(h http.Header, dflt time.Duration) time.Duration {
+	return min(max(retryAfter(h, dflt), minPoll), maxPoll)
 }
 
 func retryAfter(h http.Header, dflt time.Duration) time.Duration {
 	if s, err := strconv.Atoi(h.Get("Retry-After")); err == nil && s >= 0 {
-		return time.Duration(s) * time.Second
+		return time.Duration(min(s, 86400)) * time.Second
 	}
 	return dflt
+}
+
+// apiPath turns a reference the PCE gives (a job Location, a result href) into a path below
+// /api/v2. The PCE documents two forms of Location: relative to the API version
+// ("/orgs/1/jobs/<uuid>") and absolute ("https://pce.example:8443/api/v2/orgs/1/jobs/<uuid>");
+// "/api/v2/orgs/…" is taken too. An absolute reference to another scheme or host than the
+// configured PCE is refused: the session's credentials are never sent anywhere else.
+func (c *Client) apiPath(ref string) (string, error) {
+	if ref == "" {
+		return "", errors.New("is empty")
+	}
+	u, err := url.Parse(ref)
+	if err != nil {
+		return "", fmt.Errorf("%q is not a URL: %v", ref, err)
+	}
+	if u.IsAbs() || u.Host != "" {
+		if !c.s.SameOrigin(u) {
+			return "", fmt.Errorf("%q points away from the configured PCE; not following it with the session's credentials", redactURL(u))
+		}
+		u = &url.URL{Path: u.Path, RawPath: u.RawPath, RawQuery: u.RawQuery}
+	}
+	p := u.EscapedPath()
+	if u.RawQuery != "" {
+		p += "?" + u.RawQuery
+	}
+	switch {
+	case strings.HasPrefix(p, "/api/v2/"):
+		return strings.TrimPrefix(p, "/api/v2"), nil
+	case strings.HasPrefix(p, "/orgs/"), strings.HasPrefix(p, "/users/"):
+		return p, nil
+	}
+	return "", fmt.Errorf("%q is in no form the PCE documents (/orgs/…, /api/v2/orgs/… or https://<pce>/api/v2/orgs/…)", ref)
+}
+
+// redactURL drops userinfo from u for messages.
+func redactURL(u *url.URL) string {
+	cp := *u
+	cp.User = nil
+	return cp.String()
 }
 
 // LabelWrite is the body of a label create or update.

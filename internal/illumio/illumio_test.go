@@ -152,3 +152,19 @@ func TestEveryLabelPastTheSyncCap(t *testing.T) {
 		}
 	}
 }
+
+// Both documented Location forms of the async answer lead to every label.
+func TestEveryLabelWithEitherLocationForm(t *testing.T) {
+	t.Parallel()
+	for _, form := range []string{fakeillumio.LocationRelative, fakeillumio.LocationAbsolute} {
+		t.Run(form, func(t *testing.T) {
+			t.Parallel()
+			h := fakeillumio.StartHarness(t, fakeillumio.HarnessOptions{Labels: 700, Location: form})
+			c, _ := newClient(t, h, &illumio.Auth{Username: h.Email, Password: h.Password})
+			all, st, err := c.Labels(context.Background(), 1, illumio.LabelFilter{})
+			if err != nil || len(all) != 700 || !st.Async {
+				t.Fatalf("%s Location: %d labels, %+v, %v", form, len(all), st, err)
+			}
+		})
+	}
+}

@@ -9,7 +9,6 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/netsession/terraform-provider-nsx/internal/session"
 )
@@ -142,71 +141,6 @@ func (c *Client) NodeVersion(ctx context.Context) (*NodeVersion, error) {
 		return nil, err
 	}
 	return &v, nil
-}
-
-// Toggle is one named protocol version or cipher suite.
-type Toggle struct {
-	Name    string `json:"name"`
-	Enabled bool   `json:"enabled"`
-}
-
-// APIServiceConfig is the writable part of GET /api/v1/cluster/api-service plus `_revision`.
-// It is also exactly what a PUT sends: the document says to drop every underscore field but
-// `_revision`.
-type APIServiceConfig struct {
-	SessionTimeout                   int64    `json:"session_timeout"`
-	ConnectionTimeout                int64    `json:"connection_timeout"`
-	ProtocolVersions                 []Toggle `json:"protocol_versions"`
-	CipherSuites                     []Toggle `json:"cipher_suites"`
-	RedirectHost                     string   `json:"redirect_host"`
-	ClientAPIRateLimit               int64    `json:"client_api_rate_limit"`
-	GlobalAPIConcurrencyLimit        int64    `json:"global_api_concurrency_limit"`
-	ClientAPIConcurrencyLimit        int64    `json:"client_api_concurrency_limit"`
-	BasicAuthenticationEnabled       bool     `json:"basic_authentication_enabled"`
-	CookieBasedAuthenticationEnabled bool     `json:"cookie_based_authentication_enabled"`
-	LockoutImmuneAddresses           []string `json:"lockout_immune_addresses,omitempty"`
-	Revision                         int64    `json:"_revision"`
-}
-
-// DefaultSessionTimeout is NSX's session_timeout until the manager's own value is read.
-const DefaultSessionTimeout = 1800 * time.Second
-
-// APIServiceID is the id of the singleton configuration.
-const APIServiceID = "reverse_proxy_config"
-
-// GetAPIService reads the reverse-proxy configuration. Its session_timeout tells the session
-// layer how long an idle session lives, so that one idle longer is renewed before use.
-func (c *Client) GetAPIService(ctx context.Context) (*APIServiceConfig, error) {
-	var cfg APIServiceConfig
-	if err := c.do(ctx, http.MethodGet, "/api/v1/cluster/api-service", nil, &cfg); err != nil {
-		return nil, err
-	}
-	c.s.SetIdleTimeout(time.Duration(cfg.SessionTimeout) * time.Second)
-	return &cfg, nil
-}
-
-// PutAPIService writes cfg, which must carry the `_revision` just read. A stale revision
-// yields an error matching ErrStaleRevision. NSX then restarts its API service on every node:
-// sessions end and requests get 503 for up to about a minute; AwaitAPIService waits that out.
-func (c *Client) PutAPIService(ctx context.Context, cfg *APIServiceConfig) (*APIServiceConfig, error) {
-	var out APIServiceConfig
-	if err := c.do(ctx, http.MethodPut, "/api/v1/cluster/api-service", cfg, &out); err != nil {
-		return nil, err
-	}
-	c.s.SetIdleTimeout(time.Duration(out.SessionTimeout) * time.Second)
-	return &out, nil
-}
-
-// AwaitAPIService waits, for at most within, until the API service answers again after a
-// PUT restarted it, and returns the configuration it then reads: the settings as written.
-func (c *Client) AwaitAPIService(ctx context.Context, within time.Duration) (*APIServiceConfig, error) {
-	var cfg *APIServiceConfig
-	err := c.s.AwaitAvailable(ctx, within, func(ctx context.Context) error {
-		var err error
-		cfg, err = c.GetAPIService(ctx)
-		return err
-	})
-	return cfg, err
 }
 
 // Subnet is a segment subnet.

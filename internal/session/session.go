@@ -12,6 +12,7 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -636,4 +637,33 @@ func (c *Client) Close(ctx context.Context) {
 		}(n, cred)
 	}
 	wg.Wait()
+}
+
+// SameOrigin reports whether u, an absolute URL a manager handed out (a job location, a
+// link), points at one of the configured nodes with the same scheme, so that following it
+// sends the session's credentials nowhere else. Host names compare case-insensitively and an
+// absent port is the scheme's default.
+func (c *Client) SameOrigin(u *url.URL) bool {
+	if u == nil || u.User != nil {
+		return false
+	}
+	for _, n := range c.nodes {
+		if strings.EqualFold(u.Scheme, n.base.Scheme) && strings.EqualFold(hostPort(u), hostPort(n.base)) {
+			return true
+		}
+	}
+	return false
+}
+
+func hostPort(u *url.URL) string {
+	port := u.Port()
+	if port == "" {
+		switch strings.ToLower(u.Scheme) {
+		case "https":
+			port = "443"
+		case "http":
+			port = "80"
+		}
+	}
+	return net.JoinHostPort(strings.TrimSuffix(u.Hostname(), "."), port)
 }
