@@ -439,3 +439,31 @@ func (m *Managers) missingOrUnconfigured(info managerInfo, who string) diag.Diag
 	}
 	return m.missing(info, who)
 }
+
+// requireAtPlan reports, when a resource is planned, a manager block that is missing, with
+// the same message the resource would give at apply, so that a plan never promises what the
+// apply must refuse. Settings that are not yet known are left for the apply, and so is an
+// unconfigured provider (its configuration is unknown during validation).
+func (m *Managers) requireAtPlan(info managerInfo, who string) diag.Diagnostics {
+	var diags diag.Diagnostics
+	if m == nil || m.unknown[info.block] {
+		return diags
+	}
+	var s *managerSettings
+	switch info.block {
+	case nsxtInfo.block:
+		s = m.nsxt
+	case nsxvInfo.block:
+		s = m.nsxv
+	case sdwanInfo.block:
+		s = m.sdwan
+	case illumioInfo.block:
+		s = m.illumio
+	case vcenterInfo.block:
+		s = m.vcenter
+	}
+	if s == nil {
+		diags.Append(m.missing(info, who))
+	}
+	return diags
+}

@@ -2,11 +2,14 @@ package provider
 
 import (
 	"context"
+	"fmt"
 	"sort"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
@@ -52,7 +55,7 @@ func (d *vcenterTagsDataSource) Schema(_ context.Context, _ datasource.SchemaReq
 		Attributes: map[string]schema.Attribute{
 			"id": computedString("A digest of the filter, stable while it is."),
 			"category": schema.StringAttribute{
-				Optional: true, MarkdownDescription: "Only tags of the category with this name.",
+				Optional: true, MarkdownDescription: "Only tags of the category with this name (case-sensitive). A category that does not exist is an error that lists the existing ones.",
 				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
 			},
 			"tags": schema.ListNestedAttribute{
@@ -95,6 +98,26 @@ func (d *vcenterTagsDataSource) Read(ctx context.Context, req datasource.ReadReq
 		return
 	}
 	tflog.Debug(ctx, "listed vSphere tags", map[string]any{"tags": len(tags), "categories": len(cats), "legacy_api": c.Legacy()})
+	if !data.Category.IsNull() {
+		// A category that does not exist is a typo far more often than an empty category:
+		// an empty list would hide it.
+		names := make([]string, 0, len(cats))
+		found := false
+		for _, cat := range cats {
+			names = append(names, cat.Name)
+			found = found || cat.Name == data.Category.ValueString()
+		}
+		if !found {
+			sort.Strings(names)
+			existing := "none"
+			if len(names) > 0 {
+				existing = strings.Join(names, ", ")
+			}
+			resp.Diagnostics.AddAttributeError(path.Root("category"), "vCenter Tag Category Not Found",
+				fmt.Sprintf("vCenter has no tag category named %q (names are case-sensitive). Existing categories: %s.", data.Category.ValueString(), existing))
+			return
+		}
+	}
 	data.Tags = []vcenterTagItem{}
 	by := map[string][]string{}
 	for _, t := range tags {

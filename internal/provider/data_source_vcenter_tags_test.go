@@ -95,3 +95,22 @@ func TestVCenter_wrongPassword(t *testing.T) {
 		t.Fatalf("want one login attempt, fake says %v", s)
 	}
 }
+
+// A category that does not exist is named in an error that lists the existing ones, rather
+// than hidden behind an empty list.
+func TestVCenter_unknownCategory(t *testing.T) {
+	t.Parallel()
+	h := fakevcenter.StartHarness(t, fakevcenter.HarnessOptions{})
+	h.Fake.AddTag("env", "test")
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: factories(t),
+		Steps: []resource.TestStep{{
+			Config: vcenterBlock(h) + `
+data "vcenter_tags" "typo" {
+  provider = nsx
+  category = "Env"
+}`,
+			ExpectError: regexp.MustCompile(`(?s)vCenter Tag Category Not Found.*no tag category named\s+"Env".*Existing\s+categories:.*env`),
+		}},
+	})
+}

@@ -62,6 +62,8 @@ type apiServiceConfigModel struct {
 	CipherSuites                     types.Map      `tfsdk:"cipher_suites"`
 	EffectiveProtocolVersions        types.Map      `tfsdk:"effective_protocol_versions"`
 	EffectiveCipherSuites            types.Map      `tfsdk:"effective_cipher_suites"`
+	Description                      types.String   `tfsdk:"description"`
+	Tags                             types.Set      `tfsdk:"tags"`
 	Revision                         types.Int64    `tfsdk:"revision"`
 	Timeouts                         timeouts.Value `tfsdk:"timeouts"`
 }
@@ -102,7 +104,9 @@ func managedBool(desc string) schema.BoolAttribute {
 func (r *apiServiceConfigResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "The NSX Manager reverse-proxy (API service) settings, `/api/v1/cluster/api-service`: a singleton " +
-			"(`reverse_proxy_config`) that exists on every manager. Attributes left out of the configuration keep the manager's value. " +
+			"(`reverse_proxy_config`) that exists on every manager. Attributes left out of the configuration keep the manager's value, " +
+			"and so does every field of the object this resource does not model (`display_name`, fields added by newer NSX releases): " +
+			"a write sends back the object as NSX sent it, with only the configured attributes changed. " +
 			"`protocol_versions` and `cipher_suites` are managed per name: names you list are enforced, the others are left as the manager has them; " +
 			"the full lists are exported as `effective_protocol_versions` and `effective_cipher_suites`.\n\n" +
 			"Every write sends the `_revision` read just before it; when someone else changed the settings in between, the provider reads again " +
@@ -154,13 +158,41 @@ func (r *apiServiceConfigResource) Schema(ctx context.Context, _ resource.Schema
 					"Suites not listed are left as they are.",
 				Validators: []validator.Map{mapvalidator.SizeAtLeast(1), mapvalidator.KeysAre(stringvalidator.OneOf(nsxt.KnownCipherSuites...))},
 			},
+			"description": schema.StringAttribute{
+				Optional: true, Computed: true,
+				MarkdownDescription: "Description of the configuration object (NSX 4.x and later). Left as the manager has it when not set.",
+				Validators:          []validator.String{stringvalidator.LengthAtMost(1024)},
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"tags": schema.SetNestedAttribute{
+				Optional: true, Computed: true,
+				MarkdownDescription: "NSX tags of the configuration object (NSX 4.x and later), at most 30. Left as the manager has them when not set; " +
+					"when set, the set replaces the object's tags.",
+				Validators:    []validator.Set{setvalidator.SizeAtMost(30)},
+				PlanModifiers: []planmodifier.Set{setplanmodifier.UseStateForUnknown()},
+				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
+					"scope": schema.StringAttribute{
+						Optional: true, Computed: true, MarkdownDescription: "Tag scope, 1 to 128 characters; leave it out for a tag without scope.",
+						Validators: []validator.String{stringvalidator.LengthBetween(1, 128)},
+					},
+					// Optional+Computed with a presence check rather than Required: Terraform
+					// keeps an unconfigured set's prior value in the plan only when no nested
+					// attribute is Required (terraform-plugin-framework issue 898).
+					"tag": schema.StringAttribute{
+						Optional: true, Computed: true, MarkdownDescription: "Tag value, 1 to 256 characters. Required in each tag.",
+						Validators: []validator.String{setInConfig{}, stringvalidator.LengthBetween(1, 256)},
+					},
+				}},
+			},
 			"effective_protocol_versions": schema.MapAttribute{
 				Computed: true, ElementType: types.BoolType,
-				MarkdownDescription: "Every protocol version the manager offers, with whether it is enabled.",
+				MarkdownDescription: "Every protocol version the manager offers, with whether it is enabled. " +
+					"A plan shows it from state with the configured changes applied; the apply verifies it.",
 			},
 			"effective_cipher_suites": schema.MapAttribute{
 				Computed: true, ElementType: types.BoolType,
-				MarkdownDescription: "Every cipher suite the manager offers, with whether it is enabled.",
+				MarkdownDescription: "Every cipher suite the manager offers, with whether it is enabled. " +
+					"A plan shows it from state with the configured changes applied; the apply verifies it.",
 			},
 			"revision": schema.Int64Attribute{
 				Computed: true, MarkdownDescription: "The configuration's `_revision` as last read.",
@@ -287,10 +319,18 @@ func (r *apiServiceConfigResource) ValidateConfig(ctx context.Context, req resou
 	}
 }
 
-// ModifyPlan rejects, before anything is written, a plan that would leave no protocol, no
-// cipher suite or no authentication method enabled, or that names what the manager lacks.
+// ModifyPlan tells at plan time what the apply would refuse: a missing nsxt block, a plan
+// that would leave no protocol, no cipher suite or no authentication method enabled, and
+// names the manager does not offer (checked against state, or, for a create, against the
+// manager's own lists). It also plans effective_protocol_versions and
+// effective_cipher_suites from state with the configured names applied, so that changing
+// another attribute does not turn them into "(known after apply)".
 func (r *apiServiceConfigResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.Plan.Raw.IsNull() {
+		return
+	}
+	resp.Diagnostics.Append(r.managers.requireAtPlan(nsxtInfo, "nsx_api_service_config")...)
+	if resp.Diagnostics.HasError() {
 		return
 	}
 	var plan apiServiceConfigModel
@@ -302,7 +342,55 @@ func (r *apiServiceConfigResource) ModifyPlan(ctx context.Context, req resource.
 		resp.Diagnostics.AddAttributeError(path.Root("cookie_based_authentication_enabled"), "Every Authentication Method Disabled",
 			"With this plan both basic_authentication_enabled and cookie_based_authentication_enabled would be false on the manager: no client could authenticate again. Leave at least one true.")
 	}
+	managedMaps := []struct {
+		name      string
+		managed   types.Map
+		planned   *types.Map
+		fromState func(apiServiceConfigModel) types.Map
+		fromAPI   func(*nsxt.APIServiceConfig) []nsxt.Toggle
+	}{
+		{"protocol_versions", plan.ProtocolVersions, &plan.EffectiveProtocolVersions,
+			func(m apiServiceConfigModel) types.Map { return m.EffectiveProtocolVersions },
+			func(c *nsxt.APIServiceConfig) []nsxt.Toggle { return c.ProtocolVersions }},
+		{"cipher_suites", plan.CipherSuites, &plan.EffectiveCipherSuites,
+			func(m apiServiceConfigModel) types.Map { return m.EffectiveCipherSuites },
+			func(c *nsxt.APIServiceConfig) []nsxt.Toggle { return c.CipherSuites }},
+	}
+	// A configured tag without scope has none: plan it so rather than "known after apply"
+	// (scope is Computed only so that an unconfigured set keeps its prior value).
+	var cfgTags types.Set
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("tags"), &cfgTags)...)
+	if !cfgTags.IsNull() && !cfgTags.IsUnknown() && !plan.Tags.Equal(cfgTags) {
+		if tags, d := tagsFromSet(ctx, cfgTags); !d.HasError() && knownTags(cfgTags) {
+			planned, d := tagsToSet(tags)
+			resp.Diagnostics.Append(d...)
+			plan.Tags = planned
+			resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("tags"), planned)...)
+		}
+	}
 	if req.State.Raw.IsNull() {
+		// A create: the names can only be checked against the manager itself, and only when
+		// the provider can reach it at plan time.
+		if !r.planCanRead() || (plan.ProtocolVersions.IsNull() && plan.CipherSuites.IsNull()) {
+			return
+		}
+		c, diags := r.managers.NSXT(ctx, "nsx_api_service_config")
+		resp.Diagnostics.Append(diags...)
+		if diags.HasError() {
+			return
+		}
+		cur, err := c.GetAPIService(ctx)
+		if err != nil {
+			resp.Diagnostics.AddError("Reading the NSX API Service Configuration Failed",
+				"The plan reads the manager's protocol versions and cipher suites to check the names configured: "+err.Error())
+			return
+		}
+		for _, x := range managedMaps {
+			managed, known := boolMap(ctx, x.managed)
+			if known {
+				resp.Diagnostics.Append(overlay(x.name, toggles(x.fromAPI(cur)), managed, "this plan", "")...)
+			}
+		}
 		return
 	}
 	var state apiServiceConfigModel
@@ -310,21 +398,38 @@ func (r *apiServiceConfigResource) ModifyPlan(ctx context.Context, req resource.
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	for _, x := range []struct {
-		name     string
-		managed  types.Map
-		stateEff types.Map
-	}{
-		{"protocol_versions", plan.ProtocolVersions, state.EffectiveProtocolVersions},
-		{"cipher_suites", plan.CipherSuites, state.EffectiveCipherSuites},
-	} {
-		eff, ok := boolMap(ctx, x.stateEff)
-		managed, known := boolMap(ctx, x.managed)
-		if !ok || !known {
+	changed := false
+	for _, x := range managedMaps {
+		eff, ok := boolMap(ctx, x.fromState(state))
+		if !ok {
 			continue
 		}
-		resp.Diagnostics.Append(overlay(x.name, eff, managed, "this plan", "")...)
+		managed, known := boolMap(ctx, x.managed)
+		switch {
+		case known:
+			resp.Diagnostics.Append(overlay(x.name, eff, managed, "this plan", "")...)
+		case !x.managed.IsNull():
+			// Names or values known only after apply: so is the effective map.
+			continue
+		}
+		if !x.planned.IsUnknown() {
+			continue
+		}
+		planned, d := types.MapValueFrom(ctx, types.BoolType, eff)
+		resp.Diagnostics.Append(d...)
+		*x.planned = planned
+		changed = true
 	}
+	if changed && !resp.Diagnostics.HasError() {
+		resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+	}
+}
+
+// planCanRead reports whether the provider's nsxt settings are known, so that a plan may read
+// the manager.
+func (r *apiServiceConfigResource) planCanRead() bool {
+	m := r.managers
+	return m != nil && m.nsxt != nil && !m.unknown[nsxtInfo.block]
 }
 
 // write reads the configuration with its `_revision`, applies what the configuration sets
@@ -411,6 +516,8 @@ func verifyWritten(wrote, read *nsxt.APIServiceConfig) diag.Diagnostics {
 	cmp("cookie_based_authentication_enabled", wrote.CookieBasedAuthenticationEnabled, read.CookieBasedAuthenticationEnabled)
 	cmp("protocol_versions", toggles(wrote.ProtocolVersions), toggles(read.ProtocolVersions))
 	cmp("cipher_suites", toggles(wrote.CipherSuites), toggles(read.CipherSuites))
+	cmp("description", wrote.Description, read.Description)
+	cmp("tags", wrote.Tags, read.Tags)
 	if len(diffs) > 0 {
 		diags.AddWarning("NSX API Service Configuration Changed After the Write",
 			"The settings were written, but reading them back after the API service restarted shows different values, "+
@@ -444,6 +551,8 @@ func settle(plan *apiServiceConfigModel, read apiServiceConfigModel) {
 	pick(&plan.EffectiveProtocolVersions, read.EffectiveProtocolVersions)
 	pick(&plan.EffectiveCipherSuites, read.EffectiveCipherSuites)
 	pick(&plan.Revision, read.Revision)
+	pick(&plan.Description, read.Description)
+	pick(&plan.Tags, read.Tags)
 }
 
 func pick[T interface{ IsUnknown() bool }](dst *T, v T) {
@@ -480,6 +589,14 @@ func applyConfig(ctx context.Context, m *apiServiceConfigModel, cfg *nsxt.APISer
 		diags.Append(m.LockoutImmuneAddresses.ElementsAs(ctx, &addrs, false)...)
 		sort.Strings(addrs)
 		cfg.LockoutImmuneAddresses = addrs
+	}
+	if !m.Description.IsNull() && !m.Description.IsUnknown() {
+		cfg.Description = m.Description.ValueString()
+	}
+	if !m.Tags.IsNull() && !m.Tags.IsUnknown() {
+		tags, d := tagsFromSet(ctx, m.Tags)
+		diags.Append(d...)
+		cfg.Tags = tags
 	}
 	if !cfg.BasicAuthenticationEnabled && !cfg.CookieBasedAuthenticationEnabled {
 		diags.AddAttributeError(path.Root("cookie_based_authentication_enabled"), "Every Authentication Method Disabled",
@@ -548,6 +665,9 @@ func fromAPI(ctx context.Context, cfg *nsxt.APIServiceConfig, m *apiServiceConfi
 	m.LockoutImmuneAddresses, d = types.SetValueFrom(ctx, types.StringType, addrs)
 	diags.Append(d...)
 	m.Revision = types.Int64Value(cfg.Revision)
+	m.Description = types.StringValue(cfg.Description)
+	m.Tags, d = tagsToSet(cfg.Tags)
+	diags.Append(d...)
 	for _, x := range []struct {
 		list      []nsxt.Toggle
 		managed   *types.Map
@@ -632,4 +752,65 @@ func (ipAddressValidator) ValidateString(_ context.Context, req validator.String
 		resp.Diagnostics.AddAttributeError(req.Path, "Invalid IP Address",
 			fmt.Sprintf("%q is not an IPv4 or IPv6 address.", req.ConfigValue.ValueString()))
 	}
+}
+
+// apiTagModel is one NSX tag.
+type apiTagModel struct {
+	Scope types.String `tfsdk:"scope"`
+	Tag   types.String `tfsdk:"tag"`
+}
+
+var apiTagType = types.ObjectType{AttrTypes: map[string]attr.Type{"scope": types.StringType, "tag": types.StringType}}
+
+func tagsToSet(tags []nsxt.Tag) (types.Set, diag.Diagnostics) {
+	elems := make([]apiTagModel, 0, len(tags))
+	for _, t := range tags {
+		scope := types.StringNull() // NSX's empty scope is an absent one
+		if t.Scope != "" {
+			scope = types.StringValue(t.Scope)
+		}
+		elems = append(elems, apiTagModel{Scope: scope, Tag: types.StringValue(t.Tag)})
+	}
+	return types.SetValueFrom(context.Background(), apiTagType, elems)
+}
+
+func tagsFromSet(ctx context.Context, s types.Set) ([]nsxt.Tag, diag.Diagnostics) {
+	var elems []apiTagModel
+	diags := s.ElementsAs(ctx, &elems, false)
+	out := make([]nsxt.Tag, 0, len(elems))
+	for _, e := range elems {
+		out = append(out, nsxt.Tag{Scope: e.Scope.ValueString(), Tag: e.Tag.ValueString()})
+	}
+	return out, diags
+}
+
+// setInConfig makes an Optional+Computed nested attribute required wherever its object is
+// configured.
+type setInConfig struct{}
+
+func (setInConfig) Description(context.Context) string { return "must be set" }
+
+func (v setInConfig) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (setInConfig) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() {
+		resp.Diagnostics.AddAttributeError(req.Path, "Missing Tag Value", "Each tag needs a tag value; scope is optional.")
+	}
+}
+
+// knownTags reports whether every tag value of a configured set is known.
+func knownTags(s types.Set) bool {
+	for _, e := range s.Elements() {
+		obj, ok := e.(types.Object)
+		if !ok || obj.IsUnknown() {
+			return false
+		}
+		if v, ok := obj.Attributes()["tag"]; !ok || v.IsUnknown() || v.IsNull() {
+			return false
+		}
+		if v := obj.Attributes()["scope"]; v == nil || v.IsUnknown() {
+			return false
+		}
+	}
+	return true
 }

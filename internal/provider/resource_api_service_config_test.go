@@ -188,8 +188,8 @@ func TestAPIServiceConfig_invalid(t *testing.T) {
 }
 
 // What only the manager can tell (which names it offers, what the rest of its list holds) is
-// checked before anything is written: at plan time once the state knows the manager's
-// lists, and before the PUT on create.
+// checked before anything is written: at plan time, against the state's lists or, on create,
+// against the lists the plan reads from the manager; and again before the PUT.
 func TestAPIServiceConfig_rejectedAgainstManager(t *testing.T) {
 	t.Parallel()
 	h := fakensxt.StartHarness(t, fakensxt.HarnessOptions{Nodes: 1})
@@ -199,7 +199,7 @@ func TestAPIServiceConfig_rejectedAgainstManager(t *testing.T) {
 			{
 				// A known TLS 1.3 suite name this manager does not offer.
 				Config:      providerBlock(h) + `resource "nsx_api_service_config" "this" { cipher_suites = { TLS_AES_128_GCM_SHA256 = true } }`,
-				ExpectError: regexp.MustCompile(`(?s)does not offer\s+TLS_AES_128_GCM_SHA256.*nothing\s+was\s+written`),
+				ExpectError: regexp.MustCompile(`(?s)Error running pre-apply plan.*does not offer\s+TLS_AES_128_GCM_SHA256`),
 			},
 			{
 				Config: providerBlock(h) + `resource "nsx_api_service_config" "this" { session_timeout = 1700 }`,

@@ -25,6 +25,7 @@ var (
 	_ resource.Resource                = (*illumioLabelResource)(nil)
 	_ resource.ResourceWithConfigure   = (*illumioLabelResource)(nil)
 	_ resource.ResourceWithImportState = (*illumioLabelResource)(nil)
+	_ resource.ResourceWithModifyPlan  = (*illumioLabelResource)(nil)
 )
 
 // NewIllumioLabelResource is the illumio_label resource.
@@ -43,6 +44,14 @@ type illumioLabelResourceModel struct {
 	ExternalDataReference types.String `tfsdk:"external_data_reference"`
 	CreatedAt             types.String `tfsdk:"created_at"`
 	UpdatedAt             types.String `tfsdk:"updated_at"`
+}
+
+// ModifyPlan reports a missing illumio block at plan time, as the apply would.
+func (r *illumioLabelResource) ModifyPlan(_ context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() {
+		return
+	}
+	resp.Diagnostics.Append(r.managers.requireAtPlan(illumioInfo, "illumio_label")...)
 }
 
 var (

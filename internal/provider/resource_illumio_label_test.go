@@ -268,3 +268,30 @@ data "illumio_labels" "c" { provider = nsx }`,
 		t.Fatalf("want one login attempt, fake says %v", s)
 	}
 }
+
+// The PCE's async answer locates its job relative to the API version or absolutely, both
+// documented; illumio_labels reads past the 500 cap with either.
+func TestIllumio_everyLabelWithEitherLocationForm(t *testing.T) {
+	t.Parallel()
+	for _, form := range []string{fakeillumio.LocationRelative, fakeillumio.LocationAbsolute} {
+		t.Run(form, func(t *testing.T) {
+			t.Parallel()
+			h := fakeillumio.StartHarness(t, fakeillumio.HarnessOptions{Labels: 750, Location: form})
+			resource.UnitTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: factories(t),
+				Steps: []resource.TestStep{{
+					Config: illumioProvider(h.KeyBlock("org_id = 1")) + `
+data "illumio_labels" "all" {
+  provider = nsx
+}`,
+					ConfigStateChecks: []statecheck.StateCheck{
+						statecheck.ExpectKnownValue("data.illumio_labels.all", tfjsonpath.New("labels"), knownvalue.ListSizeExact(750)),
+					},
+				}},
+			})
+			if s := h.Stats(t); s["async_jobs"] == 0 {
+				t.Fatalf("the async collection was not used: %v", s)
+			}
+		})
+	}
+}

@@ -15,6 +15,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/setdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
@@ -30,6 +31,7 @@ var (
 	_ resource.ResourceWithConfigure      = (*cliUserRoleResource)(nil)
 	_ resource.ResourceWithImportState    = (*cliUserRoleResource)(nil)
 	_ resource.ResourceWithValidateConfig = (*cliUserRoleResource)(nil)
+	_ resource.ResourceWithModifyPlan     = (*cliUserRoleResource)(nil)
 )
 
 // NewCLIUserRoleResource is the nsxv_cli_user_role resource.
@@ -44,7 +46,11 @@ type cliUserRoleModel struct {
 	UserID      types.String `tfsdk:"user_id"`
 	Role        types.String `tfsdk:"role"`
 	ResourceIDs types.Set    `tfsdk:"resource_ids"`
+	Adopt       types.Bool   `tfsdk:"adopt_existing"`
 }
+
+// leastRole is what a role NSX-v will not delete is lowered to on destroy.
+const leastRole = "auditor"
 
 // cliRoles are the roles NSX-v accepts for CLI users since 6.3; legacyRoles were accepted
 // before.
@@ -100,6 +106,12 @@ func (r *cliUserRoleResource) Schema(_ context.Context, _ resource.SchemaRequest
 				Default:    setdefault.StaticValue(types.SetValueMust(types.StringType, []attr.Value{types.StringValue(nsxv.GlobalRoot)})),
 				Validators: []validator.Set{setvalidator.SizeAtLeast(1), setvalidator.ValueStringsAre(stringvalidator.LengthAtLeast(1))},
 			},
+			"adopt_existing": schema.BoolAttribute{
+				Optional: true, Computed: true, Default: booldefault.StaticBool(false),
+				MarkdownDescription: "When the user already has a role at create, take it over and set it to `role` (with a warning that names the " +
+					"role it had) instead of failing. Default `false`: an existing role is an error that shows the import command, so that a role " +
+					"someone else gave is never changed by surprise.",
+			},
 		},
 	}
 }
@@ -125,7 +137,29 @@ func (r *cliUserRoleResource) Create(ctx context.Context, req resource.CreateReq
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if err := c.CreateRole(ctx, user, want); err != nil {
+	err := c.CreateRole(ctx, user, want)
+	if errors.Is(err, nsxv.ErrHasRole) {
+		cur, gerr := c.GetRole(ctx, user)
+		current := "a role"
+		if gerr == nil {
+			current = "the role " + cur.Role
+		}
+		if !plan.Adopt.ValueBool() {
+			resp.Diagnostics.AddError("NSX-v User Already Has a Role",
+				fmt.Sprintf("%s already has %s on NSX Manager, so it cannot be assigned one. Bring it under Terraform with "+
+					"`terraform import nsxv_cli_user_role.<name> %s` (or an import block), or set adopt_existing = true to take the role over. (%v)",
+					user, current, user, err))
+			return
+		}
+		if _, err := c.UpdateRole(ctx, user, want); err != nil {
+			resp.Diagnostics.Append(roleWriteError("Taking Over", user, want, err))
+			return
+		}
+		resp.Diagnostics.AddWarning("Existing NSX-v User Role Taken Over",
+			fmt.Sprintf("%s already had %s on NSX Manager; as adopt_existing is true, it now has the role %s.", user, current, want.Role))
+		err = nil
+	}
+	if err != nil {
 		resp.Diagnostics.Append(roleWriteError("Assigning", user, want, err))
 		return
 	}
@@ -162,6 +196,10 @@ func (r *cliUserRoleResource) Read(ctx context.Context, req resource.ReadRequest
 		return
 	}
 	resp.Diagnostics.Append(toModel(ctx, user, got, &state)...)
+	if state.Adopt.IsNull() {
+		// Imported: the attribute's default.
+		state.Adopt = types.BoolValue(false)
+	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 
@@ -207,10 +245,22 @@ func (r *cliUserRoleResource) Delete(ctx context.Context, req resource.DeleteReq
 	switch {
 	case err == nil, errors.Is(err, nsxv.ErrNotFound):
 	case errors.Is(err, nsxv.ErrLocalRoleKept):
-		resp.Diagnostics.AddWarning("NSX-v Kept the Role of a Local User",
-			fmt.Sprintf("NSX-v does not delete the role of a local (CLI) user: %s keeps the role %s on the manager, and the resource was removed from the state. "+
-				"To end the account's API access, remove its web-interface privilege on the NSX Manager console (`no user %s privilege web-interface`) "+
-				"or delete the user there (`no user %s`). (%v)", user, state.Role.ValueString(), user, user, err))
+		had := state.Role.ValueString()
+		if had != leastRole || !onlyGlobalRoot(ctx, state.ResourceIDs) {
+			least := nsxv.Role{Role: leastRole, ResourceIDs: []string{nsxv.GlobalRoot}}
+			if _, lerr := c.UpdateRole(ctx, user, least); lerr != nil {
+				resp.Diagnostics.AddError("NSX-v Kept the Role of a Local User",
+					fmt.Sprintf("NSX-v does not delete the role of a local (CLI) user, and lowering %s from %s to %s failed: %v. "+
+						"The resource stays in the state so that the privilege is not forgotten; run terraform destroy again, or change the role on the manager.",
+						user, had, leastRole, lerr))
+				return
+			}
+		}
+		resp.Diagnostics.AddWarning("NSX-v Kept a Role for a Local User",
+			fmt.Sprintf("NSX-v does not delete the role of a local (CLI) user, so %s was lowered from %s to the least privilege, %s on %s, "+
+				"and the resource was removed from the state. To end the account's API access, remove its web-interface privilege on the NSX Manager console "+
+				"(`no user %s privilege web-interface`) or delete the user there (`no user %s`). Creating this resource again needs adopt_existing = true or an import.",
+				user, had, leastRole, nsxv.GlobalRoot, user, user))
 	default:
 		resp.Diagnostics.AddError("Deleting the NSX-v User Role Failed", fmt.Sprintf("DELETE the role of %s failed: %v", user, err))
 	}
@@ -253,6 +303,23 @@ func (r *cliUserRoleResource) ValidateConfig(ctx context.Context, req resource.V
 	resp.Diagnostics.AddAttributeError(path.Root("resource_ids"), "Scope Not Accepted for This Role",
 		fmt.Sprintf("NSX-v takes a resource scope only for auditor and security_admin; %s applies to the whole system. "+
 			"Remove resource_ids, or choose auditor or security_admin.", role))
+}
+
+// ModifyPlan reports a missing nsxv block at plan time, as the apply would.
+func (r *cliUserRoleResource) ModifyPlan(_ context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() {
+		return
+	}
+	resp.Diagnostics.Append(r.managers.requireAtPlan(nsxvInfo, "nsxv_cli_user_role")...)
+}
+
+// onlyGlobalRoot reports whether a scope is the whole system.
+func onlyGlobalRoot(ctx context.Context, s types.Set) bool {
+	var ids []string
+	if s.IsNull() || s.IsUnknown() || s.ElementsAs(ctx, &ids, false).HasError() {
+		return false
+	}
+	return len(ids) == 1 && ids[0] == nsxv.GlobalRoot
 }
 
 // roleFrom is the role a plan asks for.

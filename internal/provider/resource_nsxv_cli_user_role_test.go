@@ -110,11 +110,14 @@ func TestCLIUserRole_lifecycle(t *testing.T) {
 			},
 		},
 	})
-	// Destroy asked NSX-v to delete the role; it keeps a local user's role and the provider
-	// said so instead of failing.
+	// Destroy asked NSX-v to delete the role; it keeps a local user's role, so the provider
+	// lowered super_user to auditor (one write) and said so instead of failing.
 	s := h.Stats(t)
-	if s["refused_deletes"] != 1 || s["role_writes"] != writesBefore || s["failed_logins"] != 0 {
+	if s["refused_deletes"] != 1 || s["role_writes"] != writesBefore+1 || s["failed_logins"] != 0 {
 		t.Fatalf("fake says %v", s)
+	}
+	if err := wantRole(h, "api", "auditor", "globalroot-0")(nil); err != nil {
+		t.Fatalf("after destroy: %v", err)
 	}
 	st := runs.stats()
 	if st.FailedLogins != 0 || st.Relogins != 0 || s["logins"] > int64(runs.processes()) {
@@ -153,7 +156,7 @@ func TestCLIUserRole_errors(t *testing.T) {
 			},
 			{
 				Config:      roleConfig(h, "ops", "auditor", ""),
-				ExpectError: regexp.MustCompile(`(?s)ops\s+already\s+has\s+a\s+role.*terraform\s+import\s+nsxv_cli_user_role.<name>\s+ops`),
+				ExpectError: regexp.MustCompile(`(?s)ops\s+already\s+has\s+the\s+role\s+auditor.*terraform\s+import\s+nsxv_cli_user_role.<name>\s+ops`),
 			},
 			{
 				// 6.4 refuses legacy roles for CLI users: the plan warned, the manager says why.
@@ -267,5 +270,51 @@ data "nsx_version" "c" { manager = "nsxv" }`,
 	})
 	if s := wrong.Stats(t); s["failed_logins"] != 1 {
 		t.Fatalf("wrong Basic credentials sent %d times", s["failed_logins"])
+	}
+}
+
+// No trap after destroy: NSX-v keeps a local user's role, so destroy lowers it to auditor and
+// warns; applying the same configuration again names the role the user has and the import
+// command; adopt_existing = true takes the role over.
+func TestCLIUserRole_destroyThenCreateAgain(t *testing.T) {
+	t.Parallel()
+	h := fakensxv.StartHarness(t, fakensxv.HarnessOptions{})
+	h.AddCLIUser(t, "ops", "Ops&Pass-1")
+	cfg := func(adopt string) string {
+		return nsxvBlock(h) + `
+resource "nsxv_cli_user_role" "api" {
+  provider = nsx
+  user_id  = "ops"
+  role     = "super_user"` + adopt + `
+}`
+	}
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: factories(t),
+		Steps: []resource.TestStep{
+			{Config: cfg(""), Check: wantRole(h, "ops", "super_user")},
+			{
+				// Destroy: NSX-v refuses to delete, the role is lowered to the least privilege.
+				Config:  nsxvBlock(h),
+				Check:   wantRole(h, "ops", "auditor", "globalroot-0"),
+			},
+			{
+				Config:      cfg(""),
+				ExpectError: regexp.MustCompile(`(?s)ops already has the role auditor.*terraform\s+import\s+nsxv_cli_user_role.<name>\s+ops.*adopt_existing`),
+			},
+			{
+				Config: cfg("\n  adopt_existing = true"),
+				Check:  wantRole(h, "ops", "super_user"),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(roleRes, tfjsonpath.New("role"), knownvalue.StringExact("super_user")),
+					statecheck.ExpectKnownValue(roleRes, tfjsonpath.New("adopt_existing"), knownvalue.Bool(true)),
+				},
+			},
+		},
+	})
+	if s := h.Stats(t); s["refused_deletes"] != 2 {
+		t.Fatalf("want two refused deletes (one per destroy), fake says %v", s)
+	}
+	if err := wantRole(h, "ops", "auditor", "globalroot-0")(nil); err != nil {
+		t.Fatalf("after the final destroy: %v", err)
 	}
 }

@@ -14,6 +14,14 @@ resource "nsx_api_service_config" "this" {
     TLS_RSA_WITH_AES_128_CBC_SHA = false
   }
 
+  # NSX 4.x and later. Left out, they stay as the manager has them; so does every field
+  # of the object the provider does not model (display_name, fields of newer releases).
+  description = "Managed by the network team's pipeline"
+  tags = [
+    { scope = "owner", tag = "netops" },
+    { tag = "prod" },
+  ]
+
   # NSX restarts its API service on every node after a write; the apply waits for it.
   timeouts = {
     update = "15m"

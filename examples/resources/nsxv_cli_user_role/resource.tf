@@ -17,3 +17,12 @@ resource "nsxv_cli_user_role" "firewall" {
   role         = "security_admin"
   resource_ids = ["datacenter-2"]
 }
+
+# A user that already has a role (given by hand, or left as auditor by an earlier destroy:
+# NSX-v keeps a local user's role) is taken over instead of failing the apply.
+resource "nsxv_cli_user_role" "ops" {
+  provider       = nsx
+  user_id        = "ops"
+  role           = "security_admin"
+  adopt_existing = true
+}
