@@ -294,8 +294,8 @@ resource "nsxv_cli_user_role" "api" {
 			{Config: cfg(""), Check: wantRole(h, "ops", "super_user")},
 			{
 				// Destroy: NSX-v refuses to delete, the role is lowered to the least privilege.
-				Config:  nsxvBlock(h),
-				Check:   wantRole(h, "ops", "auditor", "globalroot-0"),
+				Config: nsxvBlock(h),
+				Check:  wantRole(h, "ops", "auditor", "globalroot-0"),
 			},
 			{
 				Config:      cfg(""),
