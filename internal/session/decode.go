@@ -87,9 +87,6 @@ func htmlTitle(body []byte) string {
 	if m == nil {
 		return "without a title"
 	}
-	t := strings.Join(strings.Fields(html.UnescapeString(string(m[1]))), " ")
-	if len(t) > 120 {
-		t = t[:120] + "…"
-	}
+	t := Truncate(strings.Join(strings.Fields(html.UnescapeString(string(m[1]))), " "), 120)
 	return fmt.Sprintf("titled %q", t)
 }

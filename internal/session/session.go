@@ -128,6 +128,12 @@ type Config struct {
 	Auth           Authenticator
 	// Secrets are configured values (passwords, keys) that must never be logged.
 	Secrets []string
+	// Username is the configured user, for masking the Base64 of "user:secret" that an
+	// HTTP Basic header carries.
+	Username string
+	// MaxResponseBytes bounds the body of one answer (default DefaultMaxResponseBytes); a
+	// larger or endless one is an error that costs at most this much memory.
+	MaxResponseBytes int64
 	// IdleTimeout is how long the manager keeps an unused session (0: unknown or never). A
 	// session idle longer is renewed before use instead of failing a call. Manager clients
 	// update it with SetIdleTimeout when they learn the manager's setting.
@@ -154,6 +160,9 @@ type node struct {
 
 	mu        sync.Mutex
 	cred      *Credentials
+	// spent are the secrets of sessions this node had before, still masked in case a
+	// manager quotes an old cookie or token.
+	spent     []string
 	loginErr  *LoginError
 	lastUsed  time.Time
 	downUntil time.Time
@@ -191,6 +200,10 @@ func New(cfg Config) (*Client, error) {
 	if cfg.MaxConcurrency <= 0 {
 		cfg.MaxConcurrency = DefaultMaxConcurrency
 	}
+	if cfg.MaxResponseBytes <= 0 {
+		cfg.MaxResponseBytes = DefaultMaxResponseBytes
+	}
+	cfg.Secrets = append([]string(nil), cfg.Secrets...)
 	c := &Client{
 		cfg:     cfg,
 		limiter: newAdaptiveLimiter(cfg.RateLimit),
@@ -234,6 +247,13 @@ const (
 	DefaultRateLimit      = 50
 	DefaultMaxConcurrency = 20
 	DefaultMaxRetries     = 4
+	// DefaultMaxResponseBytes bounds one answer: a page of 1,000 NSX segments is about 1.5 MiB,
+	// the PCE's async result for 30,000 labels about 12 MiB. At the default concurrency of 20,
+	// answers in flight then hold at most 320 MiB, however the managers misbehave.
+	DefaultMaxResponseBytes = 16 << 20
+	// MaxRetryAfter caps what a manager's Retry-After can make the provider wait before one
+	// retry (lower still where request_timeout is lower).
+	MaxRetryAfter = 30 * time.Second
 )
 
 // Authenticator is the client's Authenticator, for manager clients whose wire format depends
@@ -256,37 +276,19 @@ func (c *Client) Stats() Stats {
 	}
 }
 
-// WithMasking returns ctx whose tflog output masks every secret this client knows now.
+// WithMasking returns ctx whose tflog output masks every secret this client knows now, in
+// every form it may take.
 func (c *Client) WithMasking(ctx context.Context) context.Context {
-	secrets := append([]string(nil), c.cfg.Secrets...)
-	for _, n := range c.nodes {
-		n.mu.Lock()
-		if n.cred != nil {
-			secrets = append(secrets, n.cred.secrets()...)
-		}
-		n.mu.Unlock()
-	}
-	return masked(ctx, secrets)
+	return masked(ctx, c.secretSet())
 }
 
-// masked returns ctx whose tflog output hides every non-empty value of secrets.
-func masked(ctx context.Context, secrets []string) context.Context {
-	secrets = nonEmpty(secrets)
-	if len(secrets) == 0 {
+// masked returns ctx whose tflog output hides every value of forms.
+func masked(ctx context.Context, forms []string) context.Context {
+	if len(forms) == 0 {
 		return ctx
 	}
-	ctx = tflog.MaskMessageStrings(ctx, secrets...)
-	return tflog.MaskAllFieldValuesStrings(ctx, secrets...)
-}
-
-func nonEmpty(in []string) []string {
-	out := in[:0]
-	for _, s := range in {
-		if s != "" {
-			out = append(out, s)
-		}
-	}
-	return out
+	ctx = tflog.MaskMessageStrings(ctx, forms...)
+	return tflog.MaskAllFieldValuesStrings(ctx, forms...)
 }
 
 // Do sends req to the current node with the node's session, logging in first when there is
@@ -512,6 +514,7 @@ func (c *Client) session(ctx context.Context, n *node) (*Credentials, error) {
 		// after a refused call.
 		stale := n.cred
 		n.cred = nil
+		n.spend(stale)
 		n.mu.Unlock()
 		c.stats.renewals.Add(1)
 		tflog.Debug(c.WithMasking(ctx), "session idle beyond the manager's timeout; renewing before use", map[string]any{
@@ -525,9 +528,32 @@ func (c *Client) session(ctx context.Context, n *node) (*Credentials, error) {
 		n.mu.Unlock()
 	}
 
+	for tries := 0; ; tries++ {
+		cred, err := c.login(ctx, n)
+		// A shared login cut short by another caller's deadline is tried again for this one.
+		if err != nil && ctx.Err() == nil && tries < 2 && errors.Is(err, context.DeadlineExceeded) {
+			continue
+		}
+		return cred, err
+	}
+}
+
+// loginContext bounds a login: it outlives any one caller's cancellation (others may be
+// waiting on it), but never the caller's deadline, and never more than the retries the
+// settings allow: a login's waits cannot escape the operation that needed it.
+func (c *Client) loginContext(ctx context.Context) (context.Context, context.CancelFunc) {
+	deadline := time.Now().Add(time.Duration(c.cfg.MaxRetries+1) * (c.cfg.RequestTimeout + c.retryAfterCap()))
+	if d, ok := ctx.Deadline(); ok && d.Before(deadline) {
+		deadline = d
+	}
+	return context.WithDeadline(context.WithoutCancel(ctx), deadline)
+}
+
+// login logs in on n, sharing one login in flight among concurrent callers.
+func (c *Client) login(ctx context.Context, n *node) (*Credentials, error) {
 	ch := n.flight.DoChan("login", func() (any, error) {
-		// The login outlives any one caller's cancellation: others may be waiting on it.
-		lctx := context.WithoutCancel(ctx)
+		lctx, cancel := c.loginContext(ctx)
+		defer cancel()
 		n.mu.Lock()
 		if n.cred != nil || n.loginErr != nil {
 			cred, lerr := n.cred, n.loginErr
@@ -600,13 +626,22 @@ func (c *Client) invalidate(n *node, cred *Credentials) {
 	n.mu.Lock()
 	if n.cred == cred {
 		n.cred = nil
+		n.spend(cred)
 	}
 	n.mu.Unlock()
 }
 
+// spend keeps a dropped session's secrets for masking (n.mu held), a bounded number of them.
+func (n *node) spend(cred *Credentials) {
+	n.spent = append(n.spent, cred.secrets()...)
+	if over := len(n.spent) - 64; over > 0 {
+		n.spent = append([]string(nil), n.spent[over:]...)
+	}
+}
+
 // logout ends one session, logging the outcome.
 func (c *Client) logout(ctx context.Context, n *node, cred *Credentials) {
-	mctx := masked(ctx, append(cred.secrets(), c.cfg.Secrets...))
+	mctx := masked(ctx, secretForms(c.cfg.Username, append(cred.secrets(), c.cfg.Secrets...)...))
 	if err := c.cfg.Auth.Logout(ctx, c.plain, n.base, cred); err != nil {
 		if errors.Is(err, ErrNothingToEnd) {
 			tflog.Debug(mctx, "nothing to log out", map[string]any{"block": c.cfg.Block, "node": n.base.Host})

@@ -3,21 +3,21 @@ package session
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"math/rand/v2"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/hashicorp/go-retryablehttp"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 	"golang.org/x/time/rate"
 )
-
-// maxBody bounds what one answer may hold; a list page of 1,000 segments is well under it.
-const maxBody = 64 << 20
 
 // send performs one logical request on node n with cred, retrying what is safe.
 func (c *Client) send(ctx context.Context, n *node, cred *Credentials, req *Request) (*Response, error) {
@@ -41,7 +41,12 @@ func (c *Client) send(ctx context.Context, n *node, cred *Credentials, req *Requ
 		return nil, &TransportError{Block: c.cfg.Block, Host: n.base.Host, Err: err, Abandoned: ctx.Err() != nil}
 	}
 	defer hresp.Body.Close()
-	data, err := io.ReadAll(io.LimitReader(hresp.Body, maxBody))
+	data, err := readCapped(hresp.Body, c.cfg.MaxResponseBytes, hresp.ContentLength)
+	var tooLarge *TooLargeError
+	if errors.As(err, &tooLarge) {
+		tooLarge.Block, tooLarge.Host, tooLarge.Request, tooLarge.Status = c.cfg.Block, n.base.Host, req.Method+" "+req.Path, hresp.StatusCode
+		return nil, tooLarge
+	}
 	if err != nil {
 		return nil, &TransportError{Block: c.cfg.Block, Host: n.base.Host, Err: &CutOffError{
 			Request: req.Method + " " + req.Path, Status: hresp.StatusCode, Got: len(data), Want: hresp.ContentLength, Err: err,
@@ -63,7 +68,7 @@ func (c *Client) retrying(ctx context.Context, method string) *retryablehttp.Cli
 		RetryWaitMax: 30 * time.Second,
 		RetryMax:     c.cfg.MaxRetries,
 		CheckRetry:   retryPolicy(method, len(c.nodes) > 1),
-		Backoff:      fullJitterBackoff,
+		Backoff:      c.backoff,
 		ErrorHandler: retryablehttp.PassthroughErrorHandler,
 		RequestLogHook: func(_ retryablehttp.Logger, _ *http.Request, attempt int) {
 			if attempt > 0 {
@@ -77,7 +82,7 @@ func (c *Client) retrying(ctx context.Context, method string) *retryablehttp.Cli
 // manager did not look at the credentials (429, 503, a connection never made), so a login
 // the manager refused is still sent exactly once. It never follows a redirect.
 func (c *Client) loginClient(ctx context.Context) *http.Client {
-	hc := c.retrying(masked(ctx, c.cfg.Secrets), http.MethodPost).StandardClient()
+	hc := c.retrying(masked(ctx, secretForms(c.cfg.Username, c.cfg.Secrets...)), http.MethodPost).StandardClient()
 	hc.CheckRedirect = c.plain.CheckRedirect
 	return hc
 }
@@ -115,12 +120,48 @@ func retryPolicy(method string, cluster bool) retryablehttp.CheckRetry {
 	}
 }
 
-// fullJitterBackoff waits what Retry-After says, else a random time below an exponentially
-// growing ceiling ("full jitter"), so parallel clients do not retry in lockstep.
-func fullJitterBackoff(minWait, maxWait time.Duration, attempt int, resp *http.Response) time.Duration {
-	if resp != nil && resp.Header.Get("Retry-After") != "" {
-		return retryablehttp.DefaultBackoff(minWait, maxWait, attempt, resp)
+// backoff waits what Retry-After says, capped (see retryAfterCap), else a random time below
+// an exponentially growing ceiling.
+func (c *Client) backoff(minWait, maxWait time.Duration, attempt int, resp *http.Response) time.Duration {
+	if resp != nil {
+		if d, ok := parseRetryAfter(resp.Header.Get("Retry-After"), time.Now()); ok {
+			return min(d, c.retryAfterCap())
+		}
 	}
+	return fullJitterBackoff(minWait, maxWait, attempt, nil)
+}
+
+// retryAfterCap is the longest a Retry-After can make one retry wait: MaxRetryAfter, or the
+// request_timeout where that is shorter, so that a read with max_retries retries ends within
+// (max_retries + 1) × 2 × request_timeout whatever the manager asks for.
+func (c *Client) retryAfterCap() time.Duration {
+	return min(MaxRetryAfter, c.cfg.RequestTimeout)
+}
+
+// parseRetryAfter reads a Retry-After header: delay seconds or an HTTP date.
+func parseRetryAfter(v string, now time.Time) (time.Duration, bool) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return 0, false
+	}
+	if secs, err := strconv.ParseInt(v, 10, 64); err == nil {
+		if secs < 0 {
+			return 0, false
+		}
+		if secs > int64(24*time.Hour/time.Second) {
+			return 24 * time.Hour, true
+		}
+		return time.Duration(secs) * time.Second, true
+	}
+	if t, err := http.ParseTime(v); err == nil {
+		return max(t.Sub(now), 0), true
+	}
+	return 0, false
+}
+
+// fullJitterBackoff is a random time below an exponentially growing ceiling ("full jitter"),
+// so parallel clients do not retry in lockstep.
+func fullJitterBackoff(minWait, maxWait time.Duration, attempt int, _ *http.Response) time.Duration {
 	ceiling := maxWait
 	if attempt < 30 {
 		if d := minWait << attempt; d > 0 && d < maxWait {
@@ -128,6 +169,62 @@ func fullJitterBackoff(minWait, maxWait time.Duration, attempt int, resp *http.R
 		}
 	}
 	return minWait/2 + rand.N(ceiling)
+}
+
+// TooLargeError is an answer whose body exceeded the provider's limit; reading stopped there.
+type TooLargeError struct {
+	Block   string
+	Host    string
+	Request string // "GET /path"
+	Status  int
+	Limit   int64
+}
+
+func (e *TooLargeError) Error() string {
+	return fmt.Sprintf("the answer of the %s manager at %s to %s (HTTP %d) exceeded the provider's limit of %s; reading stopped there",
+		e.Block, e.Host, e.Request, e.Status, mib(e.Limit))
+}
+
+func mib(n int64) string {
+	if n%(1<<20) == 0 {
+		return fmt.Sprintf("%d MiB", n>>20)
+	}
+	return fmt.Sprintf("%d bytes", n)
+}
+
+// readCapped reads r to its end into a buffer that never grows past limit: an answer larger
+// than limit, or endless, costs at most about limit bytes and is a *TooLargeError. hint is the
+// announced Content-Length (-1 when none), used to size the buffer once.
+func readCapped(r io.Reader, limit, hint int64) ([]byte, error) {
+	if hint > limit {
+		return nil, &TooLargeError{Limit: limit}
+	}
+	size := int64(64 << 10)
+	if hint >= 0 {
+		size = hint + 1 // one more byte to see the end
+	}
+	buf := make([]byte, 0, min(size, limit+1))
+	for {
+		if len(buf) == cap(buf) {
+			if int64(len(buf)) > limit {
+				return nil, &TooLargeError{Limit: limit}
+			}
+			next := make([]byte, len(buf), min(int64(cap(buf))*2, limit+1))
+			copy(next, buf)
+			buf = next
+		}
+		n, err := r.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if int64(len(buf)) > limit {
+			return nil, &TooLargeError{Limit: limit}
+		}
+		if err == io.EOF {
+			return buf, nil
+		}
+		if err != nil {
+			return buf, err
+		}
+	}
 }
 
 // limitedTransport applies the client-side rate and concurrency limits to every HTTP request,
@@ -237,12 +334,22 @@ func (a tflogAdapter) Warn(msg string, kv ...any)  { tflog.Warn(a.ctx, msg, fiel
 
 var _ retryablehttp.LeveledLogger = tflogAdapter{}
 
-// BodyPreview is a short, single-line excerpt of an answer for error messages.
+// BodyPreview is a short, single-line excerpt of an answer for error messages, cut on a
+// character boundary.
 func BodyPreview(b []byte) string {
 	s := string(bytes.TrimSpace(b))
 	s = strings.Join(strings.Fields(s), " ")
-	if len(s) > 200 {
-		s = s[:200] + "…"
+	return Truncate(s, 200)
+}
+
+// Truncate cuts s to at most n bytes on a character boundary, marking the cut with "…".
+func Truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
 	}
-	return s
+	cut := n
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "…"
 }

@@ -1,0 +1,95 @@
+package session
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/json"
+	"net/url"
+	"sort"
+	"strings"
+)
+
+// Masked is what stands in for a secret in logs and error text.
+const Masked = "***"
+
+// secretForms lists every way a secret can appear in text a manager echoes or a log records:
+// as is, form- or path-encoded, JSON-escaped (with and without HTML escaping), Base64 (plain
+// and URL alphabets), and for HTTP Basic the Base64 of "user:secret". Empty values are left
+// out. The result is a fresh slice: callers may share the inputs.
+func secretForms(user string, secrets ...string) []string {
+	seen := map[string]bool{}
+	var out []string
+	add := func(s string) {
+		if s != "" && !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	for _, s := range secrets {
+		if s == "" {
+			continue
+		}
+		add(s)
+		add(url.QueryEscape(s))
+		add(url.PathEscape(s))
+		add(strings.ReplaceAll(url.QueryEscape(s), "+", "%20"))
+		add(jsonEscaped(s, true))
+		add(jsonEscaped(s, false))
+		add(base64.StdEncoding.EncodeToString([]byte(s)))
+		add(base64.RawStdEncoding.EncodeToString([]byte(s)))
+		add(base64.URLEncoding.EncodeToString([]byte(s)))
+		if user != "" {
+			add(base64.StdEncoding.EncodeToString([]byte(user + ":" + s)))
+		}
+	}
+	// Longest first, so that a secret inside another's encoding is not half masked.
+	sort.SliceStable(out, func(i, j int) bool { return len(out[i]) > len(out[j]) })
+	return out
+}
+
+func jsonEscaped(s string, html bool) string {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(html)
+	_ = enc.Encode(s)
+	return strings.TrimSuffix(strings.TrimSuffix(strings.TrimPrefix(b.String(), `"`), "\n"), `"`)
+}
+
+// maskAll replaces every form in text.
+func maskAll(text string, forms []string) string {
+	for _, f := range forms {
+		if strings.Contains(text, f) {
+			text = strings.ReplaceAll(text, f, Masked)
+		}
+	}
+	return text
+}
+
+// secretSet is every secret this client knows now: the configured ones and the credentials
+// of every open session, in every form.
+func (c *Client) secretSet() []string {
+	secrets := append([]string(nil), c.cfg.Secrets...)
+	for _, n := range c.nodes {
+		n.mu.Lock()
+		if n.cred != nil {
+			secrets = append(secrets, n.cred.secrets()...)
+		}
+		for _, s := range n.spent {
+			secrets = append(secrets, s)
+		}
+		n.mu.Unlock()
+	}
+	return secretForms(c.cfg.Username, secrets...)
+}
+
+// Mask replaces every secret this client knows, in any of its forms, in text: for error text
+// that quotes what a manager answered.
+func (c *Client) Mask(text string) string { return maskAll(text, c.secretSet()) }
+
+// Mask replaces in text every secret any client of the pool knows, in any of its forms.
+func (p *Pool) Mask(text string) string {
+	for _, c := range p.Clients() {
+		text = c.Mask(text)
+	}
+	return text
+}
