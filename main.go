@@ -2,11 +2,11 @@
 package main
 
 import (
-	"context"
 	"flag"
 	"log"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
 
 	"github.com/netsession/terraform-provider-nsx/internal/provider"
 	"github.com/netsession/terraform-provider-nsx/internal/session"
@@ -21,11 +21,15 @@ func main() {
 	flag.Parse()
 
 	pool := session.NewPool()
-	err := providerserver.Serve(context.Background(), provider.New(version, pool), providerserver.ServeOpts{
-		Address:         "registry.terraform.io/netsession/nsx",
-		Debug:           debug,
-		ProtocolVersion: 6,
-	})
+	server, err := provider.NewServer(version, pool)()
+	if err != nil {
+		log.Fatal(err.Error())
+	}
+	var opts []tf6server.ServeOpt
+	if debug {
+		opts = append(opts, tf6server.WithManagedDebug())
+	}
+	err = tf6server.Serve("registry.terraform.io/netsession/nsx", func() tfprotov6.ProviderServer { return server }, opts...)
 	// Serve returns when Terraform is done with the provider: log every session out, so that
 	// no run leaves a session slot behind on a manager.
 	pool.Close()

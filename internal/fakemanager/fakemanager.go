@@ -11,6 +11,7 @@ import (
 	"log"
 	"net"
 	"net/http"
+	"sort"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -116,6 +117,16 @@ type Fault struct {
 	Body        string `json:"body,omitempty"`
 	ContentType string `json:"content_type,omitempty"`
 	Truncate    bool   `json:"truncate,omitempty"`
+	// RetryAfterHeader is sent as the Retry-After header as is ("0", an HTTP date, a day in
+	// seconds), where RetryAfter only sends positive seconds.
+	RetryAfterHeader string `json:"retry_after_header,omitempty"`
+	// Endless streams a JSON array that never ends, until the client goes away.
+	Endless bool `json:"endless,omitempty"`
+	// BodyBytes pads the answer to this many bytes (a valid JSON array of strings).
+	BodyBytes int `json:"body_bytes,omitempty"`
+	// Echo answers with the whole request quoted back, headers and body: a manager that
+	// echoes what it was sent, secrets included.
+	Echo bool `json:"echo,omitempty"`
 }
 
 // Faults is the body of POST /_fake/faults. Fields left out leave that fault as it is.
@@ -330,7 +341,7 @@ func (s *Server) wrap(self int, api http.Handler) http.Handler {
 		}
 		if fault != nil {
 			s.Stats.Add("faults_served", 1)
-			serveFault(w, *fault)
+			serveFaultTo(w, r, *fault)
 			return
 		}
 		api.ServeHTTP(w, r)
@@ -340,6 +351,53 @@ func (s *Server) wrap(self int, api http.Handler) http.Handler {
 // restartBody is what the API answers while its service restarts. The real body is not
 // documented (PROTOCOLS.md: 503 any); this follows the ApiError shape.
 const restartBody = `{"httpStatus":"SERVICE_UNAVAILABLE","error_code":503,"module_name":"common-services","error_message":"The API service is restarting. Please retry later."}`
+
+// serveFaultTo answers r with the scripted fault f, including the answers that need the
+// request: an echo, an endless body.
+func serveFaultTo(w http.ResponseWriter, r *http.Request, f Fault) {
+	if f.RetryAfterHeader != "" {
+		w.Header().Set("Retry-After", f.RetryAfterHeader)
+	}
+	switch {
+	case f.Echo:
+		reqBody, _ := io.ReadAll(io.LimitReader(r.Body, 1<<20))
+		var hdr strings.Builder
+		keys := make([]string, 0, len(r.Header))
+		for k := range r.Header {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			for _, v := range r.Header[k] {
+				fmt.Fprintf(&hdr, "%s: %s; ", k, v)
+			}
+		}
+		msg := fmt.Sprintf("Invalid request %s %s (headers: %s body: %s)", r.Method, r.URL.RequestURI(), hdr.String(), reqBody)
+		b, _ := json.Marshal(map[string]any{"httpStatus": "BAD_REQUEST", "error_code": f.Status, "module_name": "common-services", "error_message": msg})
+		f.Body = string(b)
+	case f.Endless:
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(f.Status)
+		chunk := []byte(strings.Repeat(`"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",`, 1024))
+		_, _ = w.Write([]byte("["))
+		for r.Context().Err() == nil {
+			if _, err := w.Write(chunk); err != nil {
+				return
+			}
+		}
+		return
+	case f.BodyBytes > 0:
+		var b strings.Builder
+		b.Grow(f.BodyBytes)
+		b.WriteString("[")
+		for b.Len() < f.BodyBytes-70 {
+			b.WriteString(`"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",`)
+		}
+		b.WriteString(`"end"]`)
+		f.Body = b.String()
+	}
+	serveFault(w, f)
+}
 
 func serveFault(w http.ResponseWriter, f Fault) {
 	if f.RetryAfter > 0 {

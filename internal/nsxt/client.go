@@ -17,6 +17,8 @@ import (
 var (
 	ErrNotFound      = errors.New("not found")
 	ErrStaleRevision = errors.New("stale _revision")
+	// ErrCursorCycle: a paged listing answered a cursor it had answered before.
+	ErrCursorCycle = errors.New("NSX repeated a page cursor")
 )
 
 // APIError is an NSX error answer (the ApiError shape).
@@ -173,10 +175,12 @@ type segmentPage struct {
 const SegmentPageSize = 1000
 
 // ListSegments follows the cursor through every page and returns all segments and the
-// number of pages read.
+// number of pages read. A cursor NSX has handed out before in this listing would page forever:
+// the listing stops with ErrCursorCycle.
 func (c *Client) ListSegments(ctx context.Context) ([]Segment, int, error) {
 	var all []Segment
 	cursor := ""
+	seen := map[string]int{}
 	for pages := 1; ; pages++ {
 		q := url.Values{"page_size": {strconv.Itoa(SegmentPageSize)}}
 		if cursor != "" {
@@ -187,13 +191,19 @@ func (c *Client) ListSegments(ctx context.Context) ([]Segment, int, error) {
 			return nil, pages, err
 		}
 		all = append(all, page.Results...)
-		if page.Cursor == "" || page.Cursor == cursor {
+		if page.Cursor == "" {
 			return all, pages, nil
 		}
-		cursor = page.Cursor
-		if pages >= 100000 {
-			return nil, pages, errors.New("NSX kept returning cursors after 100,000 pages of segments")
+		if first, ok := seen[page.Cursor]; ok || page.Cursor == cursor {
+			if !ok {
+				first = pages
+			}
+			return nil, pages, fmt.Errorf("%w: page %d of the segments answered the cursor %q that page %d had answered already; "+
+				"following it would read the same pages forever, so the listing stopped after %d pages and %d segments",
+				ErrCursorCycle, pages, session.Truncate(page.Cursor, 40), first, pages, len(all))
 		}
+		seen[page.Cursor] = pages
+		cursor = page.Cursor
 	}
 }
 

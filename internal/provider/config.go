@@ -36,6 +36,8 @@ type managerInfo struct {
 	envPass  string
 	envIns   string
 	envCA    string
+	// basic: the manager takes the user name in HTTP Basic, which cannot carry a ':' in it.
+	basic bool
 }
 
 var nsxtInfo = managerInfo{
@@ -52,12 +54,14 @@ var sdwanInfo = managerInfo{
 var vcenterInfo = managerInfo{
 	block: "vcenter", product: "vCenter",
 	envHost: "VSPHERE_SERVER", envUser: "VSPHERE_USER", envPass: "VSPHERE_PASSWORD", envIns: "VSPHERE_ALLOW_UNVERIFIED_SSL",
+	basic: true,
 }
 
 var nsxvInfo = managerInfo{
 	block: "nsxv", product: "NSX-v Manager",
 	envHost: "NSXV_MANAGER_HOST", envUser: "NSXV_USERNAME", envPass: "NSXV_PASSWORD",
 	envIns: "NSXV_ALLOW_UNVERIFIED_SSL", envCA: "NSXV_CA_FILE",
+	basic: true,
 }
 
 // addressAttr is the name of the block's address attribute.
@@ -141,17 +145,48 @@ func (h *hostModel) connection() *connectionModel {
 		Password: h.Password, Insecure: h.Insecure, CAFile: h.CAFile, CAPEM: h.CAPEM}
 }
 
-// unknown reports whether any attribute is only known after apply.
+// unknown reports whether any attribute, or any element of hosts, is only known after apply.
 func (c *connectionModel) unknown() bool {
-	return c.Host.IsUnknown() || c.Hosts.IsUnknown() || c.Username.IsUnknown() || c.Password.IsUnknown() ||
-		c.Insecure.IsUnknown() || c.CAFile.IsUnknown() || c.CAPEM.IsUnknown()
+	if c.Host.IsUnknown() || c.Hosts.IsUnknown() || c.Username.IsUnknown() || c.Password.IsUnknown() ||
+		c.Insecure.IsUnknown() || c.CAFile.IsUnknown() || c.CAPEM.IsUnknown() {
+		return true
+	}
+	for _, e := range c.Hosts.Elements() {
+		if e.IsUnknown() {
+			return true
+		}
+	}
+	return false
 }
 
-// parseAddress accepts name, name:port and https://name:port.
+// redactUserinfo replaces a user name and password written into an address with "***", so
+// that an error or log about the address never repeats them.
+func redactUserinfo(s string) string {
+	rest, scheme := s, ""
+	if i := strings.Index(s, "://"); i >= 0 {
+		scheme, rest = s[:i+3], s[i+3:]
+	}
+	authority, tail := rest, ""
+	if i := strings.IndexAny(rest, "/?#"); i >= 0 {
+		authority, tail = rest[:i], rest[i:]
+	}
+	if i := strings.LastIndex(authority, "@"); i >= 0 {
+		return scheme + "***@" + authority[i+1:] + tail
+	}
+	return s
+}
+
+// parseAddress accepts name, name:port and https://name:port. An address with a user name or
+// password in it is refused, and the message shows it with them masked.
 func parseAddress(s string) (*url.URL, error) {
 	s = strings.TrimSpace(s)
 	if s == "" {
 		return nil, fmt.Errorf("the address is empty")
+	}
+	shown := redactUserinfo(s)
+	if shown != s {
+		return nil, fmt.Errorf("%q carries a user name or password; write name, name:port or https://name:port, "+
+			"and give the credentials as username and password", shown)
 	}
 	raw := s
 	if !strings.Contains(s, "://") {
@@ -159,7 +194,7 @@ func parseAddress(s string) (*url.URL, error) {
 	}
 	u, err := url.Parse(raw)
 	if err != nil {
-		return nil, fmt.Errorf("%q is not a valid address: %v", s, err)
+		return nil, fmt.Errorf("%q is not a valid address", s)
 	}
 	if u.Scheme != "https" {
 		return nil, fmt.Errorf("%q uses %s://; the managers' APIs are served over HTTPS only, write name, name:port or https://name:port", s, u.Scheme)
@@ -209,8 +244,17 @@ func resolve(ctx context.Context, info managerInfo, c *connectionModel, limits p
 	hostsPath := blockPath.AtName(info.addressAttr())
 	switch {
 	case !c.Hosts.IsNull():
-		diags.Append(c.Hosts.ElementsAs(ctx, &hosts, false)...)
 		hostsPath = blockPath.AtName("hosts")
+		var elems []types.String
+		diags.Append(c.Hosts.ElementsAs(ctx, &elems, false)...)
+		for i, e := range elems {
+			if e.IsNull() {
+				diags.AddAttributeError(hostsPath.AtListIndex(i), "Null "+info.product+" Address",
+					fmt.Sprintf("hosts[%d] is null; every element of hosts must be an address (name, name:port or https://name:port).", i))
+				continue
+			}
+			hosts = append(hosts, e.ValueString())
+		}
 	case !c.Host.IsNull():
 		hosts = []string{c.Host.ValueString()}
 	default:
@@ -253,17 +297,34 @@ func resolve(ctx context.Context, info managerInfo, c *connectionModel, limits p
 		diags.AddAttributeError(blockPath.AtName("password"), "Missing "+info.product+" Password",
 			fmt.Sprintf("Set password in the %s block or the %s environment variable.", info.block, info.envPass))
 	}
+	if info.basic {
+		diags.Append(basicUserName(blockPath.AtName("username"), info, s.username, info.envUser)...)
+	}
 
-	insecure := false
+	insecure, insecureFrom := false, ""
 	if !c.Insecure.IsNull() {
-		insecure = c.Insecure.ValueBool()
+		insecure, insecureFrom = c.Insecure.ValueBool(), "insecure = true"
 	} else if v := os.Getenv(info.envIns); v != "" {
 		b, err := strconv.ParseBool(v)
 		if err != nil {
 			diags.AddAttributeError(blockPath.AtName("insecure"), "Invalid "+info.envIns,
 				fmt.Sprintf("%s=%q is not true or false.", info.envIns, v))
 		}
-		insecure = b
+		insecure, insecureFrom = b, info.envIns+"="+v
+	}
+	caFileSet := envOr(c.CAFile, info.envCA) != ""
+	caPEMSet := !c.CAPEM.IsNull() && c.CAPEM.ValueString() != ""
+	if insecure && (caFileSet || caPEMSet) {
+		ca := "ca_pem"
+		if !caPEMSet {
+			ca = "ca_file"
+			if c.CAFile.IsNull() {
+				ca += " (from " + info.envCA + ")"
+			}
+		}
+		diags.AddAttributeError(blockPath.AtName("insecure"), "Certificate Verification Both Off and Pinned",
+			fmt.Sprintf("The %s block sets %s, which turns certificate verification off, and also %s, which names the CA to verify against. "+
+				"Remove one: keep the CA to verify the manager (recommended), or drop it to skip verification in a lab.", info.block, insecureFrom, ca))
 	}
 	tlsCfg := &tls.Config{MinVersion: tls.VersionTLS12, InsecureSkipVerify: insecure} //nolint:gosec // opted in by the user
 	caFile := envOr(c.CAFile, info.envCA)
@@ -310,7 +371,8 @@ func (s *managerSettings) sessionConfig(auth session.Authenticator, l providerLi
 		Block: s.info.block, Nodes: s.nodes, TLS: s.tls,
 		RequestTimeout: l.requestTimeout, MaxRetries: l.maxRetries,
 		RateLimit: l.rateLimit, MaxConcurrency: l.maxConcurrency,
-		Auth: auth, Secrets: []string{s.password},
+		Auth: auth, Secrets: []string{s.password}, Username: s.username,
+		MaxResponseBytes: l.maxResponseBytes,
 	}
 }
 
@@ -321,6 +383,8 @@ type providerLimits struct {
 	rateLimit      float64
 	rateLimitSet   bool
 	maxConcurrency int
+	// maxResponseBytes bounds one answer's body.
+	maxResponseBytes int64
 }
 
 // Managers is the provider data every resource and data source receives: the resolved
@@ -464,6 +528,20 @@ func (m *Managers) requireAtPlan(info managerInfo, who string) diag.Diagnostics 
 	}
 	if s == nil {
 		diags.Append(m.missing(info, who))
+	}
+	return diags
+}
+
+// basicUserName refuses a user name that HTTP Basic cannot carry: Basic joins user and
+// password with ':', so the manager would split "a:b" into user "a" and the rest into the
+// password, and count the failure against another account.
+func basicUserName(p path.Path, info managerInfo, user, env string) diag.Diagnostics {
+	var diags diag.Diagnostics
+	if strings.Contains(user, ":") {
+		diags.AddAttributeError(p, "User Name Not Possible With HTTP Basic",
+			fmt.Sprintf("The %s authenticates with HTTP Basic, which separates user name and password with ':'; a user name containing ':' "+
+				"(set here or in %s) would reach the manager as a different user, and the failure would count against that account. "+
+				"Use the account's name without ':'.", info.product, env))
 	}
 	return diags
 }

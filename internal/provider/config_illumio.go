@@ -85,6 +85,15 @@ func resolveIllumio(ctx context.Context, m *illumioModel, limits providerLimits)
 		}
 		key = envKey
 	}
+	// Both the login's first step and an API key travel as HTTP Basic.
+	if key {
+		diags.Append(basicUserName(blk.AtName("api_key_username"), illumioInfo, keyUser, envIllumioKeyUser)...)
+	} else {
+		diags.Append(basicUserName(blk.AtName("username"), illumioInfo, user, illumioInfo.envUser)...)
+	}
+	if diags.HasError() {
+		return nil, diags
+	}
 	conn := &connectionModel{Host: m.Host, Hosts: types.ListNull(types.StringType), Username: types.StringValue(user),
 		Password: types.StringValue(pass), Insecure: m.Insecure, CAFile: m.CAFile, CAPEM: m.CAPEM}
 	if key {

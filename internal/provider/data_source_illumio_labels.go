@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	dstimeouts "github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
 	"sort"
 	"time"
 
@@ -35,6 +36,7 @@ type illumioLabelsModel struct {
 	IncludeDeleted types.Bool          `tfsdk:"include_deleted"`
 	Labels         []illumioLabelModel `tfsdk:"labels"`
 	Values         types.Map           `tfsdk:"values"`
+	Timeouts       dstimeouts.Value    `tfsdk:"timeouts"`
 }
 
 type illumioLabelModel struct {
@@ -54,13 +56,14 @@ func (d *illumioLabelsDataSource) Metadata(_ context.Context, _ datasource.Metad
 	resp.TypeName = "illumio_labels"
 }
 
-func (d *illumioLabelsDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+func (d *illumioLabelsDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Lists the labels of an Illumio PCE organization (`/api/v2/orgs/{org}/labels`), **every one of them**: a synchronous " +
 			"answer holds at most 500, so when `X-Total-Count` says there are more the provider requests the collection asynchronously " +
 			"(`Prefer: respond-async`), waits for the job and fetches its result. The type is not prefixed `nsx_`, so set `provider = nsx` on it.",
 		Attributes: map[string]schema.Attribute{
-			"id": computedString("A digest of the filters, stable while they are."),
+			"timeouts": dataSourceTimeouts(ctx),
+			"id":       computedString("A digest of the filters, stable while they are."),
 			"key": schema.StringAttribute{
 				Optional: true, MarkdownDescription: "Only labels of this key (label type), e.g. `env`.",
 				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
@@ -110,6 +113,13 @@ func (d *illumioLabelsDataSource) Read(ctx context.Context, req datasource.ReadR
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	limit, diags := data.Timeouts.Read(ctx, defaultReadTimeout)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, done := startOperation(ctx, "illumio_labels", "read", limit, &resp.Diagnostics)
+	defer done()
 	c, org, diags := d.managers.Illumio(ctx, "illumio_labels")
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {

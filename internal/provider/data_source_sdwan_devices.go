@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	dstimeouts "github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
 	"sort"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -32,6 +33,7 @@ type sdwanDevicesModel struct {
 	Reachability types.String       `tfsdk:"reachability"`
 	Devices      []sdwanDeviceModel `tfsdk:"devices"`
 	SystemIPs    types.Map          `tfsdk:"system_ips"`
+	Timeouts     dstimeouts.Value   `tfsdk:"timeouts"`
 }
 
 type sdwanDeviceModel struct {
@@ -53,13 +55,14 @@ func (d *sdwanDevicesDataSource) Metadata(_ context.Context, _ datasource.Metada
 	resp.TypeName = "sdwan_devices"
 }
 
-func (d *sdwanDevicesDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+func (d *sdwanDevicesDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Lists the devices a Cisco Catalyst SD-WAN Manager knows (`/dataservice/device`): controllers and edge routers, " +
 			"with their system IP, host name, model, type, software version, reachability, site and UUID. The type is not prefixed `nsx_`, " +
 			"so set `provider = nsx` on it. Filters are applied by the provider after listing.",
 		Attributes: map[string]schema.Attribute{
-			"id": computedString("A digest of the filters, stable while they are."),
+			"timeouts": dataSourceTimeouts(ctx),
+			"id":       computedString("A digest of the filters, stable while they are."),
 			"device_type": schema.StringAttribute{
 				Optional:            true,
 				MarkdownDescription: "Only devices of this type: `vmanage`, `vsmart`, `vbond` or `vedge` (edge routers, cEdge included).",
@@ -102,6 +105,13 @@ func (d *sdwanDevicesDataSource) Read(ctx context.Context, req datasource.ReadRe
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	limit, diags := data.Timeouts.Read(ctx, defaultReadTimeout)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, done := startOperation(ctx, "sdwan_devices", "read", limit, &resp.Diagnostics)
+	defer done()
 	c, diags := d.managers.SDWAN(ctx, "sdwan_devices")
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {

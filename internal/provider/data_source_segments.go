@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	dstimeouts "github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
 	"sort"
 	"strings"
 
@@ -30,12 +31,13 @@ type segmentsDataSource struct {
 }
 
 type segmentsModel struct {
-	ID                types.String   `tfsdk:"id"`
-	DisplayName       types.String   `tfsdk:"display_name"`
-	Type              types.String   `tfsdk:"type"`
-	TransportZonePath types.String   `tfsdk:"transport_zone_path"`
-	Segments          []segmentModel `tfsdk:"segments"`
-	Paths             types.Map      `tfsdk:"paths"`
+	ID                types.String     `tfsdk:"id"`
+	DisplayName       types.String     `tfsdk:"display_name"`
+	Type              types.String     `tfsdk:"type"`
+	TransportZonePath types.String     `tfsdk:"transport_zone_path"`
+	Segments          []segmentModel   `tfsdk:"segments"`
+	Paths             types.Map        `tfsdk:"paths"`
+	Timeouts          dstimeouts.Value `tfsdk:"timeouts"`
 }
 
 type segmentModel struct {
@@ -68,12 +70,13 @@ func computedString(desc string) schema.StringAttribute {
 	return schema.StringAttribute{Computed: true, MarkdownDescription: desc}
 }
 
-func (d *segmentsDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+func (d *segmentsDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Lists NSX policy segments (`/policy/api/v1/infra/segments`), following the cursor through every page " +
 			"(1,000 segments a request), so no segment is silently left out. Filters are applied by the provider after listing.",
 		Attributes: map[string]schema.Attribute{
-			"id": computedString("A digest of the filters, stable while they are."),
+			"timeouts": dataSourceTimeouts(ctx),
+			"id":       computedString("A digest of the filters, stable while they are."),
 			"display_name": schema.StringAttribute{
 				Optional: true, MarkdownDescription: "Only segments with exactly this display name.",
 				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
@@ -132,6 +135,13 @@ func (d *segmentsDataSource) Read(ctx context.Context, req datasource.ReadReques
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	limit, diags := data.Timeouts.Read(ctx, defaultReadTimeout)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, done := startOperation(ctx, "nsx_segments", "read", limit, &resp.Diagnostics)
+	defer done()
 	c, diags := d.managers.NSXT(ctx, "nsx_segments")
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {

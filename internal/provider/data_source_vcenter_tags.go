@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	dstimeouts "github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
 	"sort"
 	"strings"
 
@@ -32,6 +33,7 @@ type vcenterTagsModel struct {
 	Category types.String     `tfsdk:"category"`
 	Tags     []vcenterTagItem `tfsdk:"tags"`
 	ByCat    types.Map        `tfsdk:"by_category"`
+	Timeouts dstimeouts.Value `tfsdk:"timeouts"`
 }
 
 type vcenterTagItem struct {
@@ -47,13 +49,14 @@ func (d *vcenterTagsDataSource) Metadata(_ context.Context, _ datasource.Metadat
 	resp.TypeName = "vcenter_tags"
 }
 
-func (d *vcenterTagsDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+func (d *vcenterTagsDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Lists the vSphere tags of a vCenter with their categories (`/api/cis/tagging`, or `/rest/com/vmware/cis/tagging` " +
 			"before vCenter 7.0 U2), so that NSX and Illumio pipelines can map vSphere tags to segments and labels. " +
 			"The type is not prefixed `nsx_`, so set `provider = nsx` on it.",
 		Attributes: map[string]schema.Attribute{
-			"id": computedString("A digest of the filter, stable while it is."),
+			"timeouts": dataSourceTimeouts(ctx),
+			"id":       computedString("A digest of the filter, stable while it is."),
 			"category": schema.StringAttribute{
 				Optional: true, MarkdownDescription: "Only tags of the category with this name (case-sensitive). A category that does not exist is an error that lists the existing ones.",
 				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
@@ -87,6 +90,13 @@ func (d *vcenterTagsDataSource) Read(ctx context.Context, req datasource.ReadReq
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	limit, diags := data.Timeouts.Read(ctx, defaultReadTimeout)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, done := startOperation(ctx, "vcenter_tags", "read", limit, &resp.Diagnostics)
+	defer done()
 	c, diags := d.managers.VCenter(ctx, "vcenter_tags")
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	dstimeouts "github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
 	"sort"
 	"strconv"
 
@@ -26,15 +27,16 @@ type versionDataSource struct {
 }
 
 type versionModel struct {
-	ID             types.String `tfsdk:"id"`
-	Manager        types.String `tfsdk:"manager"`
-	Version        types.String `tfsdk:"version"`
-	NodeVersion    types.String `tfsdk:"node_version"`
-	ProductVersion types.String `tfsdk:"product_version"`
-	Build          types.String `tfsdk:"build"`
-	Product        types.String `tfsdk:"product"`
-	Type           types.String `tfsdk:"type"`
-	ReleaseDate    types.String `tfsdk:"release_date"`
+	ID             types.String     `tfsdk:"id"`
+	Manager        types.String     `tfsdk:"manager"`
+	Version        types.String     `tfsdk:"version"`
+	NodeVersion    types.String     `tfsdk:"node_version"`
+	ProductVersion types.String     `tfsdk:"product_version"`
+	Build          types.String     `tfsdk:"build"`
+	Product        types.String     `tfsdk:"product"`
+	Type           types.String     `tfsdk:"type"`
+	ReleaseDate    types.String     `tfsdk:"release_date"`
+	Timeouts       dstimeouts.Value `tfsdk:"timeouts"`
 }
 
 // versionReaders holds, per manager block, how its version is read. Each manager adds its case.
@@ -59,11 +61,12 @@ func (d *versionDataSource) Metadata(_ context.Context, req datasource.MetadataR
 	resp.TypeName = req.ProviderTypeName + "_version"
 }
 
-func (d *versionDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+func (d *versionDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Reads the software version of one of the configured managers.",
 		Attributes: map[string]schema.Attribute{
-			"id": schema.StringAttribute{Computed: true, MarkdownDescription: "The manager block name, as `manager`."},
+			"timeouts": dataSourceTimeouts(ctx),
+			"id":       schema.StringAttribute{Computed: true, MarkdownDescription: "The manager block name, as `manager`."},
 			"manager": schema.StringAttribute{
 				Optional: true, Computed: true,
 				MarkdownDescription: "Which manager to ask: the name of its provider block (`nsxt`, `nsxv`, `sdwan`, `illumio`, `vcenter`). Default `nsxt`.",
@@ -98,6 +101,13 @@ func (d *versionDataSource) Read(ctx context.Context, req datasource.ReadRequest
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	limit, diags := data.Timeouts.Read(ctx, defaultReadTimeout)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, done := startOperation(ctx, "nsx_version", "read", limit, &resp.Diagnostics)
+	defer done()
 	if data.Manager.IsNull() {
 		data.Manager = types.StringValue("nsxt")
 	}

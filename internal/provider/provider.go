@@ -42,6 +42,7 @@ type providerModel struct {
 	MaxRetries     types.Int64      `tfsdk:"max_retries"`
 	RateLimit      types.Int64      `tfsdk:"rate_limit"`
 	MaxConcurrency types.Int64      `tfsdk:"max_concurrency"`
+	MaxResponseMiB types.Int64      `tfsdk:"max_response_mib"`
 	NSXT           *connectionModel `tfsdk:"nsxt"`
 	NSXV           *hostModel       `tfsdk:"nsxv"`
 	SDWAN          *urlModel        `tfsdk:"sdwan"`
@@ -136,6 +137,14 @@ func (p *nsxProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *
 					"Default `%d`, under NSX's `client_api_rate_limit` of 100; for the Illumio PCE `%d`, under its 500 requests a minute.", session.DefaultRateLimit, illumioDefaultRate),
 				Validators: []validator.Int64{int64validator.Between(1, 10000)},
 			},
+			"max_response_mib": schema.Int64Attribute{
+				Optional: true,
+				MarkdownDescription: fmt.Sprintf("The largest answer, in MiB, the provider reads from a manager; a larger or endless one is an error "+
+					"that names the request, and costs no more memory than this. Default `%d` (a page of 1,000 NSX segments is about 1.5 MiB, "+
+					"an Illumio label listing of 30,000 labels about 12 MiB). At most `max_concurrency` answers are in flight at once.",
+					session.DefaultMaxResponseBytes>>20),
+				Validators: []validator.Int64{int64validator.Between(1, 1024)},
+			},
 			"max_concurrency": schema.Int64Attribute{
 				Optional: true,
 				MarkdownDescription: fmt.Sprintf("Requests in flight to one manager at once. Default `%d`, under NSX's `client_api_concurrency_limit` of 40.",
@@ -211,11 +220,12 @@ func (p *nsxProvider) Configure(ctx context.Context, req provider.ConfigureReque
 	m := &Managers{
 		pool: p.pool,
 		limits: providerLimits{
-			requestTimeout: time.Duration(int64Or(cfg.RequestTimeout, 60)) * time.Second,
-			maxRetries:     int(int64Or(cfg.MaxRetries, session.DefaultMaxRetries)),
-			rateLimit:      float64(int64Or(cfg.RateLimit, session.DefaultRateLimit)),
-			rateLimitSet:   !cfg.RateLimit.IsNull() && !cfg.RateLimit.IsUnknown(),
-			maxConcurrency: int(int64Or(cfg.MaxConcurrency, session.DefaultMaxConcurrency)),
+			requestTimeout:   time.Duration(int64Or(cfg.RequestTimeout, 60)) * time.Second,
+			maxRetries:       int(int64Or(cfg.MaxRetries, session.DefaultMaxRetries)),
+			rateLimit:        float64(int64Or(cfg.RateLimit, session.DefaultRateLimit)),
+			rateLimitSet:     !cfg.RateLimit.IsNull() && !cfg.RateLimit.IsUnknown(),
+			maxConcurrency:   int(int64Or(cfg.MaxConcurrency, session.DefaultMaxConcurrency)),
+			maxResponseBytes: int64Or(cfg.MaxResponseMiB, session.DefaultMaxResponseBytes>>20) << 20,
 		},
 		unknown: map[string]bool{},
 	}

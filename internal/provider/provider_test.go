@@ -6,7 +6,6 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 
 	fakensxt "github.com/netsession/terraform-provider-nsx/internal/fakemanager/nsxt"
@@ -65,7 +64,7 @@ func (r *providerRuns) factories() map[string]func() (tfprotov6.ProviderServer, 
 				r.every = append(r.every, p)
 				r.mu.Unlock()
 			}
-			return providerserver.NewProtocol6WithError(New("test", p)())()
+			return NewServer("test", p)()
 		},
 	}
 }

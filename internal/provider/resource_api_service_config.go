@@ -197,8 +197,9 @@ func (r *apiServiceConfigResource) Schema(ctx context.Context, _ resource.Schema
 			"revision": schema.Int64Attribute{
 				Computed: true, MarkdownDescription: "The configuration's `_revision` as last read.",
 			},
-			"timeouts": timeouts.Attributes(ctx, timeouts.Opts{
-				Create: true, Update: true,
+			"timeouts": resourceTimeouts(ctx, timeouts.Opts{
+				Create: true, Update: true, Read: true,
+				ReadDescription: "How long a refresh of the settings may take. Default `5m`.",
 				CreateDescription: "How long a create may take, the wait for the API service to restart included " +
 					"(a [duration](https://pkg.go.dev/time#ParseDuration), e.g. `\"15m\"`). Default `10m`.",
 				UpdateDescription: "How long an update may take, the wait for the API service to restart included. Default `10m`.",
@@ -223,8 +224,8 @@ func (r *apiServiceConfigResource) Create(ctx context.Context, req resource.Crea
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, limit)
-	defer cancel()
+	ctx, done := startOperation(ctx, "nsx_api_service_config", "create", limit, &resp.Diagnostics)
+	defer done()
 	resp.Diagnostics.Append(r.write(ctx, &cfg, &plan)...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -238,6 +239,13 @@ func (r *apiServiceConfigResource) Read(ctx context.Context, req resource.ReadRe
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	limit, tdiags := state.Timeouts.Read(ctx, defaultReadTimeout)
+	resp.Diagnostics.Append(tdiags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, done := startOperation(ctx, "nsx_api_service_config", "read", limit, &resp.Diagnostics)
+	defer done()
 	c, diags := r.managers.NSXT(ctx, "nsx_api_service_config")
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
@@ -265,8 +273,8 @@ func (r *apiServiceConfigResource) Update(ctx context.Context, req resource.Upda
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, limit)
-	defer cancel()
+	ctx, done := startOperation(ctx, "nsx_api_service_config", "update", limit, &resp.Diagnostics)
+	defer done()
 	resp.Diagnostics.Append(r.write(ctx, &cfg, &plan)...)
 	if resp.Diagnostics.HasError() {
 		return

@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"context"
 	"errors"
 	"fmt"
@@ -44,6 +45,7 @@ type illumioLabelResourceModel struct {
 	ExternalDataReference types.String `tfsdk:"external_data_reference"`
 	CreatedAt             types.String `tfsdk:"created_at"`
 	UpdatedAt             types.String `tfsdk:"updated_at"`
+	Timeouts timeouts.Value `tfsdk:"timeouts"`
 }
 
 // ModifyPlan reports a missing illumio block at plan time, as the apply would.
@@ -64,13 +66,20 @@ func (r *illumioLabelResource) Metadata(_ context.Context, _ resource.MetadataRe
 	resp.TypeName = "illumio_label"
 }
 
-func (r *illumioLabelResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+func (r *illumioLabelResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	stable := []planmodifier.String{stringplanmodifier.UseStateForUnknown()}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "A label of an Illumio PCE organization. Its key (label type) cannot change: a new key replaces the label. " +
 			"A label deleted on the PCE is created again at the next apply; destroying a label the PCE has deleted already is not an error. " +
 			"The type is not prefixed `nsx_`, so set `provider = nsx` on it.",
 		Attributes: map[string]schema.Attribute{
+			"timeouts": resourceTimeouts(ctx, timeouts.Opts{
+				Create: true, Read: true, Update: true, Delete: true,
+				CreateDescription: "How long a create may take (a [duration](https://pkg.go.dev/time#ParseDuration) above zero, e.g. `\"2m\"`). Default `5m`.",
+				ReadDescription:   "How long a refresh may take. Default `5m`.",
+				UpdateDescription: "How long an update may take. Default `5m`.",
+				DeleteDescription: "How long a destroy may take. Default `5m`.",
+			}),
 			"id":   schema.StringAttribute{Computed: true, MarkdownDescription: "The label's id, the last element of its href.", PlanModifiers: stable},
 			"href": schema.StringAttribute{Computed: true, MarkdownDescription: "The label's href, e.g. `/orgs/1/labels/42`.", PlanModifiers: stable},
 			"key": schema.StringAttribute{
@@ -115,6 +124,13 @@ func (r *illumioLabelResource) Create(ctx context.Context, req resource.CreateRe
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	limit, tdiags := plan.Timeouts.Create(ctx, defaultResourceTimeout)
+	resp.Diagnostics.Append(tdiags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, done := startOperation(ctx, "illumio_label", "create", limit, &resp.Diagnostics)
+	defer done()
 	c, org, diags := r.managers.Illumio(ctx, "illumio_label")
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
@@ -136,6 +152,13 @@ func (r *illumioLabelResource) Read(ctx context.Context, req resource.ReadReques
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	limit, tdiags := state.Timeouts.Read(ctx, defaultReadTimeout)
+	resp.Diagnostics.Append(tdiags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, done := startOperation(ctx, "illumio_label", "read", limit, &resp.Diagnostics)
+	defer done()
 	c, diags := r.managers.IllumioClient(ctx, "illumio_label")
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
@@ -162,6 +185,13 @@ func (r *illumioLabelResource) Update(ctx context.Context, req resource.UpdateRe
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	limit, tdiags := plan.Timeouts.Update(ctx, defaultResourceTimeout)
+	resp.Diagnostics.Append(tdiags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, done := startOperation(ctx, "illumio_label", "update", limit, &resp.Diagnostics)
+	defer done()
 	c, diags := r.managers.IllumioClient(ctx, "illumio_label")
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
@@ -197,6 +227,13 @@ func (r *illumioLabelResource) Delete(ctx context.Context, req resource.DeleteRe
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	limit, tdiags := state.Timeouts.Delete(ctx, defaultResourceTimeout)
+	resp.Diagnostics.Append(tdiags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, done := startOperation(ctx, "illumio_label", "delete", limit, &resp.Diagnostics)
+	defer done()
 	c, diags := r.managers.IllumioClient(ctx, "illumio_label")
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {

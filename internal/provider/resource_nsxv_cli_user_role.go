@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"context"
 	"errors"
 	"fmt"
@@ -47,6 +48,7 @@ type cliUserRoleModel struct {
 	Role        types.String `tfsdk:"role"`
 	ResourceIDs types.Set    `tfsdk:"resource_ids"`
 	Adopt       types.Bool   `tfsdk:"adopt_existing"`
+	Timeouts timeouts.Value `tfsdk:"timeouts"`
 }
 
 // leastRole is what a role NSX-v will not delete is lowered to on destroy.
@@ -67,7 +69,7 @@ func (r *cliUserRoleResource) Metadata(_ context.Context, _ resource.MetadataReq
 	resp.TypeName = "nsxv_cli_user_role"
 }
 
-func (r *cliUserRoleResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+func (r *cliUserRoleResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "The NSX Manager role of an API-only NSX-v user: a local CLI user created on the NSX Manager console, " +
 			"which can call the API but cannot log in to the vSphere Web Client, so that the audit log tells each automation apart. " +
@@ -78,6 +80,13 @@ func (r *cliUserRoleResource) Schema(_ context.Context, _ resource.SchemaRequest
 			"**Destroying this resource** asks NSX-v to delete the role. NSX-v keeps the role of a local user; the provider then says so in a warning " +
 			"and removes the resource from the state. Revoke the account's access on the console (`no user api privilege web-interface`) if it must end.",
 		Attributes: map[string]schema.Attribute{
+			"timeouts": resourceTimeouts(ctx, timeouts.Opts{
+				Create: true, Read: true, Update: true, Delete: true,
+				CreateDescription: "How long a create may take (a [duration](https://pkg.go.dev/time#ParseDuration) above zero, e.g. `\"2m\"`). Default `5m`.",
+				ReadDescription:   "How long a refresh may take. Default `5m`.",
+				UpdateDescription: "How long an update may take. Default `5m`.",
+				DeleteDescription: "How long a destroy may take. Default `5m`.",
+			}),
 			"id": schema.StringAttribute{
 				Computed: true, MarkdownDescription: "The user id.",
 				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
@@ -126,6 +135,13 @@ func (r *cliUserRoleResource) Create(ctx context.Context, req resource.CreateReq
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	limit, tdiags := plan.Timeouts.Create(ctx, defaultResourceTimeout)
+	resp.Diagnostics.Append(tdiags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, done := startOperation(ctx, "nsxv_cli_user_role", "create", limit, &resp.Diagnostics)
+	defer done()
 	c, diags := r.managers.NSXV(ctx, "nsxv_cli_user_role")
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
@@ -179,6 +195,13 @@ func (r *cliUserRoleResource) Read(ctx context.Context, req resource.ReadRequest
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	limit, tdiags := state.Timeouts.Read(ctx, defaultReadTimeout)
+	resp.Diagnostics.Append(tdiags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, done := startOperation(ctx, "nsxv_cli_user_role", "read", limit, &resp.Diagnostics)
+	defer done()
 	c, diags := r.managers.NSXV(ctx, "nsxv_cli_user_role")
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
@@ -209,6 +232,13 @@ func (r *cliUserRoleResource) Update(ctx context.Context, req resource.UpdateReq
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	limit, tdiags := plan.Timeouts.Update(ctx, defaultResourceTimeout)
+	resp.Diagnostics.Append(tdiags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, done := startOperation(ctx, "nsxv_cli_user_role", "update", limit, &resp.Diagnostics)
+	defer done()
 	c, diags := r.managers.NSXV(ctx, "nsxv_cli_user_role")
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
@@ -235,6 +265,13 @@ func (r *cliUserRoleResource) Delete(ctx context.Context, req resource.DeleteReq
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	limit, tdiags := state.Timeouts.Delete(ctx, defaultResourceTimeout)
+	resp.Diagnostics.Append(tdiags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, done := startOperation(ctx, "nsxv_cli_user_role", "delete", limit, &resp.Diagnostics)
+	defer done()
 	c, diags := r.managers.NSXV(ctx, "nsxv_cli_user_role")
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {

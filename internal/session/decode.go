@@ -87,6 +87,6 @@ func htmlTitle(body []byte) string {
 	if m == nil {
 		return "without a title"
 	}
-	t := Truncate(strings.Join(strings.Fields(html.UnescapeString(string(m[1]))), " "), 120)
+	t := Truncate(strings.Join(strings.Fields(maskKnown(html.UnescapeString(string(m[1])))), " "), 120)
 	return fmt.Sprintf("titled %q", t)
 }

@@ -7,10 +7,14 @@ import (
 	"net/url"
 	"sort"
 	"strings"
+	"sync"
 )
 
 // Masked is what stands in for a secret in logs and error text.
 const Masked = "***"
+
+// SecretForms lists every form of the secrets that masking covers, for leak checks.
+func SecretForms(user string, secrets ...string) []string { return secretForms(user, secrets...) }
 
 // secretForms lists every way a secret can appear in text a manager echoes or a log records:
 // as is, form- or path-encoded, JSON-escaped (with and without HTML escaping), Base64 (plain
@@ -80,6 +84,32 @@ func (c *Client) secretSet() []string {
 		n.mu.Unlock()
 	}
 	return secretForms(c.cfg.Username, secrets...)
+}
+
+// live is every client of this process, so that an excerpt of a manager's answer can be
+// masked before it is cut: an excerpt cut through a secret's encoding would otherwise show
+// part of it where no whole form matches any more. Login answers, which Authenticators
+// read before any session exists, are excerpted too.
+var live struct {
+	sync.Mutex
+	clients []*Client
+}
+
+func register(c *Client) {
+	live.Lock()
+	live.clients = append(live.clients, c)
+	live.Unlock()
+}
+
+// maskKnown masks in text every secret any client of the process knows.
+func maskKnown(text string) string {
+	live.Lock()
+	clients := append([]*Client(nil), live.clients...)
+	live.Unlock()
+	for _, c := range clients {
+		text = c.Mask(text)
+	}
+	return text
 }
 
 // Mask replaces every secret this client knows, in any of its forms, in text: for error text

@@ -227,6 +227,7 @@ func New(cfg Config) (*Client, error) {
 		c.nodes = append(c.nodes, &node{base: u})
 	}
 	c.idle.Store(int64(cfg.IdleTimeout))
+	register(c)
 	return c, nil
 }
 

@@ -336,8 +336,10 @@ var _ retryablehttp.LeveledLogger = tflogAdapter{}
 
 // BodyPreview is a short, single-line excerpt of an answer for error messages, cut on a
 // character boundary.
+// Secrets any client of the process knows are masked first, so that the cut never leaves
+// part of one.
 func BodyPreview(b []byte) string {
-	s := string(bytes.TrimSpace(b))
+	s := maskKnown(string(bytes.TrimSpace(b)))
 	s = strings.Join(strings.Fields(s), " ")
 	return Truncate(s, 200)
 }

@@ -1,0 +1,458 @@
+package provider
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-testing/config"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+
+	"github.com/netsession/terraform-provider-nsx/internal/fakemanager"
+	fakeillumio "github.com/netsession/terraform-provider-nsx/internal/fakemanager/illumio"
+	fakensxt "github.com/netsession/terraform-provider-nsx/internal/fakemanager/nsxt"
+	fakensxv "github.com/netsession/terraform-provider-nsx/internal/fakemanager/nsxv"
+	fakevcenter "github.com/netsession/terraform-provider-nsx/internal/fakemanager/vcenter"
+	"github.com/netsession/terraform-provider-nsx/internal/session"
+)
+
+// hostileSuite collects, across its cases, every secret whose leak it looks for and a line of
+// report per case.
+type hostileSuite struct {
+	mu      sync.Mutex
+	secret  []string
+	reports []string
+}
+
+// secrets adds the secrets of user, in every form masking covers.
+func (s *hostileSuite) secrets(user string, v ...string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.secret = append(s.secret, session.SecretForms(user, v...)...)
+}
+
+func (s *hostileSuite) report(format string, a ...any) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.reports = append(s.reports, fmt.Sprintf(format, a...))
+}
+
+// timed runs a terraform test case and checks that it ended within bound, a limit derived
+// from the settings the case gives (plus terraform's own start-up, generously).
+func timed(t *testing.T, bound time.Duration, tc resource.TestCase) time.Duration {
+	t.Helper()
+	start := time.Now()
+	resource.UnitTest(t, tc)
+	took := time.Since(start)
+	if took > bound+terraformOverhead {
+		t.Errorf("took %v, beyond the %v the settings allow (plus %v for terraform itself)", took.Round(time.Millisecond), bound, terraformOverhead)
+	}
+	return took
+}
+
+// terraformOverhead is what the terraform binary's own commands (init, plan, refresh,
+// destroy) may add to a case on a loaded 2-core machine; the bounds asserted are the settings'.
+const terraformOverhead = 40 * time.Second
+
+// secretVar writes a secret as a sensitive variable, as users should, so that the test
+// framework's TRACE echo of the configuration does not hold it.
+func secretVar(name, literal string, block string) string {
+	lit, _ := json.Marshal(literal)
+	out := strings.Replace(block, string(lit), "var."+name, 1)
+	if out == block {
+		out = strings.Replace(block, fmt.Sprintf("%q", literal), "var."+name, 1)
+	}
+	return fmt.Sprintf("variable %q {\n  type      = string\n  sensitive = true\n}\n", name) + out
+}
+
+func vars(kv ...string) config.Variables {
+	v := config.Variables{}
+	for i := 0; i+1 < len(kv); i += 2 {
+		v[kv[i]] = config.StringVariable(kv[i+1])
+	}
+	return v
+}
+
+// TestHostileSuite plays managers that misbehave, through real terraform: a Retry-After of a
+// day, endless and oversized bodies, a job that never finishes, a cursor that cycles, answers
+// that echo the credentials, addresses and settings that cannot work, and timeouts that run
+// out. Each case asserts the error a user sees, the time it took against a bound from the
+// settings, and the fake's counters; the last case reads every TRACE log of the suite for
+// every secret in every encoding. The memory bound is proven in-process by the session
+// package's TestEndlessBodiesAreCapped.
+//
+// Like the fault suite it sets the environment the terraform commands inherit, so it is not
+// parallel with the package's other tests; its cases run in parallel with each other.
+func TestHostileSuite(t *testing.T) {
+	logDir := t.TempDir()
+	for k, v := range map[string]string{"TF_LOG": "TRACE", "TF_LOG_PATH_MASK": filepath.Join(logDir, "%s.log")} {
+		old, had := os.LookupEnv(k)
+		if err := os.Setenv(k, v); err != nil {
+			t.Fatal(err)
+		}
+		defer func() {
+			if had {
+				_ = os.Setenv(k, old)
+			} else {
+				_ = os.Unsetenv(k)
+			}
+		}()
+	}
+	s := &hostileSuite{}
+	t.Run("cases", func(t *testing.T) {
+		for _, c := range []struct {
+			name string
+			run  func(*testing.T)
+		}{
+			{"01_retry_after_a_day", s.retryAfterADay},
+			{"02_endless_and_oversized_bodies", s.endlessBodies},
+			{"03_illumio_job_never_done", s.jobNeverDone},
+			{"04_segment_cursor_cycle", s.cursorCycle},
+			{"05_login_form_echoed", s.loginFormEchoed},
+			{"06_basic_header_echoed", s.basicHeaderEchoed},
+			{"07_address_with_userinfo", s.userinfoAddress},
+			{"08_settings_that_cannot_work", s.settingsThatCannotWork},
+			{"09_timeouts_not_above_zero", s.timeoutsNotAboveZero},
+			{"10_create_timeout_runs_out", s.createTimeoutRunsOut},
+		} {
+			t.Run(c.name, func(t *testing.T) {
+				t.Parallel()
+				c.run(t)
+			})
+		}
+	})
+	t.Run("11_trace_logs_hold_no_secret_in_any_encoding", func(t *testing.T) {
+		files, _ := filepath.Glob(filepath.Join(logDir, "*.log"))
+		if len(files) < 10 {
+			t.Fatalf("want the TRACE logs of every case, found %d", len(files))
+		}
+		s.mu.Lock()
+		secrets := append([]string(nil), s.secret...)
+		s.mu.Unlock()
+		var total int
+		for _, f := range files {
+			b, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			total += len(b)
+			for _, sec := range secrets {
+				if len(sec) >= 6 && strings.Contains(string(b), sec) {
+					t.Errorf("%s holds a secret (%s…)", filepath.Base(f), sec[:3])
+				}
+			}
+		}
+		s.report("%-40s %d log files, %d bytes, %d secret forms checked", "11_trace_logs", len(files), total, len(secrets))
+	})
+	sort.Strings(s.reports)
+	t.Log("hostile suite:\n" + strings.Join(s.reports, "\n"))
+}
+
+func (s *hostileSuite) nsxt(t *testing.T, o fakensxt.HarnessOptions) *fakensxt.Harness {
+	h := fakensxt.StartHarness(t, o)
+	t.Cleanup(func() { s.secrets(h.Username, h.Password); s.secrets("", h.Issued(t)...) })
+	return h
+}
+
+// 1. 503 with Retry-After: 86400. The wait is capped at request_timeout (2 s here), so the
+// read ends within (max_retries + 1) × request_timeout + max_retries × cap.
+func (s *hostileSuite) retryAfterADay(t *testing.T) {
+	h := s.nsxt(t, fakensxt.HarnessOptions{Nodes: 1})
+	h.Faults(t, fakemanager.Faults{Answers: []fakemanager.Fault{
+		{Status: 503, Count: 100, RetryAfterHeader: "86400", PathPrefix: "/api/v1/node/version"},
+	}})
+	bound := (1+1)*2*time.Second + 1*2*time.Second
+	took := timed(t, bound, resource.TestCase{
+		ProtoV6ProviderFactories: factories(t),
+		Steps: []resource.TestStep{{
+			Config:          vaultBlock(h, "request_timeout = 2", "max_retries = 1") + `data "nsx_version" "v" {}`,
+			ConfigVariables: vars("nsxt_password", h.Password),
+			ExpectError:     regexp.MustCompile(`(?s)HTTP\s+503`),
+		}},
+	})
+	f := h.Stats(t)
+	if f["faults_served"] != 2 {
+		t.Errorf("want 1 try and 1 retry, fake served %d", f["faults_served"])
+	}
+	s.report("%-40s %5.1fs (bound %v + terraform) 503s served=%d", "01_retry_after_a_day", took.Seconds(), bound, f["faults_served"])
+}
+
+// 2. An endless answer and a 3 MiB one, with max_response_mib = 1: each a clear error that
+// names the limit and the request, read no further than the limit.
+func (s *hostileSuite) endlessBodies(t *testing.T) {
+	h := s.nsxt(t, fakensxt.HarnessOptions{Nodes: 1})
+	cfg := vaultBlock(h, "max_response_mib = 1", "request_timeout = 30") + `data "nsx_segments" "all" {}`
+	took := timed(t, 2*30*time.Second, resource.TestCase{
+		ProtoV6ProviderFactories: factories(t),
+		Steps: []resource.TestStep{
+			{
+				PreConfig: func() {
+					h.Faults(t, fakemanager.Faults{Answers: []fakemanager.Fault{{Status: 200, Count: 1, Endless: true, PathPrefix: "/policy/api/v1/infra/segments"}}})
+				},
+				Config: cfg, ConfigVariables: vars("nsxt_password", h.Password),
+				ExpectError: regexp.MustCompile(`(?s)GET\s+/policy/api/v1/infra/segments\?page_size=1000\s+\(HTTP\s+200\)\s+exceeded\s+the\s+provider's\s+limit\s+of\s+1\s+MiB`),
+			},
+			{
+				PreConfig: func() {
+					h.Faults(t, fakemanager.Faults{Answers: []fakemanager.Fault{{Status: 200, Count: 1, BodyBytes: 3 << 20, PathPrefix: "/policy/api/v1/infra/segments"}}})
+				},
+				Config: cfg, ConfigVariables: vars("nsxt_password", h.Password),
+				ExpectError: regexp.MustCompile(`(?s)exceeded\s+the\s+provider's\s+limit\s+of\s+1\s+MiB`),
+			},
+		},
+	})
+	f := h.Stats(t)
+	if f["faults_served"] != 2 {
+		t.Errorf("want each bad answer served once (not retried), fake served %d", f["faults_served"])
+	}
+	s.report("%-40s %5.1fs  2 answers refused at 1 MiB, not retried", "02_endless_and_oversized_bodies", took.Seconds())
+}
+
+// 3. A PCE job that stays "running", once with Retry-After: 0 and once with 999999: the read
+// ends when its 6 s read timeout runs out, names the job and the time waited, and polled at
+// most once a second.
+func (s *hostileSuite) jobNeverDone(t *testing.T) {
+	for _, ra := range []string{"0", "999999"} {
+		t.Run("retry_after_"+ra, func(t *testing.T) {
+			t.Parallel()
+			h := fakeillumio.StartHarness(t, fakeillumio.HarnessOptions{Labels: 600})
+			t.Cleanup(func() { s.secrets(h.APIKeyUsername, h.APIKeySecret); s.secrets(h.Email, h.Password) })
+			h.Faults(t, fakemanager.Faults{Answers: []fakemanager.Fault{{
+				Status: 200, Count: 1000, PathPrefix: "/api/v2/orgs/1/jobs/", RetryAfterHeader: ra,
+				Body: `{"href":"/orgs/1/jobs/stuck","job_type":":illumio/async_requests","description":"/orgs/1/labels","result":{},"status":"running"}`,
+			}}})
+			block := secretVar("pce_secret", h.APIKeySecret, illumioProvider(h.KeyBlock("org_id = 1")))
+			took := timed(t, 6*time.Second, resource.TestCase{
+				ProtoV6ProviderFactories: factories(t),
+				Steps: []resource.TestStep{{
+					Config: block + `
+data "illumio_labels" "all" {
+  provider = nsx
+  timeouts = { read = "6s" }
+}`,
+					ConfigVariables: vars("pce_secret", h.APIKeySecret),
+					ExpectError:     regexp.MustCompile(`(?s)label\s+job\s+/orgs/1/jobs/[0-9a-f-]+\s+was\s+still\s+not\s+done\s+after\s+\d+s.*illumio_labels's\s+read\s+timeout\s+of\s+6s\s+ran\s+out`),
+				}},
+			})
+			polls := h.Stats(t)["faults_served"]
+			if polls > 7 {
+				t.Errorf("%d polls in 6 s: polls must be at least 1 s apart", polls)
+			}
+			s.report("%-40s %5.1fs  polls=%d", "03_illumio_job_never_done/"+ra, took.Seconds(), polls)
+		})
+	}
+}
+
+// 4. NSX answers page 3 with the cursor page 1 gave: the listing stops and says so.
+func (s *hostileSuite) cursorCycle(t *testing.T) {
+	h := s.nsxt(t, fakensxt.HarnessOptions{Nodes: 1})
+	page := func(cursor string) fakemanager.Fault {
+		return fakemanager.Fault{Status: 200, Count: 1, PathPrefix: "/policy/api/v1/infra/segments",
+			Body: fmt.Sprintf(`{"results":[{"id":"s-%s","display_name":"s-%s","path":"/infra/segments/s-%s"}],"cursor":%q}`, cursor, cursor, cursor, cursor)}
+	}
+	h.Faults(t, fakemanager.Faults{Answers: []fakemanager.Fault{page("AAAA"), page("BBBB"), page("AAAA")}})
+	took := timed(t, 10*time.Second, resource.TestCase{
+		ProtoV6ProviderFactories: factories(t),
+		Steps: []resource.TestStep{{
+			Config: vaultBlock(h) + `data "nsx_segments" "all" {}`, ConfigVariables: vars("nsxt_password", h.Password),
+			ExpectError: regexp.MustCompile(`(?s)page\s+3\s+of\s+the\s+segments\s+answered\s+the\s+cursor\s+"AAAA"\s+that\s+page\s+1\s+had\s+answered\s+already`),
+		}},
+	})
+	f := h.Stats(t)
+	if f["segment_pages"] != 0 || f["faults_served"] != 3 {
+		t.Errorf("want exactly the 3 scripted pages read, fake says %v", f)
+	}
+	s.report("%-40s %5.1fs  pages=%d", "04_segment_cursor_cycle", took.Seconds(), f["faults_served"])
+}
+
+// 5. A login refused with 400 and the request echoed back, form body and all: the diagnostic
+// shows the password masked where its form-encoded form stood.
+func (s *hostileSuite) loginFormEchoed(t *testing.T) {
+	h := s.nsxt(t, fakensxt.HarnessOptions{Nodes: 1})
+	h.Faults(t, fakemanager.Faults{Answers: []fakemanager.Fault{{Status: 400, Count: 10, Echo: true, PathPrefix: "/api/session/create"}}})
+	took := timed(t, 10*time.Second, resource.TestCase{
+		ProtoV6ProviderFactories: factories(t),
+		Steps: []resource.TestStep{{
+			Config: vaultBlock(h) + `data "nsx_version" "v" {}`, ConfigVariables: vars("nsxt_password", h.Password),
+			ExpectError: regexp.MustCompile(`(?s)j_password=\*\*\*&j_username=admin`),
+		}},
+	})
+	s.report("%-40s %5.1fs  form-encoded password masked in the diagnostic", "05_login_form_echoed", took.Seconds())
+}
+
+// 6. vCenter refuses the session with 400 and echoes the Basic header: masked.
+func (s *hostileSuite) basicHeaderEchoed(t *testing.T) {
+	h := fakevcenter.StartHarness(t, fakevcenter.HarnessOptions{})
+	t.Cleanup(func() { s.secrets(h.Username, h.Password); s.secrets("", h.Issued(t)...) })
+	h.Faults(t, fakemanager.Faults{Answers: []fakemanager.Fault{{Status: 400, Count: 10, Echo: true, PathPrefix: "/api/session"}}})
+	block := secretVar("vc_password", h.Password, vcenterBlock(h))
+	took := timed(t, 10*time.Second, resource.TestCase{
+		ProtoV6ProviderFactories: factories(t),
+		Steps: []resource.TestStep{{
+			Config: block + `
+data "nsx_version" "vc" {
+  manager = "vcenter"
+}`,
+			ConfigVariables: vars("vc_password", h.Password),
+			ExpectError:     regexp.MustCompile(`(?s)Authorization:\s+Basic\s+\*\*\*`),
+		}},
+	})
+	s.report("%-40s %5.1fs  Basic credentials masked in the diagnostic", "06_basic_header_echoed", took.Seconds())
+}
+
+// 7. A user name and password written into the address: refused before anything is sent,
+// shown masked.
+func (s *hostileSuite) userinfoAddress(t *testing.T) {
+	h := s.nsxt(t, fakensxt.HarnessOptions{Nodes: 1})
+	host := h.Hosts()[0]
+	took := timed(t, 0, resource.TestCase{
+		ProtoV6ProviderFactories: factories(t),
+		Steps: []resource.TestStep{{
+			Config: `
+variable "addr" {
+  type      = string
+  sensitive = true
+}
+provider "nsx" {
+  nsxt {
+    host     = var.addr
+    username = "admin"
+    password = "unused"
+  }
+}
+data "nsx_version" "v" {}`,
+			ConfigVariables: vars("addr", "https://admin:"+h.Password+"@"+host),
+			ExpectError:     regexp.MustCompile(`(?s)"https://\*\*\*@` + regexp.QuoteMeta(host) + `"\s+carries\s+a\s+user\s+name\s+or\s+password`),
+		}},
+	})
+	if n := h.Stats(t)["requests"]; n != 0 {
+		t.Errorf("%d requests reached the manager", n)
+	}
+	s.report("%-40s %5.1fs  refused, userinfo masked, 0 requests", "07_address_with_userinfo", took.Seconds())
+}
+
+// 8. Settings that cannot work are attribute errors at plan time, before any request: a ':'
+// in a Basic user name, insecure with a CA, a null host.
+func (s *hostileSuite) settingsThatCannotWork(t *testing.T) {
+	v := fakensxv.StartHarness(t, fakensxv.HarnessOptions{})
+	vc := fakevcenter.StartHarness(t, fakevcenter.HarnessOptions{})
+	h := s.nsxt(t, fakensxt.HarnessOptions{Nodes: 1})
+	t.Cleanup(func() { s.secrets(v.Username, v.Password); s.secrets(vc.Username, vc.Password) })
+	nsxv := func(user string) string {
+		return fmt.Sprintf(`
+provider "nsx" {
+  nsxv {
+    host     = %q
+    username = %q
+    password = "unused-pw-1"
+    ca_file  = %q
+  }
+}
+resource "nsxv_cli_user_role" "r" {
+  provider = nsx
+  user_id  = "api"
+  role     = "auditor"
+}`, v.Host(), user, v.CAFile)
+	}
+	took := timed(t, 0, resource.TestCase{
+		ProtoV6ProviderFactories: factories(t),
+		Steps: []resource.TestStep{
+			{
+				Config: nsxv("corp:ops"), PlanOnly: true,
+				ExpectError: regexp.MustCompile(`(?s)User\s+Name\s+Not\s+Possible\s+With\s+HTTP\s+Basic.*username\s+=\s+"corp:ops"`),
+			},
+			{
+				Config: fmt.Sprintf(`
+provider "nsx" {
+  vcenter {
+    host     = %q
+    username = "administrator@vsphere.local"
+    password = "unused-pw-2"
+    insecure = true
+    ca_file  = %q
+  }
+}
+data "nsx_version" "vc" {
+  manager = "vcenter"
+}`, vc.Host(), vc.CAFile),
+				ExpectError: regexp.MustCompile(`(?s)Certificate\s+Verification\s+Both\s+Off\s+and\s+Pinned.*insecure\s+=\s+true.*ca_file`),
+			},
+			{
+				Config: fmt.Sprintf(`
+provider "nsx" {
+  nsxt {
+    hosts    = [%q, null]
+    username = "admin"
+    password = "unused-pw-3"
+  }
+}
+data "nsx_version" "v" {}`, h.Hosts()[0]),
+				ExpectError: regexp.MustCompile(`(?s)Null\s+NSX\s+Manager\s+Address.*hosts\[1\]\s+is\s+null`),
+			},
+		},
+	})
+	for name, n := range map[string]int64{"nsxv": v.Stats(t)["requests"], "vcenter": vc.Stats(t)["requests"], "nsxt": h.Stats(t)["requests"]} {
+		if n != 0 {
+			t.Errorf("%d requests reached the %s fake", n, name)
+		}
+	}
+	s.report("%-40s %5.1fs  3 attribute errors, 0 requests", "08_settings_that_cannot_work", took.Seconds())
+}
+
+// 9. A timeout of zero or below is refused at plan time.
+func (s *hostileSuite) timeoutsNotAboveZero(t *testing.T) {
+	h := s.nsxt(t, fakensxt.HarnessOptions{Nodes: 1})
+	took := timed(t, 0, resource.TestCase{
+		ProtoV6ProviderFactories: factories(t),
+		Steps: []resource.TestStep{
+			{
+				Config: vaultBlock(h) + `
+data "nsx_segments" "all" {
+  timeouts = { read = "0s" }
+}`,
+				ConfigVariables: vars("nsxt_password", h.Password), PlanOnly: true,
+				ExpectError: regexp.MustCompile(`(?s)Timeout\s+Not\s+Above\s+Zero.*"0s"\s+would\s+end\s+the\s+operation`),
+			},
+			{
+				Config: vaultBlock(h) + `
+resource "nsx_api_service_config" "this" {
+  session_timeout = 1200
+  timeouts        = { create = "-1m" }
+}`,
+				ConfigVariables: vars("nsxt_password", h.Password), PlanOnly: true,
+				ExpectError: regexp.MustCompile(`(?s)Timeout\s+Not\s+Above\s+Zero.*"-1m"`),
+			},
+		},
+	})
+	if n := h.Stats(t)["config_writes"]; n != 0 {
+		t.Errorf("%d writes", n)
+	}
+	s.report("%-40s %5.1fs  refused at plan", "09_timeouts_not_above_zero", took.Seconds())
+}
+
+// 10. A create whose restart wait outlasts its create timeout says which timeout ran out.
+func (s *hostileSuite) createTimeoutRunsOut(t *testing.T) {
+	h := s.nsxt(t, fakensxt.HarnessOptions{Nodes: 1})
+	restart := 60_000
+	h.Faults(t, fakemanager.Faults{RestartMS: &restart})
+	took := timed(t, 4*time.Second, resource.TestCase{
+		ProtoV6ProviderFactories: factories(t),
+		Steps: []resource.TestStep{{
+			Config: vaultBlock(h, "request_timeout = 2") + `
+resource "nsx_api_service_config" "this" {
+  session_timeout = 1200
+  timeouts        = { create = "4s" }
+}`,
+			ConfigVariables: vars("nsxt_password", h.Password),
+			ExpectError:     regexp.MustCompile(`(?s)nsx_api_service_config's\s+create\s+timeout\s+of\s+4s\s+ran\s+out`),
+		}},
+	})
+	s.report("%-40s %5.1fs  restart wait cut at the create timeout", "10_create_timeout_runs_out", took.Seconds())
+}
