@@ -1,10 +1,10 @@
 package provider
 
 import (
-	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"context"
 	"errors"
 	"fmt"
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"regexp"
 	"strings"
 
@@ -37,15 +37,15 @@ type illumioLabelResource struct {
 }
 
 type illumioLabelResourceModel struct {
-	ID                    types.String `tfsdk:"id"`
-	Href                  types.String `tfsdk:"href"`
-	Key                   types.String `tfsdk:"key"`
-	Value                 types.String `tfsdk:"value"`
-	ExternalDataSet       types.String `tfsdk:"external_data_set"`
-	ExternalDataReference types.String `tfsdk:"external_data_reference"`
-	CreatedAt             types.String `tfsdk:"created_at"`
-	UpdatedAt             types.String `tfsdk:"updated_at"`
-	Timeouts timeouts.Value `tfsdk:"timeouts"`
+	ID                    types.String   `tfsdk:"id"`
+	Href                  types.String   `tfsdk:"href"`
+	Key                   types.String   `tfsdk:"key"`
+	Value                 types.String   `tfsdk:"value"`
+	ExternalDataSet       types.String   `tfsdk:"external_data_set"`
+	ExternalDataReference types.String   `tfsdk:"external_data_reference"`
+	CreatedAt             types.String   `tfsdk:"created_at"`
+	UpdatedAt             types.String   `tfsdk:"updated_at"`
+	Timeouts              timeouts.Value `tfsdk:"timeouts"`
 }
 
 // ModifyPlan reports a missing illumio block at plan time, as the apply would.

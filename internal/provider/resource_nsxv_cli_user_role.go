@@ -1,10 +1,10 @@
 package provider
 
 import (
-	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"context"
 	"errors"
 	"fmt"
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"regexp"
 	"sort"
 	"strings"
@@ -43,12 +43,12 @@ type cliUserRoleResource struct {
 }
 
 type cliUserRoleModel struct {
-	ID          types.String `tfsdk:"id"`
-	UserID      types.String `tfsdk:"user_id"`
-	Role        types.String `tfsdk:"role"`
-	ResourceIDs types.Set    `tfsdk:"resource_ids"`
-	Adopt       types.Bool   `tfsdk:"adopt_existing"`
-	Timeouts timeouts.Value `tfsdk:"timeouts"`
+	ID          types.String   `tfsdk:"id"`
+	UserID      types.String   `tfsdk:"user_id"`
+	Role        types.String   `tfsdk:"role"`
+	ResourceIDs types.Set      `tfsdk:"resource_ids"`
+	Adopt       types.Bool     `tfsdk:"adopt_existing"`
+	Timeouts    timeouts.Value `tfsdk:"timeouts"`
 }
 
 // leastRole is what a role NSX-v will not delete is lowered to on destroy.

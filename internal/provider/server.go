@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"regexp"
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
@@ -33,10 +34,17 @@ func (s *maskingServer) mask(diags []*tfprotov6.Diagnostic) {
 	for _, d := range diags {
 		if d != nil {
 			d.Summary = s.pool.Mask(d.Summary)
-			d.Detail = s.pool.Mask(d.Detail)
+			d.Detail = tidy(s.pool.Mask(d.Detail))
 		}
 	}
 }
+
+// doubledPeriod is where a manager's sentence, ending in a period, meets ours.
+var doubledPeriod = regexp.MustCompile(`([^.])\.\.(\s|$)`)
+
+// tidy removes the doubled periods that joining a manager's message and ours leaves; an
+// ellipsis stays.
+func tidy(s string) string { return doubledPeriod.ReplaceAllString(s, "$1.$2") }
 
 func (s *maskingServer) ConfigureProvider(ctx context.Context, req *tfprotov6.ConfigureProviderRequest) (*tfprotov6.ConfigureProviderResponse, error) {
 	resp, err := s.ProviderServer.ConfigureProvider(ctx, req)

@@ -158,8 +158,8 @@ type node struct {
 	base   *url.URL
 	flight singleflight.Group
 
-	mu        sync.Mutex
-	cred      *Credentials
+	mu   sync.Mutex
+	cred *Credentials
 	// spent are the secrets of sessions this node had before, still masked in case a
 	// manager quotes an old cookie or token.
 	spent     []string
