@@ -23,6 +23,7 @@ import (
 
 	"github.com/netsession/terraform-provider-nsx/internal/fakemanager"
 	fakensxt "github.com/netsession/terraform-provider-nsx/internal/fakemanager/nsxt"
+	"github.com/netsession/terraform-provider-nsx/internal/session"
 )
 
 // faultCase is one case of the fault suite: what real managers do under load and failure,
@@ -52,10 +53,11 @@ type faultSuite struct {
 	reports []string
 }
 
+// secrets adds v in every form masking covers (raw, form-encoded, JSON-escaped, Base64).
 func (s *faultSuite) secrets(v ...string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.secret = append(s.secret, v...)
+	s.secret = append(s.secret, session.SecretForms("admin", v...)...)
 }
 
 func (s *faultSuite) report(line string) {
