@@ -76,25 +76,13 @@ func (s *faultSuite) report(line string) {
 // run in parallel with each other.
 func TestFaultSuite(t *testing.T) {
 	logDir := t.TempDir()
-	for k, v := range map[string]string{
+	defer setEnv(t, map[string]string{
 		"TF_LOG":              "TRACE",
 		"TF_LOG_PATH_MASK":    filepath.Join(logDir, "%s.log"),
 		"TF_CLI_ARGS_plan":    "-parallelism=20",
 		"TF_CLI_ARGS_apply":   "-parallelism=20",
 		"TF_CLI_ARGS_destroy": "-parallelism=20",
-	} {
-		old, had := os.LookupEnv(k)
-		if err := os.Setenv(k, v); err != nil {
-			t.Fatal(err)
-		}
-		defer func() {
-			if had {
-				_ = os.Setenv(k, old)
-			} else {
-				_ = os.Unsetenv(k)
-			}
-		}()
-	}
+	})()
 	suite := &faultSuite{}
 	t.Run("cases", func(t *testing.T) {
 		for _, c := range faultCases(suite) {
@@ -149,6 +137,31 @@ func TestFaultSuite(t *testing.T) {
 	})
 	sort.Strings(suite.reports)
 	t.Log("fault suite:\n" + strings.Join(suite.reports, "\n"))
+}
+
+// setEnv sets the environment the terraform commands of a suite inherit, and returns what
+// puts it back. A suite whose cases run in parallel cannot use t.Setenv.
+func setEnv(t *testing.T, env map[string]string) func() {
+	t.Helper()
+	var restore []func()
+	for k, v := range env {
+		old, had := os.LookupEnv(k)
+		if err := os.Setenv(k, v); err != nil {
+			t.Fatal(err)
+		}
+		restore = append(restore, func() {
+			if had {
+				_ = os.Setenv(k, old)
+			} else {
+				_ = os.Unsetenv(k)
+			}
+		})
+	}
+	return func() {
+		for _, r := range restore {
+			r()
+		}
+	}
 }
 
 func faultCases(s *faultSuite) []faultCase {

@@ -92,19 +92,7 @@ func vars(kv ...string) config.Variables {
 // parallel with the package's other tests; its cases run in parallel with each other.
 func TestHostileSuite(t *testing.T) {
 	logDir := t.TempDir()
-	for k, v := range map[string]string{"TF_LOG": "TRACE", "TF_LOG_PATH_MASK": filepath.Join(logDir, "%s.log")} {
-		old, had := os.LookupEnv(k)
-		if err := os.Setenv(k, v); err != nil {
-			t.Fatal(err)
-		}
-		defer func() {
-			if had {
-				_ = os.Setenv(k, old)
-			} else {
-				_ = os.Unsetenv(k)
-			}
-		}()
-	}
+	defer setEnv(t, map[string]string{"TF_LOG": "TRACE", "TF_LOG_PATH_MASK": filepath.Join(logDir, "%s.log")})()
 	s := &hostileSuite{}
 	t.Run("cases", func(t *testing.T) {
 		for _, c := range []struct {

@@ -159,16 +159,9 @@ func (f *Fake) searchQuery(w http.ResponseWriter, r *http.Request) {
 		apiError(w, http.StatusBadRequest, errCodeBadRequest, err.Error())
 		return
 	}
-	pageSize := maxPageSize
-	if v := q.Get("page_size"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 0 || n > maxPageSize {
-			apiError(w, http.StatusBadRequest, errCodeBadRequest, fmt.Sprintf("Field page_size has value %s outside the range 0 to %d.", v, maxPageSize))
-			return
-		}
-		if n > 0 {
-			pageSize = n
-		}
+	pageSize, ok := pageSizeOf(w, q)
+	if !ok {
+		return
 	}
 	offset := 0
 	if c := q.Get("cursor"); c != "" {

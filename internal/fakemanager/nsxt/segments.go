@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"net/http"
+	"net/url"
 	"sort"
 	"strconv"
 	"strings"
@@ -95,16 +96,9 @@ func decodeCursor(c string) (int, bool) {
 
 func (f *Fake) listSegments(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	pageSize := maxPageSize
-	if v := q.Get("page_size"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 0 || n > maxPageSize {
-			apiError(w, http.StatusBadRequest, errCodeBadRequest, fmt.Sprintf("Field page_size has value %s outside the range 0 to %d.", v, maxPageSize))
-			return
-		}
-		if n > 0 {
-			pageSize = n
-		}
+	pageSize, ok := pageSizeOf(w, q)
+	if !ok {
+		return
 	}
 	offset := 0
 	if c := q.Get("cursor"); c != "" {
@@ -135,4 +129,22 @@ func (f *Fake) listSegments(w http.ResponseWriter, r *http.Request) {
 	}
 	f.stats.Add("segment_pages", 1)
 	writeJSON(w, http.StatusOK, body)
+}
+
+// pageSizeOf reads page_size as NSX's list APIs take it (0 to 1000, 0 or absent: 1000),
+// answering 400 itself when it is out of range.
+func pageSizeOf(w http.ResponseWriter, q url.Values) (int, bool) {
+	v := q.Get("page_size")
+	if v == "" {
+		return maxPageSize, true
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 0 || n > maxPageSize {
+		apiError(w, http.StatusBadRequest, errCodeBadRequest, fmt.Sprintf("Field page_size has value %s outside the range 0 to %d.", v, maxPageSize))
+		return 0, false
+	}
+	if n == 0 {
+		return maxPageSize, true
+	}
+	return n, true
 }
