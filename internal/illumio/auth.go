@@ -17,8 +17,8 @@ import (
 	"github.com/netsession/terraform-provider-nsx/internal/session"
 )
 
-// SessionIdle is how long the PCE keeps an unused session token.
-const SessionIdle = 10 * time.Minute
+// IdleTimeout is how long the PCE keeps an unused session token.
+const IdleTimeout = 10 * time.Minute
 
 // Credential facts a login leaves in session.Credentials.Values.
 const (
@@ -165,3 +165,7 @@ func (a *Auth) Logout(ctx context.Context, hc *http.Client, node *url.URL, cred 
 	}
 	return nil
 }
+
+// DefaultRateLimit keeps under the PCE's 500 requests a minute per session or API key: 8 a
+// second with a burst of 8 is at most 488 in any minute.
+const DefaultRateLimit = 8

@@ -22,7 +22,7 @@ func newClient(t *testing.T, h *fakeillumio.Harness, auth *illumio.Auth) (*illum
 	s, err := session.New(session.Config{
 		Block: "illumio", Nodes: []*url.URL{u}, TLS: &tls.Config{RootCAs: h.CA.Pool(), MinVersion: tls.VersionTLS12},
 		RequestTimeout: 10 * time.Second, MaxRetries: 2, RateLimit: 8, Auth: auth, Secrets: []string{auth.Password},
-		IdleTimeout: illumio.SessionIdle,
+		IdleTimeout: illumio.IdleTimeout,
 	})
 	if err != nil {
 		t.Fatal(err)

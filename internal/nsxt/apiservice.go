@@ -181,8 +181,8 @@ func (c *APIServiceConfig) Unmodelled() []string {
 	return out
 }
 
-// DefaultSessionTimeout is NSX's session_timeout until the manager's own value is read.
-const DefaultSessionTimeout = 1800 * time.Second
+// IdleTimeout is NSX's default session_timeout, assumed until the manager's own value is read.
+const IdleTimeout = 1800 * time.Second
 
 // APIServiceID is the id of the singleton configuration.
 const APIServiceID = "reverse_proxy_config"
@@ -222,3 +222,10 @@ func (c *Client) AwaitAPIService(ctx context.Context, within time.Duration) (*AP
 	})
 	return cfg, err
 }
+
+// Client-side limits by default: half of NSX's published per-client limits
+// (client_api_rate_limit 100/s, client_api_concurrency_limit 40).
+const (
+	DefaultRateLimit      = 50
+	DefaultMaxConcurrency = 20
+)

@@ -17,11 +17,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
-	"github.com/netsession/terraform-provider-nsx/internal/nsxt"
-	"github.com/netsession/terraform-provider-nsx/internal/nsxv"
-	"github.com/netsession/terraform-provider-nsx/internal/sdwan"
 	"github.com/netsession/terraform-provider-nsx/internal/session"
-	"github.com/netsession/terraform-provider-nsx/internal/vcenter"
 )
 
 // managerInfo describes one manager block: its name, what it is called, and the environment
@@ -40,30 +36,6 @@ type managerInfo struct {
 	basic bool
 }
 
-var nsxtInfo = managerInfo{
-	block: "nsxt", product: "NSX Manager",
-	envHost: "NSXT_MANAGER_HOST", envUser: "NSXT_USERNAME", envPass: "NSXT_PASSWORD",
-	envIns: "NSXT_ALLOW_UNVERIFIED_SSL", envCA: "NSXT_CA_FILE",
-}
-
-var sdwanInfo = managerInfo{
-	block: "sdwan", product: "SD-WAN Manager", hostAttr: "url",
-	envHost: "SDWAN_URL", envUser: "SDWAN_USERNAME", envPass: "SDWAN_PASSWORD",
-}
-
-var vcenterInfo = managerInfo{
-	block: "vcenter", product: "vCenter",
-	envHost: "VSPHERE_SERVER", envUser: "VSPHERE_USER", envPass: "VSPHERE_PASSWORD", envIns: "VSPHERE_ALLOW_UNVERIFIED_SSL",
-	basic: true,
-}
-
-var nsxvInfo = managerInfo{
-	block: "nsxv", product: "NSX-v Manager",
-	envHost: "NSXV_MANAGER_HOST", envUser: "NSXV_USERNAME", envPass: "NSXV_PASSWORD",
-	envIns: "NSXV_ALLOW_UNVERIFIED_SSL", envCA: "NSXV_CA_FILE",
-	basic: true,
-}
-
 // addressAttr is the name of the block's address attribute.
 func (m managerInfo) addressAttr() string {
 	if m.hostAttr != "" {
@@ -74,7 +46,7 @@ func (m managerInfo) addressAttr() string {
 
 // addressHint names the address attributes for messages.
 func (m managerInfo) addressHint() string {
-	if m.block == nsxtInfo.block {
+	if m.block == "nsxt" {
 		return "host (or hosts)"
 	}
 	return m.addressAttr()
@@ -108,41 +80,38 @@ type connectionModel struct {
 	CAPEM    types.String `tfsdk:"ca_pem"`
 }
 
-// hostModel is the block of a manager that is a single host (no `hosts`).
-type hostModel struct {
-	Host     types.String `tfsdk:"host"`
-	Username types.String `tfsdk:"username"`
-	Password types.String `tfsdk:"password"`
-	Insecure types.Bool   `tfsdk:"insecure"`
-	CAFile   types.String `tfsdk:"ca_file"`
-	CAPEM    types.String `tfsdk:"ca_pem"`
-}
-
-// urlModel is the block of a manager addressed by `url`.
-type urlModel struct {
-	URL      types.String `tfsdk:"url"`
-	Username types.String `tfsdk:"username"`
-	Password types.String `tfsdk:"password"`
-	Insecure types.Bool   `tfsdk:"insecure"`
-	CAFile   types.String `tfsdk:"ca_file"`
-	CAPEM    types.String `tfsdk:"ca_pem"`
-}
-
-// connection is the block as the shared model (nil when the block is absent).
-func (u *urlModel) connection() *connectionModel {
-	if u == nil {
+// connectionFrom reads a manager block as the shared model: nil when the block is absent.
+// addr names its address attribute (host or url); withHosts, whether it has a hosts list.
+func connectionFrom(obj types.Object, addr string, withHosts bool) *connectionModel {
+	if obj.IsNull() {
 		return nil
 	}
-	return (&hostModel{Host: u.URL, Username: u.Username, Password: u.Password, Insecure: u.Insecure, CAFile: u.CAFile, CAPEM: u.CAPEM}).connection()
-}
-
-// connection is the block as the shared model (nil when the block is absent).
-func (h *hostModel) connection() *connectionModel {
-	if h == nil {
-		return nil
+	c := &connectionModel{
+		Host: types.StringNull(), Hosts: types.ListNull(types.StringType), Username: types.StringNull(),
+		Password: types.StringNull(), Insecure: types.BoolNull(), CAFile: types.StringNull(), CAPEM: types.StringNull(),
 	}
-	return &connectionModel{Host: h.Host, Hosts: types.ListNull(types.StringType), Username: h.Username,
-		Password: h.Password, Insecure: h.Insecure, CAFile: h.CAFile, CAPEM: h.CAPEM}
+	if obj.IsUnknown() {
+		c.Host = types.StringUnknown()
+		return c
+	}
+	a := obj.Attributes()
+	str := func(name string, dst *types.String) {
+		if v, ok := a[name].(types.String); ok {
+			*dst = v
+		}
+	}
+	str(addr, &c.Host)
+	str("username", &c.Username)
+	str("password", &c.Password)
+	str("ca_file", &c.CAFile)
+	str("ca_pem", &c.CAPEM)
+	if v, ok := a["insecure"].(types.Bool); ok {
+		c.Insecure = v
+	}
+	if v, ok := a["hosts"].(types.List); ok && withHosts {
+		c.Hosts = v
+	}
+	return c
 }
 
 // unknown reports whether any attribute, or any element of hosts, is only known after apply.
@@ -383,21 +352,19 @@ type providerLimits struct {
 	rateLimit      float64
 	rateLimitSet   bool
 	maxConcurrency int
+	concurrencySet bool
 	// maxResponseBytes bounds one answer's body.
 	maxResponseBytes int64
 }
 
 // Managers is the provider data every resource and data source receives: the resolved
-// settings of each manager block and the process's session pool. Nothing is contacted until
-// a resource asks for a manager's client.
+// settings of each configured manager block, by block name, and the process's session pool.
+// Nothing is contacted until a resource asks for a manager's client (use).
 type Managers struct {
-	pool    *session.Pool
-	limits  providerLimits
-	nsxt    *managerSettings
-	nsxv    *managerSettings
-	sdwan   *managerSettings
-	illumio *managerSettings
-	vcenter *managerSettings
+	pool     *session.Pool
+	limits   providerLimits
+	settings map[string]*managerSettings
+	// unknown names the blocks whose settings are known only after apply.
 	unknown map[string]bool
 }
 
@@ -409,99 +376,17 @@ func (m *Managers) missing(info managerInfo, who string) diag.Diagnostic {
 	}
 	return diag.NewErrorDiagnostic("Missing "+info.block+" Configuration",
 		fmt.Sprintf("%s needs the %s, but the provider \"nsx\" block has no %s block and %s is not set. "+
-			"Add an %s block with %s, username and password, or set the environment variables %s.",
-			who, info.product, info.block, info.envHost, info.block, info.addressHint(), info.envList()))
+			"Add %s %s block with %s, username and password, or set the environment variables %s.",
+			who, info.product, info.block, info.envHost, article(info.block), info.block, info.addressHint(), info.envList()))
 }
 
-// NSXT returns the NSX Manager client, creating its session client on first use.
-func (m *Managers) NSXT(ctx context.Context, who string) (*nsxt.Client, diag.Diagnostics) {
-	var diags diag.Diagnostics
-	if m == nil || m.nsxt == nil {
-		diags.Append(m.missingOrUnconfigured(nsxtInfo, who))
-		return nil, diags
+// article is "a" or "an" before a block name, by its sound.
+func article(word string) string {
+	// Letters read out one by one that begin with a vowel sound: N-S-X, S-D-WAN.
+	if (word != "" && strings.ContainsRune("aeio", rune(word[0]))) || strings.HasPrefix(word, "nsx") || strings.HasPrefix(word, "sdwan") {
+		return "an"
 	}
-	s := m.nsxt
-	sc, err := m.pool.Client(ctx, s.key, func() (*session.Client, error) {
-		cfg := s.sessionConfig(&nsxt.Auth{Username: s.username, Password: s.password}, m.limits)
-		cfg.IdleTimeout = nsxt.DefaultSessionTimeout
-		return session.New(cfg)
-	})
-	if err != nil {
-		diags.AddError("NSX Client Setup Failed", err.Error())
-		return nil, diags
-	}
-	return nsxt.NewClient(sc), diags
-}
-
-// NSXV returns the NSX-v Manager client, creating its session client on first use.
-func (m *Managers) NSXV(ctx context.Context, who string) (*nsxv.Client, diag.Diagnostics) {
-	var diags diag.Diagnostics
-	if m == nil || m.nsxv == nil {
-		diags.Append(m.missingOrUnconfigured(nsxvInfo, who))
-		return nil, diags
-	}
-	s := m.nsxv
-	sc, err := m.pool.Client(ctx, s.key, func() (*session.Client, error) {
-		return session.New(s.sessionConfig(&nsxv.Auth{Username: s.username, Password: s.password}, m.limits))
-	})
-	if err != nil {
-		diags.AddError("NSX-v Client Setup Failed", err.Error())
-		return nil, diags
-	}
-	return nsxv.NewClient(sc), diags
-}
-
-// VCenter returns the vCenter client, creating its session client on first use.
-func (m *Managers) VCenter(ctx context.Context, who string) (*vcenter.Client, diag.Diagnostics) {
-	var diags diag.Diagnostics
-	if m == nil || m.vcenter == nil {
-		diags.Append(m.missingOrUnconfigured(vcenterInfo, who))
-		return nil, diags
-	}
-	s := m.vcenter
-	sc, err := m.pool.Client(ctx, s.key, func() (*session.Client, error) {
-		cfg := s.sessionConfig(&vcenter.Auth{Username: s.username, Password: s.password}, m.limits)
-		cfg.IdleTimeout = vcenter.SessionIdle
-		return session.New(cfg)
-	})
-	if err != nil {
-		diags.AddError("vCenter Client Setup Failed", err.Error())
-		return nil, diags
-	}
-	a, ok := sc.Authenticator().(*vcenter.Auth)
-	if !ok {
-		diags.AddError("vCenter Client Setup Failed", "the session client has no vCenter authenticator; this is a bug in the provider")
-		return nil, diags
-	}
-	return vcenter.NewClient(sc, a), diags
-}
-
-// SDWAN returns the SD-WAN Manager client, creating its session client on first use.
-func (m *Managers) SDWAN(ctx context.Context, who string) (*sdwan.Client, diag.Diagnostics) {
-	var diags diag.Diagnostics
-	if m == nil || m.sdwan == nil {
-		diags.Append(m.missingOrUnconfigured(sdwanInfo, who))
-		return nil, diags
-	}
-	s := m.sdwan
-	sc, err := m.pool.Client(ctx, s.key, func() (*session.Client, error) {
-		cfg := s.sessionConfig(&sdwan.Auth{Username: s.username, Password: s.password}, m.limits)
-		cfg.IdleTimeout = sdwan.IdleTimeout
-		return session.New(cfg)
-	})
-	if err != nil {
-		diags.AddError("SD-WAN Client Setup Failed", err.Error())
-		return nil, diags
-	}
-	return sdwan.NewClient(sc), diags
-}
-
-func (m *Managers) missingOrUnconfigured(info managerInfo, who string) diag.Diagnostic {
-	if m == nil {
-		return diag.NewErrorDiagnostic("Provider Not Configured",
-			who+" was used before the provider was configured. This is a bug in the provider; please report it.")
-	}
-	return m.missing(info, who)
+	return "a"
 }
 
 // requireAtPlan reports, when a resource is planned, a manager block that is missing, with
@@ -513,23 +398,16 @@ func (m *Managers) requireAtPlan(info managerInfo, who string) diag.Diagnostics 
 	if m == nil || m.unknown[info.block] {
 		return diags
 	}
-	var s *managerSettings
-	switch info.block {
-	case nsxtInfo.block:
-		s = m.nsxt
-	case nsxvInfo.block:
-		s = m.nsxv
-	case sdwanInfo.block:
-		s = m.sdwan
-	case illumioInfo.block:
-		s = m.illumio
-	case vcenterInfo.block:
-		s = m.vcenter
-	}
-	if s == nil {
+	if m.settings[info.block] == nil {
 		diags.Append(m.missing(info, who))
 	}
 	return diags
+}
+
+// known reports whether the block's settings are configured and known, so that a plan may
+// contact the manager.
+func (m *Managers) known(info managerInfo) bool {
+	return m != nil && m.settings[info.block] != nil && !m.unknown[info.block]
 }
 
 // basicUserName refuses a user name that HTTP Basic cannot carry: Basic joins user and

@@ -10,16 +10,11 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/netsession/terraform-provider-nsx/internal/illumio"
-	"github.com/netsession/terraform-provider-nsx/internal/session"
 )
-
-var illumioInfo = managerInfo{
-	block: "illumio", product: "Illumio PCE",
-	envHost: "ILLUMIO_PCE_HOST", envUser: "ILLUMIO_PCE_USERNAME", envPass: "ILLUMIO_PCE_PASSWORD",
-}
 
 // Environment variables of the illumio block beyond the shared ones.
 const (
@@ -27,10 +22,6 @@ const (
 	envIllumioKeyUser   = "ILLUMIO_API_KEY_USERNAME"
 	envIllumioKeySecret = "ILLUMIO_API_KEY_SECRET"
 )
-
-// illumioDefaultRate keeps under the PCE's 500 requests a minute per session or key: 8 a
-// second with a burst of 8 is at most 488 in any minute.
-const illumioDefaultRate = 8
 
 // illumioModel is the illumio block: a host, an optional org, and either a user's e-mail and
 // password or an API key.
@@ -144,42 +135,31 @@ func resolveIllumio(ctx context.Context, m *illumioModel, limits providerLimits)
 	return s, diags
 }
 
-// IllumioClient returns the PCE client, creating its session client on first use.
-func (m *Managers) IllumioClient(ctx context.Context, who string) (*illumio.Client, diag.Diagnostics) {
-	var diags diag.Diagnostics
-	if m == nil || m.illumio == nil {
-		diags.Append(m.missingOrUnconfigured(illumioInfo, who))
-		return nil, diags
+// illumioSettings reads the illumio block (nil when absent) for the spec's settings hook.
+func illumioSettings(ctx context.Context, cfg tfsdk.Config, limits providerLimits) (*managerSettings, bool, diag.Diagnostics) {
+	var m *illumioModel
+	diags := cfg.GetAttribute(ctx, path.Root(illumioInfo.block), &m)
+	if diags.HasError() {
+		return nil, false, diags
 	}
-	s := m.illumio
-	sc, err := m.pool.Client(ctx, s.key, func() (*session.Client, error) {
-		l := m.limits
-		if !l.rateLimitSet {
-			l.rateLimit = illumioDefaultRate
-		}
-		cfg := s.sessionConfig(&illumio.Auth{Username: s.username, Password: s.password, Key: s.apiKey}, l)
-		if !s.apiKey {
-			cfg.IdleTimeout = illumio.SessionIdle
-		}
-		return session.New(cfg)
-	})
-	if err != nil {
-		diags.AddError("Illumio Client Setup Failed", err.Error())
-		return nil, diags
+	if m.unknown() {
+		return nil, true, diags
 	}
-	return illumio.NewClient(sc), diags
+	s, d := resolveIllumio(ctx, m, limits)
+	diags.Append(d...)
+	return s, false, diags
 }
 
-// Illumio returns the PCE client and the organization to work in. Without org_id the
+// illumioInOrg is the PCE client and the organization to work in. Without org_id the
 // organization comes from the login answer: the only one the user has, or an error listing
 // them.
-func (m *Managers) Illumio(ctx context.Context, who string) (*illumio.Client, int64, diag.Diagnostics) {
-	c, diags := m.IllumioClient(ctx, who)
+func illumioInOrg(ctx context.Context, m *Managers, who string) (*illumio.Client, int64, diag.Diagnostics) {
+	c, diags := use(ctx, m, illumioSpec, who)
 	if diags.HasError() {
 		return nil, 0, diags
 	}
-	if m.illumio.orgID > 0 {
-		return c, m.illumio.orgID, diags
+	if org := m.settings[illumioSpec.block].orgID; org > 0 {
+		return c, org, diags
 	}
 	orgs, err := c.Orgs(ctx)
 	if err != nil {

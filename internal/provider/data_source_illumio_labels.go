@@ -121,7 +121,7 @@ func (d *illumioLabelsDataSource) Read(ctx context.Context, req datasource.ReadR
 	}
 	ctx, done := startOperation(ctx, "illumio_labels", "read", limit, &resp.Diagnostics)
 	defer done()
-	c, org, diags := d.managers.Illumio(ctx, "illumio_labels")
+	c, org, diags := illumioInOrg(ctx, d.managers, "illumio_labels")
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return

@@ -112,7 +112,7 @@ func (d *sdwanDevicesDataSource) Read(ctx context.Context, req datasource.ReadRe
 	}
 	ctx, done := startOperation(ctx, "sdwan_devices", "read", limit, &resp.Diagnostics)
 	defer done()
-	c, diags := d.managers.SDWAN(ctx, "sdwan_devices")
+	c, diags := use(ctx, d.managers, sdwanSpec, "sdwan_devices")
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return

@@ -142,7 +142,7 @@ func (d *segmentsDataSource) Read(ctx context.Context, req datasource.ReadReques
 	}
 	ctx, done := startOperation(ctx, "nsx_segments", "read", limit, &resp.Diagnostics)
 	defer done()
-	c, diags := d.managers.NSXT(ctx, "nsx_segments")
+	c, diags := use(ctx, d.managers, nsxtSpec, "nsx_segments")
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return

@@ -97,7 +97,7 @@ func (d *vcenterTagsDataSource) Read(ctx context.Context, req datasource.ReadReq
 	}
 	ctx, done := startOperation(ctx, "vcenter_tags", "read", limit, &resp.Diagnostics)
 	defer done()
-	c, diags := d.managers.VCenter(ctx, "vcenter_tags")
+	c, diags := use(ctx, d.managers, vcenterSpec, "vcenter_tags")
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return

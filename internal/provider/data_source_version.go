@@ -2,14 +2,13 @@ package provider
 
 import (
 	"context"
-	"sort"
-	"strconv"
+	"fmt"
 
 	dstimeouts "github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 )
@@ -19,11 +18,13 @@ var (
 	_ datasource.DataSourceWithConfigure = (*versionDataSource)(nil)
 )
 
-// NewVersionDataSource is the nsx_version data source.
-func NewVersionDataSource() datasource.DataSource { return &versionDataSource{} }
+// NewVersionDataSource is the nsx_version data source over the default managers.
+func NewVersionDataSource() datasource.DataSource { return &versionDataSource{table: defaultManagers} }
 
 type versionDataSource struct {
 	managers *Managers
+	// table is the provider's managers: one of them is asked.
+	table []manager
 }
 
 type versionModel struct {
@@ -39,24 +40,6 @@ type versionModel struct {
 	Timeouts       dstimeouts.Value `tfsdk:"timeouts"`
 }
 
-// versionReaders holds, per manager block, how its version is read. Each manager adds its case.
-var versionReaders = map[string]func(ctx context.Context, m *Managers, out *versionModel) diag.Diagnostics{
-	"nsxt":    readNSXTVersion,
-	"nsxv":    readNSXVVersion,
-	"sdwan":   readSDWANVersion,
-	"illumio": readIllumioVersion,
-	"vcenter": readVCenterVersion,
-}
-
-func knownManagers() []string {
-	out := make([]string, 0, len(versionReaders))
-	for k := range versionReaders {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
-}
-
 func (d *versionDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_version"
 }
@@ -69,8 +52,8 @@ func (d *versionDataSource) Schema(ctx context.Context, _ datasource.SchemaReque
 			"id":       schema.StringAttribute{Computed: true, MarkdownDescription: "The manager block name, as `manager`."},
 			"manager": schema.StringAttribute{
 				Optional: true, Computed: true,
-				MarkdownDescription: "Which manager to ask: the name of its provider block (`nsxt`, `nsxv`, `sdwan`, `illumio`, `vcenter`). Default `nsxt`.",
-				Validators:          []validator.String{stringvalidator.OneOf(knownManagers()...)},
+				MarkdownDescription: "Which manager to ask: the name of its provider block (" + quotedNames(managerNames(d.table)) + "). Default `nsxt`.",
+				Validators:          []validator.String{stringvalidator.OneOf(managerNames(d.table)...)},
 			},
 			"version": schema.StringAttribute{Computed: true, MarkdownDescription: "The manager's product version. " +
 				"NSX: `product_version`; NSX-v: `major.minor.patch.build` from `versionInfo`; SD-WAN Manager: `data.version` of " +
@@ -111,101 +94,36 @@ func (d *versionDataSource) Read(ctx context.Context, req datasource.ReadRequest
 	if data.Manager.IsNull() {
 		data.Manager = types.StringValue("nsxt")
 	}
-	data.NodeVersion = types.StringNull()
-	data.ProductVersion = types.StringNull()
-	data.Build = types.StringNull()
-	data.Product = types.StringNull()
-	data.Type = types.StringNull()
-	data.ReleaseDate = types.StringNull()
-	resp.Diagnostics.Append(versionReaders[data.Manager.ValueString()](ctx, d.managers, &data)...)
+	mgr := lookup(d.table, data.Manager.ValueString())
+	if mgr == nil {
+		resp.Diagnostics.AddAttributeError(path.Root("manager"), "Unknown Manager",
+			fmt.Sprintf("No manager is called %q; use one of %s.", data.Manager.ValueString(), quotedNames(managerNames(d.table))))
+		return
+	}
+	v, diags := mgr.readVersion(ctx, d.managers, "nsx_version")
+	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	data.fromAPI(v)
 	data.ID = data.Manager
 	resp.Diagnostics.Append(resp.State.Set(ctx, &data)...)
 }
 
-func readNSXTVersion(ctx context.Context, m *Managers, out *versionModel) diag.Diagnostics {
-	c, diags := m.NSXT(ctx, "nsx_version")
-	if diags.HasError() {
-		return diags
+// fromAPI records what the manager reported; what it does not report is null.
+func (m *versionModel) fromAPI(v versionFacts) {
+	opt := func(s string) types.String {
+		if s == "" {
+			return types.StringNull()
+		}
+		return types.StringValue(s)
 	}
-	v, err := c.NodeVersion(ctx)
-	if err != nil {
-		diags.AddError("Reading the NSX Version Failed",
-			"GET /api/v1/node/version failed: "+err.Error())
-		return diags
+	m.Version = types.StringValue(v.Version)
+	m.NodeVersion, m.ProductVersion, m.Build = opt(v.NodeVersion), opt(v.ProductVersion), opt(v.Build)
+	m.Product, m.Type = opt(v.Product), opt(v.Type)
+	// vCenter reports an empty release date on an unpatched appliance: keep it as reported.
+	m.ReleaseDate = types.StringNull()
+	if v.Product != "" {
+		m.ReleaseDate = types.StringValue(v.ReleaseDate)
 	}
-	out.Version = types.StringValue(v.ProductVersion)
-	out.NodeVersion = types.StringValue(v.NodeVersion)
-	out.ProductVersion = types.StringValue(v.ProductVersion)
-	return diags
-}
-
-func readNSXVVersion(ctx context.Context, m *Managers, out *versionModel) diag.Diagnostics {
-	c, diags := m.NSXV(ctx, "nsx_version")
-	if diags.HasError() {
-		return diags
-	}
-	g, err := c.GlobalInfo(ctx)
-	if err != nil {
-		diags.AddError("Reading the NSX-v Version Failed",
-			"GET /api/1.0/appliance-management/global/info failed: "+err.Error())
-		return diags
-	}
-	out.Version = types.StringValue(g.VersionInfo.Version())
-	if g.VersionInfo.Build != "" {
-		out.Build = types.StringValue(g.VersionInfo.Build)
-	}
-	return diags
-}
-
-func readSDWANVersion(ctx context.Context, m *Managers, out *versionModel) diag.Diagnostics {
-	c, diags := m.SDWAN(ctx, "nsx_version")
-	if diags.HasError() {
-		return diags
-	}
-	v, err := c.Version(ctx)
-	if err != nil {
-		diags.AddError("Reading the SD-WAN Manager Version Failed",
-			"GET /dataservice/client/about (and /dataservice/client/server) failed: "+err.Error())
-		return diags
-	}
-	out.Version = types.StringValue(v)
-	return diags
-}
-
-func readIllumioVersion(ctx context.Context, m *Managers, out *versionModel) diag.Diagnostics {
-	c, diags := m.IllumioClient(ctx, "nsx_version")
-	if diags.HasError() {
-		return diags
-	}
-	v, err := c.ProductVersion(ctx)
-	if err != nil {
-		diags.AddError("Reading the Illumio PCE Version Failed", "GET /api/v2/product_version failed: "+err.Error())
-		return diags
-	}
-	out.Version = types.StringValue(v.Version)
-	if v.Build != 0 {
-		out.Build = types.StringValue(strconv.FormatInt(v.Build, 10))
-	}
-	return diags
-}
-
-func readVCenterVersion(ctx context.Context, m *Managers, out *versionModel) diag.Diagnostics {
-	c, diags := m.VCenter(ctx, "nsx_version")
-	if diags.HasError() {
-		return diags
-	}
-	v, err := c.Version(ctx)
-	if err != nil {
-		diags.AddError("Reading the vCenter Version Failed", "GET /api/appliance/system/version (legacy /rest/appliance/system/version) failed: "+err.Error())
-		return diags
-	}
-	out.Version = types.StringValue(v.Version)
-	out.Build = types.StringValue(v.Build)
-	out.Product = types.StringValue(v.Product)
-	out.Type = types.StringValue(v.Type)
-	out.ReleaseDate = types.StringValue(v.ReleaseDate)
-	return diags
 }

@@ -19,6 +19,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
+	"github.com/netsession/terraform-provider-nsx/internal/illumio"
+	"github.com/netsession/terraform-provider-nsx/internal/nsxt"
 	"github.com/netsession/terraform-provider-nsx/internal/session"
 )
 
@@ -27,27 +29,29 @@ var _ provider.Provider = (*nsxProvider)(nil)
 // New returns the provider factory. Every client the provider creates goes into pool, whose
 // Close logs every session out when the process ends.
 func New(version string, pool *session.Pool) func() provider.Provider {
+	return newWithManagers(version, pool, defaultManagers)
+}
+
+// newWithManagers serves the managers of table (defaultManagers, or more in a test).
+func newWithManagers(version string, pool *session.Pool, table []manager) func() provider.Provider {
 	return func() provider.Provider {
-		return &nsxProvider{version: version, pool: pool}
+		return &nsxProvider{version: version, pool: pool, table: table}
 	}
 }
 
 type nsxProvider struct {
 	version string
 	pool    *session.Pool
+	table   []manager
 }
 
+// providerModel is the provider-wide settings; each manager block is read by its spec.
 type providerModel struct {
-	RequestTimeout types.Int64      `tfsdk:"request_timeout"`
-	MaxRetries     types.Int64      `tfsdk:"max_retries"`
-	RateLimit      types.Int64      `tfsdk:"rate_limit"`
-	MaxConcurrency types.Int64      `tfsdk:"max_concurrency"`
-	MaxResponseMiB types.Int64      `tfsdk:"max_response_mib"`
-	NSXT           *connectionModel `tfsdk:"nsxt"`
-	NSXV           *hostModel       `tfsdk:"nsxv"`
-	SDWAN          *urlModel        `tfsdk:"sdwan"`
-	Illumio        *illumioModel    `tfsdk:"illumio"`
-	VCenter        *hostModel       `tfsdk:"vcenter"`
+	RequestTimeout types.Int64 `tfsdk:"request_timeout"`
+	MaxRetries     types.Int64 `tfsdk:"max_retries"`
+	RateLimit      types.Int64 `tfsdk:"rate_limit"`
+	MaxConcurrency types.Int64 `tfsdk:"max_concurrency"`
+	MaxResponseMiB types.Int64 `tfsdk:"max_response_mib"`
 }
 
 func (p *nsxProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -115,6 +119,10 @@ func envDefault(env, value string) string {
 }
 
 func (p *nsxProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
+	blocks := map[string]schema.Block{}
+	for _, m := range p.table {
+		blocks[m.info().block] = m.providerBlock()
+	}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "One provider for the session-backed network managers: NSX (NSX-T / VCF 9), NSX for vSphere (NSX-v), Cisco Catalyst SD-WAN Manager, the Illumio PCE and vCenter. " +
 			"The provider logs in lazily, once per manager node, reuses the session for every resource, " +
@@ -134,7 +142,7 @@ func (p *nsxProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *
 			"rate_limit": schema.Int64Attribute{
 				Optional: true,
 				MarkdownDescription: fmt.Sprintf("Requests per second to one manager, all nodes together; halved on each 429 and recovered gradually. "+
-					"Default `%d`, under NSX's `client_api_rate_limit` of 100; for the Illumio PCE `%d`, under its 500 requests a minute.", session.DefaultRateLimit, illumioDefaultRate),
+					"Default `%d`, under NSX's `client_api_rate_limit` of 100; for the Illumio PCE `%d`, under its 500 requests a minute.", nsxt.DefaultRateLimit, illumio.DefaultRateLimit),
 				Validators: []validator.Int64{int64validator.Between(1, 10000)},
 			},
 			"max_response_mib": schema.Int64Attribute{
@@ -152,24 +160,7 @@ func (p *nsxProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *
 				Validators: []validator.Int64{int64validator.Between(1, 1000)},
 			},
 		},
-		Blocks: map[string]schema.Block{
-			"nsxt": connectionBlock(nsxtInfo, "Connection to an NSX Manager (NSX-T, VCF 9) or its cluster. "+
-				"Unset attributes come from `NSXT_MANAGER_HOST`, `NSXT_USERNAME`, `NSXT_PASSWORD`, `NSXT_ALLOW_UNVERIFIED_SSL` and `NSXT_CA_FILE`; "+
-				"with those set, the block may be left out.", true),
-			"nsxv": connectionBlock(nsxvInfo, "Connection to an NSX for vSphere (NSX-v) Manager. The provider logs in with an auth token "+
-				"(NSX-v 6.4 and later) and falls back to HTTP Basic on every call where the manager has none. "+
-				"Unset attributes come from `NSXV_MANAGER_HOST`, `NSXV_USERNAME`, `NSXV_PASSWORD`, `NSXV_ALLOW_UNVERIFIED_SSL` and `NSXV_CA_FILE`; "+
-				"with those set, the block may be left out.", false),
-			"sdwan": connectionBlock(sdwanInfo, "Connection to a Cisco Catalyst SD-WAN Manager (vManage). The provider logs in once per run "+
-				"(form login and XSRF token), renews an expired session once, and always logs out when Terraform is done, so it never holds "+
-				"one of the manager's 100 session slots after a run. Unset attributes come from `SDWAN_URL`, `SDWAN_USERNAME` and `SDWAN_PASSWORD`; "+
-				"with those set, the block may be left out.", false),
-			"illumio": illumioBlock(),
-			"vcenter": connectionBlock(vcenterInfo, "Connection to a vCenter Server (vSphere Automation REST API). The provider creates one CIS session per run "+
-				"(`POST /api/session`, or the legacy `/rest/com/vmware/cis/session` before vCenter 7.0 U2), renews it once when it expires, and deletes it when "+
-				"Terraform is done. Unset attributes come from `VSPHERE_SERVER`, `VSPHERE_USER`, `VSPHERE_PASSWORD` and `VSPHERE_ALLOW_UNVERIFIED_SSL`, "+
-				"the variables of the vSphere provider; with those set, the block may be left out.", false),
-		},
+		Blocks: blocks,
 	}
 }
 
@@ -213,7 +204,12 @@ func int64Or(v types.Int64, dflt int64) int64 {
 
 func (p *nsxProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
 	var cfg providerModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	for name, dst := range map[string]*types.Int64{
+		"request_timeout": &cfg.RequestTimeout, "max_retries": &cfg.MaxRetries, "rate_limit": &cfg.RateLimit,
+		"max_concurrency": &cfg.MaxConcurrency, "max_response_mib": &cfg.MaxResponseMiB,
+	} {
+		resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root(name), dst)...)
+	}
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -225,42 +221,26 @@ func (p *nsxProvider) Configure(ctx context.Context, req provider.ConfigureReque
 			rateLimit:        float64(int64Or(cfg.RateLimit, session.DefaultRateLimit)),
 			rateLimitSet:     !cfg.RateLimit.IsNull() && !cfg.RateLimit.IsUnknown(),
 			maxConcurrency:   int(int64Or(cfg.MaxConcurrency, session.DefaultMaxConcurrency)),
+			concurrencySet:   !cfg.MaxConcurrency.IsNull() && !cfg.MaxConcurrency.IsUnknown(),
 			maxResponseBytes: int64Or(cfg.MaxResponseMiB, session.DefaultMaxResponseBytes>>20) << 20,
 		},
-		unknown: map[string]bool{},
+		settings: map[string]*managerSettings{},
+		unknown:  map[string]bool{},
 	}
-	for _, b := range []struct {
-		info  managerInfo
-		model *connectionModel
-		dst   **managerSettings
-	}{
-		{nsxtInfo, cfg.NSXT, &m.nsxt},
-		{nsxvInfo, cfg.NSXV.connection(), &m.nsxv},
-		{sdwanInfo, cfg.SDWAN.connection(), &m.sdwan},
-		{vcenterInfo, cfg.VCenter.connection(), &m.vcenter},
-	} {
-		if b.model != nil && b.model.unknown() {
+	for _, mgr := range p.table {
+		s, unknown, diags := mgr.resolve(ctx, req.Config, m.limits)
+		resp.Diagnostics.Append(diags...)
+		if unknown {
 			if req.ClientCapabilities.DeferralAllowed {
 				resp.Deferred = &provider.Deferred{Reason: provider.DeferredReasonProviderConfigUnknown}
 				return
 			}
-			m.unknown[b.info.block] = true
+			m.unknown[mgr.info().block] = true
 			continue
 		}
-		s, diags := resolve(ctx, b.info, b.model, m.limits)
-		resp.Diagnostics.Append(diags...)
-		*b.dst = s
-	}
-	if cfg.Illumio.unknown() {
-		if req.ClientCapabilities.DeferralAllowed {
-			resp.Deferred = &provider.Deferred{Reason: provider.DeferredReasonProviderConfigUnknown}
-			return
+		if s != nil {
+			m.settings[mgr.info().block] = s
 		}
-		m.unknown[illumioInfo.block] = true
-	} else {
-		s, diags := resolveIllumio(ctx, cfg.Illumio, m.limits)
-		resp.Diagnostics.Append(diags...)
-		m.illumio = s
 	}
 	if resp.Diagnostics.HasError() {
 		return
@@ -280,7 +260,7 @@ func (p *nsxProvider) Resources(_ context.Context) []func() resource.Resource {
 func (p *nsxProvider) DataSources(_ context.Context) []func() datasource.DataSource {
 	return []func() datasource.DataSource{
 		NewSegmentsDataSource,
-		NewVersionDataSource,
+		func() datasource.DataSource { return &versionDataSource{table: p.table} },
 		NewSDWANDevicesDataSource,
 		NewIllumioLabelsDataSource,
 		NewVCenterTagsDataSource,

@@ -18,6 +18,8 @@ type providerRuns struct {
 	// shared serves every terraform command from one provider, as one long-lived process
 	// (a provider reattached with TF_REATTACH_PROVIDERS) would.
 	shared bool
+	// table is the managers served (default: defaultManagers).
+	table []manager
 
 	mu    sync.Mutex
 	open  []*session.Pool
@@ -64,7 +66,11 @@ func (r *providerRuns) factories() map[string]func() (tfprotov6.ProviderServer, 
 				r.every = append(r.every, p)
 				r.mu.Unlock()
 			}
-			return NewServer("test", p)()
+			table := r.table
+			if table == nil {
+				table = defaultManagers
+			}
+			return newServer("test", p, table)()
 		},
 	}
 }

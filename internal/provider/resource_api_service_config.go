@@ -246,7 +246,7 @@ func (r *apiServiceConfigResource) Read(ctx context.Context, req resource.ReadRe
 	}
 	ctx, done := startOperation(ctx, "nsx_api_service_config", "read", limit, &resp.Diagnostics)
 	defer done()
-	c, diags := r.managers.NSXT(ctx, "nsx_api_service_config")
+	c, diags := use(ctx, r.managers, nsxtSpec, "nsx_api_service_config")
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -337,7 +337,7 @@ func (r *apiServiceConfigResource) ModifyPlan(ctx context.Context, req resource.
 	if req.Plan.Raw.IsNull() {
 		return
 	}
-	resp.Diagnostics.Append(r.managers.requireAtPlan(nsxtInfo, "nsx_api_service_config")...)
+	resp.Diagnostics.Append(r.managers.requireAtPlan(nsxtSpec.managerInfo, "nsx_api_service_config")...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -382,7 +382,7 @@ func (r *apiServiceConfigResource) ModifyPlan(ctx context.Context, req resource.
 		if !r.planCanRead() || (plan.ProtocolVersions.IsNull() && plan.CipherSuites.IsNull()) {
 			return
 		}
-		c, diags := r.managers.NSXT(ctx, "nsx_api_service_config")
+		c, diags := use(ctx, r.managers, nsxtSpec, "nsx_api_service_config")
 		resp.Diagnostics.Append(diags...)
 		if diags.HasError() {
 			return
@@ -436,15 +436,14 @@ func (r *apiServiceConfigResource) ModifyPlan(ctx context.Context, req resource.
 // planCanRead reports whether the provider's nsxt settings are known, so that a plan may read
 // the manager.
 func (r *apiServiceConfigResource) planCanRead() bool {
-	m := r.managers
-	return m != nil && m.nsxt != nil && !m.unknown[nsxtInfo.block]
+	return r.managers.known(nsxtSpec.managerInfo)
 }
 
 // write reads the configuration with its `_revision`, applies what the configuration sets
 // and writes it back, redoing both when someone else wrote in between; then it reads the
 // result and fills in what plan left unknown.
 func (r *apiServiceConfigResource) write(ctx context.Context, cfg, plan *apiServiceConfigModel) diag.Diagnostics {
-	c, diags := r.managers.NSXT(ctx, "nsx_api_service_config")
+	c, diags := use(ctx, r.managers, nsxtSpec, "nsx_api_service_config")
 	if diags.HasError() {
 		return diags
 	}

@@ -53,7 +53,7 @@ func (r *illumioLabelResource) ModifyPlan(_ context.Context, req resource.Modify
 	if req.Plan.Raw.IsNull() {
 		return
 	}
-	resp.Diagnostics.Append(r.managers.requireAtPlan(illumioInfo, "illumio_label")...)
+	resp.Diagnostics.Append(r.managers.requireAtPlan(illumioSpec.managerInfo, "illumio_label")...)
 }
 
 var (
@@ -131,7 +131,7 @@ func (r *illumioLabelResource) Create(ctx context.Context, req resource.CreateRe
 	}
 	ctx, done := startOperation(ctx, "illumio_label", "create", limit, &resp.Diagnostics)
 	defer done()
-	c, org, diags := r.managers.Illumio(ctx, "illumio_label")
+	c, org, diags := illumioInOrg(ctx, r.managers, "illumio_label")
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -159,7 +159,7 @@ func (r *illumioLabelResource) Read(ctx context.Context, req resource.ReadReques
 	}
 	ctx, done := startOperation(ctx, "illumio_label", "read", limit, &resp.Diagnostics)
 	defer done()
-	c, diags := r.managers.IllumioClient(ctx, "illumio_label")
+	c, diags := use(ctx, r.managers, illumioSpec, "illumio_label")
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -192,7 +192,7 @@ func (r *illumioLabelResource) Update(ctx context.Context, req resource.UpdateRe
 	}
 	ctx, done := startOperation(ctx, "illumio_label", "update", limit, &resp.Diagnostics)
 	defer done()
-	c, diags := r.managers.IllumioClient(ctx, "illumio_label")
+	c, diags := use(ctx, r.managers, illumioSpec, "illumio_label")
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -234,7 +234,7 @@ func (r *illumioLabelResource) Delete(ctx context.Context, req resource.DeleteRe
 	}
 	ctx, done := startOperation(ctx, "illumio_label", "delete", limit, &resp.Diagnostics)
 	defer done()
-	c, diags := r.managers.IllumioClient(ctx, "illumio_label")
+	c, diags := use(ctx, r.managers, illumioSpec, "illumio_label")
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -257,7 +257,7 @@ func (r *illumioLabelResource) ImportState(ctx context.Context, req resource.Imp
 				fmt.Sprintf("Import illumio_label by its href (/orgs/1/labels/42) or its id (42), not %q.", req.ID))
 			return
 		}
-		_, org, diags := r.managers.Illumio(ctx, "illumio_label import")
+		_, org, diags := illumioInOrg(ctx, r.managers, "illumio_label import")
 		resp.Diagnostics.Append(diags...)
 		if resp.Diagnostics.HasError() {
 			return

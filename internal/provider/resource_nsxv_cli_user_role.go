@@ -142,7 +142,7 @@ func (r *cliUserRoleResource) Create(ctx context.Context, req resource.CreateReq
 	}
 	ctx, done := startOperation(ctx, "nsxv_cli_user_role", "create", limit, &resp.Diagnostics)
 	defer done()
-	c, diags := r.managers.NSXV(ctx, "nsxv_cli_user_role")
+	c, diags := use(ctx, r.managers, nsxvSpec, "nsxv_cli_user_role")
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -202,7 +202,7 @@ func (r *cliUserRoleResource) Read(ctx context.Context, req resource.ReadRequest
 	}
 	ctx, done := startOperation(ctx, "nsxv_cli_user_role", "read", limit, &resp.Diagnostics)
 	defer done()
-	c, diags := r.managers.NSXV(ctx, "nsxv_cli_user_role")
+	c, diags := use(ctx, r.managers, nsxvSpec, "nsxv_cli_user_role")
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -239,7 +239,7 @@ func (r *cliUserRoleResource) Update(ctx context.Context, req resource.UpdateReq
 	}
 	ctx, done := startOperation(ctx, "nsxv_cli_user_role", "update", limit, &resp.Diagnostics)
 	defer done()
-	c, diags := r.managers.NSXV(ctx, "nsxv_cli_user_role")
+	c, diags := use(ctx, r.managers, nsxvSpec, "nsxv_cli_user_role")
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -272,7 +272,7 @@ func (r *cliUserRoleResource) Delete(ctx context.Context, req resource.DeleteReq
 	}
 	ctx, done := startOperation(ctx, "nsxv_cli_user_role", "delete", limit, &resp.Diagnostics)
 	defer done()
-	c, diags := r.managers.NSXV(ctx, "nsxv_cli_user_role")
+	c, diags := use(ctx, r.managers, nsxvSpec, "nsxv_cli_user_role")
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -347,7 +347,7 @@ func (r *cliUserRoleResource) ModifyPlan(_ context.Context, req resource.ModifyP
 	if req.Plan.Raw.IsNull() {
 		return
 	}
-	resp.Diagnostics.Append(r.managers.requireAtPlan(nsxvInfo, "nsxv_cli_user_role")...)
+	resp.Diagnostics.Append(r.managers.requireAtPlan(nsxvSpec.managerInfo, "nsxv_cli_user_role")...)
 }
 
 // onlyGlobalRoot reports whether a scope is the whole system.

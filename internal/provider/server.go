@@ -16,8 +16,12 @@ import (
 // answered, and a manager may echo a password, a cookie or a token; this is the one place
 // all of them pass on their way to the user.
 func NewServer(version string, pool *session.Pool) func() (tfprotov6.ProviderServer, error) {
+	return newServer(version, pool, defaultManagers)
+}
+
+func newServer(version string, pool *session.Pool, table []manager) func() (tfprotov6.ProviderServer, error) {
 	return func() (tfprotov6.ProviderServer, error) {
-		s, err := providerserver.NewProtocol6WithError(New(version, pool)())()
+		s, err := providerserver.NewProtocol6WithError(newWithManagers(version, pool, table)())()
 		if err != nil {
 			return nil, err
 		}

@@ -164,3 +164,7 @@ func (c *Client) Devices(ctx context.Context) ([]Device, error) {
 	}
 	return out.Data, nil
 }
+
+// DefaultRateLimit is half of the 100 requests a second SD-WAN Manager allows for general
+// APIs from 20.6 on.
+const DefaultRateLimit = 50

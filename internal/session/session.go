@@ -243,7 +243,8 @@ func renewBefore(idle time.Duration) time.Duration {
 	return idle - min(idle/10, 30*time.Second)
 }
 
-// Defaults stay under NSX's published per-client limits (100 requests/s, 40 concurrent).
+// Defaults for a manager whose package sets none of its own (manager packages publish their
+// documented limits, e.g. nsxt.DefaultRateLimit).
 const (
 	DefaultRateLimit      = 50
 	DefaultMaxConcurrency = 20

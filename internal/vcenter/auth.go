@@ -23,8 +23,8 @@ import (
 // SessionHeader carries the session token on every call.
 const SessionHeader = "vmware-api-session-id"
 
-// SessionIdle is vCenter's API session idle timeout.
-const SessionIdle = 30 * time.Minute
+// IdleTimeout is vCenter's API session idle timeout.
+const IdleTimeout = 30 * time.Minute
 
 // Paths of the two API families.
 const (

@@ -89,7 +89,7 @@ func client(t *testing.T, s *simulator.Server, pool *x509.CertPool, password str
 	auth := &vcenter.Auth{Username: s.URL.User.Username(), Password: password}
 	sc, err := session.New(session.Config{
 		Block: "vcenter", Nodes: []*url.URL{node}, TLS: &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12},
-		RequestTimeout: 10 * time.Second, MaxRetries: 2, Auth: auth, Secrets: []string{password}, IdleTimeout: vcenter.SessionIdle,
+		RequestTimeout: 10 * time.Second, MaxRetries: 2, Auth: auth, Secrets: []string{password}, IdleTimeout: vcenter.IdleTimeout,
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -1,0 +1,326 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/netsession/terraform-provider-nsx/internal/illumio"
+	"github.com/netsession/terraform-provider-nsx/internal/nsxt"
+	"github.com/netsession/terraform-provider-nsx/internal/nsxv"
+	"github.com/netsession/terraform-provider-nsx/internal/sdwan"
+	"github.com/netsession/terraform-provider-nsx/internal/session"
+	"github.com/netsession/terraform-provider-nsx/internal/vcenter"
+)
+
+// This file is where the provider learns of a manager: one spec each, in defaultManagers.
+// A spec says what the manager's provider block is called and takes (environment variables
+// included), its default limits and idle timeout, how to build its Authenticator and typed
+// client, and how to read its version. The provider schema, Configure, the plan-time checks,
+// the one generic accessor (use) and nsx_version all work from the table; nothing else lists
+// the managers. Adding a manager is a spec here plus its package; an auth method is an
+// Authenticator in the manager's package chosen in the spec's auth.
+
+// spec declares one manager whose typed client is C.
+type spec[C any] struct {
+	managerInfo
+	// description is the provider block's description; withHosts adds a `hosts` list.
+	description string
+	withHosts   bool
+	// schemaBlock and settings replace the shared connection block and its resolution, for a
+	// manager whose block takes more (Illumio: an org and an API key pair).
+	schemaBlock func() schema.Block
+	settings    func(ctx context.Context, cfg tfsdk.Config, limits providerLimits) (*managerSettings, bool, diag.Diagnostics)
+	// rate and concurrency are the defaults where rate_limit / max_concurrency are unset
+	// (0: the provider-wide default).
+	rate        float64
+	concurrency int
+	// idle is how long the manager keeps an unused session, for these settings (nil: unknown).
+	idle func(*managerSettings) time.Duration
+	// auth builds the Authenticator; client wraps the session client in the typed client.
+	auth   func(*managerSettings) session.Authenticator
+	client func(*session.Client) (C, error)
+	// version reads the manager's version; versionCall names the request for errors.
+	version     func(context.Context, C) (versionFacts, error)
+	versionCall string
+}
+
+// manager is a spec of any client type, as the table holds it.
+type manager interface {
+	info() managerInfo
+	providerBlock() schema.Block
+	resolve(ctx context.Context, cfg tfsdk.Config, limits providerLimits) (s *managerSettings, unknown bool, diags diag.Diagnostics)
+	readVersion(ctx context.Context, m *Managers, who string) (versionFacts, diag.Diagnostics)
+}
+
+// versionFacts is what nsx_version reports; managers fill what they know.
+type versionFacts struct {
+	Version, NodeVersion, ProductVersion, Build, Product, Type, ReleaseDate string
+}
+
+func (sp *spec[C]) info() managerInfo { return sp.managerInfo }
+
+func (sp *spec[C]) providerBlock() schema.Block {
+	if sp.schemaBlock != nil {
+		return sp.schemaBlock()
+	}
+	return connectionBlock(sp.managerInfo, sp.description, sp.withHosts)
+}
+
+// resolve reads the spec's block from the provider configuration (nil when absent) and turns
+// it and the environment into settings; unknown reports values known only after apply.
+func (sp *spec[C]) resolve(ctx context.Context, cfg tfsdk.Config, limits providerLimits) (*managerSettings, bool, diag.Diagnostics) {
+	if sp.settings != nil {
+		return sp.settings(ctx, cfg, limits)
+	}
+	var obj types.Object
+	diags := cfg.GetAttribute(ctx, path.Root(sp.block), &obj)
+	if diags.HasError() {
+		return nil, false, diags
+	}
+	conn := connectionFrom(obj, sp.addressAttr(), sp.withHosts)
+	if conn != nil && conn.unknown() {
+		return nil, true, diags
+	}
+	s, d := resolve(ctx, sp.managerInfo, conn, limits)
+	diags.Append(d...)
+	return s, false, diags
+}
+
+func (sp *spec[C]) readVersion(ctx context.Context, m *Managers, who string) (versionFacts, diag.Diagnostics) {
+	c, diags := use(ctx, m, sp, who)
+	if diags.HasError() {
+		return versionFacts{}, diags
+	}
+	v, err := sp.version(ctx, c)
+	if err != nil {
+		diags.AddError("Reading the "+sp.product+" Version Failed", sp.versionCall+" failed: "+err.Error())
+	}
+	return v, diags
+}
+
+// use is the one accessor: the manager's typed client for who (a type name, for messages),
+// creating its session client in the pool on first use. It contacts nothing itself.
+func use[C any](ctx context.Context, m *Managers, sp *spec[C], who string) (C, diag.Diagnostics) {
+	var zero C
+	var diags diag.Diagnostics
+	if m == nil {
+		diags.AddError("Provider Not Configured",
+			who+" was used before the provider was configured. This is a bug in the provider; please report it.")
+		return zero, diags
+	}
+	s := m.settings[sp.block]
+	if s == nil {
+		diags.Append(m.missing(sp.managerInfo, who))
+		return zero, diags
+	}
+	sc, err := m.pool.Client(ctx, s.key, func() (*session.Client, error) {
+		l := m.limits
+		if !l.rateLimitSet && sp.rate > 0 {
+			l.rateLimit = sp.rate
+		}
+		if !l.concurrencySet && sp.concurrency > 0 {
+			l.maxConcurrency = sp.concurrency
+		}
+		cfg := s.sessionConfig(sp.auth(s), l)
+		if sp.idle != nil {
+			cfg.IdleTimeout = sp.idle(s)
+		}
+		return session.New(cfg)
+	})
+	if err == nil {
+		var c C
+		if c, err = sp.client(sc); err == nil {
+			return c, diags
+		}
+	}
+	diags.AddError(sp.product+" Client Setup Failed", err.Error())
+	return zero, diags
+}
+
+// always returns d whatever the settings: for fixed idle timeouts.
+func always(d time.Duration) func(*managerSettings) time.Duration {
+	return func(*managerSettings) time.Duration { return d }
+}
+
+var nsxtSpec = &spec[*nsxt.Client]{
+	managerInfo: managerInfo{
+		block: "nsxt", product: "NSX Manager",
+		envHost: "NSXT_MANAGER_HOST", envUser: "NSXT_USERNAME", envPass: "NSXT_PASSWORD",
+		envIns: "NSXT_ALLOW_UNVERIFIED_SSL", envCA: "NSXT_CA_FILE",
+	},
+	description: "Connection to an NSX Manager (NSX-T, VCF 9) or its cluster. " +
+		"Unset attributes come from `NSXT_MANAGER_HOST`, `NSXT_USERNAME`, `NSXT_PASSWORD`, `NSXT_ALLOW_UNVERIFIED_SSL` and `NSXT_CA_FILE`; " +
+		"with those set, the block may be left out.",
+	withHosts:   true,
+	rate:        nsxt.DefaultRateLimit,
+	concurrency: nsxt.DefaultMaxConcurrency,
+	idle:        always(nsxt.IdleTimeout),
+	auth: func(s *managerSettings) session.Authenticator {
+		return &nsxt.Auth{Username: s.username, Password: s.password}
+	},
+	client:      func(sc *session.Client) (*nsxt.Client, error) { return nsxt.NewClient(sc), nil },
+	versionCall: "GET /api/v1/node/version",
+	version: func(ctx context.Context, c *nsxt.Client) (versionFacts, error) {
+		v, err := c.NodeVersion(ctx)
+		if err != nil {
+			return versionFacts{}, err
+		}
+		return versionFacts{Version: v.ProductVersion, NodeVersion: v.NodeVersion, ProductVersion: v.ProductVersion}, nil
+	},
+}
+
+var nsxvSpec = &spec[*nsxv.Client]{
+	managerInfo: managerInfo{
+		block: "nsxv", product: "NSX-v Manager",
+		envHost: "NSXV_MANAGER_HOST", envUser: "NSXV_USERNAME", envPass: "NSXV_PASSWORD",
+		envIns: "NSXV_ALLOW_UNVERIFIED_SSL", envCA: "NSXV_CA_FILE",
+		basic: true,
+	},
+	description: "Connection to an NSX for vSphere (NSX-v) Manager. The provider logs in with an auth token " +
+		"(NSX-v 6.4 and later) and falls back to HTTP Basic on every call where the manager has none. " +
+		"Unset attributes come from `NSXV_MANAGER_HOST`, `NSXV_USERNAME`, `NSXV_PASSWORD`, `NSXV_ALLOW_UNVERIFIED_SSL` and `NSXV_CA_FILE`; " +
+		"with those set, the block may be left out.",
+	auth: func(s *managerSettings) session.Authenticator {
+		return &nsxv.Auth{Username: s.username, Password: s.password}
+	},
+	client:      func(sc *session.Client) (*nsxv.Client, error) { return nsxv.NewClient(sc), nil },
+	versionCall: "GET /api/1.0/appliance-management/global/info",
+	version: func(ctx context.Context, c *nsxv.Client) (versionFacts, error) {
+		g, err := c.GlobalInfo(ctx)
+		if err != nil {
+			return versionFacts{}, err
+		}
+		return versionFacts{Version: g.VersionInfo.Version(), Build: g.VersionInfo.Build}, nil
+	},
+}
+
+var sdwanSpec = &spec[*sdwan.Client]{
+	managerInfo: managerInfo{
+		block: "sdwan", product: "SD-WAN Manager", hostAttr: "url",
+		envHost: "SDWAN_URL", envUser: "SDWAN_USERNAME", envPass: "SDWAN_PASSWORD",
+	},
+	description: "Connection to a Cisco Catalyst SD-WAN Manager (vManage). The provider logs in once per run " +
+		"(form login and XSRF token), renews an expired session once, and always logs out when Terraform is done, so it never holds " +
+		"one of the manager's 100 session slots after a run. Unset attributes come from `SDWAN_URL`, `SDWAN_USERNAME` and `SDWAN_PASSWORD`; " +
+		"with those set, the block may be left out.",
+	rate: sdwan.DefaultRateLimit,
+	idle: always(sdwan.IdleTimeout),
+	auth: func(s *managerSettings) session.Authenticator {
+		return &sdwan.Auth{Username: s.username, Password: s.password}
+	},
+	client:      func(sc *session.Client) (*sdwan.Client, error) { return sdwan.NewClient(sc), nil },
+	versionCall: "GET /dataservice/client/about (and /dataservice/client/server)",
+	version: func(ctx context.Context, c *sdwan.Client) (versionFacts, error) {
+		v, err := c.Version(ctx)
+		return versionFacts{Version: v}, err
+	},
+}
+
+// illumioInfo stands apart from its spec only because the spec's settings hook reads it.
+var illumioInfo = managerInfo{
+	block: "illumio", product: "Illumio PCE",
+	envHost: "ILLUMIO_PCE_HOST", envUser: "ILLUMIO_PCE_USERNAME", envPass: "ILLUMIO_PCE_PASSWORD",
+}
+
+var illumioSpec = &spec[*illumio.Client]{
+	managerInfo: illumioInfo,
+	schemaBlock: func() schema.Block { return illumioBlock() },
+	settings:    illumioSettings,
+	rate:        illumio.DefaultRateLimit,
+	idle: func(s *managerSettings) time.Duration {
+		if s.apiKey {
+			return 0 // an API key does not idle out
+		}
+		return illumio.IdleTimeout
+	},
+	auth: func(s *managerSettings) session.Authenticator {
+		return &illumio.Auth{Username: s.username, Password: s.password, Key: s.apiKey}
+	},
+	client:      func(sc *session.Client) (*illumio.Client, error) { return illumio.NewClient(sc), nil },
+	versionCall: "GET /api/v2/product_version",
+	version: func(ctx context.Context, c *illumio.Client) (versionFacts, error) {
+		v, err := c.ProductVersion(ctx)
+		if err != nil {
+			return versionFacts{}, err
+		}
+		f := versionFacts{Version: v.Version}
+		if v.Build != 0 {
+			f.Build = strconv.FormatInt(v.Build, 10)
+		}
+		return f, nil
+	},
+}
+
+var vcenterSpec = &spec[*vcenter.Client]{
+	managerInfo: managerInfo{
+		block: "vcenter", product: "vCenter",
+		envHost: "VSPHERE_SERVER", envUser: "VSPHERE_USER", envPass: "VSPHERE_PASSWORD", envIns: "VSPHERE_ALLOW_UNVERIFIED_SSL",
+		basic: true,
+	},
+	description: "Connection to a vCenter Server (vSphere Automation REST API). The provider creates one CIS session per run " +
+		"(`POST /api/session`, or the legacy `/rest/com/vmware/cis/session` before vCenter 7.0 U2), renews it once when it expires, and deletes it when " +
+		"Terraform is done. Unset attributes come from `VSPHERE_SERVER`, `VSPHERE_USER`, `VSPHERE_PASSWORD` and `VSPHERE_ALLOW_UNVERIFIED_SSL`, " +
+		"the variables of the vSphere provider; with those set, the block may be left out.",
+	idle: always(vcenter.IdleTimeout),
+	auth: func(s *managerSettings) session.Authenticator {
+		return &vcenter.Auth{Username: s.username, Password: s.password}
+	},
+	client: func(sc *session.Client) (*vcenter.Client, error) {
+		// The client's wire format follows what the login found (/api or the legacy /rest).
+		a, ok := sc.Authenticator().(*vcenter.Auth)
+		if !ok {
+			return nil, fmt.Errorf("the session client has no vCenter authenticator; this is a bug in the provider")
+		}
+		return vcenter.NewClient(sc, a), nil
+	},
+	versionCall: "GET /api/appliance/system/version (legacy /rest/appliance/system/version)",
+	version: func(ctx context.Context, c *vcenter.Client) (versionFacts, error) {
+		v, err := c.Version(ctx)
+		if err != nil {
+			return versionFacts{}, err
+		}
+		return versionFacts{Version: v.Version, Build: v.Build, Product: v.Product, Type: v.Type, ReleaseDate: v.ReleaseDate}, nil
+	},
+}
+
+// defaultManagers is every manager the provider serves, in the order of its documentation.
+var defaultManagers = []manager{nsxtSpec, nsxvSpec, sdwanSpec, illumioSpec, vcenterSpec}
+
+// managerNames lists the table's block names, sorted.
+func managerNames(table []manager) []string {
+	out := make([]string, 0, len(table))
+	for _, m := range table {
+		out = append(out, m.info().block)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// lookup finds the table entry of block.
+func lookup(table []manager, block string) manager {
+	for _, m := range table {
+		if m.info().block == block {
+			return m
+		}
+	}
+	return nil
+}
+
+// quotedNames writes names as `a`, `b` and `c` for descriptions.
+func quotedNames(names []string) string {
+	q := make([]string, len(names))
+	for i, n := range names {
+		q[i] = "`" + n + "`"
+	}
+	return strings.Join(q, ", ")
+}
