@@ -73,7 +73,7 @@ func (a *Auth) Login(ctx context.Context, hc *http.Client, node *url.URL) (*sess
 	switch {
 	case answer.StatusCode == http.StatusUnauthorized || answer.StatusCode == http.StatusForbidden:
 		return nil, &session.LoginError{Block: "illumio", Host: node.Host, Status: answer.StatusCode,
-			Reason: DecodeError(answer).Message() + ". Check username (the e-mail address) and password in the illumio block (or ILLUMIO_PCE_USERNAME / ILLUMIO_PCE_PASSWORD); the provider does not retry a refused login."}
+			Reason: DecodeError(answer).Message()}
 	case answer.StatusCode != http.StatusOK:
 		return nil, fmt.Errorf("logging in to the illumio PCE at %s: %w", node.Host, DecodeError(answer))
 	}
@@ -140,7 +140,7 @@ func (a *Auth) Refused(resp *session.Response) *session.LoginError {
 		return nil
 	}
 	return &session.LoginError{Block: "illumio", Host: resp.Node, Status: resp.StatusCode,
-		Reason: DecodeError(resp).Message() + ". Check api_key_username and api_key_secret in the illumio block (or ILLUMIO_API_KEY_USERNAME / ILLUMIO_API_KEY_SECRET); the key may have been deleted."}
+		Reason: strings.TrimSuffix(DecodeError(resp).Message(), ".") + ". The API key is wrong or was deleted"}
 }
 
 // Logout implements session.Authenticator: PUT /api/v2/users/{id}/logout ends the session

@@ -20,6 +20,10 @@ var (
 	ErrNotFound = errors.New("not found")
 	// ErrGone: the label was deleted already (406 on DELETE).
 	ErrGone = errors.New("already deleted")
+	// ErrDuplicateLabel: a label with that key and value exists (406, token *duplicate*).
+	ErrDuplicateLabel = errors.New("label exists already")
+	// ErrUnknownLabelType: the PCE knows no label type (key) of that name (406, token *label_key*).
+	ErrUnknownLabelType = errors.New("unknown label type")
 )
 
 // APIError is a PCE error answer: a list of {token, message}, or {"error": "..."}.
@@ -67,6 +71,19 @@ func (e *APIError) Is(target error) bool {
 		return e.Status == http.StatusNotFound
 	case ErrGone:
 		return e.Status == http.StatusNotAcceptable && strings.Contains(strings.ToLower(e.Message()), "deleted")
+	case ErrDuplicateLabel:
+		return e.Status == http.StatusNotAcceptable && e.hasToken("duplicate")
+	case ErrUnknownLabelType:
+		return e.Status == http.StatusNotAcceptable && e.hasToken("label_key")
+	}
+	return false
+}
+
+func (e *APIError) hasToken(part string) bool {
+	for _, t := range e.Tokens {
+		if strings.Contains(t, part) {
+			return true
+		}
 	}
 	return false
 }

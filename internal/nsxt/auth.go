@@ -43,12 +43,12 @@ func (a *Auth) Login(ctx context.Context, hc *http.Client, node *url.URL) (*sess
 
 	switch {
 	case resp.StatusCode == http.StatusForbidden || resp.StatusCode == http.StatusUnauthorized:
-		reason := "the credentials were refused"
+		reason := "the credentials were refused."
 		if e := decodeError(answer); e.Message != "" {
 			reason = e.Message
 		}
-		return nil, &session.LoginError{Block: "nsxt", Host: node.Host, Status: resp.StatusCode, Reason: reason +
-			" Check username and password in the nsxt block (or NSXT_USERNAME / NSXT_PASSWORD); NSX locks an account after repeated failures, so the provider does not retry."}
+		return nil, &session.LoginError{Block: "nsxt", Host: node.Host, Status: resp.StatusCode,
+			Reason: strings.TrimSuffix(reason, ".") + ". NSX locks an account after repeated failures"}
 	case resp.StatusCode != http.StatusOK && resp.StatusCode != http.StatusCreated:
 		return nil, fmt.Errorf("logging in to the nsxt manager at %s: %w", node.Host, decodeError(answer))
 	}
@@ -59,9 +59,15 @@ func (a *Auth) Login(ctx context.Context, hc *http.Client, node *url.URL) (*sess
 		}
 	}
 	xsrf := resp.Header.Get("X-XSRF-TOKEN")
+	if cookie == nil && xsrf == "" && len(strings.TrimSpace(string(body))) > 0 {
+		// Not NSX's answer to a login at all: another product or a proxy answered.
+		return nil, &session.LoginError{Block: "nsxt", Host: node.Host, Status: resp.StatusCode,
+			Reason: "the answer to POST /api/session/create is not an NSX login answer (no JSESSIONID cookie, no X-XSRF-TOKEN header) but " +
+				session.DescribeBody(answer) + "; the address may point at another product"}
+	}
 	if cookie == nil || xsrf == "" {
 		return nil, &session.LoginError{Block: "nsxt", Host: node.Host, Status: resp.StatusCode,
-			Reason: "the answer lacked the JSESSIONID cookie or the X-XSRF-TOKEN header; is cookie_based_authentication_enabled off on this manager?"}
+			Reason: "the answer lacked the JSESSIONID cookie or the X-XSRF-TOKEN header; NSX answers so when its cookie_based_authentication_enabled setting is off"}
 	}
 	return &session.Credentials{
 		Cookies: []*http.Cookie{{Name: "JSESSIONID", Value: cookie.Value}},

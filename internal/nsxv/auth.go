@@ -118,13 +118,12 @@ func (a *Auth) loginError(host string, resp *session.Response) *session.LoginErr
 	if reason == "" {
 		reason = "the credentials were refused"
 	}
+	le := &session.LoginError{Block: "nsxv", Host: host, Status: resp.StatusCode, Reason: reason}
 	if noRole(e) {
-		reason += fmt.Sprintf(". The account %q exists and its password was accepted, but it has no role on NSX Manager: "+
-			"assign one (for a CLI user, with the nsxv_cli_user_role resource) using an account that has one, such as admin.", a.Username)
-	} else {
-		reason += ". Check username and password in the nsxv block (or NSXV_USERNAME / NSXV_PASSWORD); the provider does not retry a refused login."
+		le.Reason += fmt.Sprintf(". The account %q exists and its password was accepted, but it has no role on NSX Manager", a.Username)
+		le.Cause = ErrNoRole
 	}
-	return &session.LoginError{Block: "nsxv", Host: host, Status: resp.StatusCode, Reason: reason}
+	return le
 }
 
 func noRole(e *APIError) bool {

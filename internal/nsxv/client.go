@@ -22,7 +22,46 @@ var (
 	ErrHasRole = errors.New("user already has a role")
 	// ErrLocalRoleKept: NSX-v does not delete the role of a local (CLI) user.
 	ErrLocalRoleKept = errors.New("role of a local user cannot be deleted")
+	// ErrNoRole: the account authenticated but has no role on NSX Manager (403).
+	ErrNoRole = errors.New("the account has no role on NSX Manager")
+	// ErrNoSuchUser: a role write named a user NSX-v does not know (404).
+	ErrNoSuchUser = errors.New("no such user")
+	// ErrNoSuchObject: a role write named a scope object NSX-v does not know (404).
+	ErrNoSuchObject = errors.New("no such object")
+	// ErrRoleRefused: NSX-v refused the role for the user (400), e.g. a legacy role for a CLI user.
+	ErrRoleRefused = errors.New("role refused")
 )
+
+// classified is an error that also matches a sentinel the answer alone cannot decide.
+type classified struct {
+	error
+	sentinel error
+}
+
+func (c classified) Unwrap() error { return c.error }
+
+func (c classified) Is(target error) bool { return target == c.sentinel }
+
+// roleWriteErr classifies a refused role write: a 404 names a missing scope object when its
+// details name one of r's objects, else the missing user.
+func roleWriteErr(err error, r Role) error {
+	var api *APIError
+	if !errors.As(err, &api) {
+		return err
+	}
+	switch {
+	case api.Status == http.StatusNotFound:
+		for _, id := range r.ResourceIDs {
+			if strings.Contains(api.Details, id) {
+				return classified{err, ErrNoSuchObject}
+			}
+		}
+		return classified{err, ErrNoSuchUser}
+	case api.Status == http.StatusBadRequest && !errors.Is(err, ErrHasRole) && !errors.Is(err, ErrLocalRoleKept):
+		return classified{err, ErrRoleRefused}
+	}
+	return err
+}
 
 // APIError is an NSX-v error answer: <error><details/><errorCode/><moduleName/></error>.
 type APIError struct {
@@ -70,6 +109,8 @@ func (e *APIError) Is(target error) bool {
 		return e.Code == 203 || strings.Contains(d, "already has a role")
 	case ErrLocalRoleKept:
 		return e.Status == http.StatusBadRequest && strings.Contains(d, "cannot be deleted")
+	case ErrNoRole:
+		return e.Status == http.StatusForbidden && noRole(e)
 	}
 	return false
 }
@@ -206,14 +247,14 @@ func (c *Client) GetRole(ctx context.Context, userID string) (*Role, error) {
 // CreateRole assigns a role to the local CLI user userID (204 No Content).
 func (c *Client) CreateRole(ctx context.Context, userID string, r Role) error {
 	_, err := c.do(ctx, http.MethodPost, rolePath(userID, true), EntryFor(r), nil)
-	return err
+	return roleWriteErr(err, r)
 }
 
 // UpdateRole changes the role of the CLI user userID and returns the role as NSX-v echoes it.
 func (c *Client) UpdateRole(ctx context.Context, userID string, r Role) (*Role, error) {
 	var e AccessControlEntry
 	if _, err := c.do(ctx, http.MethodPut, rolePath(userID, true), EntryFor(r), &e); err != nil {
-		return nil, err
+		return nil, roleWriteErr(err, r)
 	}
 	if e.Role == "" {
 		// Some releases answer without a body; the request stands for the answer.

@@ -603,7 +603,7 @@ func (s *faultSuite) untrustedCA(t *testing.T, fc *faultRun) {
 		ProtoV6ProviderFactories: fc.runs.factories(),
 		Steps: withPassword(h, []resource.TestStep{{
 			Config:      block + `data "nsx_version" "v" {}`,
-			ExpectError: regexp.MustCompile(`(?s)not\s+signed\s+by\s+a\s+trusted\s+authority;\s+set\s+ca_file\s+or\s+ca_pem`),
+			ExpectError: regexp.MustCompile(`(?s)not\s+signed\s+by\s+a\s+trusted\s+authority:.*;\s+set\s+ca_file\s+or\s+ca_pem\s+in\s+the\s+nsxt\s+block`),
 		}}),
 	})
 	f := h.Stats(t)
@@ -626,7 +626,7 @@ data "nsx_version" "a" {}
 data "nsx_version" "b" {}
 data "nsx_segments" "c" {}
 data "nsx_segments" "d" {}`,
-			ExpectError: regexp.MustCompile(`(?s)refused\s+the\s+login.*The\s+credentials\s+were\s+incorrect`),
+			ExpectError: regexp.MustCompile(`(?s)refused\s+the\s+login.*The\s+credentials\s+were\s+incorrect.*NSX\s+locks\s+an\s+account.*check\s+username\s+and\s+password\s+in\s+the\s+nsxt\s+block\s+\(or\s+NSXT_USERNAME\s+/\s+NSXT_PASSWORD\);\s+the\s+provider\s+does\s+not\s+retry`),
 		}}),
 	})
 	f := h.Stats(t)

@@ -132,6 +132,7 @@ func use[C any](ctx context.Context, m *Managers, sp *spec[C], who string) (C, d
 			l.maxConcurrency = sp.concurrency
 		}
 		cfg := s.sessionConfig(sp.auth(s), l)
+		cfg.Explain = hinter(sp.managerInfo, s)
 		if sp.idle != nil {
 			cfg.IdleTimeout = sp.idle(s)
 		}

@@ -287,18 +287,13 @@ func nullIfEmpty(s string) types.String {
 
 // labelWriteError explains what the PCE refused.
 func labelWriteError(plan illumioLabelResourceModel, err error) diag.Diagnostic {
-	var api *illumio.APIError
-	if errors.As(err, &api) && api.Status == 406 {
-		for _, t := range api.Tokens {
-			switch {
-			case strings.Contains(t, "duplicate"):
-				return diag.NewAttributeErrorDiagnostic(path.Root("value"), "Illumio Label Already Exists",
-					fmt.Sprintf("A label %s=%s exists already on the PCE (values are unique within a key, regardless of case). "+
-						"Import it (`terraform import illumio_label.<name> <href or id>`) instead of creating it. (%v)", plan.Key.ValueString(), plan.Value.ValueString(), err))
-			case strings.Contains(t, "label_key"):
-				return diag.NewAttributeErrorDiagnostic(path.Root("key"), "Unknown Illumio Label Type", err.Error())
-			}
-		}
+	switch {
+	case errors.Is(err, illumio.ErrDuplicateLabel):
+		return diag.NewAttributeErrorDiagnostic(path.Root("value"), "Illumio Label Already Exists",
+			fmt.Sprintf("A label %s=%s exists already on the PCE (values are unique within a key, regardless of case). "+
+				"Import it (`terraform import illumio_label.<name> <href or id>`) instead of creating it. (%v)", plan.Key.ValueString(), plan.Value.ValueString(), err))
+	case errors.Is(err, illumio.ErrUnknownLabelType):
+		return diag.NewAttributeErrorDiagnostic(path.Root("key"), "Unknown Illumio Label Type", err.Error())
 	}
 	return diag.NewErrorDiagnostic("Writing the Illumio Label Failed", err.Error())
 }

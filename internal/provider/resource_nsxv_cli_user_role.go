@@ -387,40 +387,28 @@ func toModel(ctx context.Context, user string, r *nsxv.Role, m *cliUserRoleModel
 // roleWriteError explains the errors users meet when assigning a role.
 func roleWriteError(verb, user string, want nsxv.Role, err error) diag.Diagnostic {
 	summary := verb + " the NSX-v User Role Failed"
-	var api *nsxv.APIError
-	isAPI := errors.As(err, &api)
 	switch {
 	case errors.Is(err, nsxv.ErrHasRole):
 		return diag.NewErrorDiagnostic("NSX-v User Already Has a Role",
 			fmt.Sprintf("%s already has a role on NSX Manager, so it cannot be assigned one. Bring it under Terraform with "+
-				"`terraform import nsxv_cli_user_role.<name> %s` (or an import block), then change it. (%v)", user, user, err))
-	case isAPI && api.Status == 404 && !namesAny(api.Details, want.ResourceIDs):
+				"`terraform import nsxv_cli_user_role.<name> %s` (or an import block), or set adopt_existing = true. (%v)", user, user, err))
+	case errors.Is(err, nsxv.ErrNoSuchUser):
 		return diag.NewErrorDiagnostic("NSX-v CLI User Not Found",
 			fmt.Sprintf("No CLI user %s exists on the NSX Manager. Create it on the NSX Manager console first (user names are lower case):\n\n"+
 				"  enable\n  configure terminal\n  user %s password plaintext <password>\n  user %s privilege web-interface\n  write memory\n\n"+
 				"A user created instead in the vSphere Web Client is a vCenter user, not a CLI user; delete it there first. (%v)", user, user, user, err))
-	case isAPI && api.Status == 404:
+	case errors.Is(err, nsxv.ErrNoSuchObject):
 		return diag.NewAttributeErrorDiagnostic(path.Root("resource_ids"), "NSX-v Object Not Found",
 			fmt.Sprintf("NSX-v does not know an object of the scope %v for %s: %v", want.ResourceIDs, user, err))
-	case isAPI && api.Status == 403 && strings.Contains(strings.ToLower(api.Details), "does not have any role"):
+	case errors.Is(err, nsxv.ErrNoRole):
 		return diag.NewErrorDiagnostic("NSX-v Account Has No Role",
 			fmt.Sprintf("The account in the nsxv block has no role on NSX Manager (\"VC user does not have any role on NSX Manager\"), "+
 				"so it cannot manage roles. Use an account with the super_user or enterprise_admin role, such as admin. (%v)", err))
-	case isAPI && api.Status == 400:
+	case errors.Is(err, nsxv.ErrRoleRefused):
 		return diag.NewAttributeErrorDiagnostic(path.Root("role"), summary,
 			fmt.Sprintf("NSX-v refused the role %s for %s: %v", want.Role, user, err))
 	}
 	return diag.NewErrorDiagnostic(summary, fmt.Sprintf("Assigning the role %s to %s failed: %v", want.Role, user, err))
-}
-
-// namesAny reports whether text names one of ids.
-func namesAny(text string, ids []string) bool {
-	for _, id := range ids {
-		if strings.Contains(text, id) {
-			return true
-		}
-	}
-	return false
 }
 
 // lowerCaseUserName rejects upper-case letters with the reason.

@@ -184,7 +184,7 @@ func TestCLIUserRole_accountWithoutRole(t *testing.T) {
 		ProtoV6ProviderFactories: factories(t),
 		Steps: []resource.TestStep{{
 			Config:      nsxvBlock(h, "max_retries = 10") + `data "nsx_version" "v" { manager = "nsxv" }`,
-			ExpectError: regexp.MustCompile(`(?s)VC\s+user\s+does\s+not\s+have\s+any\s+role\s+on\s+NSX\s+Manager.*has\s+no\s+role\s+on\s+NSX\s+Manager:\s+assign\s+one`),
+			ExpectError: regexp.MustCompile(`(?s)VC\s+user\s+does\s+not\s+have\s+any\s+role\s+on\s+NSX\s+Manager.*has\s+no\s+role\s+on\s+NSX\s+Manager;\s+assign\s+it\s+a\s+role`),
 		}},
 	})
 	if s := h.Stats(t); s["failed_logins"] != 1 || s["logins"] != 0 {

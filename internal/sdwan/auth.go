@@ -51,7 +51,7 @@ func (a *Auth) Login(ctx context.Context, hc *http.Client, node *url.URL) (*sess
 		if strings.Contains(strings.ToLower(loc), "passwordreset") {
 			return nil, &session.LoginError{Block: "sdwan", Host: node.Host, Status: resp.StatusCode,
 				Reason: "the manager redirected the login to its password reset page: the password of " + a.Username +
-					" must be changed first. Log in to the SD-WAN Manager web interface once, set a new password, and update the sdwan block (or SDWAN_PASSWORD)."}
+					" must be changed first: log in to the SD-WAN Manager web interface once and set a new password"}
 		}
 		return nil, fmt.Errorf("logging in to the sdwan manager at %s: redirected to %q instead of opening a session", node.Host, loc)
 	case resp.StatusCode == http.StatusOK && len(bytes.TrimSpace(body)) > 0:
@@ -61,7 +61,7 @@ func (a *Auth) Login(ctx context.Context, hc *http.Client, node *url.URL) (*sess
 			reason = "the manager answered with " + session.DescribeBody(answer) + " instead of an empty body"
 		}
 		return nil, &session.LoginError{Block: "sdwan", Host: node.Host, Status: resp.StatusCode,
-			Reason: reason + ". Check username and password in the sdwan block (or SDWAN_USERNAME / SDWAN_PASSWORD); the provider does not retry a refused login."}
+			Reason: reason}
 	case resp.StatusCode == http.StatusUnauthorized || resp.StatusCode == http.StatusForbidden:
 		return nil, &session.LoginError{Block: "sdwan", Host: node.Host, Status: resp.StatusCode,
 			Reason: "the credentials were refused (" + session.DescribeBody(answer) + ")"}

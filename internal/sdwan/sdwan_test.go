@@ -86,7 +86,7 @@ func TestHTMLLoginPageDetection(t *testing.T) {
 	bad := sdwan.NewClient(newSession(t, h, "wrong"))
 	_, err := bad.Version(ctx)
 	var le *session.LoginError
-	if !errors.As(err, &le) || le.Status != 200 || !strings.HasPrefix(le.Reason, "Invalid User or Password.") {
+	if !errors.As(err, &le) || le.Status != 200 || le.Reason != "Invalid User or Password" {
 		t.Fatalf("want the login page's message as a refused login, got %v", err)
 	}
 	s := newSession(t, h, h.Password)

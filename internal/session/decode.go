@@ -29,9 +29,9 @@ func (e *BodyError) Error() string {
 	switch e.Kind {
 	case "html":
 		return lead + " and an HTML page " + e.Detail + " where JSON was expected; something other than the manager's API answered " +
-			"(a proxy, a load balancer or a single-sign-on page), or the address points at the web interface. Check the address in the " + e.Block + " block."
+			"(a proxy, a load balancer or a single-sign-on page), or the address points at the web interface"
 	case "truncated":
-		return lead + " but the JSON document " + e.Detail + "; the answer was cut short by the connection or a proxy. Run again; if it persists, check what sits between Terraform and the manager."
+		return lead + " but the JSON document " + e.Detail + "; the answer was cut short by the connection or a proxy"
 	}
 	return lead + " and something that is not JSON " + e.Detail + "."
 }

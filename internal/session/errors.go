@@ -10,8 +10,52 @@ import (
 	"syscall"
 )
 
+// Kind classifies an error by what the user can do about it; the provider phrases the hint
+// for each kind once, in its own words (attribute names, environment variables).
+type Kind int
+
+// The kinds of failure.
+const (
+	KindOther Kind = iota
+	KindUntrustedCA
+	KindHostnameMismatch
+	KindCertificateInvalid
+	KindUnknownHost
+	KindRefused
+	KindTimeout
+	KindAbandoned
+	KindCutOff
+	KindLoginRefused
+	KindTooLarge
+	KindNotAPI // an HTML page or something else where the API's JSON was expected
+)
+
+// KindOf is the kind of err (KindOther when none applies).
+func KindOf(err error) Kind {
+	var (
+		te *TransportError
+		le *LoginError
+		tl *TooLargeError
+		be *BodyError
+	)
+	switch {
+	case errors.As(err, &le):
+		return KindLoginRefused
+	case errors.As(err, &tl):
+		return KindTooLarge
+	case errors.As(err, &be):
+		if be.Kind == "truncated" {
+			return KindCutOff
+		}
+		return KindNotAPI
+	case errors.As(err, &te):
+		return te.Kind()
+	}
+	return KindOther
+}
+
 // TransportError is a request that never got an HTTP answer. Its message says what kind of
-// failure it was and what the user can do about it.
+// failure it was, in facts; Kind says what the user can do about it.
 type TransportError struct {
 	Block string
 	Host  string
@@ -23,7 +67,8 @@ type TransportError struct {
 
 func (e *TransportError) Unwrap() error { return e.Err }
 
-func (e *TransportError) Error() string {
+// Kind classifies the failure.
+func (e *TransportError) Kind() Kind {
 	var (
 		unknownAuthority x509.UnknownAuthorityError
 		hostname         x509.HostnameError
@@ -31,27 +76,80 @@ func (e *TransportError) Error() string {
 		tlsVerify        *tls.CertificateVerificationError
 		dnsErr           *net.DNSError
 		netErr           net.Error
+		cut              *CutOffError
 	)
-	var cut *CutOffError
 	switch {
 	case errors.As(e.Err, &cut):
-		return fmt.Sprintf("the answer of the %s manager at %s to %s was cut off: %v", e.Block, e.Host, cut.Request, cut)
+		return KindCutOff
 	case errors.As(e.Err, &unknownAuthority) || (errors.As(e.Err, &tlsVerify) && errors.As(tlsVerify.Err, &unknownAuthority)):
-		return fmt.Sprintf("the certificate of the %s manager at %s is not signed by a trusted authority; set ca_file or ca_pem in the %s block to the CA that signed it (or insecure = true for a lab): %v", e.Block, e.Host, e.Block, e.Err)
+		return KindUntrustedCA
 	case errors.As(e.Err, &hostname):
-		return fmt.Sprintf("the certificate of the %s manager at %s does not name that host (%v); use an address the certificate names in the %s block", e.Block, e.Host, hostname.Error(), e.Block)
+		return KindHostnameMismatch
 	case errors.As(e.Err, &certInvalid):
-		return fmt.Sprintf("the certificate of the %s manager at %s is invalid: %v", e.Block, e.Host, certInvalid.Error())
+		return KindCertificateInvalid
 	case errors.As(e.Err, &dnsErr):
-		return fmt.Sprintf("the name of the %s manager %s could not be resolved: %v", e.Block, e.Host, dnsErr.Error())
+		return KindUnknownHost
 	case errors.Is(e.Err, syscall.ECONNREFUSED):
-		return fmt.Sprintf("the %s manager at %s refused the connection; check the address and port in the %s block and that the manager's API service is running", e.Block, e.Host, e.Block)
+		return KindRefused
 	case e.Abandoned:
-		return fmt.Sprintf("the request to the %s manager at %s was abandoned: the operation ran out of time or was interrupted (%v)", e.Block, e.Host, e.Err)
+		return KindAbandoned
 	case errors.As(e.Err, &netErr) && netErr.Timeout():
-		return fmt.Sprintf("the %s manager at %s did not answer in time (request_timeout): %v", e.Block, e.Host, e.Err)
+		return KindTimeout
+	}
+	return KindOther
+}
+
+func (e *TransportError) Error() string {
+	var (
+		hostname    x509.HostnameError
+		certInvalid x509.CertificateInvalidError
+		dnsErr      *net.DNSError
+		cut         *CutOffError
+	)
+	switch e.Kind() {
+	case KindCutOff:
+		errors.As(e.Err, &cut)
+		return fmt.Sprintf("the answer of the %s manager at %s to %s was cut off: %v", e.Block, e.Host, cut.Request, cut)
+	case KindUntrustedCA:
+		return fmt.Sprintf("the certificate of the %s manager at %s is not signed by a trusted authority: %v", e.Block, e.Host, e.Err)
+	case KindHostnameMismatch:
+		errors.As(e.Err, &hostname)
+		return fmt.Sprintf("the certificate of the %s manager at %s does not name that host (%v)", e.Block, e.Host, hostname.Error())
+	case KindCertificateInvalid:
+		errors.As(e.Err, &certInvalid)
+		return fmt.Sprintf("the certificate of the %s manager at %s is invalid: %v", e.Block, e.Host, certInvalid.Error())
+	case KindUnknownHost:
+		errors.As(e.Err, &dnsErr)
+		return fmt.Sprintf("the name of the %s manager %s could not be resolved: %v", e.Block, e.Host, dnsErr.Error())
+	case KindRefused:
+		return fmt.Sprintf("the %s manager at %s refused the connection", e.Block, e.Host)
+	case KindAbandoned:
+		return fmt.Sprintf("the request to the %s manager at %s was abandoned: the operation ran out of time or was interrupted (%v)", e.Block, e.Host, e.Err)
+	case KindTimeout:
+		return fmt.Sprintf("the %s manager at %s did not answer within the request timeout: %v", e.Block, e.Host, e.Err)
 	}
 	return fmt.Sprintf("talking to the %s manager at %s failed: %v", e.Block, e.Host, e.Err)
+}
+
+// HintedError is an error with the provider's advice for its kind appended.
+type HintedError struct {
+	Err  error
+	Hint string
+}
+
+func (e *HintedError) Error() string { return e.Err.Error() + "; " + e.Hint }
+func (e *HintedError) Unwrap() error { return e.Err }
+
+// explain applies the Config's Explain to err once.
+func (c *Client) explain(err error) error {
+	var h *HintedError
+	if err == nil || c.cfg.Explain == nil || errors.As(err, &h) {
+		return err
+	}
+	if hint := c.cfg.Explain(err); hint != "" {
+		return &HintedError{Err: err, Hint: hint}
+	}
+	return err
 }
 
 // permanentTransportError is an error a retry cannot fix: certificate problems.

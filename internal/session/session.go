@@ -92,7 +92,11 @@ type LoginError struct {
 	Host   string
 	Status int
 	Reason string // the manager's own words
+	// Cause classifies the refusal where the manager says why (a manager's sentinel).
+	Cause error
 }
+
+func (e *LoginError) Unwrap() error { return e.Cause }
 
 func (e *LoginError) Error() string {
 	return fmt.Sprintf("the %s manager at %s refused the login (HTTP %d): %s", e.Block, e.Host, e.Status, e.Reason)
@@ -131,6 +135,9 @@ type Config struct {
 	// Username is the configured user, for masking the Base64 of "user:secret" that an
 	// HTTP Basic header carries.
 	Username string
+	// Explain returns advice for an error of this manager (by KindOf), in the caller's words;
+	// errors this client returns carry it. Nil: none.
+	Explain func(error) string
 	// MaxResponseBytes bounds the body of one answer (default DefaultMaxResponseBytes); a
 	// larger or endless one is an error that costs at most this much memory.
 	MaxResponseBytes int64
@@ -299,6 +306,11 @@ func masked(ctx context.Context, forms []string) context.Context {
 // node that cannot be reached is set aside for a while and the request goes to the next one,
 // which gets its own session: a node's cookie is never sent to another node.
 func (c *Client) Do(ctx context.Context, req *Request) (*Response, error) {
+	resp, err := c.do(ctx, req)
+	return resp, c.explain(err)
+}
+
+func (c *Client) do(ctx context.Context, req *Request) (*Response, error) {
 	var failures []error
 	for range c.nodes {
 		n := c.pick()
@@ -613,7 +625,7 @@ func (c *Client) login(ctx context.Context, n *node) (*Credentials, error) {
 func (c *Client) LoginFacts(ctx context.Context) (map[string]string, error) {
 	cred, err := c.session(ctx, c.pick())
 	if err != nil {
-		return nil, err
+		return nil, c.explain(err)
 	}
 	out := make(map[string]string, len(cred.Values))
 	for k, v := range cred.Values {

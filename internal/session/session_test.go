@@ -241,18 +241,27 @@ func TestRetryHonoursRetryAfterAndIdempotency(t *testing.T) {
 	}
 }
 
-func TestUntrustedCANamesCAFile(t *testing.T) {
+// An untrusted certificate is a fact and a kind; the advice (set ca_file…) is the caller's,
+// through Config.Explain, added once.
+func TestUntrustedCAIsAKindWithTheCallersAdvice(t *testing.T) {
 	t.Parallel()
 	h := fakensxt.StartHarness(t, fakensxt.HarnessOptions{Nodes: 1})
 	u, _ := url.Parse(h.Server.URLs()[0])
 	c, err := session.New(session.Config{Block: "nsxt", Nodes: []*url.URL{u}, TLS: &tls.Config{MinVersion: tls.VersionTLS12},
-		MaxRetries: 3, Auth: &nsxt.Auth{Username: "admin", Password: h.Password}})
+		MaxRetries: 3, Auth: &nsxt.Auth{Username: "admin", Password: h.Password},
+		Explain: func(err error) string {
+			if session.KindOf(err) == session.KindUntrustedCA {
+				return "trust the manager's CA"
+			}
+			return ""
+		}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	_, err = version(context.Background(), c)
-	if err == nil || !strings.Contains(err.Error(), "ca_file") {
-		t.Fatalf("want an error that names ca_file, got %v", err)
+	if session.KindOf(err) != session.KindUntrustedCA || !strings.HasSuffix(err.Error(), "; trust the manager's CA") ||
+		strings.Count(err.Error(), "trust the manager's CA") != 1 {
+		t.Fatalf("want the untrusted-CA kind with the caller's advice once, got %v", err)
 	}
 	if s := h.Stats(t); s["logins"]+s["failed_logins"] != 0 {
 		t.Fatalf("credentials reached an untrusted server: %v", s)

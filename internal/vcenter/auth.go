@@ -105,9 +105,8 @@ func (a *Auth) refused(node *url.URL, p string, answer *session.Response) error 
 	e := DecodeError(answer)
 	if answer.StatusCode == http.StatusUnauthorized || answer.StatusCode == http.StatusForbidden {
 		return &session.LoginError{Block: "vcenter", Host: node.Host, Status: answer.StatusCode,
-			Reason: e.Message() + ". vCenter does not disclose why a session cannot be created (\"due to the security nature of the API the details of the error are not disclosed\"): " +
-				"check username (e.g. administrator@vsphere.local) and password in the vcenter block (or VSPHERE_USER / VSPHERE_PASSWORD), and that the account is not locked. " +
-				"The provider does not retry a refused login."}
+			Reason: strings.TrimSuffix(e.Message(), ".") + ". vCenter does not disclose why a session cannot be created (\"due to the security nature of the API the details of the error are not disclosed\"): " +
+				"the user name (e.g. administrator@vsphere.local) or password is wrong, or the account is locked"}
 	}
 	return fmt.Errorf("creating a vCenter session at %s (POST %s): %w", node.Host, p, e)
 }
