@@ -8,7 +8,6 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -66,7 +65,7 @@ func (a *Auth) Login(ctx context.Context, hc *http.Client, node *url.URL) (*sess
 	req.SetBasicAuth(a.Username, a.Password)
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Accept", "application/json")
-	answer, err := roundTrip(hc, req, node)
+	answer, err := session.Exchange(hc, "illumio", req)
 	if err != nil {
 		return nil, err
 	}
@@ -91,7 +90,7 @@ func (a *Auth) Login(ctx context.Context, hc *http.Client, node *url.URL) (*sess
 	}
 	req.Header.Set("Authorization", "Token token="+auth.AuthToken)
 	req.Header.Set("Accept", "application/json")
-	answer, err = roundTrip(hc, req, node)
+	answer, err = session.Exchange(hc, "illumio", req)
 	if err != nil {
 		return nil, err
 	}
@@ -118,15 +117,6 @@ func (a *Auth) Login(ctx context.Context, hc *http.Client, node *url.URL) (*sess
 	}, nil
 }
 
-func roundTrip(hc *http.Client, req *http.Request, node *url.URL) (*session.Response, error) {
-	resp, err := hc.Do(req)
-	if err != nil {
-		return nil, &session.TransportError{Block: "illumio", Host: node.Host, Err: err}
-	}
-	defer resp.Body.Close()
-	body, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
-	return &session.Response{StatusCode: resp.StatusCode, Header: resp.Header, Body: body, Node: node.Host}, nil
-}
 
 // Expired implements session.Authenticator: a session token that idled out is answered 401.
 // An API key does not expire.
@@ -156,7 +146,7 @@ func (a *Auth) Logout(ctx context.Context, hc *http.Client, node *url.URL, cred 
 	}
 	cred.Apply(req)
 	req.Header.Set("Content-Type", "application/json")
-	answer, err := roundTrip(hc, req, node)
+	answer, err := session.Exchange(hc, "illumio", req)
 	if err != nil {
 		return err
 	}

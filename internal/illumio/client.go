@@ -28,11 +28,9 @@ var (
 
 // APIError is a PCE error answer: a list of {token, message}, or {"error": "..."}.
 type APIError struct {
-	Status  int
+	session.HTTPError
 	Tokens  []string
 	Msgs    []string
-	Renewed bool
-	Body    string
 }
 
 // Message is the PCE's own words, or a description of the body.
@@ -55,14 +53,10 @@ func (e *APIError) Error() string {
 		s += " (" + strings.Join(e.Tokens, ", ") + ")"
 	}
 	s += ": " + e.Message()
-	if e.Renewed {
-		s += " (the session had expired and was renewed once; the PCE refused the request again)"
-	}
+	s += e.RenewedNote()
 	return s
 }
 
-// HTTPStatus is the status answered; session.Unavailable uses it.
-func (e *APIError) HTTPStatus() int { return e.Status }
 
 // Is maps answers onto the sentinel errors.
 func (e *APIError) Is(target error) bool {
@@ -90,7 +84,7 @@ func (e *APIError) hasToken(part string) bool {
 
 // DecodeError reads a PCE error answer.
 func DecodeError(resp *session.Response) *APIError {
-	e := &APIError{Status: resp.StatusCode}
+	e := &APIError{HTTPError: session.NewHTTPError(resp)}
 	var list []struct {
 		Token   string `json:"token"`
 		Message string `json:"message"`
@@ -149,7 +143,6 @@ func (c *Client) do(ctx context.Context, method, p string, hdr http.Header, in, 
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		e := DecodeError(resp)
-		e.Renewed = resp.Renewed
 		return resp, e
 	}
 	if out != nil && resp.StatusCode != http.StatusNoContent && resp.StatusCode != http.StatusAccepted {

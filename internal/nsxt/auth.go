@@ -6,7 +6,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -33,40 +32,37 @@ func (a *Auth) Login(ctx context.Context, hc *http.Client, node *url.URL) (*sess
 	}
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.Header.Set("Accept", "application/json")
-	resp, err := hc.Do(req)
+	answer, err := session.Exchange(hc, "nsxt", req)
 	if err != nil {
-		return nil, &session.TransportError{Block: "nsxt", Host: node.Host, Err: err}
+		return nil, err
 	}
-	defer resp.Body.Close()
-	body, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
-	answer := &session.Response{StatusCode: resp.StatusCode, Header: resp.Header, Body: body, Node: node.Host}
 
 	switch {
-	case resp.StatusCode == http.StatusForbidden || resp.StatusCode == http.StatusUnauthorized:
+	case answer.StatusCode == http.StatusForbidden || answer.StatusCode == http.StatusUnauthorized:
 		reason := "the credentials were refused."
-		if e := decodeError(answer); e.Message != "" {
+		if e := DecodeError(answer); e.Message != "" {
 			reason = e.Message
 		}
-		return nil, &session.LoginError{Block: "nsxt", Host: node.Host, Status: resp.StatusCode,
+		return nil, &session.LoginError{Block: "nsxt", Host: node.Host, Status: answer.StatusCode,
 			Reason: strings.TrimSuffix(reason, ".") + ". NSX locks an account after repeated failures"}
-	case resp.StatusCode != http.StatusOK && resp.StatusCode != http.StatusCreated:
-		return nil, fmt.Errorf("logging in to the nsxt manager at %s: %w", node.Host, decodeError(answer))
+	case answer.StatusCode != http.StatusOK && answer.StatusCode != http.StatusCreated:
+		return nil, fmt.Errorf("logging in to the nsxt manager at %s: %w", node.Host, DecodeError(answer))
 	}
 	var cookie *http.Cookie
-	for _, c := range resp.Cookies() {
+	for _, c := range answer.Cookies() {
 		if c.Name == "JSESSIONID" && c.Value != "" {
 			cookie = c
 		}
 	}
-	xsrf := resp.Header.Get("X-XSRF-TOKEN")
-	if cookie == nil && xsrf == "" && len(strings.TrimSpace(string(body))) > 0 {
+	xsrf := answer.Header.Get("X-XSRF-TOKEN")
+	if cookie == nil && xsrf == "" && len(strings.TrimSpace(string(answer.Body))) > 0 {
 		// Not NSX's answer to a login at all: another product or a proxy answered.
-		return nil, &session.LoginError{Block: "nsxt", Host: node.Host, Status: resp.StatusCode,
+		return nil, &session.LoginError{Block: "nsxt", Host: node.Host, Status: answer.StatusCode,
 			Reason: "the answer to POST /api/session/create is not an NSX login answer (no JSESSIONID cookie, no X-XSRF-TOKEN header) but " +
 				session.DescribeBody(answer) + "; the address may point at another product"}
 	}
 	if cookie == nil || xsrf == "" {
-		return nil, &session.LoginError{Block: "nsxt", Host: node.Host, Status: resp.StatusCode,
+		return nil, &session.LoginError{Block: "nsxt", Host: node.Host, Status: answer.StatusCode,
 			Reason: "the answer lacked the JSESSIONID cookie or the X-XSRF-TOKEN header; NSX answers so when its cookie_based_authentication_enabled setting is off"}
 	}
 	return &session.Credentials{
@@ -84,7 +80,7 @@ func (a *Auth) Expired(resp *session.Response) bool {
 	if resp.StatusCode != http.StatusForbidden {
 		return false
 	}
-	e := decodeError(resp)
+	e := DecodeError(resp)
 	switch e.Code {
 	case 98, 403:
 		return true
@@ -102,14 +98,12 @@ func (a *Auth) Logout(ctx context.Context, hc *http.Client, node *url.URL, cred 
 		return err
 	}
 	cred.Apply(req)
-	resp, err := hc.Do(req)
+	answer, err := session.Exchange(hc, "nsxt", req)
 	if err != nil {
 		return err
 	}
-	defer resp.Body.Close()
-	body, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
-	if resp.StatusCode != http.StatusOK && resp.StatusCode != http.StatusNoContent {
-		return decodeError(&session.Response{StatusCode: resp.StatusCode, Header: resp.Header, Body: body, Node: node.Host})
+	if answer.StatusCode != http.StatusOK && answer.StatusCode != http.StatusNoContent {
+		return DecodeError(answer)
 	}
 	return nil
 }

@@ -23,15 +23,11 @@ var (
 
 // APIError is an NSX error answer (the ApiError shape).
 type APIError struct {
-	Status  int
+	session.HTTPError
 	Code    int
 	Module  string
 	Message string
 	Details string
-	// Renewed is set when the session had expired and was renewed once before this answer.
-	Renewed bool
-	// Body is a short excerpt of an answer that was not an NSX error object.
-	Body string
 }
 
 func (e *APIError) Error() string {
@@ -53,14 +49,10 @@ func (e *APIError) Error() string {
 	if e.Message == "" && e.Body != "" {
 		b.WriteString(": " + e.Body)
 	}
-	if e.Renewed {
-		b.WriteString(" (the session had expired and was renewed once; the manager refused the request again)")
-	}
+	b.WriteString(e.RenewedNote())
 	return b.String()
 }
 
-// HTTPStatus is the status NSX answered; session.Unavailable uses it.
-func (e *APIError) HTTPStatus() int { return e.Status }
 
 // Is maps statuses onto the sentinel errors.
 func (e *APIError) Is(target error) bool {
@@ -81,8 +73,9 @@ type wireError struct {
 	Details string          `json:"details"`
 }
 
-func decodeError(resp *session.Response) *APIError {
-	e := &APIError{Status: resp.StatusCode}
+// DecodeError reads an NSX error answer (the ApiError shape), or describes a body that is not one.
+func DecodeError(resp *session.Response) *APIError {
+	e := &APIError{HTTPError: session.NewHTTPError(resp)}
 	var w wireError
 	if err := json.Unmarshal(resp.Body, &w); err != nil {
 		e.Body = session.DescribeBody(resp)
@@ -120,8 +113,7 @@ func (c *Client) do(ctx context.Context, method, path string, in, out any) error
 		return err
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		e := decodeError(resp)
-		e.Renewed = resp.Renewed
+		e := DecodeError(resp)
 		return e
 	}
 	if out == nil {

@@ -8,7 +8,6 @@ import (
 	"encoding/base64"
 	"encoding/xml"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -55,15 +54,12 @@ func (a *Auth) Login(ctx context.Context, hc *http.Client, node *url.URL) (*sess
 	}
 	req.SetBasicAuth(a.Username, a.Password)
 	req.Header.Set("Accept", "application/xml")
-	resp, err := hc.Do(req)
+	answer, err := session.Exchange(hc, "nsxv", req)
 	if err != nil {
-		return nil, &session.TransportError{Block: "nsxv", Host: node.Host, Err: err}
+		return nil, err
 	}
-	defer resp.Body.Close()
-	body, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
-	answer := &session.Response{StatusCode: resp.StatusCode, Header: resp.Header, Body: body, Node: node.Host}
 
-	switch resp.StatusCode {
+	switch answer.StatusCode {
 	case http.StatusOK, http.StatusCreated:
 	case http.StatusNotFound:
 		tflog.Debug(ctx, "the NSX-v manager has no token endpoint (older than 6.4); sending HTTP Basic credentials with every call",
@@ -78,7 +74,7 @@ func (a *Auth) Login(ctx context.Context, hc *http.Client, node *url.URL) (*sess
 		XMLName xml.Name `xml:"authToken"`
 		Value   string   `xml:"value"`
 	}
-	if err := xml.Unmarshal(body, &tok); err != nil || strings.TrimSpace(tok.Value) == "" {
+	if err := xml.Unmarshal(answer.Body, &tok); err != nil || strings.TrimSpace(tok.Value) == "" {
 		return nil, fmt.Errorf("logging in to the nsxv manager at %s: the token answer is not <authToken><value>…</value></authToken>: %s",
 			node.Host, session.DescribeBody(answer))
 	}
@@ -95,13 +91,10 @@ func (a *Auth) verifyBasic(ctx context.Context, hc *http.Client, node *url.URL) 
 	}
 	cred.Apply(req)
 	req.Header.Set("Accept", "application/xml")
-	resp, err := hc.Do(req)
+	answer, err := session.Exchange(hc, "nsxv", req)
 	if err != nil {
-		return nil, &session.TransportError{Block: "nsxv", Host: node.Host, Err: err}
+		return nil, err
 	}
-	defer resp.Body.Close()
-	body, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
-	answer := &session.Response{StatusCode: resp.StatusCode, Header: resp.Header, Body: body, Node: node.Host}
 	a.basic.Store(true)
 	if le := a.Refused(answer); le != nil {
 		return nil, le

@@ -65,13 +65,10 @@ func roleWriteErr(err error, r Role) error {
 
 // APIError is an NSX-v error answer: <error><details/><errorCode/><moduleName/></error>.
 type APIError struct {
-	Status  int
+	session.HTTPError
 	Code    int
 	Module  string
 	Details string
-	Renewed bool
-	// Body describes an answer that was not an NSX-v error document.
-	Body string
 }
 
 func (e *APIError) Error() string {
@@ -89,14 +86,10 @@ func (e *APIError) Error() string {
 	} else if e.Body != "" {
 		b.WriteString(": " + e.Body)
 	}
-	if e.Renewed {
-		b.WriteString(" (the token had expired and was renewed once; the manager refused the request again)")
-	}
+	b.WriteString(e.RenewedNote())
 	return b.String()
 }
 
-// HTTPStatus is the status NSX-v answered; session.Unavailable uses it.
-func (e *APIError) HTTPStatus() int { return e.Status }
 
 // Is maps answers onto the sentinel errors.
 func (e *APIError) Is(target error) bool {
@@ -124,7 +117,7 @@ type wireError struct {
 
 // DecodeError reads an NSX-v error answer.
 func DecodeError(resp *session.Response) *APIError {
-	e := &APIError{Status: resp.StatusCode}
+	e := &APIError{HTTPError: session.NewHTTPError(resp)}
 	var w wireError
 	if err := xml.Unmarshal(resp.Body, &w); err != nil {
 		e.Body = session.DescribeBody(resp)
@@ -162,7 +155,6 @@ func (c *Client) do(ctx context.Context, method, path string, in, out any) (int,
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		e := DecodeError(resp)
-		e.Renewed = resp.Renewed
 		return resp.StatusCode, e
 	}
 	if out == nil || len(bytes.TrimSpace(resp.Body)) == 0 {

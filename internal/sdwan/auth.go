@@ -37,45 +37,42 @@ func (a *Auth) Login(ctx context.Context, hc *http.Client, node *url.URL) (*sess
 		return nil, err
 	}
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	resp, err := hc.Do(req)
+	answer, err := session.Exchange(hc, "sdwan", req)
 	if err != nil {
-		return nil, &session.TransportError{Block: "sdwan", Host: node.Host, Err: err}
+		return nil, err
 	}
-	defer resp.Body.Close()
-	body, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
-	answer := &session.Response{StatusCode: resp.StatusCode, Header: resp.Header, Body: body, Node: node.Host}
 
 	switch {
-	case resp.StatusCode >= 300 && resp.StatusCode < 400:
-		loc := resp.Header.Get("Location")
+	case answer.StatusCode >= 300 && answer.StatusCode < 400:
+		loc := answer.Header.Get("Location")
 		if strings.Contains(strings.ToLower(loc), "passwordreset") {
-			return nil, &session.LoginError{Block: "sdwan", Host: node.Host, Status: resp.StatusCode,
+			return nil, &session.LoginError{Block: "sdwan", Host: node.Host, Status: answer.StatusCode,
 				Reason: "the manager redirected the login to its password reset page: the password of " + a.Username +
 					" must be changed first: log in to the SD-WAN Manager web interface once and set a new password"}
 		}
 		return nil, fmt.Errorf("logging in to the sdwan manager at %s: redirected to %q instead of opening a session", node.Host, loc)
-	case resp.StatusCode == http.StatusOK && len(bytes.TrimSpace(body)) > 0:
+	case answer.StatusCode == http.StatusOK && len(bytes.TrimSpace(answer.Body)) > 0:
 		// The application server answers a refused login with its login page, and 200.
-		reason := LoginPageMessage(body)
+		reason := LoginPageMessage(answer.Body)
 		if reason == "" {
-			reason = "the manager answered with " + session.DescribeBody(answer) + " instead of an empty body"
+			reason = "the manager answered with " + session.DescribeBody(answer) + " instead of an empty answer.Body"
 		}
-		return nil, &session.LoginError{Block: "sdwan", Host: node.Host, Status: resp.StatusCode,
+		return nil, &session.LoginError{Block: "sdwan", Host: node.Host, Status: answer.StatusCode,
 			Reason: reason}
-	case resp.StatusCode == http.StatusUnauthorized || resp.StatusCode == http.StatusForbidden:
-		return nil, &session.LoginError{Block: "sdwan", Host: node.Host, Status: resp.StatusCode,
+	case answer.StatusCode == http.StatusUnauthorized || answer.StatusCode == http.StatusForbidden:
+		return nil, &session.LoginError{Block: "sdwan", Host: node.Host, Status: answer.StatusCode,
 			Reason: "the credentials were refused (" + session.DescribeBody(answer) + ")"}
-	case resp.StatusCode != http.StatusOK:
+	case answer.StatusCode != http.StatusOK:
 		return nil, fmt.Errorf("logging in to the sdwan manager at %s: %w", node.Host, DecodeError(answer))
 	}
 	var cookie *http.Cookie
-	for _, c := range resp.Cookies() {
+	for _, c := range answer.Cookies() {
 		if c.Name == "JSESSIONID" && c.Value != "" {
 			cookie = c
 		}
 	}
 	if cookie == nil {
-		return nil, &session.LoginError{Block: "sdwan", Host: node.Host, Status: resp.StatusCode,
+		return nil, &session.LoginError{Block: "sdwan", Host: node.Host, Status: answer.StatusCode,
 			Reason: "the login answer set no JSESSIONID cookie"}
 	}
 	cred := &session.Credentials{Cookies: []*http.Cookie{{Name: "JSESSIONID", Value: cookie.Value}}, Header: http.Header{}}
@@ -99,20 +96,17 @@ func (a *Auth) xsrfToken(ctx context.Context, hc *http.Client, node *url.URL, cr
 		return "", err
 	}
 	cred.Apply(req)
-	resp, err := hc.Do(req)
+	answer, err := session.Exchange(hc, "sdwan", req)
 	if err != nil {
-		return "", &session.TransportError{Block: "sdwan", Host: node.Host, Err: err}
+		return "", err
 	}
-	defer resp.Body.Close()
-	body, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
-	answer := &session.Response{StatusCode: resp.StatusCode, Header: resp.Header, Body: body, Node: node.Host}
 	switch {
-	case resp.StatusCode == http.StatusNotFound:
+	case answer.StatusCode == http.StatusNotFound:
 		return "", nil
-	case resp.StatusCode != http.StatusOK:
+	case answer.StatusCode != http.StatusOK:
 		return "", fmt.Errorf("reading the XSRF token of the sdwan manager at %s: %w", node.Host, DecodeError(answer))
 	}
-	token := strings.TrimSpace(string(body))
+	token := strings.TrimSpace(string(answer.Body))
 	if IsLoginPage(answer) || strings.ContainsAny(token, "<> \n") || token == "" {
 		return "", fmt.Errorf("the sdwan manager at %s answered GET /dataservice/client/token with %s instead of a token: "+
 			"the new session was not accepted", node.Host, session.DescribeBody(answer))
@@ -126,7 +120,7 @@ var (
 )
 
 // LoginPageMessage is the message of the application server's HTML login page (its
-// errorMessageBox), or "" when body is not that page or the box is empty.
+// errorMessageBox), or "" when answer.Body is not that page or the box is empty.
 func LoginPageMessage(body []byte) string {
 	m := errorBox.FindSubmatch(body)
 	if m == nil {

@@ -21,13 +21,10 @@ var ErrNotFound = errors.New("not found")
 // APIError is an SD-WAN Manager error answer: {"error":{"message","details","code"}}, or
 // {"message"} from the API gateway.
 type APIError struct {
-	Status  int
+	session.HTTPError
 	Message string
 	Details string
 	Code    string
-	Renewed bool
-	// Body describes an answer that was not an SD-WAN error object.
-	Body string
 }
 
 func (e *APIError) Error() string {
@@ -44,14 +41,10 @@ func (e *APIError) Error() string {
 	case e.Body != "":
 		b.WriteString(": " + e.Body)
 	}
-	if e.Renewed {
-		b.WriteString(" (the session had expired and was renewed once; the manager refused the request again)")
-	}
+	b.WriteString(e.RenewedNote())
 	return b.String()
 }
 
-// HTTPStatus is the status answered; session.Unavailable uses it.
-func (e *APIError) HTTPStatus() int { return e.Status }
 
 // Is maps statuses onto the sentinel errors.
 func (e *APIError) Is(target error) bool {
@@ -69,7 +62,7 @@ type wireError struct {
 
 // DecodeError reads an SD-WAN Manager error answer.
 func DecodeError(resp *session.Response) *APIError {
-	e := &APIError{Status: resp.StatusCode}
+	e := &APIError{HTTPError: session.NewHTTPError(resp)}
 	var w wireError
 	if err := json.Unmarshal(resp.Body, &w); err != nil || (w.Error == nil && w.Message == "") {
 		e.Body = session.DescribeBody(resp)
@@ -98,7 +91,6 @@ func (c *Client) get(ctx context.Context, path string, out any) error {
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		e := DecodeError(resp)
-		e.Renewed = resp.Renewed
 		return e
 	}
 	if IsLoginPage(resp) {

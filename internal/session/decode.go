@@ -8,6 +8,7 @@ import (
 	"html"
 	"io"
 	"mime"
+	"net/http"
 	"regexp"
 	"strings"
 )
@@ -89,4 +90,30 @@ func htmlTitle(body []byte) string {
 	}
 	t := Truncate(strings.Join(strings.Fields(maskKnown(html.UnescapeString(string(m[1])))), " "), 120)
 	return fmt.Sprintf("titled %q", t)
+}
+
+// loginAnswerLimit bounds an Authenticator's answer (a login, a token, a logout).
+const loginAnswerLimit = 1 << 20
+
+// Exchange is how an Authenticator sends its request (a login, a token fetch, a logout) with
+// the client it was given, and reads the answer: at most 1 MiB of it, with the response's
+// headers. A request that got no answer is a *TransportError of block.
+func Exchange(hc *http.Client, block string, req *http.Request) (*Response, error) {
+	resp, err := hc.Do(req)
+	if err != nil {
+		return nil, &TransportError{Block: block, Host: req.URL.Host, Err: err, Abandoned: req.Context().Err() != nil}
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(resp.Body, loginAnswerLimit))
+	if err != nil {
+		return nil, &TransportError{Block: block, Host: req.URL.Host, Err: &CutOffError{
+			Request: req.Method + " " + req.URL.Path, Status: resp.StatusCode, Got: len(body), Want: resp.ContentLength, Err: err,
+		}}
+	}
+	return &Response{StatusCode: resp.StatusCode, Header: resp.Header, Body: body, Node: req.URL.Host}, nil
+}
+
+// Cookies parses the Set-Cookie headers of the answer.
+func (r *Response) Cookies() []*http.Cookie {
+	return (&http.Response{Header: r.Header}).Cookies()
 }

@@ -197,3 +197,28 @@ func (e *CutOffError) Error() string {
 	}
 	return fmt.Sprintf("HTTP %d, ending after %d bytes (%v); the connection was dropped or a proxy truncated the answer", e.Status, e.Got, e.Err)
 }
+
+// HTTPError is what every manager's error answer has in common, embedded by each manager's
+// error type: the status, whether the session had expired and been renewed once before this
+// answer, and an excerpt of a body that was not the manager's own error document.
+type HTTPError struct {
+	Status  int
+	Renewed bool
+	Body    string
+}
+
+// NewHTTPError is the common part of the error answer resp.
+func NewHTTPError(resp *Response) HTTPError {
+	return HTTPError{Status: resp.StatusCode, Renewed: resp.Renewed}
+}
+
+// HTTPStatus is the status answered; Unavailable uses it.
+func (e *HTTPError) HTTPStatus() int { return e.Status }
+
+// RenewedNote is what a message adds when the refusal came after a renewed session.
+func (e *HTTPError) RenewedNote() string {
+	if !e.Renewed {
+		return ""
+	}
+	return " (the session had expired and was renewed once; the manager refused the request again)"
+}

@@ -8,7 +8,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -90,13 +89,11 @@ func (a *Auth) post(ctx context.Context, hc *http.Client, node *url.URL, p strin
 	}
 	req.SetBasicAuth(a.Username, a.Password)
 	req.Header.Set("Accept", "application/json")
-	resp, err := hc.Do(req)
+	answer, err := session.Exchange(hc, "vcenter", req)
 	if err != nil {
-		return nil, &session.TransportError{Block: "vcenter", Host: node.Host, Err: err}
+		return nil, err
 	}
-	defer resp.Body.Close()
-	body, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
-	return &session.Response{StatusCode: resp.StatusCode, Header: resp.Header, Body: body, Node: node.Host}, nil
+	return answer, nil
 }
 
 // refused turns a failed login answer into an error: 401 and 403 are a refused login, never
@@ -128,14 +125,12 @@ func (a *Auth) Logout(ctx context.Context, hc *http.Client, node *url.URL, cred 
 		return err
 	}
 	cred.Apply(req)
-	resp, err := hc.Do(req)
+	answer, err := session.Exchange(hc, "vcenter", req)
 	if err != nil {
 		return err
 	}
-	defer resp.Body.Close()
-	body, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
-	if resp.StatusCode != http.StatusNoContent && resp.StatusCode != http.StatusOK {
-		return DecodeError(&session.Response{StatusCode: resp.StatusCode, Header: resp.Header, Body: body, Node: node.Host})
+	if answer.StatusCode != http.StatusNoContent && answer.StatusCode != http.StatusOK {
+		return DecodeError(answer)
 	}
 	return nil
 }
@@ -143,11 +138,9 @@ func (a *Auth) Logout(ctx context.Context, hc *http.Client, node *url.URL, cred 
 // APIError is a vAPI error: {"error_type", "messages": [{"id", "default_message"}]} from /api,
 // {"type", "value": {"messages": [...]}} from /rest.
 type APIError struct {
-	Status    int
+	session.HTTPError
 	ErrorType string
 	Messages  []string
-	Renewed   bool
-	Body      string
 }
 
 type vapiMessage struct {
@@ -157,7 +150,7 @@ type vapiMessage struct {
 
 // DecodeError reads a vAPI error answer of either family.
 func DecodeError(resp *session.Response) *APIError {
-	e := &APIError{Status: resp.StatusCode}
+	e := &APIError{HTTPError: session.NewHTTPError(resp)}
 	var w struct {
 		ErrorType string        `json:"error_type"`
 		Messages  []vapiMessage `json:"messages"`
@@ -204,11 +197,7 @@ func (e *APIError) Error() string {
 		s += " (" + e.ErrorType + ")"
 	}
 	s += ": " + e.Message()
-	if e.Renewed {
-		s += " (the session had expired and was renewed once; vCenter refused the request again)"
-	}
+	s += e.RenewedNote()
 	return s
 }
 
-// HTTPStatus is the status answered; session.Unavailable uses it.
-func (e *APIError) HTTPStatus() int { return e.Status }

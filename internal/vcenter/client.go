@@ -48,7 +48,6 @@ func (c *Client) get(ctx context.Context, p, legacy string, out any) error {
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		e := DecodeError(resp)
-		e.Renewed = resp.Renewed
 		return e
 	}
 	if c.auth.Legacy() {
