@@ -48,7 +48,7 @@ func (e *APIError) Message() string {
 }
 
 func (e *APIError) Error() string {
-	s := fmt.Sprintf("the PCE answered HTTP %d", e.Status)
+	s := e.Answered("the PCE")
 	if len(e.Tokens) > 0 {
 		s += " (" + strings.Join(e.Tokens, ", ") + ")"
 	}

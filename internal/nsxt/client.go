@@ -32,7 +32,7 @@ type APIError struct {
 
 func (e *APIError) Error() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "NSX answered HTTP %d", e.Status)
+	b.WriteString(e.Answered("NSX"))
 	if e.Code != 0 {
 		fmt.Fprintf(&b, " (error_code %d", e.Code)
 		if e.Module != "" {

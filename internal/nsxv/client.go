@@ -73,7 +73,7 @@ type APIError struct {
 
 func (e *APIError) Error() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "NSX-v answered HTTP %d", e.Status)
+	b.WriteString(e.Answered("NSX-v"))
 	if e.Code != 0 {
 		fmt.Fprintf(&b, " (errorCode %d", e.Code)
 		if e.Module != "" {

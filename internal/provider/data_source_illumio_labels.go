@@ -131,7 +131,7 @@ func (d *illumioLabelsDataSource) Read(ctx context.Context, req datasource.ReadR
 		Key: data.Key.ValueString(), Value: data.Value.ValueString(), IncludeDeleted: data.IncludeDeleted.ValueBool(),
 	})
 	if err != nil {
-		resp.Diagnostics.AddError("Listing Illumio Labels Failed", fmt.Sprintf("GET /api/v2/orgs/%d/labels failed: %v", org, err))
+		resp.Diagnostics.AddError("Listing Illumio Labels Failed", fmt.Sprintf("Listing the labels of organization %d failed: %v", org, err))
 		return
 	}
 	tflog.Debug(ctx, "listed labels", map[string]any{

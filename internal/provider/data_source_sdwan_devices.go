@@ -119,7 +119,7 @@ func (d *sdwanDevicesDataSource) Read(ctx context.Context, req datasource.ReadRe
 	}
 	all, err := c.Devices(ctx)
 	if err != nil {
-		resp.Diagnostics.AddError("Listing SD-WAN Devices Failed", "GET /dataservice/device failed: "+err.Error())
+		resp.Diagnostics.AddError("Listing SD-WAN Devices Failed", "Reading the device inventory failed: "+err.Error())
 		return
 	}
 	tflog.Debug(ctx, "listed SD-WAN devices", map[string]any{"devices": len(all)})

@@ -150,7 +150,7 @@ func (d *segmentsDataSource) Read(ctx context.Context, req datasource.ReadReques
 	all, pages, err := c.ListSegments(ctx)
 	if err != nil {
 		resp.Diagnostics.AddError("Listing NSX Segments Failed",
-			"GET /policy/api/v1/infra/segments failed: "+err.Error())
+			"Reading the segments failed: "+err.Error())
 		return
 	}
 	tflog.Debug(ctx, "listed segments", map[string]any{"segments": len(all), "pages": pages})

@@ -81,7 +81,6 @@ var toySpec = &spec[*toyClient]{
 	description: "Connection to a toy manager.",
 	auth:        func(s *managerSettings) session.Authenticator { return &toyAuth{user: s.username, pass: s.password} },
 	client:      func(sc *session.Client) (*toyClient, error) { return &toyClient{s: sc}, nil },
-	versionCall: "GET /version",
 	version: func(ctx context.Context, c *toyClient) (versionFacts, error) {
 		v, err := c.version(ctx)
 		return versionFacts{Version: v}, err

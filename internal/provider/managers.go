@@ -49,9 +49,8 @@ type spec[C any] struct {
 	// auth builds the Authenticator; client wraps the session client in the typed client.
 	auth   func(*managerSettings) session.Authenticator
 	client func(*session.Client) (C, error)
-	// version reads the manager's version; versionCall names the request for errors.
-	version     func(context.Context, C) (versionFacts, error)
-	versionCall string
+	// version reads the manager's version.
+	version func(context.Context, C) (versionFacts, error)
 }
 
 // manager is a spec of any client type, as the table holds it.
@@ -103,7 +102,7 @@ func (sp *spec[C]) readVersion(ctx context.Context, m *Managers, who string) (ve
 	}
 	v, err := sp.version(ctx, c)
 	if err != nil {
-		diags.AddError("Reading the "+sp.product+" Version Failed", sp.versionCall+" failed: "+err.Error())
+		diags.AddError("Reading the "+sp.product+" Version Failed", "Reading the version failed: "+err.Error())
 	}
 	return v, diags
 }
@@ -169,8 +168,7 @@ var nsxtSpec = &spec[*nsxt.Client]{
 	auth: func(s *managerSettings) session.Authenticator {
 		return &nsxt.Auth{Username: s.username, Password: s.password}
 	},
-	client:      func(sc *session.Client) (*nsxt.Client, error) { return nsxt.NewClient(sc), nil },
-	versionCall: "GET /api/v1/node/version",
+	client: func(sc *session.Client) (*nsxt.Client, error) { return nsxt.NewClient(sc), nil },
 	version: func(ctx context.Context, c *nsxt.Client) (versionFacts, error) {
 		v, err := c.NodeVersion(ctx)
 		if err != nil {
@@ -194,8 +192,7 @@ var nsxvSpec = &spec[*nsxv.Client]{
 	auth: func(s *managerSettings) session.Authenticator {
 		return &nsxv.Auth{Username: s.username, Password: s.password}
 	},
-	client:      func(sc *session.Client) (*nsxv.Client, error) { return nsxv.NewClient(sc), nil },
-	versionCall: "GET /api/1.0/appliance-management/global/info",
+	client: func(sc *session.Client) (*nsxv.Client, error) { return nsxv.NewClient(sc), nil },
 	version: func(ctx context.Context, c *nsxv.Client) (versionFacts, error) {
 		g, err := c.GlobalInfo(ctx)
 		if err != nil {
@@ -219,8 +216,7 @@ var sdwanSpec = &spec[*sdwan.Client]{
 	auth: func(s *managerSettings) session.Authenticator {
 		return &sdwan.Auth{Username: s.username, Password: s.password}
 	},
-	client:      func(sc *session.Client) (*sdwan.Client, error) { return sdwan.NewClient(sc), nil },
-	versionCall: "GET /dataservice/client/about (and /dataservice/client/server)",
+	client: func(sc *session.Client) (*sdwan.Client, error) { return sdwan.NewClient(sc), nil },
 	version: func(ctx context.Context, c *sdwan.Client) (versionFacts, error) {
 		v, err := c.Version(ctx)
 		return versionFacts{Version: v}, err
@@ -247,8 +243,7 @@ var illumioSpec = &spec[*illumio.Client]{
 	auth: func(s *managerSettings) session.Authenticator {
 		return &illumio.Auth{Username: s.username, Password: s.password, Key: s.apiKey}
 	},
-	client:      func(sc *session.Client) (*illumio.Client, error) { return illumio.NewClient(sc), nil },
-	versionCall: "GET /api/v2/product_version",
+	client: func(sc *session.Client) (*illumio.Client, error) { return illumio.NewClient(sc), nil },
 	version: func(ctx context.Context, c *illumio.Client) (versionFacts, error) {
 		v, err := c.ProductVersion(ctx)
 		if err != nil {
@@ -284,7 +279,6 @@ var vcenterSpec = &spec[*vcenter.Client]{
 		}
 		return vcenter.NewClient(sc, a), nil
 	},
-	versionCall: "GET /api/appliance/system/version (legacy /rest/appliance/system/version)",
 	version: func(ctx context.Context, c *vcenter.Client) (versionFacts, error) {
 		v, err := c.Version(ctx)
 		if err != nil {

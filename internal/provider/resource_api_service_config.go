@@ -254,7 +254,7 @@ func (r *apiServiceConfigResource) Read(ctx context.Context, req resource.ReadRe
 	cur, err := c.GetAPIService(ctx)
 	if err != nil {
 		resp.Diagnostics.AddError("Reading the NSX API Service Configuration Failed",
-			"GET /api/v1/cluster/api-service failed: "+err.Error())
+			"Reading the API service configuration failed: "+err.Error())
 		return
 	}
 	resp.Diagnostics.Append(fromAPI(ctx, cur, &state)...)
@@ -452,7 +452,7 @@ func (r *apiServiceConfigResource) write(ctx context.Context, cfg, plan *apiServ
 		cur, err := c.GetAPIService(ctx)
 		if err != nil {
 			diags.AddError("Reading the NSX API Service Configuration Failed",
-				"GET /api/v1/cluster/api-service, needed for its _revision before writing, failed: "+err.Error())
+				"Reading the configuration, needed for its _revision before writing, failed: "+err.Error())
 			return diags
 		}
 		diags.Append(applyConfig(ctx, cfg, cur)...)
@@ -472,7 +472,7 @@ func (r *apiServiceConfigResource) write(ctx context.Context, cfg, plan *apiServ
 			continue
 		}
 		if err != nil {
-			detail := "PUT /api/v1/cluster/api-service failed: " + err.Error()
+			detail := "Writing the configuration failed: " + err.Error()
 			if errors.Is(err, nsxt.ErrStaleRevision) {
 				detail = fmt.Sprintf("Someone else kept changing the configuration between our read and our write (%d attempts). %s", attempt, detail)
 			}

@@ -29,7 +29,7 @@ type APIError struct {
 
 func (e *APIError) Error() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "SD-WAN Manager answered HTTP %d", e.Status)
+	b.WriteString(e.Answered("SD-WAN Manager"))
 	if e.Code != "" {
 		fmt.Fprintf(&b, " (%s)", e.Code)
 	}

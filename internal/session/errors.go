@@ -202,14 +202,24 @@ func (e *CutOffError) Error() string {
 // error type: the status, whether the session had expired and been renewed once before this
 // answer, and an excerpt of a body that was not the manager's own error document.
 type HTTPError struct {
-	Status  int
+	Status int
+	// Request is the request answered, "GET /path" (empty for an Authenticator's own).
+	Request string
 	Renewed bool
 	Body    string
 }
 
 // NewHTTPError is the common part of the error answer resp.
 func NewHTTPError(resp *Response) HTTPError {
-	return HTTPError{Status: resp.StatusCode, Renewed: resp.Renewed}
+	return HTTPError{Status: resp.StatusCode, Request: resp.Request, Renewed: resp.Renewed}
+}
+
+// Answered opens a message: "NSX answered GET /path with HTTP 404".
+func (e *HTTPError) Answered(who string) string {
+	if e.Request == "" {
+		return fmt.Sprintf("%s answered HTTP %d", who, e.Status)
+	}
+	return fmt.Sprintf("%s answered %s with HTTP %d", who, e.Request, e.Status)
 }
 
 // HTTPStatus is the status answered; Unavailable uses it.

@@ -151,7 +151,7 @@ func TestHTMLAndCutOffAnswers(t *testing.T) {
 		`answered GET /api/v1/node/version with HTTP 200 and an HTML page titled "Corporate Proxy – Sign in" where JSON was expected`,
 		`but the JSON document ends after 30 bytes, before it is complete`,
 		`was cut off: HTTP 200 with 38 of the 76 bytes it announced`,
-		`NSX answered HTTP 502: an HTML page titled "502 Bad Gateway"`,
+		`NSX answered GET /api/v1/node/version with HTTP 502: an HTML page titled "502 Bad Gateway"`,
 	} {
 		_, err := nc.NodeVersion(ctx)
 		if err == nil || !strings.Contains(err.Error(), want) {

@@ -116,6 +116,8 @@ type Response struct {
 	Header     http.Header
 	Body       []byte
 	Node       string
+	// Request is what this answers, "GET /path?query"; set for answers to Do.
+	Request string
 	// Renewed is true when the session expired during this call and was renewed once.
 	Renewed bool
 }

@@ -192,7 +192,7 @@ func (e *APIError) Message() string {
 }
 
 func (e *APIError) Error() string {
-	s := fmt.Sprintf("vCenter answered HTTP %d", e.Status)
+	s := e.Answered("vCenter")
 	if e.ErrorType != "" {
 		s += " (" + e.ErrorType + ")"
 	}
