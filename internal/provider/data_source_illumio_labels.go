@@ -40,16 +40,11 @@ type illumioLabelsModel struct {
 	Timeouts       dstimeouts.Value    `tfsdk:"timeouts"`
 }
 
+// illumioLabelModel is one label of the listing: the label's attributes, as illumio_label
+// has them, and whether it is deleted.
 type illumioLabelModel struct {
-	Href                  types.String `tfsdk:"href"`
-	ID                    types.String `tfsdk:"id"`
-	Key                   types.String `tfsdk:"key"`
-	Value                 types.String `tfsdk:"value"`
-	Deleted               types.Bool   `tfsdk:"deleted"`
-	ExternalDataSet       types.String `tfsdk:"external_data_set"`
-	ExternalDataReference types.String `tfsdk:"external_data_reference"`
-	CreatedAt             types.String `tfsdk:"created_at"`
-	UpdatedAt             types.String `tfsdk:"updated_at"`
+	labelFields
+	Deleted types.Bool `tfsdk:"deleted"`
 }
 
 func (d *illumioLabelsDataSource) Metadata(_ context.Context, _ datasource.MetadataRequest, resp *datasource.MetadataResponse) {
@@ -90,8 +85,8 @@ func (d *illumioLabelsDataSource) Schema(ctx context.Context, _ datasource.Schem
 					"key":                     computedString("Key (label type), e.g. `env`."),
 					"value":                   computedString("Value, e.g. `Production`."),
 					"deleted":                 schema.BoolAttribute{Computed: true, MarkdownDescription: "Whether the label was deleted."},
-					"external_data_set":       computedString("External data set, for labels managed by another system."),
-					"external_data_reference": computedString("External data reference."),
+					"external_data_set":       computedString("External data set, for labels managed by another system; null when none."),
+					"external_data_reference": computedString("External data reference; null when none."),
 					"created_at":              computedString("When the label was created (RFC 3339)."),
 					"updated_at":              computedString("When the label was last changed (RFC 3339)."),
 				}},
@@ -149,11 +144,10 @@ func (d *illumioLabelsDataSource) Read(ctx context.Context, req datasource.ReadR
 		if data.Exact.ValueBool() && !data.Value.IsNull() && l.Value != data.Value.ValueString() {
 			continue
 		}
-		data.Labels = append(data.Labels, illumioLabelModel{
-			Href: types.StringValue(l.Href), ID: types.StringValue(l.ID()), Key: types.StringValue(l.Key), Value: types.StringValue(l.Value),
-			Deleted: types.BoolValue(l.Deleted), ExternalDataSet: types.StringValue(l.ExternalDataSet),
-			ExternalDataReference: types.StringValue(l.ExternalDataReference), CreatedAt: types.StringValue(l.CreatedAt), UpdatedAt: types.StringValue(l.UpdatedAt),
-		})
+		var m illumioLabelModel
+		m.fromAPI(&l)
+		m.Deleted = types.BoolValue(l.Deleted)
+		data.Labels = append(data.Labels, m)
 		values[l.Key] = append(values[l.Key], l.Value)
 	}
 	vm, diags := types.MapValueFrom(ctx, types.ListType{ElemType: types.StringType}, values)

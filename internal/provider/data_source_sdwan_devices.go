@@ -130,7 +130,9 @@ func (d *sdwanDevicesDataSource) Read(ctx context.Context, req datasource.ReadRe
 		if !matches(data.DeviceType, dev.DeviceType) || !matches(data.Reachability, dev.Reachability) {
 			continue
 		}
-		data.Devices = append(data.Devices, sdwanDeviceFrom(dev))
+		var m sdwanDeviceModel
+		m.fromAPI(dev)
+		data.Devices = append(data.Devices, m)
 		ips[dev.HostName] = dev.SystemIP
 	}
 	m, diags := types.MapValueFrom(ctx, types.StringType, ips)
@@ -140,8 +142,9 @@ func (d *sdwanDevicesDataSource) Read(ctx context.Context, req datasource.ReadRe
 	resp.Diagnostics.Append(resp.State.Set(ctx, &data)...)
 }
 
-func sdwanDeviceFrom(d sdwan.Device) sdwanDeviceModel {
-	return sdwanDeviceModel{
+// fromAPI records a device as the manager answered it.
+func (m *sdwanDeviceModel) fromAPI(d sdwan.Device) {
+	*m = sdwanDeviceModel{
 		SystemIP: types.StringValue(d.SystemIP), HostName: types.StringValue(d.HostName),
 		DeviceModel: types.StringValue(d.DeviceModel), DeviceType: types.StringValue(d.DeviceType),
 		Version: types.StringValue(d.Version), Reachability: types.StringValue(d.Reachability),

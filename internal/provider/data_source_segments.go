@@ -66,10 +66,6 @@ func (d *segmentsDataSource) Metadata(_ context.Context, req datasource.Metadata
 	resp.TypeName = req.ProviderTypeName + "_segments"
 }
 
-func computedString(desc string) schema.StringAttribute {
-	return schema.StringAttribute{Computed: true, MarkdownDescription: desc}
-}
-
 func (d *segmentsDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Lists NSX policy segments (`/policy/api/v1/infra/segments`), following the cursor through every page " +
@@ -163,7 +159,9 @@ func (d *segmentsDataSource) Read(ctx context.Context, req datasource.ReadReques
 		if !matches(data.DisplayName, s.DisplayName) || !matches(data.Type, s.Type) || !matches(data.TransportZonePath, s.TransportZonePath) {
 			continue
 		}
-		data.Segments = append(data.Segments, segmentFrom(s))
+		var m segmentModel
+		m.fromAPI(s)
+		data.Segments = append(data.Segments, m)
 		if _, dup := paths[s.DisplayName]; dup {
 			dupes = append(dupes, s.Path)
 			continue
@@ -181,12 +179,9 @@ func (d *segmentsDataSource) Read(ctx context.Context, req datasource.ReadReques
 	resp.Diagnostics.Append(resp.State.Set(ctx, &data)...)
 }
 
-func matches(filter types.String, v string) bool {
-	return filter.IsNull() || filter.ValueString() == v
-}
-
-func segmentFrom(s nsxt.Segment) segmentModel {
-	m := segmentModel{
+// fromAPI records a segment as NSX answered it.
+func (m *segmentModel) fromAPI(s nsxt.Segment) {
+	*m = segmentModel{
 		ID: types.StringValue(s.ID), DisplayName: types.StringValue(s.DisplayName), Path: types.StringValue(s.Path),
 		Type: types.StringValue(s.Type), ConnectivityPath: types.StringValue(s.ConnectivityPath),
 		TransportZonePath: types.StringValue(s.TransportZonePath), AdminState: types.StringValue(s.AdminState),
@@ -199,5 +194,4 @@ func segmentFrom(s nsxt.Segment) segmentModel {
 	for _, v := range s.VlanIDs {
 		m.VlanIDs = append(m.VlanIDs, types.StringValue(v))
 	}
-	return m
 }

@@ -14,6 +14,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/netsession/terraform-provider-nsx/internal/vcenter"
 )
 
 var (
@@ -134,10 +136,9 @@ func (d *vcenterTagsDataSource) Read(ctx context.Context, req datasource.ReadReq
 		if !matches(data.Category, t.CategoryName) {
 			continue
 		}
-		data.Tags = append(data.Tags, vcenterTagItem{
-			ID: types.StringValue(t.ID), Name: types.StringValue(t.Name), Description: types.StringValue(t.Description),
-			CategoryID: types.StringValue(t.CategoryID), CategoryName: types.StringValue(t.CategoryName),
-		})
+		var item vcenterTagItem
+		item.fromAPI(t)
+		data.Tags = append(data.Tags, item)
 		by[t.CategoryName] = append(by[t.CategoryName], t.Name)
 	}
 	for k := range by {
@@ -148,4 +149,12 @@ func (d *vcenterTagsDataSource) Read(ctx context.Context, req datasource.ReadReq
 	data.ByCat = m
 	data.ID = types.StringValue(digest(data.Category.ValueString()))
 	resp.Diagnostics.Append(resp.State.Set(ctx, &data)...)
+}
+
+// fromAPI records a tag, with its category's name, as vCenter answered it.
+func (m *vcenterTagItem) fromAPI(t vcenter.Tag) {
+	*m = vcenterTagItem{
+		ID: types.StringValue(t.ID), Name: types.StringValue(t.Name), Description: types.StringValue(t.Description),
+		CategoryID: types.StringValue(t.CategoryID), CategoryName: types.StringValue(t.CategoryName),
+	}
 }

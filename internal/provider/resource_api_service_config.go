@@ -257,7 +257,7 @@ func (r *apiServiceConfigResource) Read(ctx context.Context, req resource.ReadRe
 			"Reading the API service configuration failed: "+err.Error())
 		return
 	}
-	resp.Diagnostics.Append(fromAPI(ctx, cur, &state)...)
+	resp.Diagnostics.Append(state.fromAPI(ctx, cur)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 
@@ -455,7 +455,7 @@ func (r *apiServiceConfigResource) write(ctx context.Context, cfg, plan *apiServ
 				"Reading the configuration, needed for its _revision before writing, failed: "+err.Error())
 			return diags
 		}
-		diags.Append(applyConfig(ctx, cfg, cur)...)
+		diags.Append(cfg.toAPI(ctx, cur)...)
 		if diags.HasError() {
 			return diags
 		}
@@ -498,7 +498,7 @@ func (r *apiServiceConfigResource) write(ctx context.Context, cfg, plan *apiServ
 	})
 	diags.Append(verifyWritten(wrote, after)...)
 	read := apiServiceConfigModel{ProtocolVersions: plan.ProtocolVersions, CipherSuites: plan.CipherSuites}
-	diags.Append(fromAPI(ctx, after, &read)...)
+	diags.Append(read.fromAPI(ctx, after)...)
 	settle(plan, read)
 	return diags
 }
@@ -568,9 +568,9 @@ func pick[T interface{ IsUnknown() bool }](dst *T, v T) {
 	}
 }
 
-// applyConfig sets on cfg every value the configuration sets; the rest stays as the manager
-// has it.
-func applyConfig(ctx context.Context, m *apiServiceConfigModel, cfg *nsxt.APIServiceConfig) diag.Diagnostics {
+// toAPI sets on cfg, the configuration as the manager sent it, every value m (the
+// configuration) sets; the rest stays as the manager has it.
+func (m *apiServiceConfigModel) toAPI(ctx context.Context, cfg *nsxt.APIServiceConfig) diag.Diagnostics {
 	var diags diag.Diagnostics
 	setInt := func(v types.Int64, dst *int64) {
 		if !v.IsNull() && !v.IsUnknown() {
@@ -653,7 +653,7 @@ func overlay(attr string, effective, managed map[string]bool, when, outcome stri
 
 // fromAPI records the manager's configuration in m. The managed maps keep their names and
 // take the manager's values, so that a change made outside Terraform shows as a diff.
-func fromAPI(ctx context.Context, cfg *nsxt.APIServiceConfig, m *apiServiceConfigModel) diag.Diagnostics {
+func (m *apiServiceConfigModel) fromAPI(ctx context.Context, cfg *nsxt.APIServiceConfig) diag.Diagnostics {
 	var diags diag.Diagnostics
 	m.ID = types.StringValue(nsxt.APIServiceID)
 	m.SessionTimeout = types.Int64Value(cfg.SessionTimeout)
@@ -702,43 +702,6 @@ func fromAPI(ctx context.Context, cfg *nsxt.APIServiceConfig, m *apiServiceConfi
 		diags.Append(d...)
 	}
 	return diags
-}
-
-func isFalse(b types.Bool) bool { return !b.IsNull() && !b.IsUnknown() && !b.ValueBool() }
-
-// boolMap converts a known map; ok is false for null or unknown maps or unknown elements.
-func boolMap(ctx context.Context, m types.Map) (map[string]bool, bool) {
-	if m.IsNull() || m.IsUnknown() {
-		return nil, false
-	}
-	for _, v := range m.Elements() {
-		if v.IsUnknown() {
-			return nil, false
-		}
-	}
-	out := map[string]bool{}
-	if diags := m.ElementsAs(ctx, &out, false); diags.HasError() {
-		return nil, false
-	}
-	return out, true
-}
-
-func anyTrue(m map[string]bool) bool {
-	for _, v := range m {
-		if v {
-			return true
-		}
-	}
-	return false
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }
 
 // ipAddressValidator accepts IPv4 and IPv6 addresses.

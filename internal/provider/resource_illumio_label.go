@@ -37,15 +37,39 @@ type illumioLabelResource struct {
 }
 
 type illumioLabelResourceModel struct {
-	ID                    types.String   `tfsdk:"id"`
-	Href                  types.String   `tfsdk:"href"`
-	Key                   types.String   `tfsdk:"key"`
-	Value                 types.String   `tfsdk:"value"`
-	ExternalDataSet       types.String   `tfsdk:"external_data_set"`
-	ExternalDataReference types.String   `tfsdk:"external_data_reference"`
-	CreatedAt             types.String   `tfsdk:"created_at"`
-	UpdatedAt             types.String   `tfsdk:"updated_at"`
-	Timeouts              timeouts.Value `tfsdk:"timeouts"`
+	labelFields
+	Timeouts timeouts.Value `tfsdk:"timeouts"`
+}
+
+// labelFields are an Illumio label's attributes, the same in illumio_label and in each label
+// of illumio_labels.
+type labelFields struct {
+	ID                    types.String `tfsdk:"id"`
+	Href                  types.String `tfsdk:"href"`
+	Key                   types.String `tfsdk:"key"`
+	Value                 types.String `tfsdk:"value"`
+	ExternalDataSet       types.String `tfsdk:"external_data_set"`
+	ExternalDataReference types.String `tfsdk:"external_data_reference"`
+	CreatedAt             types.String `tfsdk:"created_at"`
+	UpdatedAt             types.String `tfsdk:"updated_at"`
+}
+
+// fromAPI records a label as the PCE answered it; empty external data is null.
+func (m *labelFields) fromAPI(l *illumio.Label) {
+	m.ID = types.StringValue(l.ID())
+	m.Href = types.StringValue(l.Href)
+	m.Key = types.StringValue(l.Key)
+	m.Value = types.StringValue(l.Value)
+	m.ExternalDataSet = nullIfEmpty(l.ExternalDataSet)
+	m.ExternalDataReference = nullIfEmpty(l.ExternalDataReference)
+	m.CreatedAt = types.StringValue(l.CreatedAt)
+	m.UpdatedAt = types.StringValue(l.UpdatedAt)
+}
+
+// toAPI is the body that writes m (the key only on create: it cannot change).
+func (m *labelFields) toAPI() illumio.LabelWrite {
+	return illumio.LabelWrite{Key: m.Key.ValueString(), Value: m.Value.ValueString(),
+		ExternalDataSet: optional(m.ExternalDataSet), ExternalDataReference: optional(m.ExternalDataReference)}
 }
 
 // ModifyPlan reports a missing illumio block at plan time, as the apply would.
@@ -110,14 +134,6 @@ func (r *illumioLabelResource) Configure(_ context.Context, req resource.Configu
 	r.managers = managersFrom(req.ProviderData, &resp.Diagnostics)
 }
 
-func optional(s types.String) *string {
-	if s.IsNull() || s.IsUnknown() {
-		return nil
-	}
-	v := s.ValueString()
-	return &v
-}
-
 func (r *illumioLabelResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan illumioLabelResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
@@ -136,13 +152,12 @@ func (r *illumioLabelResource) Create(ctx context.Context, req resource.CreateRe
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	l, err := c.CreateLabel(ctx, org, illumio.LabelWrite{Key: plan.Key.ValueString(), Value: plan.Value.ValueString(),
-		ExternalDataSet: optional(plan.ExternalDataSet), ExternalDataReference: optional(plan.ExternalDataReference)})
+	l, err := c.CreateLabel(ctx, org, plan.toAPI())
 	if err != nil {
 		resp.Diagnostics.Append(labelWriteError(plan, err))
 		return
 	}
-	labelToModel(l, &plan)
+	plan.fromAPI(l)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 
@@ -174,7 +189,7 @@ func (r *illumioLabelResource) Read(ctx context.Context, req resource.ReadReques
 		resp.Diagnostics.AddError("Reading the Illumio Label Failed", fmt.Sprintf("GET %s failed: %v", state.Href.ValueString(), err))
 		return
 	}
-	labelToModel(l, &state)
+	state.fromAPI(l)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 
@@ -197,8 +212,7 @@ func (r *illumioLabelResource) Update(ctx context.Context, req resource.UpdateRe
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	w := illumio.LabelWrite{Value: plan.Value.ValueString(),
-		ExternalDataSet: optional(plan.ExternalDataSet), ExternalDataReference: optional(plan.ExternalDataReference)}
+	w := plan.toAPI()
 	// Removing external data from the configuration clears it on the PCE.
 	empty := ""
 	if w.ExternalDataSet == nil && !state.ExternalDataSet.IsNull() {
@@ -217,7 +231,7 @@ func (r *illumioLabelResource) Update(ctx context.Context, req resource.UpdateRe
 		resp.Diagnostics.AddError("Reading Back the Illumio Label Failed", fmt.Sprintf("The label %s was changed, but reading it back failed: %v", href, err))
 		return
 	}
-	labelToModel(l, &plan)
+	plan.fromAPI(l)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 
@@ -265,24 +279,6 @@ func (r *illumioLabelResource) ImportState(ctx context.Context, req resource.Imp
 		href = fmt.Sprintf("/orgs/%d/labels/%s", org, id)
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("href"), href)...)
-}
-
-func labelToModel(l *illumio.Label, m *illumioLabelResourceModel) {
-	m.ID = types.StringValue(l.ID())
-	m.Href = types.StringValue(l.Href)
-	m.Key = types.StringValue(l.Key)
-	m.Value = types.StringValue(l.Value)
-	m.ExternalDataSet = nullIfEmpty(l.ExternalDataSet)
-	m.ExternalDataReference = nullIfEmpty(l.ExternalDataReference)
-	m.CreatedAt = types.StringValue(l.CreatedAt)
-	m.UpdatedAt = types.StringValue(l.UpdatedAt)
-}
-
-func nullIfEmpty(s string) types.String {
-	if s == "" {
-		return types.StringNull()
-	}
-	return types.StringValue(s)
 }
 
 // labelWriteError explains what the PCE refused.

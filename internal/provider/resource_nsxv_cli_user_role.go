@@ -148,7 +148,7 @@ func (r *cliUserRoleResource) Create(ctx context.Context, req resource.CreateReq
 		return
 	}
 	user := plan.UserID.ValueString()
-	want, diags := roleFrom(ctx, plan)
+	want, diags := plan.toAPI(ctx)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -185,7 +185,7 @@ func (r *cliUserRoleResource) Create(ctx context.Context, req resource.CreateReq
 			fmt.Sprintf("The role %s was assigned to %s, but reading it back failed: %v. Run terraform apply again, or import the resource.", want.Role, user, err))
 		return
 	}
-	resp.Diagnostics.Append(toModel(ctx, user, got, &plan)...)
+	resp.Diagnostics.Append(plan.fromAPI(ctx, user, got)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 
@@ -218,7 +218,7 @@ func (r *cliUserRoleResource) Read(ctx context.Context, req resource.ReadRequest
 		resp.Diagnostics.AddError("Reading the NSX-v User Role Failed", fmt.Sprintf("GET the role of %s failed: %v", user, err))
 		return
 	}
-	resp.Diagnostics.Append(toModel(ctx, user, got, &state)...)
+	resp.Diagnostics.Append(state.fromAPI(ctx, user, got)...)
 	if state.Adopt.IsNull() {
 		// Imported: the attribute's default.
 		state.Adopt = types.BoolValue(false)
@@ -245,7 +245,7 @@ func (r *cliUserRoleResource) Update(ctx context.Context, req resource.UpdateReq
 		return
 	}
 	user := plan.UserID.ValueString()
-	want, diags := roleFrom(ctx, plan)
+	want, diags := plan.toAPI(ctx)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -255,7 +255,7 @@ func (r *cliUserRoleResource) Update(ctx context.Context, req resource.UpdateReq
 		resp.Diagnostics.Append(roleWriteError("Changing", user, want, err))
 		return
 	}
-	resp.Diagnostics.Append(toModel(ctx, user, got, &plan)...)
+	resp.Diagnostics.Append(plan.fromAPI(ctx, user, got)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 
@@ -359,8 +359,8 @@ func onlyGlobalRoot(ctx context.Context, s types.Set) bool {
 	return len(ids) == 1 && ids[0] == nsxv.GlobalRoot
 }
 
-// roleFrom is the role a plan asks for.
-func roleFrom(ctx context.Context, m cliUserRoleModel) (nsxv.Role, diag.Diagnostics) {
+// toAPI is the role m asks for.
+func (m *cliUserRoleModel) toAPI(ctx context.Context) (nsxv.Role, diag.Diagnostics) {
 	r := nsxv.Role{Role: m.Role.ValueString()}
 	var diags diag.Diagnostics
 	if nsxv.Scoped(r.Role) && !m.ResourceIDs.IsNull() && !m.ResourceIDs.IsUnknown() {
@@ -370,8 +370,9 @@ func roleFrom(ctx context.Context, m cliUserRoleModel) (nsxv.Role, diag.Diagnost
 	return r, diags
 }
 
-// toModel records a role as read. Roles without a scope apply to everything: globalroot-0.
-func toModel(ctx context.Context, user string, r *nsxv.Role, m *cliUserRoleModel) diag.Diagnostics {
+// fromAPI records the role of user as read. Roles without a scope apply to everything:
+// globalroot-0.
+func (m *cliUserRoleModel) fromAPI(ctx context.Context, user string, r *nsxv.Role) diag.Diagnostics {
 	m.ID = types.StringValue(user)
 	m.UserID = types.StringValue(user)
 	m.Role = types.StringValue(r.Role)
