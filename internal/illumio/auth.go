@@ -117,7 +117,6 @@ func (a *Auth) Login(ctx context.Context, hc *http.Client, node *url.URL) (*sess
 	}, nil
 }
 
-
 // Expired implements session.Authenticator: a session token that idled out is answered 401.
 // An API key does not expire.
 func (a *Auth) Expired(resp *session.Response) bool {

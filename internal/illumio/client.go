@@ -29,8 +29,8 @@ var (
 // APIError is a PCE error answer: a list of {token, message}, or {"error": "..."}.
 type APIError struct {
 	session.HTTPError
-	Tokens  []string
-	Msgs    []string
+	Tokens []string
+	Msgs   []string
 }
 
 // Message is the PCE's own words, or a description of the body.
@@ -56,7 +56,6 @@ func (e *APIError) Error() string {
 	s += e.RenewedNote()
 	return s
 }
-
 
 // Is maps answers onto the sentinel errors.
 func (e *APIError) Is(target error) bool {

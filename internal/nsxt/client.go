@@ -53,7 +53,6 @@ func (e *APIError) Error() string {
 	return b.String()
 }
 
-
 // Is maps statuses onto the sentinel errors.
 func (e *APIError) Is(target error) bool {
 	switch target {

@@ -90,7 +90,6 @@ func (e *APIError) Error() string {
 	return b.String()
 }
 
-
 // Is maps answers onto the sentinel errors.
 func (e *APIError) Is(target error) bool {
 	d := strings.ToLower(e.Details)

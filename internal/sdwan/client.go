@@ -45,7 +45,6 @@ func (e *APIError) Error() string {
 	return b.String()
 }
 
-
 // Is maps statuses onto the sentinel errors.
 func (e *APIError) Is(target error) bool {
 	return target == ErrNotFound && e.Status == http.StatusNotFound

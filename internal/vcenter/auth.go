@@ -200,4 +200,3 @@ func (e *APIError) Error() string {
 	s += e.RenewedNote()
 	return s
 }
-
