@@ -25,20 +25,6 @@ import (
 	fakevcenter "github.com/netsession/terraform-provider-nsx/internal/fakemanager/vcenter"
 )
 
-type managerInfo struct {
-	URLs           []string `json:"urls"`
-	Username       string   `json:"username"`
-	Password       string   `json:"password"`
-	OrgID          int64    `json:"org_id,omitempty"`
-	APIKeyUsername string   `json:"api_key_username,omitempty"`
-	APIKeySecret   string   `json:"api_key_secret,omitempty"`
-}
-
-type announcement struct {
-	CAFile   string                 `json:"ca_file"`
-	Managers map[string]managerInfo `json:"managers"`
-}
-
 func main() {
 	if err := run(); err != nil {
 		fmt.Fprintln(os.Stderr, "fakemanager:", err)
@@ -129,7 +115,7 @@ func run() error {
 	}
 	defer vcSrv.Close()
 
-	out := announcement{CAFile: caFile, Managers: map[string]managerInfo{
+	out := fakemanager.Announcement{CAFile: caFile, Managers: map[string]fakemanager.ManagerAnnouncement{
 		"nsxt":    {URLs: nsxtSrv.URLs(), Username: "admin", Password: nsxtPass},
 		"nsxv":    {URLs: nsxvSrv.URLs(), Username: "admin", Password: nsxvPass},
 		"sdwan":   {URLs: sdwanSrv.URLs(), Username: "netops", Password: sdwanPass},

@@ -12,7 +12,7 @@ import (
 	"strings"
 	"testing"
 
-	fakensxt "github.com/netsession/terraform-provider-nsx/internal/fakemanager/nsxt"
+	"github.com/netsession/terraform-provider-nsx/internal/fakeharness"
 )
 
 var providerDir string
@@ -41,7 +41,7 @@ type workspace struct {
 	env []string
 }
 
-func newWorkspace(t *testing.T, h *fakensxt.Harness, body string) *workspace {
+func newWorkspace(t *testing.T, h *fakeharness.NSXT, body string) *workspace {
 	t.Helper()
 	dir := t.TempDir()
 	rc := filepath.Join(dir, "dev.tfrc")
@@ -84,7 +84,7 @@ func must(t *testing.T, err error) {
 // leaves no session open once terraform exits.
 func TestPlanWithManyDataSourcesLogsInOnce(t *testing.T) {
 	t.Parallel()
-	h := fakensxt.StartHarness(t, fakensxt.HarnessOptions{Nodes: 3, Segments: 50})
+	h := fakeharness.StartNSXT(t, fakeharness.NSXTOptions{Nodes: 3, Segments: 50})
 	var body strings.Builder
 	for i := 0; i < 20; i++ {
 		fmt.Fprintf(&body, "data \"nsx_version\" \"v%d\" {}\n", i)
@@ -108,7 +108,7 @@ func TestPlanWithManyDataSourcesLogsInOnce(t *testing.T) {
 // exit. TRACE logs of the whole run hold no password, cookie or XSRF token.
 func TestApplyDestroyLeavesNoSessionAndNoSecretInTrace(t *testing.T) {
 	t.Parallel()
-	h := fakensxt.StartHarness(t, fakensxt.HarnessOptions{Nodes: 3, Segments: 2500})
+	h := fakeharness.StartNSXT(t, fakeharness.NSXTOptions{Nodes: 3, Segments: 2500})
 	w := newWorkspace(t, h, `
 data "nsx_version" "v" {}
 data "nsx_segments" "all" {}

@@ -120,8 +120,6 @@ type Client struct {
 // NewClient wraps a session client.
 func NewClient(s *session.Client) *Client { return &Client{s: s} }
 
-// Session returns the underlying session client.
-func (c *Client) Session() *session.Client { return c.s }
 
 func (c *Client) do(ctx context.Context, method, p string, hdr http.Header, in, out any) (*session.Response, error) {
 	req := &session.Request{Method: method, Path: "/api/v2" + p, Header: http.Header{"Accept": {"application/json"}}}

@@ -2,31 +2,25 @@ package illumio_test
 
 import (
 	"context"
-	"crypto/tls"
 	"encoding/json"
 	"errors"
 	"net/http"
-	"net/url"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/netsession/terraform-provider-nsx/internal/fakeharness"
 	fakeillumio "github.com/netsession/terraform-provider-nsx/internal/fakemanager/illumio"
 	"github.com/netsession/terraform-provider-nsx/internal/illumio"
 	"github.com/netsession/terraform-provider-nsx/internal/session"
 )
 
-func newClient(t *testing.T, h *fakeillumio.Harness, auth *illumio.Auth) (*illumio.Client, *session.Client) {
+func newClient(t *testing.T, h *fakeharness.Illumio, auth *illumio.Auth) (*illumio.Client, *session.Client) {
 	t.Helper()
-	u, _ := url.Parse(h.Server.URLs()[0])
-	s, err := session.New(session.Config{
-		Block: "illumio", Nodes: []*url.URL{u}, TLS: &tls.Config{RootCAs: h.CA.Pool(), MinVersion: tls.VersionTLS12},
-		RequestTimeout: 10 * time.Second, MaxRetries: 2, RateLimit: 8, Auth: auth, Secrets: []string{auth.Password},
+	s := fakeharness.Session(t, h.Control, session.Config{
+		Block: "illumio", MaxRetries: 2, RateLimit: illumio.DefaultRateLimit, Auth: auth, Secrets: []string{auth.Password},
 		IdleTimeout: illumio.IdleTimeout,
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
 	return illumio.NewClient(s), s
 }
 
@@ -34,7 +28,7 @@ func newClient(t *testing.T, h *fakeillumio.Harness, auth *illumio.Auth) (*illum
 // works; traded late it fails. The provider's login trades it at once.
 func TestAuthTokenWindow(t *testing.T) {
 	t.Parallel()
-	h := fakeillumio.StartHarness(t, fakeillumio.HarnessOptions{AuthTokenTTL: 300 * time.Millisecond})
+	h := fakeharness.StartIllumio(t, fakeharness.IllumioOptions{AuthTokenTTL: 300 * time.Millisecond})
 	hc := h.HTTP
 	authenticate := func() string {
 		req, _ := http.NewRequest(http.MethodPost, h.Server.URLs()[0]+"/api/v2/login_users/authenticate?pce_fqdn=127.0.0.1", strings.NewReader("{}"))
@@ -83,7 +77,7 @@ func TestAuthTokenWindow(t *testing.T) {
 // The session is logged out when the process ends; an API key logs nothing in or out.
 func TestLogoutAtExitAndAPIKey(t *testing.T) {
 	t.Parallel()
-	h := fakeillumio.StartHarness(t, fakeillumio.HarnessOptions{Labels: 10})
+	h := fakeharness.StartIllumio(t, fakeharness.IllumioOptions{Labels: 10})
 	ctx := context.Background()
 	c, s := newClient(t, h, &illumio.Auth{Username: h.Email, Password: h.Password})
 	orgs, err := c.Orgs(ctx)
@@ -125,7 +119,7 @@ func TestLogoutAtExitAndAPIKey(t *testing.T) {
 // returns them all.
 func TestEveryLabelPastTheSyncCap(t *testing.T) {
 	t.Parallel()
-	h := fakeillumio.StartHarness(t, fakeillumio.HarnessOptions{Labels: 2000})
+	h := fakeharness.StartIllumio(t, fakeharness.IllumioOptions{Labels: 2000})
 	c, _ := newClient(t, h, &illumio.Auth{Username: h.Email, Password: h.Password})
 	ctx := context.Background()
 	if _, err := c.ProductVersion(ctx); err != nil { // log in first: time the listing alone
@@ -159,7 +153,7 @@ func TestEveryLabelWithEitherLocationForm(t *testing.T) {
 	for _, form := range []string{fakeillumio.LocationRelative, fakeillumio.LocationAbsolute} {
 		t.Run(form, func(t *testing.T) {
 			t.Parallel()
-			h := fakeillumio.StartHarness(t, fakeillumio.HarnessOptions{Labels: 700, Location: form})
+			h := fakeharness.StartIllumio(t, fakeharness.IllumioOptions{Labels: 700, Location: form})
 			c, _ := newClient(t, h, &illumio.Auth{Username: h.Email, Password: h.Password})
 			all, st, err := c.Labels(context.Background(), 1, illumio.LabelFilter{})
 			if err != nil || len(all) != 700 || !st.Async {

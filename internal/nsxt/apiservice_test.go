@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	fakensxt "github.com/netsession/terraform-provider-nsx/internal/fakemanager/nsxt"
+	"github.com/netsession/terraform-provider-nsx/internal/fakeharness"
 )
 
 // A write changes only what the provider changed: display_name, description, tags and a field
@@ -15,7 +15,7 @@ import (
 // is sent. The PUT body the fake received is the proof.
 func TestAPIServicePutKeepsWhatTheProviderDoesNotModel(t *testing.T) {
 	t.Parallel()
-	h := fakensxt.StartHarness(t, fakensxt.HarnessOptions{Nodes: 1, ExtraFields: []string{"future_setting"}})
+	h := fakeharness.StartNSXT(t, fakeharness.NSXTOptions{Nodes: 1, ExtraFields: []string{"future_setting"}})
 	h.ChangeOutside(t, func(o map[string]any) {
 		o["display_name"] = "proxy settings"
 		o["description"] = "owned by netops"
@@ -68,7 +68,7 @@ func TestAPIServicePutKeepsWhatTheProviderDoesNotModel(t *testing.T) {
 // An object built from scratch (no read) marshals every modelled field.
 func TestAPIServiceMarshalWithoutRead(t *testing.T) {
 	t.Parallel()
-	h := fakensxt.StartHarness(t, fakensxt.HarnessOptions{Nodes: 1})
+	h := fakeharness.StartNSXT(t, fakeharness.NSXTOptions{Nodes: 1})
 	c := client(t, h)
 	cfg, err := c.GetAPIService(context.Background())
 	if err != nil {

@@ -2,36 +2,26 @@ package nsxt_test
 
 import (
 	"context"
-	"crypto/tls"
 	"errors"
-	"net/url"
 	"testing"
-	"time"
 
+	"github.com/netsession/terraform-provider-nsx/internal/fakeharness"
 	"github.com/netsession/terraform-provider-nsx/internal/fakemanager"
-	fakensxt "github.com/netsession/terraform-provider-nsx/internal/fakemanager/nsxt"
 	"github.com/netsession/terraform-provider-nsx/internal/nsxt"
 	"github.com/netsession/terraform-provider-nsx/internal/session"
 )
 
-func client(t *testing.T, h *fakensxt.Harness) *nsxt.Client {
+func client(t *testing.T, h *fakeharness.NSXT) *nsxt.Client {
 	t.Helper()
-	u, _ := url.Parse(h.Server.URLs()[0])
-	s, err := session.New(session.Config{
-		Block: "nsxt", Nodes: []*url.URL{u}, TLS: &tls.Config{RootCAs: h.CA.Pool(), MinVersion: tls.VersionTLS12},
-		RequestTimeout: 10 * time.Second, MaxRetries: 2, Auth: &nsxt.Auth{Username: h.Username, Password: h.Password},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close(context.Background()) })
-	return nsxt.NewClient(s)
+	return nsxt.NewClient(fakeharness.Session(t, h.Control, session.Config{
+		Block: "nsxt", MaxRetries: 2, Auth: &nsxt.Auth{Username: h.Username, Password: h.Password},
+	}))
 }
 
 // Reading 2,500 segments costs one login and three requests of 1,000.
 func TestListSegmentsRequests(t *testing.T) {
 	t.Parallel()
-	h := fakensxt.StartHarness(t, fakensxt.HarnessOptions{Nodes: 1, Segments: 2500})
+	h := fakeharness.StartNSXT(t, fakeharness.NSXTOptions{Nodes: 1, Segments: 2500})
 	c := client(t, h)
 	segs, pages, err := c.ListSegments(context.Background())
 	if err != nil {
@@ -47,7 +37,7 @@ func TestListSegmentsRequests(t *testing.T) {
 
 func TestAPIServiceStaleRevisionIsTyped(t *testing.T) {
 	t.Parallel()
-	h := fakensxt.StartHarness(t, fakensxt.HarnessOptions{Nodes: 1})
+	h := fakeharness.StartNSXT(t, fakeharness.NSXTOptions{Nodes: 1})
 	c := client(t, h)
 	ctx := context.Background()
 	cfg, err := c.GetAPIService(ctx)
@@ -72,7 +62,7 @@ func TestAPIServiceStaleRevisionIsTyped(t *testing.T) {
 // A second refusal after renewing the session is reported with NSX's own words.
 func TestSecondRefusalQuotesNSX(t *testing.T) {
 	t.Parallel()
-	h := fakensxt.StartHarness(t, fakensxt.HarnessOptions{Nodes: 1})
+	h := fakeharness.StartNSXT(t, fakeharness.NSXTOptions{Nodes: 1})
 	c := client(t, h)
 	ctx := context.Background()
 	if _, err := c.NodeVersion(ctx); err != nil {

@@ -35,8 +35,6 @@ var (
 // TokenPath is the token endpoint (NSX-v 6.4.0 and later).
 const TokenPath = "/api/2.0/services/auth/token"
 
-// Basic reports whether the manager turned out to have no token endpoint.
-func (a *Auth) Basic() bool { return a.basic.Load() }
 
 func (a *Auth) basicCredentials() *session.Credentials {
 	v := base64.StdEncoding.EncodeToString([]byte(a.Username + ":" + a.Password))

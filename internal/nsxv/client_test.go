@@ -3,19 +3,16 @@ package nsxv_test
 import (
 	"bytes"
 	"context"
-	"crypto/tls"
 	"encoding/xml"
 	"errors"
 	"fmt"
 	"net/http"
-	"net/url"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/hashicorp/terraform-plugin-log/tflogtest"
 
-	fakensxv "github.com/netsession/terraform-provider-nsx/internal/fakemanager/nsxv"
+	"github.com/netsession/terraform-provider-nsx/internal/fakeharness"
 	"github.com/netsession/terraform-provider-nsx/internal/nsxv"
 	"github.com/netsession/terraform-provider-nsx/internal/session"
 )
@@ -67,24 +64,19 @@ func TestXMLAgainstTheDocument(t *testing.T) {
 	}
 }
 
-func client(t *testing.T, h *fakensxv.Harness, password string) (*nsxv.Client, *session.Client) {
+func client(t *testing.T, h *fakeharness.NSXV, password string) (*nsxv.Client, *session.Client) {
 	t.Helper()
-	u, _ := url.Parse(h.Server.URLs()[0])
-	sc, err := session.New(session.Config{
-		Block: "nsxv", Nodes: []*url.URL{u}, TLS: &tls.Config{RootCAs: h.CA.Pool(), MinVersion: tls.VersionTLS12},
-		RequestTimeout: 10 * time.Second, MaxRetries: 2, Auth: &nsxv.Auth{Username: h.Username, Password: password},
+	sc := fakeharness.Session(t, h.Control, session.Config{
+		Block: "nsxv", MaxRetries: 2, Auth: &nsxv.Auth{Username: h.Username, Password: password},
 		Secrets: []string{password},
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
 	return nsxv.NewClient(sc), sc
 }
 
 // A token login, a request with it, expiry renewed once; nothing to log out.
 func TestTokenSession(t *testing.T) {
 	t.Parallel()
-	h := fakensxv.StartHarness(t, fakensxv.HarnessOptions{})
+	h := fakeharness.StartNSXV(t, fakeharness.NSXVOptions{})
 	c, sc := client(t, h, h.Password)
 	ctx := context.Background()
 	if _, err := c.GlobalInfo(ctx); err != nil {
@@ -109,7 +101,7 @@ func TestTokenSession(t *testing.T) {
 // the credentials once.
 func TestBasicFallback(t *testing.T) {
 	t.Parallel()
-	h := fakensxv.StartHarness(t, fakensxv.HarnessOptions{NoTokenEndpoint: true})
+	h := fakeharness.StartNSXV(t, fakeharness.NSXVOptions{NoTokenEndpoint: true})
 	var logs bytes.Buffer
 	ctx := tflogtest.RootLogger(context.Background(), &logs)
 	c, _ := client(t, h, h.Password)
@@ -146,7 +138,7 @@ func TestBasicFallback(t *testing.T) {
 // role), delete a DELETE.
 func TestRequestsPerOperation(t *testing.T) {
 	t.Parallel()
-	h := fakensxv.StartHarness(t, fakensxv.HarnessOptions{})
+	h := fakeharness.StartNSXV(t, fakeharness.NSXVOptions{})
 	h.AddCLIUser(t, "ops", "Ops&Pass-1")
 	c, _ := client(t, h, h.Password)
 	ctx := context.Background()

@@ -63,7 +63,8 @@ type managerSettings struct {
 	username string
 	password string
 	tls      *tls.Config
-	key      string
+	insecure bool
+	caPEM    []byte
 	// Illumio: the organization (0: from the login answer) and whether the credentials are an API key.
 	orgID  int64
 	apiKey bool
@@ -326,13 +327,20 @@ func resolve(ctx context.Context, info managerInfo, c *connectionModel, limits p
 		return nil, diags
 	}
 
+	s.insecure, s.caPEM = insecure, caPEM
+	return s, diags
+}
+
+// poolKey identifies the session client of these settings in the pool: the same manager
+// configured the same way twice shares one session per node; any difference (credentials,
+// trust, limits, Illumio's organization or key) is another client.
+func (s *managerSettings) poolKey(limits providerLimits) string {
 	h := sha256.New()
-	fmt.Fprintln(h, info.block, s.username, s.password, insecure, string(caPEM), limits)
+	fmt.Fprintln(h, s.info.block, s.username, s.password, s.insecure, string(s.caPEM), limits, s.orgID, s.apiKey)
 	for _, n := range s.nodes {
 		fmt.Fprintln(h, n.Host)
 	}
-	s.key = hex.EncodeToString(h.Sum(nil))
-	return s, diags
+	return hex.EncodeToString(h.Sum(nil))
 }
 
 func (s *managerSettings) sessionConfig(auth session.Authenticator, l providerLimits) session.Config {

@@ -131,7 +131,6 @@ func resolveIllumio(ctx context.Context, m *illumioModel, limits providerLimits)
 		return nil, diags
 	}
 	s.orgID, s.apiKey = org, key
-	s.key = digest(s.key, strconv.FormatInt(org, 10), strconv.FormatBool(key))
 	return s, diags
 }
 

@@ -1,10 +1,8 @@
 package provider
 
 import (
-	"fmt"
 	"net/http"
 	"regexp"
-	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -12,25 +10,22 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
+	"github.com/netsession/terraform-provider-nsx/internal/fakeharness"
 	"github.com/netsession/terraform-provider-nsx/internal/fakemanager"
 	fakesdwan "github.com/netsession/terraform-provider-nsx/internal/fakemanager/sdwan"
 )
-
-func sdwanBlock(h *fakesdwan.Harness, extra ...string) string {
-	return fmt.Sprintf("\nprovider \"nsx\" {\n  %s\n  %s\n}\n", strings.Join(extra, "\n  "), h.SDWANBlock())
-}
 
 // Version and devices read, with filters; every session logged out at the end of each run,
 // and the operator's browser session left alone.
 func TestSDWAN_versionAndDevices(t *testing.T) {
 	t.Parallel()
-	h := fakesdwan.StartHarness(t, fakesdwan.HarnessOptions{Devices: 10})
+	h := fakeharness.StartSDWAN(t, fakeharness.SDWANOptions{Devices: 10})
 	browser := h.OpenBrowserSession(t)
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories(t),
 		Steps: []resource.TestStep{
 			{
-				Config: sdwanBlock(h) + `
+				Config: fakeharness.Provider(h.SDWANBlock()) + `
 data "sdwan_devices" "x" {
   provider    = nsx
   device_type = "router"
@@ -39,7 +34,7 @@ data "sdwan_devices" "x" {
 				ExpectError: regexp.MustCompile(`device_type\s+value\s+must\s+be\s+one\s+of`),
 			},
 			{
-				Config: sdwanBlock(h) + `
+				Config: fakeharness.Provider(h.SDWANBlock()) + `
 data "nsx_version" "sdwan" {
   manager = "sdwan"
 }
@@ -80,12 +75,12 @@ data "sdwan_devices" "edges_down" {
 // A wrong password: one attempt, and the manager's own words from its login page.
 func TestSDWAN_wrongPassword(t *testing.T) {
 	t.Parallel()
-	h := fakesdwan.StartHarness(t, fakesdwan.HarnessOptions{})
+	h := fakeharness.StartSDWAN(t, fakeharness.SDWANOptions{})
 	h.Password = "not-the-password"
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories(t),
 		Steps: []resource.TestStep{{
-			Config: sdwanBlock(h, "max_retries = 10") + `
+			Config: fakeharness.Provider(h.SDWANBlock(), "max_retries = 10") + `
 data "nsx_version" "a" { manager = "sdwan" }
 data "sdwan_devices" "b" { provider = nsx }
 data "sdwan_devices" "c" { provider = nsx }`,
@@ -100,11 +95,11 @@ data "sdwan_devices" "c" { provider = nsx }`,
 // A login redirected to the password reset page says so.
 func TestSDWAN_passwordReset(t *testing.T) {
 	t.Parallel()
-	h := fakesdwan.StartHarness(t, fakesdwan.HarnessOptions{PasswordReset: true})
+	h := fakeharness.StartSDWAN(t, fakeharness.SDWANOptions{PasswordReset: true})
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories(t),
 		Steps: []resource.TestStep{{
-			Config:      sdwanBlock(h) + `data "nsx_version" "a" { manager = "sdwan" }`,
+			Config:      fakeharness.Provider(h.SDWANBlock()) + `data "nsx_version" "a" { manager = "sdwan" }`,
 			ExpectError: regexp.MustCompile(`(?s)password\s+reset\s+page.*must\s+be\s+changed\s+first`),
 		}},
 	})
@@ -117,7 +112,7 @@ func TestSDWAN_expiryMidRun(t *testing.T) {
 	for _, status := range []int{http.StatusOK, http.StatusUnauthorized} {
 		t.Run(http.StatusText(status), func(t *testing.T) {
 			t.Parallel()
-			h := fakesdwan.StartHarness(t, fakesdwan.HarnessOptions{ExpiredStatus: status})
+			h := fakeharness.StartSDWAN(t, fakeharness.SDWANOptions{ExpiredStatus: status})
 			// Login and token are requests 1 and 2; every session ends before the 4th.
 			after := 4
 			h.Faults(t, fakemanager.Faults{ExpireAfter: &after})
@@ -125,7 +120,7 @@ func TestSDWAN_expiryMidRun(t *testing.T) {
 			resource.UnitTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: runs.factories(),
 				Steps: []resource.TestStep{{
-					Config: sdwanBlock(h) + `
+					Config: fakeharness.Provider(h.SDWANBlock()) + `
 data "nsx_version" "v" { manager = "sdwan" }
 data "sdwan_devices" "all" {
   provider   = nsx

@@ -10,17 +10,17 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
-	fakensxt "github.com/netsession/terraform-provider-nsx/internal/fakemanager/nsxt"
+	"github.com/netsession/terraform-provider-nsx/internal/fakeharness"
 )
 
 // 2,500 segments span three pages of 1,000: every one comes back, and filters narrow them.
 func TestSegments_allPagesAndFilters(t *testing.T) {
 	t.Parallel()
-	h := fakensxt.StartHarness(t, fakensxt.HarnessOptions{Nodes: 1, Segments: 2500})
+	h := fakeharness.StartNSXT(t, fakeharness.NSXTOptions{Nodes: 1, Segments: 2500})
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories(t),
 		Steps: []resource.TestStep{{
-			Config: providerBlock(h) + `
+			Config: fakeharness.Provider(h.NSXTBlock()) + `
 data "nsx_segments" "all" {}
 data "nsx_segments" "web" {
   display_name = "web"

@@ -1,9 +1,7 @@
 package provider
 
 import (
-	"fmt"
 	"regexp"
-	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -11,13 +9,10 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
+	"github.com/netsession/terraform-provider-nsx/internal/fakeharness"
 	"github.com/netsession/terraform-provider-nsx/internal/fakemanager"
 	fakevcenter "github.com/netsession/terraform-provider-nsx/internal/fakemanager/vcenter"
 )
-
-func vcenterBlock(h *fakevcenter.Harness, extra ...string) string {
-	return fmt.Sprintf("\nprovider \"nsx\" {\n  %s\n  %s\n}\n", strings.Join(extra, "\n  "), h.VCenterBlock())
-}
 
 const vcenterReads = `
 data "nsx_version" "vc" {
@@ -40,7 +35,7 @@ func TestVCenter_versionAndTags(t *testing.T) {
 	for _, legacy := range []bool{false, true} {
 		t.Run(map[bool]string{false: "api", true: "legacy"}[legacy], func(t *testing.T) {
 			t.Parallel()
-			h := fakevcenter.StartHarness(t, fakevcenter.HarnessOptions{Legacy: legacy})
+			h := fakeharness.StartVCenter(t, fakeharness.VCenterOptions{Legacy: legacy})
 			h.Fake.AddTag("env", "test")
 			runs := newProviderRuns(t, false)
 			resource.UnitTest(t, resource.TestCase{
@@ -48,7 +43,7 @@ func TestVCenter_versionAndTags(t *testing.T) {
 				Steps: []resource.TestStep{{
 					// Every session ends after the first requests, while the tags are read.
 					PreConfig: func() { after := 3; h.Faults(t, fakemanager.Faults{ExpireAfter: &after}) },
-					Config:    vcenterBlock(h) + vcenterReads,
+					Config:    fakeharness.Provider(h.VCenterBlock()) + vcenterReads,
 					ConfigStateChecks: []statecheck.StateCheck{
 						statecheck.ExpectKnownValue("data.nsx_version.vc", tfjsonpath.New("version"), knownvalue.StringExact(fakevcenter.Version)),
 						statecheck.ExpectKnownValue("data.nsx_version.vc", tfjsonpath.New("build"), knownvalue.StringExact(fakevcenter.Build)),
@@ -82,12 +77,12 @@ func TestVCenter_versionAndTags(t *testing.T) {
 // A wrong password: one attempt, and the error says vCenter does not tell why.
 func TestVCenter_wrongPassword(t *testing.T) {
 	t.Parallel()
-	h := fakevcenter.StartHarness(t, fakevcenter.HarnessOptions{})
+	h := fakeharness.StartVCenter(t, fakeharness.VCenterOptions{})
 	h.Password = "not-the-password"
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories(t),
 		Steps: []resource.TestStep{{
-			Config:      vcenterBlock(h, "max_retries = 10") + vcenterReads,
+			Config:      fakeharness.Provider(h.VCenterBlock(), "max_retries = 10") + vcenterReads,
 			ExpectError: regexp.MustCompile(`(?s)refused\s+the\s+login\s+\(HTTP\s+401\):\s+Authentication\s+required.*details\s+of\s+the\s+error\s+are\s+not\s+disclosed`),
 		}},
 	})
@@ -100,12 +95,12 @@ func TestVCenter_wrongPassword(t *testing.T) {
 // than hidden behind an empty list.
 func TestVCenter_unknownCategory(t *testing.T) {
 	t.Parallel()
-	h := fakevcenter.StartHarness(t, fakevcenter.HarnessOptions{})
+	h := fakeharness.StartVCenter(t, fakeharness.VCenterOptions{})
 	h.Fake.AddTag("env", "test")
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories(t),
 		Steps: []resource.TestStep{{
-			Config: vcenterBlock(h) + `
+			Config: fakeharness.Provider(h.VCenterBlock()) + `
 data "vcenter_tags" "typo" {
   provider = nsx
   category = "Env"

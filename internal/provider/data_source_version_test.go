@@ -9,6 +9,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
+	"github.com/netsession/terraform-provider-nsx/internal/fakeharness"
 	fakensxt "github.com/netsession/terraform-provider-nsx/internal/fakemanager/nsxt"
 )
 
@@ -16,17 +17,17 @@ func regexpMust(s string) *regexp.Regexp { return regexp.MustCompile(s) }
 
 func TestVersion(t *testing.T) {
 	t.Parallel()
-	h := fakensxt.StartHarness(t, fakensxt.HarnessOptions{Nodes: 1})
+	h := fakeharness.StartNSXT(t, fakeharness.NSXTOptions{Nodes: 1})
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories(t),
 		Steps: []resource.TestStep{
 			{
-				Config:      providerBlock(h) + `data "nsx_version" "x" { manager = "nsx-t" }`,
+				Config:      fakeharness.Provider(h.NSXTBlock()) + `data "nsx_version" "x" { manager = "nsx-t" }`,
 				PlanOnly:    true,
 				ExpectError: regexp.MustCompile(`Attribute manager value must be one of`),
 			},
 			{
-				Config: providerBlock(h) + `
+				Config: fakeharness.Provider(h.NSXTBlock()) + `
 data "nsx_version" "default" {}
 data "nsx_version" "explicit" {
   manager = "nsxt"

@@ -21,6 +21,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
+	"github.com/netsession/terraform-provider-nsx/internal/fakeharness"
 	"github.com/netsession/terraform-provider-nsx/internal/fakemanager"
 	fakensxt "github.com/netsession/terraform-provider-nsx/internal/fakemanager/nsxt"
 	"github.com/netsession/terraform-provider-nsx/internal/session"
@@ -35,13 +36,13 @@ type faultCase struct {
 
 // faultRun is what a case works with, and what the suite reports about it afterwards.
 type faultRun struct {
-	h    *fakensxt.Harness
+	h    *fakeharness.NSXT
 	runs *providerRuns
 }
 
 // harness starts the case's fake and remembers it for the report and the log scan.
-func (s *faultSuite) harness(t *testing.T, fc *faultRun, o fakensxt.HarnessOptions) *fakensxt.Harness {
-	fc.h = fakensxt.StartHarness(t, o)
+func (s *faultSuite) harness(t *testing.T, fc *faultRun, o fakeharness.NSXTOptions) *fakeharness.NSXT {
+	fc.h = fakeharness.StartNSXT(t, o)
 	// Registered after the harness, so it runs before the fake stops.
 	t.Cleanup(func() { s.secrets(fc.h.Password); s.secrets(fc.h.Issued(t)...) })
 	return fc.h
@@ -205,7 +206,7 @@ func allLoggedOut(t *testing.T, s map[string]int64) {
 
 // 1. A burst of 429s with Retry-After is waited out; the limiter slows down meanwhile.
 func (s *faultSuite) burst429(t *testing.T, fc *faultRun) {
-	h := s.harness(t, fc, fakensxt.HarnessOptions{Nodes: 1, Segments: 10})
+	h := s.harness(t, fc, fakeharness.NSXTOptions{Nodes: 1, Segments: 10})
 	fc.runs = newProviderRuns(t, false)
 	h.Faults(t, fakemanager.Faults{Answers: []fakemanager.Fault{
 		{Status: 429, Count: 6, RetryAfter: 1, PathPrefix: "/api/v1/node/version"},
@@ -234,7 +235,7 @@ data "nsx_segments" "all" {}`,
 // manager's limit, the provider meets 429s, halves its rate and finishes; at its default rate
 // it never meets one.
 func (s *faultSuite) sustainedRateLimit(t *testing.T, fc *faultRun) {
-	h := s.harness(t, fc, fakensxt.HarnessOptions{Nodes: 1})
+	h := s.harness(t, fc, fakeharness.NSXTOptions{Nodes: 1})
 	fc.runs = newProviderRuns(t, false)
 	var limitedAbove int64
 	body := `
@@ -278,7 +279,7 @@ data "nsx_version" "v" { count = 200 }`
 // 3. The manager allows 5 requests in flight per client and answers 503 beyond; 40 reads at
 // -parallelism=20 go through on retries.
 func (s *faultSuite) concurrencyLimit(t *testing.T, fc *faultRun) {
-	h := s.harness(t, fc, fakensxt.HarnessOptions{Nodes: 1})
+	h := s.harness(t, fc, fakeharness.NSXTOptions{Nodes: 1})
 	fc.runs = newProviderRuns(t, false)
 	h.ChangeOutside(t, func(m map[string]any) { m["client_api_concurrency_limit"] = 5 })
 	latency := 40
@@ -305,7 +306,7 @@ data "nsx_version" "v" { count = 40 }`,
 // 4. The node in use goes down in the middle of a run; the next node gets its own session and
 // the run finishes.
 func (s *faultSuite) nodeDownMidRun(t *testing.T, fc *faultRun) {
-	h := s.harness(t, fc, fakensxt.HarnessOptions{Nodes: 3, Segments: 20})
+	h := s.harness(t, fc, fakeharness.NSXTOptions{Nodes: 3, Segments: 20})
 	fc.runs = newProviderRuns(t, false)
 	latency := 30
 	h.Faults(t, fakemanager.Faults{LatencyMS: &latency})
@@ -345,7 +346,7 @@ data "nsx_segments" "all" {}`,
 
 // 5. Every node refuses connections: a clear error that names the nodes, and nothing written.
 func (s *faultSuite) allNodesDown(t *testing.T, fc *faultRun) {
-	h := s.harness(t, fc, fakensxt.HarnessOptions{Nodes: 3})
+	h := s.harness(t, fc, fakeharness.NSXTOptions{Nodes: 3})
 	fc.runs = newProviderRuns(t, false)
 	for i := 0; i < 3; i++ {
 		h.Server.NodeDown(i)
@@ -376,7 +377,7 @@ resource "nsx_api_service_config" "this" {
 // session gone). The apply waits, logs in again, reads back and ends with verified state; a
 // data source that depends on it reads after the restart.
 func (s *faultSuite) apiServiceRestart(t *testing.T, fc *faultRun) {
-	h := s.harness(t, fc, fakensxt.HarnessOptions{Nodes: 3})
+	h := s.harness(t, fc, fakeharness.NSXTOptions{Nodes: 3})
 	fc.runs = newProviderRuns(t, false)
 	window := 3000
 	h.Faults(t, fakemanager.Faults{RestartMS: &window})
@@ -429,7 +430,7 @@ data "nsx_version" "after" {
 // once, one new login, and the write goes through. (b) The session idles past the
 // session_timeout the provider read: it is renewed before use, and no call is refused.
 func (s *faultSuite) expiredBetweenPlanAndApply(t *testing.T, fc *faultRun) {
-	h := s.harness(t, fc, fakensxt.HarnessOptions{Nodes: 1})
+	h := s.harness(t, fc, fakeharness.NSXTOptions{Nodes: 1})
 	fc.runs = newProviderRuns(t, true)
 	var refusedBefore int64
 	var relogins, renewals int64
@@ -524,7 +525,7 @@ resource "nsx_api_service_config" "this" {
 // 8. Another administrator writes between our read of _revision and our PUT, twice: the
 // write is redone on fresh reads and lands.
 func (s *faultSuite) staleRevision(t *testing.T, fc *faultRun) {
-	h := s.harness(t, fc, fakensxt.HarnessOptions{Nodes: 1})
+	h := s.harness(t, fc, fakeharness.NSXTOptions{Nodes: 1})
 	fc.runs = newProviderRuns(t, false)
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: fc.runs.factories(),
@@ -550,7 +551,7 @@ resource "nsx_api_service_config" "this" {
 // 9. An HTML page where JSON was expected, an answer cut off mid-transfer and a JSON document
 // that ends early: each a clear error, none retried into success, and the next run works.
 func (s *faultSuite) badBodies(t *testing.T, fc *faultRun) {
-	h := s.harness(t, fc, fakensxt.HarnessOptions{Nodes: 1})
+	h := s.harness(t, fc, fakeharness.NSXTOptions{Nodes: 1})
 	fc.runs = newProviderRuns(t, false)
 	full := `{"node_version":"4.2.1.0.0.24304122","product_version":"4.2.1.0.0.24304122"}`
 	script := func(f fakemanager.Fault) func() {
@@ -596,7 +597,7 @@ data "nsx_version" "v" {}`
 // 10. A manager whose certificate is signed by a CA the provider was not given: the error
 // names ca_file, and no request (no password) reaches it.
 func (s *faultSuite) untrustedCA(t *testing.T, fc *faultRun) {
-	h := s.harness(t, fc, fakensxt.HarnessOptions{Nodes: 1})
+	h := s.harness(t, fc, fakeharness.NSXTOptions{Nodes: 1})
 	fc.runs = newProviderRuns(t, false)
 	block := strings.Replace(vaultBlock(h, "max_retries = 10"), fmt.Sprintf("ca_file  = %q", h.CAFile), "", 1)
 	resource.UnitTest(t, resource.TestCase{
@@ -613,7 +614,7 @@ func (s *faultSuite) untrustedCA(t *testing.T, fc *faultRun) {
 // 11. A wrong password fails fast with the manager's words and exactly one login attempt,
 // even with several data sources asking at once and retries set high.
 func (s *faultSuite) wrongPassword(t *testing.T, fc *faultRun) {
-	h := s.harness(t, fc, fakensxt.HarnessOptions{Nodes: 3})
+	h := s.harness(t, fc, fakeharness.NSXTOptions{Nodes: 3})
 	fc.runs = newProviderRuns(t, false)
 	real := h.Password
 	h.Password = "not-the-password"
@@ -645,18 +646,18 @@ func (p planHook) CheckPlan(_ context.Context, _ plancheck.CheckPlanRequest, _ *
 // vaultBlock is providerBlock with the password taken from a sensitive variable, as users
 // should write it: a password written into the configuration itself would show up in the
 // test framework's TRACE log of that configuration.
-func vaultBlock(h *fakensxt.Harness, extra ...string) string {
+func vaultBlock(h *fakeharness.NSXT, extra ...string) string {
 	pw, _ := json.Marshal(h.Password)
 	return `
 variable "nsxt_password" {
   type      = string
   sensitive = true
 }
-` + strings.Replace(providerBlock(h, extra...), "password = "+string(pw), "password = var.nsxt_password", 1)
+` + strings.Replace(fakeharness.Provider(h.NSXTBlock(), extra...), "password = "+string(pw), "password = var.nsxt_password", 1)
 }
 
 // withPassword gives every step the nsxt_password variable.
-func withPassword(h *fakensxt.Harness, steps []resource.TestStep) []resource.TestStep {
+func withPassword(h *fakeharness.NSXT, steps []resource.TestStep) []resource.TestStep {
 	for i := range steps {
 		steps[i].ConfigVariables = config.Variables{"nsxt_password": config.StringVariable(h.Password)}
 	}

@@ -15,11 +15,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/config"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 
+	"github.com/netsession/terraform-provider-nsx/internal/fakeharness"
 	"github.com/netsession/terraform-provider-nsx/internal/fakemanager"
-	fakeillumio "github.com/netsession/terraform-provider-nsx/internal/fakemanager/illumio"
-	fakensxt "github.com/netsession/terraform-provider-nsx/internal/fakemanager/nsxt"
-	fakensxv "github.com/netsession/terraform-provider-nsx/internal/fakemanager/nsxv"
-	fakevcenter "github.com/netsession/terraform-provider-nsx/internal/fakemanager/vcenter"
 	"github.com/netsession/terraform-provider-nsx/internal/session"
 )
 
@@ -143,8 +140,8 @@ func TestHostileSuite(t *testing.T) {
 	t.Log("hostile suite:\n" + strings.Join(s.reports, "\n"))
 }
 
-func (s *hostileSuite) nsxt(t *testing.T, o fakensxt.HarnessOptions) *fakensxt.Harness {
-	h := fakensxt.StartHarness(t, o)
+func (s *hostileSuite) nsxt(t *testing.T, o fakeharness.NSXTOptions) *fakeharness.NSXT {
+	h := fakeharness.StartNSXT(t, o)
 	t.Cleanup(func() { s.secrets(h.Username, h.Password); s.secrets("", h.Issued(t)...) })
 	return h
 }
@@ -152,7 +149,7 @@ func (s *hostileSuite) nsxt(t *testing.T, o fakensxt.HarnessOptions) *fakensxt.H
 // 1. 503 with Retry-After: 86400. The wait is capped at request_timeout (2 s here), so the
 // read ends within (max_retries + 1) × request_timeout + max_retries × cap.
 func (s *hostileSuite) retryAfterADay(t *testing.T) {
-	h := s.nsxt(t, fakensxt.HarnessOptions{Nodes: 1})
+	h := s.nsxt(t, fakeharness.NSXTOptions{Nodes: 1})
 	h.Faults(t, fakemanager.Faults{Answers: []fakemanager.Fault{
 		{Status: 503, Count: 100, RetryAfterHeader: "86400", PathPrefix: "/api/v1/node/version"},
 	}})
@@ -175,7 +172,7 @@ func (s *hostileSuite) retryAfterADay(t *testing.T) {
 // 2. An endless answer and a 3 MiB one, with max_response_mib = 1: each a clear error that
 // names the limit and the request, read no further than the limit.
 func (s *hostileSuite) endlessBodies(t *testing.T) {
-	h := s.nsxt(t, fakensxt.HarnessOptions{Nodes: 1})
+	h := s.nsxt(t, fakeharness.NSXTOptions{Nodes: 1})
 	cfg := vaultBlock(h, "max_response_mib = 1", "request_timeout = 30") + `data "nsx_segments" "all" {}`
 	took := timed(t, 2*30*time.Second, resource.TestCase{
 		ProtoV6ProviderFactories: factories(t),
@@ -210,13 +207,13 @@ func (s *hostileSuite) jobNeverDone(t *testing.T) {
 	for _, ra := range []string{"0", "999999"} {
 		t.Run("retry_after_"+ra, func(t *testing.T) {
 			t.Parallel()
-			h := fakeillumio.StartHarness(t, fakeillumio.HarnessOptions{Labels: 600})
+			h := fakeharness.StartIllumio(t, fakeharness.IllumioOptions{Labels: 600})
 			t.Cleanup(func() { s.secrets(h.APIKeyUsername, h.APIKeySecret); s.secrets(h.Email, h.Password) })
 			h.Faults(t, fakemanager.Faults{Answers: []fakemanager.Fault{{
 				Status: 200, Count: 1000, PathPrefix: "/api/v2/orgs/1/jobs/", RetryAfterHeader: ra,
 				Body: `{"href":"/orgs/1/jobs/stuck","job_type":":illumio/async_requests","description":"/orgs/1/labels","result":{},"status":"running"}`,
 			}}})
-			block := secretVar("pce_secret", h.APIKeySecret, illumioProvider(h.KeyBlock("org_id = 1")))
+			block := secretVar("pce_secret", h.APIKeySecret, fakeharness.Provider(h.KeyBlock("org_id = 1")))
 			took := timed(t, 6*time.Second, resource.TestCase{
 				ProtoV6ProviderFactories: factories(t),
 				Steps: []resource.TestStep{{
@@ -240,7 +237,7 @@ data "illumio_labels" "all" {
 
 // 4. NSX answers page 3 with the cursor page 1 gave: the listing stops and says so.
 func (s *hostileSuite) cursorCycle(t *testing.T) {
-	h := s.nsxt(t, fakensxt.HarnessOptions{Nodes: 1})
+	h := s.nsxt(t, fakeharness.NSXTOptions{Nodes: 1})
 	page := func(cursor string) fakemanager.Fault {
 		return fakemanager.Fault{Status: 200, Count: 1, PathPrefix: "/policy/api/v1/infra/segments",
 			Body: fmt.Sprintf(`{"results":[{"id":"s-%s","display_name":"s-%s","path":"/infra/segments/s-%s"}],"cursor":%q}`, cursor, cursor, cursor, cursor)}
@@ -263,7 +260,7 @@ func (s *hostileSuite) cursorCycle(t *testing.T) {
 // 5. A login refused with 400 and the request echoed back, form body and all: the diagnostic
 // shows the password masked where its form-encoded form stood.
 func (s *hostileSuite) loginFormEchoed(t *testing.T) {
-	h := s.nsxt(t, fakensxt.HarnessOptions{Nodes: 1})
+	h := s.nsxt(t, fakeharness.NSXTOptions{Nodes: 1})
 	h.Faults(t, fakemanager.Faults{Answers: []fakemanager.Fault{{Status: 400, Count: 10, Echo: true, PathPrefix: "/api/session/create"}}})
 	took := timed(t, 10*time.Second, resource.TestCase{
 		ProtoV6ProviderFactories: factories(t),
@@ -277,10 +274,10 @@ func (s *hostileSuite) loginFormEchoed(t *testing.T) {
 
 // 6. vCenter refuses the session with 400 and echoes the Basic header: masked.
 func (s *hostileSuite) basicHeaderEchoed(t *testing.T) {
-	h := fakevcenter.StartHarness(t, fakevcenter.HarnessOptions{})
+	h := fakeharness.StartVCenter(t, fakeharness.VCenterOptions{})
 	t.Cleanup(func() { s.secrets(h.Username, h.Password); s.secrets("", h.Issued(t)...) })
 	h.Faults(t, fakemanager.Faults{Answers: []fakemanager.Fault{{Status: 400, Count: 10, Echo: true, PathPrefix: "/api/session"}}})
-	block := secretVar("vc_password", h.Password, vcenterBlock(h))
+	block := secretVar("vc_password", h.Password, fakeharness.Provider(h.VCenterBlock()))
 	took := timed(t, 10*time.Second, resource.TestCase{
 		ProtoV6ProviderFactories: factories(t),
 		Steps: []resource.TestStep{{
@@ -298,7 +295,7 @@ data "nsx_version" "vc" {
 // 7. A user name and password written into the address: refused before anything is sent,
 // shown masked.
 func (s *hostileSuite) userinfoAddress(t *testing.T) {
-	h := s.nsxt(t, fakensxt.HarnessOptions{Nodes: 1})
+	h := s.nsxt(t, fakeharness.NSXTOptions{Nodes: 1})
 	host := h.Hosts()[0]
 	took := timed(t, 0, resource.TestCase{
 		ProtoV6ProviderFactories: factories(t),
@@ -329,9 +326,9 @@ data "nsx_version" "v" {}`,
 // 8. Settings that cannot work are attribute errors at plan time, before any request: a ':'
 // in a Basic user name, insecure with a CA, a null host.
 func (s *hostileSuite) settingsThatCannotWork(t *testing.T) {
-	v := fakensxv.StartHarness(t, fakensxv.HarnessOptions{})
-	vc := fakevcenter.StartHarness(t, fakevcenter.HarnessOptions{})
-	h := s.nsxt(t, fakensxt.HarnessOptions{Nodes: 1})
+	v := fakeharness.StartNSXV(t, fakeharness.NSXVOptions{})
+	vc := fakeharness.StartVCenter(t, fakeharness.VCenterOptions{})
+	h := s.nsxt(t, fakeharness.NSXTOptions{Nodes: 1})
 	t.Cleanup(func() { s.secrets(v.Username, v.Password); s.secrets(vc.Username, vc.Password) })
 	nsxv := func(user string) string {
 		return fmt.Sprintf(`
@@ -396,7 +393,7 @@ data "nsx_version" "v" {}`, h.Hosts()[0]),
 
 // 9. A timeout of zero or below is refused at plan time.
 func (s *hostileSuite) timeoutsNotAboveZero(t *testing.T) {
-	h := s.nsxt(t, fakensxt.HarnessOptions{Nodes: 1})
+	h := s.nsxt(t, fakeharness.NSXTOptions{Nodes: 1})
 	took := timed(t, 0, resource.TestCase{
 		ProtoV6ProviderFactories: factories(t),
 		Steps: []resource.TestStep{
@@ -427,7 +424,7 @@ resource "nsx_api_service_config" "this" {
 
 // 10. A create whose restart wait outlasts its create timeout says which timeout ran out.
 func (s *hostileSuite) createTimeoutRunsOut(t *testing.T) {
-	h := s.nsxt(t, fakensxt.HarnessOptions{Nodes: 1})
+	h := s.nsxt(t, fakeharness.NSXTOptions{Nodes: 1})
 	restart := 60_000
 	h.Faults(t, fakemanager.Faults{RestartMS: &restart})
 	took := timed(t, 4*time.Second, resource.TestCase{

@@ -122,7 +122,7 @@ func use[C any](ctx context.Context, m *Managers, sp *spec[C], who string) (C, d
 		diags.Append(m.missing(sp.managerInfo, who))
 		return zero, diags
 	}
-	sc, err := m.pool.Client(ctx, s.key, func() (*session.Client, error) {
+	sc, err := m.pool.Client(ctx, s.poolKey(m.limits), func() (*session.Client, error) {
 		l := m.limits
 		if !l.rateLimitSet && sp.rate > 0 {
 			l.rateLimit = sp.rate

@@ -11,6 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
+	"github.com/netsession/terraform-provider-nsx/internal/fakeharness"
 	"github.com/netsession/terraform-provider-nsx/internal/fakemanager"
 	fakensxt "github.com/netsession/terraform-provider-nsx/internal/fakemanager/nsxt"
 )
@@ -18,7 +19,7 @@ import (
 // Bad provider settings are reported on the attribute, and nothing is contacted.
 func TestProviderConfig_invalid(t *testing.T) {
 	t.Parallel()
-	h := fakensxt.StartHarness(t, fakensxt.HarnessOptions{Nodes: 1})
+	h := fakeharness.StartNSXT(t, fakeharness.NSXTOptions{Nodes: 1})
 	ds := "\ndata \"nsx_version\" \"v\" {}\n"
 	block := func(body string) string { return "provider \"nsx\" {\n  nsxt {\n" + body + "\n  }\n}\n" + ds }
 	cases := []struct{ cfg, want string }{
@@ -104,7 +105,7 @@ func TestProviderConfig_missingBlock(t *testing.T) {
 
 // The established environment variables configure the block when it is left out.
 func TestProviderConfig_environment(t *testing.T) {
-	h := fakensxt.StartHarness(t, fakensxt.HarnessOptions{Nodes: 1})
+	h := fakeharness.StartNSXT(t, fakeharness.NSXTOptions{Nodes: 1})
 	t.Setenv("NSXT_MANAGER_HOST", h.Hosts()[0])
 	t.Setenv("NSXT_USERNAME", h.Username)
 	t.Setenv("NSXT_PASSWORD", h.Password)
@@ -125,7 +126,7 @@ func TestProviderConfig_environment(t *testing.T) {
 // transparently, with a single new login.
 func TestProviderConfig_expiryMidRun(t *testing.T) {
 	t.Parallel()
-	h := fakensxt.StartHarness(t, fakensxt.HarnessOptions{Nodes: 1, Segments: 2500})
+	h := fakeharness.StartNSXT(t, fakeharness.NSXTOptions{Nodes: 1, Segments: 2500})
 	after := 5
 	h.Faults(t, fakemanager.Faults{ExpireAfter: &after})
 	var cfg string
@@ -136,7 +137,7 @@ func TestProviderConfig_expiryMidRun(t *testing.T) {
 		ProtoV6ProviderFactories: factories(t),
 		Steps: []resource.TestStep{
 			{
-				Config: providerBlock(h) + cfg + `
+				Config: fakeharness.Provider(h.NSXTBlock()) + cfg + `
 data "nsx_segments" "all" {}
 resource "nsx_api_service_config" "this" {
   connection_timeout = 40
@@ -161,7 +162,7 @@ resource "nsx_api_service_config" "this" {
 // while planning a create, and apply configures the provider with the known values.
 func TestProviderConfig_unknownAtPlan(t *testing.T) {
 	t.Parallel()
-	h := fakensxt.StartHarness(t, fakensxt.HarnessOptions{Nodes: 1})
+	h := fakeharness.StartNSXT(t, fakeharness.NSXTOptions{Nodes: 1})
 	pw, _ := json.Marshal(h.Password)
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories(t),

@@ -1,14 +1,11 @@
 package provider
 
 import (
-	"fmt"
-	"strings"
 	"sync"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 
-	fakensxt "github.com/netsession/terraform-provider-nsx/internal/fakemanager/nsxt"
 	"github.com/netsession/terraform-provider-nsx/internal/session"
 )
 
@@ -100,9 +97,4 @@ func (r *providerRuns) stats() session.Stats {
 		}
 	}
 	return sum
-}
-
-// providerBlock configures the nsxt block for h, with extra provider-wide settings.
-func providerBlock(h *fakensxt.Harness, extra ...string) string {
-	return fmt.Sprintf("\nprovider \"nsx\" {\n  %s\n  %s\n}\n", strings.Join(extra, "\n  "), h.NSXTBlock())
 }

@@ -305,8 +305,7 @@ func (r *apiServiceConfigResource) ValidateConfig(ctx context.Context, req resou
 		return
 	}
 	if isFalse(cfg.BasicAuthenticationEnabled) && isFalse(cfg.CookieBasedAuthenticationEnabled) {
-		resp.Diagnostics.AddAttributeError(path.Root("cookie_based_authentication_enabled"), "Every Authentication Method Disabled",
-			"basic_authentication_enabled and cookie_based_authentication_enabled are both false: no client, this provider included, could authenticate to the API again. Leave at least one true.")
+		resp.Diagnostics.Append(everyAuthMethodOff("this configuration", ""))
 	} else if isFalse(cfg.CookieBasedAuthenticationEnabled) {
 		resp.Diagnostics.AddAttributeWarning(path.Root("cookie_based_authentication_enabled"), "Session Logins Will Be Refused",
 			"This provider logs in to NSX with session cookies. Once cookie-based authentication is disabled, later Terraform runs cannot log in to this manager.")
@@ -347,8 +346,7 @@ func (r *apiServiceConfigResource) ModifyPlan(ctx context.Context, req resource.
 		return
 	}
 	if isFalse(plan.BasicAuthenticationEnabled) && isFalse(plan.CookieBasedAuthenticationEnabled) {
-		resp.Diagnostics.AddAttributeError(path.Root("cookie_based_authentication_enabled"), "Every Authentication Method Disabled",
-			"With this plan both basic_authentication_enabled and cookie_based_authentication_enabled would be false on the manager: no client could authenticate again. Leave at least one true.")
+		resp.Diagnostics.Append(everyAuthMethodOff("this plan", ""))
 	}
 	managedMaps := []struct {
 		name      string
@@ -606,8 +604,7 @@ func (m *apiServiceConfigModel) toAPI(ctx context.Context, cfg *nsxt.APIServiceC
 		cfg.Tags = tags
 	}
 	if !cfg.BasicAuthenticationEnabled && !cfg.CookieBasedAuthenticationEnabled {
-		diags.AddAttributeError(path.Root("cookie_based_authentication_enabled"), "Every Authentication Method Disabled",
-			"The write would leave both basic and cookie-based authentication disabled on the manager; nothing was written.")
+		diags.Append(everyAuthMethodOff("this write", "; nothing was written"))
 	}
 	for _, x := range []struct {
 		name    string
@@ -783,4 +780,12 @@ func knownTags(s types.Set) bool {
 		}
 	}
 	return true
+}
+
+// everyAuthMethodOff is the one diagnostic for settings that would leave neither basic nor
+// cookie-based authentication on; when says at which step it was found, outcome what followed.
+func everyAuthMethodOff(when, outcome string) diag.Diagnostic {
+	return diag.NewAttributeErrorDiagnostic(path.Root("cookie_based_authentication_enabled"), "Every Authentication Method Disabled",
+		fmt.Sprintf("With %s both basic_authentication_enabled and cookie_based_authentication_enabled would be false on the manager%s: "+
+			"no client, this provider included, could authenticate to the API again. Leave at least one true.", when, outcome))
 }

@@ -13,8 +13,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
+	"github.com/netsession/terraform-provider-nsx/internal/fakeharness"
 	"github.com/netsession/terraform-provider-nsx/internal/fakemanager"
-	fakensxt "github.com/netsession/terraform-provider-nsx/internal/fakemanager/nsxt"
 )
 
 // A manager is wider than what the resource models: display_name, tags and a field of a newer
@@ -22,7 +22,7 @@ import (
 // managed only where configured.
 func TestAPIServiceConfig_keepsWhatItDoesNotModel(t *testing.T) {
 	t.Parallel()
-	h := fakensxt.StartHarness(t, fakensxt.HarnessOptions{Nodes: 1, ExtraFields: []string{"future_setting"}})
+	h := fakeharness.StartNSXT(t, fakeharness.NSXTOptions{Nodes: 1, ExtraFields: []string{"future_setting"}})
 	h.ChangeOutside(t, func(o map[string]any) {
 		o["display_name"] = "proxy settings"
 		o["description"] = "owned by netops"
@@ -61,7 +61,7 @@ func TestAPIServiceConfig_keepsWhatItDoesNotModel(t *testing.T) {
 					// restarts the API service.
 					h.Faults(t, fakemanager.Faults{ConcurrentWrites: &stale, RestartMS: &restart})
 				},
-				Config: providerBlock(h) + `
+				Config: fakeharness.Provider(h.NSXTBlock()) + `
 resource "nsx_api_service_config" "this" {
   session_timeout = 1200
 }`,
@@ -79,14 +79,14 @@ resource "nsx_api_service_config" "this" {
 				},
 			},
 			{
-				Config: providerBlock(h) + `
+				Config: fakeharness.Provider(h.NSXTBlock()) + `
 resource "nsx_api_service_config" "this" {
   session_timeout = 900
 }`,
 				Check: kept("owned by netops", 1),
 			},
 			{
-				Config: providerBlock(h) + `
+				Config: fakeharness.Provider(h.NSXTBlock()) + `
 resource "nsx_api_service_config" "this" {
   session_timeout = 900
   description     = "managed by terraform"
@@ -105,19 +105,19 @@ resource "nsx_api_service_config" "this" {
 // applied, instead of "(known after apply)".
 func TestAPIServiceConfig_planShowsEffectiveMaps(t *testing.T) {
 	t.Parallel()
-	h := fakensxt.StartHarness(t, fakensxt.HarnessOptions{Nodes: 1})
+	h := fakeharness.StartNSXT(t, fakeharness.NSXTOptions{Nodes: 1})
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories(t),
 		Steps: []resource.TestStep{
 			{
-				Config: providerBlock(h) + `
+				Config: fakeharness.Provider(h.NSXTBlock()) + `
 resource "nsx_api_service_config" "this" {
   session_timeout = 1200
   cipher_suites   = { TLS_RSA_WITH_AES_128_CBC_SHA = false }
 }`,
 			},
 			{
-				Config: providerBlock(h) + `
+				Config: fakeharness.Provider(h.NSXTBlock()) + `
 resource "nsx_api_service_config" "this" {
   session_timeout = 600
   cipher_suites   = { TLS_RSA_WITH_AES_128_CBC_SHA = false }
@@ -131,7 +131,7 @@ resource "nsx_api_service_config" "this" {
 				}},
 			},
 			{
-				Config: providerBlock(h) + `
+				Config: fakeharness.Provider(h.NSXTBlock()) + `
 resource "nsx_api_service_config" "this" {
   session_timeout = 600
   cipher_suites   = { TLS_RSA_WITH_AES_128_CBC_SHA = true, TLS_RSA_WITH_AES_256_CBC_SHA = false }
@@ -152,11 +152,11 @@ resource "nsx_api_service_config" "this" {
 // create too (the plan reads the manager's lists), and nothing is written.
 func TestAPIServiceConfig_unofferedNameAtPlan(t *testing.T) {
 	t.Parallel()
-	h := fakensxt.StartHarness(t, fakensxt.HarnessOptions{Nodes: 1})
+	h := fakeharness.StartNSXT(t, fakeharness.NSXTOptions{Nodes: 1})
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories(t),
 		Steps: []resource.TestStep{{
-			Config: providerBlock(h) + `
+			Config: fakeharness.Provider(h.NSXTBlock()) + `
 resource "nsx_api_service_config" "this" {
   cipher_suites = { TLS_CHACHA20_POLY1305_SHA256 = true }
 }`,

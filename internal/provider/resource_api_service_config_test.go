@@ -12,19 +12,19 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
-	fakensxt "github.com/netsession/terraform-provider-nsx/internal/fakemanager/nsxt"
+	"github.com/netsession/terraform-provider-nsx/internal/fakeharness"
 )
 
 const res = "nsx_api_service_config.this"
 
 func TestAPIServiceConfig_lifecycle(t *testing.T) {
 	t.Parallel()
-	h := fakensxt.StartHarness(t, fakensxt.HarnessOptions{Nodes: 3})
+	h := fakeharness.StartNSXT(t, fakeharness.NSXTOptions{Nodes: 3})
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories(t),
 		Steps: []resource.TestStep{
 			{
-				Config: providerBlock(h) + `
+				Config: fakeharness.Provider(h.NSXTBlock()) + `
 resource "nsx_api_service_config" "this" {
   session_timeout       = 1200
   client_api_rate_limit = 80
@@ -57,7 +57,7 @@ resource "nsx_api_service_config" "this" {
 				},
 			},
 			{
-				Config: providerBlock(h) + `
+				Config: fakeharness.Provider(h.NSXTBlock()) + `
 resource "nsx_api_service_config" "this" {
   session_timeout       = 900
   client_api_rate_limit = 80
@@ -109,8 +109,8 @@ resource "nsx_api_service_config" "this" {
 // Changes made outside Terraform show in the next plan and are put right by apply.
 func TestAPIServiceConfig_drift(t *testing.T) {
 	t.Parallel()
-	h := fakensxt.StartHarness(t, fakensxt.HarnessOptions{Nodes: 1})
-	cfg := providerBlock(h) + `
+	h := fakeharness.StartNSXT(t, fakeharness.NSXTOptions{Nodes: 1})
+	cfg := fakeharness.Provider(h.NSXTBlock()) + `
 resource "nsx_api_service_config" "this" {
   session_timeout = 1500
   cipher_suites   = { TLS_RSA_WITH_AES_128_CBC_SHA = false }
@@ -158,7 +158,7 @@ resource "nsx_api_service_config" "this" {
 // Bad input is rejected at plan time with the attribute named, and nothing reaches the manager.
 func TestAPIServiceConfig_invalid(t *testing.T) {
 	t.Parallel()
-	h := fakensxt.StartHarness(t, fakensxt.HarnessOptions{Nodes: 1})
+	h := fakeharness.StartNSXT(t, fakeharness.NSXTOptions{Nodes: 1})
 	cases := []struct{ body, want string }{
 		{`session_timeout = -1`, `Attribute session_timeout value must be between 0 and 2147483647, got: -1`},
 		{`connection_timeout = 2147483648`, `Attribute connection_timeout value must be between`},
@@ -176,7 +176,7 @@ func TestAPIServiceConfig_invalid(t *testing.T) {
 	steps := make([]resource.TestStep, 0, len(cases))
 	for _, c := range cases {
 		steps = append(steps, resource.TestStep{
-			Config:      providerBlock(h) + "resource \"nsx_api_service_config\" \"this\" {\n  " + c.body + "\n}\n",
+			Config:      fakeharness.Provider(h.NSXTBlock()) + "resource \"nsx_api_service_config\" \"this\" {\n  " + c.body + "\n}\n",
 			PlanOnly:    true,
 			ExpectError: regexp.MustCompile(c.want),
 		})
@@ -192,20 +192,20 @@ func TestAPIServiceConfig_invalid(t *testing.T) {
 // against the lists the plan reads from the manager; and again before the PUT.
 func TestAPIServiceConfig_rejectedAgainstManager(t *testing.T) {
 	t.Parallel()
-	h := fakensxt.StartHarness(t, fakensxt.HarnessOptions{Nodes: 1})
+	h := fakeharness.StartNSXT(t, fakeharness.NSXTOptions{Nodes: 1})
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories(t),
 		Steps: []resource.TestStep{
 			{
 				// A known TLS 1.3 suite name this manager does not offer.
-				Config:      providerBlock(h) + `resource "nsx_api_service_config" "this" { cipher_suites = { TLS_AES_128_GCM_SHA256 = true } }`,
+				Config:      fakeharness.Provider(h.NSXTBlock()) + `resource "nsx_api_service_config" "this" { cipher_suites = { TLS_AES_128_GCM_SHA256 = true } }`,
 				ExpectError: regexp.MustCompile(`(?s)Error running pre-apply plan.*does not offer\s+TLS_AES_128_GCM_SHA256`),
 			},
 			{
-				Config: providerBlock(h) + `resource "nsx_api_service_config" "this" { session_timeout = 1700 }`,
+				Config: fakeharness.Provider(h.NSXTBlock()) + `resource "nsx_api_service_config" "this" { session_timeout = 1700 }`,
 			},
 			{
-				Config:      providerBlock(h) + `resource "nsx_api_service_config" "this" { protocol_versions = { "TLSv1.1" = false, "TLSv1.2" = false } }`,
+				Config:      fakeharness.Provider(h.NSXTBlock()) + `resource "nsx_api_service_config" "this" { protocol_versions = { "TLSv1.1" = false, "TLSv1.2" = false } }`,
 				ExpectError: regexp.MustCompile(`no entry of protocol_versions would\s+be\s+enabled`),
 			},
 		},

@@ -3,7 +3,6 @@ package provider
 import (
 	"fmt"
 	"regexp"
-	"strings"
 	"testing"
 	"time"
 
@@ -14,18 +13,15 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
+	"github.com/netsession/terraform-provider-nsx/internal/fakeharness"
 	"github.com/netsession/terraform-provider-nsx/internal/fakemanager"
 	fakeillumio "github.com/netsession/terraform-provider-nsx/internal/fakemanager/illumio"
 )
 
-func illumioProvider(block string, extra ...string) string {
-	return fmt.Sprintf("\nprovider \"nsx\" {\n  %s\n  %s\n}\n", strings.Join(extra, "\n  "), block)
-}
-
 // 2,000 labels, four times the synchronous cap, all returned; the filters work.
 func TestIllumio_everyLabel(t *testing.T) {
 	t.Parallel()
-	h := fakeillumio.StartHarness(t, fakeillumio.HarnessOptions{Labels: 2000})
+	h := fakeharness.StartIllumio(t, fakeharness.IllumioOptions{Labels: 2000})
 	h.Fake.DeleteLabel("3") // env-0002
 	runs := newProviderRuns(t, false)
 	var start time.Time
@@ -33,7 +29,7 @@ func TestIllumio_everyLabel(t *testing.T) {
 		ProtoV6ProviderFactories: runs.factories(),
 		Steps: []resource.TestStep{{
 			PreConfig: func() { start = time.Now() },
-			Config: illumioProvider(h.SessionBlock()) + `
+			Config: fakeharness.Provider(h.SessionBlock()) + `
 data "illumio_labels" "all" {
   provider = nsx
 }
@@ -83,10 +79,10 @@ data "illumio_labels" "with_deleted" {
 // label the PCE deleted already.
 func TestIllumio_labelLifecycle(t *testing.T) {
 	t.Parallel()
-	h := fakeillumio.StartHarness(t, fakeillumio.HarnessOptions{Labels: 3})
+	h := fakeharness.StartIllumio(t, fakeharness.IllumioOptions{Labels: 3})
 	const res = "illumio_label.prod"
 	label := func(value, extra string) string {
-		return illumioProvider(h.SessionBlock()) + fmt.Sprintf(`
+		return fakeharness.Provider(h.SessionBlock()) + fmt.Sprintf(`
 resource "illumio_label" "prod" {
   provider = nsx
   key      = "env"
@@ -142,7 +138,7 @@ resource "illumio_label" "prod" {
 			},
 			{
 				// A key change replaces the label.
-				Config: illumioProvider(h.SessionBlock()) + `
+				Config: fakeharness.Provider(h.SessionBlock()) + `
 resource "illumio_label" "prod" {
   provider = nsx
   key      = "loc"
@@ -155,7 +151,7 @@ resource "illumio_label" "prod" {
 			{
 				// Deleted on the PCE just before destroy: the 406 counts as done.
 				PreConfig: func() { h.Fake.DeleteLabel("6") },
-				Config:    illumioProvider(h.SessionBlock()),
+				Config:    fakeharness.Provider(h.SessionBlock()),
 			},
 		},
 	})
@@ -167,24 +163,24 @@ resource "illumio_label" "prod" {
 // What users get wrong, each named.
 func TestIllumio_errors(t *testing.T) {
 	t.Parallel()
-	h := fakeillumio.StartHarness(t, fakeillumio.HarnessOptions{Labels: 3})
+	h := fakeharness.StartIllumio(t, fakeharness.IllumioOptions{Labels: 3})
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories(t),
 		Steps: []resource.TestStep{
 			{
-				Config: illumioProvider(h.SessionBlock(`api_key_username = "api_x"`)) + `
+				Config: fakeharness.Provider(h.SessionBlock(`api_key_username = "api_x"`)) + `
 data "illumio_labels" "l" { provider = nsx }`,
 				PlanOnly:    true,
 				ExpectError: regexp.MustCompile(`(?s)Two\s+Kinds\s+of\s+Illumio\s+Credentials.*exactly\s+one`),
 			},
 			{
-				Config: illumioProvider(h.KeyBlock()) + `
+				Config: fakeharness.Provider(h.KeyBlock()) + `
 data "illumio_labels" "l" { provider = nsx }`,
 				PlanOnly:    true,
 				ExpectError: regexp.MustCompile(`(?s)Missing\s+Illumio\s+Organization.*With\s+an\s+API\s+key,\s+set\s+org_id`),
 			},
 			{
-				Config: illumioProvider(h.SessionBlock()) + `
+				Config: fakeharness.Provider(h.SessionBlock()) + `
 resource "illumio_label" "dup" {
   provider = nsx
   key      = "role"
@@ -193,7 +189,7 @@ resource "illumio_label" "dup" {
 				ExpectError: regexp.MustCompile(`(?s)Illumio\s+Label\s+Already\s+Exists.*Import\s+it`),
 			},
 			{
-				Config: illumioProvider(h.SessionBlock()) + `
+				Config: fakeharness.Provider(h.SessionBlock()) + `
 resource "illumio_label" "bad" {
   provider = nsx
   key      = "tier"
@@ -208,7 +204,7 @@ resource "illumio_label" "bad" {
 // Both auth modes, several orgs, a wrong password, a session expired mid-run.
 func TestIllumio_sessions(t *testing.T) {
 	t.Parallel()
-	h := fakeillumio.StartHarness(t, fakeillumio.HarnessOptions{Labels: 10, Orgs: []int64{1, 3}})
+	h := fakeharness.StartIllumio(t, fakeharness.IllumioOptions{Labels: 10, Orgs: []int64{1, 3}})
 	versionAndLabels := `
 data "nsx_version" "pce" {
   manager = "illumio"
@@ -222,13 +218,13 @@ data "illumio_labels" "all" {
 		ProtoV6ProviderFactories: runs.factories(),
 		Steps: []resource.TestStep{
 			{
-				Config:      illumioProvider(h.SessionBlock()) + versionAndLabels,
+				Config:      fakeharness.Provider(h.SessionBlock()) + versionAndLabels,
 				ExpectError: regexp.MustCompile(`(?s)Several\s+Illumio\s+Organizations.*belongs\s+to\s+2.*1\s+\(Org\s+1\),\s+3\s+\(Org\s+3\)`),
 			},
 			{
 				// Every session ends between the version read and the labels read.
 				PreConfig: func() { after := 4; h.Faults(t, fakemanager.Faults{ExpireAfter: &after}) },
-				Config:    illumioProvider(h.SessionBlock("org_id = 1")) + versionAndLabels,
+				Config:    fakeharness.Provider(h.SessionBlock("org_id = 1")) + versionAndLabels,
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue("data.nsx_version.pce", tfjsonpath.New("version"), knownvalue.StringExact(fakeillumio.Version)),
 					statecheck.ExpectKnownValue("data.nsx_version.pce", tfjsonpath.New("build"), knownvalue.StringExact(fmt.Sprint(fakeillumio.Build))),
@@ -236,7 +232,7 @@ data "illumio_labels" "all" {
 				},
 			},
 			{
-				Config: illumioProvider(h.KeyBlock("org_id = 1")) + versionAndLabels,
+				Config: fakeharness.Provider(h.KeyBlock("org_id = 1")) + versionAndLabels,
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue("data.illumio_labels.all", tfjsonpath.New("labels"), knownvalue.ListSizeExact(10)),
 				},
@@ -252,12 +248,12 @@ data "illumio_labels" "all" {
 	}
 	t.Logf("illumio sessions: fake %v, provider %+v, %d processes", s, runs.stats(), runs.processes())
 
-	wrong := fakeillumio.StartHarness(t, fakeillumio.HarnessOptions{})
+	wrong := fakeharness.StartIllumio(t, fakeharness.IllumioOptions{})
 	wrong.Password = "not-the-password"
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories(t),
 		Steps: []resource.TestStep{{
-			Config: illumioProvider(wrong.SessionBlock(), "max_retries = 10") + `
+			Config: fakeharness.Provider(wrong.SessionBlock(), "max_retries = 10") + `
 data "nsx_version" "a" { manager = "illumio" }
 data "illumio_labels" "b" { provider = nsx }
 data "illumio_labels" "c" { provider = nsx }`,
@@ -276,11 +272,11 @@ func TestIllumio_everyLabelWithEitherLocationForm(t *testing.T) {
 	for _, form := range []string{fakeillumio.LocationRelative, fakeillumio.LocationAbsolute} {
 		t.Run(form, func(t *testing.T) {
 			t.Parallel()
-			h := fakeillumio.StartHarness(t, fakeillumio.HarnessOptions{Labels: 750, Location: form})
+			h := fakeharness.StartIllumio(t, fakeharness.IllumioOptions{Labels: 750, Location: form})
 			resource.UnitTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: factories(t),
 				Steps: []resource.TestStep{{
-					Config: illumioProvider(h.KeyBlock("org_id = 1")) + `
+					Config: fakeharness.Provider(h.KeyBlock("org_id = 1")) + `
 data "illumio_labels" "all" {
   provider = nsx
 }`,

@@ -13,22 +13,18 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
+	"github.com/netsession/terraform-provider-nsx/internal/fakeharness"
 	"github.com/netsession/terraform-provider-nsx/internal/fakemanager"
-	fakensxv "github.com/netsession/terraform-provider-nsx/internal/fakemanager/nsxv"
 )
 
 const roleRes = "nsxv_cli_user_role.api"
 
-func nsxvBlock(h *fakensxv.Harness, extra ...string) string {
-	return fmt.Sprintf("\nprovider \"nsx\" {\n  %s\n  %s\n}\n", strings.Join(extra, "\n  "), h.NSXVBlock())
-}
-
-func roleConfig(h *fakensxv.Harness, user, role, scope string) string {
+func roleConfig(h *fakeharness.NSXV, user, role, scope string) string {
 	s := ""
 	if scope != "" {
 		s = "\n  resource_ids = " + scope
 	}
-	return nsxvBlock(h) + fmt.Sprintf(`
+	return fakeharness.Provider(h.NSXVBlock()) + fmt.Sprintf(`
 resource "nsxv_cli_user_role" "api" {
   provider = nsx
   user_id  = %q
@@ -37,7 +33,7 @@ resource "nsxv_cli_user_role" "api" {
 }
 
 // wantRole checks the role the fake holds.
-func wantRole(h *fakensxv.Harness, user, role string, ids ...string) resource.TestCheckFunc {
+func wantRole(h *fakeharness.NSXV, user, role string, ids ...string) resource.TestCheckFunc {
 	return func(*terraform.State) error {
 		got, gotIDs, ok := h.Fake.Role(user)
 		if !ok || got != role || strings.Join(gotIDs, ",") != strings.Join(ids, ",") {
@@ -50,7 +46,7 @@ func wantRole(h *fakensxv.Harness, user, role string, ids ...string) resource.Te
 // Create, change the role, change the scope, import, drift, destroy: the whole life of a role.
 func TestCLIUserRole_lifecycle(t *testing.T) {
 	t.Parallel()
-	h := fakensxv.StartHarness(t, fakensxv.HarnessOptions{})
+	h := fakeharness.StartNSXV(t, fakeharness.NSXVOptions{})
 	runs := newProviderRuns(t, false)
 	var writesBefore int64
 	resource.UnitTest(t, resource.TestCase{
@@ -129,7 +125,7 @@ func TestCLIUserRole_lifecycle(t *testing.T) {
 // The errors users meet, each explained.
 func TestCLIUserRole_errors(t *testing.T) {
 	t.Parallel()
-	h := fakensxv.StartHarness(t, fakensxv.HarnessOptions{})
+	h := fakeharness.StartNSXV(t, fakeharness.NSXVOptions{})
 	h.AddCLIUser(t, "ops", "Ops&Pass-1")
 	h.Fake.SetRole("ops", "auditor", []string{"globalroot-0"})
 	resource.UnitTest(t, resource.TestCase{
@@ -178,12 +174,12 @@ func TestCLIUserRole_errors(t *testing.T) {
 // one attempt.
 func TestCLIUserRole_accountWithoutRole(t *testing.T) {
 	t.Parallel()
-	h := fakensxv.StartHarness(t, fakensxv.HarnessOptions{})
+	h := fakeharness.StartNSXV(t, fakeharness.NSXVOptions{})
 	h.Username, h.Password = "api", "Api&Pass-123"
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories(t),
 		Steps: []resource.TestStep{{
-			Config:      nsxvBlock(h, "max_retries = 10") + `data "nsx_version" "v" { manager = "nsxv" }`,
+			Config:      fakeharness.Provider(h.NSXVBlock(), "max_retries = 10") + `data "nsx_version" "v" { manager = "nsxv" }`,
 			ExpectError: regexp.MustCompile(`(?s)VC\s+user\s+does\s+not\s+have\s+any\s+role\s+on\s+NSX\s+Manager.*has\s+no\s+role\s+on\s+NSX\s+Manager;\s+assign\s+it\s+a\s+role`),
 		}},
 	})
@@ -195,7 +191,7 @@ func TestCLIUserRole_accountWithoutRole(t *testing.T) {
 // Tokens that expire in the middle of a run are renewed once; the version reads.
 func TestCLIUserRole_tokenExpiryAndVersion(t *testing.T) {
 	t.Parallel()
-	h := fakensxv.StartHarness(t, fakensxv.HarnessOptions{})
+	h := fakeharness.StartNSXV(t, fakeharness.NSXVOptions{})
 	h.AddCLIUser(t, "ops", "Ops&Pass-1")
 	// Plan: token, global/info. Apply: token, then every token dies before the POST.
 	after := 4
@@ -204,7 +200,7 @@ func TestCLIUserRole_tokenExpiryAndVersion(t *testing.T) {
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: runs.factories(),
 		Steps: []resource.TestStep{{
-			Config: nsxvBlock(h) + `
+			Config: fakeharness.Provider(h.NSXVBlock()) + `
 data "nsx_version" "v" {
   manager = "nsxv"
 }
@@ -236,7 +232,7 @@ resource "nsxv_cli_user_role" "ops" {
 // is still sent once.
 func TestCLIUserRole_basicFallback(t *testing.T) {
 	t.Parallel()
-	h := fakensxv.StartHarness(t, fakensxv.HarnessOptions{NoTokenEndpoint: true, Major: 6, Minor: 2})
+	h := fakeharness.StartNSXV(t, fakeharness.NSXVOptions{NoTokenEndpoint: true, Major: 6, Minor: 2})
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories(t),
 		Steps: []resource.TestStep{{
@@ -256,12 +252,12 @@ data "nsx_version" "v" {
 		t.Fatalf("want Basic on every call and no token, fake says %v", s)
 	}
 
-	wrong := fakensxv.StartHarness(t, fakensxv.HarnessOptions{NoTokenEndpoint: true})
+	wrong := fakeharness.StartNSXV(t, fakeharness.NSXVOptions{NoTokenEndpoint: true})
 	wrong.Password = "not-the-password"
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories(t),
 		Steps: []resource.TestStep{{
-			Config: nsxvBlock(wrong, "max_retries = 10") + `
+			Config: fakeharness.Provider(wrong.NSXVBlock(), "max_retries = 10") + `
 data "nsx_version" "a" { manager = "nsxv" }
 data "nsx_version" "b" { manager = "nsxv" }
 data "nsx_version" "c" { manager = "nsxv" }`,
@@ -278,10 +274,10 @@ data "nsx_version" "c" { manager = "nsxv" }`,
 // command; adopt_existing = true takes the role over.
 func TestCLIUserRole_destroyThenCreateAgain(t *testing.T) {
 	t.Parallel()
-	h := fakensxv.StartHarness(t, fakensxv.HarnessOptions{})
+	h := fakeharness.StartNSXV(t, fakeharness.NSXVOptions{})
 	h.AddCLIUser(t, "ops", "Ops&Pass-1")
 	cfg := func(adopt string) string {
-		return nsxvBlock(h) + `
+		return fakeharness.Provider(h.NSXVBlock()) + `
 resource "nsxv_cli_user_role" "api" {
   provider = nsx
   user_id  = "ops"
@@ -294,7 +290,7 @@ resource "nsxv_cli_user_role" "api" {
 			{Config: cfg(""), Check: wantRole(h, "ops", "super_user")},
 			{
 				// Destroy: NSX-v refuses to delete, the role is lowered to the least privilege.
-				Config: nsxvBlock(h),
+				Config: fakeharness.Provider(h.NSXVBlock()),
 				Check:  wantRole(h, "ops", "auditor", "globalroot-0"),
 			},
 			{

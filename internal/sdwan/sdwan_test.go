@@ -2,7 +2,6 @@ package sdwan_test
 
 import (
 	"context"
-	"crypto/tls"
 	"errors"
 	"net/http"
 	"net/url"
@@ -10,23 +9,18 @@ import (
 	"testing"
 	"time"
 
+	"github.com/netsession/terraform-provider-nsx/internal/fakeharness"
 	fakesdwan "github.com/netsession/terraform-provider-nsx/internal/fakemanager/sdwan"
 	"github.com/netsession/terraform-provider-nsx/internal/sdwan"
 	"github.com/netsession/terraform-provider-nsx/internal/session"
 )
 
-func newSession(t testing.TB, h *fakesdwan.Harness, password string) *session.Client {
+func newSession(t testing.TB, h *fakeharness.SDWAN, password string) *session.Client {
 	t.Helper()
-	u, _ := url.Parse(h.URL())
-	c, err := session.New(session.Config{
-		Block: "sdwan", Nodes: []*url.URL{u}, TLS: &tls.Config{RootCAs: h.CA.Pool(), MinVersion: tls.VersionTLS12},
-		RequestTimeout: 10 * time.Second, MaxRetries: 2, Auth: &sdwan.Auth{Username: h.Username, Password: password},
+	return fakeharness.Session(t, h.Control, session.Config{
+		Block: "sdwan", MaxRetries: 2, Auth: &sdwan.Auth{Username: h.Username, Password: password},
 		Secrets: []string{password}, IdleTimeout: sdwan.IdleTimeout,
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c
 }
 
 // 150 runs, each a provider process that logs in, reads and exits, leave no session open and
@@ -34,7 +28,7 @@ func newSession(t testing.TB, h *fakesdwan.Harness, password string) *session.Cl
 // without logout (what a client that never logs out does) evict it.
 func TestManyRunsLeaveNoSessionAndEvictNobody(t *testing.T) {
 	t.Parallel()
-	h := fakesdwan.StartHarness(t, fakesdwan.HarnessOptions{})
+	h := fakeharness.StartSDWAN(t, fakeharness.SDWANOptions{})
 	browser := h.OpenBrowserSession(t)
 	ctx := context.Background()
 	start := time.Now()
@@ -81,7 +75,7 @@ func TestManyRunsLeaveNoSessionAndEvictNobody(t *testing.T) {
 // call, a session that is gone.
 func TestHTMLLoginPageDetection(t *testing.T) {
 	t.Parallel()
-	h := fakesdwan.StartHarness(t, fakesdwan.HarnessOptions{})
+	h := fakeharness.StartSDWAN(t, fakeharness.SDWANOptions{})
 	ctx := context.Background()
 	bad := sdwan.NewClient(newSession(t, h, "wrong"))
 	_, err := bad.Version(ctx)
@@ -112,7 +106,7 @@ func TestHTMLLoginPageDetection(t *testing.T) {
 // Every write carries the session's XSRF token; the logout too.
 func TestXSRFOnEveryWrite(t *testing.T) {
 	t.Parallel()
-	h := fakesdwan.StartHarness(t, fakesdwan.HarnessOptions{})
+	h := fakeharness.StartSDWAN(t, fakeharness.SDWANOptions{})
 	s := newSession(t, h, h.Password)
 	ctx := context.Background()
 	for _, method := range []string{http.MethodPost, http.MethodPut, http.MethodDelete} {

@@ -8,8 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/netsession/terraform-provider-nsx/internal/fakeharness"
 	"github.com/netsession/terraform-provider-nsx/internal/fakemanager"
-	fakensxt "github.com/netsession/terraform-provider-nsx/internal/fakemanager/nsxt"
 	"github.com/netsession/terraform-provider-nsx/internal/nsxt"
 	"github.com/netsession/terraform-provider-nsx/internal/session"
 )
@@ -18,7 +18,7 @@ import (
 // manager never sees a request with a dead cookie.
 func TestIdleSessionRenewedBeforeUse(t *testing.T) {
 	t.Parallel()
-	h := fakensxt.StartHarness(t, fakensxt.HarnessOptions{Nodes: 1, Idle: 2 * time.Second})
+	h := fakeharness.StartNSXT(t, fakeharness.NSXTOptions{Nodes: 1, Idle: 2 * time.Second})
 	c := newClient(t, h, h.Password, 2)
 	c.SetIdleTimeout(2 * time.Second)
 	ctx := context.Background()
@@ -41,7 +41,7 @@ func TestIdleSessionRenewedBeforeUse(t *testing.T) {
 // The session layer learns the manager's session_timeout from the api-service configuration.
 func TestIdleTimeoutLearnedFromSessionTimeout(t *testing.T) {
 	t.Parallel()
-	h := fakensxt.StartHarness(t, fakensxt.HarnessOptions{Nodes: 1})
+	h := fakeharness.StartNSXT(t, fakeharness.NSXTOptions{Nodes: 1})
 	h.ChangeOutside(t, func(m map[string]any) { m["session_timeout"] = 2 })
 	c := newClient(t, h, h.Password, 2)
 	nc := nsxt.NewClient(c)
@@ -64,7 +64,7 @@ func TestIdleTimeoutLearnedFromSessionTimeout(t *testing.T) {
 // refusal is never retried (TestFailedLoginNeverRetried).
 func TestLoginRetriedOnlyWhenNotLookedAt(t *testing.T) {
 	t.Parallel()
-	h := fakensxt.StartHarness(t, fakensxt.HarnessOptions{Nodes: 1})
+	h := fakeharness.StartNSXT(t, fakeharness.NSXTOptions{Nodes: 1})
 	h.Faults(t, fakemanager.Faults{Answers: []fakemanager.Fault{
 		{Status: 503, Count: 1, PathPrefix: "/api/session/create"},
 		{Status: 429, Count: 1, PathPrefix: "/api/session/create", RetryAfter: 1},
@@ -85,7 +85,7 @@ func TestLoginRetriedOnlyWhenNotLookedAt(t *testing.T) {
 // settings back.
 func TestAwaitAPIServiceAfterRestart(t *testing.T) {
 	t.Parallel()
-	h := fakensxt.StartHarness(t, fakensxt.HarnessOptions{Nodes: 1})
+	h := fakeharness.StartNSXT(t, fakeharness.NSXTOptions{Nodes: 1})
 	window := 1500
 	h.Faults(t, fakemanager.Faults{RestartMS: &window})
 	c := newClient(t, h, h.Password, 2)
@@ -132,7 +132,7 @@ func TestAwaitAPIServiceAfterRestart(t *testing.T) {
 // Answers that are not the JSON asked for say what they are.
 func TestHTMLAndCutOffAnswers(t *testing.T) {
 	t.Parallel()
-	h := fakensxt.StartHarness(t, fakensxt.HarnessOptions{Nodes: 1})
+	h := fakeharness.StartNSXT(t, fakeharness.NSXTOptions{Nodes: 1})
 	c := newClient(t, h, h.Password, 1)
 	nc := nsxt.NewClient(c)
 	ctx := context.Background()

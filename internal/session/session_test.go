@@ -14,28 +14,18 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-log/tflogtest"
 
+	"github.com/netsession/terraform-provider-nsx/internal/fakeharness"
 	"github.com/netsession/terraform-provider-nsx/internal/fakemanager"
-	fakensxt "github.com/netsession/terraform-provider-nsx/internal/fakemanager/nsxt"
 	"github.com/netsession/terraform-provider-nsx/internal/nsxt"
 	"github.com/netsession/terraform-provider-nsx/internal/session"
 )
 
-func newClient(t *testing.T, h *fakensxt.Harness, password string, retries int) *session.Client {
+func newClient(t *testing.T, h *fakeharness.NSXT, password string, retries int) *session.Client {
 	t.Helper()
-	var nodes []*url.URL
-	for _, u := range h.Server.URLs() {
-		p, _ := url.Parse(u)
-		nodes = append(nodes, p)
-	}
-	c, err := session.New(session.Config{
-		Block: "nsxt", Nodes: nodes, TLS: &tls.Config{RootCAs: h.CA.Pool(), MinVersion: tls.VersionTLS12},
-		RequestTimeout: 10 * time.Second, MaxRetries: retries, RateLimit: 1000, MaxConcurrency: 100,
+	return fakeharness.Session(t, h.Control, session.Config{
+		Block: "nsxt", MaxRetries: retries, RateLimit: 1000, MaxConcurrency: 100,
 		Auth: &nsxt.Auth{Username: h.Username, Password: password}, Secrets: []string{password},
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c
 }
 
 func version(ctx context.Context, c *session.Client) (*session.Response, error) {
@@ -44,7 +34,7 @@ func version(ctx context.Context, c *session.Client) (*session.Response, error) 
 
 func TestLazyLoginAndLogout(t *testing.T) {
 	t.Parallel()
-	h := fakensxt.StartHarness(t, fakensxt.HarnessOptions{Nodes: 1})
+	h := fakeharness.StartNSXT(t, fakeharness.NSXTOptions{Nodes: 1})
 	c := newClient(t, h, h.Password, 2)
 	if got := h.Stats(t)["logins"]; got != 0 {
 		t.Fatalf("a new client logged in %d times before any request", got)
@@ -65,7 +55,7 @@ func TestLazyLoginAndLogout(t *testing.T) {
 // 50 requests on a dead session cause exactly one new login.
 func TestConcurrentExpiryReloginsOnce(t *testing.T) {
 	t.Parallel()
-	h := fakensxt.StartHarness(t, fakensxt.HarnessOptions{Nodes: 1})
+	h := fakeharness.StartNSXT(t, fakeharness.NSXTOptions{Nodes: 1})
 	c := newClient(t, h, h.Password, 2)
 	ctx := context.Background()
 	if _, err := version(ctx, c); err != nil {
@@ -112,7 +102,7 @@ func TestConcurrentExpiryReloginsOnce(t *testing.T) {
 // A wrong password is tried once, however many callers and retries there are.
 func TestFailedLoginNeverRetried(t *testing.T) {
 	t.Parallel()
-	h := fakensxt.StartHarness(t, fakensxt.HarnessOptions{Nodes: 1})
+	h := fakeharness.StartNSXT(t, fakeharness.NSXTOptions{Nodes: 1})
 	c := newClient(t, h, "wrong", 10)
 	var wg sync.WaitGroup
 	for i := 0; i < 20; i++ {
@@ -143,7 +133,7 @@ func TestFailedLoginNeverRetried(t *testing.T) {
 // issued by one node is ever presented to another (the fake counts such rejections).
 func TestNodeScopedSessionsAndFailover(t *testing.T) {
 	t.Parallel()
-	h := fakensxt.StartHarness(t, fakensxt.HarnessOptions{Nodes: 3})
+	h := fakeharness.StartNSXT(t, fakeharness.NSXTOptions{Nodes: 3})
 	c := newClient(t, h, h.Password, 2)
 	ctx := context.Background()
 	for i := 0; i < 3; i++ {
@@ -175,7 +165,7 @@ func TestNodeScopedSessionsAndFailover(t *testing.T) {
 // Nothing secret reaches the logs, even at TRACE, through login, use, expiry, renewal and logout.
 func TestNoSecretsInTraceLogs(t *testing.T) {
 	t.Parallel()
-	h := fakensxt.StartHarness(t, fakensxt.HarnessOptions{Nodes: 1})
+	h := fakeharness.StartNSXT(t, fakeharness.NSXTOptions{Nodes: 1})
 	var buf bytes.Buffer
 	ctx := tflogtest.RootLogger(context.Background(), &buf)
 	c := newClient(t, h, h.Password, 2)
@@ -211,7 +201,7 @@ func TestNoSecretsInTraceLogs(t *testing.T) {
 
 func TestRetryHonoursRetryAfterAndIdempotency(t *testing.T) {
 	t.Parallel()
-	h := fakensxt.StartHarness(t, fakensxt.HarnessOptions{Nodes: 1})
+	h := fakeharness.StartNSXT(t, fakeharness.NSXTOptions{Nodes: 1})
 	c := newClient(t, h, h.Password, 3)
 	ctx := context.Background()
 	if _, err := version(ctx, c); err != nil {
@@ -245,7 +235,7 @@ func TestRetryHonoursRetryAfterAndIdempotency(t *testing.T) {
 // through Config.Explain, added once.
 func TestUntrustedCAIsAKindWithTheCallersAdvice(t *testing.T) {
 	t.Parallel()
-	h := fakensxt.StartHarness(t, fakensxt.HarnessOptions{Nodes: 1})
+	h := fakeharness.StartNSXT(t, fakeharness.NSXTOptions{Nodes: 1})
 	u, _ := url.Parse(h.Server.URLs()[0])
 	c, err := session.New(session.Config{Block: "nsxt", Nodes: []*url.URL{u}, TLS: &tls.Config{MinVersion: tls.VersionTLS12},
 		MaxRetries: 3, Auth: &nsxt.Auth{Username: "admin", Password: h.Password},

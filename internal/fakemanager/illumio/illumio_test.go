@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/netsession/terraform-provider-nsx/internal/fakeharness"
 	fakeillumio "github.com/netsession/terraform-provider-nsx/internal/fakemanager/illumio"
 )
 
@@ -16,14 +17,14 @@ import (
 
 // client speaks HTTP/1.1, so that header names travel as written: the fake sends its own in
 // lower case, and reads the client's without regard to case.
-func client(h *fakeillumio.Harness) *http.Client {
+func client(h *fakeharness.Illumio) *http.Client {
 	return &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: h.CA.Pool(), MinVersion: tls.VersionTLS12},
 		TLSNextProto: map[string]func(string, *tls.Conn) http.RoundTripper{}}}
 }
 
 func TestLabelsCapTotalCountAndErrors(t *testing.T) {
 	t.Parallel()
-	h := fakeillumio.StartHarness(t, fakeillumio.HarnessOptions{Labels: 1200})
+	h := fakeharness.StartIllumio(t, fakeharness.IllumioOptions{Labels: 1200})
 	c := client(h)
 	get := func(path string, hdr map[string]string) (*http.Response, []byte) {
 		req, _ := http.NewRequest(http.MethodGet, h.Server.URLs()[0]+path, nil)
@@ -70,7 +71,7 @@ func TestLabelsCapTotalCountAndErrors(t *testing.T) {
 
 func TestRateLimitPerCredential(t *testing.T) {
 	t.Parallel()
-	h := fakeillumio.StartHarness(t, fakeillumio.HarnessOptions{})
+	h := fakeharness.StartIllumio(t, fakeharness.IllumioOptions{})
 	c := client(h)
 	// Requests until the first 429, however fast this machine sends them: the bucket holds
 	// 500 and refills at 500 a minute, so the 429 comes after 500 plus what refilled meanwhile.

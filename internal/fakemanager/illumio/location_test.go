@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/netsession/terraform-provider-nsx/internal/fakeharness"
 	fakeillumio "github.com/netsession/terraform-provider-nsx/internal/fakemanager/illumio"
 )
 
@@ -19,7 +20,7 @@ func TestAsyncLocationForms(t *testing.T) {
 	for _, form := range []string{fakeillumio.LocationRelative, fakeillumio.LocationAbsolute} {
 		t.Run(form, func(t *testing.T) {
 			t.Parallel()
-			h := fakeillumio.StartHarness(t, fakeillumio.HarnessOptions{Labels: 620, Location: form})
+			h := fakeharness.StartIllumio(t, fakeharness.IllumioOptions{Labels: 620, Location: form})
 			base := h.Server.URLs()[0]
 			get := func(u string, hdr map[string]string) (*http.Response, []byte) {
 				req, _ := http.NewRequest(http.MethodGet, u, nil)

@@ -47,10 +47,10 @@ type selfLink struct {
 	Href string `json:"href"`
 }
 
-// apiService is the ApiServiceConfig ManagedResource of NSX 4.x: the writable settings,
+// APIService is the ApiServiceConfig ManagedResource of NSX 4.x: the writable settings,
 // display_name, description and tags, and the read-only underscore fields. Extra holds the
 // fields of a newer release this fake was told to know (Options.ExtraFields).
-type apiService struct {
+type APIService struct {
 	SessionTimeout                   int64          `json:"session_timeout"`
 	ConnectionTimeout                int64          `json:"connection_timeout"`
 	ProtocolVersions                 []toggle       `json:"protocol_versions"`
@@ -81,8 +81,8 @@ type apiService struct {
 }
 
 // MarshalJSON adds the extra fields beside the documented ones.
-func (c apiService) MarshalJSON() ([]byte, error) {
-	type plain apiService
+func (c APIService) MarshalJSON() ([]byte, error) {
+	type plain APIService
 	b, err := json.Marshal(plain(c))
 	if err != nil || len(c.Extra) == 0 {
 		return b, err
@@ -124,9 +124,9 @@ type apiServiceWrite struct {
 
 const apiServicePath = "/api/v1/cluster/api-service"
 
-func defaultAPIService() apiService {
+func defaultAPIService() APIService {
 	now := time.Now().UnixMilli()
-	c := apiService{
+	c := APIService{
 		SessionTimeout: 1800, ConnectionTimeout: 30, RedirectHost: "",
 		ClientAPIRateLimit: 100, GlobalAPIConcurrencyLimit: 199, ClientAPIConcurrencyLimit: 40,
 		BasicAuthenticationEnabled: true, CookieBasedAuthenticationEnabled: true,
@@ -254,7 +254,7 @@ func (f *Fake) storeAPIService(w http.ResponseWriter, srv *fakemanager.Server, i
 // merged applies a PUT body to the current configuration. The PUT replaces the whole
 // object: a field left out returns to its default, as on the real manager, so clients must
 // send back every field they read. Toggle lists are matched by name.
-func (f *Fake) merged(in apiServiceWrite) (apiService, error) {
+func (f *Fake) merged(in apiServiceWrite) (APIService, error) {
 	def := defaultAPIService()
 	next := f.config
 	intField := func(name string, v *int64, dflt int64, dst *int64) error {
@@ -392,4 +392,11 @@ func mergeToggles(field string, current, in []toggle) ([]toggle, error) {
 		}
 	}
 	return out, nil
+}
+
+// Config is the api-service configuration as stored.
+func (f *Fake) Config() APIService {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.config
 }

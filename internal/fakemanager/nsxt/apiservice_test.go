@@ -9,8 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/netsession/terraform-provider-nsx/internal/fakeharness"
 	"github.com/netsession/terraform-provider-nsx/internal/fakemanager"
-	fakensxt "github.com/netsession/terraform-provider-nsx/internal/fakemanager/nsxt"
 )
 
 // The api-service object is as wide as NSX 4.x's ManagedResource: a client that writes back
@@ -69,7 +69,7 @@ func TestAPIServiceRoundTripsTheWholeObject(t *testing.T) {
 // when a PUT leaves it out. Without that option the same field is refused.
 func TestAPIServiceExtraFieldsOfANewerRelease(t *testing.T) {
 	t.Parallel()
-	w := newWireWith(t, fakensxt.HarnessOptions{Nodes: 1, ExtraFields: []string{"future_setting"}})
+	w := newWireWith(t, fakeharness.NSXTOptions{Nodes: 1, ExtraFields: []string{"future_setting"}})
 	_, auth := w.login(w.base, w.h.Password)
 	auth.Set("Content-Type", "application/json")
 	_, b := w.do("GET", w.base, "/api/v1/cluster/api-service", auth, "")

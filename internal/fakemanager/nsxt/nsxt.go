@@ -62,7 +62,7 @@ type Fake struct {
 	sessions []map[string]*session // per node, by JSESSIONID
 	failures []map[string]*failures
 	limits   []*nodeLimits
-	config   apiService
+	config   APIService
 	segments []segment
 	issued   []string
 	// lastPut is the body of the last PUT to the api-service, as received.

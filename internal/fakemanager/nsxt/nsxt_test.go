@@ -10,24 +10,24 @@ import (
 	"testing"
 	"time"
 
-	fakensxt "github.com/netsession/terraform-provider-nsx/internal/fakemanager/nsxt"
+	"github.com/netsession/terraform-provider-nsx/internal/fakeharness"
 )
 
 // The fake rejects what the real manager rejects; these tests hold it to the document.
 
 type wire struct {
 	t    *testing.T
-	h    *fakensxt.Harness
+	h    *fakeharness.NSXT
 	c    *http.Client
 	base string
 }
 
 func newWire(t *testing.T, nodes int) *wire {
-	return newWireWith(t, fakensxt.HarnessOptions{Nodes: nodes, Segments: 2500})
+	return newWireWith(t, fakeharness.NSXTOptions{Nodes: nodes, Segments: 2500})
 }
 
-func newWireWith(t *testing.T, o fakensxt.HarnessOptions) *wire {
-	h := fakensxt.StartHarness(t, o)
+func newWireWith(t *testing.T, o fakeharness.NSXTOptions) *wire {
+	h := fakeharness.StartNSXT(t, o)
 	return &wire{t: t, h: h, c: h.HTTP, base: h.Server.URLs()[0]}
 }
 
@@ -113,7 +113,7 @@ func TestSessionsAreNodeScoped(t *testing.T) {
 
 func TestIdleSessionsExpire(t *testing.T) {
 	t.Parallel()
-	w := newWireWith(t, fakensxt.HarnessOptions{Nodes: 1, Idle: 300 * time.Millisecond})
+	w := newWireWith(t, fakeharness.NSXTOptions{Nodes: 1, Idle: 300 * time.Millisecond})
 	_, auth := w.login(w.base, w.h.Password)
 	time.Sleep(500 * time.Millisecond)
 	r, b := w.do("GET", w.base, "/api/v1/node/version", auth, "")

@@ -9,19 +9,19 @@ import (
 	"testing"
 	"time"
 
-	fakensxv "github.com/netsession/terraform-provider-nsx/internal/fakemanager/nsxv"
+	"github.com/netsession/terraform-provider-nsx/internal/fakeharness"
 )
 
 // The fake rejects what NSX-v rejects; these tests hold it to the document.
 
 type wire struct {
 	t *testing.T
-	h *fakensxv.Harness
+	h *fakeharness.NSXV
 	c *http.Client
 }
 
-func newWire(t *testing.T, o fakensxv.HarnessOptions) *wire {
-	h := fakensxv.StartHarness(t, o)
+func newWire(t *testing.T, o fakeharness.NSXVOptions) *wire {
+	h := fakeharness.StartNSXV(t, o)
 	return &wire{t: t, h: h, c: h.HTTP}
 }
 
@@ -76,7 +76,7 @@ const roleURL = "/api/2.0/services/usermgmt/role/"
 
 func TestTokenAndBasic(t *testing.T) {
 	t.Parallel()
-	w := newWire(t, fakensxv.HarnessOptions{TokenLifetime: 300 * time.Millisecond})
+	w := newWire(t, fakeharness.NSXVOptions{TokenLifetime: 300 * time.Millisecond})
 	status, tok := w.token(w.h.Username, w.h.Password)
 	if status != http.StatusOK || strings.Count(tok, ".") != 2 {
 		t.Fatalf("token: %d %q", status, tok)
@@ -103,7 +103,7 @@ func TestTokenAndBasic(t *testing.T) {
 		t.Fatalf("stats %v", s)
 	}
 
-	old := newWire(t, fakensxv.HarnessOptions{NoTokenEndpoint: true})
+	old := newWire(t, fakeharness.NSXVOptions{NoTokenEndpoint: true})
 	if status, _ := old.token(old.h.Username, old.h.Password); status != http.StatusNotFound {
 		t.Fatalf("a 6.3 manager answered the token endpoint: %d", status)
 	}
@@ -111,7 +111,7 @@ func TestTokenAndBasic(t *testing.T) {
 
 func TestRoleRules(t *testing.T) {
 	t.Parallel()
-	w := newWire(t, fakensxv.HarnessOptions{})
+	w := newWire(t, fakeharness.NSXVOptions{})
 	admin := basic(w.h.Username, w.h.Password)
 	xmlCT := "application/xml"
 	body := func(role, ids string) string {

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/netsession/terraform-provider-nsx/internal/fakeharness"
 	fakesdwan "github.com/netsession/terraform-provider-nsx/internal/fakemanager/sdwan"
 )
 
@@ -15,12 +16,12 @@ import (
 
 type wire struct {
 	t *testing.T
-	h *fakesdwan.Harness
+	h *fakeharness.SDWAN
 	c *http.Client
 }
 
-func newWire(t *testing.T, o fakesdwan.HarnessOptions) *wire {
-	h := fakesdwan.StartHarness(t, o)
+func newWire(t *testing.T, o fakeharness.SDWANOptions) *wire {
+	h := fakeharness.StartSDWAN(t, o)
 	return &wire{t: t, h: h, c: h.HTTP}
 }
 
@@ -58,7 +59,7 @@ func (w *wire) login(password string) (*http.Response, string) {
 
 func TestLoginTokenXSRFLogout(t *testing.T) {
 	t.Parallel()
-	w := newWire(t, fakesdwan.HarnessOptions{})
+	w := newWire(t, fakeharness.SDWANOptions{})
 	resp, body := w.login("wrong")
 	if resp.StatusCode != 200 || !strings.Contains(body, `id="errorMessageBox"`) || !strings.Contains(body, "Invalid User or Password") || len(resp.Cookies()) != 0 {
 		t.Fatalf("failed login: %d %s", resp.StatusCode, body)
@@ -98,7 +99,7 @@ func TestLoginTokenXSRFLogout(t *testing.T) {
 
 func TestIdleTimeoutAnd401Mode(t *testing.T) {
 	t.Parallel()
-	w := newWire(t, fakesdwan.HarnessOptions{Idle: 300 * time.Millisecond, ExpiredStatus: http.StatusUnauthorized})
+	w := newWire(t, fakeharness.SDWANOptions{Idle: 300 * time.Millisecond, ExpiredStatus: http.StatusUnauthorized})
 	resp, _ := w.login(w.h.Password)
 	cookie := resp.Cookies()[0].Value
 	time.Sleep(400 * time.Millisecond)
@@ -111,7 +112,7 @@ func TestIdleTimeoutAnd401Mode(t *testing.T) {
 // At 100 sessions a new login evicts the least recently used one, not the oldest.
 func TestLRUEviction(t *testing.T) {
 	t.Parallel()
-	w := newWire(t, fakesdwan.HarnessOptions{})
+	w := newWire(t, fakeharness.SDWANOptions{})
 	var first, second string
 	for i := 0; i < fakesdwan.MaxSessions; i++ {
 		resp, _ := w.login(w.h.Password)

@@ -8,12 +8,12 @@ import (
 	"testing"
 	"time"
 
-	fakevcenter "github.com/netsession/terraform-provider-nsx/internal/fakemanager/vcenter"
+	"github.com/netsession/terraform-provider-nsx/internal/fakeharness"
 )
 
 // The fake answers as the document and PROTOCOLS.md say vCenter does.
 
-func do(t *testing.T, h *fakevcenter.Harness, method, path, session string, basic bool) (int, string) {
+func do(t *testing.T, h *fakeharness.VCenter, method, path, session string, basic bool) (int, string) {
 	t.Helper()
 	req, _ := http.NewRequest(method, h.URL()+path, nil)
 	if basic {
@@ -33,7 +33,7 @@ func do(t *testing.T, h *fakevcenter.Harness, method, path, session string, basi
 
 func TestSessionsAndErrorShapes(t *testing.T) {
 	t.Parallel()
-	h := fakevcenter.StartHarness(t, fakevcenter.HarnessOptions{Idle: 300 * time.Millisecond})
+	h := fakeharness.StartVCenter(t, fakeharness.VCenterOptions{Idle: 300 * time.Millisecond})
 	status, body := do(t, h, http.MethodPost, "/api/session", "", true)
 	var token string
 	if status != http.StatusCreated || json.Unmarshal([]byte(body), &token) != nil || token == "" {
@@ -66,7 +66,7 @@ func TestSessionsAndErrorShapes(t *testing.T) {
 
 func TestOldVCenterHasNoAPI(t *testing.T) {
 	t.Parallel()
-	h := fakevcenter.StartHarness(t, fakevcenter.HarnessOptions{Legacy: true})
+	h := fakeharness.StartVCenter(t, fakeharness.VCenterOptions{Legacy: true})
 	if status, _ := do(t, h, http.MethodPost, "/api/session", "", true); status != http.StatusNotFound {
 		t.Fatalf("POST /api/session on an old vCenter: %d", status)
 	}

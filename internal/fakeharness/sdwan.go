@@ -1,4 +1,4 @@
-package sdwan
+package fakeharness
 
 import (
 	"encoding/json"
@@ -10,50 +10,51 @@ import (
 	"time"
 
 	"github.com/netsession/terraform-provider-nsx/internal/fakemanager"
+	fakesdwan "github.com/netsession/terraform-provider-nsx/internal/fakemanager/sdwan"
 )
 
-// Harness is a fake SD-WAN Manager started for one test and stopped when it ends.
-type Harness struct {
-	*fakemanager.Control
-	Fake     *Fake
+// SDWAN is a fake SD-WAN Manager started for one test and stopped when it ends.
+type SDWAN struct {
+	*Control
+	Fake     *fakesdwan.Fake
 	Username string
 	Password string
 }
 
-// HarnessOptions shape a test's fake.
-type HarnessOptions struct {
+// SDWANOptions shape a test's fake.
+type SDWANOptions struct {
 	Idle          time.Duration
 	ExpiredStatus int
 	PasswordReset bool
 	Devices       int
 }
 
-// StartHarness starts a fake SD-WAN Manager for t.
-func StartHarness(t testing.TB, o HarnessOptions) *Harness {
+// StartSDWAN starts a fake SD-WAN Manager for t.
+func StartSDWAN(t testing.TB, o SDWANOptions) *SDWAN {
 	t.Helper()
-	ca, caFile := fakemanager.NewTestCA(t)
-	opts := Options{Username: "netops", Password: "Sd&Wan-P@ss%2B+1", Idle: o.Idle, ExpiredStatus: o.ExpiredStatus,
+	ca, caFile := NewTestCA(t)
+	opts := fakesdwan.Options{Username: "netops", Password: "Sd&Wan-P@ss%2B+1", Idle: o.Idle, ExpiredStatus: o.ExpiredStatus,
 		PasswordReset: o.PasswordReset, Devices: o.Devices}
-	fake, srv, err := Start(opts, fakemanager.Options{CA: ca})
+	fake, srv, err := fakesdwan.Start(opts, fakemanager.Options{CA: ca})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &Harness{
-		Control: fakemanager.NewControl(t, srv, ca, caFile), Fake: fake, Username: opts.Username, Password: opts.Password,
+	return &SDWAN{
+		Control: NewControl(t, srv, ca, caFile), Fake: fake, Username: opts.Username, Password: opts.Password,
 	}
 }
 
 // URL is the manager's address.
-func (h *Harness) URL() string { return h.Server.URLs()[0] }
+func (h *SDWAN) URL() string { return h.Server.URLs()[0] }
 
 // SDWANBlock is the provider's sdwan block for this fake, trusting its CA through ca_file.
-func (h *Harness) SDWANBlock() string {
+func (h *SDWAN) SDWANBlock() string {
 	pw, _ := json.Marshal(h.Password)
 	return fmt.Sprintf("sdwan {\n    url      = %q\n    username = %q\n    password = %s\n    ca_file  = %q\n  }", h.URL(), h.Username, pw, h.CAFile)
 }
 
 // OpenBrowserSession logs in as an operator's browser would and returns the session cookie.
-func (h *Harness) OpenBrowserSession(t testing.TB) string {
+func (h *SDWAN) OpenBrowserSession(t testing.TB) string {
 	t.Helper()
 	form := url.Values{"j_username": {h.Username}, "j_password": {h.Password}}.Encode()
 	req, _ := http.NewRequest(http.MethodPost, h.URL()+"/j_security_check", strings.NewReader(form))

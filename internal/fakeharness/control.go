@@ -1,4 +1,7 @@
-package fakemanager
+// Package fakeharness starts the fake managers for one test and is the test's handle on them:
+// the fake's control plane as Go calls, and the provider configuration and session clients a
+// test needs to talk to it. Only tests import it; the fakes themselves know nothing of tests.
+package fakeharness
 
 import (
 	"bytes"
@@ -10,14 +13,16 @@ import (
 	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/netsession/terraform-provider-nsx/internal/fakemanager"
 )
 
 // Control is a test's handle on one fake: the CA that signed its certificate (also as a file,
 // for the provider's ca_file), an HTTP client that trusts it, and the /_fake/ control
 // endpoints. Each fake's test harness embeds it.
 type Control struct {
-	Server *Server
-	CA     *CA
+	Server *fakemanager.Server
+	CA     *fakemanager.CA
 	CAFile string
 	// HTTP trusts the fake's CA and never follows redirects.
 	HTTP *http.Client
@@ -25,9 +30,9 @@ type Control struct {
 
 // NewTestCA makes a CA for one test and writes its certificate to a file in t's temporary
 // directory.
-func NewTestCA(t testing.TB) (*CA, string) {
+func NewTestCA(t testing.TB) (*fakemanager.CA, string) {
 	t.Helper()
-	ca, err := NewCA()
+	ca, err := fakemanager.NewCA()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -39,7 +44,7 @@ func NewTestCA(t testing.TB) (*CA, string) {
 }
 
 // NewControl wraps a started fake for t, and stops it when t ends.
-func NewControl(t testing.TB, srv *Server, ca *CA, caFile string) *Control {
+func NewControl(t testing.TB, srv *fakemanager.Server, ca *fakemanager.CA, caFile string) *Control {
 	t.Cleanup(srv.Close)
 	return &Control{
 		Server: srv, CA: ca, CAFile: caFile,
@@ -68,7 +73,7 @@ func (c *Control) Issued(t testing.TB) []string {
 }
 
 // Faults posts a /_fake/faults body.
-func (c *Control) Faults(t testing.TB, f Faults) {
+func (c *Control) Faults(t testing.TB, f fakemanager.Faults) {
 	t.Helper()
 	c.Call(t, http.MethodPost, "/_fake/faults", f, nil)
 }

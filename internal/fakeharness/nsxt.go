@@ -1,4 +1,4 @@
-package nsxt
+package fakeharness
 
 import (
 	"bytes"
@@ -12,18 +12,19 @@ import (
 	"time"
 
 	"github.com/netsession/terraform-provider-nsx/internal/fakemanager"
+	fakensxt "github.com/netsession/terraform-provider-nsx/internal/fakemanager/nsxt"
 )
 
-// Harness is a fake NSX cluster started for one test and stopped when it ends.
-type Harness struct {
-	*fakemanager.Control
-	Fake     *Fake
+// NSXT is a fake NSX cluster started for one test and stopped when it ends.
+type NSXT struct {
+	*Control
+	Fake     *fakensxt.Fake
 	Username string
 	Password string
 }
 
-// HarnessOptions shape a test's fake.
-type HarnessOptions struct {
+// NSXTOptions shape a test's fake.
+type NSXTOptions struct {
 	Nodes    int
 	Segments int
 	Idle     time.Duration
@@ -32,24 +33,24 @@ type HarnessOptions struct {
 	ExtraFields []string
 }
 
-// StartHarness starts a fake NSX cluster for t.
-func StartHarness(t testing.TB, o HarnessOptions) *Harness {
+// StartNSXT starts a fake NSX cluster for t.
+func StartNSXT(t testing.TB, o NSXTOptions) *NSXT {
 	t.Helper()
-	ca, caFile := fakemanager.NewTestCA(t)
+	ca, caFile := NewTestCA(t)
 	if o.Password == "" {
 		// The characters that break naive form encoding.
 		o.Password = "S3cret&Pw@x%2B+1"
 	}
-	fake, srv, err := Start(Options{Username: "admin", Password: o.Password, Segments: o.Segments, Idle: o.Idle, ExtraFields: o.ExtraFields},
+	fake, srv, err := fakensxt.Start(fakensxt.Options{Username: "admin", Password: o.Password, Segments: o.Segments, Idle: o.Idle, ExtraFields: o.ExtraFields},
 		fakemanager.Options{Nodes: o.Nodes, CA: ca})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &Harness{Control: fakemanager.NewControl(t, srv, ca, caFile), Fake: fake, Username: "admin", Password: o.Password}
+	return &NSXT{Control: NewControl(t, srv, ca, caFile), Fake: fake, Username: "admin", Password: o.Password}
 }
 
 // Hosts are the nodes' addresses as name:port.
-func (h *Harness) Hosts() []string {
+func (h *NSXT) Hosts() []string {
 	var out []string
 	for _, u := range h.Server.URLs() {
 		out = append(out, strings.TrimPrefix(u, "https://"))
@@ -58,21 +59,17 @@ func (h *Harness) Hosts() []string {
 }
 
 // NSXTBlock is the provider's nsxt block for this fake, trusting its CA through ca_file.
-func (h *Harness) NSXTBlock() string {
+func (h *NSXT) NSXTBlock() string {
 	hosts, _ := json.Marshal(h.Hosts())
 	pw, _ := json.Marshal(h.Password)
 	return fmt.Sprintf("nsxt {\n    hosts    = %s\n    username = %q\n    password = %s\n    ca_file  = %q\n  }", hosts, h.Username, pw, h.CAFile)
 }
 
 // Config returns the api-service configuration as stored.
-func (h *Harness) Config() apiService {
-	h.Fake.mu.Lock()
-	defer h.Fake.mu.Unlock()
-	return h.Fake.config
-}
+func (h *NSXT) Config() fakensxt.APIService { return h.Fake.Config() }
 
 // Enabled reports whether the named cipher suite or protocol is enabled in the store.
-func (h *Harness) Enabled(name string) (bool, bool) {
+func (h *NSXT) Enabled(name string) (bool, bool) {
 	c := h.Config()
 	for _, t := range append(c.ProtocolVersions, c.CipherSuites...) {
 		if t.Name == name {
@@ -84,7 +81,7 @@ func (h *Harness) Enabled(name string) (bool, bool) {
 
 // ChangeOutside changes the configuration as another administrator would, through the API:
 // log in, read, PUT with the `_revision` read, log out. fn edits the decoded object.
-func (h *Harness) ChangeOutside(t testing.TB, fn func(map[string]any)) {
+func (h *NSXT) ChangeOutside(t testing.TB, fn func(map[string]any)) {
 	t.Helper()
 	base := h.Server.URLs()[len(h.Server.URLs())-1]
 	form := "j_username=" + h.Username + "&j_password=" + url.QueryEscape(h.Password)

@@ -18,16 +18,9 @@ import (
 	"strings"
 	"syscall"
 	"time"
-)
 
-type announcement struct {
-	CAFile   string `json:"ca_file"`
-	Managers map[string]struct {
-		URLs     []string `json:"urls"`
-		Username string   `json:"username"`
-		Password string   `json:"password"`
-	} `json:"managers"`
-}
+	"github.com/netsession/terraform-provider-nsx/internal/fakemanager"
+)
 
 func main() {
 	if err := run(); err != nil {
@@ -81,7 +74,7 @@ func run() error {
 	if err != nil {
 		return fmt.Errorf("reading the fake's first line: %w", err)
 	}
-	var ann announcement
+	var ann fakemanager.Announcement
 	if err := json.Unmarshal([]byte(line), &ann); err != nil {
 		return fmt.Errorf("the fake's first line is not the JSON contract: %w", err)
 	}

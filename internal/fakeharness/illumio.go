@@ -1,4 +1,4 @@
-package illumio
+package fakeharness
 
 import (
 	"encoding/json"
@@ -8,58 +8,59 @@ import (
 	"time"
 
 	"github.com/netsession/terraform-provider-nsx/internal/fakemanager"
+	fakeillumio "github.com/netsession/terraform-provider-nsx/internal/fakemanager/illumio"
 )
 
-// Harness is a fake PCE started for one test and stopped when it ends.
-type Harness struct {
-	*fakemanager.Control
-	Fake           *Fake
+// Illumio is a fake PCE started for one test and stopped when it ends.
+type Illumio struct {
+	*Control
+	Fake           *fakeillumio.Fake
 	Email          string
 	Password       string
 	APIKeyUsername string
 	APIKeySecret   string
 }
 
-// HarnessOptions shape a test's fake.
-type HarnessOptions struct {
+// IllumioOptions shape a test's fake.
+type IllumioOptions struct {
 	Labels       int
 	Orgs         []int64
 	AuthTokenTTL time.Duration
 	Idle         time.Duration
-	// Location is the async answer's Location form (LocationRelative, the default, or LocationAbsolute).
+	// Location is the async answer's Location form (fakeillumio.LocationRelative, the default, or fakeillumio.LocationAbsolute).
 	Location string
 }
 
-// StartHarness starts a fake PCE for t. Async jobs finish after 300 ms and advertise
+// StartIllumio starts a fake PCE for t. Async jobs finish after 300 ms and advertise
 // Retry-After: 1, so that tests do not wait the PCE's usual 5 seconds.
-func StartHarness(t testing.TB, o HarnessOptions) *Harness {
+func StartIllumio(t testing.TB, o IllumioOptions) *Illumio {
 	t.Helper()
-	ca, caFile := fakemanager.NewTestCA(t)
-	opts := Options{Email: "ops@corp.example", Password: "Pce&Pass%2B+1", APIKeyUsername: "api_1a2b3c4d5e6f7",
+	ca, caFile := NewTestCA(t)
+	opts := fakeillumio.Options{Email: "ops@corp.example", Password: "Pce&Pass%2B+1", APIKeyUsername: "api_1a2b3c4d5e6f7",
 		APIKeySecret: "8f0e2d4c6b8a0f1e3d5c7b9a1f3e5d7c9b1a3f5e7d9c1b3a5f7e9d1c3b5a7f9e", Orgs: o.Orgs, Labels: o.Labels,
 		AuthTokenTTL: o.AuthTokenTTL, Idle: o.Idle, JobDelay: 300 * time.Millisecond, JobRetryAfter: 1, Location: o.Location}
-	fake, srv, err := Start(opts, fakemanager.Options{CA: ca})
+	fake, srv, err := fakeillumio.Start(opts, fakemanager.Options{CA: ca})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &Harness{
-		Control: fakemanager.NewControl(t, srv, ca, caFile), Fake: fake, Email: opts.Email, Password: opts.Password,
+	return &Illumio{
+		Control: NewControl(t, srv, ca, caFile), Fake: fake, Email: opts.Email, Password: opts.Password,
 		APIKeyUsername: opts.APIKeyUsername, APIKeySecret: opts.APIKeySecret,
 	}
 }
 
 // Host is the PCE's address as name:port.
-func (h *Harness) Host() string { return strings.TrimPrefix(h.Server.URLs()[0], "https://") }
+func (h *Illumio) Host() string { return strings.TrimPrefix(h.Server.URLs()[0], "https://") }
 
 // SessionBlock is the provider's illumio block with a session login; extra lines go inside.
-func (h *Harness) SessionBlock(extra ...string) string {
+func (h *Illumio) SessionBlock(extra ...string) string {
 	pw, _ := json.Marshal(h.Password)
 	return fmt.Sprintf("illumio {\n    host     = %q\n    username = %q\n    password = %s\n    ca_file  = %q\n    %s\n  }",
 		h.Host(), h.Email, pw, h.CAFile, strings.Join(extra, "\n    "))
 }
 
 // KeyBlock is the provider's illumio block with the API key; extra lines go inside.
-func (h *Harness) KeyBlock(extra ...string) string {
+func (h *Illumio) KeyBlock(extra ...string) string {
 	return fmt.Sprintf("illumio {\n    host             = %q\n    api_key_username = %q\n    api_key_secret   = %q\n    ca_file          = %q\n    %s\n  }",
 		h.Host(), h.APIKeyUsername, h.APIKeySecret, h.CAFile, strings.Join(extra, "\n    "))
 }
