@@ -120,7 +120,6 @@ type Client struct {
 // NewClient wraps a session client.
 func NewClient(s *session.Client) *Client { return &Client{s: s} }
 
-
 func (c *Client) do(ctx context.Context, method, p string, hdr http.Header, in, out any) (*session.Response, error) {
 	req := &session.Request{Method: method, Path: "/api/v2" + p, Header: http.Header{"Accept": {"application/json"}}}
 	for k, v := range hdr {

@@ -94,7 +94,6 @@ type Client struct {
 // NewClient wraps a session client.
 func NewClient(s *session.Client) *Client { return &Client{s: s} }
 
-
 func (c *Client) do(ctx context.Context, method, path string, in, out any) error {
 	req := &session.Request{Method: method, Path: path, Header: http.Header{"Accept": {"application/json"}}}
 	if in != nil {

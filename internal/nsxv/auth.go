@@ -35,7 +35,6 @@ var (
 // TokenPath is the token endpoint (NSX-v 6.4.0 and later).
 const TokenPath = "/api/2.0/services/auth/token"
 
-
 func (a *Auth) basicCredentials() *session.Credentials {
 	v := base64.StdEncoding.EncodeToString([]byte(a.Username + ":" + a.Password))
 	return &session.Credentials{Header: http.Header{"Authorization": {"Basic " + v}}}

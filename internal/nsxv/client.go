@@ -135,7 +135,6 @@ type Client struct {
 // NewClient wraps a session client.
 func NewClient(s *session.Client) *Client { return &Client{s: s} }
 
-
 func (c *Client) do(ctx context.Context, method, path string, in, out any) (int, error) {
 	req := &session.Request{Method: method, Path: path, Header: http.Header{"Accept": {"application/xml"}}}
 	if in != nil {
