@@ -49,9 +49,6 @@ func run() error {
 	}
 
 	step("building the provider and the fake managers")
-	if err := runCmd(root, nil, "go", "build", "-o", filepath.Join(bin, "terraform-provider-nsx"), "."); err != nil {
-		return err
-	}
 	if err := runCmd(root, nil, "go", "build", "-o", filepath.Join(bin, "fakemanager"), "./cmd/fakemanager"); err != nil {
 		return err
 	}
@@ -79,23 +76,23 @@ func run() error {
 		return fmt.Errorf("the fake's first line is not the JSON contract: %w", err)
 	}
 	nsxt := ann.Managers["nsxt"]
-	fmt.Printf("NSX cluster: %s (CA: %s)\n", strings.Join(nsxt.URLs, ", "), ann.CAFile)
+	for _, name := range managers {
+		fmt.Printf("%-8s %s\n", name, strings.Join(ann.Managers[name].URLs, ", "))
+	}
+	fmt.Printf("CA: %s\n", ann.CAFile)
 
-	// dev_overrides runs the provider just built; the filesystem mirror beside it lets
-	// `terraform init` resolve netsession/nsx without reaching the registry.
+	// The provider just built, in a filesystem mirror: `terraform init` installs it from there
+	// as it would from the registry, with no override warning.
 	mirror := filepath.Join(work, "mirror")
 	pkg := filepath.Join(mirror, "registry.terraform.io", "netsession", "nsx", "0.1.0", runtime.GOOS+"_"+runtime.GOARCH)
 	if err := os.MkdirAll(pkg, 0o755); err != nil {
 		return err
 	}
-	if err := runCmd(root, nil, "go", "build", "-o", filepath.Join(pkg, "terraform-provider-nsx_v0.1.0"), "."); err != nil {
+	if err := runCmd(root, nil, "go", "build", "-ldflags", "-X main.version=0.1.0", "-o", filepath.Join(pkg, "terraform-provider-nsx_v0.1.0"), "."); err != nil {
 		return err
 	}
-	rc := filepath.Join(work, "dev.tfrc")
+	rc := filepath.Join(work, "demo.tfrc")
 	cliConfig := fmt.Sprintf(`provider_installation {
-  dev_overrides {
-    "netsession/nsx" = %q
-  }
   filesystem_mirror {
     path    = %q
     include = ["registry.terraform.io/netsession/nsx"]
@@ -104,7 +101,7 @@ func run() error {
     exclude = ["registry.terraform.io/netsession/nsx"]
   }
 }
-`, bin, mirror)
+`, mirror)
 	if err := os.WriteFile(rc, []byte(cliConfig), 0o600); err != nil {
 		return err
 	}
@@ -119,14 +116,24 @@ func run() error {
 	for _, u := range nsxt.URLs {
 		hosts = append(hosts, strings.TrimPrefix(u, "https://"))
 	}
-	vars, _ := json.MarshalIndent(map[string]any{
-		"nsxt_hosts": hosts, "nsxt_username": nsxt.Username, "nsxt_password": nsxt.Password, "ca_file": ann.CAFile,
-	}, "", "  ")
+	creds := map[string]map[string]string{}
+	for _, name := range managers {
+		m := ann.Managers[name]
+		creds[name] = map[string]string{"host": m.URLs[0], "username": m.Username, "password": m.Password}
+	}
+	pce := ann.Managers["illumio"]
+	creds["illumio"]["username"], creds["illumio"]["password"] = pce.APIKeyUsername, pce.APIKeySecret
+	vars, _ := json.MarshalIndent(map[string]any{"nsxt_hosts": hosts, "ca_file": ann.CAFile, "credentials": creds}, "", "  ")
 	if err := os.WriteFile(filepath.Join(tf, "terraform.tfvars.json"), vars, 0o600); err != nil {
 		return err
 	}
 	env := []string{"TF_CLI_CONFIG_FILE=" + rc, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1"}
 
+	// Colour only for a terminal: a log or a pipe gets plain text.
+	var noColor []string
+	if fi, err := os.Stdout.Stat(); err != nil || fi.Mode()&os.ModeCharDevice == 0 {
+		noColor = []string{"-no-color"}
+	}
 	for _, args := range [][]string{
 		{"init", "-input=false"},
 		{"apply", "-auto-approve", "-input=false"},
@@ -134,23 +141,40 @@ func run() error {
 		{"destroy", "-auto-approve", "-input=false"},
 	} {
 		step("terraform %s", strings.Join(args, " "))
-		if err := runCmd(tf, env, "terraform", args...); err != nil {
+		if err := runCmd(tf, env, "terraform", append(args, noColor...)...); err != nil {
 			return err
 		}
 	}
 
-	step("session figures of the fake NSX Manager")
-	stats, err := fakeStats(ann.CAFile, nsxt.URLs[0])
-	if err != nil {
-		return err
+	step("session figures of the fake managers, after apply, output and destroy (3 terraform runs)")
+	fmt.Printf("%-8s %7s %8s %14s %9s %18s\n", "manager", "logins", "logouts", "failed logins", "requests", "sessions left open")
+	left := int64(0)
+	for _, name := range managers {
+		stats, err := fakeStats(ann.CAFile, ann.Managers[name].URLs[len(ann.Managers[name].URLs)-1])
+		if err != nil {
+			return err
+		}
+		note := ""
+		switch name {
+		case "nsxv":
+			// An NSX-v auth token cannot be ended on its own: it lapses after its lifetime
+			// (90 minutes by default; the fake's -idle shortens it).
+			note = "  (auth tokens: no logout exists; they lapse after their lifetime)"
+		case "illumio":
+			note = "  (API key: no session to open or end)"
+		default:
+			left += stats["active_sessions"]
+		}
+		fmt.Printf("%-8s %7d %8d %14d %9d %18d%s\n", name, stats["logins"], stats["logouts"], stats["failed_logins"], stats["requests"], stats["active_sessions"], note)
 	}
-	fmt.Printf("logins: %d\nlogouts: %d\nfailed logins: %d\nrequests: %d\nsessions left open: %d\n",
-		stats["logins"], stats["logouts"], stats["failed_logins"], stats["requests"], stats["active_sessions"])
-	if stats["active_sessions"] != 0 {
-		return fmt.Errorf("%d sessions were left open", stats["active_sessions"])
+	if left != 0 {
+		return fmt.Errorf("%d sessions were left open", left)
 	}
 	return nil
 }
+
+// managers are the fakes the demo uses, in the order of the table.
+var managers = []string{"nsxt", "nsxv", "sdwan", "illumio", "vcenter"}
 
 func runCmd(dir string, env []string, name string, args ...string) error {
 	cmd := exec.Command(name, args...)
@@ -175,7 +199,7 @@ func fakeStats(caFile, base string) (map[string]int64, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer resp.Body.Close()
+	defer func() { _ = resp.Body.Close() }()
 	var out map[string]int64
 	return out, json.NewDecoder(resp.Body).Decode(&out)
 }

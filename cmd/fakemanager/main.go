@@ -4,6 +4,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -43,6 +44,8 @@ func run() error {
 	dir := flag.String("dir", "", "directory for ca.pem (default: a new temporary directory)")
 	extra := flag.String("nsxt-extra-fields", "", "comma-separated api-service fields of a newer NSX release that the fake NSX then knows, stores and returns")
 	location := flag.String("illumio-location", fakeillumio.LocationRelative, "form of the PCE's async Location header: relative (/orgs/1/jobs/…) or absolute (https://<pce>/api/v2/orgs/1/jobs/…)")
+	fixtureFile := flag.String("fixture", "", "JSON file of the objects the fakes start with (segments, api_service, cli_users, devices, labels, tags); see the guide \"Testing modules without a manager\"")
+	port := flag.Int("port", 0, "first port: the NSX nodes, NSX-v, SD-WAN, the PCE and vCenter take it and the ports after it, in that order (0: any free ports)")
 	flag.Parse()
 	if *location != fakeillumio.LocationRelative && *location != fakeillumio.LocationAbsolute {
 		return fmt.Errorf("-illumio-location must be relative or absolute, not %q", *location)
@@ -52,6 +55,23 @@ func run() error {
 		if f = strings.TrimSpace(f); f != "" {
 			extraFields = append(extraFields, f)
 		}
+	}
+	fx, err := readFixture(*fixtureFile)
+	if err != nil {
+		return err
+	}
+	ports := func(first, n int) []int {
+		if *port == 0 {
+			return nil
+		}
+		out := make([]int, n)
+		for i := range out {
+			out[i] = *port + first + i
+		}
+		return out
+	}
+	if *port < 0 || *port > 65535-(*nodes+4) {
+		return fmt.Errorf("-port must leave room for %d ports below 65536", *nodes+4)
 	}
 	if *nodes < 1 || *segments < 0 || *labels < 0 || *idle < 0 || *latency < 0 || *restart < 0 {
 		return fmt.Errorf("-nodes must be at least 1 and -segments, -labels, -idle, -latency and -restart not negative")
@@ -65,34 +85,38 @@ func run() error {
 		if *dir, err = os.MkdirTemp("", "fakemanager-"); err != nil {
 			return err
 		}
-		defer os.RemoveAll(*dir)
+		defer func() { _ = os.RemoveAll(*dir) }()
 	}
 	caFile := filepath.Join(*dir, "ca.pem")
 	if err := os.WriteFile(caFile, ca.CertPEM, 0o600); err != nil {
 		return err
 	}
-	opts := fakemanager.Options{Nodes: *nodes, Listen: *listen, Latency: *latency, Restart: *restart, CA: ca}
+	opts := fakemanager.Options{Nodes: *nodes, Listen: *listen, Latency: *latency, Restart: *restart, CA: ca, Ports: ports(0, *nodes)}
+	single := func(i int) fakemanager.Options {
+		return fakemanager.Options{Listen: *listen, Latency: *latency, CA: ca, Ports: ports(*nodes+i, 1)}
+	}
 
 	nsxtPass := password()
-	_, nsxtSrv, err := fakensxt.Start(fakensxt.Options{Username: "admin", Password: nsxtPass, Segments: *segments, Idle: *idle, ExtraFields: extraFields}, opts)
+	_, nsxtSrv, err := fakensxt.Start(fakensxt.Options{Username: "admin", Password: nsxtPass, Segments: *segments, Idle: *idle, ExtraFields: extraFields,
+		SegmentList: fx.NSXT.Segments, APIService: fx.NSXT.APIService}, opts)
 	if err != nil {
 		return err
 	}
 	defer nsxtSrv.Close()
 
 	nsxvPass := password()
-	nsxvOpts := fakensxv.Options{Username: "admin", Password: nsxvPass}
+	nsxvOpts := fakensxv.Options{Username: "admin", Password: nsxvPass, CLIUsers: fx.NSXV.CLIUsers}
 	if *idle > 0 {
 		nsxvOpts.TokenLifetime = *idle
 	}
-	_, nsxvSrv, err := fakensxv.Start(nsxvOpts, fakemanager.Options{Listen: *listen, Latency: *latency, CA: ca})
+	_, nsxvSrv, err := fakensxv.Start(nsxvOpts, single(0))
 	if err != nil {
 		return err
 	}
 	defer nsxvSrv.Close()
 
 	sdwanPass := password()
-	_, sdwanSrv, err := fakesdwan.Start(fakesdwan.Options{Username: "netops", Password: sdwanPass, Idle: *idle}, fakemanager.Options{Listen: *listen, Latency: *latency, CA: ca})
+	_, sdwanSrv, err := fakesdwan.Start(fakesdwan.Options{Username: "netops", Password: sdwanPass, Idle: *idle, DeviceList: fx.SDWAN.Devices}, single(1))
 	if err != nil {
 		return err
 	}
@@ -100,16 +124,16 @@ func run() error {
 
 	pcePass := password()
 	pceOpts := fakeillumio.Options{Email: "ops@fake.example", Password: pcePass, APIKeyUsername: "api_" + password()[8:20],
-		APIKeySecret: password(), Labels: *labels, Idle: *idle, Location: *location}
-	_, pceSrv, err := fakeillumio.Start(pceOpts, fakemanager.Options{Listen: *listen, Latency: *latency, CA: ca})
+		APIKeySecret: password(), Labels: *labels, Idle: *idle, Location: *location, LabelList: fx.Illumio.Labels}
+	_, pceSrv, err := fakeillumio.Start(pceOpts, single(2))
 	if err != nil {
 		return err
 	}
 	defer pceSrv.Close()
 
 	vcPass := password()
-	_, vcSrv, err := fakevcenter.Start(fakevcenter.Options{Username: "administrator@vsphere.local", Password: vcPass, Idle: *idle},
-		fakemanager.Options{Listen: *listen, Latency: *latency, CA: ca})
+	_, vcSrv, err := fakevcenter.Start(fakevcenter.Options{Username: "administrator@vsphere.local", Password: vcPass, Idle: *idle, TagList: fx.VCenter.Tags},
+		single(3))
 	if err != nil {
 		return err
 	}
@@ -142,4 +166,62 @@ func password() string {
 	b := make([]byte, 6)
 	_, _ = rand.Read(b)
 	return "Fake&Pw@" + hex.EncodeToString(b) + "%+1"
+}
+
+// fixture is the -fixture file: the objects each fake starts with, in the fakes' own shapes.
+// A list that is present replaces the made-up objects of that kind; one left out keeps them.
+type fixture struct {
+	NSXT struct {
+		Segments   []fakensxt.Segment `json:"segments"`
+		APIService map[string]any     `json:"api_service"`
+	} `json:"nsxt"`
+	NSXV struct {
+		CLIUsers []fakensxv.CLIUser `json:"cli_users"`
+	} `json:"nsxv"`
+	SDWAN struct {
+		Devices []fakesdwan.Device `json:"devices"`
+	} `json:"sdwan"`
+	Illumio struct {
+		Labels []fakeillumio.LabelFixture `json:"labels"`
+	} `json:"illumio"`
+	VCenter struct {
+		Tags []fakevcenter.TagFixture `json:"tags"`
+	} `json:"vcenter"`
+}
+
+func readFixture(file string) (fixture, error) {
+	var fx fixture
+	if file == "" {
+		return fx, nil
+	}
+	b, err := os.ReadFile(file) //nolint:gosec // the fixture file the user names
+	if err != nil {
+		return fx, err
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&fx); err != nil {
+		return fx, fmt.Errorf("-fixture %s: %w", file, err)
+	}
+	for i, s := range fx.NSXT.Segments {
+		if s.ID == "" {
+			return fx, fmt.Errorf("-fixture %s: nsxt.segments[%d] has no id", file, i)
+		}
+	}
+	for i, u := range fx.NSXV.CLIUsers {
+		if u.UserID == "" || u.Password == "" {
+			return fx, fmt.Errorf("-fixture %s: nsxv.cli_users[%d] needs user_id and password", file, i)
+		}
+	}
+	for i, l := range fx.Illumio.Labels {
+		if l.Key == "" || l.Value == "" {
+			return fx, fmt.Errorf("-fixture %s: illumio.labels[%d] needs key and value", file, i)
+		}
+	}
+	for i, t := range fx.VCenter.Tags {
+		if t.Category == "" || t.Name == "" {
+			return fx, fmt.Errorf("-fixture %s: vcenter.tags[%d] needs category and name", file, i)
+		}
+	}
+	return fx, nil
 }

@@ -105,7 +105,7 @@ func (c *Control) Call(t testing.TB, method, path string, in, out any) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer resp.Body.Close()
+	defer func() { _ = resp.Body.Close() }()
 	b, _ := io.ReadAll(resp.Body)
 	if resp.StatusCode >= 300 {
 		t.Fatalf("%s %s: %d %s", method, path, resp.StatusCode, b)

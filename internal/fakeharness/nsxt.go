@@ -91,7 +91,7 @@ func (h *NSXT) ChangeOutside(t testing.TB, fn func(map[string]any)) {
 	if err != nil || resp.StatusCode != http.StatusOK {
 		t.Fatalf("outside login: %v %v", err, resp)
 	}
-	resp.Body.Close()
+	_ = resp.Body.Close()
 	cookie, xsrf := resp.Cookies()[0], resp.Header.Get("X-XSRF-TOKEN")
 	send := func(method, path string, body []byte) ([]byte, int) {
 		req, _ := http.NewRequest(method, base+path, bytes.NewReader(body))
@@ -102,7 +102,7 @@ func (h *NSXT) ChangeOutside(t testing.TB, fn func(map[string]any)) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		defer resp.Body.Close()
+		defer func() { _ = resp.Body.Close() }()
 		b, _ := io.ReadAll(resp.Body)
 		return b, resp.StatusCode
 	}

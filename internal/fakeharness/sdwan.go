@@ -63,7 +63,7 @@ func (h *SDWAN) OpenBrowserSession(t testing.TB) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	resp.Body.Close()
+	_ = resp.Body.Close()
 	for _, c := range resp.Cookies() {
 		if c.Name == "JSESSIONID" {
 			return c.Value

@@ -12,6 +12,7 @@ import (
 	"net"
 	"net/http"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -204,8 +205,10 @@ func (n *node) down() {
 
 // Options shape a Server.
 type Options struct {
-	Nodes   int
-	Listen  string // address to bind, default 127.0.0.1
+	Nodes  int
+	Listen string // address to bind, default 127.0.0.1
+	// Ports pins the port of each node (0 or absent: any free port).
+	Ports   []int
 	Latency time.Duration
 	// Restart is how long the API service is unavailable after a restarting write (0: no restarts).
 	Restart time.Duration
@@ -225,7 +228,11 @@ func Start(name string, app App, stats *Stats, opts Options) (*Server, error) {
 	}
 	s := &Server{Name: name, App: app, Stats: stats, latency: opts.Latency, restartFor: opts.Restart, tls: opts.CA.ServerTLS(), start: opts}
 	for i := 0; i < opts.Nodes; i++ {
-		n := &node{addr: net.JoinHostPort(opts.Listen, "0"), handler: s.wrap(i, app.Handler(i))}
+		port := "0"
+		if i < len(opts.Ports) && opts.Ports[i] > 0 {
+			port = strconv.Itoa(opts.Ports[i])
+		}
+		n := &node{addr: net.JoinHostPort(opts.Listen, port), handler: s.wrap(i, app.Handler(i))}
 		if err := n.up(s.tls); err != nil {
 			s.Close()
 			return nil, fmt.Errorf("fake %s: %w", name, err)

@@ -80,7 +80,7 @@ func (a *Auth) Login(ctx context.Context, hc *http.Client, node *url.URL) (*sess
 		AuthToken string `json:"auth_token"`
 	}
 	if err := session.DecodeJSON("illumio", "POST /api/v2/login_users/authenticate", answer, &auth); err != nil || auth.AuthToken == "" {
-		return nil, fmt.Errorf("logging in to the illumio PCE at %s: no auth_token in the answer (%v)", node.Host, err)
+		return nil, fmt.Errorf("logging in to the illumio PCE at %s: no auth_token in the answer (%w)", node.Host, err)
 	}
 
 	// The auth token lives 30 seconds: trade it for session credentials at once.

@@ -340,7 +340,7 @@ func (c *Client) apiPath(ref string) (string, error) {
 	}
 	u, err := url.Parse(ref)
 	if err != nil {
-		return "", fmt.Errorf("%q is not a URL: %v", ref, err)
+		return "", fmt.Errorf("%q is not a URL: %w", ref, err)
 	}
 	if u.IsAbs() || u.Host != "" {
 		if !c.s.SameOrigin(u) {

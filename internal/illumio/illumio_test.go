@@ -38,7 +38,7 @@ func TestAuthTokenWindow(t *testing.T) {
 		if err != nil || resp.StatusCode != http.StatusOK {
 			t.Fatalf("authenticate: %v %v", err, resp)
 		}
-		defer resp.Body.Close()
+		defer func() { _ = resp.Body.Close() }()
 		var out struct {
 			AuthToken string `json:"auth_token"`
 		}
@@ -52,7 +52,7 @@ func TestAuthTokenWindow(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		resp.Body.Close()
+		_ = resp.Body.Close()
 		return resp.StatusCode
 	}
 	late := authenticate()

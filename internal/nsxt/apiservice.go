@@ -120,7 +120,8 @@ func (c *APIServiceConfig) MarshalJSON() ([]byte, error) {
 			continue
 		case present && (k == "protocol_versions" || k == "cipher_suites"):
 			// Change only "enabled" in the manager's entries, keeping any other field.
-			patched, err := patchToggles(c.raw[k], v.([]Toggle))
+			list, _ := v.([]Toggle) // both toggle fields are []Toggle in modelled()
+			patched, err := patchToggles(c.raw[k], list)
 			if err != nil {
 				return nil, fmt.Errorf("%s: %w", k, err)
 			}

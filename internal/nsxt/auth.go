@@ -66,7 +66,7 @@ func (a *Auth) Login(ctx context.Context, hc *http.Client, node *url.URL) (*sess
 			Reason: "the answer lacked the JSESSIONID cookie or the X-XSRF-TOKEN header; NSX answers so when its cookie_based_authentication_enabled setting is off"}
 	}
 	return &session.Credentials{
-		Cookies: []*http.Cookie{{Name: "JSESSIONID", Value: cookie.Value}},
+		Cookies: []*http.Cookie{{Name: "JSESSIONID", Value: cookie.Value}}, //nolint:gosec // a cookie this client sends; Secure/HttpOnly are the server's attributes
 		Header:  http.Header{"X-Xsrf-Token": {xsrf}},
 	}, nil
 }

@@ -135,32 +135,32 @@ type Client struct {
 // NewClient wraps a session client.
 func NewClient(s *session.Client) *Client { return &Client{s: s} }
 
-func (c *Client) do(ctx context.Context, method, path string, in, out any) (int, error) {
+func (c *Client) do(ctx context.Context, method, path string, in, out any) error {
 	req := &session.Request{Method: method, Path: path, Header: http.Header{"Accept": {"application/xml"}}}
 	if in != nil {
 		b, err := xml.Marshal(in)
 		if err != nil {
-			return 0, err
+			return err
 		}
 		req.Body = append([]byte(xml.Header), b...)
 		req.Header.Set("Content-Type", "application/xml")
 	}
 	resp, err := c.s.Do(ctx, req)
 	if err != nil {
-		return 0, err
+		return err
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		e := DecodeError(resp)
-		return resp.StatusCode, e
+		return e
 	}
 	if out == nil || len(bytes.TrimSpace(resp.Body)) == 0 {
-		return resp.StatusCode, nil
+		return nil
 	}
 	if err := xml.Unmarshal(resp.Body, out); err != nil {
-		return resp.StatusCode, fmt.Errorf("the nsxv manager at %s answered %s %s with HTTP %d and %s, not the XML expected (%v)",
+		return fmt.Errorf("the nsxv manager at %s answered %s %s with HTTP %d and %s, not the XML expected (%w)",
 			resp.Node, method, path, resp.StatusCode, session.DescribeBody(resp), err)
 	}
-	return resp.StatusCode, nil
+	return nil
 }
 
 // AccessControlEntry is the role body of /api/2.0/services/usermgmt/role/{userId}.
@@ -226,7 +226,7 @@ func rolePath(userID string, cli bool) string {
 // ErrNotFound.
 func (c *Client) GetRole(ctx context.Context, userID string) (*Role, error) {
 	var e AccessControlEntry
-	if _, err := c.do(ctx, http.MethodGet, rolePath(userID, false), nil, &e); err != nil {
+	if err := c.do(ctx, http.MethodGet, rolePath(userID, false), nil, &e); err != nil {
 		return nil, err
 	}
 	return RoleOf(e), nil
@@ -234,14 +234,14 @@ func (c *Client) GetRole(ctx context.Context, userID string) (*Role, error) {
 
 // CreateRole assigns a role to the local CLI user userID (204 No Content).
 func (c *Client) CreateRole(ctx context.Context, userID string, r Role) error {
-	_, err := c.do(ctx, http.MethodPost, rolePath(userID, true), EntryFor(r), nil)
+	err := c.do(ctx, http.MethodPost, rolePath(userID, true), EntryFor(r), nil)
 	return roleWriteErr(err, r)
 }
 
 // UpdateRole changes the role of the CLI user userID and returns the role as NSX-v echoes it.
 func (c *Client) UpdateRole(ctx context.Context, userID string, r Role) (*Role, error) {
 	var e AccessControlEntry
-	if _, err := c.do(ctx, http.MethodPut, rolePath(userID, true), EntryFor(r), &e); err != nil {
+	if err := c.do(ctx, http.MethodPut, rolePath(userID, true), EntryFor(r), &e); err != nil {
 		return nil, roleWriteErr(err, r)
 	}
 	if e.Role == "" {
@@ -253,7 +253,7 @@ func (c *Client) UpdateRole(ctx context.Context, userID string, r Role) (*Role, 
 
 // DeleteRole removes the role of userID. NSX-v refuses it for local users (ErrLocalRoleKept).
 func (c *Client) DeleteRole(ctx context.Context, userID string) error {
-	_, err := c.do(ctx, http.MethodDelete, rolePath(userID, true), nil, nil)
+	err := c.do(ctx, http.MethodDelete, rolePath(userID, true), nil, nil)
 	return err
 }
 
@@ -284,7 +284,7 @@ func (v VersionInfo) Version() string {
 // GlobalInfo reads the manager's version and the user the call ran as.
 func (c *Client) GlobalInfo(ctx context.Context) (*GlobalInfo, error) {
 	var g GlobalInfo
-	if _, err := c.do(ctx, http.MethodGet, "/api/1.0/appliance-management/global/info", nil, &g); err != nil {
+	if err := c.do(ctx, http.MethodGet, "/api/1.0/appliance-management/global/info", nil, &g); err != nil {
 		return nil, err
 	}
 	if g.VersionInfo.Major == "" {

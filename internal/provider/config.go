@@ -196,7 +196,7 @@ func envOr(v types.String, env string) string {
 
 // resolve turns a block (nil when absent) and the environment into settings. It returns nil
 // settings and no error when neither the block nor the environment names a host.
-func resolve(ctx context.Context, info managerInfo, c *connectionModel, limits providerLimits) (*managerSettings, diag.Diagnostics) {
+func resolve(ctx context.Context, info managerInfo, c *connectionModel) (*managerSettings, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	if c == nil {
 		c = &connectionModel{
@@ -305,7 +305,7 @@ func resolve(ctx context.Context, info managerInfo, c *connectionModel, limits p
 		caPEM = []byte(c.CAPEM.ValueString())
 	case caFile != "":
 		caPath = blockPath.AtName("ca_file")
-		b, err := os.ReadFile(caFile)
+		b, err := os.ReadFile(caFile) //nolint:gosec // the CA file the user names in ca_file or NSXT_CA_FILE
 		if err != nil {
 			diags.AddAttributeError(caPath, "Unreadable CA File", fmt.Sprintf("Reading %s: %v.", caFile, err))
 		}
@@ -336,9 +336,9 @@ func resolve(ctx context.Context, info managerInfo, c *connectionModel, limits p
 // trust, limits, Illumio's organization or key) is another client.
 func (s *managerSettings) poolKey(limits providerLimits) string {
 	h := sha256.New()
-	fmt.Fprintln(h, s.info.block, s.username, s.password, s.insecure, string(s.caPEM), limits, s.orgID, s.apiKey)
+	_, _ = fmt.Fprintln(h, s.info.block, s.username, s.password, s.insecure, string(s.caPEM), limits, s.orgID, s.apiKey)
 	for _, n := range s.nodes {
-		fmt.Fprintln(h, n.Host)
+		_, _ = fmt.Fprintln(h, n.Host)
 	}
 	return hex.EncodeToString(h.Sum(nil))
 }

@@ -20,7 +20,7 @@ import (
 const (
 	envIllumioOrg       = "ILLUMIO_PCE_ORG_ID"
 	envIllumioKeyUser   = "ILLUMIO_API_KEY_USERNAME"
-	envIllumioKeySecret = "ILLUMIO_API_KEY_SECRET"
+	envIllumioKeySecret = "ILLUMIO_API_KEY_SECRET" //nolint:gosec // the name of an environment variable, not a secret
 )
 
 // illumioModel is the illumio block: a host, an optional org, and either a user's e-mail and
@@ -44,7 +44,7 @@ func (m *illumioModel) unknown() bool {
 
 // resolveIllumio turns the block and the environment into settings: exactly one of the two
 // credential pairs, the org when known.
-func resolveIllumio(ctx context.Context, m *illumioModel, limits providerLimits) (*managerSettings, diag.Diagnostics) {
+func resolveIllumio(ctx context.Context, m *illumioModel) (*managerSettings, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	if m == nil {
 		if os.Getenv(illumioInfo.envHost) == "" {
@@ -125,7 +125,7 @@ func resolveIllumio(ctx context.Context, m *illumioModel, limits providerLimits)
 			fmt.Sprintf("With an API key, set org_id (or %s): the PCE names a user's organizations only in the answer to a session login.", envIllumioOrg))
 		return nil, diags
 	}
-	s, d := resolve(ctx, illumioInfo, conn, limits)
+	s, d := resolve(ctx, illumioInfo, conn)
 	diags.Append(d...)
 	if s == nil || diags.HasError() {
 		return nil, diags
@@ -135,7 +135,7 @@ func resolveIllumio(ctx context.Context, m *illumioModel, limits providerLimits)
 }
 
 // illumioSettings reads the illumio block (nil when absent) for the spec's settings hook.
-func illumioSettings(ctx context.Context, cfg tfsdk.Config, limits providerLimits) (*managerSettings, bool, diag.Diagnostics) {
+func illumioSettings(ctx context.Context, cfg tfsdk.Config) (*managerSettings, bool, diag.Diagnostics) {
 	var m *illumioModel
 	diags := cfg.GetAttribute(ctx, path.Root(illumioInfo.block), &m)
 	if diags.HasError() {
@@ -144,7 +144,7 @@ func illumioSettings(ctx context.Context, cfg tfsdk.Config, limits providerLimit
 	if m.unknown() {
 		return nil, true, diags
 	}
-	s, d := resolveIllumio(ctx, m, limits)
+	s, d := resolveIllumio(ctx, m)
 	diags.Append(d...)
 	return s, false, diags
 }

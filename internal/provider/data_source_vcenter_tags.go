@@ -76,7 +76,7 @@ func (d *vcenterTagsDataSource) Schema(ctx context.Context, _ datasource.SchemaR
 			},
 			"by_category": schema.MapAttribute{
 				Computed: true, ElementType: types.ListType{ElemType: types.StringType},
-				MarkdownDescription: "Category name → sorted tag names, for modules (e.g. `by_category[\"env\"]`).",
+				MarkdownDescription: "Category name → sorted tag names of the tags listed (all, or those of `category`), for modules (e.g. `by_category[\"env\"]`).",
 			},
 		},
 	}

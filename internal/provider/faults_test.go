@@ -147,12 +147,12 @@ func setEnv(t *testing.T, env map[string]string) func() {
 	var restore []func()
 	for k, v := range env {
 		old, had := os.LookupEnv(k)
-		if err := os.Setenv(k, v); err != nil {
+		if err := os.Setenv(k, v); err != nil { //nolint:usetesting // t.Setenv forbids the suite's parallel cases
 			t.Fatal(err)
 		}
 		restore = append(restore, func() {
 			if had {
-				_ = os.Setenv(k, old)
+				_ = os.Setenv(k, old) //nolint:usetesting // restores what os.Setenv above changed
 			} else {
 				_ = os.Unsetenv(k)
 			}
@@ -616,9 +616,9 @@ func (s *faultSuite) untrustedCA(t *testing.T, fc *faultRun) {
 func (s *faultSuite) wrongPassword(t *testing.T, fc *faultRun) {
 	h := s.harness(t, fc, fakeharness.NSXTOptions{Nodes: 3})
 	fc.runs = newProviderRuns(t, false)
-	real := h.Password
+	right := h.Password
 	h.Password = "not-the-password"
-	t.Cleanup(func() { s.secrets(real) })
+	t.Cleanup(func() { s.secrets(right) })
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: fc.runs.factories(),
 		Steps: withPassword(h, []resource.TestStep{{

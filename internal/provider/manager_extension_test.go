@@ -38,7 +38,7 @@ func (a *toyAuth) Login(ctx context.Context, hc *http.Client, node *url.URL) (*s
 	if err != nil {
 		return nil, &session.TransportError{Block: "toy", Host: node.Host, Err: err}
 	}
-	defer resp.Body.Close()
+	defer func() { _ = resp.Body.Close() }()
 	if resp.StatusCode == http.StatusUnauthorized {
 		return nil, &session.LoginError{Block: "toy", Host: node.Host, Status: resp.StatusCode, Reason: "wrong credentials"}
 	}

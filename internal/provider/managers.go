@@ -39,7 +39,7 @@ type spec[C any] struct {
 	// schemaBlock and settings replace the shared connection block and its resolution, for a
 	// manager whose block takes more (Illumio: an org and an API key pair).
 	schemaBlock func() schema.Block
-	settings    func(ctx context.Context, cfg tfsdk.Config, limits providerLimits) (*managerSettings, bool, diag.Diagnostics)
+	settings    func(ctx context.Context, cfg tfsdk.Config) (*managerSettings, bool, diag.Diagnostics)
 	// rate and concurrency are the defaults where rate_limit / max_concurrency are unset
 	// (0: the provider-wide default).
 	rate        float64
@@ -57,7 +57,7 @@ type spec[C any] struct {
 type manager interface {
 	info() managerInfo
 	providerBlock() schema.Block
-	resolve(ctx context.Context, cfg tfsdk.Config, limits providerLimits) (s *managerSettings, unknown bool, diags diag.Diagnostics)
+	resolve(ctx context.Context, cfg tfsdk.Config) (s *managerSettings, unknown bool, diags diag.Diagnostics)
 	readVersion(ctx context.Context, m *Managers, who string) (versionFacts, diag.Diagnostics)
 }
 
@@ -77,9 +77,9 @@ func (sp *spec[C]) providerBlock() schema.Block {
 
 // resolve reads the spec's block from the provider configuration (nil when absent) and turns
 // it and the environment into settings; unknown reports values known only after apply.
-func (sp *spec[C]) resolve(ctx context.Context, cfg tfsdk.Config, limits providerLimits) (*managerSettings, bool, diag.Diagnostics) {
+func (sp *spec[C]) resolve(ctx context.Context, cfg tfsdk.Config) (*managerSettings, bool, diag.Diagnostics) {
 	if sp.settings != nil {
-		return sp.settings(ctx, cfg, limits)
+		return sp.settings(ctx, cfg)
 	}
 	var obj types.Object
 	diags := cfg.GetAttribute(ctx, path.Root(sp.block), &obj)
@@ -90,7 +90,7 @@ func (sp *spec[C]) resolve(ctx context.Context, cfg tfsdk.Config, limits provide
 	if conn != nil && conn.unknown() {
 		return nil, true, diags
 	}
-	s, d := resolve(ctx, sp.managerInfo, conn, limits)
+	s, d := resolve(ctx, sp.managerInfo, conn)
 	diags.Append(d...)
 	return s, false, diags
 }
@@ -224,7 +224,7 @@ var sdwanSpec = &spec[*sdwan.Client]{
 }
 
 // illumioInfo stands apart from its spec only because the spec's settings hook reads it.
-var illumioInfo = managerInfo{
+var illumioInfo = managerInfo{ //nolint:gosec // environment variable names, not secrets
 	block: "illumio", product: "Illumio PCE",
 	envHost: "ILLUMIO_PCE_HOST", envUser: "ILLUMIO_PCE_USERNAME", envPass: "ILLUMIO_PCE_PASSWORD",
 }

@@ -171,8 +171,9 @@ func illumioBlock() schema.SingleNestedBlock {
 		"Set exactly one of the two pairs. Unset attributes come from `ILLUMIO_PCE_HOST`, `ILLUMIO_PCE_ORG_ID`, `ILLUMIO_PCE_USERNAME`, "+
 		"`ILLUMIO_PCE_PASSWORD`, `ILLUMIO_API_KEY_USERNAME` and `ILLUMIO_API_KEY_SECRET`; with those set, the block may be left out.", false)
 	b.Attributes["host"] = schema.StringAttribute{
-		Optional:            true,
-		MarkdownDescription: "Address of the PCE with its port, e.g. `pce.corp:8443` (`name:port` or `https://name:port`). Defaults to `ILLUMIO_PCE_HOST`.",
+		Optional: true,
+		MarkdownDescription: "Address of the PCE with its port, e.g. `pce.corp:8443` (`name:port` or `https://name:port`). " +
+			"Without a port the provider uses 443, where SaaS PCEs serve the API; on-premises PCEs usually serve it on 8443. Defaults to `ILLUMIO_PCE_HOST`.",
 	}
 	b.Attributes["username"] = schema.StringAttribute{
 		Optional:            true,
@@ -228,7 +229,7 @@ func (p *nsxProvider) Configure(ctx context.Context, req provider.ConfigureReque
 		unknown:  map[string]bool{},
 	}
 	for _, mgr := range p.table {
-		s, unknown, diags := mgr.resolve(ctx, req.Config, m.limits)
+		s, unknown, diags := mgr.resolve(ctx, req.Config)
 		resp.Diagnostics.Append(diags...)
 		if unknown {
 			if req.ClientCapabilities.DeferralAllowed {

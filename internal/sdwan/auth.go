@@ -75,7 +75,7 @@ func (a *Auth) Login(ctx context.Context, hc *http.Client, node *url.URL) (*sess
 		return nil, &session.LoginError{Block: "sdwan", Host: node.Host, Status: answer.StatusCode,
 			Reason: "the login answer set no JSESSIONID cookie"}
 	}
-	cred := &session.Credentials{Cookies: []*http.Cookie{{Name: "JSESSIONID", Value: cookie.Value}}, Header: http.Header{}}
+	cred := &session.Credentials{Cookies: []*http.Cookie{{Name: "JSESSIONID", Value: cookie.Value}}, Header: http.Header{}} //nolint:gosec // a cookie this client sends; Secure/HttpOnly are the server's attributes
 	token, err := a.xsrfToken(ctx, hc, node, cred)
 	if err != nil {
 		// The session is open: free its slot before giving up.
@@ -168,7 +168,7 @@ func (a *Auth) Logout(ctx context.Context, hc *http.Client, node *url.URL, cred 
 			return err
 		}
 		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
-		resp.Body.Close()
+		_ = resp.Body.Close()
 		if resp.StatusCode == http.StatusFound && strings.Contains(resp.Header.Get("Location"), "welcome.html") {
 			return nil
 		}

@@ -62,7 +62,7 @@ func TestManyRunsLeaveNoSessionAndEvictNobody(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		resp.Body.Close()
+		_ = resp.Body.Close()
 	}
 	leak := h.Stats(t)
 	if h.Fake.Alive(browser) || leak["evictions"] != 51 || leak["active_sessions"] != fakesdwan.MaxSessions {

@@ -99,11 +99,11 @@ const loginAnswerLimit = 1 << 20
 // the client it was given, and reads the answer: at most 1 MiB of it, with the response's
 // headers. A request that got no answer is a *TransportError of block.
 func Exchange(hc *http.Client, block string, req *http.Request) (*Response, error) {
-	resp, err := hc.Do(req)
+	resp, err := hc.Do(req) //nolint:gosec // the configured manager, the Authenticator's own request
 	if err != nil {
 		return nil, &TransportError{Block: block, Host: req.URL.Host, Err: err, Abandoned: req.Context().Err() != nil}
 	}
-	defer resp.Body.Close()
+	defer func() { _ = resp.Body.Close() }()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, loginAnswerLimit))
 	if err != nil {
 		return nil, &TransportError{Block: block, Host: req.URL.Host, Err: &CutOffError{

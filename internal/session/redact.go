@@ -78,9 +78,7 @@ func (c *Client) secretSet() []string {
 		if n.cred != nil {
 			secrets = append(secrets, n.cred.secrets()...)
 		}
-		for _, s := range n.spent {
-			secrets = append(secrets, s)
-		}
+		secrets = append(secrets, n.spent...)
 		n.mu.Unlock()
 	}
 	return secretForms(c.cfg.Username, secrets...)

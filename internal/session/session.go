@@ -58,7 +58,7 @@ func (c *Credentials) Apply(req *http.Request) {
 		req.Header[k] = append([]string(nil), vs...)
 	}
 	for _, ck := range c.Cookies {
-		req.AddCookie(&http.Cookie{Name: ck.Name, Value: ck.Value})
+		req.AddCookie(&http.Cookie{Name: ck.Name, Value: ck.Value}) //nolint:gosec // sent by the client; cookie attributes are the server's
 	}
 }
 
@@ -618,7 +618,11 @@ func (c *Client) login(ctx context.Context, n *node) (*Credentials, error) {
 		if r.Err != nil {
 			return nil, r.Err
 		}
-		return r.Val.(*Credentials), nil
+		cred, ok := r.Val.(*Credentials)
+		if !ok {
+			return nil, errors.New("login answered no credentials")
+		}
+		return cred, nil
 	}
 }
 

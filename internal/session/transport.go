@@ -40,7 +40,7 @@ func (c *Client) send(ctx context.Context, n *node, cred *Credentials, req *Requ
 	if err != nil {
 		return nil, &TransportError{Block: c.cfg.Block, Host: n.base.Host, Err: err, Abandoned: ctx.Err() != nil}
 	}
-	defer hresp.Body.Close()
+	defer func() { _ = hresp.Body.Close() }()
 	data, err := readCapped(hresp.Body, c.cfg.MaxResponseBytes, hresp.ContentLength)
 	var tooLarge *TooLargeError
 	if errors.As(err, &tooLarge) {
@@ -168,7 +168,7 @@ func fullJitterBackoff(minWait, maxWait time.Duration, attempt int, _ *http.Resp
 			ceiling = d
 		}
 	}
-	return minWait/2 + rand.N(ceiling)
+	return minWait/2 + rand.N(ceiling) //nolint:gosec // jitter, not a secret
 }
 
 // TooLargeError is an answer whose body exceeded the provider's limit; reading stopped there.

@@ -56,7 +56,7 @@ func (a *Auth) Login(ctx context.Context, hc *http.Client, node *url.URL) (*sess
 		case http.StatusCreated, http.StatusOK:
 			var token string
 			if err := session.DecodeJSON("vcenter", "POST "+sessionPath, answer, &token); err != nil || token == "" {
-				return nil, fmt.Errorf("logging in to vCenter at %s: the answer is not the session token as a JSON string (%v)", node.Host, err)
+				return nil, fmt.Errorf("logging in to vCenter at %s: the answer is not the session token as a JSON string (%w)", node.Host, err)
 			}
 			return &session.Credentials{Header: http.Header{SessionHeader: {token}}}, nil
 		case http.StatusNotFound:
@@ -77,7 +77,7 @@ func (a *Auth) Login(ctx context.Context, hc *http.Client, node *url.URL) (*sess
 		Value string `json:"value"`
 	}
 	if err := session.DecodeJSON("vcenter", "POST "+legacySessionPath, answer, &out); err != nil || out.Value == "" {
-		return nil, fmt.Errorf("logging in to vCenter at %s: the legacy answer is not {\"value\": token} (%v)", node.Host, err)
+		return nil, fmt.Errorf("logging in to vCenter at %s: the legacy answer is not {\"value\": token} (%w)", node.Host, err)
 	}
 	return &session.Credentials{Header: http.Header{SessionHeader: {out.Value}}}, nil
 }

@@ -58,6 +58,9 @@ type Options struct {
 	// JobDelay is how long an async job runs; JobRetryAfter the Retry-After it advertises.
 	JobDelay      time.Duration
 	JobRetryAfter int
+	// LabelList, when set, are the labels org 1 starts with instead of Labels made-up ones
+	// (a fixture).
+	LabelList []LabelFixture
 	// Location is the form of the async answer's Location header, one of the two the PCE
 	// documents: LocationRelative ("/orgs/1/jobs/<uuid>", the oldest document's, default) or
 	// LocationAbsolute ("https://<pce>/api/v2/orgs/1/jobs/<uuid>").
@@ -143,10 +146,24 @@ func (f *Fake) reset() {
 	f.sessions = fakemanager.NewIdleSessions(f.opts.Idle)
 	f.jobs, f.files, f.issued = map[string]*job{}, map[string][]byte{}, nil
 	f.labels, f.nextID = map[int64][]*label{}, 0
+	if f.opts.LabelList != nil {
+		for _, l := range f.opts.LabelList {
+			f.add(1, l.Key, l.Value, l.ExternalDataSet, l.ExternalDataReference)
+		}
+		return
+	}
 	for i := 0; i < f.opts.Labels; i++ {
 		key := LabelKeys[i%4]
 		f.add(1, key, fmt.Sprintf("%s-%04d", key, i), "", "")
 	}
+}
+
+// LabelFixture is a label a fixture puts into org 1.
+type LabelFixture struct {
+	Key                   string `json:"key"`
+	Value                 string `json:"value"`
+	ExternalDataSet       string `json:"external_data_set,omitempty"`
+	ExternalDataReference string `json:"external_data_reference,omitempty"`
 }
 
 // add stores a label; f.mu is held.

@@ -36,7 +36,7 @@ func TestLabelsCapTotalCountAndErrors(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		defer resp.Body.Close()
+		defer func() { _ = resp.Body.Close() }()
 		var raw json.RawMessage
 		_ = json.NewDecoder(bufio.NewReader(resp.Body)).Decode(&raw)
 		return resp, raw
@@ -52,7 +52,7 @@ func TestLabelsCapTotalCountAndErrors(t *testing.T) {
 	if len(labels) != 300 || resp.Header.Get("X-Total-Count") != "300" {
 		t.Fatalf("max_results above the cap: %d labels, total %s", len(labels), resp.Header.Get("X-Total-Count"))
 	}
-	resp, body = get("/api/v2/orgs/1/labels?max_results=2000", nil)
+	_, body = get("/api/v2/orgs/1/labels?max_results=2000", nil)
 	_ = json.Unmarshal(body, &labels)
 	if len(labels) != 500 {
 		t.Fatalf("a synchronous answer held %d labels", len(labels))
@@ -84,7 +84,7 @@ func TestRateLimitPerCredential(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		resp.Body.Close()
+		_ = resp.Body.Close()
 		switch resp.StatusCode {
 		case http.StatusOK:
 			ok++

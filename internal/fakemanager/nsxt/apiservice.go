@@ -263,7 +263,7 @@ func (f *Fake) merged(in apiServiceWrite) (APIService, error) {
 			return nil
 		}
 		if *v < 0 || *v > maxInt32 {
-			return fmt.Errorf("Field %s has value %d outside the range 0 to %d.", name, *v, maxInt32)
+			return badRequest("Field %s has value %d outside the range 0 to %d.", name, *v, maxInt32)
 		}
 		*dst = *v
 		return nil
@@ -287,38 +287,38 @@ func (f *Fake) merged(in apiServiceWrite) (APIService, error) {
 	next.RedirectHost = def.RedirectHost
 	if in.RedirectHost != nil {
 		if *in.RedirectHost != "" && !hostnamePattern.MatchString(*in.RedirectHost) {
-			return next, fmt.Errorf("Field redirect_host value %q is not a valid hostname.", *in.RedirectHost)
+			return next, badRequest("Field redirect_host value %q is not a valid hostname.", *in.RedirectHost)
 		}
 		next.RedirectHost = *in.RedirectHost
 	}
 	if in.ID != nil && *in.ID != def.ID {
-		return next, fmt.Errorf("Field id cannot be changed from %q.", def.ID)
+		return next, badRequest("Field id cannot be changed from %q.", def.ID)
 	}
 	if in.ResourceType != nil && *in.ResourceType != def.ResourceType {
-		return next, fmt.Errorf("Field resource_type must be %q.", def.ResourceType)
+		return next, badRequest("Field resource_type must be %q.", def.ResourceType)
 	}
 	next.DisplayName = def.DisplayName
 	if in.DisplayName != nil {
 		if len(*in.DisplayName) > 255 {
-			return next, fmt.Errorf("Field display_name is longer than 255 characters.")
+			return next, badRequest("Field display_name is longer than 255 characters.")
 		}
 		next.DisplayName = *in.DisplayName
 	}
 	next.Description = def.Description
 	if in.Description != nil {
 		if len(*in.Description) > 1024 {
-			return next, fmt.Errorf("Field description is longer than 1024 characters.")
+			return next, badRequest("Field description is longer than 1024 characters.")
 		}
 		next.Description = *in.Description
 	}
 	next.Tags = nil
 	if in.Tags != nil {
 		if len(*in.Tags) > 30 {
-			return next, fmt.Errorf("Field tags has more than 30 items.")
+			return next, badRequest("Field tags has more than 30 items.")
 		}
 		for _, t := range *in.Tags {
 			if len(t.Scope) > 128 || len(t.Tag) > 256 {
-				return next, fmt.Errorf("Field tags has a scope longer than 128 or a tag longer than 256 characters.")
+				return next, badRequest("Field tags has a scope longer than 128 or a tag longer than 256 characters.")
 			}
 		}
 		next.Tags = *in.Tags
@@ -332,13 +332,13 @@ func (f *Fake) merged(in apiServiceWrite) (APIService, error) {
 		next.CookieBasedAuthenticationEnabled = *in.CookieBasedAuthenticationEnabled
 	}
 	if !next.BasicAuthenticationEnabled && !next.CookieBasedAuthenticationEnabled {
-		return next, fmt.Errorf("At least one of basic_authentication_enabled and cookie_based_authentication_enabled must be true.")
+		return next, badRequest("At least one of basic_authentication_enabled and cookie_based_authentication_enabled must be true.")
 	}
 	next.LockoutImmuneAddresses = nil
 	if in.LockoutImmuneAddresses != nil {
 		for _, a := range *in.LockoutImmuneAddresses {
 			if net.ParseIP(a) == nil {
-				return next, fmt.Errorf("Field lockout_immune_addresses value %q is not an IP address.", a)
+				return next, badRequest("Field lockout_immune_addresses value %q is not an IP address.", a)
 			}
 		}
 		next.LockoutImmuneAddresses = *in.LockoutImmuneAddresses
@@ -363,7 +363,7 @@ func (f *Fake) merged(in apiServiceWrite) (APIService, error) {
 			enabled = enabled || t.Enabled
 		}
 		if !enabled {
-			return next, fmt.Errorf("At least one entry of %s must be enabled.", x.name)
+			return next, badRequest("At least one entry of %s must be enabled.", x.name)
 		}
 	}
 	return next, nil
@@ -371,13 +371,13 @@ func (f *Fake) merged(in apiServiceWrite) (APIService, error) {
 
 func mergeToggles(field string, current, in []toggle) ([]toggle, error) {
 	if len(in) == 0 {
-		return nil, fmt.Errorf("Field %s must have at least 1 item.", field)
+		return nil, badRequest("Field %s must have at least 1 item.", field)
 	}
 	out := append([]toggle(nil), current...)
 	seen := map[string]bool{}
 	for _, t := range in {
 		if seen[t.Name] {
-			return nil, fmt.Errorf("Field %s lists %q twice.", field, t.Name)
+			return nil, badRequest("Field %s lists %q twice.", field, t.Name)
 		}
 		seen[t.Name] = true
 		found := false
@@ -388,7 +388,7 @@ func mergeToggles(field string, current, in []toggle) ([]toggle, error) {
 			}
 		}
 		if !found {
-			return nil, fmt.Errorf("Field %s has an unsupported value %q.", field, t.Name)
+			return nil, badRequest("Field %s has an unsupported value %q.", field, t.Name)
 		}
 	}
 	return out, nil
@@ -400,3 +400,12 @@ func (f *Fake) Config() APIService {
 	defer f.mu.Unlock()
 	return f.config
 }
+
+// apiMessage is an error that is the API's own sentence, sent as error_message as it is:
+// capitalised, with its full stop.
+type apiMessage string
+
+func (m apiMessage) Error() string { return string(m) }
+
+// badRequest is the message of a 400 answer.
+func badRequest(format string, args ...any) error { return apiMessage(fmt.Sprintf(format, args...)) }

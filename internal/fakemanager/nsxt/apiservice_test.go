@@ -118,7 +118,7 @@ func TestBasicAuthFailuresCountTowardLockout(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		resp.Body.Close()
+		_ = resp.Body.Close()
 		return resp.StatusCode
 	}
 	if got := basic(w.h.Password); got != 200 {
@@ -155,7 +155,7 @@ func TestResetRestoresEverySetting(t *testing.T) {
 	if err != nil {
 		t.Fatalf("after reset the injected latency must be gone, and node 0 up: %v", err)
 	}
-	resp.Body.Close()
+	_ = resp.Body.Close()
 }
 
 // The Policy search API finds segments the way other NSX clients look them up.

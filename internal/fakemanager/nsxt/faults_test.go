@@ -122,7 +122,7 @@ func TestScriptedBodies(t *testing.T) {
 		t.Fatal(err)
 	}
 	b, err := io.ReadAll(resp.Body)
-	resp.Body.Close()
+	_ = resp.Body.Close()
 	if err == nil || len(b) >= int(resp.ContentLength) {
 		t.Fatalf("truncated answer read whole: %d of %d bytes, %v", len(b), resp.ContentLength, err)
 	}

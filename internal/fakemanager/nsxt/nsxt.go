@@ -14,6 +14,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"sort"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -50,6 +51,12 @@ type Options struct {
 	// ExtraFields are api-service fields of a newer NSX release that this fake then knows:
 	// it accepts, stores and returns them, where an unknown field is refused.
 	ExtraFields []string
+	// SegmentList, when set, are the segments the manager holds instead of Segments made-up
+	// ones (a module test's fixture).
+	SegmentList []Segment
+	// APIService overrides fields of the api-service configuration it starts with, as JSON
+	// field names and values (a fixture).
+	APIService map[string]any
 }
 
 // Fake is the NSX application shared by every node: one data store, one session table per node.
@@ -63,7 +70,7 @@ type Fake struct {
 	failures []map[string]*failures
 	limits   []*nodeLimits
 	config   APIService
-	segments []segment
+	segments []Segment
 	issued   []string
 	// lastPut is the body of the last PUT to the api-service, as received.
 	lastPut []byte
@@ -108,7 +115,25 @@ func (f *Fake) reset() {
 		f.limits[i] = &nodeLimits{buckets: map[string]*rate.Limiter{}, inflight: map[string]int{}}
 	}
 	f.config = defaultAPIService()
+	if len(f.opts.APIService) > 0 {
+		// Fields as a PUT would set them, so a fixture is checked like a write.
+		b, _ := json.Marshal(f.config)
+		var obj map[string]any
+		_ = json.Unmarshal(b, &obj)
+		for k, v := range f.opts.APIService {
+			obj[k] = v
+		}
+		b, _ = json.Marshal(obj)
+		_ = json.Unmarshal(b, &f.config)
+	}
 	f.segments = makeSegments(f.opts.Segments)
+	if f.opts.SegmentList != nil {
+		f.segments = nil
+		for i, s := range f.opts.SegmentList {
+			f.segments = append(f.segments, fixSegment(s, i))
+		}
+		sort.Slice(f.segments, func(a, b int) bool { return f.segments[a].DisplayName < f.segments[b].DisplayName })
+	}
 	f.issued = nil
 	f.lastPut = nil
 }

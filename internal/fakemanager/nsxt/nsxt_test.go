@@ -41,7 +41,7 @@ func (w *wire) do(method, base, path string, hdr http.Header, body string) (*htt
 	if err != nil {
 		w.t.Fatal(err)
 	}
-	defer resp.Body.Close()
+	defer func() { _ = resp.Body.Close() }()
 	b, _ := io.ReadAll(resp.Body)
 	return resp, string(b)
 }

@@ -2,7 +2,6 @@ package nsxt
 
 import (
 	"encoding/json"
-	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -24,17 +23,17 @@ type searchTerm struct {
 
 func parseQuery(q string) ([]searchTerm, error) {
 	if strings.TrimSpace(q) == "" {
-		return nil, fmt.Errorf("Field query is required.")
+		return nil, badRequest("Field query is required.")
 	}
 	var terms []searchTerm
 	for _, part := range splitAnd(q) {
 		part = strings.TrimSpace(part)
 		if part == "" || strings.HasPrefix(part, "NOT ") || strings.Contains(part, " OR ") || strings.HasPrefix(part, "(") {
-			return nil, fmt.Errorf("This fake's search understands only terms joined by AND; got %q.", part)
+			return nil, badRequest("This fake's search understands only terms joined by AND; got %q.", part)
 		}
 		field, value, ok := cutUnescaped(part, ':')
 		if !ok {
-			return nil, fmt.Errorf("Invalid search query term %q: expected field:value.", part)
+			return nil, badRequest("Invalid search query term %q: expected field:value.", part)
 		}
 		t := searchTerm{field: field}
 		if len(value) >= 2 && value[0] == '"' && value[len(value)-1] == '"' {

@@ -10,14 +10,17 @@ import (
 	"strings"
 )
 
-type subnet struct {
+// Subnet is a segment subnet.
+type Subnet struct {
 	GatewayAddress string `json:"gateway_address"`
 	Network        string `json:"network"`
 }
 
-type segment struct {
+// Segment is a policy segment as NSX answers it. A fixture's segments need only id (and,
+// usually, display_name and type); fixSegment fills the rest as NSX would.
+type Segment struct {
 	Type              string   `json:"type"`
-	Subnets           []subnet `json:"subnets,omitempty"`
+	Subnets           []Subnet `json:"subnets,omitempty"`
 	ConnectivityPath  string   `json:"connectivity_path,omitempty"`
 	TransportZonePath string   `json:"transport_zone_path"`
 	AdminState        string   `json:"admin_state"`
@@ -46,14 +49,14 @@ const (
 // wellKnown names the first segments, so the demo shows a plausible network.
 var wellKnown = []string{"web", "app", "db", "dmz", "mgmt", "backup"}
 
-func makeSegments(n int) []segment {
-	out := make([]segment, 0, n)
+func makeSegments(n int) []Segment {
+	out := make([]Segment, 0, n)
 	for i := 0; i < n; i++ {
 		name := fmt.Sprintf("segment-%04d", i+1)
 		if i < len(wellKnown) {
 			name = wellKnown[i]
 		}
-		s := segment{
+		s := Segment{
 			ID: name, DisplayName: name, Path: "/infra/segments/" + name, RelativePath: name,
 			ParentPath: "/infra", ResourceType: "Segment", AdminState: "UP",
 			UniqueID: fmt.Sprintf("6573d2c9-f4f9-4b37-%04x-%012x", i%0x10000, i), CreateUser: "admin",
@@ -65,7 +68,7 @@ func makeSegments(n int) []segment {
 		case 0, 1:
 			s.Type = "ROUTED"
 			s.ConnectivityPath = "/infra/tier-1s/t1-" + strconv.Itoa(i%3)
-			s.Subnets = []subnet{{GatewayAddress: fmt.Sprintf("10.%d.%d.1/24", third, fourth), Network: fmt.Sprintf("10.%d.%d.0/24", third, fourth)}}
+			s.Subnets = []Subnet{{GatewayAddress: fmt.Sprintf("10.%d.%d.1/24", third, fourth), Network: fmt.Sprintf("10.%d.%d.0/24", third, fourth)}}
 		case 2:
 			s.Type = "DISCONNECTED"
 			s.TransportZonePath = vlanTZ
@@ -147,4 +150,39 @@ func pageSizeOf(w http.ResponseWriter, q url.Values) (int, bool) {
 		return maxPageSize, true
 	}
 	return n, true
+}
+
+// fixSegment completes a fixture's segment with what NSX derives from its id.
+func fixSegment(s Segment, i int) Segment {
+	if s.DisplayName == "" {
+		s.DisplayName = s.ID
+	}
+	if s.Path == "" {
+		s.Path = "/infra/segments/" + s.ID
+	}
+	if s.RelativePath == "" {
+		s.RelativePath = s.ID
+	}
+	if s.ParentPath == "" {
+		s.ParentPath = "/infra"
+	}
+	if s.ResourceType == "" {
+		s.ResourceType = "Segment"
+	}
+	if s.Type == "" {
+		s.Type = "DISCONNECTED"
+	}
+	if s.AdminState == "" {
+		s.AdminState = "UP"
+	}
+	if s.TransportZonePath == "" {
+		s.TransportZonePath = overlayTZ
+	}
+	if s.UniqueID == "" {
+		s.UniqueID = fmt.Sprintf("f1c5e2d0-0000-4000-8000-%012x", i)
+	}
+	if s.Protection == "" {
+		s.Protection = "NOT_PROTECTED"
+	}
+	return s
 }

@@ -67,6 +67,16 @@ type Options struct {
 	NoTokenEndpoint bool
 	// TokenLifetime overrides the 90-minute default.
 	TokenLifetime time.Duration
+	// CLIUsers are console users the manager starts with beside admin and api (a fixture).
+	CLIUsers []CLIUser
+}
+
+// CLIUser is a local user created on the NSX Manager console, with its role if it has one.
+type CLIUser struct {
+	UserID      string   `json:"user_id"`
+	Password    string   `json:"password"`
+	Role        string   `json:"role,omitempty"`
+	ResourceIDs []string `json:"resource_ids,omitempty"`
 }
 
 // Fake is the NSX-v application.
@@ -118,6 +128,9 @@ func (f *Fake) reset() {
 	f.users = map[string]*cliUser{
 		f.opts.Username: {password: f.opts.Password, role: "super_user"},
 		"api":           {password: f.opts.APIPassword},
+	}
+	for _, u := range f.opts.CLIUsers {
+		f.users[u.UserID] = &cliUser{password: u.Password, role: u.Role, resources: u.ResourceIDs}
 	}
 	f.tokens = map[string]*token{}
 	f.issued = nil

@@ -59,6 +59,8 @@ type Options struct {
 	PasswordReset bool
 	// Devices is how many devices /dataservice/device lists (default 6).
 	Devices int
+	// DeviceList, when set, are the devices listed instead of made-up ones (a fixture).
+	DeviceList []Device
 }
 
 // Fake is the SD-WAN Manager application.
@@ -109,6 +111,9 @@ func (f *Fake) reset() {
 	f.sessions = map[string]*session{}
 	f.issued = nil
 	f.devices = makeDevices(f.opts.Devices)
+	if f.opts.DeviceList != nil {
+		f.devices = append([]Device(nil), f.opts.DeviceList...)
+	}
 }
 
 // Reset implements fakemanager.App.

@@ -36,6 +36,15 @@ type Options struct {
 	// Legacy plays a vCenter older than 7.0 U2: nothing under /api.
 	Legacy bool
 	Idle   time.Duration
+	// TagList, when set, are the tags (with their categories) vCenter starts with instead of
+	// the made-up ones (a fixture).
+	TagList []TagFixture
+}
+
+// TagFixture is a vSphere tag of a category, as a fixture names it.
+type TagFixture struct {
+	Category string `json:"category"`
+	Name     string `json:"name"`
 }
 
 // Fake is the vCenter application.
@@ -87,6 +96,16 @@ func (f *Fake) reset() {
 	defer f.mu.Unlock()
 	f.sessions = fakemanager.NewIdleSessions(f.opts.Idle)
 	f.categories, f.tags, f.issued = map[string]*category{}, map[string]*tag{}, nil
+	if f.opts.TagList != nil {
+		cats := map[string]string{}
+		for _, t := range f.opts.TagList {
+			if cats[t.Category] == "" {
+				cats[t.Category] = f.addCategory(t.Category, "", "MULTIPLE")
+			}
+			f.addTag(cats[t.Category], t.Name)
+		}
+		return
+	}
 	env := f.addCategory("env", "Deployment environment", "SINGLE")
 	zone := f.addCategory("security-zone", "NSX security zone", "MULTIPLE")
 	for _, n := range []string{"prod", "staging", "dev"} {

@@ -26,7 +26,7 @@ func do(t *testing.T, h *fakeharness.VCenter, method, path, session string, basi
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer resp.Body.Close()
+	defer func() { _ = resp.Body.Close() }()
 	b, _ := io.ReadAll(resp.Body)
 	return resp.StatusCode, string(b)
 }
@@ -70,10 +70,10 @@ func TestOldVCenterHasNoAPI(t *testing.T) {
 	if status, _ := do(t, h, http.MethodPost, "/api/session", "", true); status != http.StatusNotFound {
 		t.Fatalf("POST /api/session on an old vCenter: %d", status)
 	}
-	status, body := do(t, h, http.MethodPost, "/rest/com/vmware/cis/session", "", true)
+	_, body := do(t, h, http.MethodPost, "/rest/com/vmware/cis/session", "", true)
 	var legacy struct{ Value string }
 	_ = json.Unmarshal([]byte(body), &legacy)
-	status, body = do(t, h, http.MethodGet, "/rest/com/vmware/cis/tagging/category", legacy.Value, false)
+	status, body := do(t, h, http.MethodGet, "/rest/com/vmware/cis/tagging/category", legacy.Value, false)
 	var ids struct{ Value []string }
 	if status != http.StatusOK || json.Unmarshal([]byte(body), &ids) != nil || len(ids.Value) != 2 {
 		t.Fatalf("legacy categories: %d %s", status, body)
