@@ -278,6 +278,23 @@ func (r *illumioLabelResource) ImportState(ctx context.Context, req resource.Imp
 		}
 		href = fmt.Sprintf("/orgs/%d/labels/%s", org, id)
 	}
+	// Say in this provider's words that the label does not exist, rather than Terraform's
+	// generic "Cannot import non-existent remote object".
+	ctx, done := startOperation(ctx, "illumio_label", "read", defaultReadTimeout, &resp.Diagnostics)
+	defer done()
+	c, diags := use(ctx, r.managers, illumioSpec, "illumio_label import")
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if _, err := c.GetLabel(ctx, href); errors.Is(err, illumio.ErrNotFound) {
+		resp.Diagnostics.AddError("Illumio Label Not Found",
+			fmt.Sprintf("The PCE has no label %s (from the import id %q). Check the id or href in the PCE's web console (Labels) or with the illumio_labels data source.", href, req.ID))
+		return
+	} else if err != nil {
+		resp.Diagnostics.AddError("Reading the Illumio Label Failed", fmt.Sprintf("Reading %s to import it failed: %v", href, err))
+		return
+	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("href"), href)...)
 }
 

@@ -121,6 +121,7 @@ resource "illumio_label" "prod" {
 			{ResourceName: res, ImportState: true, ImportStateId: "4", ImportStateVerify: true},
 			{ResourceName: res, ImportState: true, ImportStateId: "/orgs/1/labels/4", ImportStateVerify: true},
 			{ResourceName: res, ImportState: true, ImportStateId: "env=Prod", ExpectError: regexp.MustCompile(`Import\s+illumio_label\s+by\s+its\s+href`)},
+			{ResourceName: res, ImportState: true, ImportStateId: "9999", ExpectError: regexp.MustCompile(`(?s)Illumio\s+Label\s+Not\s+Found.*no\s+label\s+/orgs/1/labels/9999`)},
 			{
 				// Changed in the PCE console: the plan shows it.
 				PreConfig:          func() { h.Fake.SetValue("4", "PROD-edited") },

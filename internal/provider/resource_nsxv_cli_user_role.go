@@ -310,6 +310,24 @@ func (r *cliUserRoleResource) ImportState(ctx context.Context, req resource.Impo
 			fmt.Sprintf("Import nsxv_cli_user_role by the user's name as created on the NSX Manager console, in lower case (e.g. api), not %q.", req.ID))
 		return
 	}
+	// Say in this provider's words that there is nothing to import, rather than Terraform's
+	// generic "Cannot import non-existent remote object".
+	ctx, done := startOperation(ctx, "nsxv_cli_user_role", "read", defaultReadTimeout, &resp.Diagnostics)
+	defer done()
+	c, diags := use(ctx, r.managers, nsxvSpec, "nsxv_cli_user_role import")
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if _, err := c.GetRole(ctx, id); errors.Is(err, nsxv.ErrNotFound) {
+		resp.Diagnostics.AddError("NSX-v User Role Not Found",
+			fmt.Sprintf("NSX Manager has no user %s, or the user has no role to import. A user created on the console without a role "+
+				"is brought under Terraform by creating this resource, not by importing it.", id))
+		return
+	} else if err != nil {
+		resp.Diagnostics.AddError("Reading the NSX-v User Role Failed", fmt.Sprintf("Reading the role of %s to import it failed: %v", id, err))
+		return
+	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("user_id"), id)...)
 }

@@ -88,6 +88,13 @@ func TestCLIUserRole_lifecycle(t *testing.T) {
 				ImportStateVerify: true,
 			},
 			{
+				// A user that does not exist is said so in the provider's words.
+				ResourceName:  roleRes,
+				ImportState:   true,
+				ImportStateId: "nobody",
+				ExpectError:   regexp.MustCompile(`(?s)NSX-v\s+User\s+Role\s+Not\s+Found.*no\s+user\s+nobody`),
+			},
+			{
 				// Someone changes the role in the vSphere Web Client: the plan shows it.
 				PreConfig:          func() { h.Fake.SetRole("api", "auditor", []string{"globalroot-0"}) },
 				Config:             roleConfig(h, "api", "super_user", ""),
