@@ -31,6 +31,8 @@ type NSXTOptions struct {
 	Password string
 	// ExtraFields play a newer NSX: api-service fields it knows (Options.ExtraFields).
 	ExtraFields []string
+	// APIService overrides api-service settings the fake starts with (Options.APIService).
+	APIService map[string]any
 }
 
 // StartNSXT starts a fake NSX cluster for t.
@@ -41,7 +43,7 @@ func StartNSXT(t testing.TB, o NSXTOptions) *NSXT {
 		// The characters that break naive form encoding.
 		o.Password = "S3cret&Pw@x%2B+1"
 	}
-	fake, srv, err := fakensxt.Start(fakensxt.Options{Username: "admin", Password: o.Password, Segments: o.Segments, Idle: o.Idle, ExtraFields: o.ExtraFields},
+	fake, srv, err := fakensxt.Start(fakensxt.Options{Username: "admin", Password: o.Password, Segments: o.Segments, Idle: o.Idle, ExtraFields: o.ExtraFields, APIService: o.APIService},
 		fakemanager.Options{Nodes: o.Nodes, CA: ca})
 	if err != nil {
 		t.Fatal(err)

@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"net/url"
 	"sort"
 	"strconv"
 	"strings"
@@ -51,6 +52,9 @@ type spec[C any] struct {
 	client func(*session.Client) (C, error)
 	// version reads the manager's version.
 	version func(context.Context, C) (versionFacts, error)
+	// keepAlive uses a lent session (nil: reading the version does); a call that also
+	// learns the manager's idle timeout is best.
+	keepAlive func(context.Context, C) error
 }
 
 // manager is a spec of any client type, as the table holds it.
@@ -59,6 +63,80 @@ type manager interface {
 	providerBlock() schema.Block
 	resolve(ctx context.Context, cfg tfsdk.Config) (s *managerSettings, unknown bool, diags diag.Diagnostics)
 	readVersion(ctx context.Context, m *Managers, who string) (versionFacts, diag.Diagnostics)
+	lend(m *Managers, host types.String, who string) (*lentSession, diag.Diagnostics)
+}
+
+// lentSession is a session opened for another tool (the nsx_session ephemeral resource): its
+// own session client, outside the pool, on one node, and a call that keeps it in use.
+type lentSession struct {
+	client    *session.Client
+	keepAlive func(context.Context) error
+}
+
+// lend opens, without contacting the manager yet, a session client of its own for the node
+// host (null: the block's first node), outside the pool: its session is the borrower's and
+// ends when the borrower is done with it.
+func (sp *spec[C]) lend(m *Managers, host types.String, who string) (*lentSession, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	if m == nil {
+		diags.AddError("Provider Not Configured", who+" was used before the provider was configured. This is a bug in the provider; please report it.")
+		return nil, diags
+	}
+	s := m.settings[sp.block]
+	if s == nil {
+		diags.Append(m.missing(sp.managerInfo, who))
+		return nil, diags
+	}
+	node := s.nodes[0]
+	if !host.IsNull() && !host.IsUnknown() {
+		u, err := parseAddress(host.ValueString())
+		if err != nil {
+			diags.AddAttributeError(path.Root("host"), "Invalid Address", err.Error()+".")
+			return nil, diags
+		}
+		node = nil
+		var names []string
+		for _, n := range s.nodes {
+			names = append(names, n.Host)
+			if strings.EqualFold(n.Host, u.Host) {
+				node = n
+			}
+		}
+		if node == nil {
+			diags.AddAttributeError(path.Root("host"), "Host Not in the Manager Block",
+				fmt.Sprintf("%s is not a node of the %s block; use one of: %s.", u.Host, sp.block, strings.Join(names, ", ")))
+			return nil, diags
+		}
+	}
+	l := m.limits
+	if !l.rateLimitSet && sp.rate > 0 {
+		l.rateLimit = sp.rate
+	}
+	if !l.concurrencySet && sp.concurrency > 0 {
+		l.maxConcurrency = sp.concurrency
+	}
+	cfg := s.sessionConfig(sp.auth(s), l)
+	cfg.Nodes = []*url.URL{node}
+	cfg.Explain = hinter(sp.managerInfo, s)
+	if sp.idle != nil {
+		cfg.IdleTimeout = sp.idle(s)
+	}
+	sc, err := session.New(cfg)
+	if err == nil {
+		var c C
+		if c, err = sp.client(sc); err == nil {
+			keep := func(ctx context.Context) error {
+				if sp.keepAlive != nil {
+					return sp.keepAlive(ctx, c)
+				}
+				_, err := sp.version(ctx, c)
+				return err
+			}
+			return &lentSession{client: sc, keepAlive: keep}, diags
+		}
+	}
+	diags.AddError(sp.product+" Client Setup Failed", err.Error())
+	return nil, diags
 }
 
 // versionFacts is what nsx_version reports; managers fill what they know.
@@ -169,6 +247,11 @@ var nsxtSpec = &spec[*nsxt.Client]{
 		return &nsxt.Auth{Username: s.username, Password: s.password}
 	},
 	client: func(sc *session.Client) (*nsxt.Client, error) { return nsxt.NewClient(sc), nil },
+	// Reading the api-service configuration learns the manager's session_timeout.
+	keepAlive: func(ctx context.Context, c *nsxt.Client) error {
+		_, err := c.GetAPIService(ctx)
+		return err
+	},
 	version: func(ctx context.Context, c *nsxt.Client) (versionFacts, error) {
 		v, err := c.NodeVersion(ctx)
 		if err != nil {

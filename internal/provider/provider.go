@@ -12,6 +12,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -24,7 +25,10 @@ import (
 	"github.com/netsession/terraform-provider-nsx/internal/session"
 )
 
-var _ provider.Provider = (*nsxProvider)(nil)
+var (
+	_ provider.Provider                       = (*nsxProvider)(nil)
+	_ provider.ProviderWithEphemeralResources = (*nsxProvider)(nil)
+)
 
 // New returns the provider factory. Every client the provider creates goes into pool, whose
 // Close logs every session out when the process ends.
@@ -248,6 +252,14 @@ func (p *nsxProvider) Configure(ctx context.Context, req provider.ConfigureReque
 	}
 	resp.ResourceData = m
 	resp.DataSourceData = m
+	resp.EphemeralResourceData = m
+}
+
+// EphemeralResources implements provider.ProviderWithEphemeralResources.
+func (p *nsxProvider) EphemeralResources(_ context.Context) []func() ephemeral.EphemeralResource {
+	return []func() ephemeral.EphemeralResource{
+		func() ephemeral.EphemeralResource { return &sessionEphemeral{table: p.table} },
+	}
 }
 
 func (p *nsxProvider) Resources(_ context.Context) []func() resource.Resource {

@@ -722,3 +722,37 @@ func hostPort(u *url.URL) string {
 	}
 	return net.JoinHostPort(strings.TrimSuffix(u.Hostname(), "."), port)
 }
+
+// Lend logs in on the client's first node when there is no session, and returns what a
+// client outside this process must send to use that session: the node's base URL and the
+// headers (Cookie, and the manager's token headers). It is for a client made for lending: the
+// caller owns the session and ends it with Close; the headers are secrets.
+func (c *Client) Lend(ctx context.Context) (*url.URL, http.Header, error) {
+	n := c.pick()
+	cred, err := c.session(ctx, n)
+	if err != nil {
+		return nil, nil, c.explain(err)
+	}
+	h := http.Header{}
+	for k, vs := range cred.Header {
+		h[k] = append([]string(nil), vs...)
+	}
+	if len(cred.Cookies) > 0 {
+		req := &http.Request{Header: http.Header{}}
+		for _, ck := range cred.Cookies {
+			req.AddCookie(&http.Cookie{Name: ck.Name, Value: ck.Value}) //nolint:gosec // sent by the client; cookie attributes are the server's
+		}
+		h.Set("Cookie", req.Header.Get("Cookie"))
+	}
+	base := *n.base
+	return &base, h, nil
+}
+
+// RenewBefore is how long after its last use a session of a manager with idle timeout idle
+// should be used again to stay open (0: it does not idle out).
+func RenewBefore(idle time.Duration) time.Duration {
+	if idle <= 0 {
+		return 0
+	}
+	return renewBefore(idle)
+}
