@@ -33,6 +33,8 @@ type NSXTOptions struct {
 	ExtraFields []string
 	// APIService overrides api-service settings the fake starts with (Options.APIService).
 	APIService map[string]any
+	// LoginLatency is how long a login takes (Options.LoginLatency).
+	LoginLatency time.Duration
 }
 
 // StartNSXT starts a fake NSX cluster for t.
@@ -43,7 +45,7 @@ func StartNSXT(t testing.TB, o NSXTOptions) *NSXT {
 		// The characters that break naive form encoding.
 		o.Password = "S3cret&Pw@x%2B+1"
 	}
-	fake, srv, err := fakensxt.Start(fakensxt.Options{Username: "admin", Password: o.Password, Segments: o.Segments, Idle: o.Idle, ExtraFields: o.ExtraFields, APIService: o.APIService},
+	fake, srv, err := fakensxt.Start(fakensxt.Options{Username: "admin", Password: o.Password, Segments: o.Segments, Idle: o.Idle, ExtraFields: o.ExtraFields, APIService: o.APIService, LoginLatency: o.LoginLatency},
 		fakemanager.Options{Nodes: o.Nodes, CA: ca})
 	if err != nil {
 		t.Fatal(err)

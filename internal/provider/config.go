@@ -371,6 +371,7 @@ type providerLimits struct {
 type Managers struct {
 	pool     *session.Pool
 	limits   providerLimits
+	cache    *cacheSettings
 	settings map[string]*managerSettings
 	// unknown names the blocks whose settings are known only after apply.
 	unknown map[string]bool

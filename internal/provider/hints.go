@@ -45,6 +45,12 @@ func hinter(info managerInfo, s *managerSettings) func(error) string {
 		case session.KindTooLarge:
 			return "raise max_response_mib if the manager's answer is legitimately this large"
 		case session.KindLoginRefused:
+			var le *session.LoginError
+			if errors.As(err, &le) && !le.CachedAt.IsZero() {
+				return fmt.Sprintf("the refusal is kept in the session cache for session_cache_refusal_seconds, so that other runs do not lock the account: "+
+					"correct the credentials in the %s block (other credentials are another cache entry), or delete the cache files in session_cache_dir (%s)",
+					info.block, envSessionCacheDir)
+			}
 			switch {
 			case errors.Is(err, nsxv.ErrNoRole):
 				return "assign it a role (for a CLI user, with the nsxv_cli_user_role resource) using an account that has one, such as admin"

@@ -52,6 +52,9 @@ type spec[C any] struct {
 	client func(*session.Client) (C, error)
 	// version reads the manager's version.
 	version func(context.Context, C) (versionFacts, error)
+	// noCache: the manager's sessions are not kept in the session cache (credentials that
+	// travel on every call, nothing to share); nil: every session may be.
+	noCache func(*managerSettings) bool
 	// keepAlive uses a lent session (nil: reading the version does); a call that also
 	// learns the manager's idle timeout is best.
 	keepAlive func(context.Context, C) error
@@ -64,6 +67,7 @@ type manager interface {
 	resolve(ctx context.Context, cfg tfsdk.Config) (s *managerSettings, unknown bool, diags diag.Diagnostics)
 	readVersion(ctx context.Context, m *Managers, who string) (versionFacts, diag.Diagnostics)
 	lend(m *Managers, host types.String, who string) (*lentSession, diag.Diagnostics)
+	cacheable(*managerSettings) bool
 }
 
 // lentSession is a session opened for another tool (the nsx_session ephemeral resource): its
@@ -146,6 +150,8 @@ type versionFacts struct {
 
 func (sp *spec[C]) info() managerInfo { return sp.managerInfo }
 
+func (sp *spec[C]) cacheable(s *managerSettings) bool { return sp.noCache == nil || !sp.noCache(s) }
+
 func (sp *spec[C]) providerBlock() schema.Block {
 	if sp.schemaBlock != nil {
 		return sp.schemaBlock()
@@ -213,6 +219,12 @@ func use[C any](ctx context.Context, m *Managers, sp *spec[C], who string) (C, d
 		if sp.idle != nil {
 			cfg.IdleTimeout = sp.idle(s)
 		}
+		var d diag.Diagnostics
+		cfg.Store, cfg.StoreMode, d = m.storeFor(sp, s)
+		diags.Append(d...)
+		if m.cache != nil {
+			cfg.RefusalTTL = m.cache.refusalTTL
+		}
 		return session.New(cfg)
 	})
 	if err == nil {
@@ -275,7 +287,9 @@ var nsxvSpec = &spec[*nsxv.Client]{
 	auth: func(s *managerSettings) session.Authenticator {
 		return &nsxv.Auth{Username: s.username, Password: s.password}
 	},
-	client: func(sc *session.Client) (*nsxv.Client, error) { return nsxv.NewClient(sc), nil },
+	// Before 6.4 NSX-v takes HTTP Basic on every call; its tokens lapse on their own.
+	noCache: func(*managerSettings) bool { return true },
+	client:  func(sc *session.Client) (*nsxv.Client, error) { return nsxv.NewClient(sc), nil },
 	version: func(ctx context.Context, c *nsxv.Client) (versionFacts, error) {
 		g, err := c.GlobalInfo(ctx)
 		if err != nil {
@@ -326,7 +340,8 @@ var illumioSpec = &spec[*illumio.Client]{
 	auth: func(s *managerSettings) session.Authenticator {
 		return &illumio.Auth{Username: s.username, Password: s.password, Key: s.apiKey}
 	},
-	client: func(sc *session.Client) (*illumio.Client, error) { return illumio.NewClient(sc), nil },
+	noCache: func(s *managerSettings) bool { return s.apiKey }, // an API key has no session
+	client:  func(sc *session.Client) (*illumio.Client, error) { return illumio.NewClient(sc), nil },
 	version: func(ctx context.Context, c *illumio.Client) (versionFacts, error) {
 		v, err := c.ProductVersion(ctx)
 		if err != nil {

@@ -51,11 +51,14 @@ type nsxProvider struct {
 
 // providerModel is the provider-wide settings; each manager block is read by its spec.
 type providerModel struct {
-	RequestTimeout types.Int64 `tfsdk:"request_timeout"`
-	MaxRetries     types.Int64 `tfsdk:"max_retries"`
-	RateLimit      types.Int64 `tfsdk:"rate_limit"`
-	MaxConcurrency types.Int64 `tfsdk:"max_concurrency"`
-	MaxResponseMiB types.Int64 `tfsdk:"max_response_mib"`
+	RequestTimeout types.Int64  `tfsdk:"request_timeout"`
+	MaxRetries     types.Int64  `tfsdk:"max_retries"`
+	RateLimit      types.Int64  `tfsdk:"rate_limit"`
+	MaxConcurrency types.Int64  `tfsdk:"max_concurrency"`
+	MaxResponseMiB types.Int64  `tfsdk:"max_response_mib"`
+	SessionCache   types.Bool   `tfsdk:"session_cache"`
+	SessionDir     types.String `tfsdk:"session_cache_dir"`
+	RefusalSeconds types.Int64  `tfsdk:"session_cache_refusal_seconds"`
 }
 
 func (p *nsxProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -149,6 +152,29 @@ func (p *nsxProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *
 					"Default `%d`, under NSX's `client_api_rate_limit` of 100; for the Illumio PCE `%d`, under its 500 requests a minute.", nsxt.DefaultRateLimit, illumio.DefaultRateLimit),
 				Validators: []validator.Int64{int64validator.Between(1, 10000)},
 			},
+			"session_cache": schema.BoolAttribute{
+				Optional: true,
+				MarkdownDescription: "Share sessions among the provider processes of one user (every terraform command, and plan and apply " +
+					"within `terraform apply`, start their own): the first process logs in, the others, in parallel or later, take its session " +
+					"from an encrypted cache file, and a refused login is not tried again for `session_cache_refusal_seconds`, so that 20 parallel " +
+					"runs with a wrong password cost one failed login, not an account lockout. Cached sessions stay open at exit, for the next " +
+					"run, until the manager idles them out. Defaults to `" + envSessionCache + "`, else `false`.\n\n" +
+					"Trade-offs: a session outlives the run (it is ended when the manager idles it out, or by the next run with the cache off, " +
+					"which logs out every cached session of its credentials); entries are encrypted with a key derived from the credentials and " +
+					"readable only by the user (files 0600 in a 0700 directory), but a process of the same user holding the credentials can use them. " +
+					"Not used for Illumio API keys and NSX-v, whose credentials travel on every call.",
+			},
+			"session_cache_dir": schema.StringAttribute{
+				Optional: true,
+				MarkdownDescription: "Directory of the session cache. Defaults to `" + envSessionCacheDir + "`, else the user's cache directory " +
+					"(`~/.cache/terraform-provider-nsx` on Linux). A directory others can read is not used (with a warning).",
+			},
+			"session_cache_refusal_seconds": schema.Int64Attribute{
+				Optional: true,
+				MarkdownDescription: "How long a refused login stays refused in the session cache, so that the same credentials are not sent " +
+					"again by other runs: NSX's lockout window. Default `900`.",
+				Validators: []validator.Int64{int64validator.Between(0, 86400)},
+			},
 			"max_response_mib": schema.Int64Attribute{
 				Optional: true,
 				MarkdownDescription: fmt.Sprintf("The largest answer, in MiB, the provider reads from a manager; a larger or endless one is an error "+
@@ -212,9 +238,12 @@ func (p *nsxProvider) Configure(ctx context.Context, req provider.ConfigureReque
 	for name, dst := range map[string]*types.Int64{
 		"request_timeout": &cfg.RequestTimeout, "max_retries": &cfg.MaxRetries, "rate_limit": &cfg.RateLimit,
 		"max_concurrency": &cfg.MaxConcurrency, "max_response_mib": &cfg.MaxResponseMiB,
+		"session_cache_refusal_seconds": &cfg.RefusalSeconds,
 	} {
 		resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root(name), dst)...)
 	}
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("session_cache"), &cfg.SessionCache)...)
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("session_cache_dir"), &cfg.SessionDir)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -232,6 +261,9 @@ func (p *nsxProvider) Configure(ctx context.Context, req provider.ConfigureReque
 		settings: map[string]*managerSettings{},
 		unknown:  map[string]bool{},
 	}
+	cache, diags := resolveCache(cfg.SessionCache, cfg.SessionDir, cfg.RefusalSeconds)
+	resp.Diagnostics.Append(diags...)
+	m.cache = cache
 	for _, mgr := range p.table {
 		s, unknown, diags := mgr.resolve(ctx, req.Config)
 		resp.Diagnostics.Append(diags...)

@@ -88,18 +88,25 @@ var ErrNothingToEnd = errors.New("nothing to log out")
 // LoginError is a login the manager refused. It is cached for the life of the process: the
 // same credentials are never sent again, so an account is never locked by this provider.
 type LoginError struct {
-	Block  string // provider block, e.g. "nsxt"
-	Host   string
-	Status int
-	Reason string // the manager's own words
+	Block  string `json:"block"` // provider block, e.g. "nsxt"
+	Host   string `json:"host"`
+	Status int    `json:"status"`
+	Reason string `json:"reason"` // the manager's own words
 	// Cause classifies the refusal where the manager says why (a manager's sentinel).
-	Cause error
+	Cause error `json:"-"`
+	// CachedAt is when an earlier process had this login refused (zero: refused now). A
+	// refusal kept in a Store is returned without sending the credentials again.
+	CachedAt time.Time `json:"-"`
 }
 
 func (e *LoginError) Unwrap() error { return e.Cause }
 
 func (e *LoginError) Error() string {
-	return fmt.Sprintf("the %s manager at %s refused the login (HTTP %d): %s", e.Block, e.Host, e.Status, e.Reason)
+	msg := fmt.Sprintf("the %s manager at %s refused the login (HTTP %d): %s", e.Block, e.Host, e.Status, e.Reason)
+	if !e.CachedAt.IsZero() {
+		msg += fmt.Sprintf(" (refused at %s, in an earlier run; these credentials were not sent again)", e.CachedAt.Local().Format("15:04:05 MST"))
+	}
+	return msg
 }
 
 // Request is one API call, relative to a node's base URL.
@@ -140,6 +147,12 @@ type Config struct {
 	// Explain returns advice for an error of this manager (by KindOf), in the caller's words;
 	// errors this client returns carry it. Nil: none.
 	Explain func(error) string
+	// Store, when set, shares sessions with other processes (see Store); StoreMode says how.
+	// RefusalTTL is how long a refused login stays refused in the Store (default 900 s, NSX's
+	// lockout window).
+	Store      Store
+	StoreMode  StoreMode
+	RefusalTTL time.Duration
 	// MaxResponseBytes bounds the body of one answer (default DefaultMaxResponseBytes); a
 	// larger or endless one is an error that costs at most this much memory.
 	MaxResponseBytes int64
@@ -171,14 +184,18 @@ type node struct {
 	cred *Credentials
 	// spent are the secrets of sessions this node had before, still masked in case a
 	// manager quotes an old cookie or token.
-	spent     []string
+	spent []string
+	// stale is the session last found expired, so that a Store's copy of it is not taken
+	// again; cached: cred is kept in the Store (left open at Close).
+	stale     *Credentials
+	cached    bool
 	loginErr  *LoginError
 	lastUsed  time.Time
 	downUntil time.Time
 }
 
 type counters struct {
-	logins, relogins, renewals, failedLogins, logouts, requests, retries atomic.Int64
+	logins, relogins, renewals, failedLogins, logouts, requests, retries, shared atomic.Int64
 }
 
 // Stats are the client's counters since it was created.
@@ -190,6 +207,8 @@ type Stats struct {
 	Logouts      int64 `json:"logouts"`
 	Requests     int64 `json:"requests"`
 	Retries      int64 `json:"retries"`
+	// Shared counts sessions taken from the Store that another process opened.
+	Shared int64 `json:"shared"`
 }
 
 // New builds a client. It contacts nothing.
@@ -213,6 +232,9 @@ func New(cfg Config) (*Client, error) {
 		cfg.MaxResponseBytes = DefaultMaxResponseBytes
 	}
 	cfg.Secrets = append([]string(nil), cfg.Secrets...)
+	if cfg.RefusalTTL <= 0 {
+		cfg.RefusalTTL = 900 * time.Second
+	}
 	c := &Client{
 		cfg:     cfg,
 		limiter: newAdaptiveLimiter(cfg.RateLimit),
@@ -284,6 +306,7 @@ func (c *Client) Stats() Stats {
 		Logouts:      c.stats.logouts.Load(),
 		Requests:     c.stats.requests.Load(),
 		Retries:      c.stats.retries.Load(),
+		Shared:       c.stats.shared.Load(),
 	}
 }
 
@@ -528,15 +551,20 @@ func (c *Client) session(ctx context.Context, n *node) (*Credentials, error) {
 		}
 		// The manager has dropped this session or is about to: renew it now rather than
 		// after a refused call.
-		stale := n.cred
+		stale, shared := n.cred, n.cached
 		n.cred = nil
 		n.spend(stale)
+		if shared {
+			// Other processes may still use it: leave it to idle out, and do not take it
+			// back from the store.
+			n.stale = stale
+		}
 		n.mu.Unlock()
 		c.stats.renewals.Add(1)
 		tflog.Debug(c.WithMasking(ctx), "session idle beyond the manager's timeout; renewing before use", map[string]any{
 			"block": c.cfg.Block, "node": n.base.Host, "idle_ms": unused.Milliseconds(), "timeout_ms": idle.Milliseconds(),
 		})
-		if unused < idle {
+		if unused < idle && !shared {
 			// Still open on the manager: free its slot.
 			c.logout(context.WithoutCancel(ctx), n, stale)
 		}
@@ -583,7 +611,23 @@ func (c *Client) login(ctx context.Context, n *node) (*Credentials, error) {
 		n.mu.Unlock()
 
 		start := time.Now()
-		cred, err := c.cfg.Auth.Login(lctx, c.loginClient(lctx), n.base)
+		var cred *Credentials
+		var err error
+		cached, fromLogin := false, true
+		if c.cfg.Store != nil {
+			before := c.stats.shared.Load()
+			cred, cached, err = c.loginStored(lctx, n)
+			fromLogin = c.stats.shared.Load() == before
+		} else {
+			cred, err = c.cfg.Auth.Login(lctx, c.loginClient(lctx), n.base)
+		}
+		var cachedRefusal *LoginError
+		if errors.As(err, &cachedRefusal) && !cachedRefusal.CachedAt.IsZero() {
+			n.mu.Lock()
+			n.loginErr = cachedRefusal
+			n.mu.Unlock()
+			return nil, err
+		}
 		if err != nil {
 			var le *LoginError
 			if errors.As(err, &le) {
@@ -597,12 +641,15 @@ func (c *Client) login(ctx context.Context, n *node) (*Credentials, error) {
 			})
 			return nil, err
 		}
-		c.stats.logins.Add(1)
-		if renewal {
-			c.stats.relogins.Add(1)
+		if fromLogin {
+			c.stats.logins.Add(1)
+			if renewal {
+				c.stats.relogins.Add(1)
+			}
 		}
 		n.mu.Lock()
 		n.cred = cred
+		n.cached = cached
 		n.lastUsed = time.Now()
 		n.mu.Unlock()
 		tflog.Debug(c.WithMasking(lctx), "logged in", map[string]any{
@@ -646,6 +693,7 @@ func (c *Client) invalidate(n *node, cred *Credentials) {
 	n.mu.Lock()
 	if n.cred == cred {
 		n.cred = nil
+		n.stale = cred
 		n.spend(cred)
 	}
 	n.mu.Unlock()
@@ -679,7 +727,7 @@ func (c *Client) Close(ctx context.Context) {
 	var wg sync.WaitGroup
 	for _, n := range c.nodes {
 		n.mu.Lock()
-		cred := n.cred
+		cred, cached, lastUsed := n.cred, n.cached, n.lastUsed
 		n.cred = nil
 		n.mu.Unlock()
 		if cred == nil {
@@ -688,6 +736,11 @@ func (c *Client) Close(ctx context.Context) {
 		wg.Add(1)
 		go func(n *node, cred *Credentials) {
 			defer wg.Done()
+			if cached {
+				// Shared with other processes: left open, its last use recorded.
+				c.keepStored(ctx, n, cred, lastUsed)
+				return
+			}
 			c.logout(ctx, n, cred)
 		}(n, cred)
 	}

@@ -57,6 +57,9 @@ type Options struct {
 	// APIService overrides fields of the api-service configuration it starts with, as JSON
 	// field names and values (a fixture).
 	APIService map[string]any
+	// LoginLatency is how long a login takes (remote authentication through vIDM or LDAP
+	// takes about a second).
+	LoginLatency time.Duration
 }
 
 // Fake is the NSX application shared by every node: one data store, one session table per node.
@@ -216,6 +219,13 @@ func (f *Fake) login(node int, w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	user, pass := r.PostForm.Get("j_username"), r.PostForm.Get("j_password")
+	if f.opts.LoginLatency > 0 {
+		select {
+		case <-time.After(f.opts.LoginLatency):
+		case <-r.Context().Done():
+			return
+		}
+	}
 	now := time.Now()
 
 	f.mu.Lock()
