@@ -7,6 +7,7 @@ import (
 	"errors"
 	"net/url"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -30,14 +31,26 @@ import (
 // (/api/appliance/system/version, /rest/appliance/system/version): those paths are covered
 // against our fake (internal/fakemanager/vcenter and the provider tests).
 
+// vcsimCreate serialises the creation of simulators: vcsim builds a model from package-level
+// state (its license manager's defaults), which the race detector shows is not safe to do
+// from parallel tests.
+var vcsimCreate sync.Mutex
+
 // vcsim starts a simulated vCenter with TLS and tagging, and creates tags through govmomi.
 func vcsim(t *testing.T, sessionTimeout string) (*simulator.Server, *x509.CertPool) {
 	t.Helper()
+	vcsimCreate.Lock()
 	model := simulator.VPX()
-	if err := model.Create(); err != nil {
+	err := model.Create()
+	vcsimCreate.Unlock()
+	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(model.Remove)
+	t.Cleanup(func() {
+		vcsimCreate.Lock()
+		defer vcsimCreate.Unlock()
+		model.Remove()
+	})
 	model.Service.TLS = new(tls.Config)
 	model.Service.RegisterEndpoints = true
 	// With credentials of its own, vcsim checks the password (by default it takes any).
