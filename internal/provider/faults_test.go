@@ -231,8 +231,9 @@ data "nsx_segments" "all" {}`,
 	}
 }
 
-// 2. 200 data sources at -parallelism=20 against NSX's 100 requests/s. Configured above the
-// manager's limit, the provider meets 429s, halves its rate and finishes; at its default rate
+// 2. 200 data sources at -parallelism=20. Configured far above the manager's limit (the
+// manager set to 30 requests/s, so that any machine's terraform exceeds it), the provider
+// meets 429s, halves its rate and finishes; at its default rate against NSX's default 100/s
 // it never meets one.
 func (s *faultSuite) sustainedRateLimit(t *testing.T, fc *faultRun) {
 	h := s.harness(t, fc, fakeharness.NSXTOptions{Nodes: 1})
@@ -244,6 +245,9 @@ data "nsx_version" "v" { count = 200 }`
 		ProtoV6ProviderFactories: fc.runs.factories(),
 		Steps: withPassword(h, []resource.TestStep{
 			{
+				PreConfig: func() {
+					h.ChangeOutside(t, func(o map[string]any) { o["client_api_rate_limit"] = 30 })
+				},
 				Config: vaultBlock(h, "rate_limit = 400", "max_concurrency = 20", "max_retries = 8") + body,
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue("data.nsx_version.v[199]", tfjsonpath.New("version"), knownvalue.StringExact(fakensxt.Version)),
@@ -258,6 +262,7 @@ data "nsx_version" "v" { count = 200 }`
 			},
 			{
 				PreConfig: func() {
+					h.ChangeOutside(t, func(o map[string]any) { o["client_api_rate_limit"] = 100 })
 					time.Sleep(1100 * time.Millisecond) // the fake's bucket refills
 					limitedAbove = h.Stats(t)["rate_limited"]
 				},
