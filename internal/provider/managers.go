@@ -112,19 +112,8 @@ func (sp *spec[C]) lend(m *Managers, host types.String, who string) (*lentSessio
 			return nil, diags
 		}
 	}
-	l := m.limits
-	if !l.rateLimitSet && sp.rate > 0 {
-		l.rateLimit = sp.rate
-	}
-	if !l.concurrencySet && sp.concurrency > 0 {
-		l.maxConcurrency = sp.concurrency
-	}
-	cfg := s.sessionConfig(sp.auth(s), l)
+	cfg := sp.sessionConfig(m, s)
 	cfg.Nodes = []*url.URL{node}
-	cfg.Explain = hinter(sp.managerInfo, s)
-	if sp.idle != nil {
-		cfg.IdleTimeout = sp.idle(s)
-	}
 	sc, err := session.New(cfg)
 	if err == nil {
 		var c C
@@ -207,18 +196,7 @@ func use[C any](ctx context.Context, m *Managers, sp *spec[C], who string) (C, d
 		return zero, diags
 	}
 	sc, err := m.pool.Client(ctx, s.poolKey(m.limits), func() (*session.Client, error) {
-		l := m.limits
-		if !l.rateLimitSet && sp.rate > 0 {
-			l.rateLimit = sp.rate
-		}
-		if !l.concurrencySet && sp.concurrency > 0 {
-			l.maxConcurrency = sp.concurrency
-		}
-		cfg := s.sessionConfig(sp.auth(s), l)
-		cfg.Explain = hinter(sp.managerInfo, s)
-		if sp.idle != nil {
-			cfg.IdleTimeout = sp.idle(s)
-		}
+		cfg := sp.sessionConfig(m, s)
 		var d diag.Diagnostics
 		cfg.Store, cfg.StoreMode, d = m.storeFor(sp, s)
 		diags.Append(d...)
@@ -235,6 +213,25 @@ func use[C any](ctx context.Context, m *Managers, sp *spec[C], who string) (C, d
 	}
 	diags.AddError(sp.product+" Client Setup Failed", err.Error())
 	return zero, diags
+}
+
+// sessionConfig is the session configuration of these settings: the provider's limits, or the
+// manager's own defaults where rate_limit and max_concurrency are unset, its Authenticator,
+// its idle timeout and the provider's advice for its errors.
+func (sp *spec[C]) sessionConfig(m *Managers, s *managerSettings) session.Config {
+	l := m.limits
+	if !l.rateLimitSet && sp.rate > 0 {
+		l.rateLimit = sp.rate
+	}
+	if !l.concurrencySet && sp.concurrency > 0 {
+		l.maxConcurrency = sp.concurrency
+	}
+	cfg := s.sessionConfig(sp.auth(s), l)
+	cfg.Explain = hinter(sp.managerInfo, s)
+	if sp.idle != nil {
+		cfg.IdleTimeout = sp.idle(s)
+	}
+	return cfg
 }
 
 // always returns d whatever the settings: for fixed idle timeouts.
