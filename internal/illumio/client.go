@@ -323,8 +323,8 @@ func pollWait(h http.Header, dflt time.Duration) time.Duration {
 }
 
 func retryAfter(h http.Header, dflt time.Duration) time.Duration {
-	if s, err := strconv.Atoi(h.Get("Retry-After")); err == nil && s >= 0 {
-		return time.Duration(min(s, 86400)) * time.Second
+	if d, ok := session.RetryAfter(h); ok {
+		return d
 	}
 	return dflt
 }

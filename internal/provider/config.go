@@ -398,6 +398,22 @@ func article(word string) string {
 	return "a"
 }
 
+// settingsOf is the manager's settings for who (a type name, for messages), or the diagnostic
+// that says why there are none: an unconfigured provider, or a block missing or not yet known.
+func (m *Managers) settingsOf(info managerInfo, who string) (*managerSettings, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	if m == nil {
+		diags.AddError("Provider Not Configured",
+			who+" was used before the provider was configured. This is a bug in the provider; please report it.")
+		return nil, diags
+	}
+	s := m.settings[info.block]
+	if s == nil {
+		diags.Append(m.missing(info, who))
+	}
+	return s, diags
+}
+
 // requireAtPlan reports, when a resource is planned, a manager block that is missing, with
 // the same message the resource would give at apply, so that a plan never promises what the
 // apply must refuse. Settings that are not yet known are left for the apply, and so is an

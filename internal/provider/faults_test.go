@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -652,13 +651,7 @@ func (p planHook) CheckPlan(_ context.Context, _ plancheck.CheckPlanRequest, _ *
 // should write it: a password written into the configuration itself would show up in the
 // test framework's TRACE log of that configuration.
 func vaultBlock(h *fakeharness.NSXT, extra ...string) string {
-	pw, _ := json.Marshal(h.Password)
-	return `
-variable "nsxt_password" {
-  type      = string
-  sensitive = true
-}
-` + strings.Replace(fakeharness.Provider(h.NSXTBlock(), extra...), "password = "+string(pw), "password = var.nsxt_password", 1)
+	return secretVar("nsxt_password", h.Password, fakeharness.Provider(h.NSXTBlock(), extra...))
 }
 
 // withPassword gives every step the nsxt_password variable.

@@ -81,14 +81,8 @@ type lentSession struct {
 // host (null: the block's first node), outside the pool: its session is the borrower's and
 // ends when the borrower is done with it.
 func (sp *spec[C]) lend(m *Managers, host types.String, who string) (*lentSession, diag.Diagnostics) {
-	var diags diag.Diagnostics
-	if m == nil {
-		diags.AddError("Provider Not Configured", who+" was used before the provider was configured. This is a bug in the provider; please report it.")
-		return nil, diags
-	}
-	s := m.settings[sp.block]
+	s, diags := m.settingsOf(sp.managerInfo, who)
 	if s == nil {
-		diags.Append(m.missing(sp.managerInfo, who))
 		return nil, diags
 	}
 	node := s.nodes[0]
@@ -184,15 +178,8 @@ func (sp *spec[C]) readVersion(ctx context.Context, m *Managers, who string) (ve
 // creating its session client in the pool on first use. It contacts nothing itself.
 func use[C any](ctx context.Context, m *Managers, sp *spec[C], who string) (C, diag.Diagnostics) {
 	var zero C
-	var diags diag.Diagnostics
-	if m == nil {
-		diags.AddError("Provider Not Configured",
-			who+" was used before the provider was configured. This is a bug in the provider; please report it.")
-		return zero, diags
-	}
-	s := m.settings[sp.block]
+	s, diags := m.settingsOf(sp.managerInfo, who)
 	if s == nil {
-		diags.Append(m.missing(sp.managerInfo, who))
 		return zero, diags
 	}
 	sc, err := m.pool.Client(ctx, s.poolKey(m.limits), func() (*session.Client, error) {

@@ -70,7 +70,8 @@ func maskAll(text string, forms []string) string {
 }
 
 // secretSet is every secret this client knows now: the configured ones and the credentials
-// of every open session, in every form.
+// of every open session, in every form. It is asked on every request (for the request's
+// log context): the forms are computed again only when the secrets changed.
 func (c *Client) secretSet() []string {
 	secrets := append([]string(nil), c.cfg.Secrets...)
 	for _, n := range c.nodes {
@@ -81,7 +82,21 @@ func (c *Client) secretSet() []string {
 		secrets = append(secrets, n.spent...)
 		n.mu.Unlock()
 	}
-	return secretForms(c.cfg.Username, secrets...)
+	key := strings.Join(secrets, "\x00")
+	c.forms.mu.Lock()
+	defer c.forms.mu.Unlock()
+	if c.forms.of != key || c.forms.set == nil {
+		c.forms.of, c.forms.set = key, secretForms(c.cfg.Username, secrets...)
+	}
+	return c.forms.set
+}
+
+// formsCache is the last secretSet and the secrets it was made of. Its slice is never
+// changed once made: callers may keep it.
+type formsCache struct {
+	mu  sync.Mutex
+	of  string
+	set []string
 }
 
 // live is every client of this process, so that an excerpt of a manager's answer can be

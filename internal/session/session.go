@@ -170,6 +170,7 @@ type Client struct {
 	limiter *adaptiveLimiter
 	sem     *semaphore.Weighted
 	stats   counters
+	forms   formsCache
 	idle    atomic.Int64 // nanoseconds; see Config.IdleTimeout
 
 	mu      sync.Mutex
@@ -786,19 +787,11 @@ func (c *Client) Lend(ctx context.Context) (*url.URL, http.Header, error) {
 	if err != nil {
 		return nil, nil, c.explain(err)
 	}
-	h := http.Header{}
-	for k, vs := range cred.Header {
-		h[k] = append([]string(nil), vs...)
-	}
-	if len(cred.Cookies) > 0 {
-		req := &http.Request{Header: http.Header{}}
-		for _, ck := range cred.Cookies {
-			req.AddCookie(&http.Cookie{Name: ck.Name, Value: ck.Value}) //nolint:gosec // sent by the client; cookie attributes are the server's
-		}
-		h.Set("Cookie", req.Header.Get("Cookie"))
-	}
+	// What Apply puts on a request is what the borrower must send.
+	req := &http.Request{Header: http.Header{}}
+	cred.Apply(req)
 	base := *n.base
-	return &base, h, nil
+	return &base, req.Header, nil
 }
 
 // RenewBefore is how long after its last use a session of a manager with idle timeout idle

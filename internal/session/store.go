@@ -58,12 +58,13 @@ func sameCred(a, b *Credentials) bool {
 // and otherwise this process logs in and stores what it got, refusal included. lctx bounds it.
 func (c *Client) loginStored(lctx context.Context, n *node) (*Credentials, bool, error) {
 	st, host := c.cfg.Store, n.base.Host
+	login := func() (*Credentials, error) { return c.cfg.Auth.Login(lctx, c.loginClient(lctx), n.base) }
 	unlock, err := st.Lock(lctx, host)
 	if err != nil {
 		tflog.Warn(c.WithMasking(lctx), "session cache not locked; logging in without it", map[string]any{
 			"block": c.cfg.Block, "node": host, "error": err.Error(),
 		})
-		cred, err := c.cfg.Auth.Login(lctx, c.loginClient(lctx), n.base)
+		cred, err := login()
 		return cred, false, err
 	}
 	defer unlock()
@@ -108,11 +109,10 @@ func (c *Client) loginStored(lctx context.Context, n *node) (*Credentials, bool,
 		}
 		_ = st.Delete(host)
 	}
+	cred, err := login()
 	if c.cfg.StoreMode == StoreDrain {
-		cred, err := c.cfg.Auth.Login(lctx, c.loginClient(lctx), n.base)
 		return cred, false, err
 	}
-	cred, err := c.cfg.Auth.Login(lctx, c.loginClient(lctx), n.base)
 	var le *LoginError
 	switch {
 	case errors.As(err, &le):

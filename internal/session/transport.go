@@ -138,6 +138,12 @@ func (c *Client) retryAfterCap() time.Duration {
 	return min(MaxRetryAfter, c.cfg.RequestTimeout)
 }
 
+// RetryAfter reads the Retry-After header of h (delay seconds or an HTTP date, at most a day);
+// ok is false when there is none or it does not parse.
+func RetryAfter(h http.Header) (d time.Duration, ok bool) {
+	return parseRetryAfter(h.Get("Retry-After"), time.Now())
+}
+
 // parseRetryAfter reads a Retry-After header: delay seconds or an HTTP date.
 func parseRetryAfter(v string, now time.Time) (time.Duration, bool) {
 	v = strings.TrimSpace(v)
