@@ -121,7 +121,8 @@ type Client struct {
 func NewClient(s *session.Client) *Client { return &Client{s: s} }
 
 func (c *Client) do(ctx context.Context, method, p string, hdr http.Header, in, out any) (*session.Response, error) {
-	req := &session.Request{Method: method, Path: "/api/v2" + p, Header: http.Header{"Accept": {"application/json"}}}
+	req := &session.Request{Method: method, Path: "/api/v2" + p, Header: http.Header{"Accept": {"application/json"}},
+		Reusable: method == http.MethodGet && p == "/product_version"}
 	for k, v := range hdr {
 		req.Header[k] = v
 	}

@@ -189,13 +189,16 @@ const IdleTimeout = 1800 * time.Second
 const APIServiceID = "reverse_proxy_config"
 
 // GetAPIService reads the reverse-proxy configuration. Its session_timeout tells the session
-// layer how long an idle session lives, so that one idle longer is renewed before use.
+// layer how long an idle session lives, so that one idle longer is renewed before use, and its
+// client_api_rate_limit and client_api_concurrency_limit are the limits the session layer
+// keeps to.
 func (c *Client) GetAPIService(ctx context.Context) (*APIServiceConfig, error) {
 	var cfg APIServiceConfig
 	if err := c.do(ctx, http.MethodGet, "/api/v1/cluster/api-service", nil, &cfg); err != nil {
 		return nil, err
 	}
 	c.s.SetIdleTimeout(time.Duration(cfg.SessionTimeout) * time.Second)
+	c.s.SetLimits(cfg.limits())
 	return &cfg, nil
 }
 
@@ -209,6 +212,7 @@ func (c *Client) PutAPIService(ctx context.Context, cfg *APIServiceConfig) (*API
 		return nil, err
 	}
 	c.s.SetIdleTimeout(time.Duration(out.SessionTimeout) * time.Second)
+	c.s.SetLimits(out.limits())
 	return &out, nil
 }
 

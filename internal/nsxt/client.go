@@ -94,8 +94,13 @@ type Client struct {
 // NewClient wraps a session client.
 func NewClient(s *session.Client) *Client { return &Client{s: s} }
 
+// reusable are GETs of manager-wide, read-only facts: one answer serves the process until it
+// writes to the manager.
+var reusable = map[string]bool{"/api/v1/node/version": true, "/api/v1/cluster/api-service": true}
+
 func (c *Client) do(ctx context.Context, method, path string, in, out any) error {
-	req := &session.Request{Method: method, Path: path, Header: http.Header{"Accept": {"application/json"}}}
+	req := &session.Request{Method: method, Path: path, Header: http.Header{"Accept": {"application/json"}},
+		Reusable: method == http.MethodGet && reusable[path]}
 	if in != nil {
 		b, err := json.Marshal(in)
 		if err != nil {

@@ -65,9 +65,7 @@ func TestSecondRefusalQuotesNSX(t *testing.T) {
 	h := fakeharness.StartNSXT(t, fakeharness.NSXTOptions{Nodes: 1})
 	c := client(t, h)
 	ctx := context.Background()
-	if _, err := c.NodeVersion(ctx); err != nil {
-		t.Fatal(err)
-	}
+	// The first read logs in and meets the refusal: a version read well would be kept.
 	body := `{"module_name":"common-services","error_message":"The credentials were incorrect or the account specified has been locked.","error_code":403}`
 	h.Faults(t, fakemanager.Faults{Answers: []fakemanager.Fault{{Status: 403, Count: 2, PathPrefix: "/api/v1/node", Body: body}}})
 	_, err := c.NodeVersion(ctx)

@@ -136,7 +136,8 @@ type Client struct {
 func NewClient(s *session.Client) *Client { return &Client{s: s} }
 
 func (c *Client) do(ctx context.Context, method, path string, in, out any) error {
-	req := &session.Request{Method: method, Path: path, Header: http.Header{"Accept": {"application/xml"}}}
+	req := &session.Request{Method: method, Path: path, Header: http.Header{"Accept": {"application/xml"}},
+		Reusable: method == http.MethodGet && path == "/api/1.0/appliance-management/global/info"}
 	if in != nil {
 		b, err := xml.Marshal(in)
 		if err != nil {

@@ -69,6 +69,8 @@ func client(t *testing.T, h *fakeharness.NSXV, password string) (*nsxv.Client, *
 	sc := fakeharness.Session(t, h.Control, session.Config{
 		Block: "nsxv", MaxRetries: 2, Auth: &nsxv.Auth{Username: h.Username, Password: password},
 		Secrets: []string{password},
+		// Every GlobalInfo is sent: these tests count what each call carries.
+		Fresh: true,
 	})
 	return nsxv.NewClient(sc), sc
 }

@@ -5,14 +5,18 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"time"
 
 	dstimeouts "github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/netsession/terraform-provider-nsx/internal/nsxt"
@@ -35,28 +39,9 @@ type segmentsModel struct {
 	DisplayName       types.String     `tfsdk:"display_name"`
 	Type              types.String     `tfsdk:"type"`
 	TransportZonePath types.String     `tfsdk:"transport_zone_path"`
-	Segments          []segmentModel   `tfsdk:"segments"`
+	Segments          types.List       `tfsdk:"segments"`
 	Paths             types.Map        `tfsdk:"paths"`
 	Timeouts          dstimeouts.Value `tfsdk:"timeouts"`
-}
-
-type segmentModel struct {
-	ID                types.String   `tfsdk:"id"`
-	DisplayName       types.String   `tfsdk:"display_name"`
-	Path              types.String   `tfsdk:"path"`
-	Type              types.String   `tfsdk:"type"`
-	Subnets           []subnetModel  `tfsdk:"subnets"`
-	ConnectivityPath  types.String   `tfsdk:"connectivity_path"`
-	TransportZonePath types.String   `tfsdk:"transport_zone_path"`
-	AdminState        types.String   `tfsdk:"admin_state"`
-	ReplicationMode   types.String   `tfsdk:"replication_mode"`
-	VlanIDs           []types.String `tfsdk:"vlan_ids"`
-	UniqueID          types.String   `tfsdk:"unique_id"`
-}
-
-type subnetModel struct {
-	GatewayAddress types.String `tfsdk:"gateway_address"`
-	Network        types.String `tfsdk:"network"`
 }
 
 // SegmentTypes are the values NSX gives a segment's type.
@@ -150,48 +135,100 @@ func (d *segmentsDataSource) Read(ctx context.Context, req datasource.ReadReques
 		return
 	}
 	tflog.Debug(ctx, "listed segments", map[string]any{"segments": len(all), "pages": pages})
+	built := time.Now()
 
+	data.ID = types.StringValue(digest(data.DisplayName.ValueString(), data.Type.ValueString(), data.TransportZonePath.ValueString()))
+	typ, ok := resp.State.Schema.Type().TerraformType(ctx).(tftypes.Object)
+	if !ok {
+		resp.Diagnostics.AddError("Schema Error", "The nsx_segments schema is not an object. This is a bug in the provider, please report it.")
+		return
+	}
+	state, diags := data.state(ctx, typ, all)
+	resp.Diagnostics.Append(diags...)
+	if !resp.Diagnostics.HasError() {
+		resp.State.Raw = state
+	}
+	tflog.Debug(ctx, "segments in state", map[string]any{"segments": len(all), "state_ms": time.Since(built).Milliseconds()})
+}
+
+// The Terraform types of a segment (an element of nsx_segments.segments), for building values
+// directly; TestSegmentTypeMatchesSchema holds them to the schema.
+var (
+	subnetTF = tftypes.Object{AttributeTypes: map[string]tftypes.Type{
+		"gateway_address": tftypes.String, "network": tftypes.String,
+	}}
+	segmentTF = tftypes.Object{AttributeTypes: map[string]tftypes.Type{
+		"id": stringTF, "display_name": stringTF, "path": stringTF, "type": stringTF,
+		"subnets": tftypes.List{ElementType: subnetTF}, "connectivity_path": stringTF,
+		"transport_zone_path": stringTF, "admin_state": stringTF, "replication_mode": stringTF,
+		"vlan_ids": tftypes.List{ElementType: stringTF}, "unique_id": stringTF,
+	}}
+	stringTF = tftypes.String
+)
+
+// segmentValue is a segment as NSX answered it, as a Terraform value. It is built directly,
+// neither reflected from a struct nor converted from framework values: for 20,000 segments
+// those cost seconds.
+func segmentValue(s *nsxt.Segment) tftypes.Value {
+	subnets := make([]tftypes.Value, len(s.Subnets))
+	for i, sn := range s.Subnets {
+		subnets[i] = tftypes.NewValue(subnetTF, map[string]tftypes.Value{
+			"gateway_address": tftypes.NewValue(stringTF, sn.GatewayAddress), "network": tftypes.NewValue(stringTF, sn.Network),
+		})
+	}
+	vlans := make([]tftypes.Value, len(s.VlanIDs))
+	for i, v := range s.VlanIDs {
+		vlans[i] = tftypes.NewValue(stringTF, v)
+	}
+	str := func(v string) tftypes.Value { return tftypes.NewValue(stringTF, v) }
+	return tftypes.NewValue(segmentTF, map[string]tftypes.Value{
+		"id": str(s.ID), "display_name": str(s.DisplayName), "path": str(s.Path), "type": str(s.Type),
+		"connectivity_path": str(s.ConnectivityPath), "transport_zone_path": str(s.TransportZonePath),
+		"admin_state": str(s.AdminState), "replication_mode": str(s.ReplicationMode), "unique_id": str(s.UniqueID),
+		"subnets":  tftypes.NewValue(segmentTF.AttributeTypes["subnets"], subnets),
+		"vlan_ids": tftypes.NewValue(segmentTF.AttributeTypes["vlan_ids"], vlans),
+	})
+}
+
+// state is the data source's whole state of type typ: data's filters, id and timeouts with
+// the segments of all that match the filters, sorted by display name, and their paths.
+// Diagnostics warn of display names that several segments share.
+func (data *segmentsModel) state(ctx context.Context, typ tftypes.Object, all []nsxt.Segment) (tftypes.Value, diag.Diagnostics) {
+	var diags diag.Diagnostics
 	sort.SliceStable(all, func(i, j int) bool { return all[i].DisplayName < all[j].DisplayName })
-	data.Segments = []segmentModel{}
-	paths := map[string]string{}
+	elems := make([]tftypes.Value, 0, len(all))
+	paths := map[string]tftypes.Value{}
 	var dupes []string
-	for _, s := range all {
+	for i := range all {
+		s := &all[i]
 		if !matches(data.DisplayName, s.DisplayName) || !matches(data.Type, s.Type) || !matches(data.TransportZonePath, s.TransportZonePath) {
 			continue
 		}
-		var m segmentModel
-		m.fromAPI(s)
-		data.Segments = append(data.Segments, m)
+		elems = append(elems, segmentValue(s))
 		if _, dup := paths[s.DisplayName]; dup {
 			dupes = append(dupes, s.Path)
 			continue
 		}
-		paths[s.DisplayName] = s.Path
+		paths[s.DisplayName] = tftypes.NewValue(stringTF, s.Path)
 	}
 	if len(dupes) > 0 {
-		resp.Diagnostics.AddAttributeWarning(path.Root("paths"), "Segments Share a Display Name",
+		diags.AddAttributeWarning(path.Root("paths"), "Segments Share a Display Name",
 			fmt.Sprintf("paths keeps the first segment of each display name; these were left out of it (they are in segments): %s.", strings.Join(dupes, ", ")))
 	}
-	pm, diags := types.MapValueFrom(ctx, types.StringType, paths)
-	resp.Diagnostics.Append(diags...)
-	data.Paths = pm
-	data.ID = types.StringValue(digest(data.DisplayName.ValueString(), data.Type.ValueString(), data.TransportZonePath.ValueString()))
-	resp.Diagnostics.Append(resp.State.Set(ctx, &data)...)
-}
-
-// fromAPI records a segment as NSX answered it.
-func (m *segmentModel) fromAPI(s nsxt.Segment) {
-	*m = segmentModel{
-		ID: types.StringValue(s.ID), DisplayName: types.StringValue(s.DisplayName), Path: types.StringValue(s.Path),
-		Type: types.StringValue(s.Type), ConnectivityPath: types.StringValue(s.ConnectivityPath),
-		TransportZonePath: types.StringValue(s.TransportZonePath), AdminState: types.StringValue(s.AdminState),
-		ReplicationMode: types.StringValue(s.ReplicationMode), UniqueID: types.StringValue(s.UniqueID),
-		Subnets: []subnetModel{}, VlanIDs: []types.String{},
+	attrs := map[string]tftypes.Value{
+		"segments": tftypes.NewValue(typ.AttributeTypes["segments"], elems),
+		"paths":    tftypes.NewValue(typ.AttributeTypes["paths"], paths),
 	}
-	for _, sn := range s.Subnets {
-		m.Subnets = append(m.Subnets, subnetModel{GatewayAddress: types.StringValue(sn.GatewayAddress), Network: types.StringValue(sn.Network)})
+	for name, v := range map[string]attr.Value{
+		"id": data.ID, "display_name": data.DisplayName, "type": data.Type,
+		"transport_zone_path": data.TransportZonePath, "timeouts": data.Timeouts,
+	} {
+		tv, err := v.ToTerraformValue(ctx)
+		if err != nil {
+			diags.AddAttributeError(path.Root(name), "Value Conversion Error", "This is a bug in the provider, please report it: "+err.Error())
+			return tftypes.Value{}, diags
+		}
+		attrs[name] = tv
 	}
-	for _, v := range s.VlanIDs {
-		m.VlanIDs = append(m.VlanIDs, types.StringValue(v))
-	}
+	return tftypes.NewValue(typ, attrs), diags
 }

@@ -45,6 +45,9 @@ type spec[C any] struct {
 	// (0: the provider-wide default).
 	rate        float64
 	concurrency int
+	// refusal reads the limits a 429 or 503 of the manager states (nil: it states none; the
+	// session layer adapts to the refusals alone).
+	refusal func(status int, body []byte) session.Refusal
 	// idle is how long the manager keeps an unused session, for these settings (nil: unknown).
 	idle func(*managerSettings) time.Duration
 	// auth builds the Authenticator; client wraps the session client in the typed client.
@@ -108,6 +111,7 @@ func (sp *spec[C]) lend(m *Managers, host types.String, who string) (*lentSessio
 	}
 	cfg := sp.sessionConfig(m, s)
 	cfg.Nodes = []*url.URL{node}
+	cfg.Fresh = true // the borrower's keep-alive must reach the manager
 	sc, err := session.New(cfg)
 	if err == nil {
 		var c C
@@ -214,6 +218,8 @@ func (sp *spec[C]) sessionConfig(m *Managers, s *managerSettings) session.Config
 		l.maxConcurrency = sp.concurrency
 	}
 	cfg := s.sessionConfig(sp.auth(s), l)
+	cfg.AdoptRate, cfg.AdoptConcurrency = !l.rateLimitSet, !l.concurrencySet
+	cfg.Refusal = sp.refusal
 	cfg.Explain = hinter(sp.managerInfo, s)
 	if sp.idle != nil {
 		cfg.IdleTimeout = sp.idle(s)
@@ -238,6 +244,7 @@ var nsxtSpec = &spec[*nsxt.Client]{
 	withHosts:   true,
 	rate:        nsxt.DefaultRateLimit,
 	concurrency: nsxt.DefaultMaxConcurrency,
+	refusal:     nsxt.Refusal,
 	idle:        always(nsxt.IdleTimeout),
 	auth: func(s *managerSettings) session.Authenticator {
 		return &nsxt.Auth{Username: s.username, Password: s.password}

@@ -148,7 +148,10 @@ func (p *nsxProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *
 			},
 			"rate_limit": schema.Int64Attribute{
 				Optional: true,
-				MarkdownDescription: fmt.Sprintf("Requests per second to one manager, all nodes together; halved on each 429 and recovered gradually. "+
+				MarkdownDescription: fmt.Sprintf("Requests per second to each node of a manager. Where the manager states its limit (NSX: in its 429 answers "+
+					"and in the api-service settings the provider reads), the provider keeps to 95 %% of it, with a burst of what is left of one second; "+
+					"where it states nothing, each overload halves the rate and it is raised again by one request a second for each second of traffic. "+
+					"When set, the provider never goes above it; when unset, a limit the manager states replaces the default. "+
 					"Default `%d`, under NSX's `client_api_rate_limit` of 100; for the Illumio PCE `%d`, under its 500 requests a minute.", nsxt.DefaultRateLimit, illumio.DefaultRateLimit),
 				Validators: []validator.Int64{int64validator.Between(1, 10000)},
 			},
@@ -185,7 +188,10 @@ func (p *nsxProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *
 			},
 			"max_concurrency": schema.Int64Attribute{
 				Optional: true,
-				MarkdownDescription: fmt.Sprintf("Requests in flight to one manager at once. Default `%d`, under NSX's `client_api_concurrency_limit` of 40.",
+				MarkdownDescription: fmt.Sprintf("Requests in flight to each node of a manager at once. A limit the manager states (NSX: in its 503 answers and "+
+					"its api-service settings) is kept to; where it states none, each 503 halves the requests in flight and successes raise them again. "+
+					"When set, the provider never goes above it; when unset, a limit the manager states replaces the default. "+
+					"Default `%d`, under NSX's `client_api_concurrency_limit` of 40.",
 					session.DefaultMaxConcurrency),
 				Validators: []validator.Int64{int64validator.Between(1, 1000)},
 			},

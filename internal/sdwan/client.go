@@ -84,7 +84,10 @@ type Client struct {
 func NewClient(s *session.Client) *Client { return &Client{s: s} }
 
 func (c *Client) get(ctx context.Context, path string, out any) error {
-	resp, err := c.s.Do(ctx, &session.Request{Method: http.MethodGet, Path: path, Header: http.Header{"Accept": {"application/json"}}})
+	// The manager's own facts (/dataservice/client/about, /server) serve the process until
+	// it writes.
+	resp, err := c.s.Do(ctx, &session.Request{Method: http.MethodGet, Path: path, Header: http.Header{"Accept": {"application/json"}},
+		Reusable: strings.HasPrefix(path, "/dataservice/client/")})
 	if err != nil {
 		return err
 	}

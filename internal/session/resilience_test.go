@@ -136,9 +136,7 @@ func TestHTMLAndCutOffAnswers(t *testing.T) {
 	c := newClient(t, h, h.Password, 1)
 	nc := nsxt.NewClient(c)
 	ctx := context.Background()
-	if _, err := nc.NodeVersion(ctx); err != nil {
-		t.Fatal(err)
-	}
+	// No good answer comes before the faults: a version read well is kept for the process.
 	full := `{"node_version":"4.2.1.0.0.24304122","product_version":"4.2.1.0.0.24304122"}`
 	h.Faults(t, fakemanager.Faults{Answers: []fakemanager.Fault{
 		{Status: 200, Count: 1, PathPrefix: "/api/v1/node/version", ContentType: "text/html; charset=utf-8",

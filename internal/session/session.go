@@ -10,6 +10,7 @@ package session
 import (
 	"context"
 	"crypto/tls"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net"
@@ -21,7 +22,6 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-log/tflog"
-	"golang.org/x/sync/semaphore"
 	"golang.org/x/sync/singleflight"
 )
 
@@ -115,6 +115,10 @@ type Request struct {
 	Path   string // path and query, e.g. "/api/v1/node/version?x=y"
 	Header http.Header
 	Body   []byte
+	// Reusable marks a GET of a manager-wide, read-only fact (a version, the api-service
+	// settings): its answer serves identical GETs of this process until any write to the
+	// manager.
+	Reusable bool
 }
 
 // Response is a fully read answer.
@@ -136,9 +140,17 @@ type Config struct {
 	TLS            *tls.Config
 	RequestTimeout time.Duration
 	MaxRetries     int
-	RateLimit      float64 // requests per second, all nodes together
-	MaxConcurrency int
-	Auth           Authenticator
+	RateLimit      float64 // requests per second to each node
+	MaxConcurrency int     // requests in flight to each node
+	// AdoptRate and AdoptConcurrency say that RateLimit and MaxConcurrency are defaults, not
+	// the user's: limits the manager states replace them even where they are higher.
+	// Otherwise stated limits only ever lower them.
+	AdoptRate, AdoptConcurrency bool
+	// Refusal reads what a 429 or 503 answer (its first 64 KiB) states about the client's
+	// limits, for managers that say it in words. Nil: 429 is a rate refusal, 503 one of
+	// concurrency, and neither states a number.
+	Refusal func(status int, body []byte) Refusal
+	Auth    Authenticator
 	// Secrets are configured values (passwords, keys) that must never be logged.
 	Secrets []string
 	// Username is the configured user, for masking the Base64 of "user:secret" that an
@@ -156,6 +168,9 @@ type Config struct {
 	// MaxResponseBytes bounds the body of one answer (default DefaultMaxResponseBytes); a
 	// larger or endless one is an error that costs at most this much memory.
 	MaxResponseBytes int64
+	// Fresh: every GET is sent, no answer is kept for Reusable GETs (a lent session's
+	// keep-alive must reach the manager). Identical GETs in flight still share one request.
+	Fresh bool
 	// IdleTimeout is how long the manager keeps an unused session (0: unknown or never). A
 	// session idle longer is renewed before use instead of failing a call. Manager clients
 	// update it with SetIdleTimeout when they learn the manager's setting.
@@ -164,14 +179,13 @@ type Config struct {
 
 // Client is the session-carrying HTTP client of one manager.
 type Client struct {
-	cfg     Config
-	plain   *http.Client // no retries, no redirects
-	nodes   []*node
-	limiter *adaptiveLimiter
-	sem     *semaphore.Weighted
-	stats   counters
-	forms   formsCache
-	idle    atomic.Int64 // nanoseconds; see Config.IdleTimeout
+	cfg   Config
+	plain *http.Client // no retries, no redirects
+	nodes []*node
+	stats counters
+	forms formsCache
+	reads reads
+	idle  atomic.Int64 // nanoseconds; see Config.IdleTimeout
 
 	mu      sync.Mutex
 	current int
@@ -179,6 +193,7 @@ type Client struct {
 
 type node struct {
 	base   *url.URL
+	gate   *gate
 	flight singleflight.Group
 
 	mu   sync.Mutex
@@ -196,7 +211,7 @@ type node struct {
 }
 
 type counters struct {
-	logins, relogins, renewals, failedLogins, logouts, requests, retries, shared atomic.Int64
+	logins, relogins, renewals, failedLogins, logouts, requests, retries, shared, refused, reused atomic.Int64
 }
 
 // Stats are the client's counters since it was created.
@@ -210,6 +225,12 @@ type Stats struct {
 	Retries      int64 `json:"retries"`
 	// Shared counts sessions taken from the Store that another process opened.
 	Shared int64 `json:"shared"`
+	// Refused counts answers 429 and 503: requests the manager refused for its limits or
+	// while unavailable.
+	Refused int64 `json:"refused"`
+	// Reused counts GETs answered without a request of their own: shared with an identical
+	// one in flight, or kept from a Reusable one.
+	Reused int64 `json:"reused"`
 }
 
 // New builds a client. It contacts nothing.
@@ -236,11 +257,7 @@ func New(cfg Config) (*Client, error) {
 	if cfg.RefusalTTL <= 0 {
 		cfg.RefusalTTL = 900 * time.Second
 	}
-	c := &Client{
-		cfg:     cfg,
-		limiter: newAdaptiveLimiter(cfg.RateLimit),
-		sem:     semaphore.NewWeighted(int64(cfg.MaxConcurrency)),
-	}
+	c := &Client{cfg: cfg}
 	transport := &http.Transport{
 		Proxy:               http.ProxyFromEnvironment,
 		TLSClientConfig:     cfg.TLS,
@@ -256,7 +273,7 @@ func New(cfg Config) (*Client, error) {
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 	}
 	for _, u := range cfg.Nodes {
-		c.nodes = append(c.nodes, &node{base: u})
+		c.nodes = append(c.nodes, &node{base: u, gate: newGate(cfg.RateLimit, cfg.MaxConcurrency, cfg.AdoptRate, cfg.AdoptConcurrency)})
 	}
 	c.idle.Store(int64(cfg.IdleTimeout))
 	register(c)
@@ -308,6 +325,8 @@ func (c *Client) Stats() Stats {
 		Requests:     c.stats.requests.Load(),
 		Retries:      c.stats.retries.Load(),
 		Shared:       c.stats.shared.Load(),
+		Refused:      c.stats.refused.Load(),
+		Reused:       c.stats.reused.Load(),
 	}
 }
 
@@ -331,9 +350,122 @@ func masked(ctx context.Context, forms []string) context.Context {
 // replays the request; the second answer is returned whatever it is. With several nodes, a
 // node that cannot be reached is set aside for a while and the request goes to the next one,
 // which gets its own session: a node's cookie is never sent to another node.
+//
+// A GET is sent once however many callers ask for it at the same time: identical GETs in
+// flight to the same node share one request and its answer. A Reusable GET's answer also
+// serves later identical GETs, until the client sends anything but a GET.
 func (c *Client) Do(ctx context.Context, req *Request) (*Response, error) {
-	resp, err := c.do(ctx, req)
-	return resp, c.explain(err)
+	if req.Method != http.MethodGet {
+		c.reads.forget()
+		resp, err := c.do(ctx, req)
+		c.reads.forget() // what the write changed may have been read meanwhile
+		return resp, c.explain(err)
+	}
+	key := c.currentHost() + " " + req.Path + "\x00" + req.Header.Get("Accept")
+	reusable := req.Reusable && !c.cfg.Fresh
+	if reusable {
+		if resp, ok := c.reads.get(key); ok {
+			c.stats.reused.Add(1)
+			return resp, nil
+		}
+	}
+	gen := c.reads.generation()
+	sent := false // this caller's own request, not one it joined
+	v, err, _ := c.reads.flight.Do(key, func() (any, error) {
+		sent = true
+		return c.do(ctx, req)
+	})
+	var te *TransportError
+	if !sent && errors.As(err, &te) && te.Abandoned && ctx.Err() == nil {
+		// The caller whose request this was gave up; this one has time left.
+		v, err = c.do(ctx, req)
+		sent = true
+	}
+	if !sent {
+		c.stats.reused.Add(1)
+	}
+	if err != nil {
+		return nil, c.explain(err)
+	}
+	resp, ok := v.(*Response)
+	if !ok {
+		return nil, errors.New("a shared read answered nothing")
+	}
+	if reusable && keepable(resp, req.Header.Get("Accept")) {
+		c.reads.put(key, resp, gen)
+	}
+	cp := *resp // callers share the body, read-only; each gets its own Response
+	return &cp, nil
+}
+
+// keepable: resp is a success in the form asked for (a complete JSON document where JSON was
+// asked for), so that a proxy's sign-in page or a broken answer is never kept for later reads.
+func keepable(resp *Response, accept string) bool {
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		return false
+	}
+	ct := strings.ToLower(resp.Header.Get("Content-Type"))
+	switch {
+	case strings.Contains(accept, "json"):
+		return strings.Contains(ct, "json") && json.Valid(resp.Body)
+	case strings.Contains(accept, "xml"):
+		return strings.Contains(ct, "xml")
+	}
+	return true
+}
+
+// currentHost is the node requests go to now.
+func (c *Client) currentHost() string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.nodes[c.current].base.Host
+}
+
+// reads are the GETs in flight, shared among identical callers, and the answers of Reusable
+// GETs, kept until the next write.
+type reads struct {
+	flight singleflight.Group
+	mu     sync.Mutex
+	gen    uint64
+	kept   map[string]*Response
+}
+
+func (r *reads) generation() uint64 {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.gen
+}
+
+func (r *reads) get(key string) (*Response, bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	resp, ok := r.kept[key]
+	if !ok {
+		return nil, false
+	}
+	cp := *resp
+	return &cp, true
+}
+
+// put keeps an answer read in generation gen, unless a write came since.
+func (r *reads) put(key string, resp *Response, gen uint64) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if gen != r.gen {
+		return
+	}
+	if r.kept == nil {
+		r.kept = map[string]*Response{}
+	}
+	r.kept[key] = resp
+}
+
+// forget drops every kept answer: the manager was written to.
+func (r *reads) forget() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.gen++
+	r.kept = nil
 }
 
 func (c *Client) do(ctx context.Context, req *Request) (*Response, error) {

@@ -16,7 +16,6 @@ import (
 
 	"github.com/hashicorp/go-retryablehttp"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
-	"golang.org/x/time/rate"
 )
 
 // send performs one logical request on node n with cred, retrying what is safe.
@@ -120,12 +119,19 @@ func retryPolicy(method string, cluster bool) retryablehttp.CheckRetry {
 	}
 }
 
-// backoff waits what Retry-After says, capped (see retryAfterCap), else a random time below
-// an exponentially growing ceiling.
+// backoff waits what Retry-After says, capped (see retryAfterCap); after a refusal for the
+// client's own limits, the gate's next token; else a random time below an exponentially
+// growing ceiling.
 func (c *Client) backoff(minWait, maxWait time.Duration, attempt int, resp *http.Response) time.Duration {
 	if resp != nil {
 		if d, ok := parseRetryAfter(resp.Header.Get("Retry-After"), time.Now()); ok {
 			return min(d, c.retryAfterCap())
+		}
+		if b, ok := resp.Body.(*releasingBody); ok && b.limited {
+			// The gate was cut to what the manager takes: the retry waits for its token and
+			// slot there. Retries of the same request beyond the first are spaced a token
+			// apart each, in case other clients share the manager's allowance.
+			return time.Duration(attempt) * b.gate.interval()
 		}
 	}
 	return fullJitterBackoff(minWait, maxWait, attempt, nil)
@@ -233,33 +239,48 @@ func readCapped(r io.Reader, limit, hint int64) ([]byte, error) {
 	}
 }
 
-// limitedTransport applies the client-side rate and concurrency limits to every HTTP request,
-// retries and logins included, and adapts the rate to 429 answers.
+// limitedTransport keeps every HTTP request, retries and logins included, within its node's
+// gate, and adapts the gate to the answers: what a refusal states, or AIMD where it states
+// nothing.
 type limitedTransport struct {
 	base http.RoundTripper
 	c    *Client
 }
 
+// refusalPeek is how much of a 429 or 503 answer is read to learn what it states.
+const refusalPeek = 64 << 10
+
 func (t *limitedTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	ctx := req.Context()
-	if err := t.c.limiter.Wait(ctx); err != nil {
-		return nil, err
-	}
-	if err := t.c.sem.Acquire(ctx, 1); err != nil {
+	g := t.c.gateFor(req.URL.Host)
+	if err := g.enter(ctx); err != nil {
 		return nil, err
 	}
 	t.c.stats.requests.Add(1)
+	sent := time.Now()
 	resp, err := t.base.RoundTrip(req)
 	if err != nil {
-		t.c.sem.Release(1)
+		g.leave()
 		return nil, err
 	}
-	if resp.StatusCode == http.StatusTooManyRequests {
-		t.c.limiter.slowDown()
-	} else {
-		t.c.limiter.speedUp()
+	var ref Refusal
+	limited := false
+	if resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable {
+		t.c.stats.refused.Add(1)
+		peek, _ := io.ReadAll(io.LimitReader(resp.Body, refusalPeek))
+		resp.Body = struct {
+			io.Reader
+			io.Closer
+		}{io.MultiReader(bytes.NewReader(peek), resp.Body), resp.Body}
+		if t.c.cfg.Refusal != nil {
+			ref = t.c.cfg.Refusal(resp.StatusCode, peek)
+		}
+		// Refused for this client's limits, which the gate now keeps: the retry waits for
+		// the gate, not for a backoff.
+		limited = ref.RateRefused || ref.ConcurrencyRefused || (!ref.Other && resp.StatusCode == http.StatusTooManyRequests)
 	}
-	resp.Body = &releasingBody{ReadCloser: resp.Body, release: func() { t.c.sem.Release(1) }}
+	g.answered(resp.StatusCode, ref, sent)
+	resp.Body = &releasingBody{ReadCloser: resp.Body, release: g.leave, limited: limited, gate: g}
 	return resp, nil
 }
 
@@ -268,50 +289,14 @@ type releasingBody struct {
 	io.ReadCloser
 	once    sync.Once
 	release func()
+	limited bool
+	gate    *gate
 }
 
 func (b *releasingBody) Close() error {
 	err := b.ReadCloser.Close()
 	b.once.Do(b.release)
 	return err
-}
-
-// adaptiveLimiter is a token bucket whose rate halves on each 429 and creeps back to the
-// configured rate as answers succeed.
-type adaptiveLimiter struct {
-	*rate.Limiter
-	mu      sync.Mutex
-	ceiling rate.Limit
-}
-
-func newAdaptiveLimiter(perSecond float64) *adaptiveLimiter {
-	burst := int(perSecond)
-	if burst < 1 {
-		burst = 1
-	}
-	return &adaptiveLimiter{Limiter: rate.NewLimiter(rate.Limit(perSecond), burst), ceiling: rate.Limit(perSecond)}
-}
-
-func (l *adaptiveLimiter) slowDown() {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	next := l.Limit() / 2
-	if next < 1 {
-		next = 1
-	}
-	l.SetLimit(next)
-}
-
-func (l *adaptiveLimiter) speedUp() {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if cur := l.Limit(); cur < l.ceiling {
-		next := cur + l.ceiling/100
-		if next > l.ceiling {
-			next = l.ceiling
-		}
-		l.SetLimit(next)
-	}
 }
 
 // tflogAdapter routes go-retryablehttp's leveled logging onto tflog with fields.

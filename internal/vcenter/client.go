@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"sort"
+	"strings"
 	"sync"
 
 	"golang.org/x/sync/errgroup"
@@ -42,7 +43,8 @@ func (c *Client) get(ctx context.Context, p, legacy string, out any) error {
 	if c.auth.Legacy() {
 		path = legacy
 	}
-	resp, err := c.s.Do(ctx, &session.Request{Method: http.MethodGet, Path: path, Header: http.Header{"Accept": {"application/json"}}})
+	resp, err := c.s.Do(ctx, &session.Request{Method: http.MethodGet, Path: path, Header: http.Header{"Accept": {"application/json"}},
+		Reusable: strings.HasSuffix(path, "/appliance/system/version")})
 	if err != nil {
 		return err
 	}

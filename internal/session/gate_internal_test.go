@@ -1,0 +1,53 @@
+package session
+
+import (
+	"net/http"
+	"testing"
+	"time"
+)
+
+// Where the manager states nothing: one cut per overload (answers to requests sent before the
+// cut are its echo), then additive recovery of one request a second per second of traffic,
+// slower near the rate that was refused.
+func TestGateAIMD(t *testing.T) {
+	t.Parallel()
+	g := newGate(40, 20, true, true)
+	before := time.Now()
+	g.answered(http.StatusTooManyRequests, Refusal{}, before)
+	g.answered(http.StatusTooManyRequests, Refusal{}, before) // sent before the cut: no second cut
+	if s := g.snapshot(); s.Rate != 20 || s.Burst != 1 {
+		t.Fatalf("want one halving to 20/s, burst 1; got %+v", s)
+	}
+	for range 20 { // one second of traffic at 20/s
+		g.answered(http.StatusOK, Refusal{}, time.Now())
+	}
+	if s := g.snapshot(); s.Rate < 20.9 || s.Rate > 21.1 {
+		t.Fatalf("want about 21/s after a second of successes, got %+v", s)
+	}
+	// Concurrency: a 503 halves it once, successes raise it by one per round of requests.
+	g.answered(http.StatusServiceUnavailable, Refusal{}, time.Now())
+	g.answered(http.StatusServiceUnavailable, Refusal{}, before)
+	if s := g.snapshot(); s.Concurrency != 10 {
+		t.Fatalf("want 10 in flight after one 503, got %+v", s)
+	}
+	for range 11 {
+		g.answered(http.StatusOK, Refusal{}, time.Now())
+	}
+	if s := g.snapshot(); s.Concurrency != 11 {
+		t.Fatalf("want 11 in flight after a round of successes, got %+v", s)
+	}
+	// A 503 the manager calls something else (a restart) changes no limit.
+	g.answered(http.StatusServiceUnavailable, Refusal{Other: true}, time.Now())
+	if s := g.snapshot(); s.Concurrency != 11 {
+		t.Fatalf("a restart's 503 changed the concurrency: %+v", s)
+	}
+	// A stated limit ends the guessing: 95 % of it, burst what is left of a second.
+	g.answered(http.StatusTooManyRequests, Refusal{Limits: Limits{Rate: 100}, RateRefused: true}, time.Now())
+	if s := g.snapshot(); s.Rate != 95 || s.Burst != 5 {
+		t.Fatalf("want 95/s burst 5 for a stated 100/s, got %+v", s)
+	}
+	g.answered(http.StatusTooManyRequests, Refusal{RateRefused: true}, time.Now())
+	if s := g.snapshot(); s.Rate != 95 {
+		t.Fatalf("a refusal without words must not cut a stated rate: %+v", s)
+	}
+}

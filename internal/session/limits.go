@@ -1,0 +1,246 @@
+package session
+
+import (
+	"context"
+	"math"
+	"net/http"
+	"sync"
+	"time"
+
+	"golang.org/x/time/rate"
+)
+
+// Limits are what a manager states about the requests one client may send to one node: a
+// rate in requests per second and a number of requests in flight. Zero is not stated.
+type Limits struct {
+	Rate        float64
+	Concurrency int
+}
+
+// Refusal is what a manager's answer says about the client's limits (see Config.Refusal).
+type Refusal struct {
+	// Limits are the limits the answer states (zero where it states none).
+	Limits
+	// RateRefused and ConcurrencyRefused say which limit refused the request: a refusal
+	// for the rate slows the node's rate down, one for concurrency its requests in flight.
+	RateRefused, ConcurrencyRefused bool
+	// Other says the answer is no refusal of this client's limits (a restart, a manager
+	// overloaded by others): it changes no limit.
+	Other bool
+}
+
+// rateMargin is the share of a stated rate the client uses: a little under the limit, so that
+// latency jitter does not push two seconds' requests into one of the manager's windows.
+const rateMargin = 0.95
+
+// gate keeps the requests to one node within its limits: a token bucket for the rate and a
+// limit on requests in flight. Both start at the configured values. Limits the manager states
+// replace them (upwards too where the configuration left them at their defaults); where the
+// manager states nothing, 429 halves the rate and 503 the requests in flight, and successes
+// raise them again additively, by one request a second for each second of traffic.
+type gate struct {
+	mu sync.Mutex
+	// rate
+	bucket   *rate.Limiter
+	rateCap  float64 // the configured rate, or the stated one once known
+	adopt    bool    // a stated rate may raise rateCap
+	stated   float64 // the manager's stated rate (0: not stated)
+	rateCut  time.Time
+	refusedR float64 // the rate at the last 429 where none is stated
+	lowered  uint64  // counts rate cuts: a token taken at the old rate is taken again
+	// concurrency
+	limit     float64 // requests in flight allowed now (its floor)
+	concCap   int
+	adoptConc bool
+	statedC   int
+	concCut   time.Time
+	inflight  int
+	wake      chan struct{}
+}
+
+func newGate(perSecond float64, concurrency int, adoptRate, adoptConcurrency bool) *gate {
+	return &gate{
+		bucket:  rate.NewLimiter(rate.Limit(perSecond), unstatedBurst(perSecond)),
+		rateCap: perSecond, adopt: adoptRate,
+		limit: float64(concurrency), concCap: concurrency, adoptConc: adoptConcurrency,
+		wake: make(chan struct{}),
+	}
+}
+
+// unstatedBurst is the burst where the manager stated no rate: a tenth of a second's
+// allowance, so that a manager whose limit is far lower refuses few requests before the first
+// refusal teaches the client.
+func unstatedBurst(perSecond float64) int { return max(1, int(perSecond/10)) }
+
+// enter waits for a token and a free slot, in that order; leave frees the slot. A token
+// taken at a rate that was cut while it waited is taken again at the new rate: the requests
+// queued behind the first refusal do not all go out at the old pace.
+func (g *gate) enter(ctx context.Context) error {
+	for {
+		g.mu.Lock()
+		gen := g.lowered
+		g.mu.Unlock()
+		if err := g.bucket.Wait(ctx); err != nil {
+			return err
+		}
+		g.mu.Lock()
+		same := g.lowered == gen
+		g.mu.Unlock()
+		if same {
+			break
+		}
+	}
+	for {
+		g.mu.Lock()
+		if g.inflight < max(1, int(g.limit)) {
+			g.inflight++
+			g.mu.Unlock()
+			return nil
+		}
+		wake := g.wake
+		g.mu.Unlock()
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-wake:
+		}
+	}
+}
+
+func (g *gate) leave() {
+	g.mu.Lock()
+	g.inflight--
+	close(g.wake)
+	g.wake = make(chan struct{})
+	g.mu.Unlock()
+}
+
+// state sets the limits the manager stated. A stated rate N is used at rateMargin × N with a
+// burst of what is left of N (at least one request), so that no second of the manager's ever
+// sees more than N. A stated concurrency is used as it is.
+func (g *gate) state(l Limits) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if l.Rate > 0 && l.Rate != g.stated {
+		g.stated = l.Rate
+		use := l.Rate * rateMargin
+		if !g.adopt {
+			use = min(use, g.rateCap)
+		}
+		if use < float64(g.bucket.Limit()) {
+			g.lowered++
+		}
+		g.rateCap = use
+		g.bucket.SetLimit(rate.Limit(use))
+		g.bucket.SetBurst(max(1, int(math.Floor(l.Rate-use))))
+	}
+	if l.Concurrency > 0 && l.Concurrency != g.statedC {
+		g.statedC = l.Concurrency
+		use := l.Concurrency
+		if !g.adoptConc {
+			use = min(use, g.concCap)
+		}
+		g.concCap, g.limit = use, float64(use)
+		close(g.wake) // a higher limit frees waiters
+		g.wake = make(chan struct{})
+	}
+}
+
+// answered adapts the gate to an answer to a request sent at sent.
+func (g *gate) answered(status int, ref Refusal, sent time.Time) {
+	g.state(ref.Limits)
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	unsaid := !ref.RateRefused && !ref.ConcurrencyRefused && !ref.Other
+	rateRefused := ref.RateRefused || (unsaid && status == http.StatusTooManyRequests)
+	concRefused := ref.ConcurrencyRefused || (unsaid && status == http.StatusServiceUnavailable)
+	switch {
+	case rateRefused && ref.Rate == 0 && g.stated == 0:
+		// One cut per overload: answers to requests sent before the last cut are its echo.
+		if sent.After(g.rateCut) {
+			cur := float64(g.bucket.Limit())
+			g.refusedR = cur
+			g.bucket.SetLimit(rate.Limit(max(cur/2, 0.1)))
+			g.bucket.SetBurst(1)
+			g.rateCut = time.Now()
+			g.lowered++
+		}
+	case status < 400:
+		if cur := float64(g.bucket.Limit()); cur < g.rateCap {
+			step := 1 / max(cur, 1) // one request a second per second of traffic
+			if g.refusedR > 0 && cur+step > 0.9*g.refusedR {
+				step /= 10 // near where the manager refused last: slowly
+			}
+			next := min(cur+step, g.rateCap)
+			g.bucket.SetLimit(rate.Limit(next))
+			if g.stated == 0 {
+				g.bucket.SetBurst(unstatedBurst(next))
+			}
+		}
+	}
+	switch {
+	case concRefused && ref.Concurrency == 0 && g.statedC == 0:
+		if sent.After(g.concCut) {
+			g.limit = max(1, math.Floor(g.limit/2))
+			g.concCut = time.Now()
+		}
+	case status < 400 && g.limit < float64(g.concCap):
+		g.limit = min(g.limit+1/max(g.limit, 1), float64(g.concCap))
+		close(g.wake)
+		g.wake = make(chan struct{})
+	}
+}
+
+// GateState is a node's limits as the client applies them now.
+type GateState struct {
+	Rate        float64 `json:"rate"`
+	Burst       int     `json:"burst"`
+	Concurrency int     `json:"concurrency"`
+	Stated      Limits  `json:"stated"`
+}
+
+func (g *gate) snapshot() GateState {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return GateState{
+		Rate: float64(g.bucket.Limit()), Burst: g.bucket.Burst(), Concurrency: max(1, int(g.limit)),
+		Stated: Limits{Rate: g.stated, Concurrency: g.statedC},
+	}
+}
+
+// SetLimits records limits the manager stated for every node (its api-service settings, say);
+// they take effect at once. Zero fields change nothing.
+func (c *Client) SetLimits(l Limits) {
+	for _, n := range c.nodes {
+		n.gate.state(l)
+	}
+}
+
+// Gates are the limits applied now to each node, by host.
+func (c *Client) Gates() map[string]GateState {
+	m := make(map[string]GateState, len(c.nodes))
+	for _, n := range c.nodes {
+		m[n.base.Host] = n.gate.snapshot()
+	}
+	return m
+}
+
+// gateFor is the gate of the node at host; hosts no node has (never expected: requests go to
+// the nodes) share the first node's.
+func (c *Client) gateFor(host string) *gate {
+	for _, n := range c.nodes {
+		if n.base.Host == host {
+			return n.gate
+		}
+	}
+	return c.nodes[0].gate
+}
+
+// interval is the time between two tokens at the gate's rate now.
+func (g *gate) interval() time.Duration {
+	r := float64(g.bucket.Limit())
+	if r <= 0 {
+		return time.Second
+	}
+	return time.Duration(float64(time.Second) / r)
+}

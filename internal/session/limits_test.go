@@ -1,0 +1,124 @@
+package session_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"sync"
+	"testing"
+
+	"github.com/netsession/terraform-provider-nsx/internal/fakeharness"
+	"github.com/netsession/terraform-provider-nsx/internal/fakemanager"
+	"github.com/netsession/terraform-provider-nsx/internal/nsxt"
+	"github.com/netsession/terraform-provider-nsx/internal/session"
+)
+
+// limitedClient is an NSX client at the provider's defaults (50/s, 20 in flight), which
+// limits the manager states replace.
+func limitedClient(t *testing.T, h *fakeharness.NSXT) *session.Client {
+	t.Helper()
+	return fakeharness.Session(t, h.Control, session.Config{
+		Block: "nsxt", MaxRetries: 8, RateLimit: nsxt.DefaultRateLimit, MaxConcurrency: nsxt.DefaultMaxConcurrency,
+		AdoptRate: true, AdoptConcurrency: true, Refusal: nsxt.Refusal,
+		Auth: &nsxt.Auth{Username: h.Username, Password: h.Password}, Secrets: []string{h.Password},
+	})
+}
+
+// reads sends 40 distinct GETs, 20 at a time, and fails t on any error.
+func reads(t *testing.T, c *session.Client) {
+	const n = 40
+	t.Helper()
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, 20)
+	for i := range n {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			resp, err := c.Do(context.Background(), &session.Request{Method: http.MethodGet,
+				Path: fmt.Sprintf("/api/v1/node/version?read=%d", i), Header: http.Header{"Accept": {"application/json"}}})
+			if err != nil || resp.StatusCode != http.StatusOK {
+				t.Errorf("read %d: %v %v", i, resp, err)
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+// NSX states its rate limit in the 429 it answers: the client keeps to it from then on, so
+// that the first refusal is nearly the last.
+func TestRateLearnedFromRefusal(t *testing.T) {
+	t.Parallel()
+	h := fakeharness.StartNSXT(t, fakeharness.NSXTOptions{Nodes: 1, APIService: map[string]any{"client_api_rate_limit": 20}})
+	c := limitedClient(t, h)
+	reads(t, c)
+	s, f := c.Stats(), h.Stats(t)
+	g := c.Gates()[h.Hosts()[0]]
+	if g.Stated.Rate != 20 || g.Rate != 19 || g.Burst != 1 {
+		t.Fatalf("want the stated 20/s kept at 19/s with a burst of 1, gate is %+v", g)
+	}
+	// The client starts at 50/s with a burst of 5 against the fake's 20/s: the first
+	// refusal teaches it the limit, and the requests queued behind it wait at the new rate.
+	t.Logf("first 40 reads: fake %v, client %+v", f, s)
+	if f["rate_limited"] > 3 || s.Refused != f["rate_limited"] {
+		t.Fatalf("want the refusals of the first burst only: fake %v, client %+v", f, s)
+	}
+	before := f["rate_limited"]
+	reads(t, c)
+	if more := h.Stats(t)["rate_limited"] - before; more > 2 {
+		t.Fatalf("once the limit is known, 40 more reads met %d refusals (want at most 5 %%)", more)
+	}
+}
+
+// The 503 of client_api_concurrency_limit names the limit: requests in flight are held to it.
+func TestConcurrencyLearnedFromRefusal(t *testing.T) {
+	t.Parallel()
+	h := fakeharness.StartNSXT(t, fakeharness.NSXTOptions{Nodes: 1, APIService: map[string]any{"client_api_concurrency_limit": 5}})
+	latency := 30
+	h.Faults(t, fakemanager.Faults{LatencyMS: &latency})
+	c := limitedClient(t, h)
+	reads(t, c)
+	if g := c.Gates()[h.Hosts()[0]]; g.Concurrency != 5 || g.Stated.Concurrency != 5 {
+		t.Fatalf("want 5 in flight as stated, gate is %+v", g)
+	}
+	before := h.Stats(t)["concurrency_limited"]
+	reads(t, c)
+	f := h.Stats(t)
+	if more := f["concurrency_limited"] - before; more > 2 {
+		t.Fatalf("once the limit is known, 40 more reads met %d refusals (want at most 5 %%)", more)
+	}
+	if f["max_in_flight"] > 5+1 { // the login's own request aside
+		t.Fatalf("the fake saw %d requests in flight at once", f["max_in_flight"])
+	}
+}
+
+// Reading the api-service settings states the limits before any refusal.
+func TestLimitsLearnedFromAPIService(t *testing.T) {
+	t.Parallel()
+	h := fakeharness.StartNSXT(t, fakeharness.NSXTOptions{Nodes: 1, APIService: map[string]any{
+		"client_api_rate_limit": 20, "client_api_concurrency_limit": 4,
+	}})
+	c := limitedClient(t, h)
+	if _, err := nsxt.NewClient(c).GetAPIService(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if g := c.Gates()[h.Hosts()[0]]; g.Rate != 19 || g.Burst != 1 || g.Concurrency != 4 {
+		t.Fatalf("want 19/s (95 %% of 20), burst 1, 4 in flight; gate is %+v", g)
+	}
+	reads(t, c)
+	if f := h.Stats(t); f["rate_limited"] != 0 || f["concurrency_limited"] != 0 {
+		t.Fatalf("with the limits read first, no read may be refused: %v", f)
+	}
+	// A limit the user set is never raised by what the manager states.
+	capped := fakeharness.Session(t, h.Control, session.Config{
+		Block: "nsxt", RateLimit: 3, MaxConcurrency: 2, Refusal: nsxt.Refusal,
+		Auth: &nsxt.Auth{Username: h.Username, Password: h.Password}, Secrets: []string{h.Password},
+	})
+	if _, err := nsxt.NewClient(capped).GetAPIService(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if g := capped.Gates()[h.Hosts()[0]]; g.Rate != 3 || g.Concurrency != 2 {
+		t.Fatalf("user's 3/s and 2 in flight must stay; gate is %+v", g)
+	}
+}

@@ -1,0 +1,68 @@
+package session_test
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/netsession/terraform-provider-nsx/internal/session"
+)
+
+// Identical GETs in flight share one request; a Reusable GET's answer serves later identical
+// GETs until the client writes; after a write the next read is fresh.
+func TestEachReadSentOnce(t *testing.T) {
+	t.Parallel()
+	var gets, puts atomic.Int64
+	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodGet {
+			gets.Add(1)
+			time.Sleep(100 * time.Millisecond) // long enough for the callers to overlap
+		} else {
+			puts.Add(1)
+		}
+		_, _ = w.Write([]byte(`{"v":1}`))
+	}))
+	defer srv.Close()
+	c := hostileClient(t, srv, session.Config{RequestTimeout: 5 * time.Second})
+	ctx := context.Background()
+	get := func(path string, reusable bool) {
+		resp, err := c.Do(ctx, &session.Request{Method: http.MethodGet, Path: path, Reusable: reusable})
+		if err != nil || string(resp.Body) != `{"v":1}` {
+			t.Errorf("GET %s: %v %v", path, resp, err)
+		}
+	}
+
+	// 20 identical plain GETs at once: one request.
+	var wg sync.WaitGroup
+	for i := 0; i < 20; i++ {
+		wg.Add(1)
+		go func() { defer wg.Done(); get("/list", false) }()
+	}
+	wg.Wait()
+	if n := gets.Load(); n != 1 {
+		t.Fatalf("20 identical GETs in flight sent %d requests", n)
+	}
+	// A plain GET later is sent again; a Reusable one is kept.
+	get("/list", false)
+	get("/version", true)
+	get("/version", true)
+	get("/version", true)
+	if n := gets.Load(); n != 3 {
+		t.Fatalf("want 3 GETs (the shared one, a later plain one, one reusable), server saw %d", n)
+	}
+	// A write forgets every kept answer.
+	if _, err := c.Do(ctx, &session.Request{Method: http.MethodPut, Path: "/settings", Body: []byte(`{}`)}); err != nil {
+		t.Fatal(err)
+	}
+	get("/version", true)
+	if n := gets.Load(); n != 4 || puts.Load() != 1 {
+		t.Fatalf("after a write the reusable GET must be sent again: %d GETs, %d PUTs", n, puts.Load())
+	}
+	if s := c.Stats(); s.Reused != 19+2 {
+		t.Fatalf("want 21 reads answered without a request of their own, stats say %+v", s)
+	}
+}
