@@ -164,6 +164,16 @@ type segmentPage struct {
 	Cursor  string    `json:"cursor"`
 }
 
+// GetSegment reads the segment /infra/segments/<id>; one that does not exist matches
+// ErrNotFound.
+func (c *Client) GetSegment(ctx context.Context, id string) (*Segment, error) {
+	var s Segment
+	if err := c.do(ctx, http.MethodGet, "/policy/api/v1/infra/segments/"+url.PathEscape(id), nil, &s); err != nil {
+		return nil, err
+	}
+	return &s, nil
+}
+
 // SegmentPageSize is the largest page NSX serves.
 const SegmentPageSize = 1000
 

@@ -74,28 +74,7 @@ func (d *segmentsDataSource) Schema(ctx context.Context, _ datasource.SchemaRequ
 			"segments": schema.ListNestedAttribute{
 				Computed:            true,
 				MarkdownDescription: "The matching segments, sorted by display name.",
-				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
-					"id":           computedString("Segment id."),
-					"display_name": computedString("Display name."),
-					"path":         computedString("Policy path, e.g. `/infra/segments/web`."),
-					"type":         computedString("`ROUTED`, `EXTENDED`, `ROUTED_AND_EXTENDED` or `DISCONNECTED`."),
-					"subnets": schema.ListNestedAttribute{
-						Computed: true, MarkdownDescription: "Subnets of the segment.",
-						NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
-							"gateway_address": computedString("Gateway address with prefix length, e.g. `10.0.1.1/24`."),
-							"network":         computedString("Network address with prefix length, e.g. `10.0.1.0/24`."),
-						}},
-					},
-					"connectivity_path":   computedString("Path of the gateway the segment connects to; empty when none."),
-					"transport_zone_path": computedString("Path of the segment's transport zone."),
-					"admin_state":         computedString("`UP` or `DOWN`."),
-					"replication_mode":    computedString("BUM replication mode of overlay segments (`MTEP` or `SOURCE`)."),
-					"vlan_ids": schema.ListAttribute{
-						Computed: true, ElementType: types.StringType,
-						MarkdownDescription: "VLAN ids (or ranges) of VLAN-backed segments.",
-					},
-					"unique_id": computedString("The segment's unique id (UUID)."),
-				}},
+				NestedObject:        schema.NestedAttributeObject{Attributes: segmentAttributes()},
 			},
 			"paths": schema.MapAttribute{
 				Computed: true, ElementType: types.StringType,
@@ -231,4 +210,30 @@ func (data *segmentsModel) state(ctx context.Context, typ tftypes.Object, all []
 		attrs[name] = tv
 	}
 	return tftypes.NewValue(typ, attrs), diags
+}
+
+// segmentAttributes are the attributes of one segment as NSX answers it.
+func segmentAttributes() map[string]schema.Attribute {
+	return map[string]schema.Attribute{
+		"id":           computedString("Segment id."),
+		"display_name": computedString("Display name."),
+		"path":         computedString("Policy path, e.g. `/infra/segments/web`."),
+		"type":         computedString("`ROUTED`, `EXTENDED`, `ROUTED_AND_EXTENDED` or `DISCONNECTED`."),
+		"subnets": schema.ListNestedAttribute{
+			Computed: true, MarkdownDescription: "Subnets of the segment.",
+			NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
+				"gateway_address": computedString("Gateway address with prefix length, e.g. `10.0.1.1/24`."),
+				"network":         computedString("Network address with prefix length, e.g. `10.0.1.0/24`."),
+			}},
+		},
+		"connectivity_path":   computedString("Path of the gateway the segment connects to; empty when none."),
+		"transport_zone_path": computedString("Path of the segment's transport zone."),
+		"admin_state":         computedString("`UP` or `DOWN`."),
+		"replication_mode":    computedString("BUM replication mode of overlay segments (`MTEP` or `SOURCE`)."),
+		"vlan_ids": schema.ListAttribute{
+			Computed: true, ElementType: types.StringType,
+			MarkdownDescription: "VLAN ids (or ranges) of VLAN-backed segments.",
+		},
+		"unique_id": computedString("The segment's unique id (UUID)."),
+	}
 }

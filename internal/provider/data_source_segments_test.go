@@ -68,3 +68,51 @@ data "nsx_segments" "none" {
 		}},
 	})
 }
+
+// nsx_segment reads one segment by id or path with one request; a missing one is an error on
+// the attribute that named it, and exactly one of id and path is required. (The valid step
+// comes last: the test's final destroy runs its configuration.)
+func TestSegment_byIDAndPath(t *testing.T) {
+	t.Parallel()
+	h := fakeharness.StartNSXT(t, fakeharness.NSXTOptions{Nodes: 1, Segments: 2500})
+	provider := fakeharness.Provider(h.NSXTBlock())
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: factories(t),
+		Steps: []resource.TestStep{
+			{
+				Config:      provider + `data "nsx_segment" "x" { path = "/infra/segments/no-such" }`,
+				ExpectError: regexpMust(`(?s)NSX Segment Not Found.*/infra/segments/no-such`),
+			},
+			{
+				Config:      provider + `data "nsx_segment" "x" {}`,
+				ExpectError: regexpMust(`(?s)Invalid Attribute Combination`),
+			},
+			{
+				Config:      provider + `data "nsx_segment" "x" { path = "/infra/tier-1s/t1" }`,
+				ExpectError: regexpMust(`(?s)must be a policy path`),
+			},
+			{
+				Config: provider + `
+data "nsx_segment" "web" {
+  id = "web"
+}
+data "nsx_segment" "vlan" {
+  path = "/infra/segments/segment-0011"
+}`,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("data.nsx_segment.web", tfjsonpath.New("path"), knownvalue.StringExact("/infra/segments/web")),
+					statecheck.ExpectKnownValue("data.nsx_segment.web", tfjsonpath.New("subnets").AtSliceIndex(0).AtMapKey("network"), knownvalue.StringExact("10.0.0.0/24")),
+					statecheck.ExpectKnownValue("data.nsx_segment.vlan", tfjsonpath.New("id"), knownvalue.StringExact("segment-0011")),
+					statecheck.ExpectKnownValue("data.nsx_segment.vlan", tfjsonpath.New("type"), knownvalue.StringExact("DISCONNECTED")),
+					statecheck.ExpectKnownValue("data.nsx_segment.vlan", tfjsonpath.New("vlan_ids"), knownvalue.ListSizeExact(1)),
+				},
+				Check: func(*terraform.State) error {
+					if s := h.Stats(t); s["segment_pages"] != 0 || s["segment_reads"] == 0 {
+						return fmt.Errorf("want single reads and no listing, fake says %v", s)
+					}
+					return nil
+				},
+			},
+		},
+	})
+}

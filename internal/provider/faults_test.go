@@ -230,16 +230,19 @@ data "nsx_segments" "all" {}`,
 	}
 }
 
-// 2. 200 data sources at -parallelism=20. Configured far above the manager's limit (the
-// manager set to 30 requests/s, so that any machine's terraform exceeds it), the provider
-// meets 429s, halves its rate and finishes; at its default rate against NSX's default 100/s
-// it never meets one.
+// 2. 200 distinct reads (nsx_segment) at -parallelism=20. Configured far above the manager's
+// limit (the manager set to 30 requests/s, so that any machine's terraform exceeds it), the
+// provider meets a 429, learns the limit from its words and keeps under it: few refusals,
+// each retried once. At its default rate against NSX's default 100/s it never meets one.
 func (s *faultSuite) sustainedRateLimit(t *testing.T, fc *faultRun) {
-	h := s.harness(t, fc, fakeharness.NSXTOptions{Nodes: 1})
+	h := s.harness(t, fc, fakeharness.NSXTOptions{Nodes: 1, Segments: 210})
 	fc.runs = newProviderRuns(t, false)
 	var limitedAbove int64
 	body := `
-data "nsx_version" "v" { count = 200 }`
+data "nsx_segment" "s" {
+  count = 200
+  id    = format("segment-%04d", count.index + 7)
+}`
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: fc.runs.factories(),
 		Steps: withPassword(h, []resource.TestStep{
@@ -249,12 +252,18 @@ data "nsx_version" "v" { count = 200 }`
 				},
 				Config: vaultBlock(h, "rate_limit = 400", "max_concurrency = 20", "max_retries = 8") + body,
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue("data.nsx_version.v[199]", tfjsonpath.New("version"), knownvalue.StringExact(fakensxt.Version)),
+					statecheck.ExpectKnownValue("data.nsx_segment.s[199]", tfjsonpath.New("id"), knownvalue.StringExact("segment-0206")),
 				},
 				Check: func(*terraform.State) error {
-					limited := h.Stats(t)["rate_limited"]
+					// Each reading process (one login each) may meet the limit once before it
+					// knows it, and a few more while its first requests are on their way.
+					f := h.Stats(t)
+					limited, reads := f["rate_limited"], f["segment_reads"]
 					if retries := fc.runs.stats().Retries; limited == 0 || retries != limited {
 						return fmt.Errorf("want 429s from the fake, each retried once: %d 429s, %d retries", limited, retries)
+					}
+					if limited*20 > reads {
+						return fmt.Errorf("%d 429s for %d reads: more than 5 %% refused once the limit is stated", limited, reads)
 					}
 					return nil
 				},
@@ -276,14 +285,15 @@ data "nsx_version" "v" { count = 200 }`
 		}),
 	})
 	f := h.Stats(t)
-	stat(t, f, "requests", atLeast(800), "200 reads per command")
+	stat(t, f, "segment_reads", atLeast(800), "200 reads per command")
 	allLoggedOut(t, f)
 }
 
-// 3. The manager allows 5 requests in flight per client and answers 503 beyond; 40 reads at
-// -parallelism=20 go through on retries.
+// 3. The manager allows 5 requests in flight per client and answers 503 beyond, naming the
+// limit; 40 distinct reads at -parallelism=20 go through, the first 503 teaching the provider
+// the limit, so that at most 5 % are refused.
 func (s *faultSuite) concurrencyLimit(t *testing.T, fc *faultRun) {
-	h := s.harness(t, fc, fakeharness.NSXTOptions{Nodes: 1})
+	h := s.harness(t, fc, fakeharness.NSXTOptions{Nodes: 1, Segments: 50})
 	fc.runs = newProviderRuns(t, false)
 	h.ChangeOutside(t, func(m map[string]any) { m["client_api_concurrency_limit"] = 5 })
 	latency := 40
@@ -292,14 +302,20 @@ func (s *faultSuite) concurrencyLimit(t *testing.T, fc *faultRun) {
 		ProtoV6ProviderFactories: fc.runs.factories(),
 		Steps: withPassword(h, []resource.TestStep{{
 			Config: vaultBlock(h, "max_retries = 10") + `
-data "nsx_version" "v" { count = 40 }`,
+data "nsx_segment" "s" {
+  count = 40
+  id    = format("segment-%04d", count.index + 7)
+}`,
 			ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.ExpectKnownValue("data.nsx_version.v[39]", tfjsonpath.New("version"), knownvalue.StringExact(fakensxt.Version)),
+				statecheck.ExpectKnownValue("data.nsx_segment.s[39]", tfjsonpath.New("id"), knownvalue.StringExact("segment-0046")),
 			},
 		}}),
 	})
 	f := h.Stats(t)
 	stat(t, f, "concurrency_limited", atLeast(1), "503s from the concurrency limit")
+	if f["concurrency_limited"]*20 > f["segment_reads"] {
+		t.Errorf("%d 503s for %d reads: more than 5 %% refused once the limit is stated", f["concurrency_limited"], f["segment_reads"])
+	}
 	stat(t, f, "max_in_flight", func(v int64) bool { return v <= 5 }, "at most 5 in flight")
 	allLoggedOut(t, f)
 	if p := fc.runs.stats(); p.Retries != f["concurrency_limited"] {

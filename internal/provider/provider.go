@@ -311,6 +311,7 @@ func (p *nsxProvider) Resources(_ context.Context) []func() resource.Resource {
 func (p *nsxProvider) DataSources(_ context.Context) []func() datasource.DataSource {
 	return []func() datasource.DataSource{
 		NewSegmentsDataSource,
+		NewSegmentDataSource,
 		func() datasource.DataSource { return &versionDataSource{table: p.table} },
 		NewSDWANDevicesDataSource,
 		NewIllumioLabelsDataSource,

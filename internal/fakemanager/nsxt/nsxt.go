@@ -199,6 +199,7 @@ func (f *Fake) Handler(node int) http.Handler {
 	mux.HandleFunc("GET /api/v1/cluster/api-service", f.authed(node, f.getAPIService))
 	mux.HandleFunc("PUT /api/v1/cluster/api-service", f.authed(node, f.putAPIService))
 	mux.HandleFunc("GET /policy/api/v1/infra/segments", f.authed(node, f.listSegments))
+	mux.HandleFunc("GET /policy/api/v1/infra/segments/{id}", f.authed(node, f.getSegment))
 	mux.HandleFunc("GET /policy/api/v1/search/query", f.authed(node, f.searchQuery))
 	mux.HandleFunc("GET /api/v1/node/version", f.authed(node, func(w http.ResponseWriter, _ *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"node_version": Version, "product_version": Version})

@@ -134,6 +134,21 @@ func (f *Fake) listSegments(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, body)
 }
 
+// getSegment answers one segment by id, or NSX's 404 for a path that names none.
+func (f *Fake) getSegment(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for i := range f.segments {
+		if f.segments[i].ID == id {
+			f.stats.Add("segment_reads", 1)
+			writeJSON(w, http.StatusOK, f.segments[i])
+			return
+		}
+	}
+	apiError(w, http.StatusNotFound, errCodeNotFound, "The path=[/infra/segments/"+id+"] is invalid.")
+}
+
 // pageSizeOf reads page_size as NSX's list APIs take it (0 to 1000, 0 or absent: 1000),
 // answering 400 itself when it is out of range.
 func pageSizeOf(w http.ResponseWriter, q url.Values) (int, bool) {
