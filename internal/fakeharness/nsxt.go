@@ -35,6 +35,8 @@ type NSXTOptions struct {
 	APIService map[string]any
 	// LoginLatency is how long a login takes (Options.LoginLatency).
 	LoginLatency time.Duration
+	// SegmentList are the segments the manager holds instead of made-up ones (Options.SegmentList).
+	SegmentList []fakensxt.Segment
 }
 
 // StartNSXT starts a fake NSX cluster for t.
@@ -45,7 +47,7 @@ func StartNSXT(t testing.TB, o NSXTOptions) *NSXT {
 		// The characters that break naive form encoding.
 		o.Password = "S3cret&Pw@x%2B+1"
 	}
-	fake, srv, err := fakensxt.Start(fakensxt.Options{Username: "admin", Password: o.Password, Segments: o.Segments, Idle: o.Idle, ExtraFields: o.ExtraFields, APIService: o.APIService, LoginLatency: o.LoginLatency},
+	fake, srv, err := fakensxt.Start(fakensxt.Options{Username: "admin", Password: o.Password, Segments: o.Segments, Idle: o.Idle, ExtraFields: o.ExtraFields, APIService: o.APIService, LoginLatency: o.LoginLatency, SegmentList: o.SegmentList},
 		fakemanager.Options{Nodes: o.Nodes, CA: ca})
 	if err != nil {
 		t.Fatal(err)

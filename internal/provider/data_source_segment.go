@@ -107,7 +107,11 @@ func (d *segmentDataSource) Read(ctx context.Context, req datasource.ReadRequest
 		return
 	}
 	var attrs map[string]tftypes.Value
-	if err := segmentValue(s).As(&attrs); err != nil {
+	v, err := segmentValue(s)
+	if err == nil {
+		err = v.As(&attrs)
+	}
+	if err != nil {
 		resp.Diagnostics.AddError("Value Conversion Error", "This is a bug in the provider, please report it: "+err.Error())
 		return
 	}

@@ -15,7 +15,9 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
@@ -89,45 +91,55 @@ func (d *segmentsDataSource) Configure(_ context.Context, req datasource.Configu
 	d.managers = managersFrom(req.ProviderData, &resp.Diagnostics)
 }
 
+// Read builds the state with readEncoded and decodes it; the server's direct read takes the
+// encoded state as it is (see directReads).
 func (d *segmentsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	state := d.readEncoded(ctx, req.Config, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	raw, err := (&tfprotov6.DynamicValue{MsgPack: state}).Unmarshal(resp.State.Schema.Type().TerraformType(ctx))
+	if err != nil {
+		resp.Diagnostics.AddError("Unable to Decode State", "This is a bug in the provider, please report it: "+err.Error())
+		return
+	}
+	resp.State.Raw = raw
+}
+
+// readEncoded lists the segments and returns the data source's state for config, encoded as
+// the protocol carries it.
+func (d *segmentsDataSource) readEncoded(ctx context.Context, config tfsdk.Config, diags *diag.Diagnostics) []byte {
+	started := time.Now()
 	var data segmentsModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &data)...)
-	if resp.Diagnostics.HasError() {
-		return
+	diags.Append(config.Get(ctx, &data)...)
+	if diags.HasError() {
+		return nil
 	}
-	limit, diags := data.Timeouts.Read(ctx, defaultReadTimeout)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
+	limit, d2 := data.Timeouts.Read(ctx, defaultReadTimeout)
+	diags.Append(d2...)
+	if diags.HasError() {
+		return nil
 	}
-	ctx, done := startOperation(ctx, "nsx_segments", "read", limit, &resp.Diagnostics)
+	ctx, done := startOperation(ctx, "nsx_segments", "read", limit, diags)
 	defer done()
-	c, diags := use(ctx, d.managers, nsxtSpec, "nsx_segments")
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
+	c, d2 := use(ctx, d.managers, nsxtSpec, "nsx_segments")
+	diags.Append(d2...)
+	if diags.HasError() {
+		return nil
 	}
 	all, pages, err := c.ListSegments(ctx)
+	listed := time.Since(started)
 	if err != nil {
-		resp.Diagnostics.AddError("Listing NSX Segments Failed",
-			"Reading the segments failed: "+err.Error())
-		return
+		diags.AddError("Listing NSX Segments Failed", "Reading the segments failed: "+err.Error())
+		return nil
 	}
-	tflog.Debug(ctx, "listed segments", map[string]any{"segments": len(all), "pages": pages})
+	tflog.Debug(ctx, "listed segments", map[string]any{"segments": len(all), "pages": pages, "listing_ms": float64(listed.Microseconds()) / 1000})
 	built := time.Now()
-
 	data.ID = types.StringValue(digest(data.DisplayName.ValueString(), data.Type.ValueString(), data.TransportZonePath.ValueString()))
-	typ, ok := resp.State.Schema.Type().TerraformType(ctx).(tftypes.Object)
-	if !ok {
-		resp.Diagnostics.AddError("Schema Error", "The nsx_segments schema is not an object. This is a bug in the provider, please report it.")
-		return
-	}
-	state, diags := data.state(ctx, typ, all)
-	resp.Diagnostics.Append(diags...)
-	if !resp.Diagnostics.HasError() {
-		resp.State.Raw = state
-	}
-	tflog.Debug(ctx, "segments in state", map[string]any{"segments": len(all), "state_ms": time.Since(built).Milliseconds()})
+	state, d2 := data.state(ctx, all)
+	diags.Append(d2...)
+	tflog.Debug(ctx, "segments in state", map[string]any{"segments": len(all), "state_bytes": len(state), "state_ms": time.Since(built).Milliseconds()})
+	return state
 }
 
 // The Terraform types of a segment (an element of nsx_segments.segments), for building values
@@ -145,71 +157,93 @@ var (
 	stringTF = tftypes.String
 )
 
-// segmentValue is a segment as NSX answered it, as a Terraform value. It is built directly,
-// neither reflected from a struct nor converted from framework values: for 20,000 segments
-// those cost seconds.
-func segmentValue(s *nsxt.Segment) tftypes.Value {
-	subnets := make([]tftypes.Value, len(s.Subnets))
-	for i, sn := range s.Subnets {
-		subnets[i] = tftypes.NewValue(subnetTF, map[string]tftypes.Value{
-			"gateway_address": tftypes.NewValue(stringTF, sn.GatewayAddress), "network": tftypes.NewValue(stringTF, sn.Network),
-		})
+// writeSegment writes a segment as NSX answered it, an object of type segmentTF. It is the one
+// place a segment's attributes are set, for nsx_segments and nsx_segment alike.
+func writeSegment(w *stateWriter, s *nsxt.Segment) {
+	w.object(11)
+	w.attr("id", s.ID)
+	w.attr("display_name", s.DisplayName)
+	w.attr("path", s.Path)
+	w.attr("type", s.Type)
+	w.attr("connectivity_path", s.ConnectivityPath)
+	w.attr("transport_zone_path", s.TransportZonePath)
+	w.attr("admin_state", s.AdminState)
+	w.attr("replication_mode", s.ReplicationMode)
+	w.attr("unique_id", s.UniqueID)
+	w.str("subnets")
+	w.list(len(s.Subnets))
+	for _, sn := range s.Subnets {
+		w.object(2)
+		w.attr("gateway_address", sn.GatewayAddress)
+		w.attr("network", sn.Network)
 	}
-	vlans := make([]tftypes.Value, len(s.VlanIDs))
-	for i, v := range s.VlanIDs {
-		vlans[i] = tftypes.NewValue(stringTF, v)
+	w.str("vlan_ids")
+	w.list(len(s.VlanIDs))
+	for _, v := range s.VlanIDs {
+		w.str(v)
 	}
-	str := func(v string) tftypes.Value { return tftypes.NewValue(stringTF, v) }
-	return tftypes.NewValue(segmentTF, map[string]tftypes.Value{
-		"id": str(s.ID), "display_name": str(s.DisplayName), "path": str(s.Path), "type": str(s.Type),
-		"connectivity_path": str(s.ConnectivityPath), "transport_zone_path": str(s.TransportZonePath),
-		"admin_state": str(s.AdminState), "replication_mode": str(s.ReplicationMode), "unique_id": str(s.UniqueID),
-		"subnets":  tftypes.NewValue(segmentTF.AttributeTypes["subnets"], subnets),
-		"vlan_ids": tftypes.NewValue(segmentTF.AttributeTypes["vlan_ids"], vlans),
-	})
 }
 
-// state is the data source's whole state of type typ: data's filters, id and timeouts with
-// the segments of all that match the filters, sorted by display name, and their paths.
+// segmentValue is one segment as a Terraform value (for nsx_segment).
+func segmentValue(s *nsxt.Segment) (tftypes.Value, error) {
+	w := newStateWriter(512)
+	writeSegment(w, s)
+	b, err := w.bytes()
+	if err != nil {
+		return tftypes.Value{}, err
+	}
+	return (&tfprotov6.DynamicValue{MsgPack: b}).Unmarshal(segmentTF)
+}
+
+// state is the data source's whole state, encoded: data's filters, id and timeouts with the
+// segments of all that match the filters, sorted by display name, and their paths.
 // Diagnostics warn of display names that several segments share.
-func (data *segmentsModel) state(ctx context.Context, typ tftypes.Object, all []nsxt.Segment) (tftypes.Value, diag.Diagnostics) {
+func (data *segmentsModel) state(ctx context.Context, all []nsxt.Segment) ([]byte, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	sort.SliceStable(all, func(i, j int) bool { return all[i].DisplayName < all[j].DisplayName })
-	elems := make([]tftypes.Value, 0, len(all))
-	paths := map[string]tftypes.Value{}
+	kept := make([]*nsxt.Segment, 0, len(all))
+	paths := make(map[string]string, len(all))
 	var dupes []string
 	for i := range all {
 		s := &all[i]
 		if !matches(data.DisplayName, s.DisplayName) || !matches(data.Type, s.Type) || !matches(data.TransportZonePath, s.TransportZonePath) {
 			continue
 		}
-		elems = append(elems, segmentValue(s))
+		kept = append(kept, s)
 		if _, dup := paths[s.DisplayName]; dup {
 			dupes = append(dupes, s.Path)
 			continue
 		}
-		paths[s.DisplayName] = tftypes.NewValue(stringTF, s.Path)
+		paths[s.DisplayName] = s.Path
 	}
 	if len(dupes) > 0 {
 		diags.AddAttributeWarning(path.Root("paths"), "Segments Share a Display Name",
 			fmt.Sprintf("paths keeps the first segment of each display name; these were left out of it (they are in segments): %s.", strings.Join(dupes, ", ")))
 	}
-	attrs := map[string]tftypes.Value{
-		"segments": tftypes.NewValue(typ.AttributeTypes["segments"], elems),
-		"paths":    tftypes.NewValue(typ.AttributeTypes["paths"], paths),
-	}
+	w := newStateWriter(400 * (len(kept) + 1))
+	w.object(7)
 	for name, v := range map[string]attr.Value{
 		"id": data.ID, "display_name": data.DisplayName, "type": data.Type,
 		"transport_zone_path": data.TransportZonePath, "timeouts": data.Timeouts,
 	} {
-		tv, err := v.ToTerraformValue(ctx)
-		if err != nil {
-			diags.AddAttributeError(path.Root(name), "Value Conversion Error", "This is a bug in the provider, please report it: "+err.Error())
-			return tftypes.Value{}, diags
-		}
-		attrs[name] = tv
+		w.str(name)
+		w.value(ctx, v)
 	}
-	return tftypes.NewValue(typ, attrs), diags
+	w.str("segments")
+	w.list(len(kept))
+	for _, s := range kept {
+		writeSegment(w, s)
+	}
+	w.str("paths")
+	w.mapOf(len(paths))
+	for name, p := range paths {
+		w.attr(name, p)
+	}
+	b, err := w.bytes()
+	if err != nil {
+		diags.AddError("Unable to Encode State", "This is a bug in the provider, please report it: "+err.Error())
+	}
+	return b, diags
 }
 
 // segmentAttributes are the attributes of one segment as NSX answers it.

@@ -47,6 +47,8 @@ type nsxProvider struct {
 	version string
 	pool    *session.Pool
 	table   []manager
+	// configured receives the provider's data, for the server's direct reads (nil: none).
+	configured *configured
 }
 
 // providerModel is the provider-wide settings; each manager block is read by its spec.
@@ -291,6 +293,9 @@ func (p *nsxProvider) Configure(ctx context.Context, req provider.ConfigureReque
 	resp.ResourceData = m
 	resp.DataSourceData = m
 	resp.EphemeralResourceData = m
+	if p.configured != nil {
+		p.configured.Store(m)
+	}
 }
 
 // EphemeralResources implements provider.ProviderWithEphemeralResources.

@@ -11,7 +11,9 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
+	"github.com/netsession/terraform-provider-nsx/internal/fakeharness"
 	"github.com/netsession/terraform-provider-nsx/internal/nsxt"
+	"github.com/netsession/terraform-provider-nsx/internal/session"
 )
 
 // benchSegments are n segments shaped as the fake NSX makes them.
@@ -32,13 +34,12 @@ func benchSegments(n int) []nsxt.Segment {
 	return out
 }
 
-// The provider's work after the last page of nsx_segments: filter, sort, build and set the
-// state. `make bench` reports it; no test asserts a time.
+// The provider's work after the last page of nsx_segments: filter, sort and encode the state
+// as the protocol carries it. `make bench` reports it; no test asserts a time.
 func BenchmarkSegmentsState(b *testing.B) {
 	ctx := context.Background()
 	var sr datasource.SchemaResponse
 	(&segmentsDataSource{}).Schema(ctx, datasource.SchemaRequest{}, &sr)
-	typ := sr.Schema.Type().TerraformType(ctx).(tftypes.Object)
 	for _, n := range []int{2600, 20000} {
 		all := benchSegments(n)
 		b.Run(fmt.Sprintf("segments=%d", n), func(b *testing.B) {
@@ -46,13 +47,8 @@ func BenchmarkSegmentsState(b *testing.B) {
 				data := segmentsModel{}
 				data.Timeouts.Object = nullTimeouts(ctx)
 				in := append([]nsxt.Segment(nil), all...)
-				raw, diags := data.state(ctx, typ, in)
-				if diags.HasError() {
+				if _, diags := data.state(ctx, in); diags.HasError() {
 					b.Fatal(diags)
-				}
-				// What the framework does with the state on its way to terraform.
-				if _, err := tfprotov6.NewDynamicValue(typ, raw); err != nil {
-					b.Fatal(err)
 				}
 			}
 		})
@@ -73,4 +69,85 @@ func TestSegmentTypeMatchesSchema(t *testing.T) {
 	if want := typ.AttributeTypes["segments"].(tftypes.List).ElementType; !want.Equal(segmentTF) { //nolint:forcetypeassert // declared a list
 		t.Fatalf("segmentTF is %s, the schema says %s", segmentTF, want)
 	}
+}
+
+// objectWith is a value of t whose attributes are null but for set.
+func objectWith(t tftypes.Object, set map[string]tftypes.Value) tftypes.Value {
+	vals := map[string]tftypes.Value{}
+	for name, at := range t.AttributeTypes {
+		if v, ok := set[name]; ok {
+			vals[name] = v
+			continue
+		}
+		vals[name] = tftypes.NewValue(at, nil)
+	}
+	return tftypes.NewValue(t, vals)
+}
+
+// The whole read of nsx_segments as Terraform asks for it, through the provider's protocol
+// server (listing over loopback TLS from the fake, Read, the framework's checks and the
+// state's encoding). `make bench` reports it; no test asserts a time.
+func BenchmarkSegmentsRead(b *testing.B) {
+	ctx := context.Background()
+	for _, n := range []int{2600, 20000} {
+		b.Run(fmt.Sprintf("segments=%d", n), func(b *testing.B) {
+			srv, dcfg := inProcessSegments(b, fakeharness.NSXTOptions{Nodes: 1, Segments: n})
+			for b.Loop() {
+				resp, err := srv.ReadDataSource(ctx, &tfprotov6.ReadDataSourceRequest{TypeName: "nsx_segments", Config: &dcfg})
+				if err != nil || len(resp.Diagnostics) > 0 {
+					b.Fatal(err, resp.Diagnostics)
+				}
+			}
+		})
+	}
+}
+
+// inProcessSegments is the provider's protocol server, configured for a fake NSX with n
+// segments, and a configuration of nsx_segments with no filters.
+func inProcessSegments(tb testing.TB, o fakeharness.NSXTOptions) (*maskingServer, tfprotov6.DynamicValue) {
+	tb.Helper()
+	ctx := context.Background()
+	h := fakeharness.StartNSXT(tb, o)
+	pool := session.NewPool()
+	tb.Cleanup(pool.Close)
+	ps, err := NewServer("bench", pool)()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	srv := ps.(*maskingServer) //nolint:forcetypeassert // NewServer's own type
+	sch, err := srv.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	pt := sch.Provider.ValueType().(tftypes.Object) //nolint:forcetypeassert // a schema is an object
+	hosts := []tftypes.Value{tftypes.NewValue(tftypes.String, h.Hosts()[0])}
+	fields := func(o tftypes.Object) tftypes.Value {
+		return objectWith(o, map[string]tftypes.Value{
+			"hosts":    tftypes.NewValue(tftypes.List{ElementType: tftypes.String}, hosts),
+			"username": tftypes.NewValue(tftypes.String, h.Username), "password": tftypes.NewValue(tftypes.String, h.Password),
+			"ca_file": tftypes.NewValue(tftypes.String, h.CAFile),
+		})
+	}
+	var block tftypes.Value
+	switch nt := pt.AttributeTypes["nsxt"].(type) {
+	case tftypes.Object:
+		block = fields(nt)
+	case tftypes.List:
+		block = tftypes.NewValue(nt, []tftypes.Value{fields(nt.ElementType.(tftypes.Object))}) //nolint:forcetypeassert // a block's element is an object
+	default:
+		tb.Fatalf("nsxt is a %T", nt)
+	}
+	cfg, err := tfprotov6.NewDynamicValue(pt, objectWith(pt, map[string]tftypes.Value{"nsxt": block}))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if resp, err := srv.ConfigureProvider(ctx, &tfprotov6.ConfigureProviderRequest{Config: &cfg}); err != nil || len(resp.Diagnostics) > 0 {
+		tb.Fatal(err, resp.Diagnostics)
+	}
+	dt := sch.DataSourceSchemas["nsx_segments"].ValueType().(tftypes.Object) //nolint:forcetypeassert // a schema is an object
+	dcfg, err := tfprotov6.NewDynamicValue(dt, objectWith(dt, nil))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return srv, dcfg
 }

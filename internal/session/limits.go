@@ -47,7 +47,7 @@ type gate struct {
 	stated   float64 // the manager's stated rate (0: not stated)
 	rateCut  time.Time
 	refusedR float64 // the rate at the last 429 where none is stated
-	lowered  uint64  // counts rate cuts: a token taken at the old rate is taken again
+	lowered  chan struct{} // closed and replaced when the rate is cut
 	// concurrency
 	limit     float64 // requests in flight allowed now (its floor)
 	concCap   int
@@ -63,7 +63,7 @@ func newGate(perSecond float64, concurrency int, adoptRate, adoptConcurrency boo
 		bucket:  rate.NewLimiter(rate.Limit(perSecond), unstatedBurst(perSecond)),
 		rateCap: perSecond, adopt: adoptRate,
 		limit: float64(concurrency), concCap: concurrency, adoptConc: adoptConcurrency,
-		wake: make(chan struct{}),
+		wake: make(chan struct{}), lowered: make(chan struct{}),
 	}
 }
 
@@ -72,22 +72,30 @@ func newGate(perSecond float64, concurrency int, adoptRate, adoptConcurrency boo
 // refusal teaches the client.
 func unstatedBurst(perSecond float64) int { return max(1, int(perSecond/10)) }
 
-// enter waits for a token and a free slot, in that order; leave frees the slot. A token
-// taken at a rate that was cut while it waited is taken again at the new rate: the requests
-// queued behind the first refusal do not all go out at the old pace.
+// enter waits for a token and a free slot, in that order; leave frees the slot. A request
+// waiting for its token when the rate is cut gives the token back and waits for one at the new
+// rate: the requests queued behind the first refusal neither go out at the old pace nor leave
+// a debt of tokens that would slow the new one.
 func (g *gate) enter(ctx context.Context) error {
-	for {
+	for waiting := true; waiting; {
 		g.mu.Lock()
-		gen := g.lowered
+		cut, bucket := g.lowered, g.bucket
 		g.mu.Unlock()
-		if err := g.bucket.Wait(ctx); err != nil {
-			return err
-		}
-		g.mu.Lock()
-		same := g.lowered == gen
-		g.mu.Unlock()
-		if same {
+		r := bucket.Reserve()
+		d := r.Delay()
+		if d == 0 {
 			break
+		}
+		t := time.NewTimer(d)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			r.Cancel()
+			return ctx.Err()
+		case <-cut:
+			t.Stop() // the bucket was replaced: its reservations are void
+		case <-t.C:
+			waiting = false
 		}
 	}
 	for {
@@ -127,12 +135,8 @@ func (g *gate) state(l Limits) {
 		if !g.adopt {
 			use = min(use, g.rateCap)
 		}
-		if use < float64(g.bucket.Limit()) {
-			g.lowered++
-		}
 		g.rateCap = use
-		g.bucket.SetLimit(rate.Limit(use))
-		g.bucket.SetBurst(max(1, int(math.Floor(l.Rate-use))))
+		g.setRate(use, max(1, int(math.Floor(l.Rate-use))))
 	}
 	if l.Concurrency > 0 && l.Concurrency != g.statedC {
 		g.statedC = l.Concurrency
@@ -144,6 +148,21 @@ func (g *gate) state(l Limits) {
 		close(g.wake) // a higher limit frees waiters
 		g.wake = make(chan struct{})
 	}
+}
+
+// setRate sets the rate and burst; g.mu is held. A lower rate gets a new bucket (one token
+// in it) and wakes the requests waiting for a token, so that they wait again at the new rate:
+// the tokens they had reserved at the old rate would otherwise be a debt that the new rate
+// pays off slowly (cancelling them restores few).
+func (g *gate) setRate(perSecond float64, burst int) {
+	if perSecond < float64(g.bucket.Limit()) {
+		g.bucket = rate.NewLimiter(rate.Limit(perSecond), burst)
+		close(g.lowered)
+		g.lowered = make(chan struct{})
+		return
+	}
+	g.bucket.SetLimit(rate.Limit(perSecond))
+	g.bucket.SetBurst(burst)
 }
 
 // answered adapts the gate to an answer to a request sent at sent.
@@ -160,10 +179,8 @@ func (g *gate) answered(status int, ref Refusal, sent time.Time) {
 		if sent.After(g.rateCut) {
 			cur := float64(g.bucket.Limit())
 			g.refusedR = cur
-			g.bucket.SetLimit(rate.Limit(max(cur/2, 0.1)))
-			g.bucket.SetBurst(1)
+			g.setRate(max(cur/2, 0.1), 1)
 			g.rateCut = time.Now()
-			g.lowered++
 		}
 	case status < 400:
 		if cur := float64(g.bucket.Limit()); cur < g.rateCap {
@@ -238,7 +255,9 @@ func (c *Client) gateFor(host string) *gate {
 
 // interval is the time between two tokens at the gate's rate now.
 func (g *gate) interval() time.Duration {
+	g.mu.Lock()
 	r := float64(g.bucket.Limit())
+	g.mu.Unlock()
 	if r <= 0 {
 		return time.Second
 	}

@@ -1,0 +1,368 @@
+// Command bench is what `make bench` runs: it builds the provider (or takes one with
+// -provider), starts a fake NSX for each workload, runs the real terraform against it through
+// a CLI configuration with dev_overrides, and prints one table: for each workload the
+// requests the fake served, how many it refused (429/503), the logins, the wall time, and
+// the ratio to the physical floor.
+//
+// The floor is what the work cannot go below on this machine: a terraform run that reads one
+// nsx_version (measured first, the median of three), plus what the manager's limits force
+// (requests beyond its full bucket at its stated rate, rounds of its concurrency limit times
+// its latency). Login counts are compared with the logins the work needs.
+//
+// Timings are ratios within one run; no test asserts them.
+package main
+
+import (
+	"bufio"
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/netsession/terraform-provider-nsx/internal/fakemanager"
+	fakensxt "github.com/netsession/terraform-provider-nsx/internal/fakemanager/nsxt"
+)
+
+func main() {
+	providerDir := flag.String("provider", "", "directory holding a built terraform-provider-nsx to measure (default: build this tree)")
+	only := flag.String("only", "", "run only the workloads whose name matches this regular expression")
+	flag.Parse()
+	if err := run(*providerDir, *only); err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		os.Exit(1)
+	}
+}
+
+// workload is one row of the table.
+type workload struct {
+	name     string
+	nsxt     fakensxt.Options
+	latency  time.Duration
+	settings []string // provider-level attributes
+	config   string   // data sources and resources
+	// prepare runs unmeasured commands first (a session to cache, a session to kill).
+	prepare func(b *bench, w *workspace, fake *fakensxt.Fake) error
+	// cmds are the measured terraform commands.
+	cmds [][]string
+	// needs: the workload uses something a provider may lack (checked with the schema).
+	needs string
+	// floor is the physical floor of the measured commands, from the fake's limits and
+	// latency and the baseline run; logins is the logins the work needs.
+	floor  func(base time.Duration) time.Duration
+	logins int64
+	// note adds what the row is about (GETs, the provider's time after the last page).
+	note func(st map[string]int64, log string) string
+}
+
+type bench struct {
+	root, providerDir string
+	ca                *fakemanager.CA
+	caFile            string
+	base              time.Duration
+	schema            string
+}
+
+func run(providerDir, only string) error {
+	root, err := os.Getwd()
+	if err != nil {
+		return err
+	}
+	tmp, err := os.MkdirTemp("", "nsx-bench-")
+	if err != nil {
+		return err
+	}
+	defer func() { _ = os.RemoveAll(tmp) }()
+	if providerDir == "" {
+		providerDir = filepath.Join(tmp, "provider")
+		build := exec.Command("go", "build", "-o", filepath.Join(providerDir, "terraform-provider-nsx"), ".")
+		build.Dir, build.Stdout, build.Stderr = root, os.Stderr, os.Stderr
+		if err := build.Run(); err != nil {
+			return fmt.Errorf("building the provider: %w", err)
+		}
+	}
+	ca, err := fakemanager.NewCA()
+	if err != nil {
+		return err
+	}
+	b := &bench{root: tmp, providerDir: providerDir, ca: ca, caFile: filepath.Join(tmp, "ca.pem")}
+	if err := os.WriteFile(b.caFile, ca.CertPEM, 0o600); err != nil {
+		return err
+	}
+	b.schema, err = b.providerSchema()
+	if err != nil {
+		return err
+	}
+
+	// The baseline: a plan that reads one nsx_version, median of three.
+	var runs []time.Duration
+	for range 3 {
+		r, err := b.measure(&workload{name: "baseline", config: `data "nsx_version" "v" {}`, cmds: [][]string{{"plan"}}})
+		if err != nil {
+			return err
+		}
+		runs = append(runs, r.wall)
+	}
+	slices.Sort(runs)
+	b.base = runs[1]
+	fmt.Printf("baseline: a terraform plan reading one nsx_version takes %s on this machine (median of 3)\n\n", b.base.Round(time.Millisecond))
+
+	re, err := regexp.Compile(only)
+	if err != nil {
+		return err
+	}
+	tw := tabwriter.NewWriter(os.Stdout, 2, 4, 2, ' ', 0)
+	rows := [][]string{{"workload", "requests", "refused", "logins", "wall s", "floor s", "ratio", "logins needed", "notes"}}
+	for _, w := range workloads() {
+		if !re.MatchString(w.name) {
+			continue
+		}
+		if w.needs != "" && !strings.Contains(b.schema, `"`+w.needs+`"`) {
+			rows = append(rows, []string{w.name, "-", "-", "-", "-", "-", "-", "-", "(this provider has no " + w.needs + ")"})
+			continue
+		}
+		r, err := b.measure(&w)
+		if err != nil {
+			return fmt.Errorf("%s: %w", w.name, err)
+		}
+		floor := w.floor(b.base)
+		note := ""
+		if w.note != nil {
+			note = w.note(r.stats, r.log)
+		}
+		rows = append(rows, []string{w.name, fmt.Sprint(r.stats["requests"]),
+			fmt.Sprint(r.stats["rate_limited"] + r.stats["concurrency_limited"]), fmt.Sprint(r.stats["logins"]),
+			fmt.Sprintf("%.2f", r.wall.Seconds()), fmt.Sprintf("%.2f", floor.Seconds()),
+			fmt.Sprintf("%.2f", r.wall.Seconds()/floor.Seconds()), fmt.Sprint(w.logins), note})
+		fmt.Fprintf(os.Stderr, "done: %s (%.1f s)\n", w.name, r.wall.Seconds())
+	}
+	for _, row := range rows {
+		if _, err := fmt.Fprintln(tw, strings.Join(row, "\t")+"\t"); err != nil {
+			return err
+		}
+	}
+	return tw.Flush()
+}
+
+// rateFloor is the wait a manager with a full bucket of limit requests, refilled at limit a
+// second, imposes on n requests.
+func rateFloor(n, limit int) time.Duration {
+	return time.Duration(float64(max(n-limit, 0)) / float64(limit) * float64(time.Second))
+}
+
+func segmentReads(n, from int) string {
+	return fmt.Sprintf("data \"nsx_segment\" \"s\" {\n  count = %d\n  id    = format(\"segment-%%04d\", count.index + %d)\n}\n", n, from)
+}
+
+func workloads() []workload {
+	plan := [][]string{{"plan"}}
+	versions := func(n int) string { return fmt.Sprintf("data \"nsx_version\" \"v\" { count = %d }\n", n) }
+	gets := func(st map[string]int64, _ string) string {
+		return fmt.Sprintf("%d GETs", st["requests"]-st["logins"]-st["logouts"])
+	}
+	return []workload{
+		{
+			name:   "100 nsx_version, -parallelism=20, rate limit 5/s",
+			nsxt:   fakensxt.Options{APIService: map[string]any{"client_api_rate_limit": 5}},
+			config: versions(100), cmds: [][]string{{"plan", "-parallelism=20"}},
+			// The work needs one GET, a login and a logout: within the manager's bucket.
+			floor: func(base time.Duration) time.Duration { return base }, logins: 1, note: gets,
+		},
+		{
+			name:   "100 distinct reads (nsx_segment), -parallelism=20, rate limit 5/s",
+			nsxt:   fakensxt.Options{Segments: 120, APIService: map[string]any{"client_api_rate_limit": 5}},
+			config: segmentReads(100, 7), cmds: [][]string{{"plan", "-parallelism=20"}}, needs: "nsx_segment",
+			floor: func(base time.Duration) time.Duration { return base + rateFloor(102, 5) }, logins: 1,
+		},
+		{
+			name: "30 nsx_version in one plan", config: versions(30), cmds: plan,
+			floor: func(base time.Duration) time.Duration { return base }, logins: 1, note: gets,
+		},
+		{
+			name: "nsx_segments over 2,600 segments", nsxt: fakensxt.Options{Segments: 2600},
+			config: `data "nsx_segments" "all" {}` + "\n", cmds: plan,
+			floor: func(base time.Duration) time.Duration { return base }, logins: 1, note: afterLastPage,
+		},
+		{
+			name: "nsx_segments over 20,000 segments", nsxt: fakensxt.Options{Segments: 20000},
+			config: `data "nsx_segments" "all" {}` + "\n", cmds: plan,
+			floor: func(base time.Duration) time.Duration { return base }, logins: 1, note: afterLastPage,
+		},
+		{
+			name: "40 distinct reads, concurrency limit 5, 40 ms latency",
+			nsxt: fakensxt.Options{Segments: 60, APIService: map[string]any{"client_api_concurrency_limit": 5}}, latency: 40 * time.Millisecond,
+			config: segmentReads(40, 7), cmds: [][]string{{"plan", "-parallelism=20"}}, needs: "nsx_segment",
+			// 40 reads 5 at a time, plus the login and logout in their own rounds.
+			floor: func(base time.Duration) time.Duration { return base + 10*40*time.Millisecond }, logins: 1,
+		},
+		{
+			name: "plan/apply/destroy of nsx_api_service_config", config: apiServiceConfig,
+			cmds:  [][]string{{"plan"}, {"apply", "-auto-approve"}, {"destroy", "-auto-approve"}},
+			floor: func(base time.Duration) time.Duration { return 5 * base }, logins: 5,
+		},
+		{
+			name: "the same cycle, session_cache = true", config: apiServiceConfig, settings: []string{"session_cache = true"},
+			cmds:  [][]string{{"plan"}, {"apply", "-auto-approve"}, {"destroy", "-auto-approve"}},
+			floor: func(base time.Duration) time.Duration { return 5 * base }, logins: 1,
+		},
+		{
+			name: "50 parallel reads on a dead cached session", nsxt: fakensxt.Options{Segments: 60},
+			settings: []string{"session_cache = true"}, config: segmentReads(50, 7), needs: "nsx_segment",
+			prepare: func(b *bench, w *workspace, fake *fakensxt.Fake) error {
+				// A first run caches its session; the manager then ends it.
+				if err := w.write(`data "nsx_version" "v" {}`); err != nil {
+					return err
+				}
+				if _, _, err := w.terraform("plan"); err != nil {
+					return err
+				}
+				fake.ExpireSessions()
+				return nil
+			},
+			cmds:  [][]string{{"plan", "-parallelism=50"}},
+			floor: func(base time.Duration) time.Duration { return base }, logins: 1,
+		},
+	}
+}
+
+const apiServiceConfig = `resource "nsx_api_service_config" "this" {
+  session_timeout    = 1800
+  connection_timeout = 30
+}
+`
+
+// afterLastPage is the provider's time after the last page of nsx_segments: the whole read as
+// Terraform waited for it (the state's encoding included) less the listing.
+var (
+	readAnswered = regexp.MustCompile(`data source read answered:.*data_source=nsx_segments.*duration_ms=([0-9.]+)`)
+	listed       = regexp.MustCompile(`listed segments:.*listing_ms=([0-9.]+)`)
+)
+
+func afterLastPage(_ map[string]int64, log string) string {
+	var reads, lists []float64
+	sc := bufio.NewScanner(strings.NewReader(log))
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	for sc.Scan() {
+		if m := readAnswered.FindStringSubmatch(sc.Text()); m != nil {
+			v, _ := strconv.ParseFloat(m[1], 64)
+			reads = append(reads, v)
+		}
+		if m := listed.FindStringSubmatch(sc.Text()); m != nil {
+			v, _ := strconv.ParseFloat(m[1], 64)
+			lists = append(lists, v)
+		}
+	}
+	if len(reads) == 0 || len(reads) != len(lists) {
+		return "provider time after the last page: not in the log"
+	}
+	return fmt.Sprintf("provider time after the last page: %.0f ms", reads[len(reads)-1]-lists[len(lists)-1])
+}
+
+type result struct {
+	wall  time.Duration
+	stats map[string]int64
+	log   string
+}
+
+// measure starts a fake for w, runs its commands, and returns what they cost.
+func (b *bench) measure(w *workload) (*result, error) {
+	opts := w.nsxt
+	opts.Username, opts.Password = "admin", "B3nch&Pw@x%2B+1"
+	fake, srv, err := fakensxt.Start(opts, fakemanager.Options{Nodes: 1, CA: b.ca, Latency: w.latency})
+	if err != nil {
+		return nil, err
+	}
+	defer srv.Close()
+	dir, err := os.MkdirTemp(b.root, "ws-")
+	if err != nil {
+		return nil, err
+	}
+	host := strings.TrimPrefix(srv.URLs()[0], "https://")
+	ws := &workspace{dir: dir, providerDir: b.providerDir, provider: fmt.Sprintf(`provider "nsx" {
+  %s
+  session_cache_dir = %q
+  nsxt {
+    hosts    = [%q]
+    username = %q
+    password = %q
+    ca_file  = %q
+  }
+}
+`, strings.Join(w.settings, "\n  "), filepath.Join(dir, "sessions"), host, opts.Username, opts.Password, b.caFile)}
+	if w.prepare != nil {
+		if err := w.prepare(b, ws, fake); err != nil {
+			return nil, err
+		}
+	}
+	before := srv.StatsSnapshot()
+	if err := ws.write(w.config); err != nil {
+		return nil, err
+	}
+	r := &result{}
+	var logs strings.Builder
+	for _, args := range w.cmds {
+		start := time.Now()
+		_, log, err := ws.terraform(args...)
+		r.wall += time.Since(start)
+		if err != nil {
+			return nil, err
+		}
+		logs.WriteString(log)
+	}
+	after := srv.StatsSnapshot()
+	r.stats = map[string]int64{}
+	for k, v := range after {
+		r.stats[k] = v - before[k]
+	}
+	r.log = logs.String()
+	return r, nil
+}
+
+// providerSchema is the provider's schema as JSON, to tell what it offers.
+func (b *bench) providerSchema() (string, error) {
+	dir, err := os.MkdirTemp(b.root, "schema-")
+	if err != nil {
+		return "", err
+	}
+	ws := &workspace{dir: dir, providerDir: b.providerDir, provider: "provider \"nsx\" {}\n"}
+	if err := ws.write(""); err != nil {
+		return "", err
+	}
+	out, _, err := ws.terraform("providers", "schema", "-json")
+	return out, err
+}
+
+type workspace struct {
+	dir, providerDir, provider string
+}
+
+func (w *workspace) write(body string) error {
+	rc := fmt.Sprintf("provider_installation {\n  dev_overrides {\n    \"netsession/nsx\" = %q\n  }\n  direct {}\n}\n", w.providerDir)
+	if err := os.WriteFile(filepath.Join(w.dir, "dev.tfrc"), []byte(rc), 0o600); err != nil {
+		return err
+	}
+	main := "terraform {\n  required_providers {\n    nsx = { source = \"netsession/nsx\" }\n  }\n}\n\n" + w.provider + body
+	return os.WriteFile(filepath.Join(w.dir, "main.tf"), []byte(main), 0o600)
+}
+
+// terraform runs one command and returns its output and the provider's DEBUG log.
+func (w *workspace) terraform(args ...string) (string, string, error) {
+	logFile := filepath.Join(w.dir, "provider.log")
+	_ = os.Remove(logFile)
+	cmd := exec.Command("terraform", append(args, "-no-color")...)
+	cmd.Dir = w.dir
+	cmd.Env = append(os.Environ(), "TF_CLI_CONFIG_FILE="+filepath.Join(w.dir, "dev.tfrc"), "TF_IN_AUTOMATION=1",
+		"CHECKPOINT_DISABLE=1", "TF_LOG=", "TF_LOG_PROVIDER=DEBUG", "TF_LOG_PATH="+logFile)
+	out, err := cmd.CombinedOutput()
+	log, _ := os.ReadFile(logFile)
+	if err != nil {
+		return string(out), string(log), fmt.Errorf("terraform %s: %w\n%s", strings.Join(args, " "), err, out)
+	}
+	return string(out), string(log), nil
+}
