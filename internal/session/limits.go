@@ -46,7 +46,7 @@ type gate struct {
 	adopt    bool    // a stated rate may raise rateCap
 	stated   float64 // the manager's stated rate (0: not stated)
 	rateCut  time.Time
-	refusedR float64 // the rate at the last 429 where none is stated
+	refusedR float64       // the rate at the last 429 where none is stated
 	lowered  chan struct{} // closed and replaced when the rate is cut
 	// concurrency
 	limit     float64 // requests in flight allowed now (its floor)
