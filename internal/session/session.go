@@ -205,7 +205,13 @@ type node struct {
 	// again; cached: cred is kept in the Store (left open at Close).
 	stale     *Credentials
 	cached    bool
-	loginErr  *LoginError
+	// unproven is a session taken from the Store that no answer of this process has
+	// accepted yet: one request tries it while the others wait (see prove), so that a session
+	// the manager ended costs one refused request, not one per caller.
+	unproven *Credentials
+	proving  bool
+	proved   chan struct{}
+	loginErr *LoginError
 	lastUsed  time.Time
 	downUntil time.Time
 }
@@ -615,7 +621,17 @@ func (c *Client) doOn(ctx context.Context, n *node, req *Request) (*Response, er
 	if err != nil {
 		return nil, err
 	}
+	cred, proving, err := c.prove(ctx, n, cred)
+	if err != nil {
+		return nil, err
+	}
 	resp, err := c.send(ctx, n, cred, req)
+	if proving {
+		if err == nil && c.cfg.Auth.Expired(resp) {
+			c.invalidate(n, cred) // before the waiters look: they log in with this caller
+		}
+		c.proven(n, cred)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -642,6 +658,51 @@ func (c *Client) doOn(ctx context.Context, n *node, req *Request) (*Response, er
 	}
 	resp.Renewed = true
 	return resp, nil
+}
+
+// prove lets the first caller of an unproven session (one taken from the Store) send with it
+// and makes the others wait until its answer is in (proven), then go on with the node's
+// session as it then is: the same one when the manager took it, a new one when it did not.
+// proving is true for the caller that must call proven once its answer is in.
+func (c *Client) prove(ctx context.Context, n *node, cred *Credentials) (_ *Credentials, proving bool, _ error) {
+	for {
+		n.mu.Lock()
+		if n.unproven == nil || n.unproven != cred {
+			n.mu.Unlock()
+			return cred, false, nil
+		}
+		if !n.proving {
+			n.proving, n.proved = true, make(chan struct{})
+			n.mu.Unlock()
+			return cred, true, nil
+		}
+		wait := n.proved
+		n.mu.Unlock()
+		select {
+		case <-ctx.Done():
+			return nil, false, ctx.Err()
+		case <-wait:
+		}
+		var err error
+		if cred, err = c.session(ctx, n); err != nil {
+			return nil, false, err
+		}
+	}
+}
+
+// proven ends the trial of cred: whatever its answer, the waiters go on (an expired session
+// was dropped by then, and they log in once together with the caller that tried it).
+func (c *Client) proven(n *node, cred *Credentials) {
+	n.mu.Lock()
+	if n.unproven == cred {
+		n.unproven = nil
+	}
+	n.proving = false
+	if n.proved != nil {
+		close(n.proved)
+		n.proved = nil
+	}
+	n.mu.Unlock()
 }
 
 // refused turns an answer that refuses per-call credentials into a cached login failure.
@@ -784,6 +845,9 @@ func (c *Client) login(ctx context.Context, n *node) (*Credentials, error) {
 		n.cred = cred
 		n.cached = cached
 		n.lastUsed = time.Now()
+		if !fromLogin {
+			n.unproven = cred
+		}
 		n.mu.Unlock()
 		tflog.Debug(c.WithMasking(lctx), "logged in", map[string]any{
 			"block": c.cfg.Block, "node": n.base.Host, "renewal": renewal,

@@ -1,0 +1,97 @@
+package session_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"sync"
+	"testing"
+
+	"github.com/netsession/terraform-provider-nsx/internal/fakeharness"
+	"github.com/netsession/terraform-provider-nsx/internal/nsxt"
+	"github.com/netsession/terraform-provider-nsx/internal/session"
+)
+
+// memStore is a Store in memory, for clients of one test standing for processes.
+type memStore struct {
+	mu      sync.Mutex
+	entries map[string]*session.Stored
+	locks   sync.Map
+}
+
+func (m *memStore) Lock(_ context.Context, node string) (func(), error) {
+	l, _ := m.locks.LoadOrStore(node, &sync.Mutex{})
+	l.(*sync.Mutex).Lock()
+	return l.(*sync.Mutex).Unlock, nil
+}
+
+func (m *memStore) Load(node string) (*session.Stored, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.entries[node], nil
+}
+
+func (m *memStore) Save(node string, st *session.Stored) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.entries == nil {
+		m.entries = map[string]*session.Stored{}
+	}
+	m.entries[node] = st
+	return nil
+}
+
+func (m *memStore) Delete(node string) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	delete(m.entries, node)
+	return nil
+}
+
+// A session taken from the Store is tried by one request before the others use it: 20
+// parallel reads on a session the manager has ended cost one refused request and one login,
+// not 20 refused requests; on a live one, nothing more than the reads.
+func TestStoredSessionProvedOnce(t *testing.T) {
+	t.Parallel()
+	h := fakeharness.StartNSXT(t, fakeharness.NSXTOptions{Nodes: 1})
+	store := &memStore{}
+	process := func() *session.Client {
+		return fakeharness.Session(t, h.Control, session.Config{
+			Block: "nsxt", MaxRetries: 2, RateLimit: 1000, MaxConcurrency: 100, Store: store,
+			Auth: &nsxt.Auth{Username: h.Username, Password: h.Password}, Secrets: []string{h.Password},
+		})
+	}
+	parallelReads := func(c *session.Client) {
+		var wg sync.WaitGroup
+		for i := range 20 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				resp, err := c.Do(context.Background(), &session.Request{Method: http.MethodGet,
+					Path: fmt.Sprintf("/api/v1/node/version?read=%d", i), Header: http.Header{"Accept": {"application/json"}}})
+				if err != nil || resp.StatusCode != http.StatusOK {
+					t.Errorf("read %d: %v %v", i, resp, err)
+				}
+			}()
+		}
+		wg.Wait()
+	}
+	first := process()
+	parallelReads(first) // logs in and keeps the session in the store
+	before := h.Stats(t)
+
+	live := process()
+	parallelReads(live)
+	after := h.Stats(t)
+	if n := after["requests"] - before["requests"]; n != 20 || after["logins"] != before["logins"] || live.Stats().Shared != 1 {
+		t.Fatalf("on the live stored session want 20 requests and no login: %d requests, fake %v, client %+v", n, after, live.Stats())
+	}
+
+	h.ExpireSessions(t)
+	dead := process()
+	parallelReads(dead)
+	end := h.Stats(t)
+	if n := end["requests"] - after["requests"]; n != 22 || end["logins"]-after["logins"] != 1 {
+		t.Fatalf("on a dead stored session want 20 reads, 1 refused, 1 login (22 requests): %d requests, fake %v, client %+v", n, end, dead.Stats())
+	}
+}
