@@ -8,9 +8,12 @@ import (
 
 	dstimeouts "github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
@@ -30,21 +33,14 @@ type illumioLabelsDataSource struct {
 }
 
 type illumioLabelsModel struct {
-	ID             types.String        `tfsdk:"id"`
-	Key            types.String        `tfsdk:"key"`
-	Value          types.String        `tfsdk:"value"`
-	Exact          types.Bool          `tfsdk:"exact"`
-	IncludeDeleted types.Bool          `tfsdk:"include_deleted"`
-	Labels         []illumioLabelModel `tfsdk:"labels"`
-	Values         types.Map           `tfsdk:"values"`
-	Timeouts       dstimeouts.Value    `tfsdk:"timeouts"`
-}
-
-// illumioLabelModel is one label of the listing: the label's attributes, as illumio_label
-// has them, and whether it is deleted.
-type illumioLabelModel struct {
-	labelFields
-	Deleted types.Bool `tfsdk:"deleted"`
+	ID             types.String     `tfsdk:"id"`
+	Key            types.String     `tfsdk:"key"`
+	Value          types.String     `tfsdk:"value"`
+	Exact          types.Bool       `tfsdk:"exact"`
+	IncludeDeleted types.Bool       `tfsdk:"include_deleted"`
+	Labels         types.List       `tfsdk:"labels"`
+	Values         types.Map        `tfsdk:"values"`
+	Timeouts       dstimeouts.Value `tfsdk:"timeouts"`
 }
 
 func (d *illumioLabelsDataSource) Metadata(_ context.Context, _ datasource.MetadataRequest, resp *datasource.MetadataResponse) {
@@ -104,30 +100,37 @@ func (d *illumioLabelsDataSource) Configure(_ context.Context, req datasource.Co
 }
 
 func (d *illumioLabelsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	readEncodedInto(ctx, d, req, resp)
+}
+
+// readEncoded lists the labels and returns the data source's state for config, encoded as the
+// protocol carries it (see stateWriter): 20,000 labels cost milliseconds, where reflecting
+// them into the state cost seconds.
+func (d *illumioLabelsDataSource) readEncoded(ctx context.Context, config tfsdk.Config, diags *diag.Diagnostics) []byte {
 	var data illumioLabelsModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &data)...)
-	if resp.Diagnostics.HasError() {
-		return
+	diags.Append(config.Get(ctx, &data)...)
+	if diags.HasError() {
+		return nil
 	}
-	limit, diags := data.Timeouts.Read(ctx, defaultReadTimeout)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
+	limit, d2 := data.Timeouts.Read(ctx, defaultReadTimeout)
+	diags.Append(d2...)
+	if diags.HasError() {
+		return nil
 	}
-	ctx, done := startOperation(ctx, "illumio_labels", "read", limit, &resp.Diagnostics)
+	ctx, done := startOperation(ctx, "illumio_labels", "read", limit, diags)
 	defer done()
-	c, org, diags := illumioInOrg(ctx, d.managers, "illumio_labels")
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
+	c, org, d2 := illumioInOrg(ctx, d.managers, "illumio_labels")
+	diags.Append(d2...)
+	if diags.HasError() {
+		return nil
 	}
 	start := time.Now()
 	all, st, err := c.Labels(ctx, org, illumio.LabelFilter{
 		Key: data.Key.ValueString(), Value: data.Value.ValueString(), IncludeDeleted: data.IncludeDeleted.ValueBool(),
 	})
 	if err != nil {
-		resp.Diagnostics.AddError("Listing Illumio Labels Failed", fmt.Sprintf("Listing the labels of organization %d failed: %v", org, err))
-		return
+		diags.AddError("Listing Illumio Labels Failed", fmt.Sprintf("Listing the labels of organization %d failed: %v", org, err))
+		return nil
 	}
 	tflog.Debug(ctx, "listed labels", map[string]any{
 		"labels": len(all), "total": st.Total, "async": st.Async, "requests": st.Requests, "duration_ms": time.Since(start).Milliseconds(),
@@ -138,21 +141,52 @@ func (d *illumioLabelsDataSource) Read(ctx context.Context, req datasource.ReadR
 		}
 		return all[i].Value < all[j].Value
 	})
-	data.Labels = []illumioLabelModel{}
+	kept := make([]*illumio.Label, 0, len(all))
 	values := map[string][]string{}
-	for _, l := range all {
+	for i := range all {
+		l := &all[i]
 		if data.Exact.ValueBool() && !data.Value.IsNull() && l.Value != data.Value.ValueString() {
 			continue
 		}
-		var m illumioLabelModel
-		m.fromAPI(&l)
-		m.Deleted = types.BoolValue(l.Deleted)
-		data.Labels = append(data.Labels, m)
+		kept = append(kept, l)
 		values[l.Key] = append(values[l.Key], l.Value)
 	}
-	vm, diags := types.MapValueFrom(ctx, types.ListType{ElemType: types.StringType}, values)
-	resp.Diagnostics.Append(diags...)
-	data.Values = vm
 	data.ID = types.StringValue(digest(data.Key.ValueString(), data.Value.ValueString(), data.Exact.String(), data.IncludeDeleted.String()))
-	resp.Diagnostics.Append(resp.State.Set(ctx, &data)...)
+	w := newStateWriter(300 * (len(kept) + 1))
+	w.object(8)
+	w.configValues(ctx, map[string]attr.Value{
+		"id": data.ID, "key": data.Key, "value": data.Value, "exact": data.Exact,
+		"include_deleted": data.IncludeDeleted, "timeouts": data.Timeouts,
+	})
+	w.str("labels")
+	w.list(len(kept))
+	for _, l := range kept {
+		var f labelFields
+		f.fromAPI(l) // the label's attributes as illumio_label has them
+		w.object(9)
+		w.tstr("href", f.Href)
+		w.tstr("id", f.ID)
+		w.tstr("key", f.Key)
+		w.tstr("value", f.Value)
+		w.tstr("external_data_set", f.ExternalDataSet)
+		w.tstr("external_data_reference", f.ExternalDataReference)
+		w.tstr("created_at", f.CreatedAt)
+		w.tstr("updated_at", f.UpdatedAt)
+		w.str("deleted")
+		w.bool(l.Deleted)
+	}
+	w.str("values")
+	w.mapOf(len(values))
+	for key, vs := range values {
+		w.str(key)
+		w.list(len(vs))
+		for _, v := range vs {
+			w.str(v)
+		}
+	}
+	state, err := w.bytes()
+	if err != nil {
+		diags.AddError("Unable to Encode State", "This is a bug in the provider, please report it: "+err.Error())
+	}
+	return state
 }

@@ -6,9 +6,12 @@ import (
 
 	dstimeouts "github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
@@ -28,12 +31,12 @@ type sdwanDevicesDataSource struct {
 }
 
 type sdwanDevicesModel struct {
-	ID           types.String       `tfsdk:"id"`
-	DeviceType   types.String       `tfsdk:"device_type"`
-	Reachability types.String       `tfsdk:"reachability"`
-	Devices      []sdwanDeviceModel `tfsdk:"devices"`
-	SystemIPs    types.Map          `tfsdk:"system_ips"`
-	Timeouts     dstimeouts.Value   `tfsdk:"timeouts"`
+	ID           types.String     `tfsdk:"id"`
+	DeviceType   types.String     `tfsdk:"device_type"`
+	Reachability types.String     `tfsdk:"reachability"`
+	Devices      types.List       `tfsdk:"devices"`
+	SystemIPs    types.Map        `tfsdk:"system_ips"`
+	Timeouts     dstimeouts.Value `tfsdk:"timeouts"`
 }
 
 type sdwanDeviceModel struct {
@@ -100,31 +103,37 @@ func (d *sdwanDevicesDataSource) Configure(_ context.Context, req datasource.Con
 }
 
 func (d *sdwanDevicesDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	readEncodedInto(ctx, d, req, resp)
+}
+
+// readEncoded lists the devices and returns the data source's state for config, encoded as
+// the protocol carries it (see stateWriter).
+func (d *sdwanDevicesDataSource) readEncoded(ctx context.Context, config tfsdk.Config, diags *diag.Diagnostics) []byte {
 	var data sdwanDevicesModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &data)...)
-	if resp.Diagnostics.HasError() {
-		return
+	diags.Append(config.Get(ctx, &data)...)
+	if diags.HasError() {
+		return nil
 	}
-	limit, diags := data.Timeouts.Read(ctx, defaultReadTimeout)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
+	limit, d2 := data.Timeouts.Read(ctx, defaultReadTimeout)
+	diags.Append(d2...)
+	if diags.HasError() {
+		return nil
 	}
-	ctx, done := startOperation(ctx, "sdwan_devices", "read", limit, &resp.Diagnostics)
+	ctx, done := startOperation(ctx, "sdwan_devices", "read", limit, diags)
 	defer done()
-	c, diags := use(ctx, d.managers, sdwanSpec, "sdwan_devices")
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
+	c, d2 := use(ctx, d.managers, sdwanSpec, "sdwan_devices")
+	diags.Append(d2...)
+	if diags.HasError() {
+		return nil
 	}
 	all, err := c.Devices(ctx)
 	if err != nil {
-		resp.Diagnostics.AddError("Listing SD-WAN Devices Failed", "Reading the device inventory failed: "+err.Error())
-		return
+		diags.AddError("Listing SD-WAN Devices Failed", "Reading the device inventory failed: "+err.Error())
+		return nil
 	}
 	tflog.Debug(ctx, "listed SD-WAN devices", map[string]any{"devices": len(all)})
 	sort.SliceStable(all, func(i, j int) bool { return all[i].HostName < all[j].HostName })
-	data.Devices = []sdwanDeviceModel{}
+	kept := make([]sdwanDeviceModel, 0, len(all))
 	ips := map[string]string{}
 	for _, dev := range all {
 		if !matches(data.DeviceType, dev.DeviceType) || !matches(data.Reachability, dev.Reachability) {
@@ -132,14 +141,38 @@ func (d *sdwanDevicesDataSource) Read(ctx context.Context, req datasource.ReadRe
 		}
 		var m sdwanDeviceModel
 		m.fromAPI(dev)
-		data.Devices = append(data.Devices, m)
+		kept = append(kept, m)
 		ips[dev.HostName] = dev.SystemIP
 	}
-	m, diags := types.MapValueFrom(ctx, types.StringType, ips)
-	resp.Diagnostics.Append(diags...)
-	data.SystemIPs = m
 	data.ID = types.StringValue(digest(data.DeviceType.ValueString(), data.Reachability.ValueString()))
-	resp.Diagnostics.Append(resp.State.Set(ctx, &data)...)
+	w := newStateWriter(300 * (len(kept) + 1))
+	w.object(6)
+	w.configValues(ctx, map[string]attr.Value{
+		"id": data.ID, "device_type": data.DeviceType, "reachability": data.Reachability, "timeouts": data.Timeouts,
+	})
+	w.str("devices")
+	w.list(len(kept))
+	for _, m := range kept {
+		w.object(8)
+		w.tstr("system_ip", m.SystemIP)
+		w.tstr("host_name", m.HostName)
+		w.tstr("device_model", m.DeviceModel)
+		w.tstr("device_type", m.DeviceType)
+		w.tstr("version", m.Version)
+		w.tstr("reachability", m.Reachability)
+		w.tstr("site_id", m.SiteID)
+		w.tstr("uuid", m.UUID)
+	}
+	w.str("system_ips")
+	w.mapOf(len(ips))
+	for host, ip := range ips {
+		w.attr(host, ip)
+	}
+	state, err := w.bytes()
+	if err != nil {
+		diags.AddError("Unable to Encode State", "This is a bug in the provider, please report it: "+err.Error())
+	}
+	return state
 }
 
 // fromAPI records a device as the manager answered it.

@@ -91,19 +91,8 @@ func (d *segmentsDataSource) Configure(_ context.Context, req datasource.Configu
 	d.managers = managersFrom(req.ProviderData, &resp.Diagnostics)
 }
 
-// Read builds the state with readEncoded and decodes it; the server's direct read takes the
-// encoded state as it is (see directReads).
 func (d *segmentsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	state := d.readEncoded(ctx, req.Config, &resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	raw, err := (&tfprotov6.DynamicValue{MsgPack: state}).Unmarshal(resp.State.Schema.Type().TerraformType(ctx))
-	if err != nil {
-		resp.Diagnostics.AddError("Unable to Decode State", "This is a bug in the provider, please report it: "+err.Error())
-		return
-	}
-	resp.State.Raw = raw
+	readEncodedInto(ctx, d, req, resp)
 }
 
 // readEncoded lists the segments and returns the data source's state for config, encoded as
@@ -222,13 +211,10 @@ func (data *segmentsModel) state(ctx context.Context, all []nsxt.Segment) ([]byt
 	}
 	w := newStateWriter(400 * (len(kept) + 1))
 	w.object(7)
-	for name, v := range map[string]attr.Value{
+	w.configValues(ctx, map[string]attr.Value{
 		"id": data.ID, "display_name": data.DisplayName, "type": data.Type,
 		"transport_zone_path": data.TransportZonePath, "timeouts": data.Timeouts,
-	} {
-		w.str(name)
-		w.value(ctx, v)
-	}
+	})
 	w.str("segments")
 	w.list(len(kept))
 	for _, s := range kept {

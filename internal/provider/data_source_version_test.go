@@ -1,7 +1,9 @@
 package provider
 
 import (
+	"fmt"
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -41,4 +43,37 @@ data "nsx_version" "explicit" {
 			},
 		},
 	})
+}
+
+// Thirty nsx_version reads in one plan send one GET (identical reads in flight share one,
+// later ones reuse its answer), where each used to send its own.
+func TestVersion_thirtyReadsOneRequest(t *testing.T) {
+	t.Parallel()
+	h := fakeharness.StartNSXT(t, fakeharness.NSXTOptions{Nodes: 1})
+	var cfg strings.Builder
+	cfg.WriteString(fakeharness.Provider(h.NSXTBlock()))
+	for i := 0; i < 30; i++ {
+		fmt.Fprintf(&cfg, "data \"nsx_version\" \"v%d\" {}\n", i)
+	}
+	runs := newProviderRuns(t, false)
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: runs.factories(),
+		Steps: []resource.TestStep{{
+			Config: cfg.String(),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("data.nsx_version.v29", tfjsonpath.New("version"), knownvalue.StringExact(fakensxt.Version)),
+			},
+		}},
+	})
+	// Each terraform command that reads is a provider process with one login: per login, at
+	// most two version GETs (the bound), where 30 were sent before.
+	s := h.Stats(t)
+	gets := s["requests"] - s["logins"] - s["logouts"]
+	if s["logins"] == 0 || gets > 2*s["logins"] {
+		t.Fatalf("%d version GETs for %d reading processes, fake says %v", gets, s["logins"], s)
+	}
+	if p := runs.stats(); p.Reused < 29*s["logins"] {
+		t.Fatalf("want at least 29 reads of each process answered without a request, provider counted %+v", p)
+	}
+	t.Logf("30 nsx_version reads: %d GETs in %d reading processes; provider %+v", gets, s["logins"], runs.stats())
 }

@@ -21,7 +21,9 @@ import (
 // type with semantic equality (TestDirectReadSchemas holds each to that), and its Read sets
 // the whole state itself (TestDirectReadMatchesFramework compares the answers).
 var directReads = map[string]func() datasource.DataSource{
-	"nsx_segments": NewSegmentsDataSource,
+	"nsx_segments":   NewSegmentsDataSource,
+	"illumio_labels": NewIllumioLabelsDataSource,
+	"sdwan_devices":  NewSDWANDevicesDataSource,
 }
 
 // encodedReader is a data source that builds its state encoded, as the protocol carries it

@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"fmt"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
@@ -75,64 +74,100 @@ func semantic(ctx context.Context, t attr.Type) bool {
 // state, the same diagnostics (a warning on paths included), for each filter.
 func TestDirectReadMatchesFramework(t *testing.T) {
 	t.Parallel()
+	str := func(s string) tftypes.Value { return tftypes.NewValue(tftypes.String, s) }
+	yes := tftypes.NewValue(tftypes.Bool, true)
+	t.Run("nsx_segments", func(t *testing.T) {
+		t.Parallel()
+		// Two segments share a display name: the framework and the direct read must warn alike.
+		list := []fakensxt.Segment{
+			{ID: "web", DisplayName: "web", Type: "ROUTED", Subnets: []fakensxt.Subnet{{GatewayAddress: "10.0.0.1/24", Network: "10.0.0.0/24"}}},
+			{ID: "web-2", DisplayName: "web", Type: "DISCONNECTED", VlanIDs: []string{"100", "200-210"}},
+			{ID: "db", DisplayName: "db", Type: "EXTENDED"},
+		}
+		srv, _ := inProcessSegments(t, fakeharness.NSXTOptions{Nodes: 1, SegmentList: list})
+		compareReads(t, srv, "nsx_segments", 1, nil,
+			map[string]tftypes.Value{"display_name": str("web")},
+			map[string]tftypes.Value{"type": str("DISCONNECTED")},
+			map[string]tftypes.Value{"display_name": str("no-such-segment")})
+	})
+	t.Run("illumio_labels", func(t *testing.T) {
+		t.Parallel()
+		// More than 500: the unfiltered read goes through the PCE's async job.
+		h := fakeharness.StartIllumio(t, fakeharness.IllumioOptions{Labels: 600})
+		srv := inProcessServer(t, "illumio", map[string]tftypes.Value{
+			"host": str(h.Host()), "username": str(h.Email), "password": str(h.Password), "ca_file": str(h.CAFile),
+		})
+		compareReads(t, srv, "illumio_labels", 0, nil,
+			map[string]tftypes.Value{"key": str("env")},
+			map[string]tftypes.Value{"value": str("env-0002"), "exact": yes},
+			map[string]tftypes.Value{"value": str("-000")})
+	})
+	t.Run("sdwan_devices", func(t *testing.T) {
+		t.Parallel()
+		h := fakeharness.StartSDWAN(t, fakeharness.SDWANOptions{Devices: 50})
+		srv := inProcessServer(t, "sdwan", map[string]tftypes.Value{
+			"url": str(h.URL()), "username": str(h.Username), "password": str(h.Password), "ca_file": str(h.CAFile),
+		})
+		compareReads(t, srv, "sdwan_devices", 0, nil,
+			map[string]tftypes.Value{"device_type": str("vedge")},
+			map[string]tftypes.Value{"reachability": str("unreachable")})
+	})
+}
+
+// compareReads reads typeName directly and through the framework for each configuration (its
+// set attributes; nil: none), and fails t where the answers differ. The first configuration
+// must answer warnings diagnostics.
+func compareReads(t *testing.T, srv *maskingServer, typeName string, warnings int, configs ...map[string]tftypes.Value) {
+	t.Helper()
 	ctx := context.Background()
-	// Two segments share a display name: the framework and the direct read must warn alike.
-	list := []fakensxt.Segment{
-		{ID: "web", DisplayName: "web", Type: "ROUTED", Subnets: []fakensxt.Subnet{{GatewayAddress: "10.0.0.1/24", Network: "10.0.0.0/24"}}},
-		{ID: "web-2", DisplayName: "web", Type: "DISCONNECTED", VlanIDs: []string{"100", "200-210"}},
-		{ID: "db", DisplayName: "db", Type: "EXTENDED"},
-	}
-	srv, _ := inProcessSegments(t, fakeharness.NSXTOptions{Nodes: 1, SegmentList: list})
 	sch, err := srv.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	dt := sch.DataSourceSchemas["nsx_segments"].ValueType().(tftypes.Object) //nolint:forcetypeassert // a schema is an object
-	str := func(s string) tftypes.Value { return tftypes.NewValue(tftypes.String, s) }
-	for _, filters := range []map[string]tftypes.Value{
-		nil,
-		{"display_name": str("web")},
-		{"type": str("DISCONNECTED")},
-		{"display_name": str("no-such-segment")},
-	} {
-		t.Run(fmt.Sprint(filters), func(t *testing.T) {
-			cfg, err := tfprotov6.NewDynamicValue(dt, objectWith(dt, filters))
-			if err != nil {
-				t.Fatal(err)
+	dt := sch.DataSourceSchemas[typeName].ValueType().(tftypes.Object) //nolint:forcetypeassert // a schema is an object
+	for i, set := range configs {
+		cfg := dataSourceConfig(t, srv, typeName, set)
+		req := &tfprotov6.ReadDataSourceRequest{TypeName: typeName, Config: &cfg}
+		direct, ok := srv.readDirect(ctx, req)
+		if !ok {
+			t.Fatalf("the configured server did not read %s directly", typeName)
+		}
+		framework, err := srv.ProviderServer.ReadDataSource(ctx, req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(direct.Diagnostics) != len(framework.Diagnostics) {
+			t.Fatalf("%v: diagnostics differ: direct %v, framework %v", set, direct.Diagnostics, framework.Diagnostics)
+		}
+		for j, d := range direct.Diagnostics {
+			f := framework.Diagnostics[j]
+			if d.Severity != f.Severity || d.Summary != f.Summary || d.Detail != f.Detail || !d.Attribute.Equal(f.Attribute) {
+				t.Fatalf("%v: diagnostic %d differs: direct %+v, framework %+v", set, j, d, f)
 			}
-			req := &tfprotov6.ReadDataSourceRequest{TypeName: "nsx_segments", Config: &cfg}
-			direct, ok := srv.readDirect(ctx, req)
-			if !ok {
-				t.Fatal("the configured server did not read nsx_segments directly")
+			if d.Severity == tfprotov6.DiagnosticSeverityError {
+				t.Fatalf("%v: %s: %s", set, d.Summary, d.Detail)
 			}
-			framework, err := srv.ProviderServer.ReadDataSource(ctx, req)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if len(direct.Diagnostics) != len(framework.Diagnostics) {
-				t.Fatalf("diagnostics differ: direct %v, framework %v", direct.Diagnostics, framework.Diagnostics)
-			}
-			for i, d := range direct.Diagnostics {
-				f := framework.Diagnostics[i]
-				if d.Severity != f.Severity || d.Summary != f.Summary || d.Detail != f.Detail || !d.Attribute.Equal(f.Attribute) {
-					t.Fatalf("diagnostic %d differs: direct %+v, framework %+v", i, d, f)
-				}
-			}
-			if filters == nil && len(direct.Diagnostics) != 1 {
-				t.Fatalf("want the warning about the shared display name, got %v", direct.Diagnostics)
-			}
-			dv, err := direct.State.Unmarshal(dt)
-			if err != nil {
-				t.Fatal(err)
-			}
-			fv, err := framework.State.Unmarshal(dt)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !dv.Equal(fv) {
-				diffs, _ := dv.Diff(fv)
-				t.Fatalf("states differ in %d places, e.g. %v", len(diffs), diffs[:min(3, len(diffs))])
-			}
-		})
+		}
+		if i == 0 && len(direct.Diagnostics) != warnings {
+			t.Fatalf("want %d warnings, got %v", warnings, direct.Diagnostics)
+		}
+		dv, err := direct.State.Unmarshal(dt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fv, err := framework.State.Unmarshal(dt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !dv.Equal(fv) {
+			diffs, _ := dv.Diff(fv)
+			t.Fatalf("%v: states differ in %d places, e.g. %v", set, len(diffs), diffs[:min(3, len(diffs))])
+		}
+		// Something was read: an empty answer would prove nothing.
+		var attrs map[string]tftypes.Value
+		if err := dv.As(&attrs); err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("%s %v: %d bytes of state", typeName, set, len(direct.State.MsgPack))
 	}
 }

@@ -94,6 +94,9 @@ func (r *providerRuns) stats() session.Stats {
 			sum.Logouts += s.Logouts
 			sum.Requests += s.Requests
 			sum.Retries += s.Retries
+			sum.Shared += s.Shared
+			sum.Refused += s.Refused
+			sum.Reused += s.Reused
 		}
 	}
 	return sum

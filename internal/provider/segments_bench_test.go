@@ -88,26 +88,34 @@ func objectWith(t tftypes.Object, set map[string]tftypes.Value) tftypes.Value {
 // server (listing over loopback TLS from the fake, Read, the framework's checks and the
 // state's encoding). `make bench` reports it; no test asserts a time.
 func BenchmarkSegmentsRead(b *testing.B) {
-	ctx := context.Background()
 	for _, n := range []int{2600, 20000} {
 		b.Run(fmt.Sprintf("segments=%d", n), func(b *testing.B) {
 			srv, dcfg := inProcessSegments(b, fakeharness.NSXTOptions{Nodes: 1, Segments: n})
 			for b.Loop() {
-				resp, err := srv.ReadDataSource(ctx, &tfprotov6.ReadDataSourceRequest{TypeName: "nsx_segments", Config: &dcfg})
-				if err != nil || len(resp.Diagnostics) > 0 {
-					b.Fatal(err, resp.Diagnostics)
-				}
+				readDataSource(b, srv, "nsx_segments", &dcfg)
 			}
 		})
 	}
 }
 
-// inProcessSegments is the provider's protocol server, configured for a fake NSX with n
-// segments, and a configuration of nsx_segments with no filters.
+// inProcessSegments is the provider's protocol server, configured for a fake NSX started
+// with o, and a configuration of nsx_segments with no filters.
 func inProcessSegments(tb testing.TB, o fakeharness.NSXTOptions) (*maskingServer, tfprotov6.DynamicValue) {
 	tb.Helper()
-	ctx := context.Background()
 	h := fakeharness.StartNSXT(tb, o)
+	srv := inProcessServer(tb, "nsxt", map[string]tftypes.Value{
+		"hosts":    tftypes.NewValue(tftypes.List{ElementType: tftypes.String}, []tftypes.Value{tftypes.NewValue(tftypes.String, h.Hosts()[0])}),
+		"username": tftypes.NewValue(tftypes.String, h.Username), "password": tftypes.NewValue(tftypes.String, h.Password),
+		"ca_file": tftypes.NewValue(tftypes.String, h.CAFile),
+	})
+	return srv, dataSourceConfig(tb, srv, "nsx_segments", nil)
+}
+
+// inProcessServer is the provider's protocol server, configured with one manager block whose
+// attributes are fields (the others null).
+func inProcessServer(tb testing.TB, block string, fields map[string]tftypes.Value) *maskingServer {
+	tb.Helper()
+	ctx := context.Background()
 	pool := session.NewPool()
 	tb.Cleanup(pool.Close)
 	ps, err := NewServer("bench", pool)()
@@ -120,34 +128,72 @@ func inProcessSegments(tb testing.TB, o fakeharness.NSXTOptions) (*maskingServer
 		tb.Fatal(err)
 	}
 	pt := sch.Provider.ValueType().(tftypes.Object) //nolint:forcetypeassert // a schema is an object
-	hosts := []tftypes.Value{tftypes.NewValue(tftypes.String, h.Hosts()[0])}
-	fields := func(o tftypes.Object) tftypes.Value {
-		return objectWith(o, map[string]tftypes.Value{
-			"hosts":    tftypes.NewValue(tftypes.List{ElementType: tftypes.String}, hosts),
-			"username": tftypes.NewValue(tftypes.String, h.Username), "password": tftypes.NewValue(tftypes.String, h.Password),
-			"ca_file": tftypes.NewValue(tftypes.String, h.CAFile),
-		})
-	}
-	var block tftypes.Value
-	switch nt := pt.AttributeTypes["nsxt"].(type) {
+	var value tftypes.Value
+	switch bt := pt.AttributeTypes[block].(type) {
 	case tftypes.Object:
-		block = fields(nt)
+		value = objectWith(bt, fields)
 	case tftypes.List:
-		block = tftypes.NewValue(nt, []tftypes.Value{fields(nt.ElementType.(tftypes.Object))}) //nolint:forcetypeassert // a block's element is an object
+		value = tftypes.NewValue(bt, []tftypes.Value{objectWith(bt.ElementType.(tftypes.Object), fields)}) //nolint:forcetypeassert // a block's element is an object
 	default:
-		tb.Fatalf("nsxt is a %T", nt)
+		tb.Fatalf("%s is a %T", block, bt)
 	}
-	cfg, err := tfprotov6.NewDynamicValue(pt, objectWith(pt, map[string]tftypes.Value{"nsxt": block}))
+	cfg, err := tfprotov6.NewDynamicValue(pt, objectWith(pt, map[string]tftypes.Value{block: value}))
 	if err != nil {
 		tb.Fatal(err)
 	}
 	if resp, err := srv.ConfigureProvider(ctx, &tfprotov6.ConfigureProviderRequest{Config: &cfg}); err != nil || len(resp.Diagnostics) > 0 {
 		tb.Fatal(err, resp.Diagnostics)
 	}
-	dt := sch.DataSourceSchemas["nsx_segments"].ValueType().(tftypes.Object) //nolint:forcetypeassert // a schema is an object
-	dcfg, err := tfprotov6.NewDynamicValue(dt, objectWith(dt, nil))
+	return srv
+}
+
+// dataSourceConfig is a configuration of the data source typeName with set attributes (the
+// others null).
+func dataSourceConfig(tb testing.TB, srv *maskingServer, typeName string, set map[string]tftypes.Value) tfprotov6.DynamicValue {
+	tb.Helper()
+	sch, err := srv.GetProviderSchema(context.Background(), &tfprotov6.GetProviderSchemaRequest{})
 	if err != nil {
 		tb.Fatal(err)
 	}
-	return srv, dcfg
+	dt := sch.DataSourceSchemas[typeName].ValueType().(tftypes.Object) //nolint:forcetypeassert // a schema is an object
+	dcfg, err := tfprotov6.NewDynamicValue(dt, objectWith(dt, set))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return dcfg
+}
+
+// readDataSource reads typeName with cfg through srv, failing tb on any diagnostic.
+func readDataSource(tb testing.TB, srv *maskingServer, typeName string, cfg *tfprotov6.DynamicValue) {
+	resp, err := srv.ReadDataSource(context.Background(), &tfprotov6.ReadDataSourceRequest{TypeName: typeName, Config: cfg})
+	if err != nil || len(resp.Diagnostics) > 0 {
+		tb.Fatal(err, resp.Diagnostics)
+	}
+}
+
+// The whole read of illumio_labels (20,000 labels: an async job) and of sdwan_devices (5,000
+// devices) through the provider's protocol server. `make bench` reports them.
+func BenchmarkLargeReads(b *testing.B) {
+	b.Run("illumio_labels=20000", func(b *testing.B) {
+		h := fakeharness.StartIllumio(b, fakeharness.IllumioOptions{Labels: 20000})
+		srv := inProcessServer(b, "illumio", map[string]tftypes.Value{
+			"host": tftypes.NewValue(tftypes.String, h.Host()), "username": tftypes.NewValue(tftypes.String, h.Email),
+			"password": tftypes.NewValue(tftypes.String, h.Password), "ca_file": tftypes.NewValue(tftypes.String, h.CAFile),
+		})
+		cfg := dataSourceConfig(b, srv, "illumio_labels", nil)
+		for b.Loop() {
+			readDataSource(b, srv, "illumio_labels", &cfg)
+		}
+	})
+	b.Run("sdwan_devices=5000", func(b *testing.B) {
+		h := fakeharness.StartSDWAN(b, fakeharness.SDWANOptions{Devices: 5000})
+		srv := inProcessServer(b, "sdwan", map[string]tftypes.Value{
+			"url": tftypes.NewValue(tftypes.String, h.URL()), "username": tftypes.NewValue(tftypes.String, h.Username),
+			"password": tftypes.NewValue(tftypes.String, h.Password), "ca_file": tftypes.NewValue(tftypes.String, h.CAFile),
+		})
+		cfg := dataSourceConfig(b, srv, "sdwan_devices", nil)
+		for b.Loop() {
+			readDataSource(b, srv, "sdwan_devices", &cfg)
+		}
+	})
 }

@@ -5,6 +5,8 @@ import (
 	"context"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/vmihailenco/msgpack/v5"
 )
@@ -67,3 +69,44 @@ func (w *stateWriter) value(ctx context.Context, v attr.Value) {
 
 // bytes are what was written, or the first error.
 func (w *stateWriter) bytes() ([]byte, error) { return w.buf.Bytes(), w.err }
+
+// null writes a null value.
+func (w *stateWriter) null() { w.keep(w.enc.EncodeNil()) }
+
+// bool writes a boolean.
+func (w *stateWriter) bool(b bool) { w.keep(w.enc.EncodeBool(b)) }
+
+// tstr writes key and a framework string (null where it is null; never unknown in a state).
+func (w *stateWriter) tstr(key string, v types.String) {
+	w.str(key)
+	if v.IsNull() || v.IsUnknown() {
+		w.null()
+		return
+	}
+	w.str(v.ValueString())
+}
+
+// configValues writes the attributes of a state that come from the configuration, as they
+// are, by name.
+func (w *stateWriter) configValues(ctx context.Context, values map[string]attr.Value) {
+	for name, v := range values {
+		w.str(name)
+		w.value(ctx, v)
+	}
+}
+
+// readEncodedInto is Read for a data source that builds its state encoded: it decodes the
+// state into resp for the framework (the server's direct read takes the encoded state as it
+// is, see directReads).
+func readEncodedInto(ctx context.Context, r encodedReader, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	state := r.readEncoded(ctx, req.Config, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	raw, err := (&tfprotov6.DynamicValue{MsgPack: state}).Unmarshal(resp.State.Schema.Type().TerraformType(ctx))
+	if err != nil {
+		resp.Diagnostics.AddError("Unable to Decode State", "This is a bug in the provider, please report it: "+err.Error())
+		return
+	}
+	resp.State.Raw = raw
+}

@@ -203,15 +203,15 @@ type node struct {
 	spent []string
 	// stale is the session last found expired, so that a Store's copy of it is not taken
 	// again; cached: cred is kept in the Store (left open at Close).
-	stale     *Credentials
-	cached    bool
+	stale  *Credentials
+	cached bool
 	// unproven is a session taken from the Store that no answer of this process has
 	// accepted yet: one request tries it while the others wait (see prove), so that a session
 	// the manager ended costs one refused request, not one per caller.
-	unproven *Credentials
-	proving  bool
-	proved   chan struct{}
-	loginErr *LoginError
+	unproven  *Credentials
+	proving   bool
+	proved    chan struct{}
+	loginErr  *LoginError
 	lastUsed  time.Time
 	downUntil time.Time
 }
