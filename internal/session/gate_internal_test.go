@@ -42,12 +42,25 @@ func TestGateAIMD(t *testing.T) {
 		t.Fatalf("a restart's 503 changed the concurrency: %+v", s)
 	}
 	// A stated limit ends the guessing: 95 % of it, burst what is left of a second.
-	g.answered(http.StatusTooManyRequests, Refusal{Limits: Limits{Rate: 100}, RateRefused: true}, time.Now())
+	stated := time.Now()
+	g.answered(http.StatusTooManyRequests, Refusal{Limits: Limits{Rate: 100}, RateRefused: true}, before)
 	if s := g.snapshot(); s.Rate != 95 || s.Burst != 5 {
 		t.Fatalf("want 95/s burst 5 for a stated 100/s, got %+v", s)
 	}
-	g.answered(http.StatusTooManyRequests, Refusal{RateRefused: true}, time.Now())
+	// Refusals of requests sent before it was stated are the same overload.
+	g.answered(http.StatusTooManyRequests, Refusal{Limits: Limits{Rate: 100}, RateRefused: true}, stated.Add(-time.Millisecond))
 	if s := g.snapshot(); s.Rate != 95 {
-		t.Fatalf("a refusal without words must not cut a stated rate: %+v", s)
+		t.Fatalf("an echo of the stating overload cut the rate: %+v", s)
+	}
+	// One sent after: others share the allowance; halve, then recover up to the stated rate.
+	g.answered(http.StatusTooManyRequests, Refusal{Limits: Limits{Rate: 100}, RateRefused: true}, time.Now())
+	if s := g.snapshot(); s.Rate != 47.5 {
+		t.Fatalf("want 47.5/s after a refusal at the stated rate, got %+v", s)
+	}
+	for range 100000 {
+		g.answered(http.StatusOK, Refusal{}, time.Now())
+	}
+	if s := g.snapshot(); s.Rate != 95 || s.Burst != 5 {
+		t.Fatalf("want the rate back at 95/s burst 5, never above, got %+v", s)
 	}
 }

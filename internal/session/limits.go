@@ -35,8 +35,9 @@ const rateMargin = 0.95
 
 // gate keeps the requests to one node within its limits: a token bucket for the rate and a
 // limit on requests in flight. Both start at the configured values. Limits the manager states
-// replace them (upwards too where the configuration left them at their defaults); where the
-// manager states nothing, 429 halves the rate and 503 the requests in flight, and successes
+// replace them (upwards too where the configuration left them at their defaults) and cap them;
+// a refusal beyond what the manager stated (none stated, or others sharing the allowance)
+// halves the rate (429) or the requests in flight (503), once per overload, and successes
 // raise them again additively, by one request a second for each second of traffic.
 type gate struct {
 	mu sync.Mutex
@@ -71,6 +72,10 @@ func newGate(perSecond float64, concurrency int, adoptRate, adoptConcurrency boo
 // allowance, so that a manager whose limit is far lower refuses few requests before the first
 // refusal teaches the client.
 func unstatedBurst(perSecond float64) int { return max(1, int(perSecond/10)) }
+
+// statedBurst is the burst at rate use under a stated rate: what is left of one second's
+// allowance, at least one request.
+func statedBurst(stated, use float64) int { return max(1, int(math.Floor(stated-use))) }
 
 // enter waits for a token and a free slot, in that order; leave frees the slot. A request
 // waiting for its token when the rate is cut gives the token back and waits for one at the new
@@ -136,7 +141,9 @@ func (g *gate) state(l Limits) {
 			use = min(use, g.rateCap)
 		}
 		g.rateCap = use
-		g.setRate(use, max(1, int(math.Floor(l.Rate-use))))
+		g.setRate(use, statedBurst(l.Rate, use))
+		// Refusals of requests sent before this are the overload that stated it.
+		g.rateCut = time.Now()
 	}
 	if l.Concurrency > 0 && l.Concurrency != g.statedC {
 		g.statedC = l.Concurrency
@@ -145,18 +152,21 @@ func (g *gate) state(l Limits) {
 			use = min(use, g.concCap)
 		}
 		g.concCap, g.limit = use, float64(use)
+		g.concCut = time.Now()
 		close(g.wake) // a higher limit frees waiters
 		g.wake = make(chan struct{})
 	}
 }
 
-// setRate sets the rate and burst; g.mu is held. A lower rate gets a new bucket (one token
-// in it) and wakes the requests waiting for a token, so that they wait again at the new rate:
-// the tokens they had reserved at the old rate would otherwise be a debt that the new rate
-// pays off slowly (cancelling them restores few).
+// setRate sets the rate and burst; g.mu is held. A lower rate gets a new, empty bucket and
+// wakes the requests waiting for a token, so that they wait again at the new rate: the tokens
+// they had reserved at the old rate would otherwise be a debt that the new rate pays off
+// slowly (cancelling them restores few), and a full bucket would send at once what the
+// manager, whose own allowance the overload has just emptied, refuses again.
 func (g *gate) setRate(perSecond float64, burst int) {
 	if perSecond < float64(g.bucket.Limit()) {
 		g.bucket = rate.NewLimiter(rate.Limit(perSecond), burst)
+		g.bucket.ReserveN(time.Now(), burst)
 		close(g.lowered)
 		g.lowered = make(chan struct{})
 		return
@@ -173,9 +183,11 @@ func (g *gate) answered(status int, ref Refusal, sent time.Time) {
 	unsaid := !ref.RateRefused && !ref.ConcurrencyRefused && !ref.Other
 	rateRefused := ref.RateRefused || (unsaid && status == http.StatusTooManyRequests)
 	concRefused := ref.ConcurrencyRefused || (unsaid && status == http.StatusServiceUnavailable)
+	// A refusal of a request sent after the last cut, or after the limit was stated, means
+	// that the manager still takes less (other clients of the same user share its allowance):
+	// the rate is halved, once per overload, and recovers up to the stated limit.
 	switch {
-	case rateRefused && ref.Rate == 0 && g.stated == 0:
-		// One cut per overload: answers to requests sent before the last cut are its echo.
+	case rateRefused:
 		if sent.After(g.rateCut) {
 			cur := float64(g.bucket.Limit())
 			g.refusedR = cur
@@ -190,13 +202,16 @@ func (g *gate) answered(status int, ref Refusal, sent time.Time) {
 			}
 			next := min(cur+step, g.rateCap)
 			g.bucket.SetLimit(rate.Limit(next))
-			if g.stated == 0 {
+			switch {
+			case g.stated == 0:
 				g.bucket.SetBurst(unstatedBurst(next))
+			case next == g.rateCap:
+				g.bucket.SetBurst(statedBurst(g.stated, next))
 			}
 		}
 	}
 	switch {
-	case concRefused && ref.Concurrency == 0 && g.statedC == 0:
+	case concRefused:
 		if sent.After(g.concCut) {
 			g.limit = max(1, math.Floor(g.limit/2))
 			g.concCut = time.Now()

@@ -122,3 +122,29 @@ func TestLimitsLearnedFromAPIService(t *testing.T) {
 		t.Fatalf("user's 3/s and 2 in flight must stay; gate is %+v", g)
 	}
 }
+
+// Two processes of the same user share NSX's allowance: each learns the stated limit, and
+// the refusals that still come (the other's requests count too) halve its rate below it, so
+// that both finish every read within their retries.
+func TestSharedAllowance(t *testing.T) {
+	t.Parallel()
+	h := fakeharness.StartNSXT(t, fakeharness.NSXTOptions{Nodes: 1, APIService: map[string]any{"client_api_rate_limit": 20}})
+	a, b := limitedClient(t, h), limitedClient(t, h)
+	var wg sync.WaitGroup
+	for _, c := range []*session.Client{a, b} {
+		wg.Add(1)
+		go func() { defer wg.Done(); reads(t, c) }()
+	}
+	wg.Wait()
+	f := h.Stats(t)
+	ga, gb := a.Gates()[h.Hosts()[0]], b.Gates()[h.Hosts()[0]]
+	t.Logf("fake %v; gates %+v %+v", f, ga, gb)
+	// Kept at the stated rate each (together twice the limit), about half their requests
+	// would be refused.
+	if f["rate_limited"] > 16 {
+		t.Fatalf("%d refusals for 80 reads: the processes did not slow down below the stated rate (%+v %+v)", f["rate_limited"], ga, gb)
+	}
+	if reads := f["requests"] - f["rate_limited"] - f["logins"]; reads != 80 {
+		t.Fatalf("want the 80 reads answered, fake says %v", f)
+	}
+}
