@@ -152,7 +152,7 @@ func (p *nsxProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *
 				Optional: true,
 				MarkdownDescription: fmt.Sprintf("Requests per second to each node of a manager. Where the manager states its limit (NSX: in its 429 answers "+
 					"and in the api-service settings the provider reads), the provider keeps to 95 %% of it, with a burst of what is left of one second; "+
-					"where it states nothing, each overload halves the rate and it is raised again by one request a second for each second of traffic. "+
+					"where it states nothing, or refuses again once it is known (others share it), each overload halves the rate and it is raised again by one request a second for each second of traffic. "+
 					"When set, the provider never goes above it; when unset, a limit the manager states replaces the default. "+
 					"Default `%d`, under NSX's `client_api_rate_limit` of 100; for the Illumio PCE `%d`, under its 500 requests a minute.", nsxt.DefaultRateLimit, illumio.DefaultRateLimit),
 				Validators: []validator.Int64{int64validator.Between(1, 10000)},

@@ -47,7 +47,7 @@ type gate struct {
 	adopt    bool    // a stated rate may raise rateCap
 	stated   float64 // the manager's stated rate (0: not stated)
 	rateCut  time.Time
-	refusedR float64       // the rate at the last 429 where none is stated
+	refusedR float64       // the rate the last cut was made at
 	lowered  chan struct{} // closed and replaced when the rate is cut
 	// concurrency
 	limit     float64 // requests in flight allowed now (its floor)
@@ -78,9 +78,9 @@ func unstatedBurst(perSecond float64) int { return max(1, int(perSecond/10)) }
 func statedBurst(stated, use float64) int { return max(1, int(math.Floor(stated-use))) }
 
 // enter waits for a token and a free slot, in that order; leave frees the slot. A request
-// waiting for its token when the rate is cut gives the token back and waits for one at the new
-// rate: the requests queued behind the first refusal neither go out at the old pace nor leave
-// a debt of tokens that would slow the new one.
+// waiting for its token when the rate is cut (see setRate) drops its reservation and waits for
+// a token of the new bucket: the requests queued behind the first refusal neither go out at the
+// old pace nor leave a debt of tokens that would slow the new one.
 func (g *gate) enter(ctx context.Context) error {
 	for waiting := true; waiting; {
 		g.mu.Lock()
