@@ -108,17 +108,11 @@ func (d *illumioLabelsDataSource) Read(ctx context.Context, req datasource.ReadR
 // them into the state cost seconds.
 func (d *illumioLabelsDataSource) readEncoded(ctx context.Context, config tfsdk.Config, diags *diag.Diagnostics) []byte {
 	var data illumioLabelsModel
-	diags.Append(config.Get(ctx, &data)...)
-	if diags.HasError() {
-		return nil
-	}
-	limit, d2 := data.Timeouts.Read(ctx, defaultReadTimeout)
-	diags.Append(d2...)
-	if diags.HasError() {
-		return nil
-	}
-	ctx, done := startOperation(ctx, "illumio_labels", "read", limit, diags)
+	ctx, done, ok := startRead(ctx, config, "illumio_labels", &data, func(m *illumioLabelsModel) dstimeouts.Value { return m.Timeouts }, diags)
 	defer done()
+	if !ok {
+		return nil
+	}
 	c, org, d2 := illumioInOrg(ctx, d.managers, "illumio_labels")
 	diags.Append(d2...)
 	if diags.HasError() {
@@ -184,9 +178,5 @@ func (d *illumioLabelsDataSource) readEncoded(ctx context.Context, config tfsdk.
 			w.str(v)
 		}
 	}
-	state, err := w.bytes()
-	if err != nil {
-		diags.AddError("Unable to Encode State", "This is a bug in the provider, please report it: "+err.Error())
-	}
-	return state
+	return w.finish(diags)
 }

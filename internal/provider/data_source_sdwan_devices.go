@@ -110,17 +110,11 @@ func (d *sdwanDevicesDataSource) Read(ctx context.Context, req datasource.ReadRe
 // the protocol carries it (see stateWriter).
 func (d *sdwanDevicesDataSource) readEncoded(ctx context.Context, config tfsdk.Config, diags *diag.Diagnostics) []byte {
 	var data sdwanDevicesModel
-	diags.Append(config.Get(ctx, &data)...)
-	if diags.HasError() {
-		return nil
-	}
-	limit, d2 := data.Timeouts.Read(ctx, defaultReadTimeout)
-	diags.Append(d2...)
-	if diags.HasError() {
-		return nil
-	}
-	ctx, done := startOperation(ctx, "sdwan_devices", "read", limit, diags)
+	ctx, done, ok := startRead(ctx, config, "sdwan_devices", &data, func(m *sdwanDevicesModel) dstimeouts.Value { return m.Timeouts }, diags)
 	defer done()
+	if !ok {
+		return nil
+	}
 	c, d2 := use(ctx, d.managers, sdwanSpec, "sdwan_devices")
 	diags.Append(d2...)
 	if diags.HasError() {
@@ -168,11 +162,7 @@ func (d *sdwanDevicesDataSource) readEncoded(ctx context.Context, config tfsdk.C
 	for host, ip := range ips {
 		w.attr(host, ip)
 	}
-	state, err := w.bytes()
-	if err != nil {
-		diags.AddError("Unable to Encode State", "This is a bug in the provider, please report it: "+err.Error())
-	}
-	return state
+	return w.finish(diags)
 }
 
 // fromAPI records a device as the manager answered it.

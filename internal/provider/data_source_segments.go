@@ -100,17 +100,11 @@ func (d *segmentsDataSource) Read(ctx context.Context, req datasource.ReadReques
 func (d *segmentsDataSource) readEncoded(ctx context.Context, config tfsdk.Config, diags *diag.Diagnostics) []byte {
 	started := time.Now()
 	var data segmentsModel
-	diags.Append(config.Get(ctx, &data)...)
-	if diags.HasError() {
-		return nil
-	}
-	limit, d2 := data.Timeouts.Read(ctx, defaultReadTimeout)
-	diags.Append(d2...)
-	if diags.HasError() {
-		return nil
-	}
-	ctx, done := startOperation(ctx, "nsx_segments", "read", limit, diags)
+	ctx, done, ok := startRead(ctx, config, "nsx_segments", &data, func(m *segmentsModel) dstimeouts.Value { return m.Timeouts }, diags)
 	defer done()
+	if !ok {
+		return nil
+	}
 	c, d2 := use(ctx, d.managers, nsxtSpec, "nsx_segments")
 	diags.Append(d2...)
 	if diags.HasError() {
@@ -225,11 +219,7 @@ func (data *segmentsModel) state(ctx context.Context, all []nsxt.Segment) ([]byt
 	for name, p := range paths {
 		w.attr(name, p)
 	}
-	b, err := w.bytes()
-	if err != nil {
-		diags.AddError("Unable to Encode State", "This is a bug in the provider, please report it: "+err.Error())
-	}
-	return b, diags
+	return w.finish(&diags), diags
 }
 
 // segmentAttributes are the attributes of one segment as NSX answers it.
