@@ -5,7 +5,7 @@
 // the ratio to the physical floor.
 //
 // The floor is what the work cannot go below on this machine: a terraform run that reads one
-// nsx_version (measured first, the median of three) for each command, plus what the manager's
+// nsx_version (measured first, the median of five) for each command, plus what the manager's
 // limits force (requests beyond its full bucket at its stated rate, rounds of its concurrency
 // limit times its latency). Requests and logins are shown beside those the work needs.
 //
@@ -60,6 +60,10 @@ type workload struct {
 	needed int64
 	// note adds what the row is about (GETs, the provider's time after the last page).
 	note func(st map[string]int64, log string) string
+	// logged says whether the provider's log has what note reads: terraform may stop the
+	// provider before it has copied the last lines of its log, and the run is then repeated
+	// (at most twice).
+	logged func(log string) bool
 }
 
 type bench struct {
@@ -101,9 +105,9 @@ func run(providerDir, only string) error {
 		return err
 	}
 
-	// The baseline: a plan that reads one nsx_version, median of three.
+	// The baseline: a plan that reads one nsx_version, median of five.
 	var runs []time.Duration
-	for range 3 {
+	for range 5 {
 		r, err := b.measure(&workload{name: "baseline", config: `data "nsx_version" "v" {}`, cmds: [][]string{{"plan"}}})
 		if err != nil {
 			return err
@@ -111,8 +115,8 @@ func run(providerDir, only string) error {
 		runs = append(runs, r.wall)
 	}
 	slices.Sort(runs)
-	b.base = runs[1]
-	fmt.Printf("baseline: a terraform plan reading one nsx_version takes %s on this machine (median of 3)\n\n", b.base.Round(time.Millisecond))
+	b.base = runs[2]
+	fmt.Printf("baseline: a terraform plan reading one nsx_version takes %s on this machine (median of 5)\n\n", b.base.Round(time.Millisecond))
 
 	re, err := regexp.Compile(only)
 	if err != nil {
@@ -129,6 +133,9 @@ func run(providerDir, only string) error {
 			continue
 		}
 		r, err := b.measure(&w)
+		for try := 0; err == nil && w.logged != nil && !w.logged(r.log) && try < 2; try++ {
+			r, err = b.measure(&w)
+		}
 		if err != nil {
 			return fmt.Errorf("%s: %w", w.name, err)
 		}
@@ -194,19 +201,19 @@ func workloads() []workload {
 		{
 			name: "nsx_segments over 2,600 segments", nsxt: fakensxt.Options{Segments: 2600},
 			config: `data "nsx_segments" "all" {}` + "\n", cmds: plan,
-			floor: oneRun, logins: 1, needed: 5, note: afterLastPage,
+			floor: oneRun, logins: 1, needed: 5, note: afterLastPage, logged: timed,
 		},
 		{
 			// The same listing with a state of one segment: the difference to the row above
 			// is what a state of 2,600 segments costs, most of it in terraform itself.
 			name: "the same listing, filtered to one segment", nsxt: fakensxt.Options{Segments: 2600},
 			config: "data \"nsx_segments\" \"all\" {\n  display_name = \"web\"\n}\n", cmds: plan,
-			floor: oneRun, logins: 1, needed: 5, note: afterLastPage,
+			floor: oneRun, logins: 1, needed: 5, note: afterLastPage, logged: timed,
 		},
 		{
 			name: "nsx_segments over 20,000 segments", nsxt: fakensxt.Options{Segments: 20000},
 			config: `data "nsx_segments" "all" {}` + "\n", cmds: plan,
-			floor: oneRun, logins: 1, needed: 22, note: afterLastPage,
+			floor: oneRun, logins: 1, needed: 22, note: afterLastPage, logged: timed,
 		},
 		{
 			name: "40 distinct reads, concurrency limit 5, 40 ms latency",
@@ -259,7 +266,21 @@ var (
 )
 
 func afterLastPage(_ map[string]int64, log string) string {
-	var reads, lists []float64
+	reads, lists := timings(log)
+	if len(reads) == 0 || len(reads) != len(lists) {
+		return fmt.Sprintf("provider time after the last page: not in the log (%d reads, %d listings)", len(reads), len(lists))
+	}
+	return fmt.Sprintf("provider time after the last page: %.0f ms", reads[len(reads)-1]-lists[len(lists)-1])
+}
+
+// timed: the log has the read's and the listing's timings.
+func timed(log string) bool {
+	reads, lists := timings(log)
+	return len(reads) > 0 && len(reads) == len(lists)
+}
+
+// timings are the durations of the nsx_segments reads and of their listings in log.
+func timings(log string) (reads, lists []float64) {
 	for line := range strings.SplitSeq(log, "\n") {
 		if m := readAnswered.FindStringSubmatch(line); m != nil {
 			v, _ := strconv.ParseFloat(m[1], 64)
@@ -270,10 +291,7 @@ func afterLastPage(_ map[string]int64, log string) string {
 			lists = append(lists, v)
 		}
 	}
-	if len(reads) == 0 || len(reads) != len(lists) {
-		return fmt.Sprintf("provider time after the last page: not in the log (%d reads, %d listings)", len(reads), len(lists))
-	}
-	return fmt.Sprintf("provider time after the last page: %.0f ms", reads[len(reads)-1]-lists[len(lists)-1])
+	return reads, lists
 }
 
 type result struct {
