@@ -66,3 +66,39 @@ func TestEachReadSentOnce(t *testing.T) {
 		t.Fatalf("want 21 reads answered without a request of their own, stats say %+v", s)
 	}
 }
+
+// GETs of the same path with other headers are other reads (Illumio's Prefer: respond-async
+// asks for a job, not the list): they never share a request or an answer.
+func TestReadsWithOtherHeadersNotShared(t *testing.T) {
+	t.Parallel()
+	var gets atomic.Int64
+	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		gets.Add(1)
+		time.Sleep(100 * time.Millisecond)
+		if r.Header.Get("Prefer") == "respond-async" {
+			w.WriteHeader(http.StatusAccepted)
+			return
+		}
+		_, _ = w.Write([]byte(`[]`))
+	}))
+	defer srv.Close()
+	c := hostileClient(t, srv, session.Config{RequestTimeout: 5 * time.Second})
+	var wg sync.WaitGroup
+	statuses := make([]int, 2)
+	for i, h := range []http.Header{{}, {"Prefer": {"respond-async"}}} {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			resp, err := c.Do(context.Background(), &session.Request{Method: http.MethodGet, Path: "/orgs/1/labels", Header: h, Reusable: true})
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			statuses[i] = resp.StatusCode
+		}()
+	}
+	wg.Wait()
+	if gets.Load() != 2 || statuses[0] != http.StatusOK || statuses[1] != http.StatusAccepted {
+		t.Fatalf("want two requests, 200 and 202; server saw %d, callers got %v", gets.Load(), statuses)
+	}
+}

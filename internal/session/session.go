@@ -16,6 +16,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"sort"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -367,7 +368,7 @@ func (c *Client) Do(ctx context.Context, req *Request) (*Response, error) {
 		c.reads.forget() // what the write changed may have been read meanwhile
 		return resp, c.explain(err)
 	}
-	key := c.currentHost() + " " + req.Path + "\x00" + req.Header.Get("Accept")
+	key := readKey(c.currentHost(), req)
 	reusable := req.Reusable && !c.cfg.Fresh
 	if reusable {
 		if resp, ok := c.reads.get(key); ok {
@@ -381,8 +382,7 @@ func (c *Client) Do(ctx context.Context, req *Request) (*Response, error) {
 		sent = true
 		return c.do(ctx, req)
 	})
-	var te *TransportError
-	if !sent && errors.As(err, &te) && te.Abandoned && ctx.Err() == nil {
+	if !sent && err != nil && ctx.Err() == nil && gaveUp(err) {
 		// The caller whose request this was gave up; this one has time left.
 		v, err = c.do(ctx, req)
 		sent = true
@@ -402,6 +402,32 @@ func (c *Client) Do(ctx context.Context, req *Request) (*Response, error) {
 	}
 	cp := *resp // callers share the body, read-only; each gets its own Response
 	return &cp, nil
+}
+
+// gaveUp: err ends a request because its caller gave up (its context ended), not because of
+// anything the manager did.
+func gaveUp(err error) bool {
+	var te *TransportError
+	if errors.As(err, &te) {
+		return te.Abandoned // a request timeout is the manager's doing
+	}
+	return errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) // a login cut short
+}
+
+// readKey names a GET: its node, path and every header it carries (a GET with Prefer:
+// respond-async asks for something else than the same GET without it).
+func readKey(host string, req *Request) string {
+	var b strings.Builder
+	b.WriteString(host + " " + req.Path)
+	names := make([]string, 0, len(req.Header))
+	for name := range req.Header {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		b.WriteString("\x00" + name + ":" + strings.Join(req.Header[name], "\x01"))
+	}
+	return b.String()
 }
 
 // keepable: resp is a success in the form asked for (a complete JSON document where JSON was
