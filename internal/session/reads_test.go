@@ -2,6 +2,7 @@ package session_test
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"net/http/httptest"
 	"sync"
@@ -100,5 +101,47 @@ func TestReadsWithOtherHeadersNotShared(t *testing.T) {
 	wg.Wait()
 	if gets.Load() != 2 || statuses[0] != http.StatusOK || statuses[1] != http.StatusAccepted {
 		t.Fatalf("want two requests, 200 and 202; server saw %d, callers got %v", gets.Load(), statuses)
+	}
+}
+
+// A caller that joined another's GET still ends at its own deadline, while the request it
+// joined goes on for the caller that sent it.
+func TestJoinedReadEndsAtItsDeadline(t *testing.T) {
+	t.Parallel()
+	release, arrived := make(chan struct{}), make(chan struct{}, 1)
+	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		arrived <- struct{}{}
+		<-release
+		_, _ = w.Write([]byte(`{"v":1}`))
+	}))
+	defer srv.Close()
+	defer func() {
+		select {
+		case <-release:
+		default:
+			close(release)
+		}
+	}()
+	c := hostileClient(t, srv, session.Config{RequestTimeout: 30 * time.Second})
+	leader := make(chan error, 1)
+	go func() {
+		_, err := c.Do(context.Background(), &session.Request{Method: http.MethodGet, Path: "/slow"})
+		leader <- err
+	}()
+	<-arrived // the leader's request is at the manager
+	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	defer cancel()
+	_, err := c.Do(ctx, &session.Request{Method: http.MethodGet, Path: "/slow"})
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("the joiner must end at its deadline, got %v", err)
+	}
+	select {
+	case err := <-leader:
+		t.Fatalf("the leader ended before the manager answered: %v", err)
+	default:
+	}
+	close(release)
+	if err := <-leader; err != nil {
+		t.Fatalf("the leader: %v", err)
 	}
 }

@@ -377,11 +377,21 @@ func (c *Client) Do(ctx context.Context, req *Request) (*Response, error) {
 		}
 	}
 	gen := c.reads.generation()
-	sent := false // this caller's own request, not one it joined
-	v, err, _ := c.reads.flight.Do(key, func() (any, error) {
-		sent = true
+	var mine atomic.Bool // the shared request is this caller's own, not one it joined
+	ch := c.reads.flight.DoChan(key, func() (any, error) {
+		mine.Store(true)
 		return c.do(ctx, req)
 	})
+	var v any
+	var err error
+	select {
+	case <-ctx.Done():
+		// Whoever sent it, this caller's time is up; a request of its own ends with it.
+		return nil, c.explain(&TransportError{Block: c.cfg.Block, Host: c.currentHost(), Err: ctx.Err(), Abandoned: true})
+	case r := <-ch:
+		v, err = r.Val, r.Err
+	}
+	sent := mine.Load()
 	if !sent && err != nil && ctx.Err() == nil && gaveUp(err) {
 		// The caller whose request this was gave up; this one has time left.
 		v, err = c.do(ctx, req)
