@@ -145,3 +145,46 @@ func TestJoinedReadEndsAtItsDeadline(t *testing.T) {
 		t.Fatalf("the leader: %v", err)
 	}
 }
+
+// A read that comes after a write does not join a read started before it.
+func TestReadAfterWriteNotJoined(t *testing.T) {
+	t.Parallel()
+	release, arrived := make(chan struct{}), make(chan struct{}, 2)
+	var gets atomic.Int64
+	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodGet {
+			n := gets.Add(1)
+			if n == 1 {
+				arrived <- struct{}{}
+				<-release
+			}
+		}
+		_, _ = w.Write([]byte(`{"v":1}`))
+	}))
+	defer srv.Close()
+	c := hostileClient(t, srv, session.Config{RequestTimeout: 30 * time.Second})
+	ctx := context.Background()
+	first := make(chan error, 1)
+	go func() {
+		_, err := c.Do(ctx, &session.Request{Method: http.MethodGet, Path: "/settings"})
+		first <- err
+	}()
+	<-arrived
+	if _, err := c.Do(ctx, &session.Request{Method: http.MethodPut, Path: "/settings", Body: []byte(`{}`)}); err != nil {
+		t.Fatal(err)
+	}
+	// Joined to the first read, it would wait for the release that comes after it.
+	after, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	if _, err := c.Do(after, &session.Request{Method: http.MethodGet, Path: "/settings"}); err != nil {
+		close(release)
+		t.Fatalf("the read after the write: %v", err)
+	}
+	close(release)
+	if err := <-first; err != nil {
+		t.Fatal(err)
+	}
+	if n := gets.Load(); n != 2 {
+		t.Fatalf("the read after the write joined the one before it: %d GETs", n)
+	}
+}

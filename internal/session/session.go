@@ -17,6 +17,7 @@ import (
 	"net/http"
 	"net/url"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -378,7 +379,8 @@ func (c *Client) Do(ctx context.Context, req *Request) (*Response, error) {
 	}
 	gen := c.reads.generation()
 	var mine atomic.Bool // the shared request is this caller's own, not one it joined
-	ch := c.reads.flight.DoChan(key, func() (any, error) {
+	// A read started before a write is not joined by one that comes after it.
+	ch := c.reads.flight.DoChan(key+"\x00"+strconv.FormatUint(gen, 10), func() (any, error) {
 		mine.Store(true)
 		return c.do(ctx, req)
 	})
