@@ -47,7 +47,7 @@ type workload struct {
 	settings []string // provider-level attributes
 	config   string   // data sources and resources
 	// prepare runs unmeasured commands first (a session to cache, a session to kill).
-	prepare func(b *bench, w *workspace, fake *fakensxt.Fake) error
+	prepare func(w *workspace, fake *fakensxt.Fake) error
 	// cmds are the measured terraform commands.
 	cmds [][]string
 	// needs: the workload uses something a provider may lack (checked with the schema).
@@ -234,7 +234,7 @@ func workloads() []workload {
 		{
 			name: "50 parallel reads on a dead cached session", nsxt: fakensxt.Options{Segments: 60},
 			settings: []string{"session_cache = true"}, config: segmentReads(50, 7), needs: "nsx_segment",
-			prepare: func(_ *bench, w *workspace, fake *fakensxt.Fake) error {
+			prepare: func(w *workspace, fake *fakensxt.Fake) error {
 				// A first run caches its session; the manager then ends it.
 				if err := w.write(`data "nsx_version" "v" {}`); err != nil {
 					return err
@@ -326,7 +326,7 @@ func (b *bench) measure(w *workload) (*result, error) {
 }
 `, strings.Join(w.settings, "\n  "), filepath.Join(dir, "sessions"), host, opts.Username, opts.Password, b.caFile)}
 	if w.prepare != nil {
-		if err := w.prepare(b, ws, fake); err != nil {
+		if err := w.prepare(ws, fake); err != nil {
 			return nil, err
 		}
 	}

@@ -28,7 +28,6 @@ func Refusal(status int, body []byte) session.Refusal {
 	text := string(body)
 	var e struct {
 		ErrorMessage string `json:"error_message"`
-		ErrorCode    int    `json:"error_code"`
 	}
 	if json.Unmarshal(body, &e) == nil && e.ErrorMessage != "" {
 		text = e.ErrorMessage

@@ -88,17 +88,11 @@ func (d *vcenterTagsDataSource) Configure(_ context.Context, req datasource.Conf
 
 func (d *vcenterTagsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var data vcenterTagsModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &data)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	limit, diags := data.Timeouts.Read(ctx, defaultReadTimeout)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, done := startOperation(ctx, "vcenter_tags", "read", limit, &resp.Diagnostics)
+	ctx, done, ok := startRead(ctx, req.Config, "vcenter_tags", &data, func(m *vcenterTagsModel) dstimeouts.Value { return m.Timeouts }, &resp.Diagnostics)
 	defer done()
+	if !ok {
+		return
+	}
 	c, diags := use(ctx, d.managers, vcenterSpec, "vcenter_tags")
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {

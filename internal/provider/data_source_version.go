@@ -80,17 +80,11 @@ func (d *versionDataSource) Configure(_ context.Context, req datasource.Configur
 
 func (d *versionDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var data versionModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &data)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	limit, diags := data.Timeouts.Read(ctx, defaultReadTimeout)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, done := startOperation(ctx, "nsx_version", "read", limit, &resp.Diagnostics)
+	ctx, done, ok := startRead(ctx, req.Config, "nsx_version", &data, func(m *versionModel) dstimeouts.Value { return m.Timeouts }, &resp.Diagnostics)
 	defer done()
+	if !ok {
+		return
+	}
 	if data.Manager.IsNull() {
 		data.Manager = types.StringValue("nsxt")
 	}

@@ -20,16 +20,22 @@ import (
 // seconds of a read). Those passes change nothing for such a schema: it has no blocks and no
 // type with semantic equality (TestDirectReadSchemas holds each to that), and its Read sets
 // the whole state itself (TestDirectReadMatchesFramework compares the answers).
-var directReads = map[string]func() datasource.DataSource{
-	"nsx_segments":   NewSegmentsDataSource,
-	"illumio_labels": NewIllumioLabelsDataSource,
-	"sdwan_devices":  NewSDWANDevicesDataSource,
+var directReads = map[string]func() directReader{
+	"nsx_segments":   func() directReader { return &segmentsDataSource{} },
+	"illumio_labels": func() directReader { return &illumioLabelsDataSource{} },
+	"sdwan_devices":  func() directReader { return &sdwanDevicesDataSource{} },
 }
 
 // encodedReader is a data source that builds its state encoded, as the protocol carries it
 // (see stateWriter); its Read decodes that for the framework.
 type encodedReader interface {
 	readEncoded(ctx context.Context, config tfsdk.Config, diags *diag.Diagnostics) []byte
+}
+
+// directReader is a data source the server reads directly.
+type directReader interface {
+	datasource.DataSourceWithConfigure
+	encodedReader
 }
 
 // configured is the provider's data once ConfigureProvider succeeded (nil before): the
@@ -55,33 +61,12 @@ func (s *maskingServer) readDirect(ctx context.Context, req *tfprotov6.ReadDataS
 			Summary: "Unable to Read Configuration", Detail: "The configuration of " + req.TypeName + " could not be read: " + err.Error()})
 		return resp, true
 	}
-	var diags diag.Diagnostics
-	if c, ok := ds.(datasource.DataSourceWithConfigure); ok {
-		var cr datasource.ConfigureResponse
-		c.Configure(ctx, datasource.ConfigureRequest{ProviderData: m}, &cr)
-		diags.Append(cr.Diagnostics...)
-	}
-	cfgData := tfsdk.Config{Schema: sr.Schema, Raw: cfg}
-	switch ds := ds.(type) {
-	case encodedReader:
-		if !diags.HasError() {
-			if state := ds.readEncoded(ctx, cfgData, &diags); !diags.HasError() {
-				resp.State = &tfprotov6.DynamicValue{MsgPack: state}
-			}
-		}
-	default:
-		if !diags.HasError() {
-			rr := datasource.ReadResponse{State: tfsdk.State{Schema: sr.Schema, Raw: tftypes.NewValue(typ, nil)}}
-			ds.Read(ctx, datasource.ReadRequest{Config: cfgData}, &rr)
-			diags.Append(rr.Diagnostics...)
-			if !diags.HasError() {
-				state, err := tfprotov6.NewDynamicValue(typ, rr.State.Raw)
-				if err != nil {
-					diags.AddError("Unable to Encode State", "The state of "+req.TypeName+" could not be encoded. This is a bug in the provider, please report it: "+err.Error())
-				} else {
-					resp.State = &state
-				}
-			}
+	var cr datasource.ConfigureResponse
+	ds.Configure(ctx, datasource.ConfigureRequest{ProviderData: m}, &cr)
+	diags := cr.Diagnostics
+	if !diags.HasError() {
+		if state := ds.readEncoded(ctx, tfsdk.Config{Schema: sr.Schema, Raw: cfg}, &diags); !diags.HasError() {
+			resp.State = &tfprotov6.DynamicValue{MsgPack: state}
 		}
 	}
 	resp.Diagnostics = protoDiagnostics(diags)

@@ -4,11 +4,9 @@ import (
 	"bytes"
 	"context"
 
-	dstimeouts "github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/vmihailenco/msgpack/v5"
@@ -79,24 +77,6 @@ func (w *stateWriter) finish(diags *diag.Diagnostics) []byte {
 		diags.AddError("Unable to Encode State", "This is a bug in the provider, please report it: "+w.err.Error())
 	}
 	return w.buf.Bytes()
-}
-
-// startRead reads a data source's configuration into data and starts its read under the
-// read timeout timeouts gives of it (see startOperation); ok false: diags say why. done ends
-// the operation.
-func startRead[T any](ctx context.Context, config tfsdk.Config, name string, data *T, timeouts func(*T) dstimeouts.Value,
-	diags *diag.Diagnostics) (_ context.Context, done func(), ok bool) {
-	diags.Append(config.Get(ctx, data)...)
-	if diags.HasError() {
-		return ctx, func() {}, false
-	}
-	limit, d := timeouts(data).Read(ctx, defaultReadTimeout)
-	diags.Append(d...)
-	if diags.HasError() {
-		return ctx, func() {}, false
-	}
-	ctx, done = startOperation(ctx, name, "read", limit, diags)
-	return ctx, done, true
 }
 
 // null writes a null value.

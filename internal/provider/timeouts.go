@@ -13,6 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	rschema "github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 )
 
 // Every logical operation (a data source read, a resource's create, read, update or delete)
@@ -105,6 +106,24 @@ func startOperation(ctx context.Context, what, op string, limit time.Duration, d
 		o.explain()
 		cancel()
 	}
+}
+
+// startRead reads a data source's configuration into data and starts its read under the
+// read timeout timeouts gives of it (see startOperation); ok false: diags say why. done ends
+// the operation.
+func startRead[T any](ctx context.Context, config tfsdk.Config, name string, data *T, timeouts func(*T) dstimeouts.Value,
+	diags *diag.Diagnostics) (_ context.Context, done func(), ok bool) {
+	diags.Append(config.Get(ctx, data)...)
+	if diags.HasError() {
+		return ctx, func() {}, false
+	}
+	limit, d := timeouts(data).Read(ctx, defaultReadTimeout)
+	diags.Append(d...)
+	if diags.HasError() {
+		return ctx, func() {}, false
+	}
+	ctx, done = startOperation(ctx, name, "read", limit, diags)
+	return ctx, done, true
 }
 
 func (o *operation) explain() {

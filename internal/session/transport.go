@@ -267,12 +267,12 @@ func (t *limitedTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 	limited := false
 	if resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable {
 		t.c.stats.refused.Add(1)
-		peek, _ := io.ReadAll(io.LimitReader(resp.Body, refusalPeek))
-		resp.Body = struct {
-			io.Reader
-			io.Closer
-		}{io.MultiReader(bytes.NewReader(peek), resp.Body), resp.Body}
 		if t.c.cfg.Refusal != nil {
+			peek, _ := io.ReadAll(io.LimitReader(resp.Body, refusalPeek))
+			resp.Body = struct {
+				io.Reader
+				io.Closer
+			}{io.MultiReader(bytes.NewReader(peek), resp.Body), resp.Body}
 			ref = t.c.cfg.Refusal(resp.StatusCode, peek)
 		}
 		// Refused for this client's limits, which the gate now keeps: the retry waits for
