@@ -163,9 +163,10 @@ type Server struct {
 	// expireIn counts down to a one-shot expiry of every session (0: none pending).
 	expireIn int
 	// restartFor is the unavailability window after a restarting write; downUntil ends the
-	// current one.
-	restartFor time.Duration
-	downUntil  time.Time
+	// current one, for every node (a cluster-wide restart) or for one (nodeDownUntil).
+	restartFor    time.Duration
+	downUntil     time.Time
+	nodeDownUntil []time.Time
 	// start holds the settings the server started with, which /_fake/reset restores.
 	start Options
 }
@@ -226,7 +227,8 @@ func Start(name string, app App, stats *Stats, opts Options) (*Server, error) {
 	if opts.CA == nil {
 		return nil, fmt.Errorf("fake %s: no CA", name)
 	}
-	s := &Server{Name: name, App: app, Stats: stats, latency: opts.Latency, restartFor: opts.Restart, tls: opts.CA.ServerTLS(), start: opts}
+	s := &Server{Name: name, App: app, Stats: stats, latency: opts.Latency, restartFor: opts.Restart, tls: opts.CA.ServerTLS(), start: opts,
+		nodeDownUntil: make([]time.Time, opts.Nodes)}
 	for i := 0; i < opts.Nodes; i++ {
 		port := "0"
 		if i < len(opts.Ports) && opts.Ports[i] > 0 {
@@ -291,6 +293,34 @@ func (s *Server) RestartAPIService() {
 	}
 }
 
+// NodeSessionExpirer is implemented by apps whose sessions belong to one node: a restart of
+// that node's API service ends them.
+type NodeSessionExpirer interface {
+	ExpireNodeSessions(node int)
+}
+
+// RestartNode plays the restart of one node's API service (NSX restarts a node's HTTP service
+// after a change of that node's API lockout settings), when restarts are on: the node's
+// sessions end and it answers 503 for the configured window; the other nodes serve on.
+func (s *Server) RestartNode(node int) {
+	s.mu.Lock()
+	window := s.restartFor
+	if window > 0 {
+		s.nodeDownUntil[node] = time.Now().Add(window)
+	}
+	s.mu.Unlock()
+	if window <= 0 {
+		return
+	}
+	if e, ok := s.App.(NodeSessionExpirer); ok {
+		e.ExpireNodeSessions(node)
+	} else {
+		s.App.ExpireSessions()
+	}
+	s.Stats.Add("restarts", 1)
+	s.Stats.Add(fmt.Sprintf("restarts_node_%d", node), 1)
+}
+
 // StatsSnapshot is what GET /_fake/stats answers.
 func (s *Server) StatsSnapshot() map[string]int64 {
 	return s.Stats.snapshot(s.App.ActiveSessions())
@@ -310,7 +340,7 @@ func (s *Server) wrap(self int, api http.Handler) http.Handler {
 			expire = s.expireIn == 0
 		}
 		latency := s.latency
-		restarting := time.Now().Before(s.downUntil)
+		restarting := time.Now().Before(s.downUntil) || time.Now().Before(s.nodeDownUntil[self])
 		var fault *Fault
 		for i := range s.answers {
 			f := &s.answers[i]
@@ -448,6 +478,7 @@ func (s *Server) control(self int, w http.ResponseWriter, r *http.Request) {
 		s.mu.Lock()
 		// Every setting back to how the server started, the injected latency included.
 		s.answers, s.writes, s.expireIn, s.downUntil = nil, 0, 0, time.Time{}
+		s.nodeDownUntil = make([]time.Time, len(s.nodes))
 		s.latency, s.restartFor = s.start.Latency, s.start.Restart
 		s.mu.Unlock()
 		for i := range s.nodes {
@@ -467,6 +498,7 @@ func (s *Server) control(self int, w http.ResponseWriter, r *http.Request) {
 		s.mu.Lock()
 		if f.Clear {
 			s.answers, s.writes, s.expireIn, s.restartFor, s.downUntil = nil, 0, 0, 0, time.Time{}
+			s.nodeDownUntil = make([]time.Time, len(s.nodes))
 		}
 		if f.RestartMS != nil {
 			s.restartFor = time.Duration(*f.RestartMS) * time.Millisecond
@@ -518,7 +550,7 @@ func (s *Server) control(self int, w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// WriteJSON answers v as JSON with status.
+// writeJSON answers v as JSON with status.
 func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)

@@ -81,6 +81,9 @@ func (e *APIError) hasToken(part string) bool {
 	return false
 }
 
+// maxQuotedErrors is how many of the errors in one answer a message quotes.
+const maxQuotedErrors = 10
+
 // DecodeError reads a PCE error answer.
 func DecodeError(resp *session.Response) *APIError {
 	e := &APIError{HTTPError: session.NewHTTPError(resp)}
@@ -89,12 +92,12 @@ func DecodeError(resp *session.Response) *APIError {
 		Message string `json:"message"`
 	}
 	if json.Unmarshal(resp.Body, &list) == nil && len(list) > 0 {
-		for _, x := range list {
+		for _, x := range list[:min(len(list), maxQuotedErrors)] {
 			if x.Token != "" {
-				e.Tokens = append(e.Tokens, x.Token)
+				e.Tokens = append(e.Tokens, session.Quote(x.Token))
 			}
 			if x.Message != "" {
-				e.Msgs = append(e.Msgs, x.Message)
+				e.Msgs = append(e.Msgs, session.Quote(x.Message))
 			}
 		}
 		return e
@@ -103,7 +106,7 @@ func DecodeError(resp *session.Response) *APIError {
 		Error string `json:"error"`
 	}
 	if json.Unmarshal(resp.Body, &obj) == nil && obj.Error != "" {
-		e.Msgs = []string{obj.Error}
+		e.Msgs = []string{session.Quote(obj.Error)}
 		return e
 	}
 	if len(strings.TrimSpace(string(resp.Body))) > 0 {
@@ -252,7 +255,8 @@ func (c *Client) Labels(ctx context.Context, org int64, f LabelFilter) ([]Label,
 		st.Total = n
 	}
 	if st.Total <= len(labels) {
-		return labels, st, nil
+		labels, err = checkedLabels(ctx, c, labels)
+		return labels, st, err
 	}
 
 	// More than a synchronous answer holds: the async collection.
@@ -304,13 +308,33 @@ func (c *Client) Labels(ctx context.Context, org int64, f LabelFilter) ([]Label,
 			if len(all) < st.Total {
 				return nil, st, fmt.Errorf("the PCE's label job returned %d labels, but X-Total-Count said %d", len(all), st.Total)
 			}
-			return all, st, nil
+			all, err = checkedLabels(ctx, c, all)
+			return all, st, err
 		case "failed":
 			return nil, st, fmt.Errorf("the PCE's label job %s failed", job)
 		}
 		wait = pollWait(resp.Header, wait)
 	}
 }
+
+// checkedLabels counts a listing against the read's budget and refuses one that names a
+// label twice (by href): state would hold it twice.
+func checkedLabels(ctx context.Context, c *Client, labels []Label) ([]Label, error) {
+	if err := c.s.CountItems(ctx, len(labels)); err != nil {
+		return nil, fmt.Errorf("listing the labels: %w", err)
+	}
+	seen := make(map[string]bool, len(labels))
+	for _, l := range labels {
+		if seen[l.Href] {
+			return nil, fmt.Errorf("%w: the label listing names %q twice", ErrRepeatedItem, session.Truncate(session.Clean(l.Href), 80))
+		}
+		seen[l.Href] = true
+	}
+	return labels, nil
+}
+
+// ErrRepeatedItem: a listing answered the same object twice.
+var ErrRepeatedItem = errors.New("the PCE listed an object twice")
 
 // Polls of an async job are spaced by the PCE's Retry-After, within these bounds: a
 // Retry-After of 0 must not turn the poll into a busy loop, nor one of a day into a hang.

@@ -5,6 +5,7 @@ package nsxt
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -33,6 +34,12 @@ func (a *Auth) Login(ctx context.Context, hc *http.Client, node *url.URL) (*sess
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.Header.Set("Accept", "application/json")
 	answer, err := session.Exchange(hc, "nsxt", req)
+	var tooLarge *session.TooLargeError
+	if errors.As(err, &tooLarge) && answer != nil && answer.StatusCode == http.StatusOK {
+		// NSX's login answer is its headers; an oversized body does not make them less of a
+		// session, which would otherwise be left open on the manager.
+		err = nil
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -67,12 +74,17 @@ func (a *Auth) Login(ctx context.Context, hc *http.Client, node *url.URL) (*sess
 	}
 	return &session.Credentials{
 		Cookies: []*http.Cookie{{Name: "JSESSIONID", Value: cookie.Value}}, //nolint:gosec // a cookie this client sends; Secure/HttpOnly are the server's attributes
-		Header:  http.Header{"X-Xsrf-Token": {xsrf}},
+		// The documented spelling, byte for byte: lent sessions hand it out as it is.
+		Header: http.Header{"X-XSRF-TOKEN": {xsrf}},
 	}, nil
 }
 
 // Expired implements session.Authenticator: NSX answers 403 with its credentials error
-// (error_code 403) or its XSRF error (98) once a session idles out or is destroyed.
+// (error_code 403) or its XSRF error (98) once a session idles out or is destroyed, and its
+// reverse proxy a 401, or a 403 without an API error body, to a request it did not
+// authenticate. A 403 with any other error_code is a refusal of the request itself (a role
+// without the permission), not of the session: it is reported as it is. A write is replayed
+// only on the documented codes, never on a guess.
 func (a *Auth) Expired(resp *session.Response) bool {
 	if resp.StatusCode == http.StatusUnauthorized {
 		return true
@@ -85,8 +97,10 @@ func (a *Auth) Expired(resp *session.Response) bool {
 	case 98, 403:
 		return true
 	case 0:
-		// A 403 from the reverse proxy with no API error body: not authenticated.
-		return !json.Valid(resp.Body) || strings.Contains(e.Message, "credentials")
+		// No API error body: the reverse proxy did not authenticate the request. Only a read
+		// is sent again on that alone.
+		read := strings.HasPrefix(resp.Request, http.MethodGet+" ") || resp.Request == ""
+		return read && (!json.Valid(resp.Body) || strings.Contains(e.Message, "credentials"))
 	}
 	return false
 }

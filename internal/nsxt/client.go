@@ -19,6 +19,8 @@ var (
 	ErrStaleRevision = errors.New("stale _revision")
 	// ErrCursorCycle: a paged listing answered a cursor it had answered before.
 	ErrCursorCycle = errors.New("NSX repeated a page cursor")
+	// ErrRepeatedItem: a listing answered the same object twice.
+	ErrRepeatedItem = errors.New("NSX listed an object twice")
 )
 
 // APIError is an NSX error answer (the ApiError shape).
@@ -82,7 +84,7 @@ func DecodeError(resp *session.Response) *APIError {
 	}
 	// error_code is a number in most answers and a string in some.
 	e.Code, _ = strconv.Atoi(strings.Trim(string(w.Code), `"`))
-	e.Module, e.Message, e.Details = w.Module, w.Message, w.Details
+	e.Module, e.Message, e.Details = session.Quote(w.Module), session.Quote(w.Message), session.Quote(w.Details)
 	return e
 }
 
@@ -96,7 +98,7 @@ func NewClient(s *session.Client) *Client { return &Client{s: s} }
 
 // reusable are GETs of manager-wide, read-only facts: one answer serves the process until it
 // writes to the manager.
-var reusable = map[string]bool{"/api/v1/node/version": true, "/api/v1/cluster/api-service": true}
+var reusable = map[string]bool{"/api/v1/node/version": true}
 
 func (c *Client) do(ctx context.Context, method, path string, in, out any) error {
 	req := &session.Request{Method: method, Path: path, Header: http.Header{"Accept": {"application/json"}},
@@ -159,11 +161,6 @@ type Segment struct {
 	UniqueID          string   `json:"unique_id"`
 }
 
-type segmentPage struct {
-	Results []Segment `json:"results"`
-	Cursor  string    `json:"cursor"`
-}
-
 // GetSegment reads the segment /infra/segments/<id>; one that does not exist matches
 // ErrNotFound.
 func (c *Client) GetSegment(ctx context.Context, id string) (*Segment, error) {
@@ -174,40 +171,9 @@ func (c *Client) GetSegment(ctx context.Context, id string) (*Segment, error) {
 	return &s, nil
 }
 
-// SegmentPageSize is the largest page NSX serves.
-const SegmentPageSize = 1000
-
-// ListSegments follows the cursor through every page and returns all segments and the
-// number of pages read. A cursor NSX has handed out before in this listing would page forever:
-// the listing stops with ErrCursorCycle.
+// ListSegments lists every policy segment (see List), with the number of pages read.
 func (c *Client) ListSegments(ctx context.Context) ([]Segment, int, error) {
-	var all []Segment
-	cursor := ""
-	seen := map[string]int{}
-	for pages := 1; ; pages++ {
-		q := url.Values{"page_size": {strconv.Itoa(SegmentPageSize)}}
-		if cursor != "" {
-			q.Set("cursor", cursor)
-		}
-		var page segmentPage
-		if err := c.do(ctx, http.MethodGet, "/policy/api/v1/infra/segments?"+q.Encode(), nil, &page); err != nil {
-			return nil, pages, err
-		}
-		all = append(all, page.Results...)
-		if page.Cursor == "" {
-			return all, pages, nil
-		}
-		if first, ok := seen[page.Cursor]; ok || page.Cursor == cursor {
-			if !ok {
-				first = pages
-			}
-			return nil, pages, fmt.Errorf("%w: page %d of the segments answered the cursor %q that page %d had answered already; "+
-				"following it would read the same pages forever, so the listing stopped after %d pages and %d segments",
-				ErrCursorCycle, pages, session.Truncate(page.Cursor, 40), first, pages, len(all))
-		}
-		seen[page.Cursor] = pages
-		cursor = page.Cursor
-	}
+	return List(ctx, c, "/policy/api/v1/infra/segments", "segments", func(s Segment) string { return s.ID })
 }
 
 // KnownProtocolVersions and KnownCipherSuites are the names NSX releases are known to offer.

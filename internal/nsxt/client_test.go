@@ -35,30 +35,6 @@ func TestListSegmentsRequests(t *testing.T) {
 	}
 }
 
-func TestAPIServiceStaleRevisionIsTyped(t *testing.T) {
-	t.Parallel()
-	h := fakeharness.StartNSXT(t, fakeharness.NSXTOptions{Nodes: 1})
-	c := client(t, h)
-	ctx := context.Background()
-	cfg, err := c.GetAPIService(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	one := 1
-	h.Faults(t, fakemanager.Faults{ConcurrentWrites: &one})
-	cfg.SessionTimeout = 600
-	_, err = c.PutAPIService(ctx, cfg)
-	if !errors.Is(err, nsxt.ErrStaleRevision) {
-		t.Fatalf("want ErrStaleRevision, got %v", err)
-	}
-	cfg, _ = c.GetAPIService(ctx)
-	cfg.SessionTimeout = 600
-	out, err := c.PutAPIService(ctx, cfg)
-	if err != nil || out.SessionTimeout != 600 || out.Revision != cfg.Revision+1 {
-		t.Fatalf("retry with the fresh _revision: %v %+v", err, out)
-	}
-}
-
 // A second refusal after renewing the session is reported with NSX's own words.
 func TestSecondRefusalQuotesNSX(t *testing.T) {
 	t.Parallel()

@@ -37,7 +37,7 @@ const TokenPath = "/api/2.0/services/auth/token"
 
 func (a *Auth) basicCredentials() *session.Credentials {
 	v := base64.StdEncoding.EncodeToString([]byte(a.Username + ":" + a.Password))
-	return &session.Credentials{Header: http.Header{"Authorization": {"Basic " + v}}}
+	return &session.Credentials{Header: http.Header{"Authorization": {"Basic " + v}}, PerCall: true}
 }
 
 // Login implements session.Authenticator. It sends the credentials once.

@@ -123,7 +123,7 @@ func DecodeError(resp *session.Response) *APIError {
 		return e
 	}
 	e.Code, _ = strconv.Atoi(strings.TrimSpace(w.Code))
-	e.Details, e.Module = strings.TrimSpace(w.Details), w.Module
+	e.Details, e.Module = session.Quote(strings.TrimSpace(w.Details)), session.Quote(w.Module)
 	return e
 }
 

@@ -13,6 +13,7 @@ import (
 
 	"github.com/netsession/terraform-provider-nsx/internal/fakeharness"
 	fakensxt "github.com/netsession/terraform-provider-nsx/internal/fakemanager/nsxt"
+	"github.com/netsession/terraform-provider-nsx/internal/framework"
 )
 
 // What the framework's passes after Read would act on, no directly read data source has: a
@@ -20,7 +21,7 @@ import (
 func TestDirectReadSchemas(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	for name, newDS := range directReads {
+	for name, newDS := range modelReaders(t) {
 		var sr datasource.SchemaResponse
 		newDS().Schema(ctx, datasource.SchemaRequest{}, &sr)
 		if len(sr.Schema.Blocks) > 0 {
@@ -70,10 +71,37 @@ func semantic(ctx context.Context, t attr.Type) bool {
 	return false
 }
 
-// A direct read answers what the framework's read of the same data source answers: the same
-// state, the same diagnostics (a warning on paths included), for each filter.
-func TestDirectReadMatchesFramework(t *testing.T) {
+// modelReaders are the data sources the server reads directly, by type name: every data
+// source of the provider that reads through its model.
+func modelReaders(t *testing.T) map[string]func() datasource.DataSource {
+	t.Helper()
+	ctx := context.Background()
+	srv := &maskingServer{provider: &nsxProvider{table: DefaultManagers}}
+	out := map[string]func() datasource.DataSource{}
+	for name, f := range srv.index(ctx).dataSources {
+		if _, ok := f().(framework.ModelReader); ok {
+			out[name] = f
+		}
+	}
+	if len(out) == 0 {
+		t.Fatal("no data source reads through its model")
+	}
+	return out
+}
+
+// The oracle of the direct reads: the state a direct read sends is the state the framework's
+// own State.Set makes of the same model (its Read), with the same diagnostics (a warning on
+// paths included), for each filter; and every directly read type is held to it. An encoder
+// that dropped a segment, or wrote one attribute wrong, fails here, in seconds and without
+// terraform.
+func TestDirectReadIsTheFrameworksState(t *testing.T) {
 	t.Parallel()
+	tested := map[string]bool{"nsx_segments": true, "illumio_labels": true, "sdwan_devices": true, "nsx_segment": true}
+	for name := range modelReaders(t) {
+		if !tested[name] {
+			t.Errorf("%s is read directly but has no case here", name)
+		}
+	}
 	str := func(s string) tftypes.Value { return tftypes.NewValue(tftypes.String, s) }
 	yes := tftypes.NewValue(tftypes.Bool, true)
 	t.Run("nsx_segments", func(t *testing.T) {
@@ -89,6 +117,8 @@ func TestDirectReadMatchesFramework(t *testing.T) {
 			map[string]tftypes.Value{"display_name": str("web")},
 			map[string]tftypes.Value{"type": str("DISCONNECTED")},
 			map[string]tftypes.Value{"display_name": str("no-such-segment")})
+		compareReads(t, srv, "nsx_segment", 0, map[string]tftypes.Value{"id": str("web-2")},
+			map[string]tftypes.Value{"path": str("/infra/segments/db")})
 	})
 	t.Run("illumio_labels", func(t *testing.T) {
 		t.Parallel()
@@ -132,7 +162,7 @@ func compareReads(t *testing.T, srv *maskingServer, typeName string, warnings in
 		if !ok {
 			t.Fatalf("the configured server did not read %s directly", typeName)
 		}
-		framework, err := srv.ProviderServer.ReadDataSource(ctx, req)
+		framework, err := srv.inner.ReadDataSource(ctx, req)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -164,10 +194,27 @@ func compareReads(t *testing.T, srv *maskingServer, typeName string, warnings in
 			t.Fatalf("%v: states differ in %d places, e.g. %v", set, len(diffs), diffs[:min(3, len(diffs))])
 		}
 		// Something was read: an empty answer would prove nothing.
-		var attrs map[string]tftypes.Value
-		if err := dv.As(&attrs); err != nil {
-			t.Fatal(err)
+		if i == 0 && set == nil && !someElements(t, dv) {
+			t.Fatalf("%s read nothing: the comparison proves nothing", typeName)
 		}
 		t.Logf("%s %v: %d bytes of state", typeName, set, len(direct.State.MsgPack))
 	}
+}
+
+// someElements reports whether a data source's state lists anything: a list attribute with
+// elements.
+func someElements(t *testing.T, v tftypes.Value) bool {
+	var attrs map[string]tftypes.Value
+	if err := v.As(&attrs); err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range attrs {
+		if a.Type().Is(tftypes.List{}) && a.IsKnown() && !a.IsNull() {
+			var elems []tftypes.Value
+			if a.As(&elems) == nil && len(elems) > 0 {
+				return true
+			}
+		}
+	}
+	return false
 }

@@ -1,4 +1,4 @@
-package provider
+package provider_test
 
 import (
 	"context"
@@ -11,6 +11,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/netsession/terraform-provider-nsx/internal/acctest"
 
 	"github.com/hashicorp/terraform-plugin-testing/config"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -36,7 +38,7 @@ type faultCase struct {
 // faultRun is what a case works with, and what the suite reports about it afterwards.
 type faultRun struct {
 	h    *fakeharness.NSXT
-	runs *providerRuns
+	runs *acctest.Runs
 }
 
 // harness starts the case's fake and remembers it for the report and the log scan.
@@ -93,7 +95,7 @@ func TestFaultSuite(t *testing.T) {
 				c.run(t, fc)
 				if fc.h != nil && !t.Failed() {
 					f := fc.h.Stats(t)
-					p := fc.runs.stats()
+					p := fc.runs.Stats()
 					suite.report(fmt.Sprintf("%-34s %6.1fs  fake: requests=%d logins=%d failed_logins=%d logouts=%d refused=%d  provider: requests=%d retries=%d relogins=%d renewals=%d",
 						c.name, time.Since(start).Seconds(), f["requests"], f["logins"], f["failed_logins"], f["logouts"],
 						f["rate_limited"]+f["concurrency_limited"]+f["faults_served"]+f["restart_rejections"]+f["rejected_requests"]+f["stale_revisions"],
@@ -206,12 +208,12 @@ func allLoggedOut(t *testing.T, s map[string]int64) {
 // 1. A burst of 429s with Retry-After is waited out; the limiter slows down meanwhile.
 func (s *faultSuite) burst429(t *testing.T, fc *faultRun) {
 	h := s.harness(t, fc, fakeharness.NSXTOptions{Nodes: 1, Segments: 10})
-	fc.runs = newProviderRuns(t, false)
+	fc.runs = acctest.NewRuns(t, false)
 	h.Faults(t, fakemanager.Faults{Answers: []fakemanager.Fault{
 		{Status: 429, Count: 6, RetryAfter: 1, PathPrefix: "/api/v1/node/version"},
 	}})
 	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: fc.runs.factories(),
+		ProtoV6ProviderFactories: fc.runs.Factories(),
 		Steps: withPassword(h, []resource.TestStep{{
 			Config: vaultBlock(h, "max_retries = 8") + `
 data "nsx_version" "v" { count = 6 }
@@ -225,7 +227,7 @@ data "nsx_segments" "all" {}`,
 	f := h.Stats(t)
 	stat(t, f, "faults_served", eq(6), "all 6 scripted 429s served")
 	allLoggedOut(t, f)
-	if p := fc.runs.stats(); p.Retries != 6 {
+	if p := fc.runs.Stats(); p.Retries != 6 {
 		t.Errorf("want each 429 retried once, 6 retries; provider counted %+v", p)
 	}
 }
@@ -236,7 +238,7 @@ data "nsx_segments" "all" {}`,
 // each retried once. At its default rate against NSX's default 100/s it never meets one.
 func (s *faultSuite) sustainedRateLimit(t *testing.T, fc *faultRun) {
 	h := s.harness(t, fc, fakeharness.NSXTOptions{Nodes: 1, Segments: 210})
-	fc.runs = newProviderRuns(t, false)
+	fc.runs = acctest.NewRuns(t, false)
 	var limitedAbove int64
 	body := `
 data "nsx_segment" "s" {
@@ -244,7 +246,7 @@ data "nsx_segment" "s" {
   id    = format("segment-%04d", count.index + 7)
 }`
 	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: fc.runs.factories(),
+		ProtoV6ProviderFactories: fc.runs.Factories(),
 		Steps: withPassword(h, []resource.TestStep{
 			{
 				PreConfig: func() {
@@ -259,7 +261,7 @@ data "nsx_segment" "s" {
 					// knows it, and a few more while its first requests are on their way.
 					f := h.Stats(t)
 					limited, reads := f["rate_limited"], f["segment_reads"]
-					if retries := fc.runs.stats().Retries; limited == 0 || retries != limited {
+					if retries := fc.runs.Stats().Retries; limited == 0 || retries != limited {
 						return fmt.Errorf("want 429s from the fake, each retried once: %d 429s, %d retries", limited, retries)
 					}
 					if limited*20 > reads {
@@ -294,12 +296,12 @@ data "nsx_segment" "s" {
 // the limit, so that at most 5 % are refused.
 func (s *faultSuite) concurrencyLimit(t *testing.T, fc *faultRun) {
 	h := s.harness(t, fc, fakeharness.NSXTOptions{Nodes: 1, Segments: 50})
-	fc.runs = newProviderRuns(t, false)
+	fc.runs = acctest.NewRuns(t, false)
 	h.ChangeOutside(t, func(m map[string]any) { m["client_api_concurrency_limit"] = 5 })
 	latency := 40
 	h.Faults(t, fakemanager.Faults{LatencyMS: &latency})
 	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: fc.runs.factories(),
+		ProtoV6ProviderFactories: fc.runs.Factories(),
 		Steps: withPassword(h, []resource.TestStep{{
 			Config: vaultBlock(h, "max_retries = 10") + `
 data "nsx_segment" "s" {
@@ -318,7 +320,7 @@ data "nsx_segment" "s" {
 	}
 	stat(t, f, "max_in_flight", func(v int64) bool { return v <= 5 }, "at most 5 in flight")
 	allLoggedOut(t, f)
-	if p := fc.runs.stats(); p.Retries != f["concurrency_limited"] {
+	if p := fc.runs.Stats(); p.Retries != f["concurrency_limited"] {
 		t.Errorf("want every 503 retried once: fake refused %d, provider retried %d", f["concurrency_limited"], p.Retries)
 	}
 }
@@ -327,12 +329,12 @@ data "nsx_segment" "s" {
 // the run finishes.
 func (s *faultSuite) nodeDownMidRun(t *testing.T, fc *faultRun) {
 	h := s.harness(t, fc, fakeharness.NSXTOptions{Nodes: 3, Segments: 20})
-	fc.runs = newProviderRuns(t, false)
+	fc.runs = acctest.NewRuns(t, false)
 	latency := 30
 	h.Faults(t, fakemanager.Faults{LatencyMS: &latency})
 	var before map[string]int64
 	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: fc.runs.factories(),
+		ProtoV6ProviderFactories: fc.runs.Factories(),
 		Steps: withPassword(h, []resource.TestStep{{
 			PreConfig: func() {
 				before = h.Stats(t)
@@ -367,12 +369,12 @@ data "nsx_segments" "all" {}`,
 // 5. Every node refuses connections: a clear error that names the nodes, and nothing written.
 func (s *faultSuite) allNodesDown(t *testing.T, fc *faultRun) {
 	h := s.harness(t, fc, fakeharness.NSXTOptions{Nodes: 3})
-	fc.runs = newProviderRuns(t, false)
+	fc.runs = acctest.NewRuns(t, false)
 	for i := 0; i < 3; i++ {
 		h.Server.NodeDown(i)
 	}
 	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: fc.runs.factories(),
+		ProtoV6ProviderFactories: fc.runs.Factories(),
 		Steps: withPassword(h, []resource.TestStep{{
 			Config: vaultBlock(h, "max_retries = 10") + `
 resource "nsx_api_service_config" "this" {
@@ -398,7 +400,7 @@ resource "nsx_api_service_config" "this" {
 // data source that depends on it reads after the restart.
 func (s *faultSuite) apiServiceRestart(t *testing.T, fc *faultRun) {
 	h := s.harness(t, fc, fakeharness.NSXTOptions{Nodes: 3})
-	fc.runs = newProviderRuns(t, false)
+	fc.runs = acctest.NewRuns(t, false)
 	window := 3000
 	h.Faults(t, fakemanager.Faults{RestartMS: &window})
 	cfg := func(timeout int) string {
@@ -412,7 +414,7 @@ data "nsx_version" "after" {
 }`, timeout)
 	}
 	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: fc.runs.factories(),
+		ProtoV6ProviderFactories: fc.runs.Factories(),
 		Steps: withPassword(h, []resource.TestStep{
 			{
 				Config: cfg(1200),
@@ -440,7 +442,7 @@ data "nsx_version" "after" {
 	if c := h.Config(); c.SessionTimeout != 900 {
 		t.Errorf("manager holds session_timeout %d", c.SessionTimeout)
 	}
-	if p := fc.runs.stats(); p.Relogins < 2 {
+	if p := fc.runs.Stats(); p.Relogins < 2 {
 		t.Errorf("want a new login after each restart, provider counted %+v", p)
 	}
 }
@@ -451,11 +453,11 @@ data "nsx_version" "after" {
 // session_timeout the provider read: it is renewed before use, and no call is refused.
 func (s *faultSuite) expiredBetweenPlanAndApply(t *testing.T, fc *faultRun) {
 	h := s.harness(t, fc, fakeharness.NSXTOptions{Nodes: 1})
-	fc.runs = newProviderRuns(t, true)
+	fc.runs = acctest.NewRuns(t, true)
 	var refusedBefore int64
 	var relogins, renewals int64
 	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: fc.runs.factories(),
+		ProtoV6ProviderFactories: fc.runs.Factories(),
 		Steps: withPassword(h, []resource.TestStep{
 			{
 				Config: vaultBlock(h) + `
@@ -472,7 +474,7 @@ resource "nsx_api_service_config" "this" {
 					plancheck.ExpectResourceAction(res, plancheck.ResourceActionUpdate),
 					planHook(func() {
 						refusedBefore = h.Stats(t)["rejected_requests"]
-						relogins = fc.runs.stats().Relogins
+						relogins = fc.runs.Stats().Relogins
 						h.ExpireSessions(t)
 					}),
 				}},
@@ -483,7 +485,7 @@ resource "nsx_api_service_config" "this" {
 					if refused := h.Stats(t)["rejected_requests"] - refusedBefore; refused != 1 {
 						return fmt.Errorf("want exactly 1 refused call after the sessions were dropped, got %d", refused)
 					}
-					if got := fc.runs.stats().Relogins - relogins; got != 1 {
+					if got := fc.runs.Stats().Relogins - relogins; got != 1 {
 						return fmt.Errorf("want exactly 1 new login, got %d", got)
 					}
 					return nil
@@ -506,7 +508,7 @@ resource "nsx_api_service_config" "this" {
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					planHook(func() {
 						refusedBefore = h.Stats(t)["rejected_requests"]
-						renewals = fc.runs.stats().Renewals
+						renewals = fc.runs.Stats().Renewals
 						time.Sleep(2500 * time.Millisecond)
 					}),
 				}},
@@ -517,7 +519,7 @@ resource "nsx_api_service_config" "this" {
 					if refused := h.Stats(t)["rejected_requests"] - refusedBefore; refused != 0 {
 						return fmt.Errorf("an idle session was used and refused %d times", refused)
 					}
-					if got := fc.runs.stats().Renewals - renewals; got < 1 {
+					if got := fc.runs.Stats().Renewals - renewals; got < 1 {
 						return fmt.Errorf("want the idle session renewed before use, got %d renewals", got)
 					}
 					return nil
@@ -535,7 +537,7 @@ resource "nsx_api_service_config" "this" {
 	})
 	// The process ends: its one live session is logged out; the dropped and the idled-out
 	// ones were gone already.
-	fc.runs.closeAll()
+	fc.runs.CloseAll()
 	f := h.Stats(t)
 	stat(t, f, "logins", eq(3), "the first login, one after the drop, one renewal")
 	stat(t, f, "logouts", eq(1), "the live session logged out at exit")
@@ -546,9 +548,9 @@ resource "nsx_api_service_config" "this" {
 // write is redone on fresh reads and lands.
 func (s *faultSuite) staleRevision(t *testing.T, fc *faultRun) {
 	h := s.harness(t, fc, fakeharness.NSXTOptions{Nodes: 1})
-	fc.runs = newProviderRuns(t, false)
+	fc.runs = acctest.NewRuns(t, false)
 	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: fc.runs.factories(),
+		ProtoV6ProviderFactories: fc.runs.Factories(),
 		Steps: withPassword(h, []resource.TestStep{{
 			PreConfig: func() { two := 2; h.Faults(t, fakemanager.Faults{ConcurrentWrites: &two}) },
 			Config: vaultBlock(h) + `
@@ -572,7 +574,7 @@ resource "nsx_api_service_config" "this" {
 // that ends early: each a clear error, none retried into success, and the next run works.
 func (s *faultSuite) badBodies(t *testing.T, fc *faultRun) {
 	h := s.harness(t, fc, fakeharness.NSXTOptions{Nodes: 1})
-	fc.runs = newProviderRuns(t, false)
+	fc.runs = acctest.NewRuns(t, false)
 	full := `{"node_version":"4.2.1.0.0.24304122","product_version":"4.2.1.0.0.24304122"}`
 	script := func(f fakemanager.Fault) func() {
 		return func() {
@@ -583,7 +585,7 @@ func (s *faultSuite) badBodies(t *testing.T, fc *faultRun) {
 	cfg := vaultBlock(h) + `
 data "nsx_version" "v" {}`
 	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: fc.runs.factories(),
+		ProtoV6ProviderFactories: fc.runs.Factories(),
 		Steps: withPassword(h, []resource.TestStep{
 			{
 				PreConfig: script(fakemanager.Fault{Status: 200, ContentType: "text/html",
@@ -618,10 +620,10 @@ data "nsx_version" "v" {}`
 // names ca_file, and no request (no password) reaches it.
 func (s *faultSuite) untrustedCA(t *testing.T, fc *faultRun) {
 	h := s.harness(t, fc, fakeharness.NSXTOptions{Nodes: 1})
-	fc.runs = newProviderRuns(t, false)
+	fc.runs = acctest.NewRuns(t, false)
 	block := strings.Replace(vaultBlock(h, "max_retries = 10"), fmt.Sprintf("ca_file  = %q", h.CAFile), "", 1)
 	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: fc.runs.factories(),
+		ProtoV6ProviderFactories: fc.runs.Factories(),
 		Steps: withPassword(h, []resource.TestStep{{
 			Config:      block + `data "nsx_version" "v" {}`,
 			ExpectError: regexp.MustCompile(`(?s)not\s+signed\s+by\s+a\s+trusted\s+authority:.*;\s+set\s+ca_file\s+or\s+ca_pem\s+in\s+the\s+nsxt\s+block`),
@@ -635,12 +637,12 @@ func (s *faultSuite) untrustedCA(t *testing.T, fc *faultRun) {
 // even with several data sources asking at once and retries set high.
 func (s *faultSuite) wrongPassword(t *testing.T, fc *faultRun) {
 	h := s.harness(t, fc, fakeharness.NSXTOptions{Nodes: 3})
-	fc.runs = newProviderRuns(t, false)
+	fc.runs = acctest.NewRuns(t, false)
 	right := h.Password
 	h.Password = "not-the-password"
 	t.Cleanup(func() { s.secrets(right) })
 	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: fc.runs.factories(),
+		ProtoV6ProviderFactories: fc.runs.Factories(),
 		Steps: withPassword(h, []resource.TestStep{{
 			Config: vaultBlock(h, "max_retries = 20") + `
 data "nsx_version" "a" {}

@@ -1,4 +1,4 @@
-package provider
+package provider_test
 
 import (
 	"encoding/json"
@@ -11,6 +11,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/netsession/terraform-provider-nsx/internal/acctest"
 
 	"github.com/hashicorp/terraform-plugin-testing/config"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -57,6 +59,9 @@ func timed(t *testing.T, bound time.Duration, tc resource.TestCase) time.Duratio
 // terraformOverhead is what the terraform binary's own commands (init, plan, refresh,
 // destroy) may add to a case on a loaded 2-core machine; the bounds asserted are the settings'.
 const terraformOverhead = 40 * time.Second
+
+// res is the api-service resource the suites exercise.
+const res = "nsx_api_service_config.this"
 
 // secretVar writes a secret as a sensitive variable, as users should, so that the test
 // framework's TRACE echo of the configuration does not hold it.
@@ -155,7 +160,7 @@ func (s *hostileSuite) retryAfterADay(t *testing.T) {
 	}})
 	bound := (1+1)*2*time.Second + 1*2*time.Second
 	took := timed(t, bound, resource.TestCase{
-		ProtoV6ProviderFactories: factories(t),
+		ProtoV6ProviderFactories: acctest.Factories(t),
 		Steps: []resource.TestStep{{
 			Config:          vaultBlock(h, "request_timeout = 2", "max_retries = 1") + `data "nsx_version" "v" {}`,
 			ConfigVariables: vars("nsxt_password", h.Password),
@@ -175,7 +180,7 @@ func (s *hostileSuite) endlessBodies(t *testing.T) {
 	h := s.nsxt(t, fakeharness.NSXTOptions{Nodes: 1})
 	cfg := vaultBlock(h, "max_response_mib = 1", "request_timeout = 30") + `data "nsx_segments" "all" {}`
 	took := timed(t, 2*30*time.Second, resource.TestCase{
-		ProtoV6ProviderFactories: factories(t),
+		ProtoV6ProviderFactories: acctest.Factories(t),
 		Steps: []resource.TestStep{
 			{
 				PreConfig: func() {
@@ -215,7 +220,7 @@ func (s *hostileSuite) jobNeverDone(t *testing.T) {
 			}}})
 			block := secretVar("pce_secret", h.APIKeySecret, fakeharness.Provider(h.KeyBlock("org_id = 1")))
 			took := timed(t, 6*time.Second, resource.TestCase{
-				ProtoV6ProviderFactories: factories(t),
+				ProtoV6ProviderFactories: acctest.Factories(t),
 				Steps: []resource.TestStep{{
 					Config: block + `
 data "illumio_labels" "all" {
@@ -244,7 +249,7 @@ func (s *hostileSuite) cursorCycle(t *testing.T) {
 	}
 	h.Faults(t, fakemanager.Faults{Answers: []fakemanager.Fault{page("AAAA"), page("BBBB"), page("AAAA")}})
 	took := timed(t, 10*time.Second, resource.TestCase{
-		ProtoV6ProviderFactories: factories(t),
+		ProtoV6ProviderFactories: acctest.Factories(t),
 		Steps: []resource.TestStep{{
 			Config: vaultBlock(h) + `data "nsx_segments" "all" {}`, ConfigVariables: vars("nsxt_password", h.Password),
 			ExpectError: regexp.MustCompile(`(?s)page\s+3\s+of\s+the\s+segments\s+answered\s+the\s+cursor\s+"AAAA"\s+that\s+page\s+1\s+had\s+answered\s+already`),
@@ -263,7 +268,7 @@ func (s *hostileSuite) loginFormEchoed(t *testing.T) {
 	h := s.nsxt(t, fakeharness.NSXTOptions{Nodes: 1})
 	h.Faults(t, fakemanager.Faults{Answers: []fakemanager.Fault{{Status: 400, Count: 10, Echo: true, PathPrefix: "/api/session/create"}}})
 	took := timed(t, 10*time.Second, resource.TestCase{
-		ProtoV6ProviderFactories: factories(t),
+		ProtoV6ProviderFactories: acctest.Factories(t),
 		Steps: []resource.TestStep{{
 			Config: vaultBlock(h) + `data "nsx_version" "v" {}`, ConfigVariables: vars("nsxt_password", h.Password),
 			ExpectError: regexp.MustCompile(`(?s)j_password=\*\*\*&j_username=admin`),
@@ -279,7 +284,7 @@ func (s *hostileSuite) basicHeaderEchoed(t *testing.T) {
 	h.Faults(t, fakemanager.Faults{Answers: []fakemanager.Fault{{Status: 400, Count: 10, Echo: true, PathPrefix: "/api/session"}}})
 	block := secretVar("vc_password", h.Password, fakeharness.Provider(h.VCenterBlock()))
 	took := timed(t, 10*time.Second, resource.TestCase{
-		ProtoV6ProviderFactories: factories(t),
+		ProtoV6ProviderFactories: acctest.Factories(t),
 		Steps: []resource.TestStep{{
 			Config: block + `
 data "nsx_version" "vc" {
@@ -298,7 +303,7 @@ func (s *hostileSuite) userinfoAddress(t *testing.T) {
 	h := s.nsxt(t, fakeharness.NSXTOptions{Nodes: 1})
 	host := h.Hosts()[0]
 	took := timed(t, 0, resource.TestCase{
-		ProtoV6ProviderFactories: factories(t),
+		ProtoV6ProviderFactories: acctest.Factories(t),
 		Steps: []resource.TestStep{{
 			Config: `
 variable "addr" {
@@ -347,7 +352,7 @@ resource "nsxv_cli_user_role" "r" {
 }`, v.Host(), user, v.CAFile)
 	}
 	took := timed(t, 0, resource.TestCase{
-		ProtoV6ProviderFactories: factories(t),
+		ProtoV6ProviderFactories: acctest.Factories(t),
 		Steps: []resource.TestStep{
 			{
 				Config: nsxv("corp:ops"), PlanOnly: true,
@@ -395,7 +400,7 @@ data "nsx_version" "v" {}`, h.Hosts()[0]),
 func (s *hostileSuite) timeoutsNotAboveZero(t *testing.T) {
 	h := s.nsxt(t, fakeharness.NSXTOptions{Nodes: 1})
 	took := timed(t, 0, resource.TestCase{
-		ProtoV6ProviderFactories: factories(t),
+		ProtoV6ProviderFactories: acctest.Factories(t),
 		Steps: []resource.TestStep{
 			{
 				Config: vaultBlock(h) + `
@@ -428,7 +433,7 @@ func (s *hostileSuite) createTimeoutRunsOut(t *testing.T) {
 	restart := 60_000
 	h.Faults(t, fakemanager.Faults{RestartMS: &restart})
 	took := timed(t, 4*time.Second, resource.TestCase{
-		ProtoV6ProviderFactories: factories(t),
+		ProtoV6ProviderFactories: acctest.Factories(t),
 		Steps: []resource.TestStep{{
 			Config: vaultBlock(h, "request_timeout = 2") + `
 resource "nsx_api_service_config" "this" {

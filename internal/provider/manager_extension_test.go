@@ -1,4 +1,4 @@
-package provider
+package provider_test
 
 // A sixth manager, declared in this file alone: its package (a tiny Authenticator and typed
 // client against an httptest server) and its spec. The provider then has its block, its
@@ -19,11 +19,15 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/netsession/terraform-provider-nsx/internal/acctest"
+
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
+	"github.com/netsession/terraform-provider-nsx/internal/framework"
+	"github.com/netsession/terraform-provider-nsx/internal/provider"
 	"github.com/netsession/terraform-provider-nsx/internal/session"
 )
 
@@ -76,14 +80,14 @@ func (c *toyClient) version(ctx context.Context) (string, error) {
 
 // --- the spec: the one entry the provider needs ---
 
-var toySpec = &spec[*toyClient]{
-	managerInfo: managerInfo{block: "toy", product: "Toy Manager", envHost: "TOY_HOST", envUser: "TOY_USER", envPass: "TOY_PASSWORD", basic: true},
-	description: "Connection to a toy manager.",
-	auth:        func(s *managerSettings) session.Authenticator { return &toyAuth{user: s.username, pass: s.password} },
-	client:      func(sc *session.Client) (*toyClient, error) { return &toyClient{s: sc}, nil },
-	version: func(ctx context.Context, c *toyClient) (versionFacts, error) {
+var toySpec = &framework.Spec[*toyClient]{
+	Info:        framework.Info{Block: "toy", Product: "Toy Manager", EnvHost: "TOY_HOST", EnvUser: "TOY_USER", EnvPass: "TOY_PASSWORD", Basic: true},
+	Description: "Connection to a toy manager.",
+	Auth:        func(s *framework.Settings) session.Authenticator { return &toyAuth{user: s.Username, pass: s.Password} },
+	Client:      func(sc *session.Client) (*toyClient, error) { return &toyClient{s: sc}, nil },
+	Version: func(ctx context.Context, c *toyClient) (framework.VersionFacts, error) {
 		v, err := c.version(ctx)
-		return versionFacts{Version: v}, err
+		return framework.VersionFacts{Version: v}, err
 	},
 }
 
@@ -113,8 +117,7 @@ func TestSixthManagerIsOneSpec(t *testing.T) {
 	defer srv.Close()
 	caPEM := string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srv.Certificate().Raw}))
 
-	runs := newProviderRuns(t, false)
-	runs.table = append(append([]manager(nil), defaultManagers...), toySpec)
+	runs := acctest.NewRuns(t, false).WithManagers(append(append([]framework.Manager(nil), provider.DefaultManagers...), toySpec))
 	caJSON, _ := json.Marshal(caPEM)
 	block := fmt.Sprintf(`
 variable "toy_password" {
@@ -131,7 +134,7 @@ provider "nsx" {
 }
 `, strings.TrimPrefix(srv.URL, "https://"), caJSON)
 	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: runs.factories(),
+		ProtoV6ProviderFactories: runs.Factories(),
 		Steps: []resource.TestStep{
 			{
 				// The table's checks apply to it too: its user name goes in HTTP Basic.
@@ -155,11 +158,11 @@ data "nsx_version" "toy" {
 			},
 		},
 	})
-	runs.closeAll()
+	runs.CloseAll()
 	if logins.Load() == 0 || logins.Load() != logouts.Load() || versions.Load() == 0 {
 		t.Fatalf("want every login logged out and the version read: logins=%d logouts=%d versions=%d", logins.Load(), logouts.Load(), versions.Load())
 	}
-	if int(logins.Load()) > runs.processes() {
-		t.Fatalf("%d logins for %d provider processes", logins.Load(), runs.processes())
+	if int(logins.Load()) > runs.Processes() {
+		t.Fatalf("%d logins for %d provider processes", logins.Load(), runs.Processes())
 	}
 }

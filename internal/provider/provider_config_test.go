@@ -1,10 +1,12 @@
-package provider
+package provider_test
 
 import (
 	"encoding/json"
 	"fmt"
 	"regexp"
 	"testing"
+
+	"github.com/netsession/terraform-provider-nsx/internal/acctest"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -76,7 +78,7 @@ data "nsx_version" "v" {
 	for _, c := range cases {
 		steps = append(steps, resource.TestStep{Config: c.cfg, PlanOnly: true, ExpectError: regexp.MustCompile(c.want)})
 	}
-	resource.UnitTest(t, resource.TestCase{ProtoV6ProviderFactories: factories(t), Steps: steps})
+	resource.UnitTest(t, resource.TestCase{ProtoV6ProviderFactories: acctest.Factories(t), Steps: steps})
 	if s := h.Stats(t); s["requests"] != 0 {
 		t.Fatalf("invalid settings reached a manager: %v", s)
 	}
@@ -87,7 +89,7 @@ func TestProviderConfig_missingBlock(t *testing.T) {
 	// Not parallel: NSXT_MANAGER_HOST must be unset for this test.
 	t.Setenv("NSXT_MANAGER_HOST", "")
 	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: factories(t),
+		ProtoV6ProviderFactories: acctest.Factories(t),
 		Steps: []resource.TestStep{{
 			Config:      `data "nsx_segments" "all" {}`,
 			ExpectError: regexp.MustCompile(`(?s)Missing nsxt Configuration.*nsx_segments.*NSXT_MANAGER_HOST,\s+NSXT_USERNAME,\s+NSXT_PASSWORD`),
@@ -95,7 +97,7 @@ func TestProviderConfig_missingBlock(t *testing.T) {
 	})
 	t.Setenv("SDWAN_URL", "")
 	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: factories(t),
+		ProtoV6ProviderFactories: acctest.Factories(t),
 		Steps: []resource.TestStep{{
 			Config:      `data "sdwan_devices" "all" { provider = nsx }`,
 			ExpectError: regexp.MustCompile(`(?s)Missing sdwan Configuration.*sdwan\s+block\s+with\s+url,\s+username\s+and\s+password.*SDWAN_URL,\s+SDWAN_USERNAME,\s+SDWAN_PASSWORD`),
@@ -111,7 +113,7 @@ func TestProviderConfig_environment(t *testing.T) {
 	t.Setenv("NSXT_PASSWORD", h.Password)
 	t.Setenv("NSXT_CA_FILE", h.CAFile)
 	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: factories(t),
+		ProtoV6ProviderFactories: acctest.Factories(t),
 		Steps: []resource.TestStep{{
 			Config: `data "nsx_version" "v" {}`,
 			ConfigStateChecks: []statecheck.StateCheck{
@@ -134,7 +136,7 @@ func TestProviderConfig_expiryMidRun(t *testing.T) {
 		cfg += fmt.Sprintf("data \"nsx_version\" \"v%d\" {}\n", i)
 	}
 	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: factories(t),
+		ProtoV6ProviderFactories: acctest.Factories(t),
 		Steps: []resource.TestStep{
 			{
 				Config: fakeharness.Provider(h.NSXTBlock()) + cfg + `
@@ -165,7 +167,7 @@ func TestProviderConfig_unknownAtPlan(t *testing.T) {
 	h := fakeharness.StartNSXT(t, fakeharness.NSXTOptions{Nodes: 1})
 	pw, _ := json.Marshal(h.Password)
 	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: factories(t),
+		ProtoV6ProviderFactories: acctest.Factories(t),
 		Steps: []resource.TestStep{{
 			Config: fmt.Sprintf(`
 resource "terraform_data" "endpoint" {
@@ -187,4 +189,35 @@ resource "nsx_api_service_config" "this" {
 			},
 		}},
 	})
+}
+
+// A resource whose manager block is missing fails the plan, with the message the apply and the
+// data sources give.
+func TestResourcesWithoutTheirBlockFailAtPlan(t *testing.T) {
+	t.Parallel()
+	for name, tc := range map[string]struct{ config, want string }{
+		"nsx_api_service_config": {`resource "nsx_api_service_config" "this" { session_timeout = 900 }`, `Missing nsxt Configuration`},
+		"nsxv_cli_user_role": {`resource "nsxv_cli_user_role" "api" {
+  provider = nsx
+  user_id  = "api"
+  role     = "auditor"
+}`, `Missing nsxv Configuration`},
+		"illumio_label": {`resource "illumio_label" "env" {
+  provider = nsx
+  key      = "env"
+  value    = "prod"
+}`, `Missing illumio Configuration`},
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			resource.UnitTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: acctest.Factories(t),
+				Steps: []resource.TestStep{{
+					Config:      "provider \"nsx\" {}\n" + tc.config,
+					PlanOnly:    true,
+					ExpectError: regexp.MustCompile(tc.want),
+				}},
+			})
+		})
+	}
 }

@@ -83,7 +83,7 @@ func (a *Auth) Login(ctx context.Context, hc *http.Client, node *url.URL) (*sess
 		return nil, err
 	}
 	if token != "" {
-		cred.Header.Set("X-XSRF-TOKEN", token)
+		cred.Header["X-XSRF-TOKEN"] = []string{token} // the documented spelling, which lent sessions hand out
 	}
 	return cred, nil
 }

@@ -68,9 +68,9 @@ func DecodeError(resp *session.Response) *APIError {
 		return e
 	}
 	if w.Error != nil {
-		e.Message, e.Details, e.Code = w.Error.Message, w.Error.Details, w.Error.Code
+		e.Message, e.Details, e.Code = session.Quote(w.Error.Message), session.Quote(w.Error.Details), session.Quote(w.Error.Code)
 	} else {
-		e.Message = w.Message
+		e.Message = session.Quote(w.Message)
 	}
 	return e
 }
@@ -156,8 +156,24 @@ func (c *Client) Devices(ctx context.Context) ([]Device, error) {
 	if err := c.get(ctx, "/dataservice/device", &out); err != nil {
 		return nil, err
 	}
+	if err := c.s.CountItems(ctx, len(out.Data)); err != nil {
+		return nil, fmt.Errorf("listing the devices: %w", err)
+	}
+	seen := make(map[string]bool, len(out.Data))
+	for _, d := range out.Data {
+		if d.UUID == "" {
+			continue
+		}
+		if seen[d.UUID] {
+			return nil, fmt.Errorf("%w: the device listing names the device %q twice", ErrRepeatedItem, session.Truncate(session.Clean(d.UUID), 80))
+		}
+		seen[d.UUID] = true
+	}
 	return out.Data, nil
 }
+
+// ErrRepeatedItem: a listing answered the same object twice.
+var ErrRepeatedItem = errors.New("SD-WAN Manager listed an object twice")
 
 // DefaultRateLimit is half of the 100 requests a second SD-WAN Manager allows for general
 // APIs from 20.6 on.

@@ -88,7 +88,7 @@ func htmlTitle(body []byte) string {
 	if m == nil {
 		return "without a title"
 	}
-	t := Truncate(strings.Join(strings.Fields(maskKnown(html.UnescapeString(string(m[1])))), " "), 120)
+	t := Truncate(strings.Join(strings.Fields(Clean(maskKnown(html.UnescapeString(string(m[1]))))), " "), 120)
 	return fmt.Sprintf("titled %q", t)
 }
 
@@ -97,20 +97,27 @@ const loginAnswerLimit = 1 << 20
 
 // Exchange is how an Authenticator sends its request (a login, a token fetch, a logout) with
 // the client it was given, and reads the answer: at most 1 MiB of it, with the response's
-// headers. A request that got no answer is a *TransportError of block.
+// headers. A request that got no answer is a *TransportError of block; an answer larger than
+// 1 MiB is returned cut at 1 MiB beside a *TooLargeError, so that an Authenticator that needs
+// only the headers (a session cookie) can still use it.
 func Exchange(hc *http.Client, block string, req *http.Request) (*Response, error) {
 	resp, err := hc.Do(req) //nolint:gosec // the configured manager, the Authenticator's own request
 	if err != nil {
 		return nil, &TransportError{Block: block, Host: req.URL.Host, Err: err, Abandoned: req.Context().Err() != nil}
 	}
 	defer func() { _ = resp.Body.Close() }()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, loginAnswerLimit))
+	body, err := io.ReadAll(io.LimitReader(resp.Body, loginAnswerLimit+1))
 	if err != nil {
 		return nil, &TransportError{Block: block, Host: req.URL.Host, Err: &CutOffError{
 			Request: req.Method + " " + req.URL.Path, Status: resp.StatusCode, Got: len(body), Want: resp.ContentLength, Err: err,
 		}}
 	}
-	return &Response{StatusCode: resp.StatusCode, Header: resp.Header, Body: body, Node: req.URL.Host}, nil
+	answer := &Response{StatusCode: resp.StatusCode, Header: resp.Header, Body: body, Node: req.URL.Host, Request: req.Method + " " + req.URL.Path}
+	if len(body) > loginAnswerLimit {
+		answer.Body = body[:loginAnswerLimit]
+		return answer, &TooLargeError{Block: block, Host: req.URL.Host, Request: req.Method + " " + req.URL.Path, Status: resp.StatusCode, Limit: loginAnswerLimit}
+	}
+	return answer, nil
 }
 
 // Cookies parses the Set-Cookie headers of the answer.

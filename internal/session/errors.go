@@ -28,6 +28,11 @@ const (
 	KindLoginRefused
 	KindTooLarge
 	KindNotAPI // an HTML page or something else where the API's JSON was expected
+	// KindOverBudget: a read took more than max_read_mib or max_read_items.
+	KindOverBudget
+	// KindLoginUnknown: a login whose answer was lost (cut off, too large, timed out): it may
+	// have counted as a failure, so it is not sent again.
+	KindLoginUnknown
 )
 
 // KindOf is the kind of err (KindOther when none applies).
@@ -38,9 +43,14 @@ func KindOf(err error) Kind {
 		tl *TooLargeError
 		be *BodyError
 	)
+	var ob *OverBudgetError
 	switch {
+	case errors.As(err, &le) && le.Unknown:
+		return KindLoginUnknown
 	case errors.As(err, &le):
 		return KindLoginRefused
+	case errors.As(err, &ob):
+		return KindOverBudget
 	case errors.As(err, &tl):
 		return KindTooLarge
 	case errors.As(err, &be):

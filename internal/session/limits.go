@@ -2,6 +2,7 @@ package session
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"net/http"
 	"sync"
@@ -28,6 +29,15 @@ type Refusal struct {
 	// overloaded by others): it changes no limit.
 	Other bool
 }
+
+// The learned limits stay within a sane range, whatever a manager states or refuses: a
+// manager that says "1 request per 1,000 seconds" would otherwise hold every request of the
+// run in the provider's own gate until its deadline. Below MinRate the client keeps MinRate
+// and lets the manager refuse what it must.
+const (
+	MinRate        = 1.0
+	MinConcurrency = 1
+)
 
 // rateMargin is the share of a stated rate the client uses: a little under the limit, so that
 // latency jitter does not push two seconds' requests into one of the manager's windows.
@@ -91,6 +101,12 @@ func (g *gate) enter(ctx context.Context) error {
 		if d == 0 {
 			break
 		}
+		if deadline, ok := ctx.Deadline(); ok && time.Until(deadline) < d {
+			// No token comes before this request must be done: say so now, with the limit,
+			// rather than wait for the deadline and report a slow manager.
+			r.Cancel()
+			return g.tooSlow(d)
+		}
 		t := time.NewTimer(d)
 		select {
 		case <-ctx.Done():
@@ -120,6 +136,27 @@ func (g *gate) enter(ctx context.Context) error {
 	}
 }
 
+// GateError is a request that the client's own limits would hold past its deadline.
+type GateError struct {
+	Wait   time.Duration
+	Rate   float64
+	Stated float64
+}
+
+func (e *GateError) Error() string {
+	msg := fmt.Sprintf("the next request slot at %.3g requests/s comes in %s, after this request's deadline", e.Rate, e.Wait.Round(time.Millisecond))
+	if e.Stated > 0 {
+		msg += fmt.Sprintf(" (the manager stated a limit of %.3g requests/s)", e.Stated)
+	}
+	return msg
+}
+
+func (g *gate) tooSlow(d time.Duration) error {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return &GateError{Wait: d, Rate: float64(g.bucket.Limit()), Stated: g.stated}
+}
+
 func (g *gate) leave() {
 	g.mu.Lock()
 	g.inflight--
@@ -134,6 +171,9 @@ func (g *gate) leave() {
 func (g *gate) state(l Limits) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
+	if l.Rate > 0 {
+		l.Rate = max(l.Rate, MinRate/rateMargin)
+	}
 	if l.Rate > 0 && l.Rate != g.stated {
 		g.stated = l.Rate
 		use := l.Rate * rateMargin
@@ -191,7 +231,7 @@ func (g *gate) answered(status int, ref Refusal, sent time.Time) {
 		if sent.After(g.rateCut) {
 			cur := float64(g.bucket.Limit())
 			g.refusedR = cur
-			g.setRate(max(cur/2, 0.1), 1)
+			g.setRate(max(cur/2, MinRate), 1)
 			g.rateCut = time.Now()
 		}
 	case status < 400:

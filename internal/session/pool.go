@@ -13,6 +13,9 @@ import (
 type Pool struct {
 	mu      sync.Mutex
 	clients map[string]*Client
+	// lent are clients made for one borrower each (sessions lent to other tools): masked
+	// like the others and logged out at Close unless their borrower ended them first.
+	lent map[*Client]bool
 	// logCtx carries the provider's logger for Close, which runs after the RPC that created
 	// the clients has finished.
 	logCtx context.Context
@@ -20,7 +23,7 @@ type Pool struct {
 
 // NewPool returns an empty pool.
 func NewPool() *Pool {
-	return &Pool{clients: map[string]*Client{}, logCtx: context.Background()}
+	return &Pool{clients: map[string]*Client{}, lent: map[*Client]bool{}, logCtx: context.Background()}
 }
 
 // Client returns the client stored under key, creating it with mk the first time.
@@ -39,12 +42,35 @@ func (p *Pool) Client(ctx context.Context, key string, mk func() (*Client, error
 	return c, nil
 }
 
-// Clients returns the clients created so far.
+// Lend creates a client of its own for one borrower, held in the pool until Forget.
+func (p *Pool) Lend(cfg Config) (*Client, error) {
+	c, err := New(cfg)
+	if err != nil {
+		return nil, err
+	}
+	p.mu.Lock()
+	p.lent[c] = true
+	p.mu.Unlock()
+	return c, nil
+}
+
+// Forget takes a lent client, whose sessions its borrower ended, out of the pool.
+func (p *Pool) Forget(c *Client) {
+	p.mu.Lock()
+	delete(p.lent, c)
+	p.mu.Unlock()
+	unregister(c)
+}
+
+// Clients returns the clients created so far, lent ones included.
 func (p *Pool) Clients() []*Client {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	out := make([]*Client, 0, len(p.clients))
+	out := make([]*Client, 0, len(p.clients)+len(p.lent))
 	for _, c := range p.clients {
+		out = append(out, c)
+	}
+	for c := range p.lent {
 		out = append(out, c)
 	}
 	return out
@@ -56,11 +82,8 @@ const LogoutTimeout = 1500 * time.Millisecond
 // Close logs out every session of every client, within LogoutTimeout, and logs each client's
 // counters at DEBUG.
 func (p *Pool) Close() {
+	clients := p.Clients()
 	p.mu.Lock()
-	clients := make([]*Client, 0, len(p.clients))
-	for _, c := range p.clients {
-		clients = append(clients, c)
-	}
 	logCtx := p.logCtx
 	p.mu.Unlock()
 

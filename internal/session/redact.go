@@ -2,12 +2,21 @@ package session
 
 import (
 	"bytes"
+	"context"
 	"encoding/base64"
 	"encoding/json"
+	"fmt"
+	"html"
 	"net/url"
+	"regexp"
 	"sort"
 	"strings"
 	"sync"
+	"unicode"
+	"unicode/utf16"
+	"unicode/utf8"
+
+	"github.com/hashicorp/terraform-plugin-log/tflog"
 )
 
 // Masked is what stands in for a secret in logs and error text.
@@ -17,9 +26,11 @@ const Masked = "***"
 func SecretForms(user string, secrets ...string) []string { return secretForms(user, secrets...) }
 
 // secretForms lists every way a secret can appear in text a manager echoes or a log records:
-// as is, form- or path-encoded, JSON-escaped (with and without HTML escaping), Base64 (plain
-// and URL alphabets), and for HTTP Basic the Base64 of "user:secret". Empty values are left
-// out. The result is a fresh slice: callers may share the inputs.
+// as is, form- or path-encoded, JSON-escaped (with and without HTML escaping, with "/" as
+// "\/", and ASCII-only with "\u00e9"), as HTML or XML text (with numeric or named
+// entities), Base64 (plain and URL alphabets), and for HTTP Basic the Base64 of
+// "user:secret". Empty values are left out. The result is a fresh slice: callers may share
+// the inputs.
 func secretForms(user string, secrets ...string) []string {
 	seen := map[string]bool{}
 	var out []string
@@ -37,8 +48,16 @@ func secretForms(user string, secrets ...string) []string {
 		add(url.QueryEscape(s))
 		add(url.PathEscape(s))
 		add(strings.ReplaceAll(url.QueryEscape(s), "+", "%20"))
-		add(jsonEscaped(s, true))
-		add(jsonEscaped(s, false))
+		for _, html := range []bool{true, false} {
+			j := jsonEscaped(s, html)
+			add(j)
+			add(strings.ReplaceAll(j, "/", `\/`))
+			a := asciiJSON(j)
+			add(a)
+			add(strings.ReplaceAll(a, "/", `\/`))
+		}
+		add(html.EscapeString(s))
+		add(namedEntities.Replace(s))
 		add(base64.StdEncoding.EncodeToString([]byte(s)))
 		add(base64.RawStdEncoding.EncodeToString([]byte(s)))
 		add(base64.URLEncoding.EncodeToString([]byte(s)))
@@ -59,14 +78,96 @@ func jsonEscaped(s string, html bool) string {
 	return strings.TrimSuffix(strings.TrimSuffix(strings.TrimPrefix(b.String(), `"`), "\n"), `"`)
 }
 
+// namedEntities escapes the characters HTML and XML escape, with named entities.
+var namedEntities = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&quot;", "'", "&apos;")
+
+// asciiJSON writes the non-ASCII characters of a JSON string's content as \u escapes, as
+// ASCII-only JSON encoders do (UTF-16 surrogate pairs beyond the first plane).
+func asciiJSON(j string) string {
+	var b strings.Builder
+	for _, r := range j {
+		switch {
+		case r < 0x80:
+			b.WriteRune(r)
+		case r > 0xFFFF:
+			hi, lo := utf16.EncodeRune(r)
+			fmt.Fprintf(&b, `\u%04x\u%04x`, hi, lo)
+		default:
+			fmt.Fprintf(&b, `\u%04x`, r)
+		}
+	}
+	return b.String()
+}
+
+// minAnywhere is the length from which a secret is masked wherever it stands. A shorter one
+// (a one-letter cookie, a four-digit PIN) would garble every message if masked inside words:
+// it is masked where it stands as a token of its own.
+const minAnywhere = 6
+
 // maskAll replaces every form in text.
 func maskAll(text string, forms []string) string {
 	for _, f := range forms {
-		if strings.Contains(text, f) {
-			text = strings.ReplaceAll(text, f, Masked)
+		if !strings.Contains(text, f) {
+			continue
 		}
+		if len(f) >= minAnywhere {
+			text = strings.ReplaceAll(text, f, Masked)
+			continue
+		}
+		text = maskTokens(text, f)
 	}
 	return text
+}
+
+// maskTokens replaces f in text where no letter or digit stands right before or after it.
+func maskTokens(text, f string) string {
+	var b strings.Builder
+	for {
+		i := strings.Index(text, f)
+		if i < 0 {
+			b.WriteString(text)
+			return b.String()
+		}
+		before, after := rune(0), rune(0)
+		if i > 0 {
+			before, _ = utf8.DecodeLastRuneInString(text[:i])
+		}
+		if i+len(f) < len(text) {
+			after, _ = utf8.DecodeRuneInString(text[i+len(f):])
+		}
+		b.WriteString(text[:i])
+		if wordRune(before) || wordRune(after) {
+			b.WriteString(f)
+		} else {
+			b.WriteString(Masked)
+		}
+		text = text[i+len(f):]
+	}
+}
+
+func wordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
+
+// logMasks are the tflog masks of forms: long forms anywhere, short ones as tokens (with
+// the characters around them, which a regular expression without look-around takes too).
+func logMasks(ctx context.Context, forms []string) context.Context {
+	var long []string
+	var short []*regexp.Regexp
+	for _, f := range forms {
+		if len(f) >= minAnywhere {
+			long = append(long, f)
+			continue
+		}
+		short = append(short, regexp.MustCompile(`(^|[^\p{L}\p{N}])`+regexp.QuoteMeta(f)+`($|[^\p{L}\p{N}])`))
+	}
+	if len(long) > 0 {
+		ctx = tflog.MaskMessageStrings(ctx, long...)
+		ctx = tflog.MaskAllFieldValuesStrings(ctx, long...)
+	}
+	if len(short) > 0 {
+		ctx = tflog.MaskMessageRegexes(ctx, short...)
+		ctx = tflog.MaskAllFieldValuesRegexes(ctx, short...)
+	}
+	return ctx
 }
 
 // secretSet is every secret this client knows now: the configured ones and the credentials
@@ -112,6 +213,19 @@ func register(c *Client) {
 	live.Lock()
 	live.clients = append(live.clients, c)
 	live.Unlock()
+}
+
+// unregister drops a client whose sessions have ended for good (a lent one), so that the
+// registry does not grow with every session lent in a long-lived process.
+func unregister(c *Client) {
+	live.Lock()
+	defer live.Unlock()
+	for i, x := range live.clients {
+		if x == c {
+			live.clients = append(live.clients[:i:i], live.clients[i+1:]...)
+			return
+		}
+	}
 }
 
 // maskKnown masks in text every secret any client of the process knows.

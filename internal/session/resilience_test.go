@@ -91,18 +91,17 @@ func TestAwaitAPIServiceAfterRestart(t *testing.T) {
 	c := newClient(t, h, h.Password, 2)
 	nc := nsxt.NewClient(c)
 	ctx := context.Background()
-	cur, err := nc.GetAPIService(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cur.ConnectionTimeout = 45
-	if _, err := nc.PutAPIService(ctx, cur); err != nil {
-		t.Fatal(err)
+	set := func(v int) func(*nsxt.Document) (nsxt.Changes, error) {
+		return func(*nsxt.Document) (nsxt.Changes, error) { return nsxt.Changes{"connection_timeout": v}, nil }
 	}
 	start := time.Now()
-	after, err := nc.AwaitAPIService(ctx, time.Minute)
-	if err != nil || after.ConnectionTimeout != 45 {
-		t.Fatalf("read back after restart: %v %+v", err, after)
+	w, err := nc.WriteSettings(ctx, nsxt.APIService, "", time.Minute, set(45))
+	var after int
+	if err == nil {
+		_, err = w.After.Decode("connection_timeout", &after)
+	}
+	if err != nil || after != 45 || !w.Restarted {
+		t.Fatalf("read back after restart: %v %v %+v", err, after, w)
 	}
 	if waited := time.Since(start); waited < time.Second {
 		t.Fatalf("read back after %v, inside the 1.5 s restart window", waited)
@@ -115,16 +114,11 @@ func TestAwaitAPIServiceAfterRestart(t *testing.T) {
 		t.Fatalf("want one new login after the restart, got %+v", st)
 	}
 
-	// A wait that outlasts its bound ends with an error that says so.
+	// A wait that outlasts its bound ends with an error that says so, and says the write landed.
 	window = 60000
 	h.Faults(t, fakemanager.Faults{RestartMS: &window})
-	cur.ConnectionTimeout = 50
-	cur.Revision = after.Revision
-	if _, err := nc.PutAPIService(ctx, cur); err != nil {
-		t.Fatal(err)
-	}
-	_, err = nc.AwaitAPIService(ctx, 2*time.Second)
-	if err == nil || !strings.Contains(err.Error(), "still unavailable") || !strings.Contains(err.Error(), "restarting") {
+	w, err = nc.WriteSettings(ctx, nsxt.APIService, "", 2*time.Second, set(50))
+	if err == nil || !w.Wrote() || !strings.Contains(err.Error(), "still unavailable") || !strings.Contains(err.Error(), "restarting") {
 		t.Fatalf("want a bounded wait that names the restart, got %v", err)
 	}
 }

@@ -58,7 +58,7 @@ func sameCred(a, b *Credentials) bool {
 // and otherwise this process logs in and stores what it got, refusal included. lctx bounds it.
 func (c *Client) loginStored(lctx context.Context, n *node) (*Credentials, bool, error) {
 	st, host := c.cfg.Store, n.base.Host
-	login := func() (*Credentials, error) { return c.cfg.Auth.Login(lctx, c.loginClient(lctx), n.base) }
+	login := func() (*Credentials, error) { return c.attempt(lctx, n) }
 	unlock, err := st.Lock(lctx, host)
 	if err != nil {
 		tflog.Warn(c.WithMasking(lctx), "session cache not locked; logging in without it", map[string]any{
@@ -120,6 +120,8 @@ func (c *Client) loginStored(lctx context.Context, n *node) (*Credentials, bool,
 		return nil, false, err
 	case err != nil:
 		return nil, false, err
+	case cred.PerCall:
+		return cred, false, nil
 	}
 	if err := st.Save(host, &Stored{Cred: cred, LastUsed: now}); err != nil {
 		tflog.Warn(c.WithMasking(lctx), "session not stored in the cache; it is logged out at exit", map[string]any{

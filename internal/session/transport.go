@@ -51,6 +51,9 @@ func (c *Client) send(ctx context.Context, n *node, cred *Credentials, req *Requ
 			Request: req.Method + " " + req.Path, Status: hresp.StatusCode, Got: len(data), Want: hresp.ContentLength, Err: err,
 		}}
 	}
+	if err := c.spendBytes(ctx, len(data)); err != nil {
+		return nil, err
+	}
 	tflog.Debug(mctx, "manager request", map[string]any{
 		"block": c.cfg.Block, "node": n.base.Host, "method": req.Method, "path": req.Path,
 		"status": hresp.StatusCode, "duration_ms": time.Since(start).Milliseconds(), "bytes": len(data),
@@ -253,6 +256,12 @@ const refusalPeek = 64 << 10
 func (t *limitedTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	ctx := req.Context()
 	g := t.c.gateFor(req.URL.Host)
+	if ctx.Value(ungatedKey{}) != nil {
+		// A logout at exit: it frees a session on the manager, and must not wait behind the
+		// client's own rate (an absurd stated limit would starve it).
+		t.c.stats.requests.Add(1)
+		return t.base.RoundTrip(req)
+	}
 	if err := g.enter(ctx); err != nil {
 		return nil, err
 	}
@@ -283,6 +292,11 @@ func (t *limitedTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 	resp.Body = &releasingBody{ReadCloser: resp.Body, release: g.leave, limited: limited, gate: g}
 	return resp, nil
 }
+
+type ungatedKey struct{}
+
+// ungated marks ctx's requests as outside the gate (logouts).
+func ungated(ctx context.Context) context.Context { return context.WithValue(ctx, ungatedKey{}, true) }
 
 // releasingBody frees the concurrency slot once the answer has been read and closed.
 type releasingBody struct {
@@ -326,11 +340,14 @@ func (a tflogAdapter) Warn(msg string, kv ...any)  { tflog.Warn(a.ctx, msg, fiel
 var _ retryablehttp.LeveledLogger = tflogAdapter{}
 
 // BodyPreview is a short, single-line excerpt of an answer for error messages, cut on a
-// character boundary.
-// Secrets any client of the process knows are masked first, so that the cut never leaves
-// part of one.
+// character boundary, with its control characters removed. Secrets any client of the
+// process knows are masked first, so that the cut never leaves part of one.
 func BodyPreview(b []byte) string {
-	s := maskKnown(string(bytes.TrimSpace(b)))
+	b = bytes.TrimSpace(b)
+	if len(b) > 8192 {
+		b = b[:8192] // masked well beyond the cut, which is far shorter
+	}
+	s := Clean(maskKnown(string(b)))
 	s = strings.Join(strings.Fields(s), " ")
 	return Truncate(s, 200)
 }

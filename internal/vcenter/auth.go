@@ -166,15 +166,15 @@ func DecodeError(resp *session.Response) *APIError {
 		return e
 	}
 	msgs := w.Messages
-	e.ErrorType = w.ErrorType
+	e.ErrorType = session.Quote(w.ErrorType)
 	if e.ErrorType == "" {
 		// com.vmware.vapi.std.errors.unauthenticated → UNAUTHENTICATED
-		e.ErrorType = strings.ToUpper(w.Type[strings.LastIndex(w.Type, ".")+1:])
+		e.ErrorType = session.Quote(strings.ToUpper(w.Type[strings.LastIndex(w.Type, ".")+1:]))
 		msgs = w.Value.Messages
 	}
-	for _, m := range msgs {
+	for _, m := range msgs[:min(len(msgs), 10)] {
 		if m.DefaultMessage != "" {
-			e.Messages = append(e.Messages, m.DefaultMessage)
+			e.Messages = append(e.Messages, session.Quote(m.DefaultMessage))
 		}
 	}
 	return e

@@ -3,6 +3,7 @@ package vcenter
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"sort"
@@ -106,6 +107,9 @@ type Tag struct {
 // tagFetchers bounds the parallel reads of single tags and categories.
 const tagFetchers = 8
 
+// ErrRepeatedItem: a listing answered the same object twice.
+var ErrRepeatedItem = errors.New("vCenter listed an object twice")
+
 // Tags lists every tag with its category's name: the category and tag ids, then each of them
 // (the tagging API has no bulk read), a few at a time.
 func (c *Client) Tags(ctx context.Context) ([]Tag, []Category, error) {
@@ -115,6 +119,18 @@ func (c *Client) Tags(ctx context.Context) ([]Tag, []Category, error) {
 	}
 	if err := c.get(ctx, "/api/cis/tagging/tag", "/rest/com/vmware/cis/tagging/tag", &tagIDs); err != nil {
 		return nil, nil, err
+	}
+	if err := c.s.CountItems(ctx, len(catIDs)+len(tagIDs)); err != nil {
+		return nil, nil, fmt.Errorf("listing the tags: %w", err)
+	}
+	for what, ids := range map[string][]string{"category": catIDs, "tag": tagIDs} {
+		seen := make(map[string]bool, len(ids))
+		for _, id := range ids {
+			if seen[id] {
+				return nil, nil, fmt.Errorf("%w: the %s listing names %q twice", ErrRepeatedItem, what, session.Truncate(session.Clean(id), 80))
+			}
+			seen[id] = true
+		}
 	}
 	cats := make([]Category, len(catIDs))
 	tags := make([]Tag, len(tagIDs))

@@ -1,0 +1,245 @@
+package framework
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	dstimeouts "github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	dschema "github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	rschema "github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/netsession/terraform-provider-nsx/internal/session"
+)
+
+// Every logical operation (a data source read, a resource's create, read, update or delete)
+// runs under one deadline taken from its `timeouts`, so that no manager, however it
+// misbehaves, holds a pipeline longer than the user allowed.
+
+// DefaultReadTimeout bounds a data source read and a resource read: enough for the slowest
+// legitimate listing (an Illumio async collection of tens of thousands of labels).
+const DefaultReadTimeout = 5 * time.Minute
+
+// DefaultResourceTimeout bounds a create, update or delete of a resource without a restart wait.
+const DefaultResourceTimeout = 5 * time.Minute
+
+// ResourceTimeouts is the `timeouts` attribute of a resource, refusing durations of zero or
+// below at plan time.
+func ResourceTimeouts(ctx context.Context, opts timeouts.Opts) rschema.Attribute {
+	a, ok := timeouts.Attributes(ctx, opts).(rschema.SingleNestedAttribute)
+	if !ok {
+		return timeouts.Attributes(ctx, opts)
+	}
+	attrs := make(map[string]rschema.Attribute, len(a.Attributes))
+	for name, nested := range a.Attributes {
+		if s, ok := nested.(rschema.StringAttribute); ok {
+			s.Validators = append(append([]validator.String(nil), s.Validators...), positiveDuration{})
+			nested = s
+		}
+		attrs[name] = nested
+	}
+	a.Attributes = attrs
+	return a
+}
+
+// DataSourceTimeouts is the `timeouts` attribute of a data source: `read`, default 5m.
+func DataSourceTimeouts(ctx context.Context) dschema.Attribute {
+	a, ok := dstimeouts.AttributesWithOpts(ctx, dstimeouts.Opts{
+		ReadDescription: "How long the read may take, retries, waits and pages included (a [duration](https://pkg.go.dev/time#ParseDuration) " +
+			"such as `\"30s\"` or `\"10m\"`, above zero). Default `" + ShortDuration(DefaultReadTimeout) + "`.",
+	}).(dschema.SingleNestedAttribute)
+	if !ok {
+		return dstimeouts.Attributes(ctx)
+	}
+	attrs := make(map[string]dschema.Attribute, len(a.Attributes))
+	for name, nested := range a.Attributes {
+		if s, ok := nested.(dschema.StringAttribute); ok {
+			s.Validators = append(append([]validator.String(nil), s.Validators...), positiveDuration{})
+			nested = s
+		}
+		attrs[name] = nested
+	}
+	a.Attributes = attrs
+	a.MarkdownDescription = "Time limits of this data source's read."
+	return a
+}
+
+// positiveDuration refuses a timeout of zero or below, which would fail every operation at once.
+type positiveDuration struct{}
+
+func (positiveDuration) Description(context.Context) string { return "must be a duration above zero" }
+
+func (v positiveDuration) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (positiveDuration) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	d, err := time.ParseDuration(req.ConfigValue.ValueString())
+	if err == nil && d <= 0 {
+		resp.Diagnostics.AddAttributeError(req.Path, "Timeout Not Above Zero",
+			fmt.Sprintf("%q would end the operation before it starts. Give a duration above zero, such as \"30s\" or \"10m\", or leave it out for the default.",
+				req.ConfigValue.ValueString()))
+	}
+}
+
+// operation is one logical operation under its deadline.
+type operation struct {
+	what  string // "nsx_segments", "nsx_api_service_config"
+	op    string // "read", "create", …
+	limit time.Duration
+	ctx   context.Context
+	diags *diag.Diagnostics
+}
+
+// StartOperation bounds ctx by limit. Call the returned function when the operation is done:
+// when the deadline is what ended it, each error that says only "context deadline exceeded"
+// is reworded to say which timeout ran out, and how to give more time.
+//
+// The operation also gets its read budget (max_read_mib, max_read_items; see session.Budget).
+func StartOperation(ctx context.Context, what, op string, limit time.Duration, diags *diag.Diagnostics) (context.Context, func()) {
+	ctx, cancel := context.WithTimeout(session.WithBudget(ctx), limit)
+	o := &operation{what: what, op: op, limit: limit, ctx: ctx, diags: diags}
+	return ctx, func() {
+		o.explain()
+		cancel()
+	}
+}
+
+// Timeouts is the `timeouts` attribute of a resource's model: embed it, and Begin finds the
+// operation's time limit in it.
+type Timeouts struct {
+	Timeouts timeouts.Value `tfsdk:"timeouts"`
+}
+
+func (t *Timeouts) limit(ctx context.Context, op Op) (time.Duration, diag.Diagnostics) {
+	switch op.Name {
+	case "create":
+		return t.Timeouts.Create(ctx, op.Default)
+	case "update":
+		return t.Timeouts.Update(ctx, op.Default)
+	case "delete":
+		return t.Timeouts.Delete(ctx, op.Default)
+	}
+	return t.Timeouts.Read(ctx, op.Default)
+}
+
+// ReadTimeouts is the `timeouts` attribute of a data source's model: embed it, and
+// BeginRead finds the read's time limit in it.
+type ReadTimeouts struct {
+	Timeouts dstimeouts.Value `tfsdk:"timeouts"`
+}
+
+func (t *ReadTimeouts) limit(ctx context.Context, op Op) (time.Duration, diag.Diagnostics) {
+	return t.Timeouts.Read(ctx, op.Default)
+}
+
+// Op is one operation of a type: the type, the operation ("create", "read", "update",
+// "delete", "import", "open") and its default time limit.
+type Op struct {
+	Type    string
+	Name    string
+	Default time.Duration
+}
+
+// Timed is a model that embeds Timeouts or ReadTimeouts.
+type Timed interface {
+	limit(ctx context.Context, op Op) (time.Duration, diag.Diagnostics)
+}
+
+// Source is what a model is read from: a plan, a state or a configuration.
+type Source interface {
+	Get(ctx context.Context, target any) diag.Diagnostics
+}
+
+// Begin starts op: it reads src into data and bounds ctx by the operation's time limit from
+// data's timeouts (see StartOperation). ok false: diags say why. done ends the operation,
+// whatever ok is.
+func Begin(ctx context.Context, src Source, op Op, data Timed, diags *diag.Diagnostics) (_ context.Context, done func(), ok bool) {
+	diags.Append(src.Get(ctx, data)...)
+	if diags.HasError() {
+		return ctx, func() {}, false
+	}
+	return Start(ctx, op, data, diags)
+}
+
+// Start starts op on a model read already (see Begin).
+func Start(ctx context.Context, op Op, data Timed, diags *diag.Diagnostics) (_ context.Context, done func(), ok bool) {
+	if op.Default == 0 {
+		op.Default = DefaultResourceTimeout
+		if op.Name == "read" {
+			op.Default = DefaultReadTimeout
+		}
+	}
+	limit, d := data.limit(ctx, op)
+	diags.Append(d...)
+	if diags.HasError() {
+		return ctx, func() {}, false
+	}
+	ctx, done = StartOperation(ctx, op.Type, op.Name, limit, diags)
+	return ctx, done, true
+}
+
+// BeginRead starts the read of a data source of type typeName: Begin with its
+// configuration.
+func BeginRead(ctx context.Context, config Source, typeName string, data Timed, diags *diag.Diagnostics) (context.Context, func(), bool) {
+	return Begin(ctx, config, Op{Type: typeName, Name: "read", Default: DefaultReadTimeout}, data, diags)
+}
+
+func (o *operation) explain() {
+	if !errors.Is(o.ctx.Err(), context.DeadlineExceeded) || !o.diags.HasError() {
+		return
+	}
+	ran := fmt.Sprintf("the %s's %s timeout of %s ran out", o.what, o.op, ShortDuration(o.limit))
+	hint := fmt.Sprintf(" Give it more time with timeouts = { %s = \"…\" }, or find out why the manager is slow.", o.op)
+	var out diag.Diagnostics
+	said := false
+	for _, d := range *o.diags {
+		if d.Severity() != diag.SeverityError {
+			out = append(out, d)
+			continue
+		}
+		detail := d.Detail()
+		if strings.Contains(detail, context.DeadlineExceeded.Error()) {
+			detail = strings.ReplaceAll(detail, context.DeadlineExceeded.Error(), ran) + hint
+			said = true
+		}
+		if wp, ok := d.(diag.DiagnosticWithPath); ok {
+			out = append(out, diag.NewAttributeErrorDiagnostic(wp.Path(), d.Summary(), detail))
+			continue
+		}
+		out = append(out, diag.NewErrorDiagnostic(d.Summary(), detail))
+	}
+	if !said {
+		out.AddError("Timeout Ran Out", strings.ToUpper(ran[:1])+ran[1:]+"; the error above is where it stopped."+hint)
+	}
+	*o.diags = out
+}
+
+// ShortDuration writes 15m for 15m0s and 1h for 1h0m0s.
+func ShortDuration(d time.Duration) string {
+	s := d.String()
+	if strings.HasSuffix(s, "m0s") {
+		s = strings.TrimSuffix(s, "0s")
+	}
+	if strings.HasSuffix(s, "h0m") {
+		s = strings.TrimSuffix(s, "0m")
+	}
+	return s
+}
+
+// Open is the prelude of an operation that needs a manager: Begin, then the client of sp for
+// op's type. ok false: diags say why; done ends the operation whatever ok is.
+func Open[C any](ctx context.Context, src Source, op Op, data Timed, m *Managers, sp *Spec[C], diags *diag.Diagnostics) (_ context.Context, c C, done func(), ok bool) {
+	ctx, done, ok = Begin(ctx, src, op, data, diags)
+	if !ok {
+		return ctx, c, done, false
+	}
+	c, d := Use(ctx, m, sp, op.Type)
+	diags.Append(d...)
+	return ctx, c, done, !d.HasError()
+}

@@ -1,0 +1,120 @@
+package manager_test
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/netsession/terraform-provider-nsx/internal/acctest"
+	"github.com/netsession/terraform-provider-nsx/internal/framework"
+
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-testing/echoprovider"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/netsession/terraform-provider-nsx/internal/fakeharness"
+	nsxtsvc "github.com/netsession/terraform-provider-nsx/internal/service/nsxt"
+	"github.com/netsession/terraform-provider-nsx/internal/session"
+)
+
+// nsx_session lends a session of its own: the echo provider shows what another tool receives
+// (the node's URL, the cookie and XSRF token), the session works for a plain HTTP client, and
+// every lent session is logged out when Terraform closes it.
+func TestSession_lentAndLoggedOut(t *testing.T) {
+	t.Parallel()
+	h := fakeharness.StartNSXT(t, fakeharness.NSXTOptions{Nodes: 2})
+	runs := acctest.NewRuns(t, false)
+	factories := runs.Factories()
+	factories["echo"] = echoprovider.NewProviderServer()
+	node := h.Server.URLs()[1]
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: factories,
+		Steps: []resource.TestStep{
+			{
+				Config: fakeharness.Provider(h.NSXTBlock()) + fmt.Sprintf(`
+ephemeral "nsx_session" "api" {
+  manager = "nsxt"
+  host    = %q
+}
+
+provider "echo" {
+  data = ephemeral.nsx_session.api
+}
+
+resource "echo" "borrower" {}
+`, strings.TrimPrefix(node, "https://")),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("echo.borrower", tfjsonpath.New("data").AtMapKey("base_url"), knownvalue.StringExact(node)),
+					statecheck.ExpectKnownValue("echo.borrower", tfjsonpath.New("data").AtMapKey("headers").AtMapKey("Cookie"), knownvalue.StringRegexp(regexp.MustCompile(`^JSESSIONID=[0-9A-F]+$`))),
+					// The documented header name, byte for byte: a borrower indexes the map by it.
+					statecheck.ExpectKnownValue("echo.borrower", tfjsonpath.New("data").AtMapKey("headers").AtMapKey("X-XSRF-TOKEN"), knownvalue.NotNull()),
+					statecheck.ExpectKnownValue("echo.borrower", tfjsonpath.New("data").AtMapKey("expires_at"), knownvalue.NotNull()),
+				},
+			},
+			{
+				Config: fakeharness.Provider(h.NSXTBlock()) + `
+ephemeral "nsx_session" "api" {
+  manager = "nsxt"
+  host    = "nsx-elsewhere.corp"
+}`,
+				ExpectError: regexp.MustCompile(`(?s)Host\s+Not\s+in\s+the\s+Manager\s+Block.*nsx-elsewhere.corp`),
+			},
+		},
+	})
+	runs.CloseAll()
+	s := h.Stats(t)
+	if s["logins"] == 0 || s["logins"] != s["logouts"] || s["active_sessions"] != 0 {
+		t.Fatalf("want every lent and own session logged out, fake says %v", s)
+	}
+}
+
+// A lent session is kept in use before the manager idles it out: with NSX's session_timeout
+// at 4 s, uses every 2.7 s hold one session for 8 s and more, with one login.
+func TestSession_keptAliveBeforeIdleTimeout(t *testing.T) {
+	t.Parallel()
+	h := fakeharness.StartNSXT(t, fakeharness.NSXTOptions{Nodes: 1, APIService: map[string]any{"session_timeout": 4}})
+	conn := framework.NullConnection()
+	conn.Host, conn.Username, conn.Password, conn.CAFile = types.StringValue(h.Hosts()[0]), types.StringValue(h.Username),
+		types.StringValue(h.Password), types.StringValue(h.CAFile)
+	s, diags := framework.Resolve(context.Background(), nsxtsvc.Manager.Info, conn)
+	if diags.HasError() {
+		t.Fatal(diags)
+	}
+	m := framework.NewManagers(session.NewPool(), framework.Limits{RequestTimeout: 10 * time.Second, MaxRetries: 1}, nil)
+	m.Set("nsxt", s)
+	lent, diags := nsxtsvc.Manager.Lend(m, types.StringNull(), "test")
+	if diags.HasError() {
+		t.Fatal(diags)
+	}
+	ctx := context.Background()
+	_, first, err := lent.Client.Lend(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := lent.KeepAlive(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if idle := lent.Client.IdleTimeout(); idle != 4*time.Second {
+		t.Fatalf("the keep-alive did not learn the manager's session_timeout: %v", idle)
+	}
+	for deadline := time.Now().Add(8 * time.Second); time.Now().Before(deadline); {
+		time.Sleep(session.RenewBefore(lent.Client.IdleTimeout()) / 2)
+		if err := lent.KeepAlive(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, last, err := lent.Client.Lend(ctx)
+	if err != nil || fmt.Sprint(first) != fmt.Sprint(last) {
+		t.Fatalf("the lent session changed: %v", err)
+	}
+	lent.Close(ctx)
+	if st := h.Stats(t); st["logins"] != 1 || st["logouts"] != 1 || st["rejected_requests"] != 0 {
+		t.Fatalf("want one session held throughout, fake says %v", st)
+	}
+}

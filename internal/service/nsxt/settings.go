@@ -1,0 +1,803 @@
+package nsxt
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/netsession/terraform-provider-nsx/internal/framework"
+	nsxtapi "github.com/netsession/terraform-provider-nsx/internal/nsxt"
+)
+
+// settings declares one NSX settings object (see nsxt.Object) as a Terraform resource: its
+// type name, its fields, and the hooks where an object needs more than fields. The resource
+// itself (settingsResource) is the same for every object: it reads and writes through the
+// engine, keeps the object's id, `_revision` and, for node-scoped objects, the values of
+// every manager node in `nodes`, so that drift on one node shows in the plan under that
+// node's name and an apply writes that node only.
+type settings struct {
+	object      *nsxtapi.Object
+	typeName    string
+	description string
+	fields      []field
+	// revision: the object carries `_revision`, kept as `revision` (per node for Node scope).
+	revision bool
+	// computed are attributes fill sets from a document.
+	computed map[string]schema.Attribute
+	// writeTimeout is the default time limit of a create or update (restart waits within).
+	writeTimeout time.Duration
+	// destroyNote, when set, is the warning destroy gives (the object stays as it is).
+	destroyNote string
+	// reset is an opt-in action destroy posts to put the object back to its defaults.
+	reset *resetAction
+	// importHint is what ImportState's error adds to the expected id.
+	validate func(ctx context.Context, cfg values, diags *diag.Diagnostics)
+	// check sees the object as a write would leave it, before anything is sent.
+	check func(ctx context.Context, d *nsxtapi.Document, ch nsxtapi.Changes, diags *diag.Diagnostics)
+	// fill sets the computed attributes from a document.
+	fill func(ctx context.Context, d *nsxtapi.Document, vals values, diags *diag.Diagnostics)
+	// plan adds to the plan what the fields alone cannot say.
+	plan func(ctx context.Context, r *settingsResource, req resource.ModifyPlanRequest, plan, state, cfg values, diags *diag.Diagnostics)
+	// same reports whether a configured value needs no write over the state's values (nil:
+	// equal values); for fields whose value is a part of what the manager holds.
+	same map[string]func(cfg attr.Value, state values) bool
+}
+
+type resetAction struct {
+	action      string // the `?action=` to post
+	description string
+}
+
+// values are a resource's attributes by name.
+type values map[string]attr.Value
+
+const (
+	attrID       = "id"
+	attrRevision = "revision"
+	attrNodes    = "nodes"
+	attrTimeouts = "timeouts"
+	attrReset    = "reset_on_destroy"
+	privImported = "imported"
+)
+
+// restartWait bounds the wait for the API service after a write, within the write's timeout.
+const restartWait = 5 * time.Minute
+
+var errDiagnosed = errors.New("the diagnostics say why")
+
+func (s *settings) resource() resource.Resource { return &settingsResource{decl: s} }
+
+type settingsResource struct {
+	decl     *settings
+	managers *framework.Managers
+}
+
+var (
+	_ resource.Resource                   = (*settingsResource)(nil)
+	_ resource.ResourceWithConfigure      = (*settingsResource)(nil)
+	_ resource.ResourceWithImportState    = (*settingsResource)(nil)
+	_ resource.ResourceWithValidateConfig = (*settingsResource)(nil)
+	_ resource.ResourceWithModifyPlan     = (*settingsResource)(nil)
+)
+
+func (r *settingsResource) Metadata(_ context.Context, _ resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = r.decl.typeName
+}
+
+func (r *settingsResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	d := r.decl
+	attrs := map[string]schema.Attribute{
+		attrID: schema.StringAttribute{
+			Computed: true, MarkdownDescription: fmt.Sprintf("Always `%s`.", d.object.ID),
+			PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+		},
+		attrTimeouts: framework.ResourceTimeouts(ctx, timeouts.Opts{
+			Create: true, Update: true, Read: true, Delete: d.reset != nil,
+			ReadDescription: "How long a refresh may take. Default `5m`.",
+			CreateDescription: fmt.Sprintf("How long a create may take, waits for the API service included "+
+				"(a [duration](https://pkg.go.dev/time#ParseDuration), e.g. `\"15m\"`). Default `%s`.", framework.ShortDuration(d.writeLimit())),
+			UpdateDescription: fmt.Sprintf("How long an update may take, waits for the API service included. Default `%s`.", framework.ShortDuration(d.writeLimit())),
+			DeleteDescription: "How long a destroy may take. Default `5m`.",
+		}),
+	}
+	for _, f := range d.fields {
+		if !f.nodeOnly {
+			attrs[f.name] = f.attr
+		}
+	}
+	for name, a := range d.computed {
+		attrs[name] = a
+	}
+	if d.object.Scope == nsxtapi.Node {
+		attrs[attrNodes] = schema.MapNestedAttribute{
+			Computed: true,
+			MarkdownDescription: "The object as read on each manager node, by the node's address as the `nsxt` block lists it: NSX keeps it per node, " +
+				"and the provider reads and writes it on every node through that node's own session. A node whose values differ from the configuration " +
+				"shows under its own address in the plan, and an apply writes that node only.",
+			NestedObject: schema.NestedAttributeObject{Attributes: d.nodeAttributes()},
+		}
+	} else if d.revision {
+		attrs[attrRevision] = schema.Int64Attribute{Computed: true, MarkdownDescription: "The object's `_revision` as last read."}
+	}
+	if d.reset != nil {
+		attrs[attrReset] = schema.BoolAttribute{
+			Optional: true, Computed: true, Default: booldefault.StaticBool(false),
+			MarkdownDescription: d.reset.description,
+		}
+	}
+	resp.Schema = schema.Schema{MarkdownDescription: d.description, Attributes: attrs}
+}
+
+func (d *settings) writeLimit() time.Duration {
+	if d.writeTimeout > 0 {
+		return d.writeTimeout
+	}
+	return framework.DefaultResourceTimeout
+}
+
+func (d *settings) nodeAttributes() map[string]schema.Attribute {
+	out := map[string]schema.Attribute{}
+	for _, f := range d.fields {
+		out[f.name] = f.nodeAttribute()
+	}
+	if d.revision {
+		out[attrRevision] = schema.Int64Attribute{Computed: true, MarkdownDescription: "The object's `_revision` on this node."}
+	}
+	return out
+}
+
+func (d *settings) nodeType() types.ObjectType {
+	t := types.ObjectType{AttrTypes: map[string]attr.Type{}}
+	for name, a := range d.nodeAttributes() {
+		t.AttrTypes[name] = a.GetType()
+	}
+	return t
+}
+
+func (r *settingsResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.managers = framework.From(req.ProviderData, &resp.Diagnostics)
+}
+
+func (r *settingsResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	r.apply(ctx, "create", req.Config, req.Plan, nil, &resp.State, &resp.Diagnostics)
+}
+
+func (r *settingsResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	prior, diags := read(ctx, req.State.Schema, req.State.Raw)
+	resp.Diagnostics.Append(diags...)
+	if diags.HasError() {
+		return
+	}
+	r.apply(ctx, "update", req.Config, req.Plan, prior, &resp.State, &resp.Diagnostics)
+}
+
+func (r *settingsResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	state, diags := read(ctx, req.State.Schema, req.State.Raw)
+	resp.Diagnostics.Append(diags...)
+	if diags.HasError() {
+		return
+	}
+	ctx, done, ok := r.begin(ctx, state, "read", &resp.Diagnostics)
+	defer done()
+	if !ok {
+		return
+	}
+	imported, d := req.Private.GetKey(ctx, privImported)
+	resp.Diagnostics.Append(d...)
+	if len(imported) > 0 {
+		ctx = context.WithValue(ctx, importingKey{}, true)
+		resp.Diagnostics.Append(resp.Private.SetKey(ctx, privImported, nil)...)
+	}
+	c, diags := framework.Use(ctx, r.managers, Manager, r.decl.typeName)
+	resp.Diagnostics.Append(diags...)
+	if diags.HasError() {
+		return
+	}
+	docs := map[string]*nsxtapi.Document{}
+	for _, host := range r.hosts(c) {
+		doc, err := c.ReadSettings(ctx, r.decl.object, host)
+		if err != nil {
+			r.managers.ReadFailed(&resp.Diagnostics, "the NSX "+titled(r.decl.object.Name), r.reading(host), err)
+			return
+		}
+		docs[host] = doc
+	}
+	// What the manager says replaces the state; what only the configuration says stays.
+	keep := values{attrTimeouts: state[attrTimeouts]}
+	if v, ok := state[attrReset]; ok {
+		keep[attrReset] = v
+	}
+	base := values{}
+	for k, v := range state {
+		if k != attrNodes { // the nodes are the ones read now
+			base[k] = v
+		}
+	}
+	next := r.decl.stateFrom(ctx, docs, keep, state, base, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	resp.Diagnostics.Append(write(ctx, &resp.State, next)...)
+}
+
+// Delete leaves the object as it is (it cannot be removed), or, when asked, puts it back to
+// its defaults.
+func (r *settingsResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	d := r.decl
+	state, diags := read(ctx, req.State.Schema, req.State.Raw)
+	resp.Diagnostics.Append(diags...)
+	if diags.HasError() {
+		return
+	}
+	if d.reset == nil || !isTrue(state[attrReset]) {
+		tflog.Info(ctx, d.typeName+" removed from state; the manager keeps its current settings")
+		if d.destroyNote != "" {
+			resp.Diagnostics.AddWarning("NSX "+titled(d.object.Name)+" Left As It Is", d.destroyNote)
+		}
+		return
+	}
+	ctx, done, ok := r.begin(ctx, state, "delete", &resp.Diagnostics)
+	defer done()
+	if !ok {
+		return
+	}
+	c, diags := framework.Use(ctx, r.managers, Manager, d.typeName)
+	resp.Diagnostics.Append(diags...)
+	if diags.HasError() {
+		return
+	}
+	for _, host := range r.hosts(c) {
+		if err := c.Act(ctx, d.object, host, d.object.Path, d.reset.action); err != nil {
+			r.managers.Failed(&resp.Diagnostics, "Resetting the NSX "+titled(d.object.Name)+" Failed",
+				fmt.Sprintf("Posting action %s to %s%s failed", d.reset.action, d.object.Path, onNode(d.object, host)), err)
+			return
+		}
+	}
+}
+
+func (r *settingsResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	id := r.decl.object.ID
+	if req.ID != id {
+		resp.Diagnostics.AddError("Invalid Import ID",
+			fmt.Sprintf("%s is a singleton; import it with the id %q, not %q.", r.decl.typeName, id, req.ID))
+		return
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root(attrID), id)...)
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privImported, []byte("true"))...)
+}
+
+func (r *settingsResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	if r.decl.validate == nil {
+		return
+	}
+	cfg, diags := read(ctx, req.Config.Schema, req.Config.Raw)
+	resp.Diagnostics.Append(diags...)
+	if !diags.HasError() {
+		r.decl.validate(ctx, cfg, &resp.Diagnostics)
+	}
+}
+
+// ModifyPlan reports a missing nsxt block as the apply would; plans `revision` (unchanged
+// where nothing is to be written) and, for node-scoped objects, each node's values with the
+// configuration applied, so that a node that differs shows under its own address.
+func (r *settingsResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() {
+		return
+	}
+	d := r.decl
+	resp.Diagnostics.Append(r.managers.RequireAtPlan(Manager.Info, d.typeName)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	plan, diags := read(ctx, req.Plan.Schema, req.Plan.Raw)
+	resp.Diagnostics.Append(diags...)
+	cfg, diags := read(ctx, req.Config.Schema, req.Config.Raw)
+	resp.Diagnostics.Append(diags...)
+	var state values
+	if !req.State.Raw.IsNull() {
+		state, diags = read(ctx, req.State.Schema, req.State.Raw)
+		resp.Diagnostics.Append(diags...)
+	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if d.plan != nil {
+		d.plan(ctx, r, req, plan, state, cfg, &resp.Diagnostics)
+		if resp.Diagnostics.HasError() {
+			return
+		}
+	}
+	if state != nil {
+		if d.object.Scope == nsxtapi.Node {
+			plan[attrNodes] = r.plannedNodes(cfg, state)
+		} else if d.revision {
+			plan[attrRevision] = state[attrRevision]
+			if d.changes(cfg, state) {
+				plan[attrRevision] = types.Int64Unknown()
+			}
+		}
+	}
+	resp.Diagnostics.Append(writePlan(ctx, &resp.Plan, plan)...)
+}
+
+// changes reports whether the configuration sets any field to something the state values do
+// not hold.
+func (d *settings) changes(cfg, state values) bool {
+	for _, f := range d.fields {
+		if f.nodeOnly {
+			continue
+		}
+		v := cfg[f.name]
+		if v == nil || v.IsNull() {
+			continue
+		}
+		if v.IsUnknown() {
+			return true
+		}
+		if same := d.same[f.name]; same != nil {
+			if !same(v, state) {
+				return true
+			}
+			continue
+		}
+		if !v.Equal(state[f.name]) {
+			return true
+		}
+	}
+	return false
+}
+
+// plannedNodes is each configured node's values with the configuration applied: a node whose
+// values the configuration changes gets an unknown revision (a write is coming); a node the
+// state does not know yet is known after apply.
+func (r *settingsResource) plannedNodes(cfg, state values) attr.Value {
+	d := r.decl
+	nt := d.nodeType()
+	s := r.managers.Settings(Manager.Block)
+	if s == nil {
+		return types.MapUnknown(nt)
+	}
+	prior := map[string]attr.Value{}
+	if m, ok := state[attrNodes].(types.Map); ok && !m.IsNull() && !m.IsUnknown() {
+		prior = m.Elements()
+	}
+	out := map[string]attr.Value{}
+	for _, n := range s.Nodes {
+		obj, ok := prior[n.Host].(types.Object)
+		if !ok || obj.IsNull() || obj.IsUnknown() {
+			out[n.Host] = types.ObjectUnknown(nt.AttrTypes)
+			continue
+		}
+		node := values(obj.Attributes())
+		planned := values{}
+		for k, v := range node {
+			planned[k] = v
+		}
+		changed := false
+		for _, f := range d.fields {
+			v := cfg[f.name]
+			if f.nodeOnly || v == nil || v.IsNull() {
+				continue
+			}
+			if v.IsUnknown() {
+				planned[f.name], changed = v, true
+				continue
+			}
+			if same := d.same[f.name]; same != nil {
+				if !same(v, node) {
+					planned[f.name], changed = v, true
+				}
+				continue
+			}
+			if !v.Equal(node[f.name]) {
+				planned[f.name], changed = v, true
+			}
+		}
+		if changed && d.revision {
+			planned[attrRevision] = types.Int64Unknown()
+		}
+		out[n.Host] = types.ObjectValueMust(nt.AttrTypes, planned)
+	}
+	return types.MapValueMust(nt, out)
+}
+
+// apply writes what cfg sets: once for a cluster object, on every node for a node-scoped one
+// (one after the other, so that a write that restarts a node's API service never takes the
+// whole cluster's API down at once). Whatever the manager took is recorded in the state even
+// when a later step fails, so that nothing it holds is forgotten.
+func (r *settingsResource) apply(ctx context.Context, op string, config tfsdk.Config, planData tfsdk.Plan, prior values,
+	out *tfsdk.State, diags *diag.Diagnostics) {
+	d := r.decl
+	plan, dd := read(ctx, planData.Schema, planData.Raw)
+	diags.Append(dd...)
+	cfg, dd := read(ctx, config.Schema, config.Raw)
+	diags.Append(dd...)
+	if diags.HasError() {
+		return
+	}
+	ctx, done, ok := r.begin(ctx, plan, op, diags)
+	defer done()
+	if !ok {
+		return
+	}
+	c, dd := framework.Use(ctx, r.managers, Manager, d.typeName)
+	diags.Append(dd...)
+	if dd.HasError() {
+		return
+	}
+	change := func(doc *nsxtapi.Document) (nsxtapi.Changes, error) {
+		ch := nsxtapi.Changes{}
+		var cd diag.Diagnostics
+		for _, f := range d.fields {
+			v := cfg[f.name]
+			if v == nil || !framework.Known(v) {
+				continue
+			}
+			enc, ed := f.encode(ctx, v, doc)
+			cd.Append(ed...)
+			if enc != nil {
+				ch[f.jsonPath()] = enc
+			}
+		}
+		if d.check != nil && !cd.HasError() {
+			d.check(ctx, doc, ch, &cd)
+		}
+		diags.Append(cd...)
+		if cd.HasError() {
+			return nil, errDiagnosed
+		}
+		return ch, nil
+	}
+	docs := map[string]*nsxtapi.Document{}
+	wrote := false
+	var failed error
+	failedAt := ""
+	for _, host := range r.hosts(c) {
+		w, err := c.WriteSettings(ctx, d.object, host, min(restartWait, time.Until(deadline(ctx))), change)
+		if w != nil {
+			docs[host] = w.After
+			if w.Wrote() {
+				wrote = true
+				r.verify(ctx, w, diags)
+			}
+		}
+		if err != nil {
+			failed, failedAt = err, host
+			break
+		}
+	}
+	if failed != nil {
+		if !errors.Is(failed, errDiagnosed) {
+			r.managers.Failed(diags, "Writing the NSX "+titled(d.object.Name)+" Failed", r.writing(failedAt, wrote), failed)
+		}
+		if !wrote {
+			return // nothing taken: the state stays as it was
+		}
+	}
+	base := prior
+	if base == nil {
+		base = plan
+	}
+	next := d.stateFrom(ctx, docs, plan, plan, base, diags)
+	if next == nil {
+		return
+	}
+	diags.Append(write(ctx, out, next)...)
+}
+
+// verify warns about each setting the manager reports differently from what was just
+// written: someone changed it in the meantime, and the next plan will show it.
+func (r *settingsResource) verify(ctx context.Context, w *nsxtapi.Write, diags *diag.Diagnostics) {
+	if w.After == w.Before {
+		return
+	}
+	var diffs []string
+	for _, p := range w.Changed {
+		wrote, _ := w.Written(p)
+		now, _ := w.After.Raw(p)
+		var a, b any
+		if json.Unmarshal(wrote, &a) == nil && json.Unmarshal(now, &b) == nil && fmt.Sprint(a) != fmt.Sprint(b) {
+			diffs = append(diffs, fmt.Sprintf("%s: wrote %s, now %s", p, compact(wrote), compact(now)))
+		}
+	}
+	if len(diffs) > 0 {
+		diags.AddWarning("NSX "+titled(r.decl.object.Name)+" Changed After the Write",
+			"The settings were written, but reading them back shows different values, so someone else changed them in the meantime"+
+				onNode(r.decl.object, w.After.Node)+": "+strings.Join(diffs, "; ")+". The next plan will show the difference.")
+	}
+	tflog.Debug(ctx, "settings read back", map[string]any{"object": r.decl.object.Name, "node": w.After.Node, "restarted": w.Restarted, "waited_ms": w.Waited.Milliseconds()})
+}
+
+func compact(b json.RawMessage) string {
+	var v any
+	if json.Unmarshal(b, &v) != nil {
+		return string(b)
+	}
+	out, _ := json.Marshal(v)
+	return string(out)
+}
+
+// stateFrom is the resource's state from the documents read, by node (one, under "", for a
+// cluster object): known values of keep stay (after a write: what was written, or what the
+// plan promised), the rest comes from the documents, each field decoded with its value in
+// prior; base supplies what no document says (a node not reached).
+func (d *settings) stateFrom(ctx context.Context, docs map[string]*nsxtapi.Document, keep, prior, base values, diags *diag.Diagnostics) values {
+	next := values{}
+	for k, v := range keep {
+		next[k] = v
+	}
+	plan := prior
+	next[attrID] = types.StringValue(d.object.ID)
+	if d.object.Scope == nsxtapi.Cluster {
+		doc := docs[""]
+		if doc == nil {
+			settle(next, base)
+			return next
+		}
+		read := d.decodeAll(ctx, doc, plan, diags)
+		if d.revision {
+			read[attrRevision] = revisionOf(doc)
+		}
+		if d.fill != nil {
+			d.fill(ctx, doc, read, diags)
+		}
+		settle(next, read)
+		return next
+	}
+	nt := d.nodeType()
+	nodes := map[string]attr.Value{}
+	if m, ok := base[attrNodes].(types.Map); ok && framework.Known(m) {
+		for k, v := range m.Elements() {
+			if framework.Known(v) {
+				nodes[k] = v
+			}
+		}
+	}
+	hosts := make([]string, 0, len(docs))
+	for host := range docs {
+		hosts = append(hosts, host)
+	}
+	sort.Strings(hosts)
+	per := map[string]values{}
+	for _, host := range hosts {
+		nv := d.decodeAll(ctx, docs[host], plan, diags)
+		if d.revision {
+			nv[attrRevision] = revisionOf(docs[host])
+		}
+		per[host] = nv
+		nodes[host] = types.ObjectValueMust(nt.AttrTypes, nodeValues(d, nv))
+	}
+	// Nodes no longer configured are no longer managed.
+	if p, ok := keep[attrNodes].(types.Map); ok && framework.Known(p) {
+		for host := range nodes {
+			if _, planned := p.Elements()[host]; !planned {
+				delete(nodes, host)
+			}
+		}
+	}
+	next[attrNodes] = types.MapValueMust(nt, nodes)
+	// The top level: what every node agrees on; where they differ, what the plan or the
+	// state said (the difference shows under the nodes).
+	for _, f := range d.fields {
+		if f.nodeOnly {
+			continue
+		}
+		if v, ok := next[f.name]; ok && v != nil && !v.IsUnknown() {
+			continue
+		}
+		var agreed attr.Value
+		for i, host := range hosts {
+			v := per[host][f.name]
+			if i == 0 {
+				agreed = v
+			} else if !v.Equal(agreed) {
+				agreed = nil
+				break
+			}
+		}
+		switch {
+		case agreed != nil:
+			next[f.name] = agreed
+		case base[f.name] != nil && framework.Known(base[f.name]):
+			next[f.name] = base[f.name]
+		case len(hosts) > 0:
+			next[f.name] = per[hosts[0]][f.name]
+			diags.AddAttributeWarning(path.Root(f.name), "NSX Manager Nodes Disagree",
+				fmt.Sprintf("The nodes hold different values of %s (see nodes); the top level shows %s's.", f.name, hosts[0]))
+		}
+	}
+	if d.fill != nil && len(hosts) > 0 {
+		d.fill(ctx, docs[hosts[0]], next, diags)
+	}
+	return next
+}
+
+func nodeValues(d *settings, nv values) values {
+	out := values{}
+	for _, f := range d.fields {
+		out[f.name] = nv[f.name]
+	}
+	if d.revision {
+		out[attrRevision] = nv[attrRevision]
+	}
+	return out
+}
+
+// decodeAll decodes every field of doc, each with its prior value from prior.
+func (d *settings) decodeAll(ctx context.Context, doc *nsxtapi.Document, prior values, diags *diag.Diagnostics) values {
+	out := values{}
+	for _, f := range d.fields {
+		raw, present := doc.Raw(f.jsonPath())
+		v, dd := f.decode(ctx, raw, present, prior[f.name])
+		diags.Append(dd...)
+		out[f.name] = v
+	}
+	return out
+}
+
+func revisionOf(doc *nsxtapi.Document) attr.Value {
+	if r, ok := doc.Revision(); ok {
+		return types.Int64Value(r)
+	}
+	return types.Int64Null()
+}
+
+// settle fills what next leaves unknown or unset from read.
+func settle(next, read values) {
+	for k, r := range read {
+		if v, ok := next[k]; (!ok || v == nil || v.IsUnknown()) && r != nil {
+			next[k] = r
+		}
+	}
+}
+
+// hosts are the nodes to read and write: every node for a node-scoped object, the one ""
+// (any node) for a cluster object.
+func (r *settingsResource) hosts(c *nsxtapi.Client) []string {
+	if r.decl.object.Scope == nsxtapi.Node {
+		return c.Nodes()
+	}
+	return []string{""}
+}
+
+func (r *settingsResource) reading(host string) string {
+	return "Reading " + r.decl.object.Path + onNode(r.decl.object, host)
+}
+
+func (r *settingsResource) writing(host string, wroteSome bool) string {
+	lead := "Writing " + r.decl.object.Path + onNode(r.decl.object, host)
+	if wroteSome {
+		lead += " (the nodes written before it hold the new settings, and the state records them)"
+	}
+	return lead
+}
+
+func onNode(obj *nsxtapi.Object, host string) string {
+	if obj.Scope == nsxtapi.Node && host != "" {
+		return " on node " + host
+	}
+	return ""
+}
+
+// begin starts op under its limit from the model's timeouts.
+func (r *settingsResource) begin(ctx context.Context, vals values, op string, diags *diag.Diagnostics) (context.Context, func(), bool) {
+	tv, _ := vals[attrTimeouts].(timeouts.Value)
+	var limit time.Duration
+	var d diag.Diagnostics
+	switch op {
+	case "create":
+		limit, d = tv.Create(ctx, r.decl.writeLimit())
+	case "update":
+		limit, d = tv.Update(ctx, r.decl.writeLimit())
+	case "delete":
+		limit, d = tv.Delete(ctx, framework.DefaultResourceTimeout)
+	default:
+		limit, d = tv.Read(ctx, framework.DefaultReadTimeout)
+	}
+	diags.Append(d...)
+	if diags.HasError() {
+		return ctx, func() {}, false
+	}
+	ctx, done := framework.StartOperation(ctx, r.decl.typeName, op, limit, diags)
+	return ctx, done, true
+}
+
+func deadline(ctx context.Context) time.Time {
+	if d, ok := ctx.Deadline(); ok {
+		return d
+	}
+	return time.Now().Add(restartWait)
+}
+
+// importingKey marks the first read after an import: fields whose value depends on the prior
+// state (a managed part of a list) then learn it from the manager.
+type importingKey struct{}
+
+func importing(ctx context.Context) bool { return ctx.Value(importingKey{}) != nil }
+
+func isTrue(v attr.Value) bool {
+	b, ok := v.(types.Bool)
+	return ok && framework.Known(b) && b.ValueBool()
+}
+
+// titled is a name in Title Case, for summaries: "auth policy" → "Auth Policy".
+func titled(s string) string {
+	words := strings.Fields(s)
+	for i, w := range words {
+		if w == strings.ToLower(w) && len(w) > 0 {
+			words[i] = strings.ToUpper(w[:1]) + w[1:]
+		}
+	}
+	return strings.Join(words, " ")
+}
+
+// read is a plan's, state's or configuration's attributes.
+func read(ctx context.Context, s interface{ Type() attr.Type }, raw tftypes.Value) (values, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	v, err := s.Type().ValueFromTerraform(ctx, raw)
+	if err != nil {
+		framework.AddBug(&diags, "Unreadable Resource Data", err.Error())
+		return nil, diags
+	}
+	obj, ok := v.(types.Object)
+	if !ok {
+		framework.AddBug(&diags, "Unreadable Resource Data", fmt.Sprintf("the resource's data is a %T", v))
+		return nil, diags
+	}
+	return values(obj.Attributes()), diags
+}
+
+// write sets the state to vals.
+func write(ctx context.Context, st *tfsdk.State, vals values) diag.Diagnostics {
+	raw, diags := encode(ctx, st.Schema.Type(), vals)
+	if !diags.HasError() {
+		st.Raw = raw
+	}
+	return diags
+}
+
+// writePlan sets the plan to vals.
+func writePlan(ctx context.Context, p *tfsdk.Plan, vals values) diag.Diagnostics {
+	raw, diags := encode(ctx, p.Schema.Type(), vals)
+	if !diags.HasError() {
+		p.Raw = raw
+	}
+	return diags
+}
+
+func encode(ctx context.Context, t attr.Type, vals values) (tftypes.Value, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	ot, ok := t.(types.ObjectType)
+	if !ok {
+		framework.AddBug(&diags, "Unwritable Resource Data", fmt.Sprintf("the schema's type is a %T", t))
+		return tftypes.Value{}, diags
+	}
+	obj, d := types.ObjectValue(ot.AttrTypes, vals)
+	diags.Append(d...)
+	if diags.HasError() {
+		return tftypes.Value{}, diags
+	}
+	raw, err := obj.ToTerraformValue(ctx)
+	if err != nil {
+		framework.AddBug(&diags, "Unwritable Resource Data", err.Error())
+	}
+	return raw, diags
+}

@@ -1,0 +1,46 @@
+// Package sdwan holds the Cisco Catalyst SD-WAN Manager types of the provider and its
+// manager spec.
+package sdwan
+
+import (
+	"context"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+
+	"github.com/netsession/terraform-provider-nsx/internal/framework"
+	sdwan "github.com/netsession/terraform-provider-nsx/internal/sdwan"
+	"github.com/netsession/terraform-provider-nsx/internal/session"
+)
+
+// Manager is the sdwan block: SD-WAN Manager's form login, session cookie and XSRF token.
+var Manager = &framework.Spec[*sdwan.Client]{
+	Info: framework.Info{
+		Block: "sdwan", Product: "SD-WAN Manager", HostAttr: "url", Article: "an",
+		EnvHost: "SDWAN_URL", EnvUser: "SDWAN_USERNAME", EnvPass: "SDWAN_PASSWORD",
+	},
+	Description: "Connection to a Cisco Catalyst SD-WAN Manager (vManage). The provider logs in once per run " +
+		"(form login and XSRF token) and renews an expired session once. Without the session cache it logs out when Terraform is done, " +
+		"so a run never holds one of the manager's 100 session slots afterwards; with `session_cache = true` the session stays open for " +
+		"the next run of the pipeline, holding one slot until the manager idles it out (30 minutes) or a run with the cache off ends it. " +
+		"Unset attributes come from `SDWAN_URL`, `SDWAN_USERNAME` and `SDWAN_PASSWORD`; with those set, the block may be left out.",
+	Rate: sdwan.DefaultRateLimit,
+	Idle: func(*framework.Settings) time.Duration { return sdwan.IdleTimeout },
+	Auth: func(s *framework.Settings) session.Authenticator {
+		return &sdwan.Auth{Username: s.Username, Password: s.Password}
+	},
+	Client: func(sc *session.Client) (*sdwan.Client, error) { return sdwan.NewClient(sc), nil },
+	Version: func(ctx context.Context, c *sdwan.Client) (framework.VersionFacts, error) {
+		v, err := c.Version(ctx)
+		return framework.VersionFacts{Version: v}, err
+	},
+}
+
+// Resources are the SD-WAN Manager resources.
+func Resources() []func() resource.Resource { return nil }
+
+// DataSources are the SD-WAN Manager data sources.
+func DataSources() []func() datasource.DataSource {
+	return []func() datasource.DataSource{NewDevicesDataSource}
+}

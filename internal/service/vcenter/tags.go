@@ -1,0 +1,154 @@
+package vcenter
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/netsession/terraform-provider-nsx/internal/framework"
+	vcenter "github.com/netsession/terraform-provider-nsx/internal/vcenter"
+)
+
+var (
+	_ datasource.DataSource              = (*tagsDataSource)(nil)
+	_ datasource.DataSourceWithConfigure = (*tagsDataSource)(nil)
+)
+
+// NewTagsDataSource is the vcenter_tags data source.
+func NewTagsDataSource() datasource.DataSource { return &tagsDataSource{} }
+
+type tagsDataSource struct {
+	managers *framework.Managers
+}
+
+type vcenterTagsModel struct {
+	ID       types.String     `tfsdk:"id"`
+	Category types.String     `tfsdk:"category"`
+	Tags     []vcenterTagItem `tfsdk:"tags"`
+	ByCat    types.Map        `tfsdk:"by_category"`
+	framework.ReadTimeouts
+}
+
+type vcenterTagItem struct {
+	ID           types.String `tfsdk:"id"`
+	Name         types.String `tfsdk:"name"`
+	Description  types.String `tfsdk:"description"`
+	CategoryID   types.String `tfsdk:"category_id"`
+	CategoryName types.String `tfsdk:"category"`
+}
+
+func (d *tagsDataSource) Metadata(_ context.Context, _ datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	// Named for its product, not the provider: configurations set provider = nsx.
+	resp.TypeName = "vcenter_tags"
+}
+
+func (d *tagsDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Lists the vSphere tags of a vCenter with their categories (`/api/cis/tagging`, or `/rest/com/vmware/cis/tagging` " +
+			"before vCenter 7.0 U2), so that NSX and Illumio pipelines can map vSphere tags to segments and labels. " +
+			"The type is not prefixed `nsx_`, so set `provider = nsx` on it.",
+		Attributes: map[string]schema.Attribute{
+			"timeouts": framework.DataSourceTimeouts(ctx),
+			"id":       framework.ComputedString("A digest of the filter, stable while it is."),
+			"category": schema.StringAttribute{
+				Optional: true, MarkdownDescription: "Only tags of the category with this name (case-sensitive). A category that does not exist is an error that lists the existing ones.",
+				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
+			},
+			"tags": schema.ListNestedAttribute{
+				Computed:            true,
+				MarkdownDescription: "The tags, sorted by category name, then tag name.",
+				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
+					"id":          framework.ComputedString("The tag's id, e.g. `urn:vmomi:InventoryServiceTag:…:GLOBAL`."),
+					"name":        framework.ComputedString("Name."),
+					"description": framework.ComputedString("Description."),
+					"category_id": framework.ComputedString("The id of the tag's category."),
+					"category":    framework.ComputedString("The name of the tag's category."),
+				}},
+			},
+			"by_category": schema.MapAttribute{
+				Computed: true, ElementType: types.ListType{ElemType: types.StringType},
+				MarkdownDescription: "Category name → sorted tag names of the tags listed (all, or those of `category`), for modules (e.g. `by_category[\"env\"]`).",
+			},
+		},
+	}
+}
+
+func (d *tagsDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	d.managers = framework.From(req.ProviderData, &resp.Diagnostics)
+}
+
+func (d *tagsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	var data vcenterTagsModel
+	ctx, done, ok := framework.BeginRead(ctx, req.Config, "vcenter_tags", &data, &resp.Diagnostics)
+	defer done()
+	if !ok {
+		return
+	}
+	c, diags := framework.Use(ctx, d.managers, Manager, "vcenter_tags")
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	tags, cats, err := c.Tags(ctx)
+	if err != nil {
+		d.managers.ReadFailed(&resp.Diagnostics, "the vCenter Tags", "Reading the tagging service", err)
+		return
+	}
+	tflog.Debug(ctx, "listed vSphere tags", map[string]any{"tags": len(tags), "categories": len(cats), "legacy_api": c.Legacy()})
+	if !data.Category.IsNull() {
+		// A category that does not exist is a typo far more often than an empty category:
+		// an empty list would hide it.
+		names := make([]string, 0, len(cats))
+		found := false
+		for _, cat := range cats {
+			names = append(names, cat.Name)
+			found = found || cat.Name == data.Category.ValueString()
+		}
+		if !found {
+			sort.Strings(names)
+			existing := "none"
+			if len(names) > 0 {
+				existing = strings.Join(names, ", ")
+			}
+			resp.Diagnostics.AddAttributeError(path.Root("category"), "vCenter Tag Category Not Found",
+				fmt.Sprintf("vCenter has no tag category named %q (names are case-sensitive). Existing categories: %s.", data.Category.ValueString(), existing))
+			return
+		}
+	}
+	data.Tags = []vcenterTagItem{}
+	by := map[string][]string{}
+	for _, t := range tags {
+		if !framework.Matches(data.Category, t.CategoryName) {
+			continue
+		}
+		var item vcenterTagItem
+		item.fromAPI(t)
+		data.Tags = append(data.Tags, item)
+		by[t.CategoryName] = append(by[t.CategoryName], t.Name)
+	}
+	for k := range by {
+		sort.Strings(by[k])
+	}
+	m, diags := types.MapValueFrom(ctx, types.ListType{ElemType: types.StringType}, by)
+	resp.Diagnostics.Append(diags...)
+	data.ByCat = m
+	data.ID = types.StringValue(framework.Digest(data.Category.ValueString()))
+	resp.Diagnostics.Append(resp.State.Set(ctx, &data)...)
+}
+
+// fromAPI records a tag, with its category's name, as vCenter answered it.
+func (m *vcenterTagItem) fromAPI(t vcenter.Tag) {
+	*m = vcenterTagItem{
+		ID: types.StringValue(t.ID), Name: types.StringValue(t.Name), Description: types.StringValue(t.Description),
+		CategoryID: types.StringValue(t.CategoryID), CategoryName: types.StringValue(t.CategoryName),
+	}
+}

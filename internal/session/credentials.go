@@ -1,0 +1,115 @@
+package session
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+)
+
+// Credentials is what a login yields: the cookies and headers to send on every later
+// request to the node that issued them.
+type Credentials struct {
+	Cookies []*http.Cookie
+	Header  http.Header
+	// Values holds manager-specific facts a logout needs (a user href, a session path).
+	Values map[string]string
+	// PerCall: the credentials are the account's own, sent on every call (HTTP Basic),
+	// not a session: they are never written to a Store.
+	PerCall bool `json:"-"`
+}
+
+// secrets lists every credential value that must never be logged.
+func (c *Credentials) secrets() []string {
+	var s []string
+	for _, ck := range c.Cookies {
+		s = append(s, ck.Value)
+	}
+	for _, vs := range c.Header {
+		for _, v := range vs {
+			s = append(s, v)
+			// "Token x", "AUTHTOKEN x", "Basic x": mask the bare value too.
+			if _, after, ok := strings.Cut(v, " "); ok {
+				s = append(s, after)
+			}
+		}
+	}
+	return s
+}
+
+// Apply adds the credentials to req. Authenticators call it for their logout request.
+func (c *Credentials) Apply(req *http.Request) {
+	for k, vs := range c.Header {
+		req.Header[k] = append([]string(nil), vs...)
+	}
+	for _, ck := range c.Cookies {
+		req.AddCookie(&http.Cookie{Name: ck.Name, Value: ck.Value}) //nolint:gosec // sent by the client; cookie attributes are the server's
+	}
+}
+
+// Authenticator knows one manager's session protocol. Its methods get an *http.Client that
+// does not retry and does not follow redirects: a login is attempted exactly once.
+type Authenticator interface {
+	// Login opens a session on node. A refusal of the credentials must be returned as a
+	// *LoginError so that it is never retried.
+	Login(ctx context.Context, hc *http.Client, node *url.URL) (*Credentials, error)
+	// Expired reports whether resp means that the session is gone and a new login may help.
+	Expired(resp *Response) bool
+	// Logout ends the session on node.
+	Logout(ctx context.Context, hc *http.Client, node *url.URL, cred *Credentials) error
+}
+
+// CallRefuser is implemented by Authenticators whose credentials travel on every call (HTTP
+// Basic): a call refused for its credentials is then a refused login, cached like one so that
+// the same credentials are not sent again.
+type CallRefuser interface {
+	Refused(resp *Response) *LoginError
+}
+
+// ErrNothingToEnd is what Logout returns when the manager has nothing to end for a session
+// (a stateless token, per-call credentials); it is neither a failure nor a logout.
+var ErrNothingToEnd = errors.New("nothing to log out")
+
+// LoginError is a login the manager refused, or one whose outcome is unknown (Unknown: the
+// answer was lost, cut off, too large or late, so the manager may have counted a failure). It
+// is cached for the life of the process, and in a Store for its refusal window: the same
+// credentials are never sent again, so an account is never locked by this provider.
+type LoginError struct {
+	Block  string `json:"block"` // provider block, e.g. "nsxt"
+	Host   string `json:"host"`
+	Status int    `json:"status"`
+	Reason string `json:"reason"` // the manager's own words
+	// Unknown: no answer says how the login went.
+	Unknown bool `json:"unknown,omitempty"`
+	// Cause classifies the refusal where the manager says why (a manager's sentinel).
+	Cause error `json:"-"`
+	// CachedAt is when an earlier process had this login refused (zero: refused now). A
+	// refusal kept in a Store is returned without sending the credentials again.
+	CachedAt time.Time `json:"-"`
+}
+
+func (e *LoginError) Unwrap() error { return e.Cause }
+
+func (e *LoginError) Error() string {
+	msg := fmt.Sprintf("the %s manager at %s refused the login (HTTP %d): %s", e.Block, e.Host, e.Status, Quote(e.Reason))
+	if e.Unknown {
+		msg = fmt.Sprintf("the outcome of the login to the %s manager at %s is unknown: %s", e.Block, e.Host, Quote(e.Reason))
+	}
+	if !e.CachedAt.IsZero() {
+		what := "refused"
+		if e.Unknown {
+			what = "lost"
+		}
+		msg += fmt.Sprintf(" (%s at %s, in an earlier run; these credentials were not sent again)", what, e.CachedAt.Local().Format("15:04:05 MST"))
+	}
+	return msg
+}
+
+// unknownOutcome is the LoginError of a login whose answer never arrived whole: err is why.
+func unknownOutcome(block, host string, err error) *LoginError {
+	return &LoginError{Block: block, Host: host, Unknown: true,
+		Reason: err.Error() + "; the manager may have counted it as a failed attempt, so the password is not sent again in this run"}
+}
