@@ -30,6 +30,9 @@ type CacheSettings struct {
 	On         bool
 	Dir        string
 	RefusalTTL time.Duration
+	// RefusalSet: session_cache_refusal_seconds is the user's; else a lockout period the
+	// manager states replaces it.
+	RefusalSet bool
 
 	once   sync.Once
 	opened *sessioncache.Dir
@@ -40,7 +43,7 @@ type CacheSettings struct {
 // their environment variables.
 func ResolveCache(on types.Bool, dir types.String, refusal types.Int64) (*CacheSettings, diag.Diagnostics) {
 	var diags diag.Diagnostics
-	c := &CacheSettings{RefusalTTL: time.Duration(Int64Or(refusal, int64(DefaultRefusalTTL/time.Second))) * time.Second}
+	c := &CacheSettings{RefusalTTL: time.Duration(Int64Or(refusal, int64(DefaultRefusalTTL/time.Second))) * time.Second, RefusalSet: Known(refusal)}
 	switch {
 	case !on.IsNull() && !on.IsUnknown():
 		c.On = on.ValueBool()

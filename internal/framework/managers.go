@@ -166,7 +166,7 @@ func Use[C any](ctx context.Context, m *Managers, sp *Spec[C], who string) (C, d
 		cfg.Store, cfg.StoreMode, d = m.storeFor(sp, s)
 		diags.Append(d...)
 		if m.Cache != nil {
-			cfg.RefusalTTL = m.Cache.RefusalTTL
+			cfg.RefusalTTL, cfg.RefusalTTLSet = m.Cache.RefusalTTL, m.Cache.RefusalSet
 		}
 		return session.New(cfg)
 	})

@@ -21,6 +21,8 @@ var (
 	ErrCursorCycle = errors.New("NSX repeated a page cursor")
 	// ErrRepeatedItem: a listing answered the same object twice.
 	ErrRepeatedItem = errors.New("NSX listed an object twice")
+	// ErrPasswordRefused: the password breaks the node's password policy.
+	ErrPasswordRefused = errors.New("password refused by the password policy")
 )
 
 // APIError is an NSX error answer (the ApiError shape).
@@ -60,6 +62,8 @@ func (e *APIError) Is(target error) bool {
 	switch target {
 	case ErrNotFound:
 		return e.Status == http.StatusNotFound
+	case ErrPasswordRefused:
+		return e.Status == http.StatusBadRequest && (e.Code == 290 || strings.Contains(strings.ToLower(e.Message), "password"))
 	case ErrStaleRevision:
 		return e.Status == http.StatusPreconditionFailed || e.Status == http.StatusConflict ||
 			(e.Status == http.StatusBadRequest && (e.Code == 500087 || e.Code == 500232 || e.Code == 100148))

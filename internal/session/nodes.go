@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-log/tflog"
@@ -15,9 +16,11 @@ import (
 )
 
 type node struct {
-	base   *url.URL
-	gate   *gate
-	flight singleflight.Group
+	// refusalTTL is the lockout period the manager stated for this node (0: none).
+	refusalTTL atomic.Int64
+	base       *url.URL
+	gate       *gate
+	flight     singleflight.Group
 
 	mu   sync.Mutex
 	cred *Credentials

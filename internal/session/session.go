@@ -74,6 +74,9 @@ type Config struct {
 	Store      Store
 	StoreMode  StoreMode
 	RefusalTTL time.Duration
+	// RefusalTTLSet: RefusalTTL is the user's; otherwise a lockout period the manager states
+	// (LearnRefusalTTL) replaces it for that node.
+	RefusalTTLSet bool
 	// MaxResponseBytes bounds the body of one answer (default DefaultMaxResponseBytes); a
 	// larger or endless one is an error that costs at most this much memory.
 	MaxResponseBytes int64
@@ -170,6 +173,22 @@ func New(cfg Config) (*Client, error) {
 	c.idle.Store(int64(cfg.IdleTimeout))
 	register(c)
 	return c, nil
+}
+
+// LearnRefusalTTL records the lockout period the manager states for node: a refused login
+// stays refused in the Store that long, unless the user set the window.
+func (c *Client) LearnRefusalTTL(host string, d time.Duration) {
+	if n := c.nodeAt(host); n != nil && d > 0 {
+		n.refusalTTL.Store(int64(d))
+	}
+}
+
+// refusalTTL is how long a refusal on n stays refused in the Store.
+func (c *Client) refusalTTL(n *node) time.Duration {
+	if learnt := time.Duration(n.refusalTTL.Load()); learnt > 0 && !c.cfg.RefusalTTLSet {
+		return learnt
+	}
+	return c.cfg.RefusalTTL
 }
 
 // SetIdleTimeout records how long the manager keeps an unused session (0: never expires).

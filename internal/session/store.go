@@ -85,7 +85,7 @@ func (c *Client) loginStored(lctx context.Context, n *node) (*Credentials, bool,
 	}
 	now := time.Now()
 	if entry != nil && entry.Refusal != nil {
-		if now.Sub(entry.RefusedAt) < c.cfg.RefusalTTL {
+		if now.Sub(entry.RefusedAt) < c.refusalTTL(n) {
 			le := *entry.Refusal
 			le.CachedAt = entry.RefusedAt
 			return nil, false, &le

@@ -34,8 +34,6 @@ const (
 	errCodeStale       = 500087
 	errCodeBadRequest  = 255
 	errCodeNotFound    = 404
-	maxAuthFailures    = 5
-	lockoutPeriod      = 900 * time.Second
 	maxPageSize        = 1000
 	// Version is what /api/v1/node/version answers.
 	Version = "4.2.1.0.0.24304122"
@@ -77,6 +75,12 @@ type Fake struct {
 	issued   []string
 	// lastPut is the body of the last PUT to the api-service, as received.
 	lastPut []byte
+	// defs are the settings objects beyond the api-service, objects their values; users
+	// and bindings are the local users and role bindings.
+	defs     []*objectDef
+	objects  objectStore
+	users    map[int64]*user
+	bindings map[string]*binding
 }
 
 type session struct {
@@ -96,7 +100,7 @@ func Start(o Options, so fakemanager.Options) (*Fake, *fakemanager.Server, error
 	if so.Nodes < 1 {
 		so.Nodes = 1
 	}
-	f := &Fake{opts: o, stats: &fakemanager.Stats{}}
+	f := &Fake{opts: o, stats: &fakemanager.Stats{}, defs: []*objectDef{authPolicyDef(), nodeDef(), bannerDef()}}
 	f.sessions = make([]map[string]*session, so.Nodes)
 	f.failures = make([]map[string]*failures, so.Nodes)
 	f.limits = make([]*nodeLimits, so.Nodes)
@@ -139,6 +143,9 @@ func (f *Fake) reset() {
 	}
 	f.issued = nil
 	f.lastPut = nil
+	f.resetObjects()
+	f.users = f.defaultUsers()
+	f.bindings = defaultBindings(f.opts.Username)
 }
 
 // Reset implements fakemanager.App.
@@ -151,6 +158,14 @@ func (f *Fake) ExpireSessions() {
 	for i := range f.sessions {
 		f.sessions[i] = map[string]*session{}
 	}
+}
+
+// ExpireNodeSessions implements fakemanager.NodeSessionExpirer: a node's API service
+// restart ends that node's sessions only.
+func (f *Fake) ExpireNodeSessions(node int) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.sessions[node] = map[string]*session{}
 }
 
 // ActiveSessions implements fakemanager.App.
@@ -204,6 +219,26 @@ func (f *Fake) Handler(node int) http.Handler {
 	mux.HandleFunc("GET /api/v1/node/version", f.authed(node, func(w http.ResponseWriter, _ *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"node_version": Version, "product_version": Version})
 	}))
+	f.registerObjects(mux, node)
+	mux.HandleFunc("GET "+BannerPath, f.authed(node, f.getObject(bannerDef(), node)))
+	for _, m := range []string{"PUT", "POST", "PATCH"} {
+		// The documents disagree on the write; this fake takes the policy API's and refuses
+		// writes here, as the vendor's STIG automation found.
+		mux.HandleFunc(m+" "+BannerPath, f.authed(node, func(w http.ResponseWriter, r *http.Request) {
+			apiError(w, http.StatusMethodNotAllowed, errCodeBadRequest, "Method "+r.Method+" is not supported for "+BannerPath+".")
+		}))
+	}
+	mux.HandleFunc("GET "+usersPath, f.authed(node, f.listUsers))
+	mux.HandleFunc("POST "+usersPath, f.authed(node, f.userAction(node)))
+	mux.HandleFunc("GET "+usersPath+"/{userid}", f.authed(node, f.getUser))
+	mux.HandleFunc("PUT "+usersPath+"/{userid}", f.authed(node, f.putUser(node)))
+	mux.HandleFunc("POST "+usersPath+"/{userid}", f.authed(node, f.userAction(node)))
+	mux.HandleFunc("DELETE "+usersPath+"/{userid}", f.authed(node, f.deleteUser))
+	mux.HandleFunc("GET "+bindingsPath, f.authed(node, f.listBindings))
+	mux.HandleFunc("POST "+bindingsPath, f.authed(node, f.createBinding))
+	mux.HandleFunc("GET "+bindingsPath+"/{id}", f.authed(node, f.getBinding))
+	mux.HandleFunc("PUT "+bindingsPath+"/{id}", f.authed(node, f.putBinding))
+	mux.HandleFunc("DELETE "+bindingsPath+"/{id}", f.authed(node, f.deleteBinding))
 	mux.HandleFunc("/", f.authed(node, func(w http.ResponseWriter, r *http.Request) {
 		apiError(w, http.StatusNotFound, errCodeNotFound, fmt.Sprintf("The requested URI: %s could not be found.", r.URL.Path))
 	}))
@@ -231,7 +266,7 @@ func (f *Fake) login(node int, w http.ResponseWriter, r *http.Request) {
 
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	if !f.authenticate(node, user, pass, now) {
+	if !f.authenticate(node, user, pass, r.RemoteAddr, now) {
 		apiError(w, http.StatusForbidden, errCodeCredentials, credentialsMessage)
 		return
 	}
@@ -261,32 +296,52 @@ func (f *Fake) logout(node int, w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(http.StatusOK)
 }
 
-// authenticate checks a user name and password, by session login or HTTP Basic alike: NSX
-// counts failures per node and locks the account after maxAuthFailures within the reset
-// period, whatever the method, and a locked account is refused even with the right password.
-// f.mu is held.
-func (f *Fake) authenticate(node int, user, pass string, now time.Time) bool {
-	fl := f.failures[node][user]
+// authenticate checks a user name and password, by session login or HTTP Basic alike,
+// against the local users (a deactivated one never gets in). NSX counts failures per node
+// and locks the account after the node's api_max_auth_failures within its
+// api_failed_auth_reset_period, for its api_failed_auth_lockout_period (0 failures: no
+// lockout), whatever the method; a locked account is refused even with the right password,
+// and an address among the api-service's lockout_immune_addresses is never locked. f.mu is
+// held.
+func (f *Fake) authenticate(node int, name, pass, remote string, now time.Time) bool {
+	policy := f.policyOf(node)
+	maxFailures := num(policy, "api_max_auth_failures")
+	reset := time.Duration(num(policy, "api_failed_auth_reset_period")) * time.Second
+	lockout := time.Duration(num(policy, "api_failed_auth_lockout_period")) * time.Second
+	fl := f.failures[node][name]
 	if fl != nil && now.Before(fl.lockedUntil) {
 		// A locked account answers exactly like a wrong password, by design.
 		f.stats.FailedLogins.Add(1)
+		f.stats.Add("locked_refusals", 1)
 		return false
 	}
-	if user != f.opts.Username || pass != f.opts.Password {
+	u := f.userNamed(name)
+	if u == nil || !u.Active || u.Password != pass {
 		f.stats.FailedLogins.Add(1)
-		if fl == nil || now.Sub(fl.first) > lockoutPeriod {
+		if maxFailures == 0 || f.immune(remote) {
+			return false
+		}
+		if fl == nil || now.Sub(fl.first) > reset {
 			fl = &failures{first: now}
-			f.failures[node][user] = fl
+			f.failures[node][name] = fl
 		}
 		fl.count++
-		if fl.count >= maxAuthFailures {
-			fl.lockedUntil = now.Add(lockoutPeriod)
+		if int64(fl.count) >= maxFailures {
+			fl.lockedUntil = now.Add(lockout)
 			f.stats.Add("lockouts", 1)
 		}
 		return false
 	}
-	delete(f.failures[node], user)
+	delete(f.failures[node], name)
 	return true
+}
+
+// Locked reports whether user is locked out on node now.
+func (f *Fake) Locked(node int, user string) bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	fl := f.failures[node][user]
+	return fl != nil && time.Now().Before(fl.lockedUntil)
 }
 
 // Control implements fakemanager.Control: GET /_fake/api-service/last-put answers the body of
@@ -316,7 +371,7 @@ func (f *Fake) LastPut() []byte {
 // document's 403 and returns false when the cookie or the XSRF token does not hold.
 func (f *Fake) check(node int, w http.ResponseWriter, r *http.Request) (string, bool) {
 	if user, pass, ok := r.BasicAuth(); ok && f.config.BasicAuthenticationEnabled {
-		if f.authenticate(node, user, pass, time.Now()) {
+		if f.authenticate(node, user, pass, r.RemoteAddr, time.Now()) {
 			return "", true
 		}
 		apiError(w, http.StatusForbidden, errCodeCredentials, credentialsMessage)

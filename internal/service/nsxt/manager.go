@@ -53,6 +53,9 @@ var Manager = &framework.Spec[*nsxtapi.Client]{
 func Resources() []func() resource.Resource {
 	return []func() resource.Resource{
 		NewAPIServiceConfigResource,
+		NewAuthPolicyResource,
+		NewNodeSettingsResource,
+		NewLoginBannerResource,
 	}
 }
 

@@ -48,7 +48,7 @@ type settings struct {
 	destroyNote string
 	// reset is an opt-in action destroy posts to put the object back to its defaults.
 	reset *resetAction
-	// importHint is what ImportState's error adds to the expected id.
+	// validate checks the configuration across fields.
 	validate func(ctx context.Context, cfg values, diags *diag.Diagnostics)
 	// check sees the object as a write would leave it, before anything is sent.
 	check func(ctx context.Context, d *nsxtapi.Document, ch nsxtapi.Changes, diags *diag.Diagnostics)
@@ -56,6 +56,9 @@ type settings struct {
 	fill func(ctx context.Context, d *nsxtapi.Document, vals values, diags *diag.Diagnostics)
 	// plan adds to the plan what the fields alone cannot say.
 	plan func(ctx context.Context, r *settingsResource, req resource.ModifyPlanRequest, plan, state, cfg values, diags *diag.Diagnostics)
+	// after runs once a write landed (and was read back), for what the object's own read
+	// does not show.
+	after func(ctx context.Context, r *settingsResource, c *nsxtapi.Client, w *nsxtapi.Write, diags *diag.Diagnostics)
 	// same reports whether a configured value needs no write over the state's values (nil:
 	// equal values); for fields whose value is a part of what the manager holds.
 	same map[string]func(cfg attr.Value, state values) bool
@@ -223,6 +226,9 @@ func (r *settingsResource) Read(ctx context.Context, req resource.ReadRequest, r
 	// What the manager says replaces the state; what only the configuration says stays.
 	keep := values{attrTimeouts: state[attrTimeouts]}
 	if v, ok := state[attrReset]; ok {
+		if v.IsNull() { // imported: the attribute's default
+			v = types.BoolValue(false)
+		}
 		keep[attrReset] = v
 	}
 	base := values{}
@@ -477,6 +483,9 @@ func (r *settingsResource) apply(ctx context.Context, op string, config tfsdk.Co
 			if w.Wrote() {
 				wrote = true
 				r.verify(ctx, w, diags)
+				if err == nil && d.after != nil {
+					d.after(ctx, r, c, w, diags)
+				}
 			}
 		}
 		if err != nil {
