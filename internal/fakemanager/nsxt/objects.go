@@ -33,11 +33,11 @@ type rule struct {
 	item *rule
 }
 
-func intRule(min, max int64) rule       { return rule{kind: "int", min: min, max: max} }
-func enumRule(values ...string) rule     { return rule{kind: "string", enum: values} }
-func boolRule() rule                     { return rule{kind: "bool"} }
-func stringRule(maxLen int) rule         { return rule{kind: "string", maxLen: maxLen} }
-func stringsRule(item rule) rule         { return rule{kind: "list", item: &item} }
+func intRule(min, max int64) rule            { return rule{kind: "int", min: min, max: max} }
+func enumRule(values ...string) rule         { return rule{kind: "string", enum: values} }
+func boolRule() rule                         { return rule{kind: "bool"} }
+func stringRule(maxLen int) rule             { return rule{kind: "string", maxLen: maxLen} }
+func stringsRule(item rule) rule             { return rule{kind: "list", item: &item} }
 func objectRule(fields map[string]rule) rule { return rule{kind: "object", fields: fields} }
 
 // objectDef declares one object.
