@@ -130,3 +130,68 @@ func (h *NSXT) ChangeOutside(t testing.TB, fn func(map[string]any)) {
 	// When the write restarts the API service the session is gone already.
 	send(http.MethodPost, "/api/session/destroy", nil)
 }
+
+// LoginOutside tries a session login on node as user, as someone else would, and returns the
+// status NSX answered (a session it opens is logged out).
+func (h *NSXT) LoginOutside(t testing.TB, node int, user, password string) int {
+	t.Helper()
+	base := h.Server.URLs()[node]
+	form := url.Values{"j_username": {user}, "j_password": {password}}.Encode()
+	req, _ := http.NewRequest(http.MethodPost, base+"/api/session/create", strings.NewReader(form))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	resp, err := h.HTTP.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = resp.Body.Close()
+	if resp.StatusCode == http.StatusOK {
+		out, _ := http.NewRequest(http.MethodPost, base+"/api/session/destroy", nil)
+		for _, c := range resp.Cookies() {
+			out.AddCookie(c)
+		}
+		out.Header.Set("X-XSRF-TOKEN", resp.Header.Get("X-XSRF-TOKEN"))
+		if r, err := h.HTTP.Do(out); err == nil {
+			_ = r.Body.Close()
+		}
+	}
+	return resp.StatusCode
+}
+
+// CallAs sends an API request as the admin user, with HTTP Basic (no session), and decodes
+// the answer into out (nil: none).
+func (h *NSXT) CallAs(t testing.TB, method, path string, out any) {
+	t.Helper()
+	h.sendAs(t, method, path, nil, out)
+}
+
+// DeleteOutside deletes path as another administrator would.
+func (h *NSXT) DeleteOutside(t testing.TB, path string) {
+	t.Helper()
+	h.sendAs(t, http.MethodDelete, path, nil, nil)
+}
+
+func (h *NSXT) sendAs(t testing.TB, method, path string, in, out any) {
+	t.Helper()
+	var body io.Reader
+	if in != nil {
+		b, _ := json.Marshal(in)
+		body = bytes.NewReader(b)
+	}
+	req, _ := http.NewRequest(method, h.Server.URLs()[len(h.Server.URLs())-1]+path, body)
+	req.SetBasicAuth(h.Username, h.Password)
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := h.HTTP.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = resp.Body.Close() }()
+	b, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode >= 300 {
+		t.Fatalf("%s %s: %d %s", method, path, resp.StatusCode, b)
+	}
+	if out != nil {
+		if err := json.Unmarshal(b, out); err != nil {
+			t.Fatal(err)
+		}
+	}
+}

@@ -173,7 +173,7 @@ type RoleBinding struct {
 	IdentitySourceType string         `json:"identity_source_type,omitempty"`
 	IdentitySourceID   string         `json:"identity_source_id,omitempty"`
 	RolesForPaths      []RolesForPath `json:"roles_for_paths"`
-	Revision           int64          `json:"_revision,omitempty"`
+	Revision           int64          `json:"_revision"`
 }
 
 const bindingsPath = "/policy/api/v1/aaa/role-bindings"

@@ -96,7 +96,7 @@ func modelReaders(t *testing.T) map[string]func() datasource.DataSource {
 // terraform.
 func TestDirectReadIsTheFrameworksState(t *testing.T) {
 	t.Parallel()
-	tested := map[string]bool{"nsx_segments": true, "illumio_labels": true, "sdwan_devices": true, "nsx_segment": true}
+	tested := map[string]bool{"nsx_segments": true, "illumio_labels": true, "sdwan_devices": true, "nsx_segment": true, "nsx_role_bindings": true}
 	for name := range modelReaders(t) {
 		if !tested[name] {
 			t.Errorf("%s is read directly but has no case here", name)
@@ -119,6 +119,8 @@ func TestDirectReadIsTheFrameworksState(t *testing.T) {
 			map[string]tftypes.Value{"display_name": str("no-such-segment")})
 		compareReads(t, srv, "nsx_segment", 0, map[string]tftypes.Value{"id": str("web-2")},
 			map[string]tftypes.Value{"path": str("/infra/segments/db")})
+		compareReads(t, srv, "nsx_role_bindings", 0, nil, map[string]tftypes.Value{"type": str("local_user")},
+			map[string]tftypes.Value{"type": str("remote_group")})
 	})
 	t.Run("illumio_labels", func(t *testing.T) {
 		t.Parallel()

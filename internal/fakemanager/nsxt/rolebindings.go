@@ -36,6 +36,8 @@ type binding struct {
 	SourceID      string              `json:"identity_source_id,omitempty"`
 	RolesForPaths map[string][]string `json:"-"`
 	Revision      int64               `json:"_revision"`
+	// SystemOwned: the admin's binding, which NSX does not let anyone change or delete.
+	SystemOwned bool `json:"_system_owned"`
 }
 
 type roleRef struct {
@@ -70,7 +72,7 @@ func (b *binding) view() map[string]any {
 	v := map[string]any{
 		"id": b.ID, "display_name": b.Name, "name": b.Name, "type": b.Type, "resource_type": "RoleBinding",
 		"roles_for_paths": rfp, "roles": root, "_revision": b.Revision,
-		"path": "/aaa/role-bindings/" + b.ID, "_create_user": "system", "_system_owned": false,
+		"path": "/aaa/role-bindings/" + b.ID, "_create_user": "system", "_system_owned": b.SystemOwned,
 	}
 	if b.SourceType != "" {
 		v["identity_source_type"] = b.SourceType
@@ -85,7 +87,7 @@ func defaultBindings(admin string) map[string]*binding {
 	out := map[string]*binding{}
 	for i, b := range []struct{ name, role string }{{admin, "enterprise_admin"}, {"audit", "auditor"}, {"guestuser1", "auditor"}, {"guestuser2", "auditor"}} {
 		id := fmt.Sprintf("%08x-0000-4000-8000-%012x", 0x10000+i, i)
-		out[id] = &binding{ID: id, Name: b.name, Type: "local_user", RolesForPaths: map[string][]string{"/": {b.role}}}
+		out[id] = &binding{ID: id, Name: b.name, Type: "local_user", RolesForPaths: map[string][]string{"/": {b.role}}, SystemOwned: i == 0}
 	}
 	return out
 }
@@ -247,6 +249,10 @@ func (f *Fake) putBinding(w http.ResponseWriter, r *http.Request) {
 	if cur == nil {
 		return
 	}
+	if cur.SystemOwned {
+		apiError(w, http.StatusBadRequest, errCodeBadRequest, "The role binding of "+cur.Name+" is system owned and cannot be changed.")
+		return
+	}
 	if in.Revision == nil || *in.Revision != cur.Revision {
 		f.stats.Add("stale_revisions", 1)
 		apiError(w, http.StatusBadRequest, errCodeStale, staleMessage)
@@ -268,6 +274,10 @@ func (f *Fake) deleteBinding(w http.ResponseWriter, r *http.Request) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if b := f.bindingFromPath(w, r); b != nil {
+		if b.SystemOwned {
+			apiError(w, http.StatusBadRequest, errCodeBadRequest, "The role binding of "+b.Name+" is system owned and cannot be deleted.")
+			return
+		}
 		delete(f.bindings, b.ID)
 		w.WriteHeader(http.StatusOK)
 	}

@@ -56,6 +56,8 @@ func Resources() []func() resource.Resource {
 		NewAuthPolicyResource,
 		NewNodeSettingsResource,
 		NewLoginBannerResource,
+		NewNodeUserResource,
+		NewRoleBindingResource,
 	}
 }
 
@@ -64,5 +66,6 @@ func DataSources() []func() datasource.DataSource {
 	return []func() datasource.DataSource{
 		NewSegmentsDataSource,
 		NewSegmentDataSource,
+		NewRoleBindingsDataSource,
 	}
 }
