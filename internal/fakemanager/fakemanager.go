@@ -256,6 +256,18 @@ func (s *Server) URLs() []string {
 // NodeDown makes node i refuse connections; NodeUp serves it again on the same address.
 func (s *Server) NodeDown(i int) { s.nodes[i].down() }
 
+// Serving reports whether node i is up and its API service answering (not restarting).
+func (s *Server) Serving(i int) bool {
+	n := s.nodes[i]
+	n.mu.Lock()
+	up := n.srv != nil
+	n.mu.Unlock()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	now := time.Now()
+	return up && !now.Before(s.downUntil) && !now.Before(s.nodeDownUntil[i])
+}
+
 // NodeUp serves node i again on its address.
 func (s *Server) NodeUp(i int) error { return s.nodes[i].up(s.tls) }
 

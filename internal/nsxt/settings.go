@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net/http"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -68,7 +69,20 @@ type Object struct {
 	// StaleRetries is how often a write is read again and redone when someone else wrote
 	// the object between this client's read and its write (0: once).
 	StaleRetries int
+	// Service: the object is a node service's properties (/api/v1/node/services/<name>);
+	// the service's runtime state is read from Path+"/status" and shows as the boolean
+	// RunningPath, which a write sets with the service's start and stop actions.
+	Service bool
 }
+
+// RunningPath is the path of a service's running state in a Document (see Object.Service):
+// true when the service's runtime_state is "running". It is never sent in a PUT.
+const RunningPath = "@running"
+
+// Along is a change sent with a write but never the reason for one: a secret the manager
+// does not answer (a password, a passphrase), which must go with every write of the object
+// that carries it and is no change when nothing else is.
+type Along struct{ Value any }
 
 // WriteMethod is the object's write method.
 func (o *Object) WriteMethod() string {
@@ -85,7 +99,12 @@ type Document struct {
 	// Cluster scope.
 	Node   string
 	fields map[string]json.RawMessage
+	// state is a service's runtime_state ("running", "stopped"; Object.Service only).
+	state string
 }
+
+// RuntimeState is a service's runtime_state as read ("" for an object that is no service).
+func (d *Document) RuntimeState() string { return d.state }
 
 // Revision is the document's `_revision` (ok false: it has none).
 func (d *Document) Revision() (int64, bool) {
@@ -101,8 +120,14 @@ func (d *Document) Revision() (int64, bool) {
 }
 
 // Raw is the JSON at path, a field name or a dotted path into nested objects
-// ("service_properties.start_on_boot"); ok false: absent.
+// ("service_properties.start_on_boot"), or RunningPath; ok false: absent.
 func (d *Document) Raw(path string) (json.RawMessage, bool) {
+	if path == RunningPath {
+		if d.state == "" {
+			return nil, false
+		}
+		return json.RawMessage(strconv.FormatBool(d.state == "running")), true
+	}
 	parts := strings.Split(path, ".")
 	fields := d.fields
 	for i, p := range parts {
@@ -161,7 +186,18 @@ func (d *Document) body(ch Changes) ([]byte, []string, error) {
 		delete(out, k)
 	}
 	var changed []string
+	var along []string
 	for _, p := range sortedPaths(ch) {
+		if _, ok := ch[p].(Along); ok {
+			along = append(along, p)
+			continue
+		}
+		if strings.HasPrefix(p, "@") {
+			if !sameChange(d, p, ch[p]) {
+				changed = append(changed, p)
+			}
+			continue
+		}
 		enc, err := json.Marshal(ch[p])
 		if err != nil {
 			return nil, nil, fmt.Errorf("%s: %w", p, err)
@@ -175,8 +211,39 @@ func (d *Document) body(ch Changes) ([]byte, []string, error) {
 			return nil, nil, fmt.Errorf("%s: %w", p, err)
 		}
 	}
+	if sendsBody(changed) {
+		for _, p := range along {
+			enc, err := json.Marshal(ch[p].(Along).Value) //nolint:forcetypeassert // sorted into along for being one
+			if err != nil {
+				return nil, nil, fmt.Errorf("%s: %w", p, err)
+			}
+			if err := setPath(out, strings.Split(p, "."), enc); err != nil {
+				return nil, nil, fmt.Errorf("%s: %w", p, err)
+			}
+		}
+	}
 	b, err := json.Marshal(out)
 	return b, changed, err
+}
+
+// sameChange reports whether v is what d holds at the pseudo-path p already.
+func sameChange(d *Document, p string, v any) bool {
+	enc, err := json.Marshal(v)
+	if err != nil {
+		return false
+	}
+	before, present := d.Raw(p)
+	return present && sameJSON(before, present, enc)
+}
+
+// sendsBody reports whether changed holds a path that the object's PUT carries.
+func sendsBody(changed []string) bool {
+	for _, p := range changed {
+		if !strings.HasPrefix(p, "@") {
+			return true
+		}
+	}
+	return false
 }
 
 func sortedPaths(ch Changes) []string {
@@ -251,10 +318,47 @@ func (c *Client) ReadSettings(ctx context.Context, obj *Object, node string) (*D
 		return nil, &session.BodyError{Block: "nsxt", Host: resp.Node, Request: "GET " + obj.Path, Status: resp.StatusCode, Kind: "not-json",
 			Detail: "(the answer is not an object): " + session.BodyPreview(resp.Body)}
 	}
+	if obj.Service {
+		st, err := c.ServiceStatus(ctx, obj, resp.Node)
+		if err != nil {
+			return nil, err
+		}
+		d.state = st.RuntimeState
+	}
 	if obj.Learn != nil {
 		obj.Learn(c, d)
 	}
 	return d, nil
+}
+
+// ServiceStatus is a node service's status, GET Path+"/status" on node.
+type ServiceStatus struct {
+	RuntimeState        string `json:"runtime_state"`
+	Health              string `json:"health,omitempty"`
+	Reason              string `json:"reason,omitempty"`
+	MonitorRuntimeState string `json:"monitor_runtime_state,omitempty"`
+}
+
+// ServiceStatus reads the status of the service obj on node.
+func (c *Client) ServiceStatus(ctx context.Context, obj *Object, node string) (*ServiceStatus, error) {
+	req := &session.Request{Method: http.MethodGet, Path: obj.Path + "/status", Header: http.Header{"Accept": {"application/json"}}}
+	resp, err := c.send(ctx, &Object{Scope: Node}, node, req)
+	if err != nil {
+		return nil, err
+	}
+	var st ServiceStatus
+	if err := session.DecodeJSON("nsxt", "GET "+obj.Path+"/status", resp, &st); err != nil {
+		return nil, err
+	}
+	st.RuntimeState = session.Clean(st.RuntimeState)
+	switch st.RuntimeState {
+	case "running", "stopped":
+	default:
+		if st.RuntimeState == "" {
+			st.RuntimeState = "unknown"
+		}
+	}
+	return &st, nil
 }
 
 // send is req on node for Node scope, through any node for Cluster scope.
@@ -289,6 +393,7 @@ type Write struct {
 	Restarted bool
 	Waited    time.Duration
 	body      []byte
+	want      Changes
 }
 
 // Written is the JSON the write sent at path (ok false: it sent none there).
@@ -323,6 +428,7 @@ func (c *Client) WriteSettings(ctx context.Context, obj *Object, node string, wi
 		if err != nil {
 			return nil, err
 		}
+		w.want = ch
 		body, changed, err := before.body(ch)
 		if err != nil {
 			return nil, err
@@ -330,6 +436,9 @@ func (c *Client) WriteSettings(ctx context.Context, obj *Object, node string, wi
 		w.Changed, w.body = changed, body
 		if len(changed) == 0 {
 			return w, nil
+		}
+		if !sendsBody(changed) {
+			break
 		}
 		w.Attempts++
 		req := &session.Request{Method: obj.WriteMethod(), Path: obj.Path, Body: body,
@@ -355,6 +464,17 @@ func (c *Client) WriteSettings(ctx context.Context, obj *Object, node string, wi
 		break
 	}
 	tflog.Debug(ctx, "settings written", map[string]any{"object": obj.Name, "node": w.Before.Node, "changed": w.Changed, "attempts": w.Attempts})
+	if obj.Service {
+		for _, p := range w.Changed {
+			if p != RunningPath {
+				continue
+			}
+			w.Attempts++
+			if err := c.setRunning(ctx, obj, w.Before.Node, w.want[RunningPath] == true, within); err != nil {
+				return w, err
+			}
+		}
+	}
 	if obj.Restarts != nil && obj.Restarts(w.Changed) {
 		w.Restarted = true
 		start := time.Now()
@@ -378,6 +498,42 @@ func (c *Client) WriteSettings(ctx context.Context, obj *Object, node string, wi
 	}
 	w.After = after
 	return w, nil
+}
+
+// setRunning starts or stops the service obj on node and waits, for at most within, until its
+// status says so: a service takes some seconds to start.
+func (c *Client) setRunning(ctx context.Context, obj *Object, node string, running bool, within time.Duration) error {
+	action, want := "stop", "stopped"
+	if running {
+		action, want = "start", "running"
+	}
+	if err := c.Act(ctx, obj, node, obj.Path, action); err != nil {
+		return fmt.Errorf("the %s service's %s action failed: %w", obj.Name, action, err)
+	}
+	wctx, cancel := context.WithTimeout(ctx, within)
+	defer cancel()
+	last := ""
+	for attempt := 0; ; attempt++ {
+		st, err := c.ServiceStatus(wctx, obj, node)
+		if err == nil && st.RuntimeState == want {
+			return nil
+		}
+		if err != nil && !session.Unavailable(err) {
+			return fmt.Errorf("reading the %s service's status after its %s action: %w", obj.Name, action, err)
+		}
+		if st != nil {
+			last = st.RuntimeState
+		}
+		wait := min(time.Duration(attempt+1)*250*time.Millisecond, 2*time.Second)
+		select {
+		case <-wctx.Done():
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+			return fmt.Errorf("the %s service was asked to %s but still reported %s %s later", obj.Name, action, session.Quote(last), within.Round(time.Second))
+		case <-time.After(wait):
+		}
+	}
 }
 
 // Act posts an action on obj (POST path?action=name) on node for Node scope; a services'

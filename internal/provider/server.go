@@ -52,10 +52,12 @@ type maskingServer struct {
 }
 
 var (
-	_ tfprotov6.ProviderServer                 = (*maskingServer)(nil)
-	_ tfprotov6.ProviderServerWithListResource = (*maskingServer)(nil)
-	_ tfprotov6.ProviderServerWithActions      = (*maskingServer)(nil)
-	_ tfprotov6.ProviderServerWithStateStores  = (*maskingServer)(nil)
+	_ tfprotov6.ProviderServer = (*maskingServer)(nil)
+	// Deprecated only in that they will merge into ProviderServer: the framework's server
+	// implements them today, and so must the wrapper (TestServerForwardsEveryRPC).
+	_ tfprotov6.ProviderServerWithListResource = (*maskingServer)(nil) //nolint:staticcheck // see above
+	_ tfprotov6.ProviderServerWithActions      = (*maskingServer)(nil) //nolint:staticcheck // see above
+	_ tfprotov6.ProviderServerWithStateStores  = (*maskingServer)(nil) //nolint:staticcheck // see above
 )
 
 // maxDetail bounds the detail of one diagnostic; manager text in it is bounded already.

@@ -58,6 +58,9 @@ type Options struct {
 	// LoginLatency is how long a login takes (remote authentication through vIDM or LDAP
 	// takes about a second).
 	LoginLatency time.Duration
+	// InUse are addresses other hosts on the network hold: setting one as the cluster's
+	// virtual IP is refused without force.
+	InUse []string
 }
 
 // Fake is the NSX application shared by every node: one data store, one session table per node.
@@ -81,6 +84,11 @@ type Fake struct {
 	objects  objectStore
 	users    map[int64]*user
 	bindings map[string]*binding
+	// running are the services running on each node; exporters each node's syslog
+	// exporters; vip the cluster's virtual IPv4 and IPv6 addresses ("": unset).
+	running   []map[string]bool
+	exporters [][]map[string]any
+	vip       [2]string
 }
 
 type session struct {
@@ -95,12 +103,18 @@ type failures struct {
 	lockedUntil time.Time
 }
 
+// allDefs are the settings objects the fake serves.
+func allDefs() []*objectDef {
+	defs := []*objectDef{authPolicyDef(), nodeDef(), bannerDef(), globalConfigDef(), backupDef(), telemetryDef()}
+	return append(defs, serviceDefs()...)
+}
+
 // Start runs a fake NSX cluster of opts.Nodes nodes.
 func Start(o Options, so fakemanager.Options) (*Fake, *fakemanager.Server, error) {
 	if so.Nodes < 1 {
 		so.Nodes = 1
 	}
-	f := &Fake{opts: o, stats: &fakemanager.Stats{}, defs: []*objectDef{authPolicyDef(), nodeDef(), bannerDef()}}
+	f := &Fake{opts: o, stats: &fakemanager.Stats{}, defs: allDefs()}
 	f.sessions = make([]map[string]*session, so.Nodes)
 	f.failures = make([]map[string]*failures, so.Nodes)
 	f.limits = make([]*nodeLimits, so.Nodes)
@@ -144,6 +158,8 @@ func (f *Fake) reset() {
 	f.issued = nil
 	f.lastPut = nil
 	f.resetObjects()
+	f.resetServices()
+	f.vip = [2]string{}
 	f.users = f.defaultUsers()
 	f.bindings = defaultBindings(f.opts.Username)
 }
@@ -220,6 +236,10 @@ func (f *Fake) Handler(node int) http.Handler {
 		writeJSON(w, http.StatusOK, map[string]string{"node_version": Version, "product_version": Version})
 	}))
 	f.registerObjects(mux, node)
+	f.registerServices(mux, node)
+	mux.HandleFunc("GET "+VirtualIPPath, f.authed(node, f.virtualIP))
+	mux.HandleFunc("POST "+VirtualIPPath, f.authed(node, f.virtualIP))
+	mux.HandleFunc("GET "+ClusterStatusPat, f.authed(node, f.clusterStatus))
 	mux.HandleFunc("GET "+BannerPath, f.authed(node, f.getObject(bannerDef(), node)))
 	for _, m := range []string{"PUT", "POST", "PATCH"} {
 		// The documents disagree on the write; this fake takes the policy API's and refuses

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"regexp"
 	"strings"
@@ -29,11 +28,22 @@ type rule struct {
 	// read-only ones.
 	fields   map[string]rule
 	readOnly map[string]bool
-	// item is the rule of each element of a "list".
-	item *rule
+	// item is the rule of each element of a "list", maxItems its most elements (0: any).
+	item     *rule
+	maxItems int
+	minLen   int
+	// required: a write must carry the field (within an object value); def is the value
+	// of one left out.
+	required bool
+	def      any
 }
 
-func intRule(min, max int64) rule            { return rule{kind: "int", min: min, max: max} }
+// need is r required; or is r with default v; most is r with at most n items.
+func (r rule) need() rule      { r.required = true; return r }
+func (r rule) or(v any) rule   { r.def = v; return r }
+func (r rule) most(n int) rule { r.maxItems = n; return r }
+
+func intRule(lo, hi int64) rule              { return rule{kind: "int", min: lo, max: hi} }
 func enumRule(values ...string) rule         { return rule{kind: "string", enum: values} }
 func boolRule() rule                         { return rule{kind: "bool"} }
 func stringRule(maxLen int) rule             { return rule{kind: "string", maxLen: maxLen} }
@@ -55,6 +65,18 @@ type objectDef struct {
 	written func(f *Fake, node int, before, after map[string]any) (restart bool)
 	// status is the HTTP status a successful PUT answers (default 200).
 	status int
+	// secrets are the paths (dotted; "[]" steps into each item of a list) of values the
+	// manager keeps but never answers: GET leaves them out, and a PUT that leaves one out
+	// keeps what is stored for the same item (see keep), where NSX documents "when
+	// updating, do not include this field".
+	secrets []string
+	// keep, for a list of items under secrets, is the field that identifies an item.
+	keep map[string]string
+	// check refuses a PUT whose object as written NSX refuses as a whole (a cross-field
+	// rule), f.mu held; node is the node written.
+	check func(f *Fake, node int, next map[string]any) error
+	// derive sets the read-only fields that follow from the others (f.mu held).
+	derive func(next map[string]any)
 }
 
 // objectStore holds each object's values: one per node, or one (index 0) for the cluster.
@@ -164,6 +186,7 @@ func (f *Fake) getObject(d *objectDef, node int) http.HandlerFunc {
 		f.mu.Lock()
 		o := copyMap(f.object(d.path, node))
 		f.mu.Unlock()
+		hideSecrets(o, d.secrets)
 		o["_schema"] = d.schema
 		o["_self"] = map[string]any{"href": strings.TrimPrefix(strings.TrimPrefix(d.path, "/api/v1"), "/policy/api/v1"), "rel": "self"}
 		o["_links"] = []map[string]any{{"href": d.path, "rel": "self"}}
@@ -173,23 +196,10 @@ func (f *Fake) getObject(d *objectDef, node int) http.HandlerFunc {
 
 func (f *Fake) putObject(d *objectDef, node int) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		if ct := r.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
-			apiError(w, http.StatusUnsupportedMediaType, errCodeBadRequest, "Content type "+ct+" is not supported; send application/json.")
+		in, ok := decodeObject(w, r)
+		if !ok {
 			return
 		}
-		body, err := io.ReadAll(io.LimitReader(r.Body, 1<<20))
-		if err != nil {
-			apiError(w, http.StatusBadRequest, errCodeBadRequest, "Invalid request body: "+err.Error())
-			return
-		}
-		var in map[string]any
-		dec := json.NewDecoder(bytes.NewReader(body))
-		dec.UseNumber()
-		if err := dec.Decode(&in); err != nil {
-			apiError(w, http.StatusBadRequest, errCodeBadRequest, "Invalid request body: "+err.Error())
-			return
-		}
-		in = normalize(in).(map[string]any) //nolint:forcetypeassert // decoded as an object
 		f.mu.Lock()
 		answered := false
 		defer func() {
@@ -207,6 +217,15 @@ func (f *Fake) putObject(d *objectDef, node int) http.HandlerFunc {
 			}
 		}
 		next, err := f.checked(d.fields, d.readOnly, in, d.defaults(f, node), before, "")
+		if err == nil {
+			err = keepSecrets(next, before, d.secrets, d.keep)
+		}
+		if err == nil && d.derive != nil {
+			d.derive(next)
+		}
+		if err == nil && d.check != nil {
+			err = d.check(f, node, next)
+		}
 		if err != nil {
 			f.stats.Add("rejected_writes", 1)
 			apiError(w, http.StatusBadRequest, errCodeBadRequest, err.Error())
@@ -227,6 +246,7 @@ func (f *Fake) putObject(d *objectDef, node int) http.HandlerFunc {
 			status = http.StatusOK
 		}
 		out := copyMap(next)
+		hideSecrets(out, d.secrets)
 		answered = true
 		f.mu.Unlock()
 		writeJSON(w, status, out)
@@ -262,11 +282,17 @@ func (f *Fake) checked(fields map[string]rule, readOnly map[string]bool, in, def
 		}
 		out[k] = cv
 	}
-	for k := range fields {
-		if _, ok := out[k]; !ok {
-			if dv, ok := defaults[k]; ok {
-				out[k] = dv
-			}
+	for k, r := range fields {
+		if _, ok := out[k]; ok {
+			continue
+		}
+		switch dv, ok := defaults[k]; {
+		case ok:
+			out[k] = dv
+		case r.required:
+			return nil, badRequest("Field %s%s is required.", at, k)
+		case r.def != nil:
+			out[k] = r.def
 		}
 	}
 	return out, nil
@@ -301,6 +327,9 @@ func (f *Fake) checkValue(r rule, v any, name string, before any) (any, error) {
 		if r.maxLen > 0 && len(s) > r.maxLen {
 			return nil, badRequest("Field %s is longer than %d characters.", name, r.maxLen)
 		}
+		if len(s) < r.minLen {
+			return nil, badRequest("Field %s is shorter than %d characters.", name, r.minLen)
+		}
 		if r.pattern != nil && !r.pattern.MatchString(s) {
 			return nil, badRequest("Field %s has the invalid value %q.", name, s)
 		}
@@ -309,6 +338,9 @@ func (f *Fake) checkValue(r rule, v any, name string, before any) (any, error) {
 		items, ok := v.([]any)
 		if !ok {
 			return nil, badRequest("Field %s must be a list, not %s.", name, jsonText(v))
+		}
+		if r.maxItems > 0 && len(items) > r.maxItems {
+			return nil, badRequest("Field %s has %d items; at most %d are allowed.", name, len(items), r.maxItems)
 		}
 		out := make([]any, 0, len(items))
 		for i, it := range items {
@@ -350,4 +382,105 @@ func (f *Fake) registerObjects(mux *http.ServeMux, node int) {
 		mux.HandleFunc("GET "+d.path, f.authed(node, f.getObject(d, node)))
 		mux.HandleFunc("PUT "+d.path, f.authed(node, f.putObject(d, node)))
 	}
+}
+
+// hideSecrets removes the values at paths from o (see objectDef.secrets).
+func hideSecrets(o map[string]any, paths []string) {
+	for _, p := range paths {
+		walkSecret(o, strings.Split(p, "."), func(parent map[string]any, key string) { delete(parent, key) })
+	}
+}
+
+// walkSecret calls at for the parent object and key of every value at parts in o.
+func walkSecret(o map[string]any, parts []string, at func(parent map[string]any, key string)) {
+	if len(parts) == 1 {
+		if _, ok := o[parts[0]]; ok {
+			at(o, parts[0])
+		}
+		return
+	}
+	key := strings.TrimSuffix(parts[0], "[]")
+	switch next := o[key].(type) {
+	case map[string]any:
+		walkSecret(next, parts[1:], at)
+	case []any:
+		for _, it := range next {
+			if m, ok := it.(map[string]any); ok {
+				walkSecret(m, parts[1:], at)
+			}
+		}
+	}
+}
+
+// keepSecrets gives each secret next leaves out the value before stores for the same item
+// (the same object, or the list item with the same keep field); a new list item without its
+// secret is refused, as NSX documents the field "required when adding". Whether an object's
+// own secret is required is its check's to say.
+func keepSecrets(next, before map[string]any, paths []string, keep map[string]string) error {
+	for _, p := range paths {
+		parts := strings.Split(p, ".")
+		if err := keepSecret(next, before, parts, keep, ""); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func keepSecret(next, before map[string]any, parts []string, keep map[string]string, at string) error {
+	if len(parts) == 1 {
+		if _, given := next[parts[0]]; given {
+			return nil
+		}
+		if v, ok := before[parts[0]]; ok {
+			next[parts[0]] = v
+		}
+		return nil
+	}
+	key := strings.TrimSuffix(parts[0], "[]")
+	if strings.HasSuffix(parts[0], "[]") {
+		items, _ := next[key].([]any)
+		prev, _ := before[key].([]any)
+		id := keep[key]
+		for i, it := range items {
+			m, ok := it.(map[string]any)
+			if !ok {
+				continue
+			}
+			var old map[string]any
+			for _, pv := range prev {
+				if pm, ok := pv.(map[string]any); ok && id != "" && pm[id] == m[id] {
+					old = pm
+				}
+			}
+			if old == nil {
+				if _, given := m[parts[len(parts)-1]]; !given && len(parts) == 2 {
+					return badRequest("Field %s%s[%d].%s is required when adding an item.", at, key, i, parts[1])
+				}
+			}
+			if err := keepSecret(m, old, parts[1:], keep, fmt.Sprintf("%s%s[%d].", at, key, i)); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	n, _ := next[key].(map[string]any)
+	if n == nil {
+		return nil
+	}
+	b, _ := before[key].(map[string]any)
+	return keepSecret(n, b, parts[1:], keep, at+key+".")
+}
+
+// decodeJSONObject is body as a JSON object, its numbers int64 (or float64).
+func decodeJSONObject(body []byte) (map[string]any, error) {
+	var in map[string]any
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	if err := dec.Decode(&in); err != nil {
+		return nil, err
+	}
+	if in == nil {
+		return nil, fmt.Errorf("the body is not an object")
+	}
+	return normalize(in).(map[string]any), nil //nolint:forcetypeassert // decoded as an object
 }

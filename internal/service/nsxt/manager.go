@@ -58,6 +58,15 @@ func Resources() []func() resource.Resource {
 		NewLoginBannerResource,
 		NewNodeUserResource,
 		NewRoleBindingResource,
+		NewNTPResource,
+		NewSyslogExporterResource,
+		NewSSHServiceResource,
+		NewSNMPResource,
+		NewServiceLoggingResource,
+		NewFIPSConfigResource,
+		NewBackupConfigResource,
+		NewClusterVirtualIPResource,
+		NewTelemetryConfigResource,
 	}
 }
 
@@ -67,5 +76,6 @@ func DataSources() []func() datasource.DataSource {
 		NewSegmentsDataSource,
 		NewSegmentDataSource,
 		NewRoleBindingsDataSource,
+		NewClusterStatusDataSource,
 	}
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
@@ -50,6 +51,9 @@ type settings struct {
 	reset *resetAction
 	// validate checks the configuration across fields.
 	validate func(ctx context.Context, cfg values, diags *diag.Diagnostics)
+	// compose adds to a write what the fields alone cannot say (lists whose items carry
+	// secrets the manager keeps).
+	compose func(ctx context.Context, in composeInput, ch nsxtapi.Changes, diags *diag.Diagnostics)
 	// check sees the object as a write would leave it, before anything is sent.
 	check func(ctx context.Context, d *nsxtapi.Document, ch nsxtapi.Changes, diags *diag.Diagnostics)
 	// fill sets the computed attributes from a document.
@@ -62,6 +66,55 @@ type settings struct {
 	// same reports whether a configured value needs no write over the state's values (nil:
 	// equal values); for fields whose value is a part of what the manager holds.
 	same map[string]func(cfg attr.Value, state values) bool
+	// secrets are write-only attributes the manager never answers (passwords, passphrases):
+	// sent with every write of the object, and on their own when their version attribute
+	// changes (or on create).
+	secrets []secret
+	// locals are attributes of the resource that are no field of the object (write-only
+	// ones are null in the state, others kept as configured); rotation, when set, is one of
+	// them whose change is a write of its own (the version of write-only locals).
+	locals   map[string]schema.Attribute
+	rotation string
+}
+
+// secret is a write-only attribute at path in the object, rotated by the attribute version
+// (several secrets may share one).
+type secret struct {
+	name, path, description string
+	version                 string
+	validators              []validator.String
+}
+
+// versions are the version attributes of d's secrets, each once.
+func (d *settings) versions() []string {
+	var out []string
+	seen := map[string]bool{}
+	if d.rotation != "" {
+		out, seen[d.rotation] = append(out, d.rotation), true
+	}
+	for _, s := range d.secrets {
+		if !seen[s.version] {
+			seen[s.version] = true
+			out = append(out, s.version)
+		}
+	}
+	return out
+}
+
+// rotating reports whether the configuration's version of a secret differs from the
+// state's (no state: created now).
+func rotating(version string, cfg, prior values) bool {
+	if prior == nil {
+		return true
+	}
+	return !cfg[version].Equal(prior[version])
+}
+
+// composeInput is what a write is made from: the configuration, the state before (nil on
+// create) and the object as read.
+type composeInput struct {
+	cfg, prior values
+	doc        *nsxtapi.Document
 }
 
 type resetAction struct {
@@ -128,6 +181,25 @@ func (r *settingsResource) Schema(ctx context.Context, _ resource.SchemaRequest,
 	}
 	for name, a := range d.computed {
 		attrs[name] = a
+	}
+	for _, sec := range d.secrets {
+		attrs[sec.name] = schema.StringAttribute{
+			Optional: true, Sensitive: true, WriteOnly: true, Validators: sec.validators,
+			MarkdownDescription: sec.description + " Write-only: it never reaches the plan or the state; NSX never answers it. " +
+				"It is sent with every write of the object, and on its own when `" + sec.version + "` changes.",
+		}
+	}
+	for name, a := range d.locals {
+		attrs[name] = a
+	}
+	for _, v := range d.versions() {
+		if _, ok := d.locals[v]; ok {
+			continue
+		}
+		attrs[v] = schema.Int64Attribute{
+			Optional:            true,
+			MarkdownDescription: "Any number; change it to send the write-only secrets again (a rotation), since Terraform cannot see a change of a write-only value.",
+		}
 	}
 	if d.object.Scope == nsxtapi.Node {
 		attrs[attrNodes] = schema.MapNestedAttribute{
@@ -225,6 +297,19 @@ func (r *settingsResource) Read(ctx context.Context, req resource.ReadRequest, r
 	}
 	// What the manager says replaces the state; what only the configuration says stays.
 	keep := values{attrTimeouts: state[attrTimeouts]}
+	for _, sec := range r.decl.secrets {
+		keep[sec.name] = types.StringNull()
+	}
+	for _, v := range r.decl.versions() {
+		keep[v] = state[v]
+	}
+	for name, a := range r.decl.locals {
+		if a.IsWriteOnly() {
+			keep[name] = nullOf(a.GetType())
+		} else {
+			keep[name] = state[name]
+		}
+	}
 	if v, ok := state[attrReset]; ok {
 		if v.IsNull() { // imported: the attribute's default
 			v = types.BoolValue(false)
@@ -344,9 +429,26 @@ func (r *settingsResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 	resp.Diagnostics.Append(writePlan(ctx, &resp.Plan, plan)...)
 }
 
+// sameFor is the check whether a configured value of f needs no write over the state's
+// values (nil: equal values).
+func (d *settings) sameFor(f field) func(cfg attr.Value, state values) bool {
+	if same := d.same[f.name]; same != nil {
+		return same
+	}
+	if f.same != nil {
+		return func(cfg attr.Value, state values) bool { return f.same(cfg, state[f.name]) }
+	}
+	return nil
+}
+
 // changes reports whether the configuration sets any field to something the state values do
 // not hold.
 func (d *settings) changes(cfg, state values) bool {
+	for _, v := range d.versions() {
+		if rotating(v, cfg, state) {
+			return true
+		}
+	}
 	for _, f := range d.fields {
 		if f.nodeOnly {
 			continue
@@ -358,7 +460,7 @@ func (d *settings) changes(cfg, state values) bool {
 		if v.IsUnknown() {
 			return true
 		}
-		if same := d.same[f.name]; same != nil {
+		if same := d.sameFor(f); same != nil {
 			if !same(v, state) {
 				return true
 			}
@@ -398,6 +500,9 @@ func (r *settingsResource) plannedNodes(cfg, state values) attr.Value {
 			planned[k] = v
 		}
 		changed := false
+		for _, v := range d.versions() {
+			changed = changed || rotating(v, cfg, state)
+		}
 		for _, f := range d.fields {
 			v := cfg[f.name]
 			if f.nodeOnly || v == nil || v.IsNull() {
@@ -407,9 +512,12 @@ func (r *settingsResource) plannedNodes(cfg, state values) attr.Value {
 				planned[f.name], changed = v, true
 				continue
 			}
-			if same := d.same[f.name]; same != nil {
+			if same := d.sameFor(f); same != nil {
 				if !same(v, node) {
 					planned[f.name], changed = v, true
+					if f.same != nil { // a part of what the node will hold: known after apply
+						planned[f.name] = unknownOf(f.typ())
+					}
 				}
 				continue
 			}
@@ -454,7 +562,7 @@ func (r *settingsResource) apply(ctx context.Context, op string, config tfsdk.Co
 		var cd diag.Diagnostics
 		for _, f := range d.fields {
 			v := cfg[f.name]
-			if v == nil || !framework.Known(v) {
+			if v == nil || !framework.Known(v) || f.encode == nil {
 				continue
 			}
 			enc, ed := f.encode(ctx, v, doc)
@@ -462,6 +570,20 @@ func (r *settingsResource) apply(ctx context.Context, op string, config tfsdk.Co
 			if enc != nil {
 				ch[f.jsonPath()] = enc
 			}
+		}
+		for _, sec := range d.secrets {
+			v, ok := cfg[sec.name].(types.String)
+			if !ok || !framework.Known(v) {
+				continue
+			}
+			if rotating(sec.version, cfg, prior) {
+				ch[sec.path] = v.ValueString()
+			} else {
+				ch[sec.path] = nsxtapi.Along{Value: v.ValueString()}
+			}
+		}
+		if d.compose != nil && !cd.HasError() {
+			d.compose(ctx, composeInput{cfg: cfg, prior: prior, doc: doc}, ch, &cd)
 		}
 		if d.check != nil && !cd.HasError() {
 			d.check(ctx, doc, ch, &cd)
@@ -609,7 +731,7 @@ func (d *settings) stateFrom(ctx context.Context, docs map[string]*nsxtapi.Docum
 		if f.nodeOnly {
 			continue
 		}
-		if v, ok := next[f.name]; ok && v != nil && !v.IsUnknown() {
+		if v, ok := next[f.name]; ok && v != nil && whollyKnown(v) {
 			continue
 		}
 		var agreed attr.Value
@@ -672,7 +794,7 @@ func revisionOf(doc *nsxtapi.Document) attr.Value {
 // settle fills what next leaves unknown or unset from read.
 func settle(next, read values) {
 	for k, r := range read {
-		if v, ok := next[k]; (!ok || v == nil || v.IsUnknown()) && r != nil {
+		if v, ok := next[k]; (!ok || v == nil || !whollyKnown(v)) && r != nil {
 			next[k] = r
 		}
 	}

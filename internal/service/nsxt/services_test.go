@@ -1,0 +1,385 @@
+package nsxt_test
+
+import (
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/config"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/netsession/terraform-provider-nsx/internal/acctest"
+	"github.com/netsession/terraform-provider-nsx/internal/fakeharness"
+	fakensxt "github.com/netsession/terraform-provider-nsx/internal/fakemanager/nsxt"
+)
+
+// everyNode checks a condition of the fake on each of its three nodes.
+func everyNode(check func(node int) error) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		for i := 0; i < 3; i++ {
+			if err := check(i); err != nil {
+				return fmt.Errorf("node %d: %w", i, err)
+			}
+		}
+		return nil
+	}
+}
+
+func props(h *fakeharness.NSXT, service string, node int) map[string]any {
+	p, _ := h.Fake.Object(fakensxt.ServicePath(service), node)["service_properties"].(map[string]any)
+	return p
+}
+
+// The node services hold on every node: NTP servers and running, SSH stopped, the logging
+// levels, one exporter; a stopped NTP service on one node, a deleted exporter on another and
+// a changed level on a third show in the plan under those nodes, and the apply repairs only
+// them. Imports plan nothing.
+func TestNodeServices_everyNode(t *testing.T) {
+	t.Parallel()
+	h := fakeharness.StartNSXT(t, fakeharness.NSXTOptions{Nodes: 3})
+	hosts := h.Hosts()
+	parts := map[string]string{
+		"nsx_ntp.this": `
+resource "nsx_ntp" "this" {
+  servers       = ["ntp1.example.com", "192.0.2.123"]
+  start_on_boot = true
+  running       = true
+}`,
+		"nsx_ssh_service.this": `
+resource "nsx_ssh_service" "this" {
+  running       = false
+  start_on_boot = false
+  root_login    = false
+}`,
+		"nsx_service_logging.this": `
+resource "nsx_service_logging" "this" {
+  levels = { async_replicator = "INFO", auth = "INFO", http = "INFO", manager = "INFO", telemetry = "INFO" }
+}`,
+		"nsx_syslog_exporter.siem": `
+resource "nsx_syslog_exporter" "siem" {
+  exporter_name = "siem"
+  server        = "syslog.example.com"
+  port          = 6514
+  protocol      = "TCP"
+  level         = "INFO"
+}`,
+	}
+	cfg := fakeharness.Provider(h.NSXTBlock())
+	for _, addr := range []string{"nsx_ntp.this", "nsx_ssh_service.this", "nsx_service_logging.this", "nsx_syslog_exporter.siem"} {
+		cfg += parts[addr]
+	}
+	runs := acctest.NewRuns(t, false)
+	var actionsBefore, createsBefore int64
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: runs.Factories(),
+		Steps: []resource.TestStep{
+			{
+				Config: cfg,
+				Check: resource.ComposeTestCheckFunc(everyNode(func(i int) error {
+					p := props(h, "ntp", i)
+					if !slices.Equal(anyStrings(p["servers"]), []string{"ntp1.example.com", "192.0.2.123"}) || !h.Fake.Running(i, "ntp") {
+						return fmt.Errorf("NTP: %v, running %v", p, h.Fake.Running(i, "ntp"))
+					}
+					if p := props(h, "ssh", i); h.Fake.Running(i, "ssh") || p["start_on_boot"] != false {
+						return fmt.Errorf("SSH: %v, running %v", p, h.Fake.Running(i, "ssh"))
+					}
+					if got := h.Fake.Exporters(i); !slices.Equal(got, []string{"siem"}) {
+						return fmt.Errorf("exporters %v", got)
+					}
+					return nil
+				})),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("nsx_ntp.this", tfjsonpath.New("nodes").AtMapKey(hosts[2]).AtMapKey("running"), knownvalue.Bool(true)),
+					statecheck.ExpectKnownValue("nsx_ssh_service.this", tfjsonpath.New("nodes").AtMapKey(hosts[1]).AtMapKey("running"), knownvalue.Bool(false)),
+					statecheck.ExpectKnownValue("nsx_service_logging.this", tfjsonpath.New("nodes").AtMapKey(hosts[0]).AtMapKey("http"), knownvalue.StringExact("INFO")),
+					statecheck.ExpectKnownValue("nsx_syslog_exporter.siem", tfjsonpath.New("nodes").AtMapKey(hosts[2]).AtMapKey("matches"), knownvalue.Bool(true)),
+				},
+			},
+			{
+				// Three operators, three nodes.
+				PreConfig: func() {
+					h.Fake.SetRunning(0, "ntp", false)
+					h.Fake.DeleteExporter(1, "siem")
+					h.Fake.SetObjectField(fakensxt.ServicePath("auth"), 2, "service_properties.logging_level", "WARN")
+					s := h.Stats(t)
+					actionsBefore, createsBefore = s["service_actions"], s["exporter_creates"]
+				},
+				Config: cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("nsx_ntp.this", plancheck.ResourceActionUpdate),
+					plancheck.ExpectResourceAction("nsx_syslog_exporter.siem", plancheck.ResourceActionUpdate),
+					plancheck.ExpectResourceAction("nsx_service_logging.this", plancheck.ResourceActionUpdate),
+					plancheck.ExpectResourceAction("nsx_ssh_service.this", plancheck.ResourceActionNoop),
+				}},
+				Check: resource.ComposeTestCheckFunc(everyNode(func(i int) error {
+					if !h.Fake.Running(i, "ntp") || !slices.Equal(h.Fake.Exporters(i), []string{"siem"}) || props(h, "auth", i)["logging_level"] != "INFO" {
+						return fmt.Errorf("not repaired")
+					}
+					return nil
+				}), func(*terraform.State) error {
+					s := h.Stats(t)
+					if n := s["service_actions"] - actionsBefore; n != 1 {
+						return fmt.Errorf("want one start, on the node that stopped, got %d actions", n)
+					}
+					if n := s["exporter_creates"] - createsBefore; n != 1 {
+						return fmt.Errorf("want the exporter created on the node that lost it only, got %d creates", n)
+					}
+					return nil
+				}),
+			},
+			{Config: cfg, PlanOnly: true},
+		},
+	})
+	// Each imported as it stands plans nothing with its configuration (the exporter, which
+	// destroy deleted, made again by hand on every node).
+	for i := range hosts {
+		if err := h.Fake.AddExporter(i, map[string]any{"exporter_name": "siem", "server": "syslog.example.com", "port": 6514, "protocol": "TCP", "level": "INFO"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, imp := range []struct{ addr, id string }{
+		{"nsx_ntp.this", "ntp"}, {"nsx_ssh_service.this", "ssh"}, {"nsx_syslog_exporter.siem", "siem"}, {"nsx_service_logging.this", "service_logging"},
+	} {
+		one := fakeharness.Provider(h.NSXTBlock()) + parts[imp.addr]
+		if imp.addr == "nsx_service_logging.this" { // an import reads every service
+			one = strings.Replace(one, `telemetry = "INFO" }`, `telemetry = "INFO", policy = "INFO" }`, 1)
+		}
+		resource.UnitTest(t, resource.TestCase{
+			ProtoV6ProviderFactories: runs.Factories(),
+			Steps: []resource.TestStep{
+				{Config: one, ResourceName: imp.addr, ImportState: true, ImportStateId: imp.id, ImportStatePersist: true},
+				{Config: one, PlanOnly: true},
+			},
+		})
+	}
+	runs.CloseAll()
+	if s := h.Stats(t); s["active_sessions"] != 0 {
+		t.Fatalf("sessions left behind: %v", s)
+	}
+}
+
+func anyStrings(v any) []string {
+	l, _ := v.([]any)
+	out := make([]string, 0, len(l))
+	for _, x := range l {
+		s, _ := x.(string)
+		out = append(out, s)
+	}
+	return out
+}
+
+// SNMP: v2c off on every node, a v3 user with write-only passwords NSX keeps; a rotation
+// sends them again; a v3 target without its user is refused at plan time.
+func TestSNMP(t *testing.T) {
+	t.Parallel()
+	h := fakeharness.StartNSXT(t, fakeharness.NSXTOptions{Nodes: 3})
+	// Someone turned v2c on, on node 2.
+	h.Fake.SetObjectField(fakensxt.ServicePath("snmp"), 1, "service_properties.communities",
+		[]any{map[string]any{"community_name": "public", "community_string": "public", "access": "READ_ONLY"}})
+	h.Fake.SetObjectField(fakensxt.ServicePath("snmp"), 1, "service_properties.v2_configured", true)
+	const auth1, priv1, auth2 = "Auth-Passw0rd-1", "Priv-Passw0rd-1", "Auth-Passw0rd-2"
+	cfg := fakeharness.Provider(h.NSXTBlock()) + `
+variable "auth" {
+  type      = string
+  sensitive = true
+}
+variable "v" {
+  type = number
+}
+resource "nsx_snmp" "this" {
+  running          = true
+  start_on_boot    = true
+  communities      = []
+  v2_targets       = []
+  v3_auth_protocol = "SHA512"
+  v3_priv_protocol = "AES256"
+  v3_users         = [{ user_id = "monitor" }]
+  v3_targets       = [{ server = "nms.example.com", user_id = "monitor" }]
+  v3_auth_passwords_wo = { monitor = var.auth }
+  v3_priv_passwords_wo = { monitor = "` + priv1 + `" }
+  secrets_wo_version   = var.v
+}`
+	vars := func(auth string, v int) config.Variables {
+		return config.Variables{"auth": config.StringVariable(auth), "v": config.IntegerVariable(v)}
+	}
+	user := func(i int) map[string]any {
+		users, _ := props(h, "snmp", i)["v3_users"].([]any)
+		if len(users) != 1 {
+			return nil
+		}
+		u, _ := users[0].(map[string]any)
+		return u
+	}
+	runs := acctest.NewRuns(t, false)
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: runs.Factories(),
+		Steps: []resource.TestStep{
+			{
+				Config: fakeharness.Provider(h.NSXTBlock()) + `
+resource "nsx_snmp" "this" {
+  v3_users   = [{ user_id = "a" }]
+  v3_targets = [{ server = "nms.example.com", user_id = "b" }]
+}`,
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`(?s)SNMP v3 Target Without Its User.*"b"`),
+			},
+			{
+				Config: cfg, ConfigVariables: vars(auth1, 1),
+				Check: everyNode(func(i int) error {
+					p := props(h, "snmp", i)
+					if p["v2_configured"] != false || len(p["communities"].([]any)) != 0 || !h.Fake.Running(i, "snmp") {
+						return fmt.Errorf("v2c not off or agent not running: %v", p)
+					}
+					if u := user(i); u == nil || u["auth_password"] != auth1 || u["priv_password"] != priv1 || p["v3_auth_protocol"] != "SHA512" {
+						return fmt.Errorf("v3 user not as configured: %v", p)
+					}
+					return nil
+				}),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("nsx_snmp.this", tfjsonpath.New("v2_configured"), knownvalue.Bool(false)),
+					statecheck.ExpectKnownValue("nsx_snmp.this", tfjsonpath.New("v3_auth_passwords_wo"), knownvalue.Null()),
+					statecheck.ExpectKnownValue("nsx_snmp.this", tfjsonpath.New("v3_targets").AtSliceIndex(0).AtMapKey("port"), knownvalue.Int64Exact(162)),
+				},
+			},
+			// A changed password alone is no change Terraform can see; with the version, it is sent.
+			{Config: cfg, ConfigVariables: vars(auth2, 1), PlanOnly: true},
+			{
+				Config: cfg, ConfigVariables: vars(auth2, 2),
+				Check: everyNode(func(i int) error {
+					if u := user(i); u == nil || u["auth_password"] != auth2 {
+						return fmt.Errorf("the rotated password did not reach the node: %v", u)
+					}
+					return nil
+				}),
+			},
+			{Config: cfg, ConfigVariables: vars(auth2, 2), PlanOnly: true},
+		},
+	})
+}
+
+// The cluster's platform settings: FIPS for load balancers (with the restart warning), CEIP
+// off, backups on an SFTP server with write-only secrets, the virtual IP; the cluster status
+// data source sees three nodes and the virtual IP. Bad values are refused at plan time.
+func TestPlatformSettings(t *testing.T) {
+	t.Parallel()
+	h := fakeharness.StartNSXT(t, fakeharness.NSXTOptions{Nodes: 3})
+	const fp = "SHA256:ht+qb8ckV14AvQbgJldN09NwZ23vdwTiRnXHtaFRcEY"
+	cfg := fakeharness.Provider(h.NSXTBlock()) + `
+resource "nsx_fips_config" "this" {
+  lb_fips_enabled = true
+}
+resource "nsx_telemetry_config" "this" {
+  ceip_acceptance = false
+}
+resource "nsx_backup_config" "this" {
+  backup_enabled  = true
+  backup_schedule = { resource_type = "WeeklyBackupSchedule", days_of_week = [0, 3], hour_of_day = 2, minute_of_day = 30 }
+  remote_file_server = {
+    server          = "backup.example.com"
+    directory_path  = "/backups/nsx"
+    ssh_fingerprint = "` + fp + `"
+    username        = "nsxbackup"
+  }
+  password_wo        = "Sftp-Passw0rd!"
+  passphrase_wo      = "Backup-Passphr4se!"
+  secrets_wo_version = 1
+}
+resource "nsx_cluster_virtual_ip" "this" {
+  ip_address = "192.0.2.10"
+}
+data "nsx_cluster_status" "this" {
+  depends_on = [nsx_cluster_virtual_ip.this]
+}`
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.Factories(t),
+		Steps: []resource.TestStep{
+			{
+				Config: fakeharness.Provider(h.NSXTBlock()) + `
+resource "nsx_backup_config" "this" {
+  backup_enabled  = true
+  backup_schedule = { resource_type = "IntervalBackupSchedule", seconds_between_backups = 60 }
+}`,
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`seconds_between_backups value must be between 300\s+and 86400`),
+			},
+			{
+				Config: fakeharness.Provider(h.NSXTBlock()) + `
+resource "nsx_backup_config" "this" {
+  backup_enabled = true
+  passphrase_wo  = "Backup-Passphr4se!"
+}`,
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`(?s)Backups Need a Server.*remote_file_server.*Backups Need Their Secrets.*needs password_wo`),
+			},
+			{
+				Config:      fakeharness.Provider(h.NSXTBlock()) + `resource "nsx_backup_config" "this" { passphrase_wo = "weakpass" }`,
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`Passphrase Too Weak for NSX`),
+			},
+			{
+				Config:      fakeharness.Provider(h.NSXTBlock()) + `resource "nsx_cluster_virtual_ip" "this" { ip_address = "2001:db8::10" }`,
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`must be an IPv4 address`),
+			},
+			{
+				Config: cfg,
+				Check: func(*terraform.State) error {
+					if f, _ := h.Fake.Object(fakensxt.GlobalConfigPath, 0)["fips"].(map[string]any); f["lb_fips_enabled"] != true {
+						return fmt.Errorf("fips: %v", f)
+					}
+					b := h.Fake.Object(fakensxt.BackupConfigPath, 0)
+					if b["backup_enabled"] != true || b["passphrase"] != "Backup-Passphr4se!" {
+						return fmt.Errorf("backup: %v", b)
+					}
+					if h.Fake.Object(fakensxt.TelemetryPath, 0)["ceip_acceptance"] != false || h.Fake.VirtualIP() != "192.0.2.10" {
+						return fmt.Errorf("telemetry or VIP not set")
+					}
+					return nil
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("data.nsx_cluster_status.this", tfjsonpath.New("mgmt_cluster_status"), knownvalue.StringExact("STABLE")),
+					statecheck.ExpectKnownValue("data.nsx_cluster_status.this", tfjsonpath.New("online_nodes"), knownvalue.ListSizeExact(3)),
+					statecheck.ExpectKnownValue("data.nsx_cluster_status.this", tfjsonpath.New("virtual_ip"), knownvalue.StringExact("192.0.2.10")),
+					statecheck.ExpectKnownValue("nsx_backup_config.this", tfjsonpath.New("remote_file_server").AtMapKey("port"), knownvalue.Int64Exact(22)),
+					statecheck.ExpectKnownValue("nsx_backup_config.this", tfjsonpath.New("passphrase_wo"), knownvalue.Null()),
+				},
+			},
+			{Config: cfg, PlanOnly: true},
+			{
+				// The VIP cleared and CEIP turned on behind Terraform's back.
+				PreConfig: func() {
+					h.Fake.SetVirtualIP("")
+					h.Fake.SetObjectField(fakensxt.TelemetryPath, 0, "ceip_acceptance", true)
+				},
+				Config: cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("nsx_cluster_virtual_ip.this", plancheck.ResourceActionCreate),
+					plancheck.ExpectResourceAction("nsx_telemetry_config.this", plancheck.ResourceActionUpdate),
+					plancheck.ExpectResourceAction("nsx_backup_config.this", plancheck.ResourceActionNoop),
+				}},
+				Check: func(*terraform.State) error {
+					if h.Fake.VirtualIP() != "192.0.2.10" || h.Fake.Object(fakensxt.TelemetryPath, 0)["ceip_acceptance"] != false {
+						return fmt.Errorf("not repaired")
+					}
+					return nil
+				},
+			},
+			{Config: cfg, ResourceName: "nsx_backup_config.this", ImportState: true, ImportStateId: "backup_config", ImportStateVerify: true,
+				ImportStateVerifyIgnore: []string{"timeouts", "secrets_wo_version"}},
+			{Config: cfg, ResourceName: "nsx_fips_config.this", ImportState: true, ImportStateId: "fips_config", ImportStateVerify: true,
+				ImportStateVerifyIgnore: []string{"timeouts"}},
+			{Config: cfg, ResourceName: "nsx_cluster_virtual_ip.this", ImportState: true, ImportStateId: "api_virtual_ip", ImportStateVerify: true,
+				ImportStateVerifyIgnore: []string{"timeouts"}},
+		},
+	})
+	if h.Fake.VirtualIP() != "" {
+		t.Fatal("destroy left the virtual IP")
+	}
+}
