@@ -42,11 +42,15 @@ func run() error {
 	restart := flag.Duration("restart", 0, "how long NSX's API service is unavailable after a PUT to /api/v1/cluster/api-service restarts it (0: no restart)")
 	listen := flag.String("listen", "127.0.0.1", "address to listen on")
 	dir := flag.String("dir", "", "directory for ca.pem (default: a new temporary directory)")
+	release := flag.String("nsxt-release", fakensxt.Release42, "NSX release the fake NSX plays: 4.2, or 9.0 (VCF 9: the TLS 1.3 cipher suites)")
 	extra := flag.String("nsxt-extra-fields", "", "comma-separated api-service fields of a newer NSX release that the fake NSX then knows, stores and returns")
 	location := flag.String("illumio-location", fakeillumio.LocationRelative, "form of the PCE's async Location header: relative (/orgs/1/jobs/…) or absolute (https://<pce>/api/v2/orgs/1/jobs/…)")
 	fixtureFile := flag.String("fixture", "", "JSON file of the objects the fakes start with (segments, api_service, cli_users, devices, labels, tags); see the guide \"Testing modules without a manager\"")
 	port := flag.Int("port", 0, "first port: the NSX nodes, NSX-v, SD-WAN, the PCE and vCenter take it and the ports after it, in that order (0: any free ports)")
 	flag.Parse()
+	if *release != fakensxt.Release42 && *release != fakensxt.Release90 {
+		return fmt.Errorf("-nsxt-release %q: the fake plays 4.2 or 9.0", *release)
+	}
 	if *location != fakeillumio.LocationRelative && *location != fakeillumio.LocationAbsolute {
 		return fmt.Errorf("-illumio-location must be relative or absolute, not %q", *location)
 	}
@@ -98,7 +102,7 @@ func run() error {
 
 	nsxtPass := password()
 	_, nsxtSrv, err := fakensxt.Start(fakensxt.Options{Username: "admin", Password: nsxtPass, Segments: *segments, Idle: *idle, ExtraFields: extraFields,
-		SegmentList: fx.NSXT.Segments, APIService: fx.NSXT.APIService}, opts)
+		SegmentList: fx.NSXT.Segments, APIService: fx.NSXT.APIService, Release: *release}, opts)
 	if err != nil {
 		return err
 	}

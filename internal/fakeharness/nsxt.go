@@ -37,6 +37,8 @@ type NSXTOptions struct {
 	LoginLatency time.Duration
 	// SegmentList are the segments the manager holds instead of made-up ones (Options.SegmentList).
 	SegmentList []fakensxt.Segment
+	// Release is the NSX release the fake plays (Options.Release).
+	Release string
 }
 
 // StartNSXT starts a fake NSX cluster for t.
@@ -47,7 +49,7 @@ func StartNSXT(t testing.TB, o NSXTOptions) *NSXT {
 		// The characters that break naive form encoding.
 		o.Password = "S3cret&Pw@x%2B+1"
 	}
-	fake, srv, err := fakensxt.Start(fakensxt.Options{Username: "admin", Password: o.Password, Segments: o.Segments, Idle: o.Idle, ExtraFields: o.ExtraFields, APIService: o.APIService, LoginLatency: o.LoginLatency, SegmentList: o.SegmentList},
+	fake, srv, err := fakensxt.Start(fakensxt.Options{Username: "admin", Password: o.Password, Segments: o.Segments, Idle: o.Idle, ExtraFields: o.ExtraFields, APIService: o.APIService, LoginLatency: o.LoginLatency, SegmentList: o.SegmentList, Release: o.Release},
 		fakemanager.Options{Nodes: o.Nodes, CA: ca})
 	if err != nil {
 		t.Fatal(err)

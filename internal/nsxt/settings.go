@@ -298,6 +298,9 @@ func setPath(fields map[string]json.RawMessage, parts []string, v json.RawMessag
 	return nil
 }
 
+// Secrets masks secrets the caller sends (write-only values) in every log and error text.
+func (c *Client) Secrets(secrets ...string) { c.s.AddSecrets(secrets...) }
+
 // Nodes are the hosts of the manager nodes the client was configured with.
 func (c *Client) Nodes() []string { return c.s.Nodes() }
 

@@ -9,6 +9,7 @@ import (
 	"html"
 	"net/url"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -175,6 +176,9 @@ func logMasks(ctx context.Context, forms []string) context.Context {
 // log context): the forms are computed again only when the secrets changed.
 func (c *Client) secretSet() []string {
 	secrets := append([]string(nil), c.cfg.Secrets...)
+	c.sent.mu.Lock()
+	secrets = append(secrets, c.sent.list...)
+	c.sent.mu.Unlock()
 	for _, n := range c.nodes {
 		n.mu.Lock()
 		if n.cred != nil {
@@ -190,6 +194,30 @@ func (c *Client) secretSet() []string {
 		c.forms.of, c.forms.set = key, secretForms(c.cfg.Username, secrets...)
 	}
 	return c.forms.set
+}
+
+// maxSent bounds the secrets a client keeps masking on the user's behalf (the oldest go).
+const maxSent = 256
+
+type sentSecrets struct {
+	mu   sync.Mutex
+	list []string
+}
+
+// AddSecrets masks secrets, which the caller sends to the manager (write-only attribute
+// values), in every log line and error text from now on, in every form, as the client's own
+// credentials are.
+func (c *Client) AddSecrets(secrets ...string) {
+	c.sent.mu.Lock()
+	defer c.sent.mu.Unlock()
+	for _, s := range secrets {
+		if s != "" && !slices.Contains(c.sent.list, s) {
+			c.sent.list = append(c.sent.list, s)
+		}
+	}
+	if over := len(c.sent.list) - maxSent; over > 0 {
+		c.sent.list = append([]string(nil), c.sent.list[over:]...)
+	}
 }
 
 // formsCache is the last secretSet and the secrets it was made of. Its slice is never

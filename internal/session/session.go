@@ -98,6 +98,9 @@ type Client struct {
 	nodes []*node
 	stats counters
 	forms formsCache
+	// sent are secrets of the user's the client sent to the manager (write-only values:
+	// a new user's password, a backup passphrase), masked like its own.
+	sent  sentSecrets
 	reads reads
 	idle  atomic.Int64 // nanoseconds; see Config.IdleTimeout
 

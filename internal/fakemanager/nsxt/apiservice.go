@@ -28,6 +28,26 @@ var (
 		"TLS_RSA_WITH_AES_256_CBC_SHA256", "TLS_RSA_WITH_AES_256_GCM_SHA384",
 		"TLS_ECDSA_WITH_AES_256_GCM_SHA384",
 	}
+	// CipherNames90 are what a VCF 9 (NSX 9.0) manager offers, as the vendor's STIG
+	// automation for VCF 9 lists them: the ECDSA suite under its ECDHE name, and the three
+	// TLS 1.3 suites.
+	CipherNames90 = []string{
+		"TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA", "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256",
+		"TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA",
+		"TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384", "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
+		"TLS_RSA_WITH_AES_128_CBC_SHA", "TLS_RSA_WITH_AES_128_CBC_SHA256",
+		"TLS_RSA_WITH_AES_128_GCM_SHA256", "TLS_RSA_WITH_AES_256_CBC_SHA",
+		"TLS_RSA_WITH_AES_256_CBC_SHA256", "TLS_RSA_WITH_AES_256_GCM_SHA384",
+		"TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384", "TLS_AES_128_GCM_SHA256",
+		"TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256",
+	}
+)
+
+// Releases the fake can play: "4.2" (the default: the session document's manager) and
+// "9.0" (VCF 9).
+const (
+	Release42 = "4.2"
+	Release90 = "9.0"
 )
 
 var hostnamePattern = regexp.MustCompile(`^([a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)(\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$`)
@@ -124,7 +144,7 @@ type apiServiceWrite struct {
 
 const apiServicePath = "/api/v1/cluster/api-service"
 
-func defaultAPIService() APIService {
+func defaultAPIService(release string) APIService {
 	now := time.Now().UnixMilli()
 	c := APIService{
 		SessionTimeout: 1800, ConnectionTimeout: 30, RedirectHost: "",
@@ -136,11 +156,16 @@ func defaultAPIService() APIService {
 		Self:  selfLink{Rel: "self", Href: apiServicePath},
 		Links: []selfLink{{Rel: "self", Href: apiServicePath}},
 	}
-	for _, n := range ProtocolNames {
-		// TLSv1.3 ships disabled on the releases the document describes.
-		c.ProtocolVersions = append(c.ProtocolVersions, toggle{Name: n, Enabled: n != "TLSv1.3"})
+	ciphers := CipherNames
+	if release == Release90 {
+		ciphers = CipherNames90
 	}
-	for _, n := range CipherNames {
+	for _, n := range ProtocolNames {
+		// TLSv1.3 ships disabled on the releases the document describes; VCF 9 has its
+		// TLS 1.3 suites, and the protocol on (UNCONFIRMED).
+		c.ProtocolVersions = append(c.ProtocolVersions, toggle{Name: n, Enabled: n != "TLSv1.3" || release == Release90})
+	}
+	for _, n := range ciphers {
 		c.CipherSuites = append(c.CipherSuites, toggle{Name: n, Enabled: true})
 	}
 	return c
@@ -255,7 +280,7 @@ func (f *Fake) storeAPIService(w http.ResponseWriter, srv *fakemanager.Server, i
 // object: a field left out returns to its default, as on the real manager, so clients must
 // send back every field they read. Toggle lists are matched by name.
 func (f *Fake) merged(in apiServiceWrite) (APIService, error) {
-	def := defaultAPIService()
+	def := defaultAPIService(f.opts.Release)
 	next := f.config
 	intField := func(name string, v *int64, dflt int64, dst *int64) error {
 		if v == nil {

@@ -37,6 +37,8 @@ const (
 	maxPageSize        = 1000
 	// Version is what /api/v1/node/version answers.
 	Version = "4.2.1.0.0.24304122"
+	// Version90 is what a VCF 9 fake answers.
+	Version90 = "9.0.0.0.24733063"
 )
 
 // Options shape the fake.
@@ -58,6 +60,8 @@ type Options struct {
 	// LoginLatency is how long a login takes (remote authentication through vIDM or LDAP
 	// takes about a second).
 	LoginLatency time.Duration
+	// Release is the NSX release the fake plays: Release42 (default) or Release90.
+	Release string
 	// InUse are addresses other hosts on the network hold: setting one as the cluster's
 	// virtual IP is refused without force.
 	InUse []string
@@ -135,7 +139,7 @@ func (f *Fake) reset() {
 		f.failures[i] = map[string]*failures{}
 		f.limits[i] = &nodeLimits{buckets: map[string]*rate.Limiter{}, inflight: map[string]int{}}
 	}
-	f.config = defaultAPIService()
+	f.config = defaultAPIService(f.opts.Release)
 	if len(f.opts.APIService) > 0 {
 		// Fields as a PUT would set them, so a fixture is checked like a write.
 		b, _ := json.Marshal(f.config)
@@ -233,7 +237,11 @@ func (f *Fake) Handler(node int) http.Handler {
 	mux.HandleFunc("GET /policy/api/v1/infra/segments/{id}", f.authed(node, f.getSegment))
 	mux.HandleFunc("GET /policy/api/v1/search/query", f.authed(node, f.searchQuery))
 	mux.HandleFunc("GET /api/v1/node/version", f.authed(node, func(w http.ResponseWriter, _ *http.Request) {
-		writeJSON(w, http.StatusOK, map[string]string{"node_version": Version, "product_version": Version})
+		v := Version
+		if f.opts.Release == Release90 {
+			v = Version90
+		}
+		writeJSON(w, http.StatusOK, map[string]string{"node_version": v, "product_version": v})
 	}))
 	f.registerObjects(mux, node)
 	f.registerServices(mux, node)

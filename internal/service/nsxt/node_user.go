@@ -151,7 +151,7 @@ func (r *nodeUserResource) Create(ctx context.Context, req resource.CreateReques
 	if !ok {
 		return
 	}
-	password := writeOnly(ctx, req.Config, &resp.Diagnostics)
+	password := writeOnly(ctx, c, req.Config, &resp.Diagnostics)
 	name := plan.Username.ValueString()
 	u, err := c.NodeUserByName(ctx, name)
 	switch {
@@ -207,7 +207,7 @@ func (r *nodeUserResource) Update(ctx context.Context, req resource.UpdateReques
 	}
 	var password *string
 	if !plan.PasswordVersion.Equal(state.PasswordVersion) {
-		password = writeOnly(ctx, req.Config, &resp.Diagnostics)
+		password = writeOnly(ctx, c, req.Config, &resp.Diagnostics)
 	}
 	u, err := c.NodeUserByID(ctx, state.UserID.ValueInt64())
 	if err != nil {
@@ -376,10 +376,16 @@ func (m *nodeUserModel) fromAPI(u *nsxtapi.NodeUser) {
 
 // writeOnly is the configured password_wo (nil: none). Write-only values are in the
 // configuration only.
-func writeOnly(ctx context.Context, cfg tfsdk.Config, diags *diag.Diagnostics) *string {
+// writeOnly is the configured password_wo (nil: none), which c then masks wherever it could
+// show.
+func writeOnly(ctx context.Context, c *nsxtapi.Client, cfg tfsdk.Config, diags *diag.Diagnostics) *string {
 	var v types.String
 	diags.Append(cfg.GetAttribute(ctx, path.Root("password_wo"), &v)...)
-	return framework.Optional(v)
+	pw := framework.Optional(v)
+	if pw != nil {
+		c.Secrets(*pw)
+	}
+	return pw
 }
 
 func optionalInt(v types.Int64) *int64 {

@@ -557,6 +557,7 @@ func (r *settingsResource) apply(ctx context.Context, op string, config tfsdk.Co
 	if dd.HasError() {
 		return
 	}
+	c.Secrets(d.writeOnlyValues(cfg)...)
 	change := func(doc *nsxtapi.Document) (nsxtapi.Changes, error) {
 		ch := nsxtapi.Changes{}
 		var cd diag.Diagnostics
@@ -634,6 +635,69 @@ func (r *settingsResource) apply(ctx context.Context, op string, config tfsdk.Co
 	diags.Append(write(ctx, out, next)...)
 }
 
+// writeOnlyValues are the configured values of the write-only attributes, which the
+// session layer then masks wherever they could show.
+func (d *settings) writeOnlyValues(cfg values) []string {
+	var out []string
+	add := func(v attr.Value) {
+		switch v := v.(type) {
+		case types.String:
+			if framework.Known(v) {
+				out = append(out, v.ValueString())
+			}
+		case types.Map:
+			if framework.Known(v) {
+				for _, e := range v.Elements() {
+					if s, ok := e.(types.String); ok && framework.Known(s) {
+						out = append(out, s.ValueString())
+					}
+				}
+			}
+		}
+	}
+	for _, sec := range d.secrets {
+		add(cfg[sec.name])
+	}
+	for name, a := range d.locals {
+		if a.IsWriteOnly() {
+			add(cfg[name])
+		}
+	}
+	return out
+}
+
+// secretKeys are the fields NSX never answers: a comparison of what was written with what
+// was read back leaves them out, and no message shows them.
+var secretKeys = map[string]bool{"password": true, "passphrase": true, "community_string": true, "auth_password": true,
+	"priv_password": true, "tls_key_pem": true}
+
+// withoutSecrets is the JSON value b less every field named in secretKeys, at any depth.
+func withoutSecrets(b json.RawMessage) any {
+	var v any
+	if json.Unmarshal(b, &v) != nil {
+		return nil
+	}
+	var strip func(any) any
+	strip = func(v any) any {
+		switch v := v.(type) {
+		case map[string]any:
+			for k, x := range v {
+				if secretKeys[k] {
+					delete(v, k)
+					continue
+				}
+				v[k] = strip(x)
+			}
+		case []any:
+			for i, x := range v {
+				v[i] = strip(x)
+			}
+		}
+		return v
+	}
+	return strip(v)
+}
+
 // verify warns about each setting the manager reports differently from what was just
 // written: someone changed it in the meantime, and the next plan will show it.
 func (r *settingsResource) verify(ctx context.Context, w *nsxtapi.Write, diags *diag.Diagnostics) {
@@ -644,9 +708,14 @@ func (r *settingsResource) verify(ctx context.Context, w *nsxtapi.Write, diags *
 	for _, p := range w.Changed {
 		wrote, _ := w.Written(p)
 		now, _ := w.After.Raw(p)
-		var a, b any
-		if json.Unmarshal(wrote, &a) == nil && json.Unmarshal(now, &b) == nil && fmt.Sprint(a) != fmt.Sprint(b) {
-			diffs = append(diffs, fmt.Sprintf("%s: wrote %s, now %s", p, compact(wrote), compact(now)))
+		if secretKeys[p[strings.LastIndex(p, ".")+1:]] {
+			continue
+		}
+		a, b := withoutSecrets(wrote), withoutSecrets(now)
+		if a != nil && b != nil && fmt.Sprint(a) != fmt.Sprint(b) {
+			wa, _ := json.Marshal(a)
+			wb, _ := json.Marshal(b)
+			diffs = append(diffs, fmt.Sprintf("%s: wrote %s, now %s", p, wa, wb))
 		}
 	}
 	if len(diffs) > 0 {

@@ -232,6 +232,9 @@ func (r *syslogExporterResource) apply(ctx context.Context, op string, plan plan
 		return
 	}
 	m.TLSKeyPEM = key
+	if framework.Known(key) {
+		c.Secrets(key.ValueString())
+	}
 	want := m.want(ctx, diags)
 	if diags.HasError() {
 		return
@@ -310,13 +313,11 @@ func (r *syslogExporterResource) putOn(ctx context.Context, c *nsxtapi.Client, h
 			return nil, fmt.Errorf("the exporter was created, but the node does not list it")
 		}
 	}
-	w, err := c.WriteSettings(ctx, nsxtapi.SyslogService, host, restartWait, func(*nsxtapi.Document) (nsxtapi.Changes, error) {
+	if _, err := c.WriteSettings(ctx, nsxtapi.SyslogService, host, restartWait, func(*nsxtapi.Document) (nsxtapi.Changes, error) {
 		return nsxtapi.Changes{nsxtapi.RunningPath: true}, nil
-	})
-	if err != nil {
+	}); err != nil {
 		return nil, fmt.Errorf("starting the syslog service: %w", err)
 	}
-	_ = w
 	return cur, nil
 }
 

@@ -1,0 +1,72 @@
+locals {
+  nodes = keys(nsx_auth_policy.this.nodes)
+
+  # Per control, the nodes where the manager reports it not met.
+  failing = {
+    "VCFN-9X-000007" = [for h, l in nsx_service_logging.this.nodes : h if !alltrue([for s in local.logged_services : lookup(l, s, "") == "INFO"])]
+    "VCFN-9X-000012" = [for h, p in nsx_auth_policy.this.nodes : h if !(p.api_failed_auth_reset_period <= 900 && p.api_failed_auth_lockout_period >= 900 && p.api_max_auth_failures == 3 && p.cli_failed_auth_lockout_period >= 900 && p.cli_max_auth_failures == 3)]
+    "VCFN-9X-000038" = [for h, p in nsx_auth_policy.this.nodes : h if p.minimum_password_length < 15]
+    "VCFN-9X-000039" = [for h, p in nsx_auth_policy.this.nodes : h if p.upper_chars > -1]
+    "VCFN-9X-000040" = [for h, p in nsx_auth_policy.this.nodes : h if p.lower_chars > -1]
+    "VCFN-9X-000041" = [for h, p in nsx_auth_policy.this.nodes : h if p.digits > -1]
+    "VCFN-9X-000042" = [for h, p in nsx_auth_policy.this.nodes : h if p.special_chars > -1]
+    "VCFN-9X-000043" = [for h, p in nsx_auth_policy.this.nodes : h if p.max_repeats > 8]
+    "VCFN-9X-000050" = [for h, n in nsx_node_settings.this.nodes : h if n.cli_timeout == 0 || n.cli_timeout > 300]
+    "VCFN-9X-000065" = [for h, n in nsx_node_settings.this.nodes : h if !contains(["UTC", "Etc/UTC"], n.timezone)]
+    "VCFN-9X-000085" = distinct(flatten([for e in nsx_syslog_exporter.this : [for h, n in e.nodes : h if !(n.present && n.matches && n.syslog_running)]]))
+    "VCFN-9X-000086" = [for h, n in nsx_ssh_service.this.nodes : h if n.running || n.start_on_boot || n.root_login]
+    "VCFN-9X-000111" = [for h, n in nsx_ntp.this.nodes : h if length(n.servers) == 0 || !n.start_on_boot || length(setsubtract(toset(n.servers), toset(var.ntp_servers))) > 0]
+    "VCFN-9X-000113" = [for h, n in nsx_snmp.this.nodes : h if n.v2_configured]
+  }
+
+  unauthorized_roles = flatten([for name, roles in data.nsx_role_bindings.all.roles : [for r in roles : "${name} holds ${r}" if r != lookup(var.authorized_users, name, "")]])
+  cluster_ok = (data.nsx_cluster_status.this.control_cluster_status == "STABLE" && length(data.nsx_cluster_status.this.online_nodes) == 3 &&
+  !contains(["", "0.0.0.0"], data.nsx_cluster_status.this.virtual_ip))
+
+  api               = nsx_api_service_config.this
+  enabled_protocols = [for p, on in local.api.effective_protocol_versions : p if on]
+  # Enabled and not allowed, or allowed and not enabled: the STIG's check fails on either.
+  bad_protocols   = concat(tolist(setsubtract(local.enabled_protocols, ["TLSv1.2", "TLSv1.3"])), [for p, on in local.api.effective_protocol_versions : p if !on && contains(["TLSv1.2", "TLSv1.3"], p)])
+  bad_ciphers     = concat([for c, on in local.api.effective_cipher_suites : c if on && !contains(var.allowed_cipher_suites, c)], [for c, on in local.api.effective_cipher_suites : c if !on && contains(var.allowed_cipher_suites, c)])
+  active_accounts = [for u in nsx_node_user.default : u.username if u.status != "NOT_ACTIVATED"]
+  banner_ok       = (nsx_login_banner.this.login_banner_content == var.banner && nsx_login_banner.this.login_banner_status && nsx_login_banner.this.login_banner_checkbox_flag)
+  backup_ok       = length(nsx_backup_config.this) == 1 && try(nsx_backup_config.this[0].backup_enabled && contains(["IntervalBackupSchedule", "WeeklyBackupSchedule"], nsx_backup_config.this[0].backup_schedule.resource_type), false)
+}
+
+locals {
+  no_backup = nonsensitive(var.backup == null)
+  controls = merge(
+    { for id, bad in local.failing : id => {
+      passed = length(bad) == 0
+      detail = length(bad) == 0 ? "met on all ${length(local.nodes)} nodes" : "not met on ${join(", ", bad)}"
+    } },
+    {
+      "VCFN-9X-000010" = { passed = length(local.unauthorized_roles) == 0, detail = length(local.unauthorized_roles) == 0 ? "only authorised users hold roles" : join("; ", local.unauthorized_roles) }
+      "VCFN-9X-000013" = { passed = local.banner_ok, detail = local.banner_ok ? "the DoD notice is shown and must be consented to" : "the banner differs from var.banner, or is off, or needs no consent" }
+      "VCFN-9X-000034" = { passed = length(local.active_accounts) == 0, detail = length(local.active_accounts) == 0 ? "audit, guestuser1 and guestuser2 are deactivated" : "active: ${join(", ", local.active_accounts)}" }
+      "VCFN-9X-000037" = { passed = length(local.bad_protocols) == 0, detail = length(local.bad_protocols) == 0 ? "enabled: ${join(", ", sort(local.enabled_protocols))}" : "wrong: ${join(", ", local.bad_protocols)}" }
+      "VCFN-9X-000050" = {
+        passed = length(local.failing["VCFN-9X-000050"]) == 0 && local.api.session_timeout > 0 && local.api.session_timeout <= 300
+        detail = "session_timeout ${local.api.session_timeout}; cli_timeout ${length(local.failing["VCFN-9X-000050"]) == 0 ? "at most 300 on every node" : "wrong on ${join(", ", local.failing["VCFN-9X-000050"])}"}"
+      }
+      "VCFN-9X-000075" = { passed = length(local.bad_ciphers) == 0, detail = length(local.bad_ciphers) == 0 ? "only the allowed cipher suites are enabled" : "wrong: ${join(", ", local.bad_ciphers)}" }
+      "VCFN-9X-000076" = {
+        passed = local.api.client_api_concurrency_limit == 40 && local.api.client_api_rate_limit == 100 && local.api.global_api_concurrency_limit == 199
+        detail = "client concurrency ${local.api.client_api_concurrency_limit}, client rate ${local.api.client_api_rate_limit}, global concurrency ${local.api.global_api_concurrency_limit}"
+      }
+      "VCFN-9X-000091" = { passed = local.backup_ok, detail = local.no_backup ? "backups left alone (backup = null)" : (local.backup_ok ? "backups enabled on a schedule" : "backups not enabled on a schedule") }
+      "VCFN-9X-000114" = { passed = nsx_fips_config.this.lb_fips_enabled, detail = nsx_fips_config.this.lb_fips_enabled ? "FIPS mode on for load balancers (each applies it when it restarts)" : "FIPS mode off" }
+      "VCFN-9X-000115" = { passed = local.cluster_ok, detail = "control cluster ${data.nsx_cluster_status.this.control_cluster_status}, ${length(data.nsx_cluster_status.this.online_nodes)} nodes online, virtual IP \"${data.nsx_cluster_status.this.virtual_ip}\"" }
+    },
+  )
+}
+
+output "controls" {
+  description = "Each VCF 9 NSX Manager STIG control id → `{ passed, detail }`: whether the manager reports it met after the apply (on every node where the setting is per node), and why not."
+  value       = local.controls
+}
+
+output "all_passed" {
+  description = "Whether every control of `controls` passed."
+  value       = alltrue([for id, c in local.controls : c.passed])
+}

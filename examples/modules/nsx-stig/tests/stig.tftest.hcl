@@ -1,0 +1,59 @@
+# Runs against cmd/fakemanager playing a three-node VCF 9 NSX Manager, started from the
+# module's directory with its CA written where the provider block below expects it:
+#
+#   fakemanager -nodes 3 -nsxt-release 9.0 -dir tests/.fakemanager
+#
+# The nodes' addresses (comma-separated) and the credentials of its announcement (its first
+# line of output) go into NSXT_MANAGER_HOST, NSXT_USERNAME and NSXT_PASSWORD. `make test` runs
+# exactly this (internal/e2e/stig_test.go).
+
+variables {
+  ntp_servers    = ["ntp1.example.com", "192.0.2.123"]
+  syslog_servers = [{ server = "syslog.example.com", port = 514, protocol = "TCP" }]
+  virtual_ip     = "192.0.2.10"
+  backup = {
+    server          = "backup.example.com"
+    directory_path  = "/backups/nsx"
+    username        = "nsxbackup"
+    password        = "Sftp-Passw0rd!"
+    ssh_fingerprint = "SHA256:ht+qb8ckV14AvQbgJldN09NwZ23vdwTiRnXHtaFRcEY"
+    passphrase      = "Backup-Passphr4se!"
+  }
+}
+
+provider "nsx" {
+  nsxt {
+    ca_file = "tests/.fakemanager/ca.pem"
+  }
+}
+
+run "hardens_every_node" {
+  assert {
+    condition     = length(output.controls) == 23
+    error_message = "the module reports ${length(output.controls)} controls, not the STIG's 23"
+  }
+  assert {
+    condition     = output.all_passed
+    error_message = "controls not met: ${jsonencode({ for id, c in output.controls : id => c.detail if !c.passed })}"
+  }
+  assert {
+    condition     = length(nsx_auth_policy.this.nodes) == 3
+    error_message = "the auth policy was not written on the three nodes"
+  }
+}
+
+run "a_second_apply_changes_nothing" {
+  command = plan
+  assert {
+    condition     = output.all_passed
+    error_message = "the manager no longer meets the STIG"
+  }
+}
+
+run "rejects_an_unknown_syslog_protocol" {
+  command = plan
+  variables {
+    syslog_servers = [{ server = "syslog.example.com", port = 514, protocol = "RELP" }]
+  }
+  expect_failures = [var.syslog_servers]
+}

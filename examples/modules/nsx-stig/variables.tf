@@ -1,0 +1,115 @@
+variable "ntp_servers" {
+  description = "The authorised NTP servers, host names or IP addresses (VCFN-9X-000111)."
+  type        = list(string)
+  validation {
+    condition     = length(var.ntp_servers) > 0 && length(var.ntp_servers) <= 5
+    error_message = "Give between one and five NTP servers: the STIG requires at least one, and NSX takes at most five."
+  }
+}
+
+variable "syslog_servers" {
+  description = "The authorised syslog servers every node exports to at level INFO (VCFN-9X-000085): server, port and protocol (TCP, UDP, TLS, LI or LI-TLS)."
+  type = list(object({
+    server   = string
+    port     = number
+    protocol = string
+  }))
+  validation {
+    condition     = length(var.syslog_servers) > 0
+    error_message = "Give at least one syslog server: the STIG requires every node to export its logs."
+  }
+  validation {
+    condition     = alltrue([for s in var.syslog_servers : contains(["TCP", "UDP", "TLS", "LI", "LI-TLS"], s.protocol)])
+    error_message = "Each syslog server's protocol must be TCP, UDP, TLS, LI or LI-TLS."
+  }
+  validation {
+    condition     = length(distinct([for s in var.syslog_servers : s.server])) == length(var.syslog_servers)
+    error_message = "Each syslog server may appear once (its exporter is named after it)."
+  }
+}
+
+variable "virtual_ip" {
+  description = "The cluster's virtual IPv4 address (VCFN-9X-000115). Null leaves the virtual IP alone."
+  type        = string
+  default     = null
+}
+
+variable "backup" {
+  description = "The SFTP server backups go to, and the passphrase that encrypts them (VCFN-9X-000091). Null leaves backups alone."
+  type = object({
+    server          = string
+    port            = optional(number, 22)
+    directory_path  = string
+    username        = string
+    password        = string
+    ssh_fingerprint = string
+    passphrase      = string
+  })
+  default   = null
+  sensitive = true
+}
+
+variable "backup_secrets_version" {
+  description = "Change it to send the backup password and passphrase again (a rotation): Terraform cannot see a change of a write-only value."
+  type        = number
+  default     = 1
+}
+
+variable "authorized_users" {
+  description = "Who may hold a role, and the display name of the role each may hold on `/` (VCFN-9X-000010)."
+  type        = map(string)
+  default = {
+    admin      = "Enterprise Admin"
+    audit      = "Auditor"
+    guestuser1 = "Auditor"
+    guestuser2 = "Auditor"
+  }
+}
+
+variable "banner" {
+  description = "The login banner's text, byte for byte (VCFN-9X-000013). Default: the Standard Mandatory DoD Notice and Consent Banner."
+  type        = string
+  default     = "You are accessing a U.S. Government (USG) Information System (IS) that is provided for USG-authorized use only.\n\nBy using this IS (which includes any device attached to this IS), you consent to the following conditions:\n-The USG routinely intercepts and monitors communications on this IS for purposes including, but not limited to, penetration testing, COMSEC monitoring, network operations and defense, personnel misconduct (PM), law enforcement (LE), and counterintelligence (CI) investigations.\n-At any time, the USG may inspect and seize data stored on this IS.\n-Communications using, or data stored on, this IS are not private, are subject to routine monitoring, interception, and search, and may be disclosed or used for any USG-authorized purpose.\n-This IS includes security measures (e.g., authentication and access controls) to protect USG interests--not for your personal benefit or privacy.\n-Notwithstanding the above, using this IS does not constitute consent to PM, LE or CI investigative searching or monitoring of the content of privileged communications, or work product, related to personal representation or services by attorneys, psychotherapists, or clergy, and their assistants. Such communications and work product are private and confidential. See User Agreement for details."
+}
+
+variable "banner_title" {
+  description = "The login banner's title."
+  type        = string
+  default     = "Standard Mandatory DoD Notice and Consent Banner"
+}
+
+variable "allowed_cipher_suites" {
+  description = "The cipher suites the STIG allows (VCFN-9X-000075): each is enabled. TLS_CHACHA20_POLY1305_SHA256 is not on the STIG's list."
+  type        = list(string)
+  default = [
+    "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
+    "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
+    "TLS_RSA_WITH_AES_128_GCM_SHA256",
+    "TLS_RSA_WITH_AES_256_GCM_SHA384",
+    "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384",
+    "TLS_AES_128_GCM_SHA256",
+    "TLS_AES_256_GCM_SHA384",
+  ]
+}
+
+variable "disabled_cipher_suites" {
+  description = "The cipher suites the manager offers beyond the allowed ones: each is disabled. Default: those of a VCF 9 NSX Manager."
+  type        = list(string)
+  default = [
+    "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA",
+    "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256",
+    "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA",
+    "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384",
+    "TLS_RSA_WITH_AES_128_CBC_SHA",
+    "TLS_RSA_WITH_AES_128_CBC_SHA256",
+    "TLS_RSA_WITH_AES_256_CBC_SHA",
+    "TLS_RSA_WITH_AES_256_CBC_SHA256",
+    "TLS_CHACHA20_POLY1305_SHA256",
+  ]
+}
+
+variable "ceip_acceptance" {
+  description = "Whether the manager takes part in CEIP; the NSX 4.x STIG requires false."
+  type        = bool
+  default     = false
+}

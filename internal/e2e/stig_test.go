@@ -1,0 +1,232 @@
+package e2e
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/netsession/terraform-provider-nsx/internal/fakeharness"
+	"github.com/netsession/terraform-provider-nsx/internal/fakemanager"
+	fakensxt "github.com/netsession/terraform-provider-nsx/internal/fakemanager/nsxt"
+	"github.com/netsession/terraform-provider-nsx/internal/stigcheck"
+)
+
+var (
+	stigNTP    = []string{"ntp1.example.com", "192.0.2.123"}
+	stigSyslog = []string{"syslog.example.com"}
+)
+
+const stigRoot = `
+module "stig" {
+  source         = "./modules/nsx-stig"
+  ntp_servers    = ["ntp1.example.com", "192.0.2.123"]
+  syslog_servers = [{ server = "syslog.example.com", port = 514, protocol = "TCP" }]
+  virtual_ip     = "192.0.2.10"
+  backup = {
+    server          = "backup.example.com"
+    directory_path  = "/backups/nsx"
+    username        = "nsxbackup"
+    password        = "Sftp-Passw0rd!"
+    ssh_fingerprint = "SHA256:ht+qb8ckV14AvQbgJldN09NwZ23vdwTiRnXHtaFRcEY"
+    passphrase      = "Backup-Passphr4se!"
+  }
+}
+output "controls" {
+  value = module.stig.controls
+}
+output "all_passed" {
+  value = module.stig.all_passed
+}
+`
+
+func repoRoot() string {
+	_, file, _, _ := runtime.Caller(0)
+	return filepath.Join(filepath.Dir(file), "..", "..")
+}
+
+// copyModule copies examples/modules/name (without terraform's working files) into dir.
+func copyModule(t *testing.T, name, dir string) {
+	t.Helper()
+	src := filepath.Join(repoRoot(), "examples", "modules", name)
+	must(t, filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(src, p)
+		if strings.HasPrefix(d.Name(), ".terraform") || strings.HasPrefix(d.Name(), ".fakemanager") || strings.HasSuffix(d.Name(), ".tfstate") {
+			if d.IsDir() {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if d.IsDir() {
+			return os.MkdirAll(filepath.Join(dir, rel), 0o750)
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(filepath.Join(dir, rel), b, 0o600)
+	}))
+}
+
+// stigReports runs the STIG's checks on every node of h.
+func stigReports(t *testing.T, h *fakeharness.NSXT) []stigcheck.Report {
+	t.Helper()
+	var out []stigcheck.Report
+	in := stigcheck.DefaultInputs(stigSyslog, stigNTP)
+	for _, u := range h.Server.URLs() {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		r, err := stigcheck.Run(ctx, h.HTTP, u, h.Username, h.Password, in)
+		cancel()
+		must(t, err)
+		out = append(out, r)
+	}
+	return out
+}
+
+// The STIG module, applied once to a fresh three-node VCF 9 manager, makes the STIG's own
+// checks pass on every node; an operator then changes one node behind Terraform's back, the
+// checks fail on that node only, the next plan names it, and the apply repairs it. A second
+// apply on the compliant manager sends no write.
+func TestSTIGModuleMakesTheSTIGChecksPassOnEveryNode(t *testing.T) {
+	t.Parallel()
+	h := fakeharness.StartNSXT(t, fakeharness.NSXTOptions{Nodes: 3, Release: fakensxt.Release90})
+	restart := 500
+	h.Faults(t, fakemanager.Faults{RestartMS: &restart})
+	hosts := h.Hosts()
+
+	fresh := stigReports(t, h)
+	for i, r := range fresh {
+		if len(r.Failed()) < 10 {
+			t.Fatalf("a fresh manager should fail most controls; node %d fails only %v", i, r.Failed())
+		}
+	}
+	t.Logf("fresh manager, node 0 fails %d of %d controls: %v", len(fresh[0].Failed()), len(stigcheck.Controls), fresh[0].Failed())
+
+	w := newWorkspace(t, h, stigRoot)
+	copyModule(t, "nsx-stig", filepath.Join(w.dir, "modules", "nsx-stig"))
+	w.terraform(nil, "get")
+	before := h.Stats(t)
+	start := time.Now()
+	w.terraform(nil, "apply", "-auto-approve", "-input=false")
+	took := time.Since(start)
+	after := h.Stats(t)
+	for i, r := range stigReports(t, h) {
+		if f := r.Failed(); len(f) > 0 {
+			t.Fatalf("after one apply, node %d (%s) still fails:\n%s", i, hosts[i], r)
+		}
+	}
+	if out := w.terraform(nil, "output", "-raw", "all_passed"); out != "true" {
+		var controls map[string]struct {
+			Passed bool   `json:"passed"`
+			Detail string `json:"detail"`
+		}
+		must(t, json.Unmarshal([]byte(w.terraform(nil, "output", "-json", "controls")), &controls))
+		t.Fatalf("the STIG's checks pass but the module's controls output says otherwise: %+v", controls)
+	}
+	t.Logf("first apply: %s; requests %d, logins %d, restarts %d, writes %d", took.Round(time.Millisecond),
+		after["requests"]-before["requests"], after["logins"]-before["logins"], after["restarts"]-before["restarts"],
+		after["object_writes"]+after["config_writes"]-before["object_writes"]-before["config_writes"])
+
+	// Compliant: the next apply writes nothing.
+	before = h.Stats(t)
+	out := w.terraform(nil, "apply", "-auto-approve", "-input=false")
+	if !strings.Contains(out, "No changes.") {
+		t.Fatalf("a second apply on a compliant manager changes something:\n%s", out)
+	}
+	s := h.Stats(t)
+	for _, k := range []string{"object_writes", "config_writes", "service_actions", "vip_actions"} {
+		if s[k] != before[k] {
+			t.Fatalf("the second apply wrote (%s %d → %d)", k, before[k], s[k])
+		}
+	}
+
+	// An operator on node 2 starts SSH, lowers the password length and adds a syslog server
+	// of their own.
+	h.Fake.SetRunning(1, "ssh", true)
+	h.Fake.SetObjectField(fakensxt.AuthPolicyPath, 1, "minimum_password_length", int64(12))
+	must(t, h.Fake.AddExporter(1, map[string]any{"exporter_name": "rogue", "server": "203.0.113.9", "protocol": "UDP", "level": "DEBUG"}))
+	drift := stigReports(t, h)
+	if f := drift[1].Failed(); !slices.Equal(f, []string{"VCFN-9X-000038", "VCFN-9X-000085", "VCFN-9X-000086"}) {
+		t.Fatalf("node 2 should fail 000038, 000085 and 000086, fails %v", f)
+	}
+	for _, i := range []int{0, 2} {
+		if f := drift[i].Failed(); len(f) > 0 {
+			t.Fatalf("node %d was not touched but fails %v", i, f)
+		}
+	}
+	plan := w.terraform(nil, "plan", "-input=false")
+	if !strings.Contains(plan, hosts[1]) || strings.Contains(plan, hosts[0]) || strings.Contains(plan, hosts[2]) {
+		t.Fatalf("the plan should name node 2 (%s) alone:\n%s", hosts[1], plan)
+	}
+	w.terraform(nil, "apply", "-auto-approve", "-input=false")
+	// The module cannot know an exporter it did not create: the operator's own stays, and the
+	// STIG's check still fails on it. The module says so, and the operator removes it.
+	repaired := stigReports(t, h)
+	if f := repaired[1].Failed(); !slices.Equal(f, []string{"VCFN-9X-000085"}) {
+		t.Fatalf("after the repair node 2 should fail only 000085 (the rogue exporter), fails:\n%s", repaired[1])
+	}
+	h.Fake.DeleteExporter(1, "rogue")
+	for i, r := range stigReports(t, h) {
+		if f := r.Failed(); len(f) > 0 {
+			t.Fatalf("after the repair node %d fails:\n%s", i, r)
+		}
+	}
+}
+
+// The module's own `terraform test` passes against cmd/fakemanager playing VCF 9, as a
+// registry user's CI would run it.
+func TestSTIGModuleTerraformTest(t *testing.T) {
+	t.Parallel()
+	root := repoRoot()
+	bin := filepath.Join(t.TempDir(), "fakemanager")
+	build := exec.Command("go", "build", "-o", bin, "./cmd/fakemanager")
+	build.Dir = root
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("building fakemanager: %v\n%s", err, out)
+	}
+	dir := t.TempDir()
+	copyModule(t, "nsx-stig", dir)
+	must(t, os.MkdirAll(filepath.Join(dir, "tests", ".fakemanager"), 0o750))
+	fake := exec.Command(bin, "-nodes", "3", "-nsxt-release", "9.0", "-restart", "300ms", "-dir", "tests/.fakemanager")
+	fake.Dir = dir
+	fake.Stderr = os.Stderr
+	stdout, err := fake.StdoutPipe()
+	must(t, err)
+	must(t, fake.Start())
+	t.Cleanup(func() { _ = fake.Process.Signal(os.Interrupt); _ = fake.Wait() })
+	line, err := bufio.NewReader(stdout).ReadBytes('\n')
+	must(t, err)
+	var ann fakemanager.Announcement
+	must(t, json.Unmarshal(line, &ann))
+	nsxt := ann.Managers["nsxt"]
+	var hosts []string
+	for _, u := range nsxt.URLs {
+		p, err := url.Parse(u)
+		must(t, err)
+		hosts = append(hosts, p.Host)
+	}
+	rc := filepath.Join(t.TempDir(), "dev.tfrc")
+	must(t, os.WriteFile(rc, []byte(fmt.Sprintf("provider_installation {\n  dev_overrides {\n    \"netsession/nsx\" = %q\n  }\n  direct {}\n}\n", providerDir)), 0o600))
+	cmd := exec.Command("terraform", "test", "-no-color")
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "TF_CLI_CONFIG_FILE="+rc, "TF_IN_AUTOMATION=1", "CHECKPOINT_DISABLE=1", "TF_LOG=",
+		"NSXT_MANAGER_HOST="+strings.Join(hosts, ","), "NSXT_USERNAME="+nsxt.Username, "NSXT_PASSWORD="+nsxt.Password)
+	out, err := cmd.CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "passed, 0 failed") {
+		t.Fatalf("terraform test: %v\n%s", err, out)
+	}
+	t.Logf("%s", out)
+}
