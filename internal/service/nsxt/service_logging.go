@@ -3,6 +3,7 @@ package nsxt
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -61,7 +62,7 @@ func (r *serviceLoggingResource) Schema(ctx context.Context, _ resource.SchemaRe
 			"changes, everything else goes back as NSX answered it. `nodes` holds each node's levels: a node that differs shows in the plan " +
 			"under its own address, and the apply changes that node only.\n\n" +
 			"STIG VCFN-9X-000007: `INFO` for `async_replicator`, `auth`, `http`, `manager` and `telemetry`.\n\n" +
-			"Import with the id `service_logging` (every service is then read). **Destroying this resource leaves the levels as they are** (with a warning).",
+			"Import with the id `service_logging` (every service is then managed) or `service_logging:async_replicator,auth,...` (those services). **Destroying this resource leaves the levels as they are** (with a warning).",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{Computed: true, MarkdownDescription: "Always `service_logging`.",
 				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()}},
@@ -149,9 +150,11 @@ func (r *serviceLoggingResource) Read(ctx context.Context, req resource.ReadRequ
 	if !ok {
 		return
 	}
-	services := sortedKeys(stringMap(m.Levels))
+	var services []string
 	if m.Levels.IsNull() { // imported: every service
 		services = nsxtapi.LoggingServices
+	} else {
+		services = sortedKeys(m.Levels.Elements())
 	}
 	nodes := map[string]map[string]string{}
 	for _, host := range c.Nodes() {
@@ -196,13 +199,30 @@ func (r *serviceLoggingResource) Delete(_ context.Context, _ resource.DeleteRequ
 		"nsx_service_logging left the state; the logging levels of every NSX Manager node's services stay as they are.")
 }
 
+// ImportState takes `service_logging` (every service) or `service_logging:auth,http,...`
+// (those services: the ones the configuration lists, so that it plans nothing).
 func (r *serviceLoggingResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	if req.ID != "service_logging" {
+	id, list, hasList := strings.Cut(req.ID, ":")
+	if id != "service_logging" {
 		resp.Diagnostics.AddError("Invalid Import ID",
-			fmt.Sprintf("%s is a singleton; import it with the id %q, not %q.", serviceLoggingType, "service_logging", req.ID))
+			fmt.Sprintf("%s is a singleton; import it with the id %q, or %q with the services to manage, not %q.",
+				serviceLoggingType, "service_logging", "service_logging:auth,http", req.ID))
 		return
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), "service_logging")...)
+	if !hasList {
+		return
+	}
+	levels := map[string]string{}
+	for _, svc := range strings.Split(list, ",") {
+		svc = strings.TrimSpace(svc)
+		if !slices.Contains(nsxtapi.LoggingServices, svc) {
+			resp.Diagnostics.AddError("Invalid Import ID", fmt.Sprintf("%q is not one of the services: %s.", svc, strings.Join(nsxtapi.LoggingServices, ", ")))
+			return
+		}
+		levels[svc] = ""
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("levels"), mapValue(levels))...)
 }
 
 // ModifyPlan plans each configured node at the configured levels, so that a node that

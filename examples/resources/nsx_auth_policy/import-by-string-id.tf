@@ -1,0 +1,4 @@
+import {
+  to = nsx_auth_policy.this
+  id = "auth_policy"
+}

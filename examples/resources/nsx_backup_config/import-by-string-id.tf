@@ -1,0 +1,4 @@
+import {
+  to = nsx_backup_config.this
+  id = "backup_config"
+}

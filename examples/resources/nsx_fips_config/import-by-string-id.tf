@@ -1,0 +1,4 @@
+import {
+  to = nsx_fips_config.this
+  id = "fips_config"
+}

@@ -1,0 +1,4 @@
+import {
+  to = nsx_login_banner.this
+  id = "login_banner"
+}

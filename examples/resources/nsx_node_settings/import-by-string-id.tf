@@ -1,0 +1,4 @@
+import {
+  to = nsx_node_settings.this
+  id = "node_settings"
+}

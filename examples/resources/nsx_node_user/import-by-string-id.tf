@@ -1,0 +1,4 @@
+import {
+  to = nsx_node_user.audit
+  id = "audit"
+}

@@ -1,0 +1,4 @@
+import {
+  to = nsx_ntp.this
+  id = "ntp"
+}

@@ -1,0 +1,2 @@
+# A singleton: its id is always ntp.
+terraform import nsx_ntp.this ntp

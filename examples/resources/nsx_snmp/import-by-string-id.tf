@@ -1,0 +1,4 @@
+import {
+  to = nsx_snmp.this
+  id = "snmp"
+}

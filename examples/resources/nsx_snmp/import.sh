@@ -1,0 +1,2 @@
+# A singleton: its id is always snmp.
+terraform import nsx_snmp.this snmp

@@ -1,0 +1,4 @@
+import {
+  to = nsx_ssh_service.this
+  id = "ssh"
+}

@@ -1,0 +1,4 @@
+import {
+  to = nsx_syslog_exporter.siem
+  id = "siem"
+}

@@ -1,0 +1,4 @@
+import {
+  to = nsx_telemetry_config.this
+  id = "telemetry_config"
+}
