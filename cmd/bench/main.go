@@ -64,10 +64,17 @@ type workload struct {
 	// provider before it has copied the last lines of its log, and the run is then repeated
 	// (at most twice).
 	logged func(log string) bool
+	// nodes is the size of the NSX cluster (default 1); restart the API service's
+	// unavailability after a restarting write; module an examples/modules directory the
+	// configuration calls as ./modules/<name>.
+	nodes   int
+	restart time.Duration
+	module  string
 }
 
 type bench struct {
 	root, providerDir string
+	repo              string
 	ca                *fakemanager.CA
 	caFile            string
 	base              time.Duration
@@ -96,7 +103,7 @@ func run(providerDir, only string) error {
 	if err != nil {
 		return err
 	}
-	b := &bench{root: tmp, providerDir: providerDir, ca: ca, caFile: filepath.Join(tmp, "ca.pem")}
+	b := &bench{root: tmp, repo: root, providerDir: providerDir, ca: ca, caFile: filepath.Join(tmp, "ca.pem")}
 	if err := os.WriteFile(b.caFile, ca.CertPEM, 0o600); err != nil {
 		return err
 	}
@@ -249,7 +256,87 @@ func workloads() []workload {
 			// 50 reads, the one refused with the dead session, one login.
 			floor: oneRun, logins: 1, needed: 52,
 		},
+		{
+			// One login per node of the apply, one for the plan's check of the cipher names,
+			// and one more per node for each restart: the lockout policy's (each node in
+			// turn) and the API service's (every node). The floor waits out the four
+			// restarts one after the other.
+			name: "STIG module, first apply on a fresh 3-node VCF 9 manager", module: "nsx-stig", config: stigModule,
+			nodes: 3, restart: time.Second, nsxt: fakensxt.Options{Release: fakensxt.Release90},
+			cmds:  [][]string{{"apply", "-auto-approve"}},
+			floor: func(base time.Duration) time.Duration { return base + 4*time.Second }, logins: 10, note: stigNote,
+		},
+		{
+			// The refresh reads every object on every node (one login per node); nothing
+			// is written, and no apply walk runs.
+			name: "STIG module, second apply on the compliant manager", module: "nsx-stig", config: stigModule,
+			nodes: 3, restart: time.Second, nsxt: fakensxt.Options{Release: fakensxt.Release90},
+			prepare: func(w *workspace, _ *fakensxt.Fake) error {
+				_, _, err := w.terraform("apply", "-auto-approve")
+				return err
+			},
+			cmds:  [][]string{{"apply", "-auto-approve"}},
+			floor: oneRun, logins: 3,
+			note: func(st map[string]int64, _ string) string { return fmt.Sprintf("writes %d (needed 0)", writes(st)) },
+		},
 	}
+}
+
+// copyDir copies the files of src into dst.
+func copyDir(src, dst string) error {
+	return filepath.WalkDir(src, func(p string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(src, p)
+		if strings.HasPrefix(d.Name(), ".") && rel != "." {
+			if d.IsDir() {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if d.IsDir() {
+			return os.MkdirAll(filepath.Join(dst, rel), 0o750)
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(filepath.Join(dst, rel), b, 0o600)
+	})
+}
+
+// stigModule calls the STIG module as a registry user would.
+const stigModule = `module "stig" {
+  source         = "./modules/nsx-stig"
+  ntp_servers    = ["ntp1.example.com", "192.0.2.123"]
+  syslog_servers = [{ server = "syslog.example.com", port = 514, protocol = "TCP" }]
+  virtual_ip     = "192.0.2.10"
+  backup = {
+    server          = "backup.example.com"
+    directory_path  = "/backups/nsx"
+    username        = "nsxbackup"
+    password        = "Sftp-Passw0rd!"
+    ssh_fingerprint = "SHA256:ht+qb8ckV14AvQbgJldN09NwZ23vdwTiRnXHtaFRcEY"
+    passphrase      = "Backup-Passphr4se!"
+  }
+}
+`
+
+// stigWrites is what the STIG module must write on a fresh three-node manager: the auth
+// policy, the CLI timeout, the SSH service (its properties and its stop), the NTP servers
+// and one exporter on each node (5 x 3), and once for the cluster the API service, the
+// banner, the audit user, FIPS, backups, the virtual IP and CEIP (7), and SSH's stop on
+// each node (3).
+const stigWrites = 25
+
+// writes are the writes of every kind the fake counts.
+func writes(st map[string]int64) int64 {
+	return st["object_writes"] + st["config_writes"] + st["service_actions"] + st["vip_actions"] + st["user_writes"] + st["binding_writes"]
+}
+
+func stigNote(st map[string]int64, _ string) string {
+	return fmt.Sprintf("writes %d (needed %d), restarts %d, 503s while restarting %d", writes(st), stigWrites, st["restarts"], st["restart_rejections"])
 }
 
 const apiServiceConfig = `resource "nsx_api_service_config" "this" {
@@ -304,7 +391,7 @@ type result struct {
 func (b *bench) measure(w *workload) (*result, error) {
 	opts := w.nsxt
 	opts.Username, opts.Password = "admin", "B3nch&Pw@x%2B+1"
-	fake, srv, err := fakensxt.Start(opts, fakemanager.Options{Nodes: 1, CA: b.ca, Latency: w.latency})
+	fake, srv, err := fakensxt.Start(opts, fakemanager.Options{Nodes: max(w.nodes, 1), CA: b.ca, Latency: w.latency, Restart: w.restart})
 	if err != nil {
 		return nil, err
 	}
@@ -313,18 +400,33 @@ func (b *bench) measure(w *workload) (*result, error) {
 	if err != nil {
 		return nil, err
 	}
-	host := strings.TrimPrefix(srv.URLs()[0], "https://")
+	var hosts []string
+	for _, u := range srv.URLs() {
+		hosts = append(hosts, strconv.Quote(strings.TrimPrefix(u, "https://")))
+	}
+	host := strings.Join(hosts, ", ")
 	ws := &workspace{dir: dir, providerDir: b.providerDir, provider: fmt.Sprintf(`provider "nsx" {
   %s
   session_cache_dir = %q
   nsxt {
-    hosts    = [%q]
+    hosts    = [%s]
     username = %q
     password = %q
     ca_file  = %q
   }
 }
 `, strings.Join(w.settings, "\n  "), filepath.Join(dir, "sessions"), host, opts.Username, opts.Password, b.caFile)}
+	if w.module != "" {
+		if err := copyDir(filepath.Join(b.repo, "examples", "modules", w.module), filepath.Join(dir, "modules", w.module)); err != nil {
+			return nil, err
+		}
+		if err := ws.write(w.config); err != nil {
+			return nil, err
+		}
+		if _, _, err := ws.terraform("get"); err != nil {
+			return nil, err
+		}
+	}
 	if w.prepare != nil {
 		if err := w.prepare(ws, fake); err != nil {
 			return nil, err

@@ -19,6 +19,7 @@ import (
 	"github.com/netsession/terraform-provider-nsx/internal/fakeharness"
 	"github.com/netsession/terraform-provider-nsx/internal/fakemanager"
 	fakensxt "github.com/netsession/terraform-provider-nsx/internal/fakemanager/nsxt"
+	"github.com/netsession/terraform-provider-nsx/internal/session"
 	"github.com/netsession/terraform-provider-nsx/internal/stigcheck"
 )
 
@@ -118,10 +119,41 @@ func TestSTIGModuleMakesTheSTIGChecksPassOnEveryNode(t *testing.T) {
 	w := newWorkspace(t, h, stigRoot)
 	copyModule(t, "nsx-stig", filepath.Join(w.dir, "modules", "nsx-stig"))
 	w.terraform(nil, "get")
+	// The write-only secrets never reach the plan, the state or the TRACE log.
+	logFile := filepath.Join(w.dir, "trace.log")
+	trace := []string{"TF_LOG=TRACE", "TF_LOG_PATH=" + logFile}
+	w.terraform(nil, "plan", "-input=false", "-out=first.plan")
+	show := exec.Command("terraform", "show", "-json", "first.plan")
+	show.Dir, show.Env = w.dir, w.env
+	shown, err := show.Output()
+	must(t, err)
+	// What the provider planned; the plan's copy of the configuration and of its variables
+	// holds what the user wrote there (Terraform keeps variable values in a plan, but for
+	// ephemeral ones).
+	var planned struct {
+		ResourceChanges json.RawMessage `json:"resource_changes"`
+		PlannedValues   json.RawMessage `json:"planned_values"`
+	}
+	must(t, json.Unmarshal(shown, &planned))
+	planJSON := append(planned.ResourceChanges, planned.PlannedValues...)
 	before := h.Stats(t)
 	start := time.Now()
-	w.terraform(nil, "apply", "-auto-approve", "-input=false")
+	w.terraform(trace, "apply", "-auto-approve", "-input=false")
 	took := time.Since(start)
+	stateFile, err := os.ReadFile(filepath.Join(w.dir, "terraform.tfstate"))
+	must(t, err)
+	logs, err := os.ReadFile(logFile)
+	must(t, err)
+	if !strings.Contains(string(logs), "manager request") {
+		t.Fatal("the provider's TRACE logs are missing")
+	}
+	for _, secret := range session.SecretForms("", "Sftp-Passw0rd!", "Backup-Passphr4se!") {
+		for what, text := range map[string][]byte{"plan JSON": planJSON, "state": stateFile, "TRACE log": logs} {
+			if strings.Contains(string(text), secret) {
+				t.Errorf("a backup secret (%q…) is in the %s", secret[:4], what)
+			}
+		}
+	}
 	after := h.Stats(t)
 	for i, r := range stigReports(t, h) {
 		if f := r.Failed(); len(f) > 0 {

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -397,6 +398,7 @@ type Write struct {
 	Waited    time.Duration
 	body      []byte
 	want      Changes
+	answered  *Document
 }
 
 // Written is the JSON the write sent at path (ok false: it sent none there).
@@ -446,7 +448,11 @@ func (c *Client) WriteSettings(ctx context.Context, obj *Object, node string, wi
 		w.Attempts++
 		req := &session.Request{Method: obj.WriteMethod(), Path: obj.Path, Body: body,
 			Header: http.Header{"Accept": {"application/json"}, "Content-Type": {"application/json"}}}
-		_, err = c.send(ctx, obj, before.Node, req)
+		var resp *session.Response
+		resp, err = c.send(ctx, obj, before.Node, req)
+		if err == nil {
+			w.answered = answerOf(obj, resp, before)
+		}
 		if errors.Is(err, ErrStaleRevision) && w.Attempts <= max(obj.StaleRetries, 1) {
 			tflog.Info(ctx, "settings changed by someone else between read and write; reading again", map[string]any{
 				"object": obj.Name, "node": before.Node, "attempt": w.Attempts,
@@ -495,12 +501,39 @@ func (c *Client) WriteSettings(ctx context.Context, obj *Object, node string, wi
 		}
 		return w, nil
 	}
+	// NSX answers a PUT with the object as it now holds it: that is the read back. Where it
+	// answers nothing readable, or only the service's state changed, the object is read
+	// again (the state itself was read by the wait for it).
+	if after := w.answered; after != nil || (!sendsBody(w.Changed) && obj.Service) {
+		if after == nil {
+			after = &Document{Object: obj, Node: w.Before.Node, fields: w.Before.fields}
+		}
+		after.state = w.Before.state
+		if running, ok := w.want[RunningPath].(bool); ok && slices.Contains(w.Changed, RunningPath) {
+			after.state = map[bool]string{true: "running", false: "stopped"}[running]
+		}
+		if obj.Learn != nil {
+			obj.Learn(c, after)
+		}
+		w.After = after
+		return w, nil
+	}
 	after, err := c.ReadSettings(ctx, obj, w.Before.Node)
 	if err != nil {
 		return w, fmt.Errorf("the %s was written; reading it back failed: %w", obj.Name, err)
 	}
 	w.After = after
 	return w, nil
+}
+
+// answerOf is the object a write's answer holds (nil: none that reads as the object, such
+// as an empty 202).
+func answerOf(obj *Object, resp *session.Response, before *Document) *Document {
+	d := &Document{Object: obj, Node: before.Node}
+	if len(bytes.TrimSpace(resp.Body)) == 0 || session.DecodeJSON("nsxt", obj.WriteMethod()+" "+obj.Path, resp, &d.fields) != nil || len(d.fields) == 0 {
+		return nil
+	}
+	return d
 }
 
 // setRunning starts or stops the service obj on node and waits, for at most within, until its
