@@ -24,6 +24,12 @@ import (
 	fakensxv "github.com/netsession/terraform-provider-nsx/internal/fakemanager/nsxv"
 	fakesdwan "github.com/netsession/terraform-provider-nsx/internal/fakemanager/sdwan"
 	fakevcenter "github.com/netsession/terraform-provider-nsx/internal/fakemanager/vcenter"
+	"github.com/netsession/terraform-provider-nsx/internal/framework"
+	illumiosvc "github.com/netsession/terraform-provider-nsx/internal/service/illumio"
+	nsxtsvc "github.com/netsession/terraform-provider-nsx/internal/service/nsxt"
+	nsxvsvc "github.com/netsession/terraform-provider-nsx/internal/service/nsxv"
+	sdwansvc "github.com/netsession/terraform-provider-nsx/internal/service/sdwan"
+	vcentersvc "github.com/netsession/terraform-provider-nsx/internal/service/vcenter"
 )
 
 func main() {
@@ -46,6 +52,7 @@ func run() error {
 	extra := flag.String("nsxt-extra-fields", "", "comma-separated api-service fields of a newer NSX release that the fake NSX then knows, stores and returns")
 	location := flag.String("illumio-location", fakeillumio.LocationRelative, "form of the PCE's async Location header: relative (/orgs/1/jobs/…) or absolute (https://<pce>/api/v2/orgs/1/jobs/…)")
 	fixtureFile := flag.String("fixture", "", "JSON file of the objects the fakes start with (segments, api_service, cli_users, devices, labels, tags); see the guide \"Testing modules without a manager\"")
+	envFile := flag.String("env", "", "also write the provider's environment variables (addresses, credentials, CA files) as shell exports to this file, for `. FILE` before terraform")
 	port := flag.Int("port", 0, "first port: the NSX nodes, NSX-v, SD-WAN, the PCE and vCenter take it and the ports after it, in that order (0: any free ports)")
 	flag.Parse()
 	if *release != fakensxt.Release42 && *release != fakensxt.Release90 {
@@ -151,6 +158,11 @@ func run() error {
 		"illumio": {URLs: pceSrv.URLs(), Username: pceOpts.Email, Password: pcePass, OrgID: 1,
 			APIKeyUsername: pceOpts.APIKeyUsername, APIKeySecret: pceOpts.APIKeySecret},
 	}}
+	if *envFile != "" {
+		if err := os.WriteFile(*envFile, []byte(envExports(out)), 0o600); err != nil {
+			return err
+		}
+	}
 	enc := json.NewEncoder(os.Stdout)
 	enc.SetEscapeHTML(false)
 	if err := enc.Encode(out); err != nil {
@@ -163,6 +175,39 @@ func run() error {
 	// Give in-flight answers (a provider's logouts at exit) a moment to finish.
 	time.Sleep(100 * time.Millisecond)
 	return nil
+}
+
+// envExports are the provider's environment variables for every fake, as shell exports
+// (single-quoted: the passwords hold characters a shell would take): each manager's address
+// (every NSX node, comma-separated), user and password (for the PCE its API key pair), and
+// the CA file where the provider reads one from the environment. The names come from the
+// provider's own manager specs.
+func envExports(a fakemanager.Announcement) string {
+	var b strings.Builder
+	set := func(name, value string) {
+		if name != "" {
+			fmt.Fprintf(&b, "export %s='%s'\n", name, strings.ReplaceAll(value, "'", `'\''`))
+		}
+	}
+	for _, m := range []struct {
+		key  string
+		info framework.Info
+	}{{"nsxt", nsxtsvc.Manager.Info}, {"nsxv", nsxvsvc.Manager.Info}, {"sdwan", sdwansvc.Manager.Info}, {"vcenter", vcentersvc.Manager.Info}} {
+		ann := a.Managers[m.key]
+		hosts := make([]string, len(ann.URLs))
+		for i, u := range ann.URLs {
+			hosts[i] = strings.TrimPrefix(u, "https://")
+		}
+		set(m.info.EnvHost, strings.Join(hosts, ","))
+		set(m.info.EnvUser, ann.Username)
+		set(m.info.EnvPass, ann.Password)
+		set(m.info.EnvCACert, a.CAFile)
+	}
+	pce := a.Managers["illumio"]
+	set(illumiosvc.Manager.Info.EnvHost, strings.TrimPrefix(pce.URLs[0], "https://"))
+	set(illumiosvc.EnvAPIKeyUsername, pce.APIKeyUsername)
+	set(illumiosvc.EnvAPIKeySecret, pce.APIKeySecret)
+	return b.String()
 }
 
 // password is random per run, with the characters that break naive form encoding.

@@ -175,3 +175,33 @@ resource "nsx_api_service_config" "this" {
 		t.Fatalf("entries left: %v", left)
 	}
 }
+
+// Issue 22: NSX-v has no logout of one token. Without the cache each process leaves one
+// token until it lapses (an apply starts two); with the cache the processes of a pipeline
+// share one.
+func TestNSXVTokensPerPipeline(t *testing.T) {
+	t.Parallel()
+	for _, cached := range []bool{false, true} {
+		h := fakeharness.StartNSXV(t, fakeharness.NSXVOptions{})
+		h.AddCLIUser(t, "audit", "Cl1-User-Passw0rd!")
+		w := newWorkspaceWith(t, h.NSXVBlock(), `
+data "nsx_version" "v" {
+  manager = "nsxv"
+}
+resource "nsxv_cli_user_role" "audit" {
+  provider = nsx
+  user_id  = "audit"
+  role     = "auditor"
+}`)
+		env := cacheEnv(cached, filepath.Join(t.TempDir(), "cache"))
+		w.terraform(env, "apply", "-auto-approve", "-input=false")
+		w.terraform(env, "plan", "-input=false")
+		want := int64(3) // the apply's plan and apply processes, then the plan's
+		if cached {
+			want = 1
+		}
+		if s := h.Stats(t); s["logins"] != want {
+			t.Fatalf("session_cache=%t: want %d tokens, the fake issued %v", cached, want, s)
+		}
+	}
+}

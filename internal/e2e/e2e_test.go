@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/netsession/terraform-provider-nsx/internal/fakeharness"
+	"github.com/netsession/terraform-provider-nsx/internal/fakemanager"
 )
 
 var providerDir string
@@ -43,6 +44,12 @@ type workspace struct {
 
 func newWorkspace(t *testing.T, h *fakeharness.NSXT, body string) *workspace {
 	t.Helper()
+	return newWorkspaceWith(t, h.NSXTBlock(), body)
+}
+
+// newWorkspaceWith is a workspace whose provider block holds blocks.
+func newWorkspaceWith(t *testing.T, blocks, body string) *workspace {
+	t.Helper()
 	dir := t.TempDir()
 	rc := filepath.Join(dir, "dev.tfrc")
 	must(t, os.WriteFile(rc, []byte(fmt.Sprintf("provider_installation {\n  dev_overrides {\n    \"netsession/nsx\" = %q\n  }\n  direct {}\n}\n", providerDir)), 0o600))
@@ -55,7 +62,7 @@ func newWorkspace(t *testing.T, h *fakeharness.NSXT, body string) *workspace {
 provider "nsx" {
   %s
 }
-%s`, h.NSXTBlock(), body)
+%s`, blocks, body)
 	must(t, os.WriteFile(filepath.Join(dir, "main.tf"), []byte(main), 0o600))
 	env := append(os.Environ(), "TF_CLI_CONFIG_FILE="+rc, "TF_IN_AUTOMATION=1", "CHECKPOINT_DISABLE=1", "TF_LOG=", "TF_LOG_PATH=")
 	return &workspace{t: t, dir: dir, env: env}
@@ -147,4 +154,64 @@ output "segments" { value = length(data.nsx_segments.all.segments) }
 		}
 	}
 	t.Logf("TRACE log: %d bytes, %d secrets checked", len(logs), len(secrets))
+}
+
+// Issue 22: an apply that fails after ephemeral "nsx_session" was opened gets no Close from
+// Terraform; the provider logs the lent session out when its process ends, with its own.
+func TestFailingApplyLeavesNoLentSession(t *testing.T) {
+	t.Parallel()
+	h := fakeharness.StartNSXT(t, fakeharness.NSXTOptions{Nodes: 1})
+	h.Faults(t, fakemanager.Faults{Answers: []fakemanager.Fault{{Status: 400, Count: 1, Method: "PUT", PathPrefix: "/api/v1/cluster/api-service",
+		Body: `{"httpStatus":"BAD_REQUEST","error_code":255,"module_name":"common-services","error_message":"Refused for the test."}`}}})
+	w := newWorkspace(t, h, `
+ephemeral "nsx_session" "api" {
+  manager = "nsxt"
+}
+resource "nsx_api_service_config" "this" {
+  session_timeout = 1700
+  # The session is lent first.
+  depends_on = [ephemeral.nsx_session.api]
+}
+`)
+	cmd := exec.Command("terraform", "apply", "-auto-approve", "-input=false", "-no-color")
+	cmd.Dir, cmd.Env = w.dir, w.env
+	out, err := cmd.CombinedOutput()
+	if err == nil || !strings.Contains(string(out), "Refused for the test") {
+		t.Fatalf("the apply should fail on the refused PUT: %v\n%s", err, out)
+	}
+	if strings.Contains(string(out), "Closing") {
+		t.Logf("terraform closed the ephemeral resource this time:\n%s", out)
+	}
+	s := h.Stats(t)
+	if s["active_sessions"] != 0 || s["logins"] < 2 || s["logins"] != s["logouts"] {
+		t.Fatalf("sessions left behind after the failed apply (want the lent one and the provider's own logged out): %v", s)
+	}
+	t.Logf("failed apply: %v", s)
+}
+
+// Issue 22: a wrong password is reported once in full; every other type that needed the
+// manager points at that error in one line, and the password is sent once.
+func TestRefusedLoginReportedOnce(t *testing.T) {
+	t.Parallel()
+	h := fakeharness.StartNSXT(t, fakeharness.NSXTOptions{Nodes: 1})
+	h.Password = "not-the-password"
+	w := newWorkspace(t, h, `
+data "nsx_version" "a" {}
+data "nsx_segments" "b" {}
+data "nsx_role_bindings" "c" {}
+`)
+	cmd := exec.Command("terraform", "plan", "-input=false", "-no-color")
+	cmd.Dir, cmd.Env = w.dir, w.env
+	out, err := cmd.CombinedOutput()
+	if err == nil {
+		t.Fatalf("the plan should fail:\n%s", out)
+	}
+	full := strings.Count(string(out), "credentials were incorrect")
+	pointers := strings.Count(string(out), "Login to the nsxt Manager Refused")
+	if full != 1 || pointers != 2 {
+		t.Fatalf("want the refusal once in full and two pointers at it, got %d and %d:\n%s", full, pointers, out)
+	}
+	if s := h.Stats(t); s["failed_logins"] != 1 {
+		t.Fatalf("the password was sent %d times", s["failed_logins"])
+	}
 }

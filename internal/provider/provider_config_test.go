@@ -221,3 +221,36 @@ func TestResourcesWithoutTheirBlockFailAtPlan(t *testing.T) {
 		})
 	}
 }
+
+// Issue 22: the advice for an address that does not answer names where the address came
+// from: `hosts` in the block when the block set it, NSXT_MANAGER_HOST when the variable did.
+func TestProviderConfig_wrongHostHintNamesItsSource(t *testing.T) {
+	dead := "127.0.0.1:1" // nothing listens on port 1
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.Factories(t),
+		Steps: []resource.TestStep{{
+			Config: `provider "nsx" {
+  max_retries = 0
+  nsxt {
+    hosts    = ["` + dead + `"]
+    username = "admin"
+    password = "x"
+    insecure = true
+  }
+}
+data "nsx_version" "v" {}`,
+			ExpectError: regexp.MustCompile(`(?s)check\s+the\s+address\s+and\s+port\s+in\s+hosts\s+in\s+the\s+nsxt\s+block`),
+		}},
+	})
+	t.Setenv("NSXT_MANAGER_HOST", dead)
+	t.Setenv("NSXT_USERNAME", "admin")
+	t.Setenv("NSXT_PASSWORD", "x")
+	t.Setenv("NSXT_ALLOW_UNVERIFIED_SSL", "true")
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.Factories(t),
+		Steps: []resource.TestStep{{
+			Config:      `provider "nsx" { max_retries = 0 }` + "\n" + `data "nsx_version" "v" {}`,
+			ExpectError: regexp.MustCompile(`(?s)check\s+the\s+address\s+and\s+port\s+in\s+the\s+NSXT_MANAGER_HOST\s+environment\s+variable`),
+		}},
+	})
+}

@@ -11,6 +11,13 @@ provider "restapi" {
   write_returns_object = true
 }
 
+# The map's keys are the manager's own header names, byte for byte: a tool that takes the
+# cookie and the token apart indexes them so.
+locals {
+  nsx_cookie = ephemeral.nsx_session.nsx.headers["Cookie"]
+  nsx_token  = ephemeral.nsx_session.nsx.headers["X-XSRF-TOKEN"]
+}
+
 # A session on a given node of the cluster (sessions belong to one node).
 ephemeral "nsx_session" "node2" {
   manager = "nsxt"

@@ -79,7 +79,7 @@ var Manager = &framework.Spec[*illumio.Client]{
 	Hint: func(err error, s *framework.Settings) string {
 		if session.KindOf(err) == session.KindLoginRefused && s != nil && extra(s).apiKey {
 			return fmt.Sprintf("check api_key_username and api_key_secret in the illumio block%s; the provider does not retry a refused login",
-				framework.EnvLine(envKeyUser, envKeySecret))
+				framework.EnvLine(EnvAPIKeyUsername, EnvAPIKeySecret))
 		}
 		return ""
 	},
@@ -123,9 +123,9 @@ func block(b schema.SingleNestedBlock) schema.SingleNestedBlock {
 
 // Environment variables of the illumio block beyond the shared ones.
 const (
-	envOrg       = "ILLUMIO_PCE_ORG_ID"
-	envKeyUser   = "ILLUMIO_API_KEY_USERNAME"
-	envKeySecret = "ILLUMIO_API_KEY_SECRET" //nolint:gosec // the name of an environment variable, not a secret
+	EnvOrgID          = "ILLUMIO_PCE_ORG_ID"
+	EnvAPIKeyUsername = "ILLUMIO_API_KEY_USERNAME"
+	EnvAPIKeySecret   = "ILLUMIO_API_KEY_SECRET" //nolint:gosec // the name of an environment variable, not a secret
 )
 
 // blockModel is the illumio block: a host, an optional org, and either a user's e-mail and
@@ -160,7 +160,7 @@ func resolve(ctx context.Context, m *blockModel) (*framework.Settings, diag.Diag
 	}
 	blk := path.Root(info.Block)
 	user, pass := framework.EnvOr(m.Username, info.EnvUser), framework.EnvOr(m.Password, info.EnvPass)
-	keyUser, keySecret := framework.EnvOr(m.APIKeyUsername, envKeyUser), framework.EnvOr(m.APIKeySecret, envKeySecret)
+	keyUser, keySecret := framework.EnvOr(m.APIKeyUsername, EnvAPIKeyUsername), framework.EnvOr(m.APIKeySecret, EnvAPIKeySecret)
 	cfgSession, cfgKey := !m.Username.IsNull() || !m.Password.IsNull(), !m.APIKeyUsername.IsNull() || !m.APIKeySecret.IsNull()
 	var key bool
 	switch {
@@ -176,14 +176,14 @@ func resolve(ctx context.Context, m *blockModel) (*framework.Settings, diag.Diag
 		if envSession && envKey {
 			diags.AddAttributeError(blk, "Two Kinds of Illumio Credentials",
 				fmt.Sprintf("The environment sets both %s/%s and %s/%s. Set exactly one of the two pairs, or choose one in the illumio block.",
-					info.EnvUser, info.EnvPass, envKeyUser, envKeySecret))
+					info.EnvUser, info.EnvPass, EnvAPIKeyUsername, EnvAPIKeySecret))
 			return nil, diags
 		}
 		key = envKey
 	}
 	// Both the login's first step and an API key travel as HTTP Basic.
 	if key {
-		diags.Append(framework.BasicUserName(blk.AtName("api_key_username"), info, keyUser, envKeyUser)...)
+		diags.Append(framework.BasicUserName(blk.AtName("api_key_username"), info, keyUser, EnvAPIKeyUsername)...)
 	} else {
 		diags.Append(framework.BasicUserName(blk.AtName("username"), info, user, info.EnvUser)...)
 	}
@@ -196,11 +196,11 @@ func resolve(ctx context.Context, m *blockModel) (*framework.Settings, diag.Diag
 	if key {
 		if keyUser == "" {
 			diags.AddAttributeError(blk.AtName("api_key_username"), "Missing Illumio API Key Username",
-				fmt.Sprintf("api_key_secret is set but api_key_username is not. Set it in the illumio block or %s.", envKeyUser))
+				fmt.Sprintf("api_key_secret is set but api_key_username is not. Set it in the illumio block or %s.", EnvAPIKeyUsername))
 		}
 		if keySecret == "" {
 			diags.AddAttributeError(blk.AtName("api_key_secret"), "Missing Illumio API Key Secret",
-				fmt.Sprintf("api_key_username is set but api_key_secret is not. Set it in the illumio block or %s.", envKeySecret))
+				fmt.Sprintf("api_key_username is set but api_key_secret is not. Set it in the illumio block or %s.", EnvAPIKeySecret))
 		}
 		conn.Username, conn.Password = types.StringValue(keyUser), types.StringValue(keySecret)
 		if diags.HasError() {
@@ -209,7 +209,7 @@ func resolve(ctx context.Context, m *blockModel) (*framework.Settings, diag.Diag
 	} else if user == "" && pass == "" {
 		diags.AddAttributeError(blk.AtName("username"), "Missing Illumio Credentials",
 			fmt.Sprintf("Set username (the e-mail address) and password for a session login, or api_key_username and api_key_secret for an API key, "+
-				"in the illumio block or through %s/%s or %s/%s.", info.EnvUser, info.EnvPass, envKeyUser, envKeySecret))
+				"in the illumio block or through %s/%s or %s/%s.", info.EnvUser, info.EnvPass, EnvAPIKeyUsername, EnvAPIKeySecret))
 		return nil, diags
 	}
 
@@ -217,18 +217,18 @@ func resolve(ctx context.Context, m *blockModel) (*framework.Settings, diag.Diag
 	switch {
 	case !m.OrgID.IsNull():
 		org = m.OrgID.ValueInt64()
-	case os.Getenv(envOrg) != "":
-		v, err := strconv.ParseInt(os.Getenv(envOrg), 10, 64)
+	case os.Getenv(EnvOrgID) != "":
+		v, err := strconv.ParseInt(os.Getenv(EnvOrgID), 10, 64)
 		if err != nil || v < 1 {
-			diags.AddAttributeError(blk.AtName("org_id"), "Invalid "+envOrg,
-				fmt.Sprintf("%s=%q is not an organization id (a positive number).", envOrg, os.Getenv(envOrg)))
+			diags.AddAttributeError(blk.AtName("org_id"), "Invalid "+EnvOrgID,
+				fmt.Sprintf("%s=%q is not an organization id (a positive number).", EnvOrgID, os.Getenv(EnvOrgID)))
 			return nil, diags
 		}
 		org = v
 	}
 	if key && org == 0 {
 		diags.AddAttributeError(blk.AtName("org_id"), "Missing Illumio Organization",
-			fmt.Sprintf("With an API key, set org_id (or %s): the PCE names a user's organizations only in the answer to a session login.", envOrg))
+			fmt.Sprintf("With an API key, set org_id (or %s): the PCE names a user's organizations only in the answer to a session login.", EnvOrgID))
 		return nil, diags
 	}
 	s, d := framework.Resolve(ctx, info, conn)
@@ -285,7 +285,7 @@ func inOrg(ctx context.Context, m *framework.Managers, who string) (*illumio.Cli
 		}
 		diags.AddAttributeError(path.Root("illumio").AtName("org_id"), "Several Illumio Organizations",
 			fmt.Sprintf("%s needs to know which organization to use: the user belongs to %d. Set org_id in the illumio block (or %s) to one of: %s.",
-				who, len(orgs), envOrg, strings.Join(list, ", ")))
+				who, len(orgs), EnvOrgID, strings.Join(list, ", ")))
 	}
 	return nil, 0, diags
 }

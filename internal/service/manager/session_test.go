@@ -3,6 +3,8 @@ package manager_test
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -117,4 +119,45 @@ func TestSession_keptAliveBeforeIdleTimeout(t *testing.T) {
 	if st := h.Stats(t); st["logins"] != 1 || st["logouts"] != 1 || st["rejected_requests"] != 0 {
 		t.Fatalf("want one session held throughout, fake says %v", st)
 	}
+}
+
+// The example's indexing of the lent headers (issue 22) works: every headers["…"] the
+// documentation's example uses is a key the provider lends, for an NSX session.
+func TestSession_documentedHeaderNames(t *testing.T) {
+	t.Parallel()
+	example, err := os.ReadFile(filepath.Join("..", "..", "..", "examples", "ephemeral-resources", "nsx_session", "ephemeral-resource.tf"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	used := regexp.MustCompile(`headers\["([^"]+)"\]`).FindAllStringSubmatch(string(example), -1)
+	if len(used) < 2 {
+		t.Fatalf("the example indexes %d headers", len(used))
+	}
+	h := fakeharness.StartNSXT(t, fakeharness.NSXTOptions{Nodes: 1})
+	factories := acctest.Factories(t)
+	factories["echo"] = echoprovider.NewProviderServer()
+	var checks []statecheck.StateCheck
+	for _, u := range used {
+		checks = append(checks, statecheck.ExpectKnownValue("echo.borrower", tfjsonpath.New("data").AtMapKey(u[1]), knownvalue.NotNull()))
+	}
+	var data strings.Builder
+	for _, u := range used {
+		fmt.Fprintf(&data, "    %q = ephemeral.nsx_session.nsx.headers[%q]\n", u[1], u[1])
+	}
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: factories,
+		Steps: []resource.TestStep{{
+			Config: fakeharness.Provider(h.NSXTBlock()) + `
+ephemeral "nsx_session" "nsx" {
+  manager = "nsxt"
+}
+provider "echo" {
+  data = {
+` + data.String() + `  }
+}
+resource "echo" "borrower" {}
+`,
+			ConfigStateChecks: checks,
+		}},
+	})
 }

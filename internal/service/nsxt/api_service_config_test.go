@@ -163,6 +163,8 @@ func TestAPIServiceConfig_invalid(t *testing.T) {
 	h := fakeharness.StartNSXT(t, fakeharness.NSXTOptions{Nodes: 1})
 	cases := []struct{ body, want string }{
 		{`session_timeout = -1`, `Attribute session_timeout value must be between 0 and 2147483647, got: -1`},
+		// Issue 22: a fraction is an attribute error, not the framework's "always an error in the provider".
+		{`session_timeout = 1.5`, `(?s)Not a Whole Number.*session_timeout takes a whole number; 1.5 is not one`},
 		{`connection_timeout = 2147483648`, `Attribute connection_timeout value must be between`},
 		{`client_api_rate_limit = -5`, `Attribute client_api_rate_limit value must be between`},
 		{`global_api_concurrency_limit = -1`, `Attribute global_api_concurrency_limit value must be between`},
@@ -214,5 +216,41 @@ func TestAPIServiceConfig_rejectedAgainstManager(t *testing.T) {
 	})
 	if s := h.Stats(t); s["config_writes"] != 1 || s["rejected_writes"] != 0 {
 		t.Fatalf("want exactly 1 write (session_timeout) and none rejected, fake says %v", s)
+	}
+}
+
+// The import of issue 22: a manager with TLS 1.1 and one CBC suite off, a configuration that
+// says so, an import, and a plan that changes nothing (no revision to come, no PUT, no
+// restart of the API service).
+func TestAPIServiceConfig_importMatchingPlansNothing(t *testing.T) {
+	t.Parallel()
+	h := fakeharness.StartNSXT(t, fakeharness.NSXTOptions{Nodes: 1})
+	h.ChangeOutside(t, func(c map[string]any) {
+		c["session_timeout"] = 1200
+		for _, list := range []string{"protocol_versions", "cipher_suites"} {
+			for _, e := range c[list].([]any) {
+				m := e.(map[string]any)
+				if m["name"] == "TLSv1.1" || m["name"] == "TLS_RSA_WITH_AES_128_CBC_SHA" {
+					m["enabled"] = false
+				}
+			}
+		}
+	})
+	writes := h.Stats(t)["config_writes"]
+	cfg := fakeharness.Provider(h.NSXTBlock()) + `
+resource "nsx_api_service_config" "this" {
+  session_timeout   = 1200
+  protocol_versions = { "TLSv1.1" = false }
+  cipher_suites     = { TLS_RSA_WITH_AES_128_CBC_SHA = false }
+}`
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.Factories(t),
+		Steps: []resource.TestStep{
+			{Config: cfg, ResourceName: res, ImportState: true, ImportStateId: "reverse_proxy_config", ImportStatePersist: true},
+			{Config: cfg, PlanOnly: true},
+		},
+	})
+	if s := h.Stats(t); s["config_writes"] != writes {
+		t.Fatalf("the import and plan wrote: %v", s)
 	}
 }

@@ -156,9 +156,9 @@ func (r *cliUserRoleResource) Create(ctx context.Context, req resource.CreateReq
 		}
 		if !plan.Adopt.ValueBool() {
 			resp.Diagnostics.AddError("NSX-v User Already Has a Role",
-				fmt.Sprintf("%s already has %s on NSX Manager, so it cannot be assigned one. Bring it under Terraform with "+
-					"`terraform import nsxv_cli_user_role.<name> %s` (or an import block), or set adopt_existing = true to take the role over. (%v)",
-					user, current, user, err))
+				fmt.Sprintf("%s already has %s on NSX Manager, so it cannot be assigned one. Bring it under Terraform by importing it into "+
+					"this resource, with the id %q: `terraform import <the address above> %s`, or an import block with to = that address. Or set "+
+					"adopt_existing = true to take the role over. (%v)", user, current, user, user, err))
 			return
 		}
 		if _, err := c.UpdateRole(ctx, user, want); err != nil {
@@ -370,8 +370,9 @@ func roleWriteError(verb, user string, want nsxv.Role, err error) diag.Diagnosti
 	switch {
 	case errors.Is(err, nsxv.ErrHasRole):
 		return diag.NewErrorDiagnostic("NSX-v User Already Has a Role",
-			fmt.Sprintf("%s already has a role on NSX Manager, so it cannot be assigned one. Bring it under Terraform with "+
-				"`terraform import nsxv_cli_user_role.<name> %s` (or an import block), or set adopt_existing = true. (%v)", user, user, err))
+			fmt.Sprintf("%s already has a role on NSX Manager, so it cannot be assigned one. Bring it under Terraform by importing it into "+
+				"this resource, with the id %q: `terraform import <the address above> %s`, or an import block with to = that address. Or set "+
+				"adopt_existing = true. (%v)", user, user, user, err))
 	case errors.Is(err, nsxv.ErrNoSuchUser):
 		return diag.NewErrorDiagnostic("NSX-v CLI User Not Found",
 			fmt.Sprintf("No CLI user %s exists on the NSX Manager. Create it on the NSX Manager console first (user names are lower case):\n\n"+

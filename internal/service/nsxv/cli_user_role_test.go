@@ -161,7 +161,7 @@ func TestCLIUserRole_errors(t *testing.T) {
 			},
 			{
 				Config:      roleConfig(h, "ops", "auditor", ""),
-				ExpectError: regexp.MustCompile(`(?s)ops\s+already\s+has\s+the\s+role\s+auditor.*terraform\s+import\s+nsxv_cli_user_role.<name>\s+ops`),
+				ExpectError: regexp.MustCompile(`(?s)with nsxv_cli_user_role\.\w+.*ops\s+already\s+has\s+the\s+role\s+auditor.*importing\s+it\s+into\s+this\s+resource,\s+with\s+the\s+id\s+"ops"`),
 			},
 			{
 				// 6.4 refuses legacy roles for CLI users: the plan warned, the manager says why.
@@ -304,7 +304,7 @@ resource "nsxv_cli_user_role" "api" {
 			},
 			{
 				Config:      cfg(""),
-				ExpectError: regexp.MustCompile(`(?s)ops already has the role auditor.*terraform\s+import\s+nsxv_cli_user_role.<name>\s+ops.*adopt_existing`),
+				ExpectError: regexp.MustCompile(`(?s)with nsxv_cli_user_role\.\w+.*ops already has the role auditor.*the\s+id\s+"ops".*adopt_existing`),
 			},
 			{
 				Config: cfg("\n  adopt_existing = true"),
