@@ -204,7 +204,7 @@ func envExports(a fakemanager.Announcement) string {
 		set(m.info.EnvCACert, a.CAFile)
 	}
 	pce := a.Managers["illumio"]
-	set(illumiosvc.Manager.Info.EnvHost, strings.TrimPrefix(pce.URLs[0], "https://"))
+	set(illumiosvc.Manager.EnvHost, strings.TrimPrefix(pce.URLs[0], "https://"))
 	set(illumiosvc.EnvAPIKeyUsername, pce.APIKeyUsername)
 	set(illumiosvc.EnvAPIKeySecret, pce.APIKeySecret)
 	return b.String()

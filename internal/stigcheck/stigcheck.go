@@ -122,7 +122,7 @@ func (n *node) login(ctx context.Context, user, password string) error {
 	if err != nil {
 		return err
 	}
-	defer resp.Body.Close()
+	defer func() { _ = resp.Body.Close() }()
 	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<20))
 	if resp.StatusCode != http.StatusOK {
 		return fmt.Errorf("login to %s: %s", n.base, resp.Status)
@@ -168,7 +168,7 @@ func (n *node) get(ctx context.Context, id, path string, r Report, out any) (boo
 	if err != nil {
 		return false, err
 	}
-	defer resp.Body.Close()
+	defer func() { _ = resp.Body.Close() }()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, 16<<20))
 	if err != nil {
 		return false, err

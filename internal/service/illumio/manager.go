@@ -124,8 +124,8 @@ func block(b schema.SingleNestedBlock) schema.SingleNestedBlock {
 // Environment variables of the illumio block beyond the shared ones.
 const (
 	EnvOrgID          = "ILLUMIO_PCE_ORG_ID"
-	EnvAPIKeyUsername = "ILLUMIO_API_KEY_USERNAME"
-	EnvAPIKeySecret   = "ILLUMIO_API_KEY_SECRET" //nolint:gosec // the name of an environment variable, not a secret
+	EnvAPIKeyUsername = "ILLUMIO_API_KEY_USERNAME" //nolint:gosec // the name of an environment variable
+	EnvAPIKeySecret   = "ILLUMIO_API_KEY_SECRET"   //nolint:gosec // the name of an environment variable, not a secret
 )
 
 // blockModel is the illumio block: a host, an optional org, and either a user's e-mail and
