@@ -140,9 +140,10 @@ type Faults struct {
 	ExpireAfter *int  `json:"expire_sessions_after,omitempty"`
 	NodeDown    []int `json:"node_down,omitempty"`
 	NodeUp      []int `json:"node_up,omitempty"`
-	// RestartMS is how long the API service is unavailable after each configuration write
-	// that restarts it (NSX restarts its API service on every node after a PUT to
-	// /api/v1/cluster/api-service): every session is dropped and every API request, logins
+	// RestartMS is how long the API service is unavailable after each write that restarts
+	// it: NSX restarts its API service on every node after a PUT to
+	// /api/v1/cluster/api-service, and a node's after a change of its API lockout fields.
+	// Every session of the nodes restarted is dropped and every API request to them, logins
 	// included, gets 503 until the window ends. 0 turns restarts off.
 	RestartMS *int `json:"restart_ms,omitempty"`
 	Clear     bool `json:"clear,omitempty"`

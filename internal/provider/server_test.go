@@ -1,6 +1,13 @@
 package provider
 
-import "testing"
+import (
+	"context"
+	"reflect"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/netsession/terraform-provider-nsx/internal/session"
+)
 
 func TestTidyDoubledPeriods(t *testing.T) {
 	t.Parallel()
@@ -14,4 +21,42 @@ func TestTidyDoubledPeriods(t *testing.T) {
 			t.Errorf("tidy(%q) = %q, want %q", in, got, want)
 		}
 	}
+}
+
+// The masking server must answer every RPC the framework's server answers: every method of
+// the framework's server that takes a context and a *tfprotov6 request (the protocol's RPCs,
+// the optional interfaces of list resources, actions and state stores included) is a method of
+// the wrapper. A framework upgrade that adds an RPC fails here, not for a user, whose
+// configuration would get "unimplemented" through the wrapper.
+func TestServerForwardsEveryRPC(t *testing.T) {
+	t.Parallel()
+	p := &nsxProvider{version: "test", pool: session.NewPool(), table: DefaultManagers, configured: &configured{}}
+	inner, err := providerserver.NewProtocol6WithError(p)()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctxType := reflect.TypeOf((*context.Context)(nil)).Elem()
+	wrapper := reflect.TypeOf(&maskingServer{})
+	it := reflect.TypeOf(inner)
+	rpcs := 0
+	for i := 0; i < it.NumMethod(); i++ {
+		m := it.Method(i)
+		if m.Type.NumIn() != 3 || m.Type.In(1) != ctxType || m.Type.In(2).Kind() != reflect.Pointer ||
+			m.Type.In(2).Elem().PkgPath() != "github.com/hashicorp/terraform-plugin-go/tfprotov6" {
+			continue
+		}
+		rpcs++
+		wm, ok := wrapper.MethodByName(m.Name)
+		if !ok {
+			t.Errorf("the framework's server answers %s; the masking server does not", m.Name)
+			continue
+		}
+		if wm.Type.NumIn() != m.Type.NumIn() || wm.Type.In(2) != m.Type.In(2) || wm.Type.NumOut() != m.Type.NumOut() || wm.Type.Out(0) != m.Type.Out(0) {
+			t.Errorf("%s: the masking server's signature %v differs from the framework's %v", m.Name, wm.Type, m.Type)
+		}
+	}
+	if rpcs < 20 {
+		t.Fatalf("found only %d RPCs on the framework's server (%T): the test no longer finds them", rpcs, inner)
+	}
+	t.Logf("%d RPCs of the framework's server, each answered by the masking server", rpcs)
 }

@@ -74,6 +74,8 @@ func (c *Client) dispatch(ctx context.Context, req *Request, target *node) (*Res
 	})
 	var v any
 	var err error
+	c.stats.waiting.Add(1)
+	defer c.stats.waiting.Add(-1)
 	select {
 	case <-ctx.Done():
 		// Whoever sent it, this caller's time is up; a request of its own ends with it.

@@ -18,10 +18,13 @@ import (
 func TestEachReadSentOnce(t *testing.T) {
 	t.Parallel()
 	var gets, puts atomic.Int64
+	// The first GET's answer waits until every caller waits for it (a barrier, not a sleep).
+	release := make(chan struct{})
 	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method == http.MethodGet {
-			gets.Add(1)
-			time.Sleep(100 * time.Millisecond) // long enough for the callers to overlap
+			if gets.Add(1) == 1 {
+				<-release
+			}
 		} else {
 			puts.Add(1)
 		}
@@ -43,6 +46,8 @@ func TestEachReadSentOnce(t *testing.T) {
 		wg.Add(1)
 		go func() { defer wg.Done(); get("/list", false) }()
 	}
+	awaitWaiting(t, c, 20)
+	close(release)
 	wg.Wait()
 	if n := gets.Load(); n != 1 {
 		t.Fatalf("20 identical GETs in flight sent %d requests", n)
@@ -73,9 +78,17 @@ func TestEachReadSentOnce(t *testing.T) {
 func TestReadsWithOtherHeadersNotShared(t *testing.T) {
 	t.Parallel()
 	var gets atomic.Int64
+	// Each request waits until both are in: were they shared, the one would wait in vain,
+	// and the test would fail on its count after the wait's bound.
+	both := make(chan struct{})
 	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		gets.Add(1)
-		time.Sleep(100 * time.Millisecond)
+		if gets.Add(1) == 2 {
+			close(both)
+		}
+		select {
+		case <-both:
+		case <-time.After(5 * time.Second):
+		}
 		if r.Header.Get("Prefer") == "respond-async" {
 			w.WriteHeader(http.StatusAccepted)
 			return
@@ -186,5 +199,17 @@ func TestReadAfterWriteNotJoined(t *testing.T) {
 	}
 	if n := gets.Load(); n != 2 {
 		t.Fatalf("the read after the write joined the one before it: %d GETs", n)
+	}
+}
+
+// awaitWaiting waits, for at most 10 s, until n GETs of c wait for a request in flight.
+func awaitWaiting(t *testing.T, c *session.Client, n int64) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for c.Stats().Waiting < n {
+		if time.Now().After(deadline) {
+			t.Fatalf("only %d of %d readers came to wait", c.Stats().Waiting, n)
+		}
+		time.Sleep(time.Millisecond)
 	}
 }

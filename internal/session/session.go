@@ -109,7 +109,7 @@ type Client struct {
 }
 
 type counters struct {
-	logins, relogins, renewals, failedLogins, logouts, requests, retries, shared, refused, reused atomic.Int64
+	logins, relogins, renewals, failedLogins, logouts, requests, retries, shared, refused, reused, waiting atomic.Int64
 }
 
 // Stats are the client's counters since it was created.
@@ -129,6 +129,9 @@ type Stats struct {
 	// Reused counts GETs answered without a request of their own: shared with an identical
 	// one in flight, or kept from a Reusable one.
 	Reused int64 `json:"reused"`
+	// Waiting is the GETs waiting now for a request in flight, their own or one they
+	// joined (a gauge, not a count).
+	Waiting int64 `json:"waiting"`
 }
 
 // New builds a client. It contacts nothing.
@@ -237,6 +240,7 @@ func (c *Client) Stats() Stats {
 		Shared:       c.stats.shared.Load(),
 		Refused:      c.stats.refused.Load(),
 		Reused:       c.stats.reused.Load(),
+		Waiting:      c.stats.waiting.Load(),
 	}
 }
 
