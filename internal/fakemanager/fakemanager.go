@@ -245,6 +245,18 @@ func Start(name string, app App, stats *Stats, opts Options) (*Server, error) {
 	return s, nil
 }
 
+// StartOne serves app as a manager of one node (the products that are one server): app
+// itself, its server, or the error that kept it from starting.
+func StartOne[A App](name string, app A, stats *Stats, opts Options) (A, *Server, error) {
+	opts.Nodes = 1
+	srv, err := Start(name, app, stats, opts)
+	if err != nil {
+		var none A
+		return none, nil, err
+	}
+	return app, srv, nil
+}
+
 // URLs are the nodes' base URLs.
 func (s *Server) URLs() []string {
 	out := make([]string, len(s.nodes))

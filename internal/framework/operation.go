@@ -243,3 +243,13 @@ func Open[C any](ctx context.Context, src Source, op Op, data Timed, m *Managers
 	diags.Append(d...)
 	return ctx, c, done, !d.HasError()
 }
+
+// Do is the whole of an operation that needs a manager: Open, then run with the client,
+// then done. Nothing runs when Open fails (its diagnostics say why).
+func Do[C any](ctx context.Context, src Source, op Op, data Timed, m *Managers, sp *Spec[C], diags *diag.Diagnostics, run func(context.Context, C)) {
+	ctx, c, done, ok := Open(ctx, src, op, data, m, sp, diags)
+	defer done()
+	if ok {
+		run(ctx, c)
+	}
+}

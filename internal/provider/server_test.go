@@ -5,7 +5,10 @@ import (
 	"reflect"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/netsession/terraform-provider-nsx/internal/session"
 )
 
@@ -59,4 +62,53 @@ func TestServerForwardsEveryRPC(t *testing.T) {
 		t.Fatalf("found only %d RPCs on the framework's server (%T): the test no longer finds them", rpcs, inner)
 	}
 	t.Logf("%d RPCs of the framework's server, each answered by the masking server", rpcs)
+}
+
+// Every type has what the provider promises of every type, checked here once instead of an
+// assertion in each file: resources take the managers, import and plan (the plan checks
+// that their manager's block is there); data sources and ephemeral resources take the
+// managers; ephemeral sessions are renewed and closed.
+func TestEveryTypeImplements(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	p := &nsxProvider{version: "test", pool: session.NewPool(), table: DefaultManagers, configured: &configured{}}
+	name := func(meta func(*string)) string {
+		var n string
+		meta(&n)
+		return n
+	}
+	for _, f := range p.Resources(ctx) {
+		r := f()
+		n := name(func(s *string) {
+			var resp resource.MetadataResponse
+			r.Metadata(ctx, resource.MetadataRequest{ProviderTypeName: "nsx"}, &resp)
+			*s = resp.TypeName
+		})
+		if _, ok := r.(resource.ResourceWithConfigure); !ok {
+			t.Errorf("%s takes no managers (Configure)", n)
+		}
+		if _, ok := r.(resource.ResourceWithImportState); !ok {
+			t.Errorf("%s cannot be imported", n)
+		}
+		if _, ok := r.(resource.ResourceWithModifyPlan); !ok {
+			t.Errorf("%s does not check at plan time that its manager is configured (ModifyPlan)", n)
+		}
+	}
+	for _, f := range p.DataSources(ctx) {
+		d := f()
+		if _, ok := d.(datasource.DataSourceWithConfigure); !ok {
+			var resp datasource.MetadataResponse
+			d.Metadata(ctx, datasource.MetadataRequest{ProviderTypeName: "nsx"}, &resp)
+			t.Errorf("%s takes no managers (Configure)", resp.TypeName)
+		}
+	}
+	for _, f := range p.EphemeralResources(ctx) {
+		e := f()
+		_, configure := e.(ephemeral.EphemeralResourceWithConfigure)
+		_, renew := e.(ephemeral.EphemeralResourceWithRenew)
+		_, closes := e.(ephemeral.EphemeralResourceWithClose)
+		if !configure || !renew || !closes {
+			t.Errorf("%T: Configure %v, Renew %v, Close %v; want all three", e, configure, renew, closes)
+		}
+	}
 }

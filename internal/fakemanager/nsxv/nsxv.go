@@ -114,12 +114,7 @@ func Start(o Options, so fakemanager.Options) (*Fake, *fakemanager.Server, error
 	}
 	f := &Fake{opts: o, stats: &fakemanager.Stats{}}
 	f.reset()
-	so.Nodes = 1
-	srv, err := fakemanager.Start("nsxv", f, f.stats, so)
-	if err != nil {
-		return nil, nil, err
-	}
-	return f, srv, nil
+	return fakemanager.StartOne("nsxv", f, f.stats, so)
 }
 
 func (f *Fake) reset() {

@@ -23,19 +23,12 @@ import (
 	illumio "github.com/netsession/terraform-provider-nsx/internal/illumio"
 )
 
-var (
-	_ resource.Resource                = (*labelResource)(nil)
-	_ resource.ResourceWithConfigure   = (*labelResource)(nil)
-	_ resource.ResourceWithImportState = (*labelResource)(nil)
-	_ resource.ResourceWithModifyPlan  = (*labelResource)(nil)
-)
-
 // NewLabelResource is the illumio_label resource.
-func NewLabelResource() resource.Resource { return &labelResource{} }
-
-type labelResource struct {
-	managers *framework.Managers
+func NewLabelResource() resource.Resource {
+	return &labelResource{framework.ResourceBase{TypeName: "illumio_label"}}
 }
+
+type labelResource struct{ framework.ResourceBase }
 
 type labelResourceModel struct {
 	labelFields
@@ -43,8 +36,6 @@ type labelResourceModel struct {
 }
 
 const labelType = "illumio_label"
-
-func labelOp(name string) framework.Op { return framework.Op{Type: labelType, Name: name} }
 
 // labelFields are an Illumio label's attributes, the same in illumio_label and in each label
 // of illumio_labels.
@@ -82,18 +73,13 @@ func (r *labelResource) ModifyPlan(_ context.Context, req resource.ModifyPlanReq
 	if req.Plan.Raw.IsNull() {
 		return
 	}
-	resp.Diagnostics.Append(r.managers.RequireAtPlan(Manager.Info, labelType)...)
+	resp.Diagnostics.Append(r.Managers.RequireAtPlan(Manager.Info, labelType)...)
 }
 
 var (
 	labelHref = regexp.MustCompile(`^/orgs/(\d+)/labels/(\d+)$`)
 	labelID   = regexp.MustCompile(`^\d+$`)
 )
-
-func (r *labelResource) Metadata(_ context.Context, _ resource.MetadataRequest, resp *resource.MetadataResponse) {
-	// Named for its product, not the provider: configurations set provider = nsx.
-	resp.TypeName = "illumio_label"
-}
 
 func (r *labelResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	stable := []planmodifier.String{stringplanmodifier.UseStateForUnknown()}
@@ -135,18 +121,14 @@ func (r *labelResource) Schema(ctx context.Context, _ resource.SchemaRequest, re
 	}
 }
 
-func (r *labelResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.managers = framework.From(req.ProviderData, &resp.Diagnostics)
-}
-
 func (r *labelResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan labelResourceModel
-	ctx, done, ok := framework.Begin(ctx, req.Plan, labelOp("create"), &plan, &resp.Diagnostics)
+	ctx, done, ok := framework.Begin(ctx, req.Plan, r.Op("create"), &plan, &resp.Diagnostics)
 	defer done()
 	if !ok {
 		return
 	}
-	c, org, diags := inOrg(ctx, r.managers, labelType)
+	c, org, diags := inOrg(ctx, r.Managers, labelType)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -162,74 +144,65 @@ func (r *labelResource) Create(ctx context.Context, req resource.CreateRequest, 
 
 func (r *labelResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state labelResourceModel
-	ctx, c, done, ok := framework.Open(ctx, req.State, labelOp("read"), &state, r.managers, Manager, &resp.Diagnostics)
-	defer done()
-	if !ok {
-		return
-	}
-	l, err := c.GetLabel(ctx, state.Href.ValueString())
-	if errors.Is(err, illumio.ErrNotFound) || (err == nil && l.Deleted) {
-		tflog.Info(ctx, "label gone from the PCE; removing it from state so the next apply creates it again", map[string]any{"href": state.Href.ValueString()})
-		resp.State.RemoveResource(ctx)
-		return
-	}
-	if err != nil {
-		resp.Diagnostics.AddError("Reading the Illumio Label Failed", fmt.Sprintf("GET %s failed: %v", state.Href.ValueString(), err))
-		return
-	}
-	state.fromAPI(l)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	framework.Do(ctx, req.State, r.Op("read"), &state, r.Managers, Manager, &resp.Diagnostics, func(ctx context.Context, c *illumio.Client) {
+		l, err := c.GetLabel(ctx, state.Href.ValueString())
+		if errors.Is(err, illumio.ErrNotFound) || (err == nil && l.Deleted) {
+			tflog.Info(ctx, "label gone from the PCE; removing it from state so the next apply creates it again", map[string]any{"href": state.Href.ValueString()})
+			resp.State.RemoveResource(ctx)
+			return
+		}
+		if err != nil {
+			resp.Diagnostics.AddError("Reading the Illumio Label Failed", fmt.Sprintf("GET %s failed: %v", state.Href.ValueString(), err))
+			return
+		}
+		state.fromAPI(l)
+		resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	})
 }
 
 func (r *labelResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	var plan, state labelResourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	ctx, c, done, ok := framework.Open(ctx, req.Plan, labelOp("update"), &plan, r.managers, Manager, &resp.Diagnostics)
-	defer done()
-	if !ok {
-		return
-	}
-	w := plan.toAPI()
-	// Removing external data from the configuration clears it on the PCE.
-	empty := ""
-	if w.ExternalDataSet == nil && !state.ExternalDataSet.IsNull() {
-		w.ExternalDataSet = &empty
-	}
-	if w.ExternalDataReference == nil && !state.ExternalDataReference.IsNull() {
-		w.ExternalDataReference = &empty
-	}
-	href := state.Href.ValueString()
-	if err := c.UpdateLabel(ctx, href, w); err != nil {
-		resp.Diagnostics.Append(labelWriteError(plan, err))
-		return
-	}
-	// The PCE took the change: the state says so even if the read-back does not come.
-	plan.ID, plan.Href, plan.CreatedAt = state.ID, state.Href, state.CreatedAt
-	if plan.UpdatedAt.IsUnknown() {
-		plan.UpdatedAt = state.UpdatedAt
-	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-	l, err := c.GetLabel(ctx, href)
-	if err != nil {
-		r.managers.Failed(&resp.Diagnostics, "Reading Back the Illumio Label Failed", "The label "+href+" was changed, but reading it back failed", err)
-		return
-	}
-	plan.fromAPI(l)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	framework.Do(ctx, req.Plan, r.Op("update"), &plan, r.Managers, Manager, &resp.Diagnostics, func(ctx context.Context, c *illumio.Client) {
+		w := plan.toAPI()
+		// Removing external data from the configuration clears it on the PCE.
+		empty := ""
+		if w.ExternalDataSet == nil && !state.ExternalDataSet.IsNull() {
+			w.ExternalDataSet = &empty
+		}
+		if w.ExternalDataReference == nil && !state.ExternalDataReference.IsNull() {
+			w.ExternalDataReference = &empty
+		}
+		href := state.Href.ValueString()
+		if err := c.UpdateLabel(ctx, href, w); err != nil {
+			resp.Diagnostics.Append(labelWriteError(plan, err))
+			return
+		}
+		// The PCE took the change: the state says so even if the read-back does not come.
+		plan.ID, plan.Href, plan.CreatedAt = state.ID, state.Href, state.CreatedAt
+		if plan.UpdatedAt.IsUnknown() {
+			plan.UpdatedAt = state.UpdatedAt
+		}
+		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+		l, err := c.GetLabel(ctx, href)
+		if err != nil {
+			r.Managers.Failed(&resp.Diagnostics, "Reading Back the Illumio Label Failed", "The label "+href+" was changed, but reading it back failed", err)
+			return
+		}
+		plan.fromAPI(l)
+		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	})
 }
 
 func (r *labelResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state labelResourceModel
-	ctx, c, done, ok := framework.Open(ctx, req.State, labelOp("delete"), &state, r.managers, Manager, &resp.Diagnostics)
-	defer done()
-	if !ok {
-		return
-	}
-	err := c.DeleteLabel(ctx, state.Href.ValueString())
-	if err != nil && !errors.Is(err, illumio.ErrGone) && !errors.Is(err, illumio.ErrNotFound) {
-		resp.Diagnostics.AddError("Deleting the Illumio Label Failed",
-			fmt.Sprintf("DELETE %s failed: %v. A label still used by workloads, rulesets or label groups cannot be deleted.", state.Href.ValueString(), err))
-	}
+	framework.Do(ctx, req.State, r.Op("delete"), &state, r.Managers, Manager, &resp.Diagnostics, func(ctx context.Context, c *illumio.Client) {
+		err := c.DeleteLabel(ctx, state.Href.ValueString())
+		if err != nil && !errors.Is(err, illumio.ErrGone) && !errors.Is(err, illumio.ErrNotFound) {
+			resp.Diagnostics.AddError("Deleting the Illumio Label Failed",
+				fmt.Sprintf("DELETE %s failed: %v. A label still used by workloads, rulesets or label groups cannot be deleted.", state.Href.ValueString(), err))
+		}
+	})
 }
 
 // ImportState takes a label's href (/orgs/1/labels/42) or its id (42, in the configured or
@@ -243,7 +216,7 @@ func (r *labelResource) ImportState(ctx context.Context, req resource.ImportStat
 				fmt.Sprintf("Import illumio_label by its href (/orgs/1/labels/42) or its id (42), not %q.", req.ID))
 			return
 		}
-		_, org, diags := inOrg(ctx, r.managers, labelType+" import")
+		_, org, diags := inOrg(ctx, r.Managers, labelType+" import")
 		resp.Diagnostics.Append(diags...)
 		if resp.Diagnostics.HasError() {
 			return
@@ -254,7 +227,7 @@ func (r *labelResource) ImportState(ctx context.Context, req resource.ImportStat
 	// generic "Cannot import non-existent remote object".
 	ctx, done := framework.StartOperation(ctx, labelType, "import", framework.DefaultReadTimeout, &resp.Diagnostics)
 	defer done()
-	c, diags := framework.Use(ctx, r.managers, Manager, labelType+" import")
+	c, diags := framework.Use(ctx, r.Managers, Manager, labelType+" import")
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return

@@ -21,11 +21,11 @@ import (
 var _ framework.ModelReader = (*labelsDataSource)(nil)
 
 // NewLabelsDataSource is the illumio_labels data source.
-func NewLabelsDataSource() datasource.DataSource { return &labelsDataSource{} }
-
-type labelsDataSource struct {
-	managers *framework.Managers
+func NewLabelsDataSource() datasource.DataSource {
+	return &labelsDataSource{framework.DataSourceBase{TypeName: "illumio_labels"}}
 }
+
+type labelsDataSource struct{ framework.DataSourceBase }
 
 type labelsModel struct {
 	ID             types.String        `tfsdk:"id"`
@@ -42,11 +42,6 @@ type labelsModel struct {
 type labelItem struct {
 	labelFields
 	Deleted bool `tfsdk:"deleted"`
-}
-
-func (d *labelsDataSource) Metadata(_ context.Context, _ datasource.MetadataRequest, resp *datasource.MetadataResponse) {
-	// Named for its product, not the provider: configurations set provider = nsx.
-	resp.TypeName = "illumio_labels"
 }
 
 func (d *labelsDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
@@ -96,10 +91,6 @@ func (d *labelsDataSource) Schema(ctx context.Context, _ datasource.SchemaReques
 	}
 }
 
-func (d *labelsDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.managers = framework.From(req.ProviderData, &resp.Diagnostics)
-}
-
 func (d *labelsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	framework.ReadInto(ctx, d, req, resp)
 }
@@ -113,7 +104,7 @@ func (d *labelsDataSource) ReadModel(ctx context.Context, req datasource.ReadReq
 	if !ok {
 		return nil
 	}
-	c, org, d2 := inOrg(ctx, d.managers, "illumio_labels")
+	c, org, d2 := inOrg(ctx, d.Managers, "illumio_labels")
 	diags.Append(d2...)
 	if diags.HasError() {
 		return nil
@@ -123,7 +114,7 @@ func (d *labelsDataSource) ReadModel(ctx context.Context, req datasource.ReadReq
 		Key: data.Key.ValueString(), Value: data.Value.ValueString(), IncludeDeleted: data.IncludeDeleted.ValueBool(),
 	})
 	if err != nil {
-		d.managers.ReadFailed(diags, "the Illumio Labels", fmt.Sprintf("Listing the labels of organization %d", org), err)
+		d.Managers.ReadFailed(diags, "the Illumio Labels", fmt.Sprintf("Listing the labels of organization %d", org), err)
 		return nil
 	}
 	tflog.Debug(ctx, "listed labels", map[string]any{

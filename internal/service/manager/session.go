@@ -24,26 +24,21 @@ import (
 	"github.com/netsession/terraform-provider-nsx/internal/session"
 )
 
-var (
-	_ ephemeral.EphemeralResource              = (*sessionEphemeral)(nil)
-	_ ephemeral.EphemeralResourceWithConfigure = (*sessionEphemeral)(nil)
-	_ ephemeral.EphemeralResourceWithRenew     = (*sessionEphemeral)(nil)
-	_ ephemeral.EphemeralResourceWithClose     = (*sessionEphemeral)(nil)
-)
-
 // sessionEphemeral is the nsx_session ephemeral resource: a session of its own on one
 // manager, lent to other tools (a generic REST provider) while Terraform holds it, kept alive
 // before the manager would idle it out, and logged out on Close. Nothing of it reaches state
 // or plan.
 type sessionEphemeral struct {
-	managers *framework.Managers
-	table    []framework.Manager
+	framework.EphemeralBase
+	table []framework.Manager
 }
 
 // NewSessionEphemeral is the nsx_session ephemeral resource over table, the provider's
 // managers.
 func NewSessionEphemeral(table []framework.Manager) func() ephemeral.EphemeralResource {
-	return func() ephemeral.EphemeralResource { return &sessionEphemeral{table: table} }
+	return func() ephemeral.EphemeralResource {
+		return &sessionEphemeral{EphemeralBase: framework.EphemeralBase{TypeName: "nsx_session"}, table: table}
+	}
 }
 
 type sessionModel struct {
@@ -57,10 +52,6 @@ type sessionModel struct {
 // lentSessions are the sessions lent by this process, by the id kept in the ephemeral
 // resource's private data.
 var lentSessions sync.Map
-
-func (e *sessionEphemeral) Metadata(_ context.Context, req ephemeral.MetadataRequest, resp *ephemeral.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_session"
-}
 
 func (e *sessionEphemeral) Schema(_ context.Context, _ ephemeral.SchemaRequest, resp *ephemeral.SchemaResponse) {
 	resp.Schema = schema.Schema{
@@ -97,10 +88,6 @@ func (e *sessionEphemeral) Schema(_ context.Context, _ ephemeral.SchemaRequest, 
 	}
 }
 
-func (e *sessionEphemeral) Configure(_ context.Context, req ephemeral.ConfigureRequest, resp *ephemeral.ConfigureResponse) {
-	e.managers = framework.From(req.ProviderData, &resp.Diagnostics)
-}
-
 // privateKey names the lent session's id in the private data.
 const privateKey = "lent_session"
 
@@ -117,20 +104,20 @@ func (e *sessionEphemeral) Open(ctx context.Context, req ephemeral.OpenRequest, 
 		resp.Diagnostics.AddError("Unknown Manager", fmt.Sprintf("No manager is called %q.", data.Manager.ValueString()))
 		return
 	}
-	lent, diags := mgr.Lend(e.managers, data.Host, "nsx_session")
+	lent, diags := mgr.Lend(e.Managers, data.Host, "nsx_session")
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
 	base, headers, err := lent.Client.Lend(ctx)
 	if err != nil {
-		e.managers.Failed(&resp.Diagnostics, "Opening the Session Failed", "Logging in for the session to lend", err)
+		e.Managers.Failed(&resp.Diagnostics, "Opening the Session Failed", "Logging in for the session to lend", err)
 		lent.Close(context.WithoutCancel(ctx))
 		return
 	}
 	// One use at once: it proves the session works and, on NSX, learns its idle timeout.
 	if err := lent.KeepAlive(ctx); err != nil {
-		e.managers.Failed(&resp.Diagnostics, "Opening the Session Failed", "Using the new session once", err)
+		e.Managers.Failed(&resp.Diagnostics, "Opening the Session Failed", "Using the new session once", err)
 		lent.Close(context.WithoutCancel(ctx))
 		return
 	}
@@ -168,7 +155,7 @@ func (e *sessionEphemeral) Renew(ctx context.Context, req ephemeral.RenewRequest
 		err = lent.KeepAlive(ctx)
 	}
 	if err != nil {
-		e.managers.Failed(&resp.Diagnostics, "Keeping the Session Alive Failed", "Using the lent session", err)
+		e.Managers.Failed(&resp.Diagnostics, "Keeping the Session Alive Failed", "Using the lent session", err)
 		return
 	}
 	if _, after, err := lent.Client.Lend(ctx); err != nil || !sameHeaders(before, after) {

@@ -15,18 +15,15 @@ import (
 	"github.com/netsession/terraform-provider-nsx/internal/framework"
 )
 
-var (
-	_ datasource.DataSource              = (*versionDataSource)(nil)
-	_ datasource.DataSourceWithConfigure = (*versionDataSource)(nil)
-)
-
 // NewVersionDataSource is the nsx_version data source over table, the provider's managers.
 func NewVersionDataSource(table []framework.Manager) func() datasource.DataSource {
-	return func() datasource.DataSource { return &versionDataSource{table: table} }
+	return func() datasource.DataSource {
+		return &versionDataSource{DataSourceBase: framework.DataSourceBase{TypeName: "nsx_version"}, table: table}
+	}
 }
 
 type versionDataSource struct {
-	managers *framework.Managers
+	framework.DataSourceBase
 	// table is the provider's managers: one of them is asked.
 	table []framework.Manager
 }
@@ -42,10 +39,6 @@ type versionModel struct {
 	Type           types.String `tfsdk:"type"`
 	ReleaseDate    types.String `tfsdk:"release_date"`
 	framework.ReadTimeouts
-}
-
-func (d *versionDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_version"
 }
 
 func (d *versionDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
@@ -78,10 +71,6 @@ func (d *versionDataSource) Schema(ctx context.Context, _ datasource.SchemaReque
 	}
 }
 
-func (d *versionDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.managers = framework.From(req.ProviderData, &resp.Diagnostics)
-}
-
 func (d *versionDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var data versionModel
 	ctx, done, ok := framework.BeginRead(ctx, req.Config, "nsx_version", &data, &resp.Diagnostics)
@@ -98,7 +87,7 @@ func (d *versionDataSource) Read(ctx context.Context, req datasource.ReadRequest
 			fmt.Sprintf("No manager is called %q; use one of %s.", data.Manager.ValueString(), framework.Quoted(framework.Names(d.table))))
 		return
 	}
-	v, diags := mgr.ReadVersion(ctx, d.managers, "nsx_version")
+	v, diags := mgr.ReadVersion(ctx, d.Managers, "nsx_version")
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return

@@ -440,17 +440,17 @@ func planAPIService(ctx context.Context, r *settingsResource, _ resource.ModifyP
 		// the provider can reach it at plan time.
 		pv, _ := plan["protocol_versions"].(types.Map)
 		cs, _ := plan["cipher_suites"].(types.Map)
-		if !r.managers.Known(Manager.Info) || (pv.IsNull() && cs.IsNull()) {
+		if !r.Managers.Known(Manager.Info) || (pv.IsNull() && cs.IsNull()) {
 			return
 		}
-		c, d := framework.Use(ctx, r.managers, Manager, r.decl.typeName)
+		c, d := framework.Use(ctx, r.Managers, Manager, r.decl.typeName)
 		diags.Append(d...)
 		if d.HasError() {
 			return
 		}
 		doc, err := c.ReadSettings(ctx, r.decl.object, "")
 		if err != nil {
-			r.managers.ReadFailed(diags, "the NSX API Service Configuration",
+			r.Managers.ReadFailed(diags, "the NSX API Service Configuration",
 				"The plan reads the manager's protocol versions and cipher suites to check the names configured", err)
 			return
 		}

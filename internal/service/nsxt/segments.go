@@ -28,11 +28,11 @@ var (
 )
 
 // NewSegmentsDataSource is the nsx_segments data source.
-func NewSegmentsDataSource() datasource.DataSource { return &segmentsDataSource{} }
-
-type segmentsDataSource struct {
-	managers *framework.Managers
+func NewSegmentsDataSource() datasource.DataSource {
+	return &segmentsDataSource{framework.DataSourceBase{TypeName: "nsx_segments"}}
 }
+
+type segmentsDataSource struct{ framework.DataSourceBase }
 
 type segmentsModel struct {
 	ID                types.String      `tfsdk:"id"`
@@ -79,10 +79,6 @@ func (m *segmentModel) fromAPI(s *nsxtapi.Segment) {
 // segmentTypes are the values NSX gives a segment's type.
 var segmentTypes = []string{"ROUTED", "EXTENDED", "ROUTED_AND_EXTENDED", "DISCONNECTED"}
 
-func (d *segmentsDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_segments"
-}
-
 func (d *segmentsDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Lists NSX policy segments (`/policy/api/v1/infra/segments`), following the cursor through every page " +
@@ -118,10 +114,6 @@ func (d *segmentsDataSource) Schema(ctx context.Context, _ datasource.SchemaRequ
 	}
 }
 
-func (d *segmentsDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.managers = framework.From(req.ProviderData, &resp.Diagnostics)
-}
-
 func (d *segmentsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	framework.ReadInto(ctx, d, req, resp)
 }
@@ -135,14 +127,14 @@ func (d *segmentsDataSource) ReadModel(ctx context.Context, req datasource.ReadR
 	if !ok {
 		return nil
 	}
-	c, dd := framework.Use(ctx, d.managers, Manager, "nsx_segments")
+	c, dd := framework.Use(ctx, d.Managers, Manager, "nsx_segments")
 	diags.Append(dd...)
 	if diags.HasError() {
 		return nil
 	}
 	all, pages, err := c.ListSegments(ctx)
 	if err != nil {
-		d.managers.ReadFailed(diags, "the NSX Segments", "Listing the segments", err)
+		d.Managers.ReadFailed(diags, "the NSX Segments", "Listing the segments", err)
 		return nil
 	}
 	tflog.Debug(ctx, "listed segments", map[string]any{"segments": len(all), "pages": pages,
@@ -217,11 +209,11 @@ func segmentAttributes() map[string]schema.Attribute {
 }
 
 // NewSegmentDataSource is nsx_segment: one segment by id or policy path.
-func NewSegmentDataSource() datasource.DataSource { return &segmentDataSource{} }
-
-type segmentDataSource struct {
-	managers *framework.Managers
+func NewSegmentDataSource() datasource.DataSource {
+	return &segmentDataSource{framework.DataSourceBase{TypeName: "nsx_segment"}}
 }
+
+type segmentDataSource struct{ framework.DataSourceBase }
 
 // oneSegmentModel is nsx_segment's state: the segment, found by its id or path.
 type oneSegmentModel struct {
@@ -230,10 +222,6 @@ type oneSegmentModel struct {
 }
 
 var segmentID = regexp.MustCompile(`^[^/?#\s]+$`)
-
-func (d *segmentDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_segment"
-}
 
 func (d *segmentDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	attrs := segmentAttributes()
@@ -258,10 +246,6 @@ func (d *segmentDataSource) Schema(ctx context.Context, _ datasource.SchemaReque
 			"one small request, where `nsx_segments` lists them all. A segment that does not exist is an error.",
 		Attributes: attrs,
 	}
-}
-
-func (d *segmentDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.managers = framework.From(req.ProviderData, &resp.Diagnostics)
 }
 
 func (d *segmentDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
@@ -293,7 +277,7 @@ func (d *segmentDataSource) ReadModel(ctx context.Context, req datasource.ReadRe
 	if !cfg.Path.IsNull() {
 		id, at = strings.TrimPrefix(cfg.Path.ValueString(), "/infra/segments/"), path.Root("path")
 	}
-	c, dd := framework.Use(ctx, d.managers, Manager, "nsx_segment")
+	c, dd := framework.Use(ctx, d.Managers, Manager, "nsx_segment")
 	diags.Append(dd...)
 	if diags.HasError() {
 		return nil
@@ -304,7 +288,7 @@ func (d *segmentDataSource) ReadModel(ctx context.Context, req datasource.ReadRe
 		return nil
 	}
 	if err != nil {
-		d.managers.FailedAt(diags, at, framework.ReadFailedSummary("the NSX Segment"), "Reading /infra/segments/"+id, err)
+		d.Managers.FailedAt(diags, at, framework.ReadFailedSummary("the NSX Segment"), "Reading /infra/segments/"+id, err)
 		return nil
 	}
 	out := &oneSegmentModel{ReadTimeouts: cfg.ReadTimeouts}

@@ -28,20 +28,12 @@ import (
 	nsxv "github.com/netsession/terraform-provider-nsx/internal/nsxv"
 )
 
-var (
-	_ resource.Resource                   = (*cliUserRoleResource)(nil)
-	_ resource.ResourceWithConfigure      = (*cliUserRoleResource)(nil)
-	_ resource.ResourceWithImportState    = (*cliUserRoleResource)(nil)
-	_ resource.ResourceWithValidateConfig = (*cliUserRoleResource)(nil)
-	_ resource.ResourceWithModifyPlan     = (*cliUserRoleResource)(nil)
-)
-
 // NewCLIUserRoleResource is the nsxv_cli_user_role resource.
-func NewCLIUserRoleResource() resource.Resource { return &cliUserRoleResource{} }
-
-type cliUserRoleResource struct {
-	managers *framework.Managers
+func NewCLIUserRoleResource() resource.Resource {
+	return &cliUserRoleResource{framework.ResourceBase{TypeName: "nsxv_cli_user_role"}}
 }
+
+type cliUserRoleResource struct{ framework.ResourceBase }
 
 type cliUserRoleModel struct {
 	ID          types.String `tfsdk:"id"`
@@ -53,8 +45,6 @@ type cliUserRoleModel struct {
 }
 
 const typeName = "nsxv_cli_user_role"
-
-func op(name string) framework.Op { return framework.Op{Type: typeName, Name: name} }
 
 // leastRole is what a role NSX-v will not delete is lowered to on destroy.
 const leastRole = "auditor"
@@ -68,11 +58,6 @@ var (
 	// which has its own message.
 	cliUserName = regexp.MustCompile(`^[a-zA-Z][a-zA-Z0-9_.-]*$`)
 )
-
-func (r *cliUserRoleResource) Metadata(_ context.Context, _ resource.MetadataRequest, resp *resource.MetadataResponse) {
-	// Named for its product, not the provider: configurations set provider = nsx.
-	resp.TypeName = "nsxv_cli_user_role"
-}
 
 func (r *cliUserRoleResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	resp.Schema = schema.Schema{
@@ -130,138 +115,122 @@ func (r *cliUserRoleResource) Schema(ctx context.Context, _ resource.SchemaReque
 	}
 }
 
-func (r *cliUserRoleResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.managers = framework.From(req.ProviderData, &resp.Diagnostics)
-}
-
 func (r *cliUserRoleResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan cliUserRoleModel
-	ctx, c, done, ok := framework.Open(ctx, req.Plan, op("create"), &plan, r.managers, Manager, &resp.Diagnostics)
-	defer done()
-	if !ok {
-		return
-	}
-	user := plan.UserID.ValueString()
-	want, diags := plan.toAPI(ctx)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	err := c.CreateRole(ctx, user, want)
-	if errors.Is(err, nsxv.ErrHasRole) {
-		cur, gerr := c.GetRole(ctx, user)
-		current := "a role"
-		if gerr == nil {
-			current = "the role " + cur.Role
-		}
-		if !plan.Adopt.ValueBool() {
-			resp.Diagnostics.AddError("NSX-v User Already Has a Role",
-				fmt.Sprintf("%s already has %s on NSX Manager, so it cannot be assigned one. Bring it under Terraform by importing it into "+
-					"this resource, with the id %q: `terraform import <the address above> %s`, or an import block with to = that address. Or set "+
-					"adopt_existing = true to take the role over. (%v)", user, current, user, user, err))
+	framework.Do(ctx, req.Plan, r.Op("create"), &plan, r.Managers, Manager, &resp.Diagnostics, func(ctx context.Context, c *nsxv.Client) {
+		user := plan.UserID.ValueString()
+		want, diags := plan.toAPI(ctx)
+		resp.Diagnostics.Append(diags...)
+		if resp.Diagnostics.HasError() {
 			return
 		}
-		if _, err := c.UpdateRole(ctx, user, want); err != nil {
-			resp.Diagnostics.Append(roleWriteError("Taking Over", user, want, err))
+		err := c.CreateRole(ctx, user, want)
+		if errors.Is(err, nsxv.ErrHasRole) {
+			cur, gerr := c.GetRole(ctx, user)
+			current := "a role"
+			if gerr == nil {
+				current = "the role " + cur.Role
+			}
+			if !plan.Adopt.ValueBool() {
+				resp.Diagnostics.AddError("NSX-v User Already Has a Role",
+					fmt.Sprintf("%s already has %s on NSX Manager, so it cannot be assigned one. Bring it under Terraform by importing it into "+
+						"this resource, with the id %q: `terraform import <the address above> %s`, or an import block with to = that address. Or set "+
+						"adopt_existing = true to take the role over. (%v)", user, current, user, user, err))
+				return
+			}
+			if _, err := c.UpdateRole(ctx, user, want); err != nil {
+				resp.Diagnostics.Append(roleWriteError("Taking Over", user, want, err))
+				return
+			}
+			resp.Diagnostics.AddWarning("Existing NSX-v User Role Taken Over",
+				fmt.Sprintf("%s already had %s on NSX Manager; as adopt_existing is true, it now has the role %s.", user, current, want.Role))
+			err = nil
+		}
+		if err != nil {
+			resp.Diagnostics.Append(roleWriteError("Assigning", user, want, err))
 			return
 		}
-		resp.Diagnostics.AddWarning("Existing NSX-v User Role Taken Over",
-			fmt.Sprintf("%s already had %s on NSX Manager; as adopt_existing is true, it now has the role %s.", user, current, want.Role))
-		err = nil
-	}
-	if err != nil {
-		resp.Diagnostics.Append(roleWriteError("Assigning", user, want, err))
-		return
-	}
-	got, err := c.GetRole(ctx, user)
-	if err != nil {
-		resp.Diagnostics.AddError("Reading Back the NSX-v User Role Failed",
-			fmt.Sprintf("The role %s was assigned to %s, but reading it back failed: %v. Run terraform apply again, or import the resource.", want.Role, user, err))
-		return
-	}
-	resp.Diagnostics.Append(plan.fromAPI(ctx, user, got)...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+		got, err := c.GetRole(ctx, user)
+		if err != nil {
+			resp.Diagnostics.AddError("Reading Back the NSX-v User Role Failed",
+				fmt.Sprintf("The role %s was assigned to %s, but reading it back failed: %v. Run terraform apply again, or import the resource.", want.Role, user, err))
+			return
+		}
+		resp.Diagnostics.Append(plan.fromAPI(ctx, user, got)...)
+		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	})
 }
 
 func (r *cliUserRoleResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state cliUserRoleModel
-	ctx, c, done, ok := framework.Open(ctx, req.State, op("read"), &state, r.managers, Manager, &resp.Diagnostics)
-	defer done()
-	if !ok {
-		return
-	}
-	user := state.UserID.ValueString()
-	got, err := c.GetRole(ctx, user)
-	if errors.Is(err, nsxv.ErrNotFound) {
-		tflog.Info(ctx, "NSX-v user or role gone; removing from state", map[string]any{"user_id": user})
-		resp.State.RemoveResource(ctx)
-		return
-	}
-	if err != nil {
-		resp.Diagnostics.AddError("Reading the NSX-v User Role Failed", fmt.Sprintf("GET the role of %s failed: %v", user, err))
-		return
-	}
-	resp.Diagnostics.Append(state.fromAPI(ctx, user, got)...)
-	if state.Adopt.IsNull() {
-		// Imported: the attribute's default.
-		state.Adopt = types.BoolValue(false)
-	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	framework.Do(ctx, req.State, r.Op("read"), &state, r.Managers, Manager, &resp.Diagnostics, func(ctx context.Context, c *nsxv.Client) {
+		user := state.UserID.ValueString()
+		got, err := c.GetRole(ctx, user)
+		if errors.Is(err, nsxv.ErrNotFound) {
+			tflog.Info(ctx, "NSX-v user or role gone; removing from state", map[string]any{"user_id": user})
+			resp.State.RemoveResource(ctx)
+			return
+		}
+		if err != nil {
+			resp.Diagnostics.AddError("Reading the NSX-v User Role Failed", fmt.Sprintf("GET the role of %s failed: %v", user, err))
+			return
+		}
+		resp.Diagnostics.Append(state.fromAPI(ctx, user, got)...)
+		if state.Adopt.IsNull() {
+			// Imported: the attribute's default.
+			state.Adopt = types.BoolValue(false)
+		}
+		resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	})
 }
 
 func (r *cliUserRoleResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	var plan cliUserRoleModel
-	ctx, c, done, ok := framework.Open(ctx, req.Plan, op("update"), &plan, r.managers, Manager, &resp.Diagnostics)
-	defer done()
-	if !ok {
-		return
-	}
-	user := plan.UserID.ValueString()
-	want, diags := plan.toAPI(ctx)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	got, err := c.UpdateRole(ctx, user, want)
-	if err != nil {
-		resp.Diagnostics.Append(roleWriteError("Changing", user, want, err))
-		return
-	}
-	resp.Diagnostics.Append(plan.fromAPI(ctx, user, got)...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	framework.Do(ctx, req.Plan, r.Op("update"), &plan, r.Managers, Manager, &resp.Diagnostics, func(ctx context.Context, c *nsxv.Client) {
+		user := plan.UserID.ValueString()
+		want, diags := plan.toAPI(ctx)
+		resp.Diagnostics.Append(diags...)
+		if resp.Diagnostics.HasError() {
+			return
+		}
+		got, err := c.UpdateRole(ctx, user, want)
+		if err != nil {
+			resp.Diagnostics.Append(roleWriteError("Changing", user, want, err))
+			return
+		}
+		resp.Diagnostics.Append(plan.fromAPI(ctx, user, got)...)
+		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	})
 }
 
 func (r *cliUserRoleResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state cliUserRoleModel
-	ctx, c, done, ok := framework.Open(ctx, req.State, op("delete"), &state, r.managers, Manager, &resp.Diagnostics)
-	defer done()
-	if !ok {
-		return
-	}
-	user := state.UserID.ValueString()
-	err := c.DeleteRole(ctx, user)
-	switch {
-	case err == nil, errors.Is(err, nsxv.ErrNotFound):
-	case errors.Is(err, nsxv.ErrLocalRoleKept):
-		had := state.Role.ValueString()
-		if had != leastRole || !onlyGlobalRoot(ctx, state.ResourceIDs) {
-			least := nsxv.Role{Role: leastRole, ResourceIDs: []string{nsxv.GlobalRoot}}
-			if _, lerr := c.UpdateRole(ctx, user, least); lerr != nil {
-				resp.Diagnostics.AddError("NSX-v Kept the Role of a Local User",
-					fmt.Sprintf("NSX-v does not delete the role of a local (CLI) user, and lowering %s from %s to %s failed: %v. "+
-						"The resource stays in the state so that the privilege is not forgotten; run terraform destroy again, or change the role on the manager.",
-						user, had, leastRole, lerr))
-				return
+	framework.Do(ctx, req.State, r.Op("delete"), &state, r.Managers, Manager, &resp.Diagnostics, func(ctx context.Context, c *nsxv.Client) {
+		user := state.UserID.ValueString()
+		err := c.DeleteRole(ctx, user)
+		switch {
+		case err == nil, errors.Is(err, nsxv.ErrNotFound):
+		case errors.Is(err, nsxv.ErrLocalRoleKept):
+			had := state.Role.ValueString()
+			if had != leastRole || !onlyGlobalRoot(ctx, state.ResourceIDs) {
+				least := nsxv.Role{Role: leastRole, ResourceIDs: []string{nsxv.GlobalRoot}}
+				if _, lerr := c.UpdateRole(ctx, user, least); lerr != nil {
+					resp.Diagnostics.AddError("NSX-v Kept the Role of a Local User",
+						fmt.Sprintf("NSX-v does not delete the role of a local (CLI) user, and lowering %s from %s to %s failed: %v. "+
+							"The resource stays in the state so that the privilege is not forgotten; run terraform destroy again, or change the role on the manager.",
+							user, had, leastRole, lerr))
+					return
+				}
 			}
+			resp.Diagnostics.AddWarning("NSX-v Kept a Role for a Local User",
+				fmt.Sprintf("NSX-v does not delete the role of a local (CLI) user, so %s was lowered from %s to the least privilege, %s on %s, "+
+					"and the resource was removed from the state. To end the account's API access, remove its web-interface privilege on the NSX Manager console "+
+					"(`no user %s privilege web-interface`) or delete the user there (`no user %s`). Creating this resource again needs adopt_existing = true or an import.",
+					user, had, leastRole, nsxv.GlobalRoot, user, user))
+		default:
+			resp.Diagnostics.AddError("Deleting the NSX-v User Role Failed", fmt.Sprintf("DELETE the role of %s failed: %v", user, err))
 		}
-		resp.Diagnostics.AddWarning("NSX-v Kept a Role for a Local User",
-			fmt.Sprintf("NSX-v does not delete the role of a local (CLI) user, so %s was lowered from %s to the least privilege, %s on %s, "+
-				"and the resource was removed from the state. To end the account's API access, remove its web-interface privilege on the NSX Manager console "+
-				"(`no user %s privilege web-interface`) or delete the user there (`no user %s`). Creating this resource again needs adopt_existing = true or an import.",
-				user, had, leastRole, nsxv.GlobalRoot, user, user))
-	default:
-		resp.Diagnostics.AddError("Deleting the NSX-v User Role Failed", fmt.Sprintf("DELETE the role of %s failed: %v", user, err))
-	}
+	})
 }
 
 func (r *cliUserRoleResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
@@ -275,7 +244,7 @@ func (r *cliUserRoleResource) ImportState(ctx context.Context, req resource.Impo
 	// generic "Cannot import non-existent remote object".
 	ctx, done := framework.StartOperation(ctx, typeName, "import", framework.DefaultReadTimeout, &resp.Diagnostics)
 	defer done()
-	c, diags := framework.Use(ctx, r.managers, Manager, typeName+" import")
+	c, diags := framework.Use(ctx, r.Managers, Manager, typeName+" import")
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -326,7 +295,7 @@ func (r *cliUserRoleResource) ModifyPlan(_ context.Context, req resource.ModifyP
 	if req.Plan.Raw.IsNull() {
 		return
 	}
-	resp.Diagnostics.Append(r.managers.RequireAtPlan(Manager.Info, typeName)...)
+	resp.Diagnostics.Append(r.Managers.RequireAtPlan(Manager.Info, typeName)...)
 }
 
 // onlyGlobalRoot reports whether a scope is the whole system.

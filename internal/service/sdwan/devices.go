@@ -22,11 +22,11 @@ import (
 var _ framework.ModelReader = (*devicesDataSource)(nil)
 
 // NewDevicesDataSource is the sdwan_devices data source.
-func NewDevicesDataSource() datasource.DataSource { return &devicesDataSource{} }
-
-type devicesDataSource struct {
-	managers *framework.Managers
+func NewDevicesDataSource() datasource.DataSource {
+	return &devicesDataSource{framework.DataSourceBase{TypeName: "sdwan_devices"}}
 }
+
+type devicesDataSource struct{ framework.DataSourceBase }
 
 type devicesModel struct {
 	ID           types.String      `tfsdk:"id"`
@@ -50,11 +50,6 @@ type deviceModel struct {
 
 // deviceTypes are the device-type values SD-WAN Manager reports.
 var deviceTypes = []string{"vmanage", "vsmart", "vbond", "vedge"}
-
-func (d *devicesDataSource) Metadata(_ context.Context, _ datasource.MetadataRequest, resp *datasource.MetadataResponse) {
-	// Named for its product, not the provider: configurations set provider = nsx.
-	resp.TypeName = "sdwan_devices"
-}
 
 func (d *devicesDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	str := framework.ComputedString
@@ -98,10 +93,6 @@ func (d *devicesDataSource) Schema(ctx context.Context, _ datasource.SchemaReque
 	}
 }
 
-func (d *devicesDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.managers = framework.From(req.ProviderData, &resp.Diagnostics)
-}
-
 func (d *devicesDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	framework.ReadInto(ctx, d, req, resp)
 }
@@ -114,14 +105,14 @@ func (d *devicesDataSource) ReadModel(ctx context.Context, req datasource.ReadRe
 	if !ok {
 		return nil
 	}
-	c, dd := framework.Use(ctx, d.managers, Manager, "sdwan_devices")
+	c, dd := framework.Use(ctx, d.Managers, Manager, "sdwan_devices")
 	diags.Append(dd...)
 	if diags.HasError() {
 		return nil
 	}
 	all, err := c.Devices(ctx)
 	if err != nil {
-		d.managers.ReadFailed(diags, "the SD-WAN Devices", "Reading the device inventory", err)
+		d.Managers.ReadFailed(diags, "the SD-WAN Devices", "Reading the device inventory", err)
 		return nil
 	}
 	tflog.Debug(ctx, "listed SD-WAN devices", map[string]any{"devices": len(all)})

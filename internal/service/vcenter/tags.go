@@ -18,17 +18,12 @@ import (
 	vcenter "github.com/netsession/terraform-provider-nsx/internal/vcenter"
 )
 
-var (
-	_ datasource.DataSource              = (*tagsDataSource)(nil)
-	_ datasource.DataSourceWithConfigure = (*tagsDataSource)(nil)
-)
-
 // NewTagsDataSource is the vcenter_tags data source.
-func NewTagsDataSource() datasource.DataSource { return &tagsDataSource{} }
-
-type tagsDataSource struct {
-	managers *framework.Managers
+func NewTagsDataSource() datasource.DataSource {
+	return &tagsDataSource{framework.DataSourceBase{TypeName: "vcenter_tags"}}
 }
+
+type tagsDataSource struct{ framework.DataSourceBase }
 
 type vcenterTagsModel struct {
 	ID       types.String     `tfsdk:"id"`
@@ -44,11 +39,6 @@ type vcenterTagItem struct {
 	Description  types.String `tfsdk:"description"`
 	CategoryID   types.String `tfsdk:"category_id"`
 	CategoryName types.String `tfsdk:"category"`
-}
-
-func (d *tagsDataSource) Metadata(_ context.Context, _ datasource.MetadataRequest, resp *datasource.MetadataResponse) {
-	// Named for its product, not the provider: configurations set provider = nsx.
-	resp.TypeName = "vcenter_tags"
 }
 
 func (d *tagsDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
@@ -82,10 +72,6 @@ func (d *tagsDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest,
 	}
 }
 
-func (d *tagsDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.managers = framework.From(req.ProviderData, &resp.Diagnostics)
-}
-
 func (d *tagsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var data vcenterTagsModel
 	ctx, done, ok := framework.BeginRead(ctx, req.Config, "vcenter_tags", &data, &resp.Diagnostics)
@@ -93,14 +79,14 @@ func (d *tagsDataSource) Read(ctx context.Context, req datasource.ReadRequest, r
 	if !ok {
 		return
 	}
-	c, diags := framework.Use(ctx, d.managers, Manager, "vcenter_tags")
+	c, diags := framework.Use(ctx, d.Managers, Manager, "vcenter_tags")
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
 	tags, cats, err := c.Tags(ctx)
 	if err != nil {
-		d.managers.ReadFailed(&resp.Diagnostics, "the vCenter Tags", "Reading the tagging service", err)
+		d.Managers.ReadFailed(&resp.Diagnostics, "the vCenter Tags", "Reading the tagging service", err)
 		return
 	}
 	tflog.Debug(ctx, "listed vSphere tags", map[string]any{"tags": len(tags), "categories": len(cats), "legacy_api": c.Legacy()})

@@ -1,0 +1,62 @@
+package framework
+
+import (
+	"context"
+
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+)
+
+// ResourceBase is what every resource of the provider has: its type name and the managers
+// the configuration set up. Embed it: it answers Metadata and Configure.
+type ResourceBase struct {
+	TypeName string
+	Managers *Managers
+}
+
+// Metadata answers the type's name, which names its product (nsxv_…, illumio_…) where the
+// type is another product's.
+func (b *ResourceBase) Metadata(_ context.Context, _ resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = b.TypeName
+}
+
+// Configure takes the managers the provider's Configure set up.
+func (b *ResourceBase) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	b.Managers = From(req.ProviderData, &resp.Diagnostics)
+}
+
+// Op is the operation name of the type, with the default time limit.
+func (b *ResourceBase) Op(name string) Op { return Op{Type: b.TypeName, Name: name} }
+
+// DataSourceBase is ResourceBase for data sources.
+type DataSourceBase struct {
+	TypeName string
+	Managers *Managers
+}
+
+// Metadata answers the type's name.
+func (b *DataSourceBase) Metadata(_ context.Context, _ datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = b.TypeName
+}
+
+// Configure takes the managers the provider's Configure set up.
+func (b *DataSourceBase) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	b.Managers = From(req.ProviderData, &resp.Diagnostics)
+}
+
+// EphemeralBase is ResourceBase for ephemeral resources.
+type EphemeralBase struct {
+	TypeName string
+	Managers *Managers
+}
+
+// Metadata answers the type's name.
+func (b *EphemeralBase) Metadata(_ context.Context, _ ephemeral.MetadataRequest, resp *ephemeral.MetadataResponse) {
+	resp.TypeName = b.TypeName
+}
+
+// Configure takes the managers the provider's Configure set up.
+func (b *EphemeralBase) Configure(_ context.Context, req ephemeral.ConfigureRequest, resp *ephemeral.ConfigureResponse) {
+	b.Managers = From(req.ProviderData, &resp.Diagnostics)
+}
