@@ -13,6 +13,7 @@
 package main
 
 import (
+	"encoding/json"
 	"flag"
 	"fmt"
 	"os"
@@ -65,8 +66,9 @@ type workload struct {
 	// (at most twice).
 	logged func(log string) bool
 	// nodes is the size of the NSX cluster (default 1); restart the API service's
-	// unavailability after a restarting write; module an examples/modules directory the
-	// configuration calls as ./modules/<name>.
+	// unavailability after a restarting write; module a root module under examples/modules
+	// (<module>/examples/<root>) run instead of config, with the fake's addresses and
+	// credentials in its variables.
 	nodes   int
 	restart time.Duration
 	module  string
@@ -261,7 +263,7 @@ func workloads() []workload {
 			// and one more per node for each restart: the lockout policy's (each node in
 			// turn) and the API service's (every node). The floor waits out the four
 			// restarts one after the other.
-			name: "STIG module, first apply on a fresh 3-node VCF 9 manager", module: "nsx-stig", config: stigModule,
+			name: "STIG module, first apply on a fresh 3-node VCF 9 manager", module: "nsx-stig/examples/three-nodes",
 			nodes: 3, restart: time.Second, nsxt: fakensxt.Options{Release: fakensxt.Release90},
 			cmds:  [][]string{{"apply", "-auto-approve"}},
 			floor: func(base time.Duration) time.Duration { return base + 4*time.Second }, logins: 10, note: stigNote,
@@ -269,7 +271,7 @@ func workloads() []workload {
 		{
 			// The refresh reads every object on every node (one login per node); nothing
 			// is written, and no apply walk runs.
-			name: "STIG module, second apply on the compliant manager", module: "nsx-stig", config: stigModule,
+			name: "STIG module, second apply on the compliant manager", module: "nsx-stig/examples/three-nodes",
 			nodes: 3, restart: time.Second, nsxt: fakensxt.Options{Release: fakensxt.Release90},
 			prepare: func(w *workspace, _ *fakensxt.Fake) error {
 				_, _, err := w.terraform("apply", "-auto-approve")
@@ -305,23 +307,6 @@ func copyDir(src, dst string) error {
 		return os.WriteFile(filepath.Join(dst, rel), b, 0o600)
 	})
 }
-
-// stigModule calls the STIG module as a registry user would.
-const stigModule = `module "stig" {
-  source         = "./modules/nsx-stig"
-  ntp_servers    = ["ntp1.example.com", "192.0.2.123"]
-  syslog_servers = [{ server = "syslog.example.com", port = 514, protocol = "TCP" }]
-  virtual_ip     = "192.0.2.10"
-  backup = {
-    server          = "backup.example.com"
-    directory_path  = "/backups/nsx"
-    username        = "nsxbackup"
-    password        = "Sftp-Passw0rd!"
-    ssh_fingerprint = "SHA256:ht+qb8ckV14AvQbgJldN09NwZ23vdwTiRnXHtaFRcEY"
-    passphrase      = "Backup-Passphr4se!"
-  }
-}
-`
 
 // stigWrites is what the STIG module must write on a fresh three-node manager: the auth
 // policy, the CLI timeout, the SSH service (its properties and its stop), the NTP servers
@@ -417,10 +402,17 @@ func (b *bench) measure(w *workload) (*result, error) {
 }
 `, strings.Join(w.settings, "\n  "), filepath.Join(dir, "sessions"), host, opts.Username, opts.Password, b.caFile)}
 	if w.module != "" {
-		if err := copyDir(filepath.Join(b.repo, "examples", "modules", w.module), filepath.Join(dir, "modules", w.module)); err != nil {
+		// examples/modules/<module>/examples/<root>: the whole module, run from its example.
+		mod, root, _ := strings.Cut(w.module, "/")
+		if err := copyDir(filepath.Join(b.repo, "examples", "modules", mod), filepath.Join(dir, mod)); err != nil {
 			return nil, err
 		}
-		if err := ws.write(w.config); err != nil {
+		hosts, _ := json.Marshal(strings.Split(strings.ReplaceAll(host, `"`, ""), ", "))
+		ws = &workspace{dir: filepath.Join(dir, mod, root), providerDir: b.providerDir, env: []string{
+			"TF_VAR_nsx_hosts=" + string(hosts), "TF_VAR_nsx_password=" + opts.Password, "TF_VAR_nsx_ca_file=" + b.caFile,
+			"TF_VAR_backup_password=Sftp-Passw0rd!", "TF_VAR_backup_passphrase=Backup-Passphr4se!",
+		}}
+		if err := ws.write(""); err != nil {
 			return nil, err
 		}
 		if _, _, err := ws.terraform("get"); err != nil {
@@ -433,8 +425,10 @@ func (b *bench) measure(w *workload) (*result, error) {
 		}
 	}
 	before := srv.StatsSnapshot()
-	if err := ws.write(w.config); err != nil {
-		return nil, err
+	if w.module == "" {
+		if err := ws.write(w.config); err != nil {
+			return nil, err
+		}
 	}
 	r := &result{}
 	var logs strings.Builder
@@ -472,12 +466,17 @@ func (b *bench) providerSchema() (string, error) {
 
 type workspace struct {
 	dir, providerDir, provider string
+	// env are variables for every command (a module example's TF_VAR_s).
+	env []string
 }
 
 func (w *workspace) write(body string) error {
 	rc := fmt.Sprintf("provider_installation {\n  dev_overrides {\n    \"netsession/nsx\" = %q\n  }\n  direct {}\n}\n", w.providerDir)
 	if err := os.WriteFile(filepath.Join(w.dir, "dev.tfrc"), []byte(rc), 0o600); err != nil {
 		return err
+	}
+	if w.provider == "" { // a module's example: its own configuration
+		return nil
 	}
 	main := "terraform {\n  required_providers {\n    nsx = { source = \"netsession/nsx\" }\n  }\n}\n\n" + w.provider + body
 	return os.WriteFile(filepath.Join(w.dir, "main.tf"), []byte(main), 0o600)
@@ -491,6 +490,7 @@ func (w *workspace) terraform(args ...string) (string, string, error) {
 	cmd.Dir = w.dir
 	cmd.Env = append(os.Environ(), "TF_CLI_CONFIG_FILE="+filepath.Join(w.dir, "dev.tfrc"), "TF_IN_AUTOMATION=1",
 		"CHECKPOINT_DISABLE=1", "TF_LOG=", "TF_LOG_PROVIDER=DEBUG", "TF_LOG_PATH="+logFile)
+	cmd.Env = append(cmd.Env, w.env...)
 	out, err := cmd.CombinedOutput()
 	log, _ := os.ReadFile(logFile)
 	if err != nil {
