@@ -28,7 +28,6 @@ var (
 	stigSyslog = []string{"syslog.example.com"}
 )
 
-
 func repoRoot() string {
 	_, file, _, _ := runtime.Caller(0)
 	return filepath.Join(filepath.Dir(file), "..", "..")
