@@ -4,6 +4,7 @@
 package fakemanager
 
 import (
+	"bytes"
 	"crypto/tls"
 	"encoding/json"
 	"fmt"
@@ -11,6 +12,7 @@ import (
 	"log"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"sort"
 	"strconv"
 	"strings"
@@ -128,6 +130,16 @@ type Fault struct {
 	// Echo answers with the whole request quoted back, headers and body: a manager that
 	// echoes what it was sent, secrets included.
 	Echo bool `json:"echo,omitempty"`
+	// Lose lets the request through to the manager, which acts on it (a login is counted,
+	// a session opened), and then loses the answer: the connection is closed before a byte
+	// of it is sent. With Status 0 nothing else is scripted.
+	Lose bool `json:"lose,omitempty"`
+	// DelayMS holds the answer this long, the manager having acted on the request (a login
+	// slower than the client's timeout); the request then goes through as usual.
+	DelayMS int `json:"delay_ms,omitempty"`
+	// PadBytes lets the request through and pads the manager's answer with this many spaces
+	// (a login answer, cookies and all, too large to read).
+	PadBytes int `json:"pad_bytes,omitempty"`
 }
 
 // Faults is the body of POST /_fake/faults. Fields left out leave that fault as it is.
@@ -400,6 +412,37 @@ func (s *Server) wrap(self int, api http.Handler) http.Handler {
 			case <-r.Context().Done():
 				return
 			}
+		}
+		if fault != nil && (fault.Lose || fault.DelayMS > 0 || fault.PadBytes > 0) {
+			s.Stats.Add("faults_served", 1)
+			rec := httptest.NewRecorder()
+			api.ServeHTTP(rec, r)
+			if fault.DelayMS > 0 {
+				select {
+				case <-time.After(time.Duration(fault.DelayMS) * time.Millisecond):
+				case <-r.Context().Done():
+					return
+				}
+			}
+			if fault.Lose {
+				// Ends the connection (HTTP/1.1) or resets the stream (HTTP/2) unanswered.
+				panic(http.ErrAbortHandler)
+			}
+			for k, v := range rec.Header() {
+				w.Header()[k] = v
+			}
+			w.Header().Del("Content-Length")
+			w.WriteHeader(rec.Code)
+			_, _ = w.Write(rec.Body.Bytes())
+			if fault.PadBytes > 0 {
+				pad := bytes.Repeat([]byte(" "), 64<<10)
+				for n := 0; n < fault.PadBytes && r.Context().Err() == nil; n += len(pad) {
+					if _, err := w.Write(pad); err != nil {
+						return
+					}
+				}
+			}
+			return
 		}
 		if fault != nil {
 			s.Stats.Add("faults_served", 1)

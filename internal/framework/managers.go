@@ -334,6 +334,29 @@ type Managers struct {
 	// that the resources that needed the same login say so in one line.
 	mu       sync.Mutex
 	reported map[*session.LoginError]string
+	// notes are what one operation of this process leaves for a later one (see Note).
+	notes map[string]bool
+}
+
+// Note records that this process did what key names (a destroy that lowered a role NSX-v
+// would not delete), for a later operation of the same process (the create of a
+// replacement) to know it was the provider's own doing.
+func (m *Managers) Note(key string) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.notes == nil {
+		m.notes = map[string]bool{}
+	}
+	m.notes[key] = true
+}
+
+// Noted reports and forgets whether key was noted.
+func (m *Managers) Noted(key string) bool {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	was := m.notes[key]
+	delete(m.notes, key)
+	return was
 }
 
 // NewManagers is the provider data of one configuration.

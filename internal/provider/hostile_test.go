@@ -15,6 +15,7 @@ import (
 	"github.com/netsession/terraform-provider-nsx/internal/acctest"
 
 	"github.com/hashicorp/terraform-plugin-testing/config"
+	"github.com/hashicorp/terraform-plugin-testing/echoprovider"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 
 	"github.com/netsession/terraform-provider-nsx/internal/fakeharness"
@@ -111,6 +112,16 @@ func TestHostileSuite(t *testing.T) {
 			{"08_settings_that_cannot_work", s.settingsThatCannotWork},
 			{"09_timeouts_not_above_zero", s.timeoutsNotAboveZero},
 			{"10_create_timeout_runs_out", s.createTimeoutRunsOut},
+			// Round two (issue 21).
+			{"12_lent_session_login_echoed", s.lentSessionLoginEchoed},
+			{"13_fresh_cursor_same_ids", s.freshCursorSameIDs},
+			{"14_read_budget", s.readBudget},
+			{"15_login_answer_lost", s.loginAnswerLost},
+			{"16_login_slower_than_timeout", s.loginSlowerThanTimeout},
+			{"17_absurd_stated_rate", s.absurdStatedRate},
+			{"18_terminal_escapes", s.terminalEscapes},
+			{"19_huge_error_message", s.hugeErrorMessage},
+			{"20_oversized_login_answer", s.oversizedLoginAnswer},
 		} {
 			t.Run(c.name, func(t *testing.T) {
 				t.Parallel()
@@ -133,6 +144,11 @@ func TestHostileSuite(t *testing.T) {
 				t.Fatal(err)
 			}
 			total += len(b)
+			for _, esc := range injected {
+				if strings.Contains(string(b), esc) {
+					t.Errorf("%s holds the manager's control sequence %q", filepath.Base(f), esc)
+				}
+			}
 			for _, sec := range secrets {
 				if len(sec) >= 6 && strings.Contains(string(b), sec) {
 					t.Errorf("%s holds a secret (%s…)", filepath.Base(f), sec[:3])
@@ -445,4 +461,242 @@ resource "nsx_api_service_config" "this" {
 		}},
 	})
 	s.report("%-40s %5.1fs  restart wait cut at the create timeout", "10_create_timeout_runs_out", took.Seconds())
+}
+
+// injected are control sequences case 18's manager sends: none may reach a log or the
+// terminal.
+var injected = []string{"\x1b]0;PWNED", "\x1b]52;c;", "\x1b[2J", "\x1b[31m", "\x07", "\x00"}
+
+// expectClean is ExpectError that also reads the error: it must match want, and hold none of
+// the suite's secrets (nor also) and no control character but newline and tab. Use it as the
+// case's ErrorCheck and call the returned function after the case: it fails t when the
+// case did not end in an error, and says how long the error was.
+func (s *hostileSuite) expectClean(t *testing.T, want string, also ...string) (func(error) error, func() int) {
+	re := regexp.MustCompile(want)
+	size := -1
+	check := func(err error) error {
+		if err == nil {
+			return nil
+		}
+		text := err.Error()
+		size = len(text)
+		if !re.MatchString(text) {
+			return err
+		}
+		s.mu.Lock()
+		secrets := append(append([]string(nil), s.secret...), also...)
+		s.mu.Unlock()
+		for _, sec := range secrets {
+			if len(sec) >= 6 && strings.Contains(text, sec) {
+				t.Errorf("the error shows a secret (%s…)", sec[:3])
+			}
+		}
+		for _, r := range text {
+			if r < 0x20 && r != '\n' && r != '\t' && r != '\r' || r == 0x7f {
+				t.Errorf("the error holds the control character %U", r)
+				break
+			}
+		}
+		return nil
+	}
+	return check, func() int {
+		if size < 0 {
+			t.Errorf("the case ended without the error %s", want)
+		}
+		return size
+	}
+}
+
+// 12. nsx_session's own login is refused with the form echoed back: the lent client is
+// masked like the provider's, though no other type uses the block.
+func (s *hostileSuite) lentSessionLoginEchoed(t *testing.T) {
+	h := s.nsxt(t, fakeharness.NSXTOptions{Nodes: 1})
+	h.Faults(t, fakemanager.Faults{Answers: []fakemanager.Fault{{Status: 400, Count: 10, Echo: true, PathPrefix: "/api/session/create"}}})
+	factories := acctest.Factories(t)
+	factories["echo"] = echoprovider.NewProviderServer()
+	check, done := s.expectClean(t, `(?s)j_password=\*\*\*&j_username=admin`, h.Password)
+	took := timed(t, 10*time.Second, resource.TestCase{
+		ProtoV6ProviderFactories: factories,
+		Steps: []resource.TestStep{{
+			Config: vaultBlock(h) + `
+ephemeral "nsx_session" "lent" {
+  manager = "nsxt"
+}
+provider "echo" {
+  data = ephemeral.nsx_session.lent
+}
+resource "echo" "borrower" {}`,
+			ConfigVariables: vars("nsxt_password", h.Password),
+		}},
+		ErrorCheck: check,
+	})
+	done()
+	s.report("%-40s %5.1fs  the lent session's refusal masked", "12_lent_session_login_echoed", took.Seconds())
+}
+
+// 13. Every page of the segments hands out a new cursor with the same segments: the second
+// page's repeated id ends the read, however long the manager would go on.
+func (s *hostileSuite) freshCursorSameIDs(t *testing.T) {
+	h := s.nsxt(t, fakeharness.NSXTOptions{Nodes: 1})
+	var pages []fakemanager.Fault
+	for i := 0; i < 50; i++ {
+		pages = append(pages, fakemanager.Fault{Status: 200, Count: 1, PathPrefix: "/policy/api/v1/infra/segments",
+			Body: fmt.Sprintf(`{"results":[{"id":"web","display_name":"web","path":"/infra/segments/web"}],"cursor":"c%04d"}`, i)})
+	}
+	h.Faults(t, fakemanager.Faults{Answers: pages})
+	took := timed(t, 10*time.Second, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.Factories(t),
+		Steps: []resource.TestStep{{
+			Config: vaultBlock(h) + `data "nsx_segments" "all" {}`, ConfigVariables: vars("nsxt_password", h.Password),
+			ExpectError: regexp.MustCompile(`(?s)answered\s+"web"\s+on\s+page\s+1\s+and\s+again\s+on\s+page\s+2`),
+		}},
+	})
+	if n := h.Stats(t)["faults_served"]; n != 2 {
+		t.Errorf("want the read ended at the second page, it read %d", n)
+	}
+	s.report("%-40s %5.1fs  ended at page 2 of a listing without end", "13_fresh_cursor_same_ids", took.Seconds())
+}
+
+// 14. A read needs more items than max_read_items: it ends with an error naming the limit.
+func (s *hostileSuite) readBudget(t *testing.T) {
+	h := s.nsxt(t, fakeharness.NSXTOptions{Nodes: 1, Segments: 2500})
+	took := timed(t, 10*time.Second, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.Factories(t),
+		Steps: []resource.TestStep{{
+			Config:          secretVar("nsxt_password", h.Password, fakeharness.Provider(h.NSXTBlock(), "max_read_items = 1500")) + `data "nsx_segments" "all" {}`,
+			ConfigVariables: vars("nsxt_password", h.Password),
+			ExpectError:     regexp.MustCompile(`(?s)max_read_items`),
+		}},
+	})
+	if n := h.Stats(t)["segment_pages"]; n != 2 {
+		t.Errorf("want the read ended at the page that went past the budget (2), it read %d", n)
+	}
+	s.report("%-40s %5.1fs  ended at 1,500 items, page 2 of 3", "14_read_budget", took.Seconds())
+}
+
+// loginSends are the passwords the fake saw: every login it acted on, accepted or not.
+func loginSends(st map[string]int64) int64 { return st["logins"] + st["failed_logins"] }
+
+// 15. The manager acts on the login, but its answer is lost (the connection ends): the
+// outcome is unknown, so the password is not sent again by any of the reads of the run.
+func (s *hostileSuite) loginAnswerLost(t *testing.T) {
+	h := s.nsxt(t, fakeharness.NSXTOptions{Nodes: 1})
+	h.Faults(t, fakemanager.Faults{Answers: []fakemanager.Fault{{Lose: true, Count: 100, PathPrefix: "/api/session/create"}}})
+	check, done := s.expectClean(t, `(?s)outcome`, h.Password)
+	took := timed(t, 20*time.Second, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.Factories(t),
+		Steps: []resource.TestStep{{
+			Config:          vaultBlock(h) + `data "nsx_version" "v" { count = 5 }` + "\n" + `data "nsx_segments" "s" {}`,
+			ConfigVariables: vars("nsxt_password", h.Password),
+		}},
+		ErrorCheck: check,
+	})
+	done()
+	if n := loginSends(h.Stats(t)); n != 1 {
+		t.Errorf("the password was sent %d times; want once", n)
+	}
+	s.report("%-40s %5.1fs  1 password send for 6 reads", "15_login_answer_lost", took.Seconds())
+}
+
+// 16. A login answered after request_timeout: one send, not one per retry and reader.
+func (s *hostileSuite) loginSlowerThanTimeout(t *testing.T) {
+	h := s.nsxt(t, fakeharness.NSXTOptions{Nodes: 1})
+	h.Faults(t, fakemanager.Faults{Answers: []fakemanager.Fault{{DelayMS: 3000, Count: 100, PathPrefix: "/api/session/create"}}})
+	took := timed(t, 20*time.Second, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.Factories(t),
+		Steps: []resource.TestStep{{
+			Config:          vaultBlock(h, "request_timeout = 1") + `data "nsx_version" "v" { count = 5 }`,
+			ConfigVariables: vars("nsxt_password", h.Password),
+			ExpectError:     regexp.MustCompile(`(?s)outcome`),
+		}},
+	})
+	if n := loginSends(h.Stats(t)); n != 1 {
+		t.Errorf("the password was sent %d times; want once", n)
+	}
+	s.report("%-40s %5.1fs  1 password send for 5 reads", "16_login_slower_than_timeout", took.Seconds())
+}
+
+// 17. NSX states a rate of 0.001 requests a second: the provider keeps to no less than its
+// floor, the reads complete, and the logout at exit is not starved.
+func (s *hostileSuite) absurdStatedRate(t *testing.T) {
+	h := s.nsxt(t, fakeharness.NSXTOptions{Nodes: 1, Segments: 3})
+	h.Faults(t, fakemanager.Faults{Answers: []fakemanager.Fault{{Status: 429, Count: 1, PathPrefix: "/policy/api/v1/infra/segments",
+		Body: `{"httpStatus":"TOO_MANY_REQUESTS","error_code":102,"module_name":"common-services","error_message":"Client 'admin' exceeded request rate of 0.001 per second"}`}}})
+	// At the floor of one request a second: the retry, the version reads and the logout.
+	bound := 10 * time.Second
+	took := timed(t, bound, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.Factories(t),
+		Steps: []resource.TestStep{{
+			Config:          vaultBlock(h) + `data "nsx_segments" "s" {}` + "\n" + `data "nsx_version" "v" { count = 3 }`,
+			ConfigVariables: vars("nsxt_password", h.Password),
+		}},
+	})
+	if st := h.Stats(t); st["active_sessions"] != 0 || st["logouts"] != st["logins"] {
+		t.Errorf("the logout was starved: %v", st)
+	}
+	s.report("%-40s %5.1fs  reads done, session logged out", "17_absurd_stated_rate", took.Seconds())
+}
+
+// 18. The manager's error message carries terminal control sequences (a title, a clipboard
+// write, a screen clear, a fake "Apply complete!" in red, BEL, NUL): none reaches the
+// terminal or the TRACE log.
+func (s *hostileSuite) terminalEscapes(t *testing.T) {
+	h := s.nsxt(t, fakeharness.NSXTOptions{Nodes: 1})
+	msg := "Refused\x1b]0;PWNED\x07\x1b]52;c;ZXZpbA==\x07\x1b[2J\x1b[31mApply complete!\x1b[0m\x00\b\x07 end"
+	body, _ := json.Marshal(map[string]any{"httpStatus": "BAD_REQUEST", "error_code": 255, "module_name": "common-services", "error_message": msg})
+	h.Faults(t, fakemanager.Faults{Answers: []fakemanager.Fault{{Status: 400, Count: 5, PathPrefix: "/api/v1/node/version", Body: string(body)}}})
+	check, done := s.expectClean(t, `(?s)Refused.*end`)
+	took := timed(t, 10*time.Second, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.Factories(t),
+		Steps: []resource.TestStep{{
+			Config: vaultBlock(h) + `data "nsx_version" "v" {}`, ConfigVariables: vars("nsxt_password", h.Password),
+		}},
+		ErrorCheck: check,
+	})
+	done()
+	s.report("%-40s %5.1fs  control characters stripped", "18_terminal_escapes", took.Seconds())
+}
+
+// 19. A 15 MiB error_message, for each of five reads: each error quotes a bounded excerpt.
+func (s *hostileSuite) hugeErrorMessage(t *testing.T) {
+	h := s.nsxt(t, fakeharness.NSXTOptions{Nodes: 1})
+	body, _ := json.Marshal(map[string]any{"httpStatus": "BAD_REQUEST", "error_code": 255, "module_name": "common-services",
+		"error_message": strings.Repeat("verbose ", 15<<20/8)})
+	h.Faults(t, fakemanager.Faults{Answers: []fakemanager.Fault{{Status: 400, Count: 100, PathPrefix: "/policy/api/v1/infra/segments/", Body: string(body)}}})
+	check, done := s.expectClean(t, `(?s)verbose`)
+	took := timed(t, 30*time.Second, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.Factories(t),
+		Steps: []resource.TestStep{{
+			Config: vaultBlock(h, "max_response_mib = 32") + `
+data "nsx_segment" "s" {
+  count = 5
+  id    = "web-${count.index}"
+}`,
+			ConfigVariables: vars("nsxt_password", h.Password),
+		}},
+		ErrorCheck: check,
+	})
+	size := done()
+	// Five errors of at most the quoted excerpt (1 KiB) each, and terraform's framing.
+	if size > 5*(2<<10)+64<<10 {
+		t.Errorf("the errors of five reads printed %d bytes", size)
+	}
+	s.report("%-40s %5.1fs  5 errors in %d bytes", "19_huge_error_message", took.Seconds(), size)
+}
+
+// 20. A login answered with its cookie and token and a body too large to read: the session
+// the manager opened is used (or logged out), never left open.
+func (s *hostileSuite) oversizedLoginAnswer(t *testing.T) {
+	h := s.nsxt(t, fakeharness.NSXTOptions{Nodes: 1})
+	h.Faults(t, fakemanager.Faults{Answers: []fakemanager.Fault{{PadBytes: 20 << 20, Count: 100, PathPrefix: "/api/session/create"}}})
+	took := timed(t, 30*time.Second, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.Factories(t),
+		Steps: []resource.TestStep{{
+			Config: vaultBlock(h, "max_response_mib = 1") + `data "nsx_version" "v" { count = 3 }`, ConfigVariables: vars("nsxt_password", h.Password),
+		}},
+	})
+	if st := h.Stats(t); st["active_sessions"] != 0 || loginSends(st) != st["logouts"] {
+		t.Errorf("sessions left open after oversized login answers: %v", st)
+	}
+	s.report("%-40s %5.1fs  no session left open", "20_oversized_login_answer", took.Seconds())
 }

@@ -1,7 +1,11 @@
 package session
 
 import (
+	"context"
+	"errors"
+	"math"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 )
@@ -62,5 +66,33 @@ func TestGateAIMD(t *testing.T) {
 	}
 	if s := g.snapshot(); s.Rate != 95 || s.Burst != 5 {
 		t.Fatalf("want the rate back at 95/s burst 5, never above, got %+v", s)
+	}
+}
+
+// Issue 21: a stated rate of 0.001 requests a second is kept at MinRate, not followed into
+// a gate that holds every request for a quarter of an hour; a request whose token comes only
+// after its deadline fails at once, naming the rate and what the manager stated.
+func TestGateFloorAndDeadline(t *testing.T) {
+	t.Parallel()
+	g := newGate(50, 20, true, true)
+	g.answered(http.StatusTooManyRequests, Refusal{Limits: Limits{Rate: 0.001}, RateRefused: true}, time.Now())
+	if s := g.snapshot(); math.Abs(s.Rate-MinRate) > 1e-6 {
+		t.Fatalf("a stated 0.001/s set the rate to %v; want the floor %v", s.Rate, MinRate)
+	}
+	// Take the bucket's token, then ask for another with 100 ms to go.
+	if err := g.enter(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	g.leave()
+	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	err := g.enter(ctx)
+	var ge *GateError
+	if !errors.As(err, &ge) || time.Since(start) > 50*time.Millisecond {
+		t.Fatalf("want a GateError at once, got %v after %v", err, time.Since(start))
+	}
+	if !strings.Contains(ge.Error(), "stated a limit of 0.001") {
+		t.Fatalf("the error does not name the stated limit: %v", ge)
 	}
 }

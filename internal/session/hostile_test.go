@@ -181,8 +181,8 @@ func TestMaskEveryForm(t *testing.T) {
 	t.Parallel()
 	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte(`{}`)) }))
 	defer srv.Close()
-	pw := `S3cr&t"<pw>+1`
-	c := hostileClient(t, srv, session.Config{Secrets: []string{pw}, Username: "admin"})
+	pw := `S3cr&t"<pw>+1/é`
+	c := hostileClient(t, srv, session.Config{Secrets: []string{pw, "k"}, Username: "admin"})
 	if _, err := c.Do(context.Background(), &session.Request{Method: http.MethodGet, Path: "/x"}); err != nil {
 		t.Fatal(err)
 	}
@@ -190,8 +190,13 @@ func TestMaskEveryForm(t *testing.T) {
 		pw,
 		url.QueryEscape(pw),
 		url.PathEscape(pw),
-		`S3cr\u0026t\"\u003cpw\u003e+1`,
-		`S3cr&t\"<pw>+1`,
+		`S3cr\u0026t\"\u003cpw\u003e+1/é`,
+		`S3cr&t\"<pw>+1/é`,
+		// Issue 21: "\/" and ASCII-only JSON, HTML and XML entities.
+		`S3cr\u0026t\"\u003cpw\u003e+1\/\u00e9`,
+		`S3cr&t\"<pw>+1\/\u00e9`,
+		`S3cr&amp;t&quot;&lt;pw&gt;+1/é`,
+		`S3cr&amp;t&#34;&lt;pw&gt;+1/é`,
 		base64.StdEncoding.EncodeToString([]byte(pw)),
 		base64.StdEncoding.EncodeToString([]byte("admin:" + pw)),
 		"tok-abc123",
@@ -200,6 +205,10 @@ func TestMaskEveryForm(t *testing.T) {
 		if got := c.Mask(text); strings.Contains(got, form) || !strings.Contains(got, session.Masked) {
 			t.Errorf("form %q not masked: %q", form, got)
 		}
+	}
+	// Issue 21: a one-letter secret is masked where it stands as a token, not inside words.
+	if got := c.Mask("the key k is kept; keys and tokens stay"); got != "the key *** is kept; keys and tokens stay" {
+		t.Errorf("a short secret garbles the message: %q", got)
 	}
 	// A caller's slice of secrets is never rearranged (it was compacted in place before).
 	shared := []string{"", "a-secret", ""}

@@ -55,7 +55,8 @@ type gate struct {
 	bucket   *rate.Limiter
 	rateCap  float64 // the configured rate, or the stated one once known
 	adopt    bool    // a stated rate may raise rateCap
-	stated   float64 // the manager's stated rate (0: not stated)
+	stated   float64 // the manager's stated rate (0: not stated), within the sane range
+	said     float64 // the rate as the manager stated it
 	rateCut  time.Time
 	refusedR float64       // the rate the last cut was made at
 	lowered  chan struct{} // closed and replaced when the rate is cut
@@ -154,7 +155,7 @@ func (e *GateError) Error() string {
 func (g *gate) tooSlow(d time.Duration) error {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	return &GateError{Wait: d, Rate: float64(g.bucket.Limit()), Stated: g.stated}
+	return &GateError{Wait: d, Rate: float64(g.bucket.Limit()), Stated: g.said}
 }
 
 func (g *gate) leave() {
@@ -172,6 +173,7 @@ func (g *gate) state(l Limits) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	if l.Rate > 0 {
+		g.said = l.Rate // as the manager said it, for messages
 		l.Rate = max(l.Rate, MinRate/rateMargin)
 	}
 	if l.Rate > 0 && l.Rate != g.stated {

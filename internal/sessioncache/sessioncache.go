@@ -23,6 +23,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"time"
@@ -32,8 +33,12 @@ import (
 	"github.com/netsession/terraform-provider-nsx/internal/session"
 )
 
-// ErrExposed is a cache directory or entry that others than its owner can read or write.
+// ErrExposed is a cache directory or entry that others than its owner can read or write,
+// that another user owns, or that is no plain directory or file (a link, a FIFO, a device).
 var ErrExposed = fmt.Errorf("readable or writable by others: %w", session.ErrUntrusted)
+
+// maxEntry bounds what an entry may hold: a sealed session is a few hundred bytes.
+const maxEntry = 64 << 10
 
 // lockWait bounds how long a process waits for another's login before logging in alone.
 const lockWait = 60 * time.Second
@@ -47,12 +52,17 @@ func Open(path string) (*Dir, error) {
 	if err := os.MkdirAll(path, 0o700); err != nil {
 		return nil, err
 	}
-	fi, err := os.Stat(path)
+	fi, err := os.Lstat(path)
 	if err != nil {
 		return nil, err
 	}
-	if fi.Mode().Perm()&0o077 != 0 {
+	switch {
+	case !fi.IsDir():
+		return nil, fmt.Errorf("session cache directory %s is a %s, not a directory: %w", path, kind(fi), ErrExposed)
+	case fi.Mode().Perm()&0o077 != 0:
 		return nil, fmt.Errorf("session cache directory %s has mode %o: %w", path, fi.Mode().Perm(), ErrExposed)
+	case !ownedByMe(fi):
+		return nil, fmt.Errorf("session cache directory %s belongs to another user: %w", path, ErrExposed)
 	}
 	return &Dir{path: path}, nil
 }
@@ -92,7 +102,12 @@ func (s *Store) file(node string) string {
 func (s *Store) Lock(ctx context.Context, node string) (func(), error) {
 	lctx, cancel := context.WithTimeout(ctx, lockWait)
 	defer cancel()
-	fl := flock.New(s.file(node) + ".lock")
+	name := s.file(node) + ".lock"
+	// A lock file put there as a link, a FIFO or a device is not opened.
+	if fi, err := os.Lstat(name); err == nil && (!fi.Mode().IsRegular() || !ownedByMe(fi)) {
+		return nil, fmt.Errorf("session cache lock %s is a %s or another user's: %w", name, kind(fi), ErrExposed)
+	}
+	fl := flock.New(name)
 	ok, err := fl.TryLockContext(lctx, 50*time.Millisecond)
 	if err != nil || !ok {
 		if err == nil {
@@ -113,21 +128,38 @@ type sealed struct {
 // refused with ErrExposed; one that does not decrypt (other credentials, tampering) is nil.
 func (s *Store) Load(node string) (*session.Stored, error) {
 	name := s.file(node)
-	fi, err := os.Stat(name)
+	f, err := os.OpenFile(name, openFlags, 0) //nolint:gosec // a file of the cache directory, named by an HMAC
 	if errors.Is(err, os.ErrNotExist) {
 		return nil, nil
 	}
 	if err != nil {
+		// A link to the entry (O_NOFOLLOW refuses it) or a file we may not read.
+		return nil, fmt.Errorf("session cache entry %s: %v: %w", name, err, ErrExposed)
+	}
+	defer func() { _ = f.Close() }()
+	fi, err := f.Stat()
+	if err != nil {
 		return nil, err
+	}
+	switch {
+	case !fi.Mode().IsRegular():
+		return nil, fmt.Errorf("session cache entry %s is a %s, not a file: %w", name, kind(fi), ErrExposed)
+	case !ownedByMe(fi):
+		return nil, fmt.Errorf("session cache entry %s belongs to another user: %w", name, ErrExposed)
+	case fi.Size() > maxEntry:
+		return nil, fmt.Errorf("session cache entry %s holds %d bytes, more than an entry can (%d): %w", name, fi.Size(), maxEntry, ErrExposed)
 	}
 	var exposed error
 	if fi.Mode().Perm()&0o077 != 0 {
 		// Not to be used; decrypted only so that its session can be ended.
 		exposed = fmt.Errorf("session cache entry %s has mode %o: %w", name, fi.Mode().Perm(), ErrExposed)
 	}
-	b, err := os.ReadFile(name) //nolint:gosec // a file of the cache directory, named by an HMAC
+	b, err := io.ReadAll(io.LimitReader(f, maxEntry+1))
 	if err != nil {
 		return nil, err
+	}
+	if len(b) > maxEntry {
+		return nil, fmt.Errorf("session cache entry %s grew past %d bytes while read: %w", name, maxEntry, ErrExposed)
 	}
 	var env sealed
 	if err := json.Unmarshal(b, &env); err != nil || env.Version != 1 {
@@ -202,4 +234,23 @@ func (s *Store) aead() (cipher.AEAD, error) {
 		return nil, err
 	}
 	return cipher.NewGCM(block)
+}
+
+// kind names what a file is, for messages.
+func kind(fi os.FileInfo) string {
+	switch m := fi.Mode(); {
+	case m&os.ModeSymlink != 0:
+		return "symbolic link"
+	case m&os.ModeNamedPipe != 0:
+		return "FIFO"
+	case m&os.ModeDevice != 0:
+		return "device"
+	case m&os.ModeSocket != 0:
+		return "socket"
+	case m.IsDir():
+		return "directory"
+	case m.IsRegular():
+		return "file"
+	}
+	return "special file"
 }

@@ -34,6 +34,7 @@ const (
 	errCodeStale       = 500087
 	errCodeBadRequest  = 255
 	errCodeNotFound    = 404
+	errCodePermission  = 401 // UNCONFIRMED: NSX's code for a valid session without the role
 	maxPageSize        = 1000
 	// Version is what /api/v1/node/version answers.
 	Version = "4.2.1.0.0.24304122"
@@ -435,12 +436,49 @@ func (f *Fake) check(node int, w http.ResponseWriter, r *http.Request) (string, 
 func (f *Fake) authed(node int, h http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		f.mu.Lock()
-		_, ok := f.check(node, w, r)
+		id, ok := f.check(node, w, r)
+		denied := ok && r.Method != http.MethodGet && f.readOnly(f.caller(node, id, r))
+		if denied {
+			f.stats.Add("permission_refusals", 1)
+		}
 		f.mu.Unlock()
-		if ok {
+		switch {
+		case denied:
+			// A valid session without the role for it: NSX's permission error, not its
+			// session error (another error_code), so that no client takes it for expiry.
+			apiError(w, http.StatusForbidden, errCodePermission, "The user does not have permission to perform this operation.")
+		case ok:
 			h(w, r)
 		}
 	}
+}
+
+// caller is who sent r, whose session id (or HTTP Basic) check took (f.mu held).
+func (f *Fake) caller(node int, id string, r *http.Request) string {
+	if user, _, ok := r.BasicAuth(); ok {
+		return user
+	}
+	if s := f.sessions[node][id]; s != nil {
+		return s.user
+	}
+	return ""
+}
+
+// readOnly reports whether user holds only read-only roles (auditor) on "/" (f.mu held).
+func (f *Fake) readOnly(user string) bool {
+	held := false
+	for _, b := range f.bindings {
+		if b.Name != user {
+			continue
+		}
+		for _, role := range b.RolesForPaths["/"] {
+			if role != "auditor" {
+				return false
+			}
+			held = true
+		}
+	}
+	return held
 }
 
 func apiError(w http.ResponseWriter, status, code int, msg string) {

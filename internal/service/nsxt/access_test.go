@@ -927,3 +927,23 @@ resource "nsx_api_service_config" "this" {
 		t.Fatalf("something was written: %v", s)
 	}
 }
+
+// Issue 21: an auditor's PUT is refused with 403 and NSX's permission error, which is no
+// session error: the write is sent once, not replayed after a new login, and the error
+// says what NSX said.
+func TestPermissionDeniedWriteNotReplayed(t *testing.T) {
+	t.Parallel()
+	h := fakeharness.StartNSXT(t, fakeharness.NSXTOptions{Nodes: 1})
+	block := fmt.Sprintf("nsxt {\n    hosts    = [%q]\n    username = \"audit\"\n    password = \"Aud1t-Fake-Pass!\"\n    ca_file  = %q\n  }", h.Hosts()[0], h.CAFile)
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.Factories(t),
+		Steps: []resource.TestStep{{
+			Config:      fakeharness.Provider(block) + `resource "nsx_api_service_config" "this" { session_timeout = 1700 }`,
+			ExpectError: regexp.MustCompile(`(?s)HTTP 403 \(error_code 401.*does not have permission`),
+		}},
+	})
+	s := h.Stats(t)
+	if s["permission_refusals"] != 1 || s["logins"] != s["logouts"] || s["config_writes"] != 0 {
+		t.Fatalf("want the refused PUT sent once and no new login for it: %v", s)
+	}
+}

@@ -46,6 +46,9 @@ type cliUserRoleModel struct {
 
 const typeName = "nsxv_cli_user_role"
 
+// loweredNote names, for Managers.Note, a role this process's destroy lowered.
+func loweredNote(user string) string { return typeName + " lowered " + user }
+
 // leastRole is what a role NSX-v will not delete is lowered to on destroy.
 const leastRole = "auditor"
 
@@ -131,7 +134,10 @@ func (r *cliUserRoleResource) Create(ctx context.Context, req resource.CreateReq
 			if gerr == nil {
 				current = "the role " + cur.Role
 			}
-			if !plan.Adopt.ValueBool() {
+			if r.Managers.Noted(loweredNote(user)) && gerr == nil && cur.Role == leastRole {
+				// This process's own destroy of the resource being replaced left that role.
+				tflog.Info(ctx, "taking over the role this run's destroy lowered", map[string]any{"user_id": user})
+			} else if !plan.Adopt.ValueBool() {
 				resp.Diagnostics.AddError("NSX-v User Already Has a Role",
 					fmt.Sprintf("%s already has %s on NSX Manager, so it cannot be assigned one. Bring it under Terraform by importing it into "+
 						"this resource, with the id %q: `terraform import <the address above> %s`, or an import block with to = that address. Or set "+
@@ -142,14 +148,21 @@ func (r *cliUserRoleResource) Create(ctx context.Context, req resource.CreateReq
 				resp.Diagnostics.Append(roleWriteError("Taking Over", user, want, err))
 				return
 			}
-			resp.Diagnostics.AddWarning("Existing NSX-v User Role Taken Over",
-				fmt.Sprintf("%s already had %s on NSX Manager; as adopt_existing is true, it now has the role %s.", user, current, want.Role))
+			if plan.Adopt.ValueBool() {
+				resp.Diagnostics.AddWarning("Existing NSX-v User Role Taken Over",
+					fmt.Sprintf("%s already had %s on NSX Manager; as adopt_existing is true, it now has the role %s.", user, current, want.Role))
+			}
 			err = nil
 		}
 		if err != nil {
 			resp.Diagnostics.Append(roleWriteError("Assigning", user, want, err))
 			return
 		}
+		// NSX-v holds the role now: the state says so at once, so that a run interrupted
+		// before the read-back leaves it in the state (tainted), for the next run to destroy
+		// or replace, never an untracked grant.
+		plan.ID = types.StringValue(user)
+		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 		got, err := c.GetRole(ctx, user)
 		if err != nil {
 			resp.Diagnostics.AddError("Reading Back the NSX-v User Role Failed",
@@ -222,6 +235,8 @@ func (r *cliUserRoleResource) Delete(ctx context.Context, req resource.DeleteReq
 					return
 				}
 			}
+			// A replacement's create, later in this process, takes the lowered role over.
+			r.Managers.Note(loweredNote(user))
 			resp.Diagnostics.AddWarning("NSX-v Kept a Role for a Local User",
 				fmt.Sprintf("NSX-v does not delete the role of a local (CLI) user, so %s was lowered from %s to the least privilege, %s on %s, "+
 					"and the resource was removed from the state. To end the account's API access, remove its web-interface privilege on the NSX Manager console "+

@@ -323,3 +323,35 @@ resource "nsxv_cli_user_role" "api" {
 		t.Fatalf("after the final destroy: %v", err)
 	}
 }
+
+// Issue 21: a create interrupted after NSX-v took the role (here: its read-back fails) leaves
+// the resource in the state, tainted, so the next apply replaces it: no untracked
+// super_user grant, and no "Already Has a Role" (the replacement's create takes over the
+// role its own destroy lowered).
+func TestCLIUserRole_interruptedCreateIsTracked(t *testing.T) {
+	t.Parallel()
+	h := fakeharness.StartNSXV(t, fakeharness.NSXVOptions{})
+	h.AddCLIUser(t, "ops", "Cl1-User-Passw0rd!")
+	cfg := roleConfig(h, "ops", "super_user", "")
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.Factories(t),
+		Steps: []resource.TestStep{
+			{
+				PreConfig: func() {
+					// The POST goes through; the GET that reads it back is refused.
+					h.Faults(t, fakemanager.Faults{Answers: []fakemanager.Fault{{Status: 500, Count: 5, Method: "GET", PathPrefix: "/api/2.0/services/usermgmt/role/ops"}}})
+				},
+				Config:      cfg,
+				ExpectError: regexp.MustCompile(`Reading Back the NSX-v User Role Failed`),
+			},
+			{
+				PreConfig: func() { h.Faults(t, fakemanager.Faults{Clear: true}) },
+				Config:    cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(roleRes, plancheck.ResourceActionDestroyBeforeCreate),
+				}},
+				Check: wantRole(h, "ops", "super_user"),
+			},
+		},
+	})
+}
