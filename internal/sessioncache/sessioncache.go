@@ -134,7 +134,7 @@ func (s *Store) Load(node string) (*session.Stored, error) {
 	}
 	if err != nil {
 		// A link to the entry (O_NOFOLLOW refuses it) or a file we may not read.
-		return nil, fmt.Errorf("session cache entry %s: %v: %w", name, err, ErrExposed)
+		return nil, fmt.Errorf("session cache entry %s: %w: %w", name, err, ErrExposed)
 	}
 	defer func() { _ = f.Close() }()
 	fi, err := f.Stat()

@@ -43,7 +43,7 @@ func TestTagsReadEndsAtItsBudget(t *testing.T) {
 			_, _ = w.Write(idList)
 		case strings.HasPrefix(r.URL.Path, "/api/cis/tagging/tag/"):
 			tagReads.Add(1)
-			fmt.Fprintf(w, `{"id":%q,"name":"t","category_id":"c","description":%q}`, strings.TrimPrefix(r.URL.Path, "/api/cis/tagging/tag/"), big)
+			_, _ = fmt.Fprintf(w, `{"id":%q,"name":"t","category_id":"c","description":%q}`, strings.TrimPrefix(r.URL.Path, "/api/cis/tagging/tag/"), big)
 		case r.Method == http.MethodDelete:
 		default:
 			http.NotFound(w, r)
