@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/netsession/terraform-provider-nsx/internal/fakemanager"
 )
@@ -114,5 +115,22 @@ func (c *Control) Call(t testing.TB, method, path string, in, out any) {
 		if err := json.Unmarshal(b, out); err != nil {
 			t.Fatal(err)
 		}
+	}
+}
+
+// CheckText fails t where s, text the provider shows a user from a manager's answer, holds
+// a control character but newline and tab, is not UTF-8, or is longer than most bytes.
+func CheckText(t testing.TB, s string, most int) {
+	t.Helper()
+	if !utf8.ValidString(s) {
+		t.Fatalf("not UTF-8: %q", s)
+	}
+	for _, r := range s {
+		if r < 0x20 && r != '\n' && r != '\t' || r == 0x7f || r >= 0x80 && r < 0xa0 {
+			t.Fatalf("control character %U in %q", r, s)
+		}
+	}
+	if len(s) > most {
+		t.Fatalf("%d bytes, more than %d", len(s), most)
 	}
 }

@@ -377,6 +377,11 @@ func (c *Client) apiPath(ref string) (string, error) {
 	if u.RawQuery != "" {
 		p += "?" + u.RawQuery
 	}
+	for seg := range strings.SplitSeq(u.EscapedPath(), "/") {
+		if d, err := url.PathUnescape(seg); err != nil || d == "." || d == ".." {
+			return "", fmt.Errorf("%q has a dot segment or a bad escape; not following it", ref)
+		}
+	}
 	switch {
 	case strings.HasPrefix(p, "/api/v2/"):
 		return strings.TrimPrefix(p, "/api/v2"), nil

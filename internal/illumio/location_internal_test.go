@@ -38,6 +38,9 @@ func TestAPIPathForms(t *testing.T) {
 		"//evil.example/api/v2/orgs/1/jobs/5b1f",
 		"jobs/5b1f",
 		"",
+		"/api/v2/../../x", // found by FuzzJobReferences: it would have left /api/v2
+		"/orgs/1/jobs/%2e%2e/%2E%2E/x",
+		"/orgs/1/./jobs",
 	} {
 		got, err := c.apiPath(ref)
 		if err == nil {

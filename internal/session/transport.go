@@ -153,7 +153,8 @@ func RetryAfter(h http.Header) (d time.Duration, ok bool) {
 	return parseRetryAfter(h.Get("Retry-After"), time.Now())
 }
 
-// parseRetryAfter reads a Retry-After header: delay seconds or an HTTP date.
+// parseRetryAfter reads a Retry-After header: delay seconds or an HTTP date, either at most
+// a day away.
 func parseRetryAfter(v string, now time.Time) (time.Duration, bool) {
 	v = strings.TrimSpace(v)
 	if v == "" {
@@ -169,7 +170,7 @@ func parseRetryAfter(v string, now time.Time) (time.Duration, bool) {
 		return time.Duration(secs) * time.Second, true
 	}
 	if t, err := http.ParseTime(v); err == nil {
-		return max(t.Sub(now), 0), true
+		return min(max(t.Sub(now), 0), 24*time.Hour), true
 	}
 	return 0, false
 }
