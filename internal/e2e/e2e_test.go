@@ -78,14 +78,20 @@ provider "nsx" {
 
 func (w *workspace) terraform(extraEnv []string, args ...string) string {
 	w.t.Helper()
+	out, err := w.run(extraEnv, args...)
+	if err != nil {
+		w.t.Fatalf("terraform %s: %v\n%s", strings.Join(args, " "), err, out)
+	}
+	return out
+}
+
+// run runs terraform in the workspace, with its output and error.
+func (w *workspace) run(extraEnv []string, args ...string) (string, error) {
 	cmd := exec.Command("terraform", append(args, "-no-color")...)
 	cmd.Dir = w.dir
 	cmd.Env = append(append([]string(nil), w.env...), extraEnv...)
 	out, err := cmd.CombinedOutput()
-	if err != nil {
-		w.t.Fatalf("terraform %s: %v\n%s", strings.Join(args, " "), err, out)
-	}
-	return string(out)
+	return string(out), err
 }
 
 func must(t *testing.T, err error) {
@@ -535,7 +541,13 @@ func exampleWorkspace(t *testing.T, name, example string) (*workspace, func() ma
 		return newWorkspaceWith(t, h.SessionBlock(), example), func() map[string]int64 { return h.Stats(t) }
 	}
 	h := fakeharness.StartNSXT(t, fakeharness.NSXTOptions{Nodes: 3, Release: fakensxt.Release90})
-	return newWorkspace(t, h, example), func() map[string]int64 { return h.Stats(t) }
+	w := newWorkspace(t, h, example)
+	if strings.Contains(example, "pipeline.crt") { // the certificate a principal identity registers
+		cert, _, err := h.CA.ClientCertificate("terraform-pipeline")
+		must(t, err)
+		must(t, os.WriteFile(filepath.Join(w.dir, "pipeline.crt"), cert, 0o600))
+	}
+	return w, func() map[string]int64 { return h.Stats(t) }
 }
 
 // stateID is the id (or, href true, the href) of addr as the state holds it.

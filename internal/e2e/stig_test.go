@@ -36,7 +36,13 @@ func repoRoot() string {
 // copyModule copies examples/modules/name (without terraform's working files) into dir.
 func copyModule(t *testing.T, name, dir string) {
 	t.Helper()
-	src := filepath.Join(repoRoot(), "examples", "modules", name)
+	copyExample(t, filepath.Join("modules", name), dir)
+}
+
+// copyExample copies examples/rel (without terraform's working files) into dir.
+func copyExample(t *testing.T, rel, dir string) {
+	t.Helper()
+	src := filepath.Join(repoRoot(), "examples", rel)
 	must(t, filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err

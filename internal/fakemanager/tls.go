@@ -18,6 +18,8 @@ import (
 type CA struct {
 	CertPEM []byte
 	leaf    tls.Certificate
+	cert    *x509.Certificate
+	key     *ecdsa.PrivateKey
 }
 
 // NewCA makes a fresh CA and server certificate (ECDSA P-256: fast enough for every test).
@@ -65,12 +67,15 @@ func NewCA() (*CA, error) {
 	return &CA{
 		CertPEM: pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: caDER}),
 		leaf:    tls.Certificate{Certificate: [][]byte{leafDER, caDER}, PrivateKey: leafKey},
+		cert:    caCert, key: caKey,
 	}, nil
 }
 
 // ServerTLS is the TLS configuration every node serves with.
 func (ca *CA) ServerTLS() *tls.Config {
-	return &tls.Config{Certificates: []tls.Certificate{ca.leaf}, MinVersion: tls.VersionTLS12}
+	// Like NSX, every node asks for a client certificate and takes a connection without one:
+	// the application decides what a certificate it is shown is worth.
+	return &tls.Config{Certificates: []tls.Certificate{ca.leaf}, MinVersion: tls.VersionTLS12, ClientAuth: tls.RequestClientCert}
 }
 
 // Pool trusts the CA.
@@ -78,4 +83,32 @@ func (ca *CA) Pool() *x509.CertPool {
 	p := x509.NewCertPool()
 	p.AppendCertsFromPEM(ca.CertPEM)
 	return p
+}
+
+// ClientCertificate issues a client certificate for cn from the CA, valid for a week, and its
+// key, both PEM: what a principal identity registers and then presents.
+func (ca *CA) ClientCertificate(cn string) (certPEM, keyPEM []byte, err error) {
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		return nil, nil, err
+	}
+	serial, err := rand.Int(rand.Reader, new(big.Int).Lsh(big.NewInt(1), 62))
+	if err != nil {
+		return nil, nil, err
+	}
+	now := time.Now()
+	tmpl := &x509.Certificate{
+		SerialNumber: serial, Subject: pkix.Name{CommonName: cn},
+		NotBefore: now.Add(-time.Hour), NotAfter: now.Add(7 * 24 * time.Hour),
+		KeyUsage: x509.KeyUsageDigitalSignature, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth},
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, ca.cert, &key.PublicKey, ca.key)
+	if err != nil {
+		return nil, nil, err
+	}
+	kder, err := x509.MarshalPKCS8PrivateKey(key)
+	if err != nil {
+		return nil, nil, err
+	}
+	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: kder}), nil
 }

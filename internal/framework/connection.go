@@ -7,6 +7,7 @@ import (
 	"crypto/x509"
 	"encoding/hex"
 	"fmt"
+	"net/http"
 	"net/url"
 	"os"
 	"strconv"
@@ -42,6 +43,8 @@ type Settings struct {
 	// AddressFrom is where the addresses came from, for advice: the attribute ("hosts",
 	// "host", "url") or the environment variable.
 	AddressFrom string
+	// WriteHeader is sent with every write (see session.Config.WriteHeader).
+	WriteHeader http.Header
 	// Extra holds what a manager's own Resolve adds (Illumio: its organization and whether
 	// the credentials are an API key); it is part of the pool key.
 	Extra any
@@ -118,6 +121,9 @@ type Connection struct {
 	CAPEM    types.String
 	// Attrs are every attribute of the block, the ones a manager adds included.
 	Attrs map[string]attrValue
+	// NoPassword: the credentials are not a user's password (a client certificate): no
+	// username or password is asked for.
+	NoPassword bool
 }
 
 type attrValue = interface {
@@ -336,13 +342,15 @@ func Resolve(ctx context.Context, info Info, c *Connection) (*Settings, diag.Dia
 		s.Nodes = append(s.Nodes, u)
 	}
 
-	s.Username = EnvOr(c.Username, info.EnvUser)
-	s.Password = EnvOr(c.Password, info.EnvPass)
-	if s.Username == "" {
+	if !c.NoPassword {
+		s.Username = EnvOr(c.Username, info.EnvUser)
+		s.Password = EnvOr(c.Password, info.EnvPass)
+	}
+	if s.Username == "" && !c.NoPassword {
 		diags.AddAttributeError(blockPath.AtName("username"), "Missing "+info.Product+" Username",
 			fmt.Sprintf("Set username in the %s block or the %s environment variable.", info.Block, info.EnvUser))
 	}
-	if s.Password == "" {
+	if s.Password == "" && !c.NoPassword {
 		diags.AddAttributeError(blockPath.AtName("password"), "Missing "+info.Product+" Password",
 			fmt.Sprintf("Set password in the %s block or the %s environment variable.", info.Block, info.EnvPass))
 	}
@@ -413,7 +421,7 @@ func Resolve(ctx context.Context, info Info, c *Connection) (*Settings, diag.Dia
 // trust, limits, what a manager adds) is another client.
 func (s *Settings) poolKey(limits Limits) string {
 	h := sha256.New()
-	_, _ = fmt.Fprintln(h, s.Info.Block, s.Username, s.Password, s.Insecure, string(s.CAPEM), limits, fmt.Sprintf("%+v", s.Extra), s.Secrets)
+	_, _ = fmt.Fprintln(h, s.Info.Block, s.Username, s.Password, s.Insecure, string(s.CAPEM), limits, fmt.Sprintf("%+v", s.Extra), s.Secrets, s.WriteHeader)
 	for _, n := range s.Nodes {
 		_, _ = fmt.Fprintln(h, n.Host)
 	}
@@ -426,7 +434,7 @@ func (s *Settings) sessionConfig(auth session.Authenticator, l Limits) session.C
 		RequestTimeout: l.RequestTimeout, MaxRetries: l.MaxRetries,
 		RateLimit: l.RateLimit, MaxConcurrency: l.MaxConcurrency,
 		Auth: auth, Secrets: append([]string{s.Password}, s.Secrets...), Username: s.Username,
-		MaxResponseBytes: l.MaxResponseBytes, ReadBudget: l.ReadBudget,
+		MaxResponseBytes: l.MaxResponseBytes, ReadBudget: l.ReadBudget, WriteHeader: s.WriteHeader,
 	}
 }
 

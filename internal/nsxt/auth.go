@@ -121,3 +121,58 @@ func (a *Auth) Logout(ctx context.Context, hc *http.Client, node *url.URL, cred 
 	}
 	return nil
 }
+
+// CertAuth is a principal identity's login: the client certificate goes in the TLS handshake
+// of every connection (the session's TLS configuration carries it), so there is no session,
+// no password, nothing to log in to or out of, and nothing a session cache could share.
+type CertAuth struct{}
+
+var (
+	_ session.Authenticator = CertAuth{}
+	_ session.CallRefuser   = CertAuth{}
+)
+
+// Login implements session.Authenticator: nothing is sent.
+func (CertAuth) Login(context.Context, *http.Client, *url.URL) (*session.Credentials, error) {
+	return &session.Credentials{PerCall: true, Untried: true}, nil
+}
+
+// Expired implements session.Authenticator: a certificate does not expire the way a session
+// does; a refusal is reported by Refused and never retried.
+func (CertAuth) Expired(*session.Response) bool { return false }
+
+// Refused implements session.CallRefuser: NSX answers a certificate it does not know (never
+// registered, or its principal identity deleted) as it answers bad credentials, 403 with
+// error_code 403, or 401 from its reverse proxy. That is a refusal of the certificate, kept
+// like a refused login so that it is not presented again in this run.
+func (CertAuth) Refused(resp *session.Response) *session.LoginError {
+	if resp.StatusCode != http.StatusUnauthorized && resp.StatusCode != http.StatusForbidden {
+		return nil
+	}
+	e := DecodeError(resp)
+	if resp.StatusCode == http.StatusForbidden && e.Code != errCodeCredentials && e.Code != 0 {
+		return nil // a refusal of the request (a role without the permission), not of the certificate
+	}
+	reason := "the client certificate was refused"
+	if e.Message != "" {
+		reason += " (NSX: " + strings.TrimSuffix(e.Message, ".") + ")"
+	}
+	return &session.LoginError{Block: "nsxt", Host: resp.Node, Status: resp.StatusCode, Cause: ErrCertificateRefused,
+		Reason: reason + ". This is not a password failure: no password was sent and no account's lockout counts it. " +
+			"The certificate must belong to a principal identity on this manager (nsx_principal_identity), with the key that matches it"}
+}
+
+// Logout implements session.Authenticator: there is no session to end.
+func (CertAuth) Logout(context.Context, *http.Client, *url.URL, *session.Credentials) error {
+	return session.ErrNothingToEnd
+}
+
+// errCodeCredentials is NSX's error_code for refused credentials (a session's or a certificate's).
+const errCodeCredentials = 403
+
+// ErrCertificateRefused: the manager did not accept the client certificate.
+var ErrCertificateRefused = errors.New("client certificate refused")
+
+// AllowOverwriteHeader lets a user change an object that a principal identity created as
+// protected (NSX's _protection REQUIRE_OVERRIDE).
+const AllowOverwriteHeader = "X-Allow-Overwrite"

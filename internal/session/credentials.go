@@ -20,6 +20,10 @@ type Credentials struct {
 	// PerCall: the credentials are the account's own, sent on every call (HTTP Basic),
 	// not a session: they are never written to a Store.
 	PerCall bool `json:"-"`
+	// Untried: no answer has accepted the credentials yet (a client certificate, which
+	// the login never sent): the first call carries them alone, and the calls waiting
+	// behind it share its refusal instead of presenting them again.
+	Untried bool `json:"-"`
 }
 
 // secrets lists every credential value that must never be logged.

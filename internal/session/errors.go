@@ -150,6 +150,10 @@ type HintedError struct {
 func (e *HintedError) Error() string { return e.Err.Error() + "; " + e.Hint }
 func (e *HintedError) Unwrap() error { return e.Err }
 
+// Explain adds the provider's advice to an error a manager client decoded from an answer
+// (the session layer's own errors carry it already).
+func (c *Client) Explain(err error) error { return c.explain(err) }
+
 // explain applies the Config's Explain to err once.
 func (c *Client) explain(err error) error {
 	var h *HintedError

@@ -21,8 +21,12 @@ func (c *Client) doOn(ctx context.Context, n *node, req *Request) (*Response, er
 		return nil, err
 	}
 	resp, err := c.send(ctx, n, cred, req)
+	var refusal error
+	if err == nil {
+		refusal = c.refused(n, resp) // before the waiters look: they share the refusal
+	}
 	if proving {
-		if err == nil && c.cfg.Auth.Expired(resp) {
+		if err == nil && refusal == nil && c.cfg.Auth.Expired(resp) {
 			c.invalidate(n, cred) // before the waiters look: they log in with this caller
 		}
 		c.proven(n, cred)
@@ -30,8 +34,8 @@ func (c *Client) doOn(ctx context.Context, n *node, req *Request) (*Response, er
 	if err != nil {
 		return nil, err
 	}
-	if err := c.refused(n, resp); err != nil {
-		return nil, err
+	if refusal != nil {
+		return nil, refusal
 	}
 	if !c.cfg.Auth.Expired(resp) {
 		return resp, nil
@@ -251,7 +255,7 @@ func (c *Client) login(ctx context.Context, n *node) (*Credentials, error) {
 		n.cred = cred
 		n.cached = cached
 		n.lastUsed = time.Now()
-		if !fromLogin {
+		if !fromLogin || cred.Untried {
 			n.unproven = cred
 		}
 		n.mu.Unlock()

@@ -85,6 +85,9 @@ type Config struct {
 	// Fresh: every GET is sent, no answer is kept for Reusable GETs (a lent session's
 	// keep-alive must reach the manager). Identical GETs in flight still share one request.
 	Fresh bool
+	// WriteHeader is sent with every request but GET and HEAD (NSX's X-Allow-Overwrite, which
+	// lets a user change an object a principal identity protects).
+	WriteHeader http.Header
 	// IdleTimeout is how long the manager keeps an unused session (0: unknown or never). A
 	// session idle longer is renewed before use instead of failing a call. Manager clients
 	// update it with SetIdleTimeout when they learn the manager's setting.

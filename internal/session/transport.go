@@ -29,6 +29,11 @@ func (c *Client) send(ctx context.Context, n *node, cred *Credentials, req *Requ
 	if err != nil {
 		return nil, fmt.Errorf("building %s %s: %w", req.Method, req.Path, err)
 	}
+	if req.Method != http.MethodGet && req.Method != http.MethodHead {
+		for k, vs := range c.cfg.WriteHeader {
+			rreq.Header[k] = vs
+		}
+	}
 	for k, vs := range req.Header {
 		rreq.Header[k] = vs
 	}

@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"net/http"
 	"sort"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -94,6 +95,14 @@ type Fake struct {
 	running   []map[string]bool
 	exporters [][]map[string]any
 	vip       [2]string
+	// principals are the principal identities by id, certs the certificates they
+	// registered, revoked the fingerprints refused, owners the objects (by path) a
+	// protected identity wrote; ca issues client certificates (Control).
+	principals map[string]*principal
+	certs      map[string]*storedCert
+	revoked    map[string]bool
+	owners     map[string]string
+	ca         *fakemanager.CA
 }
 
 type session struct {
@@ -119,7 +128,7 @@ func Start(o Options, so fakemanager.Options) (*Fake, *fakemanager.Server, error
 	if so.Nodes < 1 {
 		so.Nodes = 1
 	}
-	f := &Fake{opts: o, stats: &fakemanager.Stats{}, defs: allDefs()}
+	f := &Fake{opts: o, stats: &fakemanager.Stats{}, defs: allDefs(), ca: so.CA}
 	f.sessions = make([]map[string]*session, so.Nodes)
 	f.failures = make([]map[string]*failures, so.Nodes)
 	f.limits = make([]*nodeLimits, so.Nodes)
@@ -167,6 +176,7 @@ func (f *Fake) reset() {
 	f.vip = [2]string{}
 	f.users = f.defaultUsers()
 	f.bindings = defaultBindings(f.opts.Username)
+	f.principals, f.certs, f.revoked, f.owners = map[string]*principal{}, map[string]*storedCert{}, map[string]bool{}, map[string]string{}
 }
 
 // Reset implements fakemanager.App.
@@ -268,6 +278,11 @@ func (f *Fake) Handler(node int) http.Handler {
 	mux.HandleFunc("GET "+bindingsPath+"/{id}", f.authed(node, f.getBinding))
 	mux.HandleFunc("PUT "+bindingsPath+"/{id}", f.authed(node, f.putBinding))
 	mux.HandleFunc("DELETE "+bindingsPath+"/{id}", f.authed(node, f.deleteBinding))
+	mux.HandleFunc("POST "+principalsPath+"/with-certificate", f.authed(node, f.createPrincipal))
+	mux.HandleFunc("GET "+principalsPath, f.authed(node, f.listPrincipals))
+	mux.HandleFunc("GET "+principalsPath+"/{id}", f.authed(node, f.getPrincipal))
+	mux.HandleFunc("DELETE "+principalsPath+"/{id}", f.authed(node, f.deletePrincipal))
+	mux.HandleFunc("GET "+certificatesPath+"/{id}", f.authed(node, f.getCertificate))
 	mux.HandleFunc("/", f.authed(node, func(w http.ResponseWriter, r *http.Request) {
 		apiError(w, http.StatusNotFound, errCodeNotFound, fmt.Sprintf("The requested URI: %s could not be found.", r.URL.Path))
 	}))
@@ -374,8 +389,20 @@ func (f *Fake) Locked(node int, user string) bool {
 }
 
 // Control implements fakemanager.Control: GET /_fake/api-service/last-put answers the body of
-// the last PUT to the api-service exactly as received (204 when there was none).
+// the last PUT to the api-service exactly as received (204 when there was none); POST
+// /_fake/client-certificate?cn=NAME issues a client certificate and key from the fake's CA.
 func (f *Fake) Control(w http.ResponseWriter, r *http.Request) bool {
+	if r.URL.Path == "/_fake/client-certificate" && r.Method == http.MethodPost && f.ca != nil {
+		// A client certificate from the fake's CA and its key, for a principal identity
+		// to register (a module test's fixture; NSX itself takes any certificate).
+		cert, key, err := f.ca.ClientCertificate(r.URL.Query().Get("cn"))
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusInternalServerError)
+			return true
+		}
+		writeJSON(w, http.StatusOK, map[string]string{"certificate_pem": string(cert), "private_key_pem": string(key)})
+		return true
+	}
 	if r.URL.Path != "/_fake/api-service/last-put" || r.Method != http.MethodGet {
 		return false
 	}
@@ -407,6 +434,18 @@ func (f *Fake) check(node int, w http.ResponseWriter, r *http.Request) (string, 
 		return "", false
 	}
 	c, err := r.Cookie("JSESSIONID")
+	if err != nil && r.Header.Get("Authorization") == "" {
+		if p, shown := f.principalOf(r); shown {
+			if p == nil {
+				// Refused like bad credentials; no account's failure count moves.
+				f.stats.Add("certificate_refusals", 1)
+				apiError(w, http.StatusForbidden, errCodeCredentials, credentialsMessage)
+				return "", false
+			}
+			f.stats.Add("certificate_requests", 1)
+			return "pi:" + p.ID, true
+		}
+	}
 	if err != nil {
 		f.stats.Add("rejected_requests", 1)
 		apiError(w, http.StatusForbidden, errCodeCredentials, credentialsMessage)
@@ -437,18 +476,30 @@ func (f *Fake) authed(node int, h http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		f.mu.Lock()
 		id, ok := f.check(node, w, r)
-		denied := ok && r.Method != http.MethodGet && f.readOnly(f.caller(node, id, r))
+		who := f.caller(node, id, r)
+		denied := ok && r.Method != http.MethodGet && f.readOnly(who)
 		if denied {
 			f.stats.Add("permission_refusals", 1)
 		}
+		owner := ""
+		if ok && !denied {
+			if owner = f.protectedBy(r, who); owner != "" {
+				f.stats.Add("protected_refusals", 1)
+			}
+		}
+		pi := f.principals[strings.TrimPrefix(id, "pi:")]
 		f.mu.Unlock()
 		switch {
 		case denied:
 			// A valid session without the role for it: NSX's permission error, not its
 			// session error (another error_code), so that no client takes it for expiry.
 			apiError(w, http.StatusForbidden, errCodePermission, "The user does not have permission to perform this operation.")
+		case owner != "":
+			protectedError(w, who, owner)
 		case ok:
-			h(w, r)
+			rec := &recorder{ResponseWriter: w}
+			h(rec, r)
+			f.own(r, pi, rec)
 		}
 	}
 }
@@ -457,6 +508,9 @@ func (f *Fake) authed(node int, h http.HandlerFunc) http.HandlerFunc {
 func (f *Fake) caller(node int, id string, r *http.Request) string {
 	if user, _, ok := r.BasicAuth(); ok {
 		return user
+	}
+	if p := f.principals[strings.TrimPrefix(id, "pi:")]; p != nil && strings.HasPrefix(id, "pi:") {
+		return p.Name
 	}
 	if s := f.sessions[node][id]; s != nil {
 		return s.user

@@ -576,19 +576,8 @@ func (r *roleBindingResource) Schema(ctx context.Context, _ resource.SchemaReque
 				Optional: true, MarkdownDescription: "The id of the LDAP or OIDC identity source the user or group comes from.",
 				Validators: []validator.String{stringvalidator.LengthAtLeast(1)}, PlanModifiers: replace,
 			},
-			"roles_for_paths": schema.MapAttribute{
-				Required: true, ElementType: types.SetType{ElemType: types.StringType},
-				MarkdownDescription: "Policy path → the role identifiers held there, e.g. `{ \"/\" = [\"auditor\"] }` " +
-					"(`enterprise_admin`, `auditor`, `network_engineer`, `network_op`, `security_engineer`, `security_op`, `lb_admin`, `lb_auditor`, " +
-					"`vpn_admin`, `project_admin`…). NSX refuses a role it does not know.",
-				Validators: []validator.Map{
-					mapvalidator.SizeAtLeast(1),
-					mapvalidator.KeysAre(stringvalidator.RegexMatches(policyPath, "must be a policy path starting with /")),
-					mapvalidator.ValueSetsAre(setvalidator.SizeAtLeast(1), setvalidator.ValueStringsAre(
-						stringvalidator.RegexMatches(roleID, "must be a role identifier such as enterprise_admin or auditor"))),
-				},
-			},
-			"revision": schema.Int64Attribute{Computed: true, MarkdownDescription: "The binding's `_revision` as last read."},
+			"roles_for_paths": rolesAttribute(),
+			"revision":        schema.Int64Attribute{Computed: true, MarkdownDescription: "The binding's `_revision` as last read."},
 		},
 	}
 }
@@ -722,17 +711,8 @@ func (r *roleBindingResource) writeFailed(diags *diag.Diagnostics, verb string, 
 func (m *roleBindingModel) toAPI(ctx context.Context) (nsxtapi.RoleBinding, diag.Diagnostics) {
 	b := nsxtapi.RoleBinding{Name: m.Name.ValueString(), Type: m.Type.ValueString(),
 		IdentitySourceType: m.IdentitySourceType.ValueString(), IdentitySourceID: m.IdentitySourceID.ValueString()}
-	var rfp map[string][]string
-	diags := m.RolesForPaths.ElementsAs(ctx, &rfp, false)
-	for _, p := range framework.SortedKeys(rfp) {
-		roles := append([]string(nil), rfp[p]...)
-		sort.Strings(roles)
-		pr := nsxtapi.RolesForPath{Path: p}
-		for _, role := range roles {
-			pr.Roles = append(pr.Roles, nsxtapi.RoleRef{Role: role})
-		}
-		b.RolesForPaths = append(b.RolesForPaths, pr)
-	}
+	var diags diag.Diagnostics
+	b.RolesForPaths, diags = rolesToAPI(ctx, m.RolesForPaths)
 	return b, diags
 }
 
@@ -744,17 +724,39 @@ func (m *roleBindingModel) fromAPI(_ context.Context, b *nsxtapi.RoleBinding) di
 	m.IdentitySourceType = framework.NullIfEmpty(b.IdentitySourceType)
 	m.IdentitySourceID = framework.NullIfEmpty(b.IdentitySourceID)
 	m.Revision = types.Int64Value(b.Revision)
+	var diags diag.Diagnostics
+	m.RolesForPaths, diags = rolesFromAPI(b.RolesForPaths)
+	return diags
+}
+
+// rolesToAPI is a roles_for_paths map (path → set of roles) as NSX takes it, sorted.
+func rolesToAPI(ctx context.Context, m types.Map) ([]nsxtapi.RolesForPath, diag.Diagnostics) {
+	var rfp map[string][]string
+	diags := m.ElementsAs(ctx, &rfp, false)
+	var out []nsxtapi.RolesForPath
+	for _, p := range framework.SortedKeys(rfp) {
+		roles := append([]string(nil), rfp[p]...)
+		sort.Strings(roles)
+		pr := nsxtapi.RolesForPath{Path: p}
+		for _, role := range roles {
+			pr.Roles = append(pr.Roles, nsxtapi.RoleRef{Role: role})
+		}
+		out = append(out, pr)
+	}
+	return out, diags
+}
+
+// rolesFromAPI is NSX's roles_for_paths as the attribute holds it.
+func rolesFromAPI(rfp []nsxtapi.RolesForPath) (types.Map, diag.Diagnostics) {
 	paths := map[string]attr.Value{}
-	for _, pr := range b.RolesForPaths {
+	for _, pr := range rfp {
 		roles := make([]attr.Value, 0, len(pr.Roles))
 		for _, role := range pr.Roles {
 			roles = append(roles, types.StringValue(role.Role))
 		}
 		paths[pr.Path] = types.SetValueMust(types.StringType, roles)
 	}
-	var diags diag.Diagnostics
-	m.RolesForPaths, diags = types.MapValue(types.SetType{ElemType: types.StringType}, paths)
-	return diags
+	return types.MapValue(types.SetType{ElemType: types.StringType}, paths)
 }
 
 // NewRoleBindingsDataSource is nsx_role_bindings.
@@ -901,4 +903,20 @@ func appendSorted(list []string, s string) []string {
 	copy(list[i+1:], list[i:])
 	list[i] = s
 	return list
+}
+
+// rolesAttribute is roles_for_paths of a role binding or a principal identity.
+func rolesAttribute() schema.MapAttribute {
+	return schema.MapAttribute{
+		Required: true, ElementType: types.SetType{ElemType: types.StringType},
+		MarkdownDescription: "Policy path → the role identifiers held there, e.g. `{ \"/\" = [\"auditor\"] }` " +
+			"(`enterprise_admin`, `auditor`, `network_engineer`, `network_op`, `security_engineer`, `security_op`, `lb_admin`, `lb_auditor`, " +
+			"`vpn_admin`, `project_admin`…). NSX refuses a role it does not know.",
+		Validators: []validator.Map{
+			mapvalidator.SizeAtLeast(1),
+			mapvalidator.KeysAre(stringvalidator.RegexMatches(policyPath, "must be a policy path starting with /")),
+			mapvalidator.ValueSetsAre(setvalidator.SizeAtLeast(1), setvalidator.ValueStringsAre(
+				stringvalidator.RegexMatches(roleID, "must be a role identifier such as enterprise_admin or auditor"))),
+		},
+	}
 }

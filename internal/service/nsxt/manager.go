@@ -24,17 +24,27 @@ var Manager = &framework.Spec[*nsxtapi.Client]{
 		EnvInsecure: "NSXT_ALLOW_UNVERIFIED_SSL", EnvCACert: "NSXT_CA_FILE",
 	},
 	Description: "Connection to an NSX Manager (NSX-T, VCF 9) or its cluster. " +
-		"Unset attributes come from `NSXT_MANAGER_HOST`, `NSXT_USERNAME`, `NSXT_PASSWORD`, `NSXT_ALLOW_UNVERIFIED_SSL` and `NSXT_CA_FILE`; " +
-		"with those set, the block may be left out.",
+		"It authenticates either as a user with `username` and `password` (a session per node) or as a principal identity with a client " +
+		"certificate and key (mutual TLS: no session, no password, no lockout; see the guide \"Pipelines without passwords\"). " +
+		"Unset attributes come from `NSXT_MANAGER_HOST`, `NSXT_USERNAME`, `NSXT_PASSWORD`, `NSXT_CLIENT_AUTH_CERT_FILE`, `NSXT_CLIENT_AUTH_KEY_FILE`, " +
+		"`NSXT_ALLOW_UNVERIFIED_SSL` and `NSXT_CA_FILE`; with those set, the block may be left out.",
 	WithHosts:   true,
 	Rate:        nsxtapi.DefaultRateLimit,
 	Concurrency: nsxtapi.DefaultMaxConcurrency,
 	Refusal:     nsxtapi.Refusal,
-	Idle:        func(*framework.Settings) time.Duration { return nsxtapi.IdleTimeout },
-	Auth: func(s *framework.Settings) session.Authenticator {
-		return &nsxtapi.Auth{Username: s.Username, Password: s.Password}
+	Idle: func(s *framework.Settings) time.Duration {
+		if extra(s).cert {
+			return 0
+		}
+		return nsxtapi.IdleTimeout
 	},
-	Client: func(sc *session.Client) (*nsxtapi.Client, error) { return nsxtapi.NewClient(sc), nil },
+	ExtendBlock:     block,
+	ResolveSettings: resolveSettings,
+	Auth:            auth,
+	NoCache:         func(s *framework.Settings) bool { return extra(s).cert }, // a certificate has no session
+	Hint:            certHint,
+	Lendable:        lendable,
+	Client:          func(sc *session.Client) (*nsxtapi.Client, error) { return nsxtapi.NewClient(sc), nil },
 	// Reading the api-service configuration learns the manager's session_timeout.
 	KeepAlive: func(ctx context.Context, c *nsxtapi.Client) error {
 		_, err := c.GetAPIService(ctx)
@@ -67,6 +77,7 @@ func Resources() []func() resource.Resource {
 		NewBackupConfigResource,
 		NewClusterVirtualIPResource,
 		NewTelemetryConfigResource,
+		NewPrincipalIdentityResource,
 	}
 }
 
