@@ -14,6 +14,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"syscall"
 	"time"
@@ -49,6 +50,7 @@ func run() error {
 	listen := flag.String("listen", "127.0.0.1", "address to listen on")
 	dir := flag.String("dir", "", "directory for ca.pem (default: a new temporary directory)")
 	release := flag.String("nsxt-release", fakensxt.Release42, "NSX release the fake NSX plays: 4.2, or 9.0 (VCF 9: the TLS 1.3 cipher suites)")
+	sdwanRelease := flag.String("sdwan-release", fakesdwan.Version, "SD-WAN Manager release the fake plays; from "+fakesdwan.JWTRelease+" it offers JWT login and an API key (announced, and SDWAN_API_KEY in -env)")
 	extra := flag.String("nsxt-extra-fields", "", "comma-separated api-service fields of a newer NSX release that the fake NSX then knows, stores and returns")
 	location := flag.String("illumio-location", fakeillumio.LocationRelative, "form of the PCE's async Location header: relative (/orgs/1/jobs/…) or absolute (https://<pce>/api/v2/orgs/1/jobs/…)")
 	fixtureFile := flag.String("fixture", "", "JSON file of the objects the fakes start with (segments, api_service, cli_users, devices, labels, tags); see the guide \"Testing modules without a manager\"")
@@ -127,7 +129,16 @@ func run() error {
 	defer nsxvSrv.Close()
 
 	sdwanPass := password()
-	_, sdwanSrv, err := fakesdwan.Start(fakesdwan.Options{Username: "netops", Password: sdwanPass, Idle: *idle, DeviceList: fx.SDWAN.Devices}, single(1))
+	sdwanOpts := fakesdwan.Options{Username: "netops", Password: sdwanPass, Idle: *idle, DeviceList: fx.SDWAN.Devices, Release: *sdwanRelease}
+	sdwanKey := ""
+	if !regexp.MustCompile(`^[0-9]+(\.[0-9]+)*$`).MatchString(*sdwanRelease) {
+		return fmt.Errorf("-sdwan-release %q: write a release such as 20.12.4 or 20.18.1", *sdwanRelease)
+	}
+	if fakesdwan.ReleaseAtLeast(*sdwanRelease, fakesdwan.JWTRelease) {
+		sdwanKey = "vmk_" + password()[8:20] + password()[8:20]
+		sdwanOpts.APIKeys = map[string]string{sdwanKey: "netops"}
+	}
+	_, sdwanSrv, err := fakesdwan.Start(sdwanOpts, single(1))
 	if err != nil {
 		return err
 	}
@@ -153,7 +164,7 @@ func run() error {
 	out := fakemanager.Announcement{CAFile: caFile, Managers: map[string]fakemanager.ManagerAnnouncement{
 		"nsxt":    {URLs: nsxtSrv.URLs(), Username: "admin", Password: nsxtPass},
 		"nsxv":    {URLs: nsxvSrv.URLs(), Username: "admin", Password: nsxvPass},
-		"sdwan":   {URLs: sdwanSrv.URLs(), Username: "netops", Password: sdwanPass},
+		"sdwan":   {URLs: sdwanSrv.URLs(), Username: "netops", Password: sdwanPass, APIKeySecret: sdwanKey},
 		"vcenter": {URLs: vcSrv.URLs(), Username: "administrator@vsphere.local", Password: vcPass},
 		"illumio": {URLs: pceSrv.URLs(), Username: pceOpts.Email, Password: pcePass, OrgID: 1,
 			APIKeyUsername: pceOpts.APIKeyUsername, APIKeySecret: pceOpts.APIKeySecret},
@@ -202,6 +213,9 @@ func envExports(a fakemanager.Announcement) string {
 		set(m.info.EnvUser, ann.Username)
 		set(m.info.EnvPass, ann.Password)
 		set(m.info.EnvCACert, a.CAFile)
+	}
+	if key := a.Managers["sdwan"].APIKeySecret; key != "" {
+		set(sdwansvc.EnvAPIKey, key)
 	}
 	pce := a.Managers["illumio"]
 	set(illumiosvc.Manager.EnvHost, strings.TrimPrefix(pce.URLs[0], "https://"))

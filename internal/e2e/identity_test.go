@@ -6,10 +6,12 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/netsession/terraform-provider-nsx/internal/fakeharness"
 	fakensxt "github.com/netsession/terraform-provider-nsx/internal/fakemanager/nsxt"
+	fakesdwan "github.com/netsession/terraform-provider-nsx/internal/fakemanager/sdwan"
 )
 
 // The guide "Pipelines without passwords" as written: an administrator applies
@@ -123,4 +125,66 @@ func (w *workspace) terraformFails(extraEnv []string, args ...string) string {
 		w.t.Fatalf("terraform %s succeeded:\n%s", strings.Join(args, " "), out)
 	}
 	return out
+}
+
+// 20 parallel plans with auth = "jwt" take no session slot and leave nothing open; one
+// apply with an API key does the same; neither the password, the key, a token nor a csrf
+// value the fake issued appears in the state, the plan JSON or the TRACE log.
+func TestSDWANJWTPlansTakeNoSessionSlot(t *testing.T) {
+	t.Parallel()
+	h := fakeharness.StartSDWAN(t, fakeharness.SDWANOptions{Devices: 5, Release: fakesdwan.JWTRelease})
+	body := "data \"nsx_version\" \"v\" {\n  manager = \"sdwan\"\n}\ndata \"sdwan_devices\" \"all\" {\n  provider = nsx\n}\noutput \"n\" { value = length(data.sdwan_devices.all.devices) }\n"
+	const n = 20
+	logDir := t.TempDir()
+	errs := make([]error, n)
+	outs := make([]string, n)
+	var wg sync.WaitGroup
+	for i := 0; i < n; i++ {
+		w := newWorkspaceWith(t, h.JWTBlock(), body)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			outs[i], errs[i] = w.run([]string{"TF_LOG=TRACE", "TF_LOG_PATH=" + filepath.Join(logDir, fmt.Sprintf("plan-%d.log", i))}, "plan", "-input=false")
+		}()
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			t.Fatalf("plan %d: %v\n%s", i, err, outs[i])
+		}
+	}
+	s := h.Stats(t)
+	if s["logins"] != 0 || s["active_sessions"] != 0 || s["jwt_logins"] != n || s["failed_logins"] != 0 {
+		t.Fatalf("want %d JWT logins (one per process), no session login and no session open: %v", n, s)
+	}
+	t.Logf("%d parallel JWT plans: %v", n, s)
+
+	// The key from the environment, as a pipeline holds it (a literal in a .tf file is in
+	// the plan's configuration, as every literal is).
+	k := newWorkspaceWith(t, fmt.Sprintf("sdwan {\n    url     = %q\n    auth    = \"api_key\"\n    ca_file = %q\n  }", h.URL(), h.CAFile), body)
+	trace := []string{"TF_LOG=TRACE", "TF_LOG_PATH=" + filepath.Join(logDir, "key.log"), "SDWAN_API_KEY=" + h.APIKey}
+	k.terraform(trace, "apply", "-auto-approve", "-input=false")
+	k.terraform(trace, "plan", "-input=false", "-out=tfplan")
+	planJSON := k.terraform([]string{"SDWAN_API_KEY=" + h.APIKey}, "show", "-json", "tfplan")
+	state, err := os.ReadFile(filepath.Join(k.dir, "terraform.tfstate"))
+	must(t, err)
+	if s := h.Stats(t); s["logins"] != 0 || s["active_sessions"] != 0 || s["jwt_logins"] != n {
+		t.Fatalf("the API key logged in: %v", s)
+	}
+	texts := map[string]string{"state": string(state), "plan JSON": planJSON}
+	logs, err := filepath.Glob(filepath.Join(logDir, "*.log"))
+	must(t, err)
+	for _, f := range logs {
+		b, err := os.ReadFile(f)
+		must(t, err)
+		texts[filepath.Base(f)] = string(b)
+	}
+	secrets := append([]string{h.Password, h.APIKey}, h.Fake.Issued()...)
+	for what, text := range texts {
+		for _, secret := range secrets {
+			if strings.Contains(text, secret) {
+				t.Fatalf("the %s holds a secret (%d bytes)", what, len(secret))
+			}
+		}
+	}
 }

@@ -19,6 +19,8 @@ type SDWAN struct {
 	Fake     *fakesdwan.Fake
 	Username string
 	Password string
+	// APIKey is the user's API key (on a release that has them).
+	APIKey string
 }
 
 // SDWANOptions shape a test's fake.
@@ -27,6 +29,9 @@ type SDWANOptions struct {
 	ExpiredStatus int
 	PasswordReset bool
 	Devices       int
+	// Release is the release the fake plays (Options.Release); from fakesdwan.JWTRelease
+	// the user has an API key.
+	Release string
 }
 
 // StartSDWAN starts a fake SD-WAN Manager for t.
@@ -34,13 +39,18 @@ func StartSDWAN(t testing.TB, o SDWANOptions) *SDWAN {
 	t.Helper()
 	ca, caFile := NewTestCA(t)
 	opts := fakesdwan.Options{Username: "netops", Password: "Sd&Wan-P@ss%2B+1", Idle: o.Idle, ExpiredStatus: o.ExpiredStatus,
-		PasswordReset: o.PasswordReset, Devices: o.Devices}
+		PasswordReset: o.PasswordReset, Devices: o.Devices, Release: o.Release}
+	key := ""
+	if o.Release != "" && fakesdwan.ReleaseAtLeast(o.Release, fakesdwan.JWTRelease) {
+		key = "vmk_0f3c9a1e7d5b2468ace13579bdf02468"
+		opts.APIKeys = map[string]string{key: opts.Username}
+	}
 	fake, srv, err := fakesdwan.Start(opts, fakemanager.Options{CA: ca})
 	if err != nil {
 		t.Fatal(err)
 	}
 	return &SDWAN{
-		Control: NewControl(t, srv, ca, caFile), Fake: fake, Username: opts.Username, Password: opts.Password,
+		Control: NewControl(t, srv, ca, caFile), Fake: fake, Username: opts.Username, Password: opts.Password, APIKey: key,
 	}
 }
 
@@ -51,6 +61,17 @@ func (h *SDWAN) URL() string { return h.Server.URLs()[0] }
 func (h *SDWAN) SDWANBlock() string {
 	pw, _ := json.Marshal(h.Password)
 	return fmt.Sprintf("sdwan {\n    url      = %q\n    username = %q\n    password = %s\n    ca_file  = %q\n  }", h.URL(), h.Username, pw, h.CAFile)
+}
+
+// JWTBlock is the sdwan block logging in with a JWT.
+func (h *SDWAN) JWTBlock() string {
+	pw, _ := json.Marshal(h.Password)
+	return fmt.Sprintf("sdwan {\n    url      = %q\n    auth     = \"jwt\"\n    username = %q\n    password = %s\n    ca_file  = %q\n  }", h.URL(), h.Username, pw, h.CAFile)
+}
+
+// KeyBlock is the sdwan block with the API key key.
+func (h *SDWAN) KeyBlock(key string) string {
+	return fmt.Sprintf("sdwan {\n    url      = %q\n    auth     = \"api_key\"\n    api_key  = %q\n    ca_file  = %q\n  }", h.URL(), key, h.CAFile)
 }
 
 // OpenBrowserSession logs in as an operator's browser would and returns the session cookie.

@@ -24,7 +24,13 @@ type Credentials struct {
 	// the login never sent): the first call carries them alone, and the calls waiting
 	// behind it share its refusal instead of presenting them again.
 	Untried bool `json:"-"`
+	// Expires is when the credentials stop working whatever their use (a JWT's exp); zero:
+	// only idleness ends them. They are renewed RenewBeforeExpiry ahead of it.
+	Expires time.Time `json:"expires,omitzero"`
 }
+
+// RenewBeforeExpiry is how long before Credentials.Expires a login renews them.
+const RenewBeforeExpiry = 30 * time.Second
 
 // secrets lists every credential value that must never be logged.
 func (c *Credentials) secrets() []string {

@@ -136,7 +136,8 @@ func (c *Client) session(ctx context.Context, n *node) (*Credentials, error) {
 	if n.cred != nil {
 		now := time.Now()
 		idle, unused := c.IdleTimeout(), now.Sub(n.lastUsed)
-		if idle <= 0 || unused < renewBefore(idle) {
+		expiring := !n.cred.Expires.IsZero() && n.cred.Expires.Sub(now) < RenewBeforeExpiry
+		if !expiring && (idle <= 0 || unused < renewBefore(idle)) {
 			cred := n.cred
 			n.lastUsed = now
 			n.mu.Unlock()
@@ -154,8 +155,8 @@ func (c *Client) session(ctx context.Context, n *node) (*Credentials, error) {
 		}
 		n.mu.Unlock()
 		c.stats.renewals.Add(1)
-		tflog.Debug(c.WithMasking(ctx), "session idle beyond the manager's timeout; renewing before use", map[string]any{
-			"block": c.cfg.Block, "node": n.base.Host, "idle_ms": unused.Milliseconds(), "timeout_ms": idle.Milliseconds(),
+		tflog.Debug(c.WithMasking(ctx), "session idle beyond the manager's timeout, or about to expire; renewing before use", map[string]any{
+			"block": c.cfg.Block, "node": n.base.Host, "idle_ms": unused.Milliseconds(), "timeout_ms": idle.Milliseconds(), "expiring": expiring,
 		})
 		if unused < idle && !shared {
 			// Still open on the manager: free its slot.

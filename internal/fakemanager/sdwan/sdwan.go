@@ -61,6 +61,12 @@ type Options struct {
 	Devices int
 	// DeviceList, when set, are the devices listed instead of made-up ones (a fixture).
 	DeviceList []Device
+	// Release is the release the fake plays (default Version, 20.12.4). From JWTRelease
+	// (20.18.1) it offers JWT login and API keys; before, /jwt/login is the web
+	// application's login page and a Bearer header is ignored, as on those releases.
+	Release string
+	// APIKeys are the users' API keys: key → user name.
+	APIKeys map[string]string
 }
 
 // Fake is the SD-WAN Manager application.
@@ -72,6 +78,10 @@ type Fake struct {
 	sessions map[string]*session
 	issued   []string
 	devices  []Device
+	// tokens are the JWTs issued, keys the API keys' XSRF tokens once fetched; neither
+	// takes a session slot.
+	tokens map[string]*session
+	keys   map[string]*session
 }
 
 type session struct {
@@ -79,6 +89,7 @@ type session struct {
 	xsrf     string
 	created  time.Time
 	lastUsed time.Time
+	expires  time.Time // a JWT's exp
 }
 
 // Start runs the fake on one node.
@@ -95,6 +106,9 @@ func Start(o Options, so fakemanager.Options) (*Fake, *fakemanager.Server, error
 	if o.Devices == 0 {
 		o.Devices = 6
 	}
+	if o.Release == "" {
+		o.Release = Version
+	}
 	f := &Fake{opts: o, stats: &fakemanager.Stats{}}
 	f.reset()
 	return fakemanager.StartOne("sdwan", f, f.stats, so)
@@ -104,6 +118,7 @@ func (f *Fake) reset() {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.sessions = map[string]*session{}
+	f.tokens, f.keys = map[string]*session{}, map[string]*session{}
 	f.issued = nil
 	f.devices = makeDevices(f.opts.Devices)
 	if f.opts.DeviceList != nil {
@@ -157,6 +172,9 @@ func (f *Fake) sweep(now time.Time) {
 func (f *Fake) Handler(int) http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /j_security_check", f.login)
+	if f.offersJWT() {
+		mux.HandleFunc("POST /jwt/login", f.jwtLogin)
+	}
 	mux.HandleFunc("/logout", f.logout)
 	mux.HandleFunc("GET /dataservice/client/token", f.authed(f.token))
 	mux.HandleFunc("GET /dataservice/client/about", f.authed(f.about))
@@ -251,6 +269,19 @@ func (f *Fake) authed(h func(http.ResponseWriter, *http.Request, *session)) http
 		if s != nil {
 			s.lastUsed = now
 		}
+		bearer, isBearer := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+		if isBearer && s == nil && f.offersJWT() {
+			if s = f.bearer(bearer, r, now); s == nil {
+				f.mu.Unlock()
+				f.stats.Add("bearer_rejected", 1)
+				// The API gateway's answer to a token or key it does not take.
+				w.Header().Set("Content-Type", "application/json")
+				w.WriteHeader(http.StatusUnauthorized)
+				_, _ = w.Write([]byte(`{"message":"failed to validate user"}`))
+				return
+			}
+			f.stats.Add("bearer_requests", 1)
+		}
 		f.mu.Unlock()
 		if s == nil {
 			f.stats.Add("rejected_requests", 1)
@@ -290,7 +321,7 @@ func (f *Fake) token(w http.ResponseWriter, r *http.Request, s *session) {
 
 func (f *Fake) about(w http.ResponseWriter, _ *http.Request, _ *session) {
 	writeJSON(w, http.StatusOK, map[string]any{"data": map[string]any{
-		"title": "Cisco Catalyst SD-WAN Manager", "version": Version, "applicationVersion": PlatformVersion,
+		"title": "Cisco Catalyst SD-WAN Manager", "version": f.opts.Release, "applicationVersion": f.platformVersion(),
 		"applicationServer": "vmanage", "copyright": "Copyright (c) 2024, Cisco. All rights reserved.",
 		"time": time.Now().UnixMilli(), "timeZone": "UTC", "logo": "/dataservice/client/logo",
 	}})
@@ -298,7 +329,7 @@ func (f *Fake) about(w http.ResponseWriter, _ *http.Request, _ *session) {
 
 func (f *Fake) server(w http.ResponseWriter, _ *http.Request, s *session) {
 	writeJSON(w, http.StatusOK, map[string]any{"data": map[string]any{
-		"platformVersion": PlatformVersion, "CSRFToken": s.xsrf, "server": "vm12", "tenancyMode": "SingleTenant",
+		"platformVersion": f.platformVersion(), "CSRFToken": s.xsrf, "server": "vm12", "tenancyMode": "SingleTenant",
 		"userMode": "tenant", "user": s.user, "roles": []string{"netadmin"}, "capabilities": []string{},
 		"locale": "en_US", "isSamlUser": false, "externalUser": false, "vmanageMode": "SingleTenant",
 	}})

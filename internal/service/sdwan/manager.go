@@ -4,7 +4,6 @@ package sdwan
 
 import (
 	"context"
-	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -24,13 +23,17 @@ var Manager = &framework.Spec[*sdwan.Client]{
 		"(form login and XSRF token) and renews an expired session once. Without the session cache it logs out when Terraform is done, " +
 		"so a run never holds one of the manager's 100 session slots afterwards; with `session_cache = true` the session stays open for " +
 		"the next run of the pipeline, holding one slot until the manager idles it out (30 minutes) or a run with the cache off ends it. " +
-		"Unset attributes come from `SDWAN_URL`, `SDWAN_USERNAME` and `SDWAN_PASSWORD`; with those set, the block may be left out.",
-	Rate: sdwan.DefaultRateLimit,
-	Idle: func(*framework.Settings) time.Duration { return sdwan.IdleTimeout },
-	Auth: func(s *framework.Settings) session.Authenticator {
-		return &sdwan.Auth{Username: s.Username, Password: s.Password}
-	},
-	Client: func(sc *session.Client) (*sdwan.Client, error) { return sdwan.NewClient(sc), nil },
+		"From SD-WAN Manager 20.18.1 on, `auth = \"jwt\"` (a bearer token) or `auth = \"api_key\"` take no session slot at all. " +
+		"Unset attributes come from `SDWAN_URL`, `SDWAN_USERNAME`, `SDWAN_PASSWORD` and `SDWAN_API_KEY`; with those set, the block may be left out.",
+	ExtendBlock:     block,
+	ResolveSettings: resolveSettings,
+	Rate:            sdwan.DefaultRateLimit,
+	Idle:            idle,
+	Auth:            auth,
+	Hint:            hint,
+	// A JWT or an API key holds no session slot; neither is shared through the cache.
+	NoCache: func(s *framework.Settings) bool { return extra(s).auth != AuthSession },
+	Client:  func(sc *session.Client) (*sdwan.Client, error) { return sdwan.NewClient(sc), nil },
 	Version: func(ctx context.Context, c *sdwan.Client) (framework.VersionFacts, error) {
 		v, err := c.Version(ctx)
 		return framework.VersionFacts{Version: v}, err
