@@ -16,6 +16,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/netsession/terraform-provider-nsx/internal/fakemanager"
+	"github.com/netsession/terraform-provider-nsx/internal/session"
 )
 
 // Control is a test's handle on one fake: the CA that signed its certificate (also as a file,
@@ -133,4 +134,17 @@ func CheckText(t testing.TB, s string, most int) {
 	if len(s) > most {
 		t.Fatalf("%d bytes, more than %d", len(s), most)
 	}
+}
+
+// FuzzDecoder fuzzes a manager's error decoder with answers of any status and body (seeds
+// first, answered with status): it must not panic, and the error's text must pass CheckText
+// within most bytes.
+func FuzzDecoder(f *testing.F, status int, contentType, request string, seeds []string, decode func(*session.Response) error, most int) {
+	for _, seed := range seeds {
+		f.Add(status, []byte(seed))
+	}
+	f.Fuzz(func(t *testing.T, status int, body []byte) {
+		err := decode(&session.Response{StatusCode: status, Header: http.Header{"Content-Type": {contentType}}, Body: body, Request: request})
+		CheckText(t, err.Error(), most)
+	})
 }

@@ -191,16 +191,46 @@ func (c *Connection) Unknown() bool {
 	return false
 }
 
-// ResolveBlock reads the shared block of info from the provider configuration and resolves it.
-func ResolveBlock(ctx context.Context, info Info, cfg tfsdk.Config, withHosts bool) (*Settings, bool, diag.Diagnostics) {
+// ReadConnection reads the block of info from the provider configuration: nil when neither
+// the block nor the environment names a manager; unknown when an attribute is known only
+// after apply; a NullConnection when the block is absent but the environment names one.
+func ReadConnection(ctx context.Context, info Info, cfg tfsdk.Config, withHosts bool) (c *Connection, unknown bool, diags diag.Diagnostics) {
 	var obj types.Object
-	diags := cfg.GetAttribute(ctx, path.Root(info.Block), &obj)
+	diags = cfg.GetAttribute(ctx, path.Root(info.Block), &obj)
 	if diags.HasError() {
 		return nil, false, diags
 	}
-	conn := ConnectionFrom(obj, info.AddressAttr(), withHosts)
-	if conn != nil && conn.Unknown() {
+	c = ConnectionFrom(obj, info.AddressAttr(), withHosts)
+	switch {
+	case c != nil && c.Unknown():
 		return nil, true, diags
+	case c == nil && os.Getenv(info.EnvHost) != "":
+		c = NullConnection()
+	}
+	return c, false, diags
+}
+
+// String is the block's attribute name (null where the block has none).
+func (c *Connection) String(name string) types.String {
+	if v, ok := c.Attrs[name].(types.String); ok {
+		return v
+	}
+	return types.StringNull()
+}
+
+// Bool is the block's attribute name (null where the block has none).
+func (c *Connection) Bool(name string) types.Bool {
+	if v, ok := c.Attrs[name].(types.Bool); ok {
+		return v
+	}
+	return types.BoolNull()
+}
+
+// ResolveBlock reads the shared block of info from the provider configuration and resolves it.
+func ResolveBlock(ctx context.Context, info Info, cfg tfsdk.Config, withHosts bool) (*Settings, bool, diag.Diagnostics) {
+	conn, unknown, diags := ReadConnection(ctx, info, cfg, withHosts)
+	if conn == nil || diags.HasError() {
+		return nil, unknown, diags
 	}
 	s, d := Resolve(ctx, info, conn)
 	diags.Append(d...)

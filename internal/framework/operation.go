@@ -27,6 +27,16 @@ const DefaultReadTimeout = 5 * time.Minute
 // DefaultResourceTimeout bounds a create, update or delete of a resource without a restart wait.
 const DefaultResourceTimeout = 5 * time.Minute
 
+// CRUDTimeouts is the timeouts attribute of a resource with all four operations, each
+// defaulting to 5m (DefaultReadTimeout, DefaultResourceTimeout).
+func CRUDTimeouts(ctx context.Context) rschema.Attribute {
+	return ResourceTimeouts(ctx, timeouts.Opts{
+		Create: true, Read: true, Update: true, Delete: true,
+		CreateDescription: "How long a create may take. Default `5m`.", ReadDescription: "How long a refresh may take. Default `5m`.",
+		UpdateDescription: "How long an update may take. Default `5m`.", DeleteDescription: "How long a destroy may take. Default `5m`.",
+	})
+}
+
 // ResourceTimeouts is the `timeouts` attribute of a resource, refusing durations of zero or
 // below at plan time.
 func ResourceTimeouts(ctx context.Context, opts timeouts.Opts) rschema.Attribute {
@@ -252,4 +262,18 @@ func Do[C any](ctx context.Context, src Source, op Op, data Timed, m *Managers, 
 	if ok {
 		run(ctx, c)
 	}
+}
+
+// Import runs an import's lookup on sp's client, within the read timeout (the import's own
+// operation, named for the type): where the lookup finds nothing, the type says so in its
+// words rather than Terraform's generic "Cannot import non-existent remote object".
+func Import[C any](ctx context.Context, m *Managers, sp *Spec[C], typeName string, diags *diag.Diagnostics, run func(context.Context, C)) {
+	ctx, done := StartOperation(ctx, typeName, "import", DefaultReadTimeout, diags)
+	defer done()
+	c, d := Use(ctx, m, sp, typeName+" import")
+	diags.Append(d...)
+	if diags.HasError() {
+		return
+	}
+	run(ctx, c)
 }

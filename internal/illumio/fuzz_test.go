@@ -11,16 +11,10 @@ import (
 )
 
 func FuzzDecodeError(f *testing.F) {
-	for _, seed := range []string{
+	fakeharness.FuzzDecoder(f, 406, "application/json", "GET /api/v2/orgs/1/labels", []string{
 		`[{"token":"invalid_uri","message":"Invalid URI: {/orgs/1/x}"}]`, `{"error":"Authentication required"}`,
 		`[{"token":"x","message":"\u001b[2J"}]`, `[]`, `null`, `<html/>`,
-	} {
-		f.Add(406, []byte(seed))
-	}
-	f.Fuzz(func(t *testing.T, status int, body []byte) {
-		e := DecodeError(&session.Response{StatusCode: status, Header: http.Header{"Content-Type": {"application/json"}}, Body: body, Request: "GET /api/v2/orgs/1/labels"})
-		fakeharness.CheckText(t, e.Error(), 16<<10)
-	})
+	}, func(r *session.Response) error { return DecodeError(r) }, 16<<10)
 }
 
 // A job Location or result href the PCE sends: followed only below /api/v2 on the configured

@@ -1,7 +1,6 @@
 package nsxt
 
 import (
-	"net/http"
 	"testing"
 
 	"github.com/netsession/terraform-provider-nsx/internal/fakeharness"
@@ -12,19 +11,13 @@ import (
 // let through is clean and bounded.
 
 func FuzzDecodeError(f *testing.F) {
-	for _, seed := range []string{
+	fakeharness.FuzzDecoder(f, 400, "application/json", "GET /api/v1/x", []string{
 		`{"httpStatus":"FORBIDDEN","error_code":403,"module_name":"common-services","error_message":"The credentials were incorrect or the account specified has been locked."}`,
 		`{"error_code":"98","error_message":"Bad XSRF token."}`,
 		`{"error_code":102,"error_message":"Client 'admin' exceeded request rate of 100 per second"}`,
 		`{"error_message":"Refused\u001b]0;PWNED\u0007\u001b[2J"}`,
 		`<html><title>Sign in</title></html>`, ``, `null`, `[]`, `{"error_code":1e400}`,
-	} {
-		f.Add(400, []byte(seed))
-	}
-	f.Fuzz(func(t *testing.T, status int, body []byte) {
-		e := DecodeError(&session.Response{StatusCode: status, Header: http.Header{"Content-Type": {"application/json"}}, Body: body, Request: "GET /api/v1/x"})
-		fakeharness.CheckText(t, e.Error(), 16<<10)
-	})
+	}, func(r *session.Response) error { return DecodeError(r) }, 16<<10)
 }
 
 func FuzzRefusal(f *testing.F) {

@@ -2,7 +2,6 @@ package nsxv
 
 import (
 	"encoding/xml"
-	"net/http"
 	"strings"
 	"testing"
 
@@ -13,17 +12,11 @@ import (
 // NSX-v answers in XML; whatever it sends decodes without a panic into clean, bounded text.
 
 func FuzzDecodeError(f *testing.F) {
-	for _, seed := range []string{
+	fakeharness.FuzzDecoder(f, 400, "application/xml", "GET /api/2.0/services/usermgmt/role/u", []string{
 		`<error><details>User already has a role</details><errorCode>100</errorCode><moduleName>vsm</moduleName></error>`,
 		`<error><details>&#x1b;]0;PWNED&#x7;</details></error>`, `<error><errorCode>99999999999999999999</errorCode></error>`,
 		`<html/>`, ``, `<error><details><![CDATA[` + strings.Repeat("x", 3000) + `]]></details></error>`,
-	} {
-		f.Add(400, []byte(seed))
-	}
-	f.Fuzz(func(t *testing.T, status int, body []byte) {
-		e := DecodeError(&session.Response{StatusCode: status, Header: http.Header{"Content-Type": {"application/xml"}}, Body: body, Request: "GET /api/2.0/services/usermgmt/role/u"})
-		fakeharness.CheckText(t, e.Error(), 8<<10)
-	})
+	}, func(r *session.Response) error { return DecodeError(r) }, 8<<10)
 }
 
 func FuzzRoleOf(f *testing.F) {

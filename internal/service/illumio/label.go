@@ -225,22 +225,17 @@ func (r *labelResource) ImportState(ctx context.Context, req resource.ImportStat
 	}
 	// Say in this provider's words that the label does not exist, rather than Terraform's
 	// generic "Cannot import non-existent remote object".
-	ctx, done := framework.StartOperation(ctx, labelType, "import", framework.DefaultReadTimeout, &resp.Diagnostics)
-	defer done()
-	c, diags := framework.Use(ctx, r.Managers, Manager, labelType+" import")
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	if _, err := c.GetLabel(ctx, href); errors.Is(err, illumio.ErrNotFound) {
-		resp.Diagnostics.AddError("Illumio Label Not Found",
-			fmt.Sprintf("The PCE has no label %s (from the import id %q). Check the id or href in the PCE's web console (Labels) or with the illumio_labels data source.", href, req.ID))
-		return
-	} else if err != nil {
-		resp.Diagnostics.AddError("Reading the Illumio Label Failed", fmt.Sprintf("Reading %s to import it failed: %v", href, err))
-		return
-	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("href"), href)...)
+	framework.Import(ctx, r.Managers, Manager, labelType, &resp.Diagnostics, func(ctx context.Context, c *illumio.Client) {
+		if _, err := c.GetLabel(ctx, href); errors.Is(err, illumio.ErrNotFound) {
+			resp.Diagnostics.AddError("Illumio Label Not Found",
+				fmt.Sprintf("The PCE has no label %s (from the import id %q). Check the id or href in the PCE's web console (Labels) or with the illumio_labels data source.", href, req.ID))
+			return
+		} else if err != nil {
+			resp.Diagnostics.AddError("Reading the Illumio Label Failed", fmt.Sprintf("Reading %s to import it failed: %v", href, err))
+			return
+		}
+		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("href"), href)...)
+	})
 }
 
 // labelWriteError explains what the PCE refused.

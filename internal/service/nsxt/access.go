@@ -10,7 +10,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
@@ -224,12 +223,8 @@ func (r *nodeUserResource) Schema(ctx context.Context, _ resource.SchemaRequest,
 			"Import by user name or user id. **Destroying** a created user deletes it; destroying one of the built-in users leaves it as it is " +
 			"(with a warning).",
 		Attributes: map[string]schema.Attribute{
-			"timeouts": framework.ResourceTimeouts(ctx, timeouts.Opts{
-				Create: true, Read: true, Update: true, Delete: true,
-				CreateDescription: "How long a create may take. Default `5m`.", ReadDescription: "How long a refresh may take. Default `5m`.",
-				UpdateDescription: "How long an update may take. Default `5m`.", DeleteDescription: "How long a destroy may take. Default `5m`.",
-			}),
-			"id": schema.StringAttribute{Computed: true, MarkdownDescription: "The user id, as a string.", PlanModifiers: stable},
+			"timeouts": framework.CRUDTimeouts(ctx),
+			"id":       schema.StringAttribute{Computed: true, MarkdownDescription: "The user id, as a string.", PlanModifiers: stable},
 			"userid": schema.Int64Attribute{Computed: true, MarkdownDescription: "The user id (`10000` is admin, `10002` audit).",
 				PlanModifiers: []planmodifier.Int64{int64planmodifier.UseStateForUnknown()}},
 			"username": schema.StringAttribute{
@@ -428,34 +423,29 @@ func (r *nodeUserResource) Delete(ctx context.Context, req resource.DeleteReques
 // ImportState takes a user name or a user id.
 func (r *nodeUserResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	id := strings.TrimSpace(req.ID)
-	ctx, done := framework.StartOperation(ctx, userType, "import", framework.DefaultReadTimeout, &resp.Diagnostics)
-	defer done()
-	c, diags := framework.Use(ctx, r.Managers, Manager, userType+" import")
-	resp.Diagnostics.Append(diags...)
-	if diags.HasError() {
-		return
-	}
-	var u *nsxtapi.NodeUser
-	var err error
-	if n, perr := strconv.ParseInt(id, 10, 64); perr == nil {
-		u, err = c.NodeUserByID(ctx, n)
-	} else if nodeUserName.MatchString(id) {
-		u, err = c.NodeUserByName(ctx, id)
-	} else {
-		resp.Diagnostics.AddError("Invalid Import ID", fmt.Sprintf("Import %s by the user's name (audit) or id (10002), not %q.", userType, req.ID))
-		return
-	}
-	if errors.Is(err, nsxtapi.ErrNotFound) {
-		resp.Diagnostics.AddError("NSX Local User Not Found", fmt.Sprintf("NSX has no local user %q.", id))
-		return
-	}
-	if err != nil {
-		r.Managers.ReadFailed(&resp.Diagnostics, "the NSX Local User", "Reading the user "+id+" to import it", err)
-		return
-	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), strconv.FormatInt(u.UserID, 10))...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("userid"), u.UserID)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("username"), u.Username)...)
+	framework.Import(ctx, r.Managers, Manager, userType, &resp.Diagnostics, func(ctx context.Context, c *nsxtapi.Client) {
+		var u *nsxtapi.NodeUser
+		var err error
+		if n, perr := strconv.ParseInt(id, 10, 64); perr == nil {
+			u, err = c.NodeUserByID(ctx, n)
+		} else if nodeUserName.MatchString(id) {
+			u, err = c.NodeUserByName(ctx, id)
+		} else {
+			resp.Diagnostics.AddError("Invalid Import ID", fmt.Sprintf("Import %s by the user's name (audit) or id (10002), not %q.", userType, req.ID))
+			return
+		}
+		if errors.Is(err, nsxtapi.ErrNotFound) {
+			resp.Diagnostics.AddError("NSX Local User Not Found", fmt.Sprintf("NSX has no local user %q.", id))
+			return
+		}
+		if err != nil {
+			r.Managers.ReadFailed(&resp.Diagnostics, "the NSX Local User", "Reading the user "+id+" to import it", err)
+			return
+		}
+		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), strconv.FormatInt(u.UserID, 10))...)
+		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("userid"), u.UserID)...)
+		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("username"), u.Username)...)
+	})
 }
 
 // ValidateConfig refuses deactivating admin, and activating without a password where the
@@ -553,11 +543,7 @@ func (r *roleBindingResource) Schema(ctx context.Context, _ resource.SchemaReque
 			"shows in the next plan; a binding someone deleted is created again. Use the `nsx_role_bindings` data source to check that only " +
 			"authorised users hold roles (STIG VCFN-9X-000010).\n\nImport by the binding's id, or by `<type>/<name>` (e.g. `local_user/audit`).",
 		Attributes: map[string]schema.Attribute{
-			"timeouts": framework.ResourceTimeouts(ctx, timeouts.Opts{
-				Create: true, Read: true, Update: true, Delete: true,
-				CreateDescription: "How long a create may take. Default `5m`.", ReadDescription: "How long a refresh may take. Default `5m`.",
-				UpdateDescription: "How long an update may take. Default `5m`.", DeleteDescription: "How long a destroy may take. Default `5m`.",
-			}),
+			"timeouts": framework.CRUDTimeouts(ctx),
 			"id": schema.StringAttribute{Computed: true, MarkdownDescription: "The binding's id.",
 				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()}},
 			"name": schema.StringAttribute{
@@ -662,37 +648,32 @@ func (r *roleBindingResource) Delete(ctx context.Context, req resource.DeleteReq
 // ImportState takes a binding's id, or <type>/<name>.
 func (r *roleBindingResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	id := strings.TrimSpace(req.ID)
-	ctx, done := framework.StartOperation(ctx, bindingType, "import", framework.DefaultReadTimeout, &resp.Diagnostics)
-	defer done()
-	c, diags := framework.Use(ctx, r.Managers, Manager, bindingType+" import")
-	resp.Diagnostics.Append(diags...)
-	if diags.HasError() {
-		return
-	}
-	if kind, name, found := strings.Cut(id, "/"); found {
-		all, err := c.RoleBindings(ctx)
-		if err != nil {
-			r.Managers.ReadFailed(&resp.Diagnostics, "the NSX Role Bindings", "Listing the role bindings to import "+id, err)
-			return
-		}
-		id = ""
-		for _, b := range all {
-			if b.Type == kind && b.Name == name {
-				id = b.ID
+	framework.Import(ctx, r.Managers, Manager, bindingType, &resp.Diagnostics, func(ctx context.Context, c *nsxtapi.Client) {
+		if kind, name, found := strings.Cut(id, "/"); found {
+			all, err := c.RoleBindings(ctx)
+			if err != nil {
+				r.Managers.ReadFailed(&resp.Diagnostics, "the NSX Role Bindings", "Listing the role bindings to import "+id, err)
+				return
 			}
-		}
-		if id == "" {
-			resp.Diagnostics.AddError("NSX Role Binding Not Found", fmt.Sprintf("NSX has no %s role binding for %q.", kind, name))
+			id = ""
+			for _, b := range all {
+				if b.Type == kind && b.Name == name {
+					id = b.ID
+				}
+			}
+			if id == "" {
+				resp.Diagnostics.AddError("NSX Role Binding Not Found", fmt.Sprintf("NSX has no %s role binding for %q.", kind, name))
+				return
+			}
+		} else if _, err := c.RoleBinding(ctx, id); errors.Is(err, nsxtapi.ErrNotFound) {
+			resp.Diagnostics.AddError("NSX Role Binding Not Found", fmt.Sprintf("NSX has no role binding %q; import by its id or by <type>/<name>, e.g. local_user/audit.", id))
+			return
+		} else if err != nil {
+			r.Managers.ReadFailed(&resp.Diagnostics, "the NSX Role Binding", "Reading the role binding "+id+" to import it", err)
 			return
 		}
-	} else if _, err := c.RoleBinding(ctx, id); errors.Is(err, nsxtapi.ErrNotFound) {
-		resp.Diagnostics.AddError("NSX Role Binding Not Found", fmt.Sprintf("NSX has no role binding %q; import by its id or by <type>/<name>, e.g. local_user/audit.", id))
-		return
-	} else if err != nil {
-		r.Managers.ReadFailed(&resp.Diagnostics, "the NSX Role Binding", "Reading the role binding "+id+" to import it", err)
-		return
-	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
+		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
+	})
 }
 
 // ModifyPlan reports a missing nsxt block at plan time, as the apply would.

@@ -89,27 +89,11 @@ func block(b schema.SingleNestedBlock) schema.SingleNestedBlock {
 // resolveSettings resolves the shared block, with a client certificate in place of the
 // username and password where one is set.
 func resolveSettings(ctx context.Context, info framework.Info, cfg tfsdk.Config) (*framework.Settings, bool, diag.Diagnostics) {
-	var obj types.Object
-	diags := cfg.GetAttribute(ctx, path.Root(info.Block), &obj)
-	if diags.HasError() {
-		return nil, false, diags
+	conn, unknown, diags := framework.ReadConnection(ctx, info, cfg, true)
+	if conn == nil || diags.HasError() {
+		return nil, unknown, diags
 	}
-	conn := framework.ConnectionFrom(obj, info.AddressAttr(), true)
-	if conn != nil && conn.Unknown() {
-		return nil, true, diags
-	}
-	if conn == nil {
-		if os.Getenv(info.EnvHost) == "" {
-			return nil, false, diags
-		}
-		conn = framework.NullConnection()
-	}
-	str := func(name string) types.String {
-		if v, ok := conn.Attrs[name].(types.String); ok {
-			return v
-		}
-		return types.StringNull()
-	}
+	str := conn.String
 	blk := path.Root(info.Block)
 	cert, certAttr, certFrom, d := pemOf(blk, str("client_cert_file"), str("client_cert_pem"), "client_cert_file", "client_cert_pem", EnvClientCertFile)
 	diags.Append(d...)
@@ -166,7 +150,7 @@ func resolveSettings(ctx context.Context, info framework.Info, cfg tfsdk.Config)
 		return nil, false, diags
 	}
 	e := blockSettings{}
-	if v, ok := conn.Attrs["allow_overwrite"].(types.Bool); ok && v.ValueBool() {
+	if conn.Bool("allow_overwrite").ValueBool() {
 		e.allowOverwrite = true
 		s.WriteHeader = http.Header{nsxtapi.AllowOverwriteHeader: {"true"}}
 	}

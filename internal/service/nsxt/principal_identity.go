@@ -10,7 +10,6 @@ import (
 	"regexp"
 	"strings"
 
-	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -62,11 +61,7 @@ func (r *principalIdentityResource) Schema(ctx context.Context, _ resource.Schem
 			"node, certificate, protection or description: changing one replaces it. Only the certificate is given here; its key never reaches " +
 			"the provider through this resource.\n\nImport by the identity's id, or by `<name>/<node_id>`.",
 		Attributes: map[string]schema.Attribute{
-			"timeouts": framework.ResourceTimeouts(ctx, timeouts.Opts{
-				Create: true, Read: true, Update: true, Delete: true,
-				CreateDescription: "How long a create may take. Default `5m`.", ReadDescription: "How long a refresh may take. Default `5m`.",
-				UpdateDescription: "How long an update may take. Default `5m`.", DeleteDescription: "How long a destroy may take. Default `5m`.",
-			}),
+			"timeouts": framework.CRUDTimeouts(ctx),
 			"id": schema.StringAttribute{Computed: true, MarkdownDescription: "The identity's id.",
 				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()}},
 			"name": schema.StringAttribute{
@@ -316,30 +311,25 @@ func (r *principalIdentityResource) Delete(ctx context.Context, req resource.Del
 // ImportState takes the identity's id, or <name>/<node_id>.
 func (r *principalIdentityResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	id := strings.TrimSpace(req.ID)
-	ctx, done := framework.StartOperation(ctx, principalType, "import", framework.DefaultReadTimeout, &resp.Diagnostics)
-	defer done()
-	c, diags := framework.Use(ctx, r.Managers, Manager, principalType+" import")
-	resp.Diagnostics.Append(diags...)
-	if diags.HasError() {
-		return
-	}
-	all, err := c.PrincipalIdentities(ctx)
-	if err != nil {
-		r.Managers.ReadFailed(&resp.Diagnostics, "the NSX Principal Identities", "Listing the principal identities to import "+id, err)
-		return
-	}
-	name, node, byName := strings.Cut(id, "/")
-	found := ""
-	for _, p := range all {
-		if p.ID == id || byName && p.Name == name && p.NodeID == node {
-			found = p.ID
+	framework.Import(ctx, r.Managers, Manager, principalType, &resp.Diagnostics, func(ctx context.Context, c *nsxtapi.Client) {
+		all, err := c.PrincipalIdentities(ctx)
+		if err != nil {
+			r.Managers.ReadFailed(&resp.Diagnostics, "the NSX Principal Identities", "Listing the principal identities to import "+id, err)
+			return
 		}
-	}
-	if found == "" {
-		resp.Diagnostics.AddError("NSX Principal Identity Not Found",
-			fmt.Sprintf("NSX has no principal identity %q; import by its id or by <name>/<node_id>, e.g. terraform-pipeline/runner-1.", id))
-		return
-	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), found)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("certificate_pem"), types.StringNull())...)
+		name, node, byName := strings.Cut(id, "/")
+		found := ""
+		for _, p := range all {
+			if p.ID == id || byName && p.Name == name && p.NodeID == node {
+				found = p.ID
+			}
+		}
+		if found == "" {
+			resp.Diagnostics.AddError("NSX Principal Identity Not Found",
+				fmt.Sprintf("NSX has no principal identity %q; import by its id or by <name>/<node_id>, e.g. terraform-pipeline/runner-1.", id))
+			return
+		}
+		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), found)...)
+		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("certificate_pem"), types.StringNull())...)
+	})
 }

@@ -257,24 +257,19 @@ func (r *cliUserRoleResource) ImportState(ctx context.Context, req resource.Impo
 	}
 	// Say in this provider's words that there is nothing to import, rather than Terraform's
 	// generic "Cannot import non-existent remote object".
-	ctx, done := framework.StartOperation(ctx, typeName, "import", framework.DefaultReadTimeout, &resp.Diagnostics)
-	defer done()
-	c, diags := framework.Use(ctx, r.Managers, Manager, typeName+" import")
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	if _, err := c.GetRole(ctx, id); errors.Is(err, nsxv.ErrNotFound) {
-		resp.Diagnostics.AddError("NSX-v User Role Not Found",
-			fmt.Sprintf("NSX Manager has no user %s, or the user has no role to import. A user created on the console without a role "+
-				"is brought under Terraform by creating this resource, not by importing it.", id))
-		return
-	} else if err != nil {
-		resp.Diagnostics.AddError("Reading the NSX-v User Role Failed", fmt.Sprintf("Reading the role of %s to import it failed: %v", id, err))
-		return
-	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("user_id"), id)...)
+	framework.Import(ctx, r.Managers, Manager, typeName, &resp.Diagnostics, func(ctx context.Context, c *nsxv.Client) {
+		if _, err := c.GetRole(ctx, id); errors.Is(err, nsxv.ErrNotFound) {
+			resp.Diagnostics.AddError("NSX-v User Role Not Found",
+				fmt.Sprintf("NSX Manager has no user %s, or the user has no role to import. A user created on the console without a role "+
+					"is brought under Terraform by creating this resource, not by importing it.", id))
+			return
+		} else if err != nil {
+			resp.Diagnostics.AddError("Reading the NSX-v User Role Failed", fmt.Sprintf("Reading the role of %s to import it failed: %v", id, err))
+			return
+		}
+		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
+		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("user_id"), id)...)
+	})
 }
 
 // ValidateConfig warns about roles later releases refuse for CLI users and rejects a scope on

@@ -12,7 +12,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
-	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/netsession/terraform-provider-nsx/internal/framework"
 	sdwan "github.com/netsession/terraform-provider-nsx/internal/sdwan"
@@ -67,27 +66,11 @@ func block(b schema.SingleNestedBlock) schema.SingleNestedBlock {
 // resolveSettings resolves the shared block, with an API key in place of the password
 // where auth is api_key.
 func resolveSettings(ctx context.Context, info framework.Info, cfg tfsdk.Config) (*framework.Settings, bool, diag.Diagnostics) {
-	var obj types.Object
-	diags := cfg.GetAttribute(ctx, path.Root(info.Block), &obj)
-	if diags.HasError() {
-		return nil, false, diags
+	conn, unknown, diags := framework.ReadConnection(ctx, info, cfg, false)
+	if conn == nil || diags.HasError() {
+		return nil, unknown, diags
 	}
-	conn := framework.ConnectionFrom(obj, info.AddressAttr(), false)
-	if conn != nil && conn.Unknown() {
-		return nil, true, diags
-	}
-	if conn == nil {
-		if os.Getenv(info.EnvHost) == "" {
-			return nil, false, diags
-		}
-		conn = framework.NullConnection()
-	}
-	str := func(name string) types.String {
-		if v, ok := conn.Attrs[name].(types.String); ok {
-			return v
-		}
-		return types.StringNull()
-	}
+	str := conn.String
 	blk := path.Root(info.Block)
 	key := framework.EnvOr(str("api_key"), EnvAPIKey)
 	auth := str("auth").ValueString()
