@@ -56,7 +56,8 @@ func (r *principalIdentityResource) Schema(ctx context.Context, _ resource.Schem
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "A principal identity of NSX (`/api/v1/trust-management/principal-identities/with-certificate`): a user for automation " +
 			"that authenticates with a client certificate instead of a password, so it has no password to leak and no account to lock. " +
-			"Its roles are a role binding of type `principal_identity` that NSX keeps under its name; this resource manages both. " +
+			"Its roles are a role binding of type `principal_identity` that NSX keeps under its name; this resource manages both " +
+			"(so that binding is not also an `nsx_role_binding`). " +
 			"An nsxt block with `client_cert_*` and `client_key_*` then works as this identity. NSX has no call that changes an identity's name, " +
 			"node, certificate, protection or description: changing one replaces it. Only the certificate is given here; its key never reaches " +
 			"the provider through this resource.\n\nImport by the identity's id, or by `<name>/<node_id>`.",
