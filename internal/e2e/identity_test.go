@@ -87,6 +87,11 @@ func TestPrincipalIdentityGuideRunsAsWritten(t *testing.T) {
 			bindingID = id
 		}
 	}
+	var seen map[string]any
+	h.CallAs(t, "GET", "/policy/api/v1/aaa/role-bindings/"+bindingID, &seen)
+	if seen["_protection"] != "REQUIRE_OVERRIDE" {
+		t.Fatalf("the administrator reads the pipeline's binding with _protection %v", seen["_protection"])
+	}
 	adminBlock := fmt.Sprintf("nsxt {\n    hosts    = %s\n    ca_file  = %q\n%%s  }", hosts, h.CAFile)
 	change := `
 resource "nsx_role_binding" "network_auditors" {

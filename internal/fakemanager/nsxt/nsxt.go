@@ -496,6 +496,8 @@ func (f *Fake) authed(node int, h http.HandlerFunc) http.HandlerFunc {
 			apiError(w, http.StatusForbidden, errCodePermission, "The user does not have permission to perform this operation.")
 		case owner != "":
 			protectedError(w, who, owner)
+		case ok && r.Method == http.MethodGet:
+			f.withProtection(w, r, who, h)
 		case ok:
 			rec := &recorder{ResponseWriter: w}
 			h(rec, r)

@@ -9,6 +9,8 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptest"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -325,4 +327,49 @@ func (f *Fake) own(r *http.Request, p *principal, rec *recorder) {
 func protectedError(w http.ResponseWriter, caller, owner string) {
 	apiError(w, http.StatusForbidden, errCodeProtected, fmt.Sprintf(
 		"Principal '%s' attempts to delete or modify an object it doesn't own. (createUser=%s, allowOverwrite=null)", caller, owner))
+}
+
+// withProtection answers a GET, and where a protected identity owns the object read, sets
+// its _protection as NSX does for the caller: NOT_PROTECTED for the owner, REQUIRE_OVERRIDE
+// for a superuser (enterprise_admin: X-Allow-Overwrite lets it change the object), PROTECTED
+// for anyone else.
+func (f *Fake) withProtection(w http.ResponseWriter, r *http.Request, caller string, h http.HandlerFunc) {
+	f.mu.Lock()
+	owner := f.owners[strings.TrimSuffix(r.URL.Path, "/")]
+	super := f.holds(caller, "enterprise_admin")
+	f.mu.Unlock()
+	if owner == "" {
+		h(w, r)
+		return
+	}
+	rec := httptest.NewRecorder()
+	h(rec, r)
+	var obj map[string]any
+	if rec.Code != http.StatusOK || json.Unmarshal(rec.Body.Bytes(), &obj) != nil {
+		for k, vs := range rec.Header() {
+			w.Header()[k] = vs
+		}
+		w.WriteHeader(rec.Code)
+		_, _ = w.Write(rec.Body.Bytes())
+		return
+	}
+	switch {
+	case owner == caller:
+		obj["_protection"] = "NOT_PROTECTED"
+	case super:
+		obj["_protection"] = "REQUIRE_OVERRIDE"
+	default:
+		obj["_protection"] = "PROTECTED"
+	}
+	writeJSON(w, http.StatusOK, obj)
+}
+
+// holds reports whether user holds role on "/" (f.mu held).
+func (f *Fake) holds(user, role string) bool {
+	for _, b := range f.bindings {
+		if b.Name == user && slices.Contains(b.RolesForPaths["/"], role) {
+			return true
+		}
+	}
+	return false
 }
