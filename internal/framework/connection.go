@@ -375,14 +375,14 @@ func Resolve(ctx context.Context, info Info, c *Connection) (*Settings, diag.Dia
 	if !c.NoPassword {
 		s.Username = EnvOr(c.Username, info.EnvUser)
 		s.Password = EnvOr(c.Password, info.EnvPass)
-	}
-	if s.Username == "" && !c.NoPassword {
-		diags.AddAttributeError(blockPath.AtName("username"), "Missing "+info.Product+" Username",
-			fmt.Sprintf("Set username in the %s block or the %s environment variable.", info.Block, info.EnvUser))
-	}
-	if s.Password == "" && !c.NoPassword {
-		diags.AddAttributeError(blockPath.AtName("password"), "Missing "+info.Product+" Password",
-			fmt.Sprintf("Set password in the %s block or the %s environment variable.", info.Block, info.EnvPass))
+		if s.Username == "" {
+			diags.AddAttributeError(blockPath.AtName("username"), "Missing "+info.Product+" Username",
+				fmt.Sprintf("Set username in the %s block or the %s environment variable.", info.Block, info.EnvUser))
+		}
+		if s.Password == "" {
+			diags.AddAttributeError(blockPath.AtName("password"), "Missing "+info.Product+" Password",
+				fmt.Sprintf("Set password in the %s block or the %s environment variable.", info.Block, info.EnvPass))
+		}
 	}
 	if info.Basic {
 		diags.Append(BasicUserName(blockPath.AtName("username"), info, s.Username, info.EnvUser)...)

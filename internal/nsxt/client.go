@@ -115,8 +115,14 @@ func NewClient(s *session.Client) *Client { return &Client{s: s} }
 var reusable = map[string]bool{"/api/v1/node/version": true}
 
 func (c *Client) do(ctx context.Context, method, path string, in, out any) error {
+	return c.doOn(ctx, "", method, path, in, out)
+}
+
+// doOn sends method path with in as JSON on node ("": any node) and decodes the answer
+// into out (nil: none).
+func (c *Client) doOn(ctx context.Context, node, method, path string, in, out any) error {
 	req := &session.Request{Method: method, Path: path, Header: http.Header{"Accept": {"application/json"}},
-		Reusable: method == http.MethodGet && reusable[path]}
+		Reusable: method == http.MethodGet && reusable[path] && node == ""}
 	if in != nil {
 		b, err := json.Marshal(in)
 		if err != nil {
@@ -125,21 +131,29 @@ func (c *Client) do(ctx context.Context, method, path string, in, out any) error
 		req.Body = b
 		req.Header.Set("Content-Type", "application/json")
 	}
-	resp, err := c.s.Do(ctx, req)
+	var resp *session.Response
+	var err error
+	if node == "" {
+		resp, err = c.s.Do(ctx, req)
+	} else {
+		resp, err = c.s.DoOn(ctx, node, req)
+	}
 	if err != nil {
 		return err
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		if e := DecodeError(resp); errors.Is(e, ErrProtected) {
-			return c.s.Explain(e)
-		} else {
-			return e
-		}
+		return c.answerError(resp)
 	}
 	if out == nil {
 		return nil
 	}
-	return session.DecodeJSON("nsxt", method+" "+path, resp, out)
+	return session.DecodeJSON("nsxt", method+" "+strings.SplitN(path, "?", 2)[0], resp, out)
+}
+
+// answerError is NSX's error answer with the provider's advice where it has some (a
+// protected object, a refused certificate).
+func (c *Client) answerError(resp *session.Response) error {
+	return c.s.Explain(DecodeError(resp))
 }
 
 // NodeVersion is GET /api/v1/node/version.

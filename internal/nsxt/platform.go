@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"strings"
 
 	"github.com/netsession/terraform-provider-nsx/internal/session"
 )
@@ -220,31 +219,4 @@ func (c *Client) DeleteSyslogExporter(ctx context.Context, node, name string) er
 		return nil
 	}
 	return err
-}
-
-// doOn is do on node ("" for any node).
-func (c *Client) doOn(ctx context.Context, node, method, path string, in, out any) error {
-	if node == "" {
-		return c.do(ctx, method, path, in, out)
-	}
-	req := &session.Request{Method: method, Path: path, Header: http.Header{"Accept": {"application/json"}}}
-	if in != nil {
-		b, err := json.Marshal(in)
-		if err != nil {
-			return err
-		}
-		req.Body = b
-		req.Header.Set("Content-Type", "application/json")
-	}
-	resp, err := c.s.DoOn(ctx, node, req)
-	if err != nil {
-		return err
-	}
-	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return DecodeError(resp)
-	}
-	if out == nil {
-		return nil
-	}
-	return session.DecodeJSON("nsxt", method+" "+strings.SplitN(path, "?", 2)[0], resp, out)
 }

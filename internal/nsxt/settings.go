@@ -378,7 +378,7 @@ func (c *Client) send(ctx context.Context, obj *Object, node string, req *sessio
 		return nil, err
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return nil, DecodeError(resp)
+		return nil, c.answerError(resp)
 	}
 	return resp, nil
 }

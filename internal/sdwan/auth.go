@@ -91,12 +91,7 @@ func (a *Auth) Login(ctx context.Context, hc *http.Client, node *url.URL) (*sess
 // xsrfToken reads GET /dataservice/client/token: plain text. Managers before 19.2 have no
 // token (404) and need none.
 func (a *Auth) xsrfToken(ctx context.Context, hc *http.Client, node *url.URL, cred *session.Credentials) (string, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, node.String()+"/dataservice/client/token", nil)
-	if err != nil {
-		return "", err
-	}
-	cred.Apply(req)
-	answer, err := session.Exchange(hc, "sdwan", req)
+	answer, err := tokenAnswer(ctx, hc, node, cred)
 	if err != nil {
 		return "", err
 	}
@@ -106,12 +101,32 @@ func (a *Auth) xsrfToken(ctx context.Context, hc *http.Client, node *url.URL, cr
 	case answer.StatusCode != http.StatusOK:
 		return "", fmt.Errorf("reading the XSRF token of the sdwan manager at %s: %w", node.Host, DecodeError(answer))
 	}
-	token := strings.TrimSpace(string(answer.Body))
-	if IsLoginPage(answer) || strings.ContainsAny(token, "<> \n") || token == "" {
+	token := plainToken(answer)
+	if token == "" {
 		return "", fmt.Errorf("the sdwan manager at %s answered GET /dataservice/client/token with %s instead of a token: "+
 			"the new session was not accepted", node.Host, session.DescribeBody(answer))
 	}
 	return token, nil
+}
+
+// tokenAnswer is the answer to GET /dataservice/client/token sent with cred.
+func tokenAnswer(ctx context.Context, hc *http.Client, node *url.URL, cred *session.Credentials) (*session.Response, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, node.String()+"/dataservice/client/token", nil)
+	if err != nil {
+		return nil, err
+	}
+	cred.Apply(req)
+	return session.Exchange(hc, "sdwan", req)
+}
+
+// plainToken is the XSRF token a 200 answer of /dataservice/client/token holds as plain
+// text ("": the body is no token, e.g. the login page).
+func plainToken(answer *session.Response) string {
+	token := strings.TrimSpace(string(answer.Body))
+	if IsLoginPage(answer) || strings.ContainsAny(token, "<> \n") {
+		return ""
+	}
+	return token
 }
 
 var (

@@ -104,11 +104,8 @@ func jwtExpiry(j jwtAnswer, sent time.Time) time.Time {
 		if exp > 1e12 {
 			exp /= 1000
 		}
-		if t := time.Unix(exp, 0); t.After(sent) && t.Before(latest) {
-			return t
-		}
 		if t := time.Unix(exp, 0); t.After(sent) {
-			return latest
+			return minTime(t, latest)
 		}
 	}
 	if j.Duration > 0 && j.Duration < JWTDuration {
@@ -140,12 +137,8 @@ var (
 
 // Login implements session.Authenticator: the token fetch is the first use of the key.
 func (a *KeyAuth) Login(ctx context.Context, hc *http.Client, node *url.URL) (*session.Credentials, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, node.String()+"/dataservice/client/token", nil)
-	if err != nil {
-		return nil, err
-	}
-	req.Header.Set("Authorization", "Bearer "+a.Key)
-	answer, err := session.Exchange(hc, "sdwan", req)
+	cred := &session.Credentials{Header: http.Header{"Authorization": {"Bearer " + a.Key}}, PerCall: true}
+	answer, err := tokenAnswer(ctx, hc, node, cred)
 	if err != nil {
 		return nil, err
 	}
@@ -158,11 +151,12 @@ func (a *KeyAuth) Login(ctx context.Context, hc *http.Client, node *url.URL) (*s
 	case answer.StatusCode != http.StatusOK:
 		return nil, fmt.Errorf("reading the XSRF token of the sdwan manager at %s with the API key: %w", node.Host, DecodeError(answer))
 	}
-	token := strings.TrimSpace(string(answer.Body))
-	if token == "" || strings.ContainsAny(token, "<> \n") {
+	token := plainToken(answer)
+	if token == "" {
 		return nil, fmt.Errorf("the sdwan manager at %s answered GET /dataservice/client/token with %s instead of a token", node.Host, session.DescribeBody(answer))
 	}
-	return &session.Credentials{Header: http.Header{"Authorization": {"Bearer " + a.Key}, "X-XSRF-TOKEN": {token}}, PerCall: true}, nil
+	cred.Header["X-XSRF-TOKEN"] = []string{token}
+	return cred, nil
 }
 
 // Expired implements session.Authenticator: a key does not expire the way a session does.
@@ -180,4 +174,11 @@ func (a *KeyAuth) Refused(resp *session.Response) *session.LoginError {
 // Logout implements session.Authenticator: an API key holds nothing open.
 func (a *KeyAuth) Logout(context.Context, *http.Client, *url.URL, *session.Credentials) error {
 	return session.ErrNothingToEnd
+}
+
+func minTime(a, b time.Time) time.Time {
+	if a.Before(b) {
+		return a
+	}
+	return b
 }

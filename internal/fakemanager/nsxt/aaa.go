@@ -9,7 +9,6 @@ import (
 	"regexp"
 	"sort"
 	"strconv"
-	"strings"
 	"sync/atomic"
 	"time"
 	"unicode"
@@ -368,10 +367,11 @@ type userWrite struct {
 
 var userName = regexp.MustCompile(`^[a-zA-Z][a-zA-Z0-9._-]{0,31}$`)
 
-func decodeUser(w http.ResponseWriter, r *http.Request) (*userWrite, bool) {
-	body, _ := io.ReadAll(io.LimitReader(r.Body, 1<<20))
-	var in userWrite
-	dec := json.NewDecoder(strings.NewReader(string(body)))
+// decodeStrict reads a request body (at most 1 MiB) as T, refusing a field T does not know,
+// as NSX refuses one; false: answered with the refusal.
+func decodeStrict[T any](w http.ResponseWriter, r *http.Request) (*T, bool) {
+	var in T
+	dec := json.NewDecoder(io.LimitReader(r.Body, 1<<20))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&in); err != nil {
 		apiError(w, http.StatusBadRequest, errCodeBadRequest, "Invalid request body: "+err.Error())
@@ -419,7 +419,7 @@ func (f *Fake) applyUser(w http.ResponseWriter, node int, u *user, in *userWrite
 
 func (f *Fake) putUser(node int) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		in, ok := decodeUser(w, r)
+		in, ok := decodeStrict[userWrite](w, r)
 		if !ok {
 			return
 		}
@@ -446,7 +446,7 @@ func (f *Fake) userAction(node int) http.HandlerFunc {
 				apiError(w, http.StatusBadRequest, errCodeBadRequest, "Unknown action "+action+".")
 				return
 			}
-			in, ok := decodeUser(w, r)
+			in, ok := decodeStrict[userWrite](w, r)
 			if !ok {
 				return
 			}

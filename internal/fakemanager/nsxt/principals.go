@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"encoding/pem"
 	"fmt"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"slices"
@@ -77,12 +76,8 @@ type principalWrite struct {
 }
 
 func (f *Fake) createPrincipal(w http.ResponseWriter, r *http.Request) {
-	body, _ := io.ReadAll(io.LimitReader(r.Body, 1<<20))
-	var in principalWrite
-	dec := json.NewDecoder(strings.NewReader(string(body)))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&in); err != nil {
-		apiError(w, http.StatusBadRequest, errCodeBadRequest, "Invalid request body: "+err.Error())
+	in, ok := decodeStrict[principalWrite](w, r)
+	if !ok {
 		return
 	}
 	refuse := func(msg string) {

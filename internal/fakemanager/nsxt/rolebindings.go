@@ -1,9 +1,7 @@
 package nsxt
 
 import (
-	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"sort"
 	"strconv"
@@ -157,18 +155,6 @@ func (f *Fake) checkedBinding(in *bindingWrite) (*binding, string) {
 	return b, ""
 }
 
-func decodeBinding(w http.ResponseWriter, r *http.Request) (*bindingWrite, bool) {
-	body, _ := io.ReadAll(io.LimitReader(r.Body, 1<<20))
-	var in bindingWrite
-	dec := json.NewDecoder(strings.NewReader(string(body)))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&in); err != nil {
-		apiError(w, http.StatusBadRequest, errCodeBadRequest, "Invalid request body: "+err.Error())
-		return nil, false
-	}
-	return &in, true
-}
-
 func (f *Fake) listBindings(w http.ResponseWriter, r *http.Request) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -198,7 +184,7 @@ func (f *Fake) listBindings(w http.ResponseWriter, r *http.Request) {
 }
 
 func (f *Fake) createBinding(w http.ResponseWriter, r *http.Request) {
-	in, ok := decodeBinding(w, r)
+	in, ok := decodeStrict[bindingWrite](w, r)
 	if !ok {
 		return
 	}
@@ -239,7 +225,7 @@ func (f *Fake) getBinding(w http.ResponseWriter, r *http.Request) {
 }
 
 func (f *Fake) putBinding(w http.ResponseWriter, r *http.Request) {
-	in, ok := decodeBinding(w, r)
+	in, ok := decodeStrict[bindingWrite](w, r)
 	if !ok {
 		return
 	}

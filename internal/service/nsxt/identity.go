@@ -120,8 +120,8 @@ func resolveSettings(ctx context.Context, info framework.Info, cfg tfsdk.Config)
 			}
 			diags.AddAttributeError(blk.AtName(at), "Password and Client Certificate Together",
 				fmt.Sprintf("The nsxt block sets %s and a client certificate (%s). A principal identity authenticates with its certificate alone: "+
-					"remove username and password, or the certificate and key.", at, certFrom+keyFrom))
-		case strings.HasPrefix(certFrom, "NSXT_") && os.Getenv(info.EnvPass) != "":
+					"remove username and password, or the certificate and key.", at, certFrom))
+		case certFrom == EnvClientCertFile && os.Getenv(info.EnvPass) != "":
 			diags.AddAttributeError(blk, "Password and Client Certificate Together",
 				fmt.Sprintf("The environment sets both %s and %s. Set exactly one kind of credentials, or choose one in the nsxt block.", info.EnvPass, EnvClientCertFile))
 		}

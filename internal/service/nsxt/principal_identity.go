@@ -182,7 +182,7 @@ func (r *principalIdentityResource) Create(ctx context.Context, req resource.Cre
 		plan.ID, plan.CertificateID = types.StringValue(out.ID), types.StringValue(out.CertificateID)
 		plan.RoleBindingID = types.StringUnknown()
 		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-		resp.Diagnostics.Append(r.read(ctx, c, &plan, false)...)
+		resp.Diagnostics.Append(r.read(ctx, c, &plan, nil, false)...)
 		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	})
 }
@@ -190,24 +190,31 @@ func (r *principalIdentityResource) Create(ctx context.Context, req resource.Cre
 func (r *principalIdentityResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state principalIdentityModel
 	framework.Do(ctx, req.State, r.Op("read"), &state, r.Managers, Manager, &resp.Diagnostics, func(ctx context.Context, c *nsxtapi.Client) {
-		if _, err := c.PrincipalIdentity(ctx, state.ID.ValueString()); errors.Is(err, nsxtapi.ErrNotFound) {
+		p, err := c.PrincipalIdentity(ctx, state.ID.ValueString())
+		switch {
+		case errors.Is(err, nsxtapi.ErrNotFound):
 			resp.State.RemoveResource(ctx)
 			return
+		case err != nil:
+			r.Managers.ReadFailed(&resp.Diagnostics, "the NSX Principal Identity", "Reading the principal identity "+state.ID.ValueString(), err)
+			return
 		}
-		resp.Diagnostics.Append(r.read(ctx, c, &state, true)...)
+		resp.Diagnostics.Append(r.read(ctx, c, &state, p, true)...)
 		resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 	})
 }
 
-// read fills m from the identity, its certificate and its role binding as NSX holds them.
-// certificate: record NSX's certificate where it is another one than m's (drift), else keep
-// m's text.
-func (r *principalIdentityResource) read(ctx context.Context, c *nsxtapi.Client, m *principalIdentityModel, certificate bool) diag.Diagnostics {
+// read fills m from the identity (p, or read now where nil), its certificate and its role
+// binding as NSX holds them. certificate: record NSX's certificate where it is another one
+// than m's (drift), else keep m's text.
+func (r *principalIdentityResource) read(ctx context.Context, c *nsxtapi.Client, m *principalIdentityModel, p *nsxtapi.PrincipalIdentity, certificate bool) diag.Diagnostics {
 	var diags diag.Diagnostics
-	p, err := c.PrincipalIdentity(ctx, m.ID.ValueString())
-	if err != nil {
-		r.Managers.ReadFailed(&diags, "the NSX Principal Identity", "Reading the principal identity "+m.ID.ValueString(), err)
-		return diags
+	if p == nil {
+		var err error
+		if p, err = c.PrincipalIdentity(ctx, m.ID.ValueString()); err != nil {
+			r.Managers.ReadFailed(&diags, "the NSX Principal Identity", "Reading the principal identity "+m.ID.ValueString(), err)
+			return diags
+		}
 	}
 	m.Name, m.NodeID, m.IsProtected = types.StringValue(p.Name), types.StringValue(p.NodeID), types.BoolValue(p.IsProtected)
 	m.Description, m.CertificateID = types.StringValue(p.Description), types.StringValue(p.CertificateID)
@@ -262,7 +269,7 @@ func (r *principalIdentityResource) Update(ctx context.Context, req resource.Upd
 			}
 			break
 		}
-		resp.Diagnostics.Append(r.read(ctx, c, &plan, false)...)
+		resp.Diagnostics.Append(r.read(ctx, c, &plan, nil, false)...)
 		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	})
 }
