@@ -270,6 +270,7 @@ func (f *Fake) storeAPIService(w http.ResponseWriter, srv *fakemanager.Server, i
 	next.Revision = f.config.Revision + 1
 	next.LastModifiedTime = time.Now().UnixMilli()
 	next.LastModifiedUser = f.opts.Username
+	f.sweepIdle(time.Now()) // under the timeout that was in force until now
 	f.config = next
 	f.stats.Add("config_writes", 1)
 	writeJSON(w, http.StatusOK, next)

@@ -203,18 +203,25 @@ func (f *Fake) ExpireNodeSessions(node int) {
 func (f *Fake) ActiveSessions() int {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	f.sweepIdle(time.Now())
 	n := 0
-	now := time.Now()
+	for i := range f.sessions {
+		n += len(f.sessions[i])
+	}
+	return n
+}
+
+// sweepIdle ends every session idle beyond the timeout in force (f.mu held). Expiry is
+// otherwise judged when a session is used; NSX ends a session when it lapses, so a later,
+// longer timeout must not bring it back: the api-service write sweeps before it applies one.
+func (f *Fake) sweepIdle(now time.Time) {
 	for i := range f.sessions {
 		for id, s := range f.sessions[i] {
 			if f.idledOut(s, now) {
 				delete(f.sessions[i], id)
-				continue
 			}
-			n++
 		}
 	}
-	return n
 }
 
 // Issued implements fakemanager.App.
