@@ -45,6 +45,11 @@ func (b *DataSourceBase) Configure(_ context.Context, req datasource.ConfigureRe
 	b.Managers = From(req.ProviderData, &resp.Diagnostics)
 }
 
+// ReadOp is the data source's read, with the default time limit.
+func (b *DataSourceBase) ReadOp() Op {
+	return Op{Type: b.TypeName, Name: "read", Default: DefaultReadTimeout}
+}
+
 // EphemeralBase is ResourceBase for ephemeral resources.
 type EphemeralBase struct {
 	TypeName string

@@ -53,6 +53,9 @@ type Spec[C any] struct {
 	Client func(*session.Client) (C, error)
 	// Version reads the manager's version.
 	Version func(context.Context, C) (VersionFacts, error)
+	// NotFound is the client's error for an object the manager does not hold (Refresh
+	// removes such a resource from the state); nil: the manager's types have no such case.
+	NotFound error
 	// NoCache: the manager's sessions are not kept in the session cache (nothing to share);
 	// nil: every session may be.
 	NoCache func(*Settings) bool

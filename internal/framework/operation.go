@@ -7,12 +7,16 @@ import (
 	"strings"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+
 	dstimeouts "github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	dschema "github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	rschema "github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
 	"github.com/netsession/terraform-provider-nsx/internal/session"
 )
 
@@ -139,7 +143,7 @@ func (t *Timeouts) limit(ctx context.Context, op Op) (time.Duration, diag.Diagno
 }
 
 // ReadTimeouts is the `timeouts` attribute of a data source's model: embed it, and
-// BeginRead finds the read's time limit in it.
+// Begin finds the read's time limit in it (DataSourceBase.ReadOp).
 type ReadTimeouts struct {
 	Timeouts dstimeouts.Value `tfsdk:"timeouts"`
 }
@@ -192,12 +196,6 @@ func Start(ctx context.Context, op Op, data Timed, diags *diag.Diagnostics) (_ c
 	}
 	ctx, done = StartOperation(ctx, op.Type, op.Name, limit, diags)
 	return ctx, done, true
-}
-
-// BeginRead starts the read of a data source of type typeName: Begin with its
-// configuration.
-func BeginRead(ctx context.Context, config Source, typeName string, data Timed, diags *diag.Diagnostics) (context.Context, func(), bool) {
-	return Begin(ctx, config, Op{Type: typeName, Name: "read", Default: DefaultReadTimeout}, data, diags)
 }
 
 func (o *operation) explain() {
@@ -276,4 +274,26 @@ func Import[C any](ctx context.Context, m *Managers, sp *Spec[C], typeName strin
 		return
 	}
 	run(ctx, c)
+}
+
+// Refresh is the whole of a resource's Read: Open with the state into state, then get, which
+// fills state from the manager and answers what it was doing with its error. An error that
+// is sp's NotFound means the object is gone from the manager: the resource leaves the state
+// (logged), and the next plan creates it again. Another error is a read failure of thing in
+// the provider's one wording. Otherwise state is saved.
+func Refresh[C any](ctx context.Context, b *ResourceBase, sp *Spec[C], req resource.ReadRequest, resp *resource.ReadResponse, state Timed, thing string,
+	get func(context.Context, C) (doing string, err error)) {
+	Do(ctx, req.State, b.Op("read"), state, b.Managers, sp, &resp.Diagnostics, func(ctx context.Context, c C) {
+		doing, err := get(ctx, c)
+		switch {
+		case err != nil && sp.NotFound != nil && errors.Is(err, sp.NotFound):
+			tflog.Info(ctx, "object gone from the manager; removed from state so that the next plan creates it again",
+				map[string]any{"type": b.TypeName, "doing": doing})
+			resp.State.RemoveResource(ctx)
+		case err != nil:
+			b.Managers.ReadFailed(&resp.Diagnostics, thing, doing, err)
+		case !resp.Diagnostics.HasError():
+			resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+		}
+	})
 }

@@ -7,13 +7,13 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/netsession/terraform-provider-nsx/internal/fakeharness"
 	"github.com/netsession/terraform-provider-nsx/internal/session"
 )
 
@@ -107,27 +107,7 @@ func TestEndlessBodiesAreCapped(t *testing.T) {
 	defer srv.Close()
 	c := hostileClient(t, srv, session.Config{RequestTimeout: 30 * time.Second, MaxRetries: 0, MaxConcurrency: 20, MaxResponseBytes: limit})
 
-	runtime.GC()
-	var base runtime.MemStats
-	runtime.ReadMemStats(&base)
-	var peak atomic.Uint64
-	stop := make(chan struct{})
-	sampled := make(chan struct{})
-	go func() {
-		defer close(sampled)
-		var m runtime.MemStats
-		for {
-			select {
-			case <-stop:
-				return
-			case <-time.After(2 * time.Millisecond):
-			}
-			runtime.ReadMemStats(&m)
-			if m.HeapInuse > peak.Load() {
-				peak.Store(m.HeapInuse)
-			}
-		}
-	}()
+	growth := fakeharness.HeapGrowth(2 * time.Millisecond)
 	var wg sync.WaitGroup
 	errs := make(chan error, 20)
 	for i := 0; i < 20; i++ {
@@ -139,8 +119,7 @@ func TestEndlessBodiesAreCapped(t *testing.T) {
 		}()
 	}
 	wg.Wait()
-	close(stop)
-	<-sampled
+	grew := growth()
 	close(errs)
 	for err := range errs {
 		var tl *session.TooLargeError
@@ -149,7 +128,6 @@ func TestEndlessBodiesAreCapped(t *testing.T) {
 			t.Fatalf("want a too-large error naming the limit and the request, got %v", err)
 		}
 	}
-	grew := int64(peak.Load()) - int64(base.HeapInuse)
 	t.Logf("20 endless answers, cap 1 MiB: peak heap grew by %.1f MiB", float64(grew)/(1<<20))
 	// Each reader holds at most the cap plus the half-size buffer it grew from, plus the
 	// transports' own buffers.

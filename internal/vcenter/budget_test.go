@@ -10,12 +10,12 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"runtime"
 	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/netsession/terraform-provider-nsx/internal/fakeharness"
 	"github.com/netsession/terraform-provider-nsx/internal/session"
 	"github.com/netsession/terraform-provider-nsx/internal/vcenter"
 )
@@ -65,36 +65,14 @@ func TestTagsReadEndsAtItsBudget(t *testing.T) {
 	defer sc.Close(context.Background())
 	c := vcenter.NewClient(sc, auth)
 
-	runtime.GC()
-	var base runtime.MemStats
-	runtime.ReadMemStats(&base)
-	var peak atomic.Uint64
-	stop := make(chan struct{})
-	sampled := make(chan struct{})
-	go func() {
-		defer close(sampled)
-		var m runtime.MemStats
-		for {
-			select {
-			case <-stop:
-				return
-			case <-time.After(5 * time.Millisecond):
-			}
-			runtime.ReadMemStats(&m)
-			if m.HeapInuse > peak.Load() {
-				peak.Store(m.HeapInuse)
-			}
-		}
-	}()
+	growth := fakeharness.HeapGrowth(5 * time.Millisecond)
 	start := time.Now()
 	_, _, err = c.Tags(session.WithBudget(context.Background()))
-	close(stop)
-	<-sampled
+	grew := growth()
 	var over *session.OverBudgetError
 	if !errors.As(err, &over) || over.What != "bytes" {
 		t.Fatalf("want the read ended by its byte budget, got %v", err)
 	}
-	grew := int64(peak.Load()) - int64(base.HeapInuse)
 	t.Logf("ended after %d tag reads in %v; heap peak +%d MiB over a 64 MiB budget", tagReads.Load(), time.Since(start).Round(time.Millisecond), grew>>20)
 	if grew > 512<<20 || tagReads.Load() > 64 {
 		t.Fatalf("the read took %d tag answers and grew the heap by %d MiB", tagReads.Load(), grew>>20)

@@ -17,7 +17,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/netsession/terraform-provider-nsx/internal/framework"
 	illumio "github.com/netsession/terraform-provider-nsx/internal/illumio"
@@ -144,19 +143,15 @@ func (r *labelResource) Create(ctx context.Context, req resource.CreateRequest, 
 
 func (r *labelResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state labelResourceModel
-	framework.Do(ctx, req.State, r.Op("read"), &state, r.Managers, Manager, &resp.Diagnostics, func(ctx context.Context, c *illumio.Client) {
+	framework.Refresh(ctx, &r.ResourceBase, Manager, req, resp, &state, "the Illumio Label", func(ctx context.Context, c *illumio.Client) (string, error) {
 		l, err := c.GetLabel(ctx, state.Href.ValueString())
-		if errors.Is(err, illumio.ErrNotFound) || (err == nil && l.Deleted) {
-			tflog.Info(ctx, "label gone from the PCE; removing it from state so the next apply creates it again", map[string]any{"href": state.Href.ValueString()})
-			resp.State.RemoveResource(ctx)
-			return
+		switch {
+		case err == nil && l.Deleted:
+			err = illumio.ErrNotFound // deleted labels stay listed with deleted: true
+		case err == nil:
+			state.fromAPI(l)
 		}
-		if err != nil {
-			resp.Diagnostics.AddError("Reading the Illumio Label Failed", fmt.Sprintf("GET %s failed: %v", state.Href.ValueString(), err))
-			return
-		}
-		state.fromAPI(l)
-		resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+		return "Reading the label " + state.Href.ValueString(), err
 	})
 }
 
@@ -231,7 +226,7 @@ func (r *labelResource) ImportState(ctx context.Context, req resource.ImportStat
 				fmt.Sprintf("The PCE has no label %s (from the import id %q). Check the id or href in the PCE's web console (Labels) or with the illumio_labels data source.", href, req.ID))
 			return
 		} else if err != nil {
-			resp.Diagnostics.AddError("Reading the Illumio Label Failed", fmt.Sprintf("Reading %s to import it failed: %v", href, err))
+			r.Managers.ReadFailed(&resp.Diagnostics, "the Illumio Label", "Reading "+href+" to import it", err)
 			return
 		}
 		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("href"), href)...)

@@ -99,7 +99,7 @@ func (d *labelsDataSource) Read(ctx context.Context, req datasource.ReadRequest,
 // milliseconds to encode, where reflecting them into the state cost seconds.
 func (d *labelsDataSource) ReadModel(ctx context.Context, req datasource.ReadRequest, diags *diag.Diagnostics) any {
 	var data labelsModel
-	ctx, done, ok := framework.BeginRead(ctx, req.Config, "illumio_labels", &data, diags)
+	ctx, done, ok := framework.Begin(ctx, req.Config, d.ReadOp(), &data, diags)
 	defer done()
 	if !ok {
 		return nil

@@ -63,8 +63,9 @@ var Manager = &framework.Spec[*illumio.Client]{
 	Auth: func(s *framework.Settings) session.Authenticator {
 		return &illumio.Auth{Username: s.Username, Password: s.Password, Key: extra(s).apiKey}
 	},
-	NoCache: func(s *framework.Settings) bool { return extra(s).apiKey }, // an API key has no session
-	Client:  func(sc *session.Client) (*illumio.Client, error) { return illumio.NewClient(sc), nil },
+	NoCache:  func(s *framework.Settings) bool { return extra(s).apiKey }, // an API key has no session
+	Client:   func(sc *session.Client) (*illumio.Client, error) { return illumio.NewClient(sc), nil },
+	NotFound: illumio.ErrNotFound,
 	Version: func(ctx context.Context, c *illumio.Client) (framework.VersionFacts, error) {
 		v, err := c.ProductVersion(ctx)
 		if err != nil {

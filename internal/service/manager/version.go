@@ -73,7 +73,7 @@ func (d *versionDataSource) Schema(ctx context.Context, _ datasource.SchemaReque
 
 func (d *versionDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var data versionModel
-	ctx, done, ok := framework.BeginRead(ctx, req.Config, "nsx_version", &data, &resp.Diagnostics)
+	ctx, done, ok := framework.Begin(ctx, req.Config, d.ReadOp(), &data, &resp.Diagnostics)
 	defer done()
 	if !ok {
 		return

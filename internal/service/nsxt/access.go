@@ -303,18 +303,12 @@ func (r *nodeUserResource) Create(ctx context.Context, req resource.CreateReques
 
 func (r *nodeUserResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state nodeUserModel
-	framework.Do(ctx, req.State, r.Op("read"), &state, r.Managers, Manager, &resp.Diagnostics, func(ctx context.Context, c *nsxtapi.Client) {
+	framework.Refresh(ctx, &r.ResourceBase, Manager, req, resp, &state, "the NSX Local User", func(ctx context.Context, c *nsxtapi.Client) (string, error) {
 		u, err := c.NodeUserByID(ctx, state.UserID.ValueInt64())
-		if errors.Is(err, nsxtapi.ErrNotFound) {
-			resp.State.RemoveResource(ctx)
-			return
+		if err == nil {
+			state.fromAPI(u)
 		}
-		if err != nil {
-			r.Managers.ReadFailed(&resp.Diagnostics, "the NSX Local User", "Reading the user "+state.Username.ValueString(), err)
-			return
-		}
-		state.fromAPI(u)
-		resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+		return "Reading the user " + state.Username.ValueString(), err
 	})
 }
 
@@ -588,18 +582,12 @@ func (r *roleBindingResource) Create(ctx context.Context, req resource.CreateReq
 
 func (r *roleBindingResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state roleBindingModel
-	framework.Do(ctx, req.State, r.Op("read"), &state, r.Managers, Manager, &resp.Diagnostics, func(ctx context.Context, c *nsxtapi.Client) {
+	framework.Refresh(ctx, &r.ResourceBase, Manager, req, resp, &state, "the NSX Role Binding", func(ctx context.Context, c *nsxtapi.Client) (string, error) {
 		b, err := c.RoleBinding(ctx, state.ID.ValueString())
-		if errors.Is(err, nsxtapi.ErrNotFound) {
-			resp.State.RemoveResource(ctx)
-			return
+		if err == nil {
+			resp.Diagnostics.Append(state.fromAPI(ctx, b)...)
 		}
-		if err != nil {
-			r.Managers.ReadFailed(&resp.Diagnostics, "the NSX Role Binding", "Reading the role binding "+state.ID.ValueString(), err)
-			return
-		}
-		resp.Diagnostics.Append(state.fromAPI(ctx, b)...)
-		resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+		return "Reading the role binding " + state.ID.ValueString(), err
 	})
 }
 
@@ -813,14 +801,9 @@ func (d *roleBindingsDataSource) Read(ctx context.Context, req datasource.ReadRe
 // ReadModel lists every role binding.
 func (d *roleBindingsDataSource) ReadModel(ctx context.Context, req datasource.ReadRequest, diags *diag.Diagnostics) any {
 	var data roleBindingsModel
-	ctx, done, ok := framework.BeginRead(ctx, req.Config, "nsx_role_bindings", &data, diags)
+	ctx, c, done, ok := framework.Open(ctx, req.Config, d.ReadOp(), &data, d.Managers, Manager, diags)
 	defer done()
 	if !ok {
-		return nil
-	}
-	c, dd := framework.Use(ctx, d.Managers, Manager, "nsx_role_bindings")
-	diags.Append(dd...)
-	if diags.HasError() {
 		return nil
 	}
 	all, err := c.RoleBindings(ctx)

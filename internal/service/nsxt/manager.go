@@ -50,6 +50,7 @@ var Manager = &framework.Spec[*nsxtapi.Client]{
 		_, err := c.GetAPIService(ctx)
 		return err
 	},
+	NotFound: nsxtapi.ErrNotFound,
 	Version: func(ctx context.Context, c *nsxtapi.Client) (framework.VersionFacts, error) {
 		v, err := c.NodeVersion(ctx)
 		if err != nil {

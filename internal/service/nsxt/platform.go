@@ -430,15 +430,13 @@ func sameIP(a, b string) bool {
 
 func (r *vipResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var m vipModel
-	framework.Do(ctx, req.State, r.Op("read"), &m, r.Managers, Manager, &resp.Diagnostics, func(ctx context.Context, c *nsxtapi.Client) {
+	framework.Refresh(ctx, &r.ResourceBase, Manager, req, resp, &m, "the NSX Cluster Virtual IP", func(ctx context.Context, c *nsxtapi.Client) (string, error) {
 		cur, err := c.GetVirtualIP(ctx)
 		if err != nil {
-			r.Managers.ReadFailed(&resp.Diagnostics, "the NSX Cluster Virtual IP", "Reading the virtual IP", err)
-			return
+			return "Reading the virtual IP", err
 		}
 		if cur.IPAddress == "" && cur.IP6Address == "" {
-			resp.State.RemoveResource(ctx) // cleared behind Terraform's back
-			return
+			return "Reading the virtual IP", nsxtapi.ErrNotFound // cleared behind Terraform's back
 		}
 		keep := func(prior types.String, now string) types.String {
 			if now == "" {
@@ -454,7 +452,7 @@ func (r *vipResource) Read(ctx context.Context, req resource.ReadRequest, resp *
 			m.Force = types.BoolValue(false)
 		}
 		m.ID = types.StringValue("api_virtual_ip")
-		resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+		return "", nil
 	})
 }
 
@@ -563,14 +561,9 @@ func (d *clusterStatusDataSource) Read(ctx context.Context, req datasource.ReadR
 
 func (d *clusterStatusDataSource) read(ctx context.Context, req datasource.ReadRequest, diags *diag.Diagnostics) *clusterStatusModel {
 	var data clusterStatusModel
-	ctx, done, ok := framework.BeginRead(ctx, req.Config, "nsx_cluster_status", &data, diags)
+	ctx, c, done, ok := framework.Open(ctx, req.Config, d.ReadOp(), &data, d.Managers, Manager, diags)
 	defer done()
 	if !ok {
-		return nil
-	}
-	c, dd := framework.Use(ctx, d.Managers, Manager, "nsx_cluster_status")
-	diags.Append(dd...)
-	if diags.HasError() {
 		return nil
 	}
 	st, err := c.GetClusterStatus(ctx)

@@ -189,18 +189,12 @@ func (r *principalIdentityResource) Create(ctx context.Context, req resource.Cre
 
 func (r *principalIdentityResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state principalIdentityModel
-	framework.Do(ctx, req.State, r.Op("read"), &state, r.Managers, Manager, &resp.Diagnostics, func(ctx context.Context, c *nsxtapi.Client) {
+	framework.Refresh(ctx, &r.ResourceBase, Manager, req, resp, &state, "the NSX Principal Identity", func(ctx context.Context, c *nsxtapi.Client) (string, error) {
 		p, err := c.PrincipalIdentity(ctx, state.ID.ValueString())
-		switch {
-		case errors.Is(err, nsxtapi.ErrNotFound):
-			resp.State.RemoveResource(ctx)
-			return
-		case err != nil:
-			r.Managers.ReadFailed(&resp.Diagnostics, "the NSX Principal Identity", "Reading the principal identity "+state.ID.ValueString(), err)
-			return
+		if err == nil {
+			resp.Diagnostics.Append(r.read(ctx, c, &state, p, true)...)
 		}
-		resp.Diagnostics.Append(r.read(ctx, c, &state, p, true)...)
-		resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+		return "Reading the principal identity " + state.ID.ValueString(), err
 	})
 }
 

@@ -122,14 +122,9 @@ func (d *segmentsDataSource) Read(ctx context.Context, req datasource.ReadReques
 func (d *segmentsDataSource) ReadModel(ctx context.Context, req datasource.ReadRequest, diags *diag.Diagnostics) any {
 	started := time.Now()
 	var data segmentsModel
-	ctx, done, ok := framework.BeginRead(ctx, req.Config, "nsx_segments", &data, diags)
+	ctx, c, done, ok := framework.Open(ctx, req.Config, d.ReadOp(), &data, d.Managers, Manager, diags)
 	defer done()
 	if !ok {
-		return nil
-	}
-	c, dd := framework.Use(ctx, d.Managers, Manager, "nsx_segments")
-	diags.Append(dd...)
-	if diags.HasError() {
 		return nil
 	}
 	all, pages, err := c.ListSegments(ctx)
@@ -268,7 +263,7 @@ func (d *segmentDataSource) ReadModel(ctx context.Context, req datasource.ReadRe
 	if diags.HasError() {
 		return nil
 	}
-	ctx, done, ok := framework.Start(ctx, framework.Op{Type: "nsx_segment", Name: "read"}, &cfg, diags)
+	ctx, done, ok := framework.Start(ctx, d.ReadOp(), &cfg, diags)
 	defer done()
 	if !ok {
 		return nil

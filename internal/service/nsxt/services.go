@@ -929,7 +929,7 @@ func exporterNodes(ctx context.Context, nodes map[string]exporterNode, diags *di
 
 func (r *syslogExporterResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var m syslogExporterModel
-	framework.Do(ctx, req.State, r.Op("read"), &m, r.Managers, Manager, &resp.Diagnostics, func(ctx context.Context, c *nsxtapi.Client) {
+	framework.Refresh(ctx, &r.ResourceBase, Manager, req, resp, &m, "the NSX Syslog Exporter", func(ctx context.Context, c *nsxtapi.Client) (string, error) {
 		name := m.ID.ValueString()
 		held := map[string]*nsxtapi.SyslogExporter{}
 		running := map[string]bool{}
@@ -937,13 +937,11 @@ func (r *syslogExporterResource) Read(ctx context.Context, req resource.ReadRequ
 		for _, host := range c.Nodes() {
 			list, err := c.SyslogExporters(ctx, host)
 			if err != nil {
-				r.Managers.ReadFailed(&resp.Diagnostics, "the NSX Syslog Exporter", "Listing the syslog exporters of node "+host, err)
-				return
+				return "Listing the syslog exporters of node " + host, err
 			}
 			st, err := c.ServiceStatus(ctx, nsxtapi.SyslogService, host)
 			if err != nil {
-				r.Managers.ReadFailed(&resp.Diagnostics, "the NSX Syslog Exporter", "Reading the syslog service's status on node "+host, err)
-				return
+				return "Reading the syslog service's status on node " + host, err
 			}
 			running[host] = st.RuntimeState == "running"
 			held[host] = nil
@@ -956,9 +954,8 @@ func (r *syslogExporterResource) Read(ctx context.Context, req resource.ReadRequ
 				}
 			}
 		}
-		if first == nil { // gone from every node
-			resp.State.RemoveResource(ctx)
-			return
+		if first == nil {
+			return "Listing the syslog exporters", nsxtapi.ErrNotFound // gone from every node
 		}
 		if m.ExporterName.IsNull() { // imported: the first node's exporter
 			m.fill(first)
@@ -970,7 +967,7 @@ func (r *syslogExporterResource) Read(ctx context.Context, req resource.ReadRequ
 		}
 		m.ID = types.StringValue(name)
 		m.Nodes = exporterNodes(ctx, nodes, &resp.Diagnostics)
-		resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+		return "", nil
 	})
 }
 

@@ -176,24 +176,18 @@ func (r *cliUserRoleResource) Create(ctx context.Context, req resource.CreateReq
 
 func (r *cliUserRoleResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state cliUserRoleModel
-	framework.Do(ctx, req.State, r.Op("read"), &state, r.Managers, Manager, &resp.Diagnostics, func(ctx context.Context, c *nsxv.Client) {
+	framework.Refresh(ctx, &r.ResourceBase, Manager, req, resp, &state, "the NSX-v User Role", func(ctx context.Context, c *nsxv.Client) (string, error) {
 		user := state.UserID.ValueString()
 		got, err := c.GetRole(ctx, user)
-		if errors.Is(err, nsxv.ErrNotFound) {
-			tflog.Info(ctx, "NSX-v user or role gone; removing from state", map[string]any{"user_id": user})
-			resp.State.RemoveResource(ctx)
-			return
-		}
 		if err != nil {
-			resp.Diagnostics.AddError("Reading the NSX-v User Role Failed", fmt.Sprintf("GET the role of %s failed: %v", user, err))
-			return
+			return "Reading the role of " + user, err
 		}
 		resp.Diagnostics.Append(state.fromAPI(ctx, user, got)...)
 		if state.Adopt.IsNull() {
 			// Imported: the attribute's default.
 			state.Adopt = types.BoolValue(false)
 		}
-		resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+		return "", nil
 	})
 }
 
@@ -264,7 +258,7 @@ func (r *cliUserRoleResource) ImportState(ctx context.Context, req resource.Impo
 					"is brought under Terraform by creating this resource, not by importing it.", id))
 			return
 		} else if err != nil {
-			resp.Diagnostics.AddError("Reading the NSX-v User Role Failed", fmt.Sprintf("Reading the role of %s to import it failed: %v", id, err))
+			r.Managers.ReadFailed(&resp.Diagnostics, "the NSX-v User Role", "Reading the role of "+id+" to import it", err)
 			return
 		}
 		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)

@@ -31,7 +31,8 @@ var Manager = &framework.Spec[*nsxv.Client]{
 	Auth: func(s *framework.Settings) session.Authenticator {
 		return &nsxv.Auth{Username: s.Username, Password: s.Password}
 	},
-	Client: func(sc *session.Client) (*nsxv.Client, error) { return nsxv.NewClient(sc), nil },
+	Client:   func(sc *session.Client) (*nsxv.Client, error) { return nsxv.NewClient(sc), nil },
+	NotFound: nsxv.ErrNotFound,
 	Version: func(ctx context.Context, c *nsxv.Client) (framework.VersionFacts, error) {
 		g, err := c.GlobalInfo(ctx)
 		if err != nil {

@@ -100,14 +100,9 @@ func (d *devicesDataSource) Read(ctx context.Context, req datasource.ReadRequest
 // ReadModel lists the devices and returns the data source's state for req.
 func (d *devicesDataSource) ReadModel(ctx context.Context, req datasource.ReadRequest, diags *diag.Diagnostics) any {
 	var data devicesModel
-	ctx, done, ok := framework.BeginRead(ctx, req.Config, "sdwan_devices", &data, diags)
+	ctx, c, done, ok := framework.Open(ctx, req.Config, d.ReadOp(), &data, d.Managers, Manager, diags)
 	defer done()
 	if !ok {
-		return nil
-	}
-	c, dd := framework.Use(ctx, d.Managers, Manager, "sdwan_devices")
-	diags.Append(dd...)
-	if diags.HasError() {
 		return nil
 	}
 	all, err := c.Devices(ctx)

@@ -74,14 +74,9 @@ func (d *tagsDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest,
 
 func (d *tagsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var data vcenterTagsModel
-	ctx, done, ok := framework.BeginRead(ctx, req.Config, "vcenter_tags", &data, &resp.Diagnostics)
+	ctx, c, done, ok := framework.Open(ctx, req.Config, d.ReadOp(), &data, d.Managers, Manager, &resp.Diagnostics)
 	defer done()
 	if !ok {
-		return
-	}
-	c, diags := framework.Use(ctx, d.Managers, Manager, "vcenter_tags")
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
 		return
 	}
 	tags, cats, err := c.Tags(ctx)
