@@ -96,6 +96,14 @@ func (c *Control) Reset(t testing.TB) {
 // node, so that a test can take the first ones down.
 func (c *Control) Call(t testing.TB, method, path string, in, out any) {
 	t.Helper()
+	c.call(t, method, path, in, out, func(*http.Request) {})
+}
+
+// call sends in as JSON to path on the last node, the request prepared by prepare (its
+// credentials), fails t on an answer of 300 or above, and decodes the answer into out (nil:
+// none).
+func (c *Control) call(t testing.TB, method, path string, in, out any, prepare func(*http.Request)) {
+	t.Helper()
 	var body io.Reader
 	if in != nil {
 		b, _ := json.Marshal(in)
@@ -103,20 +111,28 @@ func (c *Control) Call(t testing.TB, method, path string, in, out any) {
 	}
 	urls := c.Server.URLs()
 	req, _ := http.NewRequest(method, urls[len(urls)-1]+path, body)
-	resp, err := c.HTTP.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer func() { _ = resp.Body.Close() }()
-	b, _ := io.ReadAll(resp.Body)
-	if resp.StatusCode >= 300 {
-		t.Fatalf("%s %s: %d %s", method, path, resp.StatusCode, b)
+	prepare(req)
+	b, status := c.exchange(t, req)
+	if status >= 300 {
+		t.Fatalf("%s %s: %d %s", method, path, status, b)
 	}
 	if out != nil {
 		if err := json.Unmarshal(b, out); err != nil {
 			t.Fatal(err)
 		}
 	}
+}
+
+// exchange sends req and answers the body and status (t fails where nothing answered).
+func (c *Control) exchange(t testing.TB, req *http.Request) ([]byte, int) {
+	t.Helper()
+	resp, err := c.HTTP.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = resp.Body.Close() }()
+	b, _ := io.ReadAll(resp.Body)
+	return b, resp.StatusCode
 }
 
 // CheckText fails t where s, text the provider shows a user from a manager's answer, holds

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -106,13 +105,7 @@ func (h *NSXT) ChangeOutside(t testing.TB, fn func(map[string]any)) {
 		req.AddCookie(cookie)
 		req.Header.Set("X-XSRF-TOKEN", xsrf)
 		req.Header.Set("Content-Type", "application/json")
-		resp, err := h.HTTP.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer func() { _ = resp.Body.Close() }()
-		b, _ := io.ReadAll(resp.Body)
-		return b, resp.StatusCode
+		return h.exchange(t, req)
 	}
 	must := func(method, path string, body []byte) []byte {
 		b, status := send(method, path, body)
@@ -174,26 +167,8 @@ func (h *NSXT) DeleteOutside(t testing.TB, path string) {
 
 func (h *NSXT) sendAs(t testing.TB, method, path string, in, out any) {
 	t.Helper()
-	var body io.Reader
-	if in != nil {
-		b, _ := json.Marshal(in)
-		body = bytes.NewReader(b)
-	}
-	req, _ := http.NewRequest(method, h.Server.URLs()[len(h.Server.URLs())-1]+path, body)
-	req.SetBasicAuth(h.Username, h.Password)
-	req.Header.Set("Content-Type", "application/json")
-	resp, err := h.HTTP.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer func() { _ = resp.Body.Close() }()
-	b, _ := io.ReadAll(resp.Body)
-	if resp.StatusCode >= 300 {
-		t.Fatalf("%s %s: %d %s", method, path, resp.StatusCode, b)
-	}
-	if out != nil {
-		if err := json.Unmarshal(b, out); err != nil {
-			t.Fatal(err)
-		}
-	}
+	h.call(t, method, path, in, out, func(req *http.Request) {
+		req.SetBasicAuth(h.Username, h.Password)
+		req.Header.Set("Content-Type", "application/json")
+	})
 }

@@ -35,6 +35,34 @@ type App interface {
 	Issued() []string
 }
 
+// Secrets is the list of every secret a fake handed out (session ids, cookies, tokens),
+// for the tests' leak checks. Embed it: it answers App's Issued.
+type Secrets struct {
+	mu     sync.Mutex
+	issued []string
+}
+
+// Issue records secrets as handed out.
+func (s *Secrets) Issue(secrets ...string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.issued = append(s.issued, secrets...)
+}
+
+// Issued implements App: every secret handed out since the last Forget.
+func (s *Secrets) Issued() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]string(nil), s.issued...)
+}
+
+// Forget empties the list (a fake's Reset).
+func (s *Secrets) Forget() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.issued = nil
+}
+
 // Admitter is implemented by apps whose product enforces request limits before any work is
 // done. Admit answers a refused request itself and returns false; otherwise release is
 // called when the request is done.

@@ -78,15 +78,15 @@ type Fake struct {
 	opts  Options
 	stats *fakemanager.Stats
 
-	mu         sync.Mutex
-	authTokens map[string]time.Time
-	sessions   *fakemanager.IdleSessions // by session_token
-	limiters   map[string]*rate.Limiter
-	labels     map[int64][]*label // by org
-	nextID     int64
-	jobs       map[string]*job
-	files      map[string][]byte
-	issued     []string
+	mu                  sync.Mutex
+	authTokens          map[string]time.Time
+	sessions            *fakemanager.IdleSessions // by session_token
+	limiters            map[string]*rate.Limiter
+	labels              map[int64][]*label // by org
+	nextID              int64
+	jobs                map[string]*job
+	files               map[string][]byte
+	fakemanager.Secrets // what it handed out
 }
 
 type label struct {
@@ -139,7 +139,8 @@ func (f *Fake) reset() {
 	defer f.mu.Unlock()
 	f.authTokens, f.limiters = map[string]time.Time{}, map[string]*rate.Limiter{}
 	f.sessions = fakemanager.NewIdleSessions(f.opts.Idle)
-	f.jobs, f.files, f.issued = map[string]*job{}, map[string][]byte{}, nil
+	f.jobs, f.files = map[string]*job{}, map[string][]byte{}
+	f.Forget()
 	f.labels, f.nextID = map[int64][]*label{}, 0
 	if f.opts.LabelList != nil {
 		for _, l := range f.opts.LabelList {
@@ -180,13 +181,6 @@ func (f *Fake) ExpireSessions() { f.sessions.Clear() }
 
 // ActiveSessions implements fakemanager.App.
 func (f *Fake) ActiveSessions() int { return f.sessions.Active() }
-
-// Issued implements fakemanager.App.
-func (f *Fake) Issued() []string {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return append([]string(nil), f.issued...)
-}
 
 // Label returns the stored label with id in org 1.
 func (f *Fake) Label(id string) (key, value string, deleted, ok bool) {
@@ -254,7 +248,7 @@ func (f *Fake) authenticate(w http.ResponseWriter, r *http.Request) {
 	token := randomHex(20)
 	f.mu.Lock()
 	f.authTokens[token] = time.Now().Add(f.opts.AuthTokenTTL)
-	f.issued = append(f.issued, token)
+	f.Issue(token)
 	f.mu.Unlock()
 	writeJSON(w, http.StatusOK, map[string]string{"auth_token": token})
 }
@@ -274,7 +268,7 @@ func (f *Fake) usersLogin(w http.ResponseWriter, r *http.Request) {
 	st := randomHex(20)
 	f.sessions.Open(st)
 	f.mu.Lock()
-	f.issued = append(f.issued, st)
+	f.Issue(st)
 	f.mu.Unlock()
 	f.stats.Logins.Add(1)
 	var orgs []map[string]any

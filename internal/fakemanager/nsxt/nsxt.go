@@ -75,13 +75,13 @@ type Fake struct {
 	stats *fakemanager.Stats
 	srv   atomic.Pointer[fakemanager.Server]
 
-	mu       sync.Mutex
-	sessions []map[string]*session // per node, by JSESSIONID
-	failures []map[string]*failures
-	limits   []*nodeLimits
-	config   APIService
-	segments []Segment
-	issued   []string
+	mu                  sync.Mutex
+	sessions            []map[string]*session // per node, by JSESSIONID
+	failures            []map[string]*failures
+	limits              []*nodeLimits
+	config              APIService
+	segments            []Segment
+	fakemanager.Secrets // what it handed out
 	// lastPut is the body of the last PUT to the api-service, as received.
 	lastPut []byte
 	// defs are the settings objects beyond the api-service, objects their values; users
@@ -169,7 +169,7 @@ func (f *Fake) reset() {
 		}
 		sort.Slice(f.segments, func(a, b int) bool { return f.segments[a].DisplayName < f.segments[b].DisplayName })
 	}
-	f.issued = nil
+	f.Forget()
 	f.lastPut = nil
 	f.resetObjects()
 	f.resetServices()
@@ -222,13 +222,6 @@ func (f *Fake) sweepIdle(now time.Time) {
 			}
 		}
 	}
-}
-
-// Issued implements fakemanager.App.
-func (f *Fake) Issued() []string {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return append([]string(nil), f.issued...)
 }
 
 // idleTimeout is the configured override, else the api-service session_timeout (0: none).
@@ -328,7 +321,7 @@ func (f *Fake) login(node int, w http.ResponseWriter, r *http.Request) {
 	}
 	id, xsrf := randomHex(16), uuid()
 	f.sessions[node][id] = &session{user: user, xsrf: xsrf, lastUsed: now}
-	f.issued = append(f.issued, id, xsrf)
+	f.Issue(id, xsrf)
 	f.stats.Logins.Add(1)
 	http.SetCookie(w, &http.Cookie{Name: "JSESSIONID", Value: id, Path: "/", Secure: true, HttpOnly: true, SameSite: http.SameSiteLaxMode})
 	w.Header().Set("X-XSRF-TOKEN", xsrf)

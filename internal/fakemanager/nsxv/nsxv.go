@@ -84,10 +84,10 @@ type Fake struct {
 	opts  Options
 	stats *fakemanager.Stats
 
-	mu     sync.Mutex
-	users  map[string]*cliUser
-	tokens map[string]*token
-	issued []string
+	mu                  sync.Mutex
+	users               map[string]*cliUser
+	tokens              map[string]*token
+	fakemanager.Secrets // what it handed out
 }
 
 type cliUser struct {
@@ -128,7 +128,7 @@ func (f *Fake) reset() {
 		f.users[u.UserID] = &cliUser{password: u.Password, role: u.Role, resources: u.ResourceIDs}
 	}
 	f.tokens = map[string]*token{}
-	f.issued = nil
+	f.Forget()
 }
 
 // Reset implements fakemanager.App.
@@ -152,13 +152,6 @@ func (f *Fake) ActiveSessions() int {
 		}
 	}
 	return n
-}
-
-// Issued implements fakemanager.App.
-func (f *Fake) Issued() []string {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return append([]string(nil), f.issued...)
 }
 
 // Control implements fakemanager.Controller: POST /_fake/cli-users {"user_id": "x",
@@ -280,7 +273,7 @@ func (f *Fake) issueToken(w http.ResponseWriter, r *http.Request) {
 	id := jwtLike(user)
 	expires := time.Now().Add(lifetime)
 	f.tokens[id] = &token{user: user, expires: expires}
-	f.issued = append(f.issued, id)
+	f.Issue(id)
 	f.stats.Logins.Add(1)
 	writeXML(w, http.StatusOK, authToken{Value: id, ExpiresOn: expires.UnixMilli()})
 }

@@ -74,7 +74,7 @@ func (f *Fake) jwtLogin(w http.ResponseWriter, r *http.Request) {
 	token, refresh := "eyJ"+randomHex(32), randomHex(24)
 	f.mu.Lock()
 	f.tokens[token] = s
-	f.issued = append(f.issued, token, refresh, s.xsrf)
+	f.Issue(token, refresh, s.xsrf)
 	f.mu.Unlock()
 	f.stats.Add("jwt_logins", 1)
 	writeJSON(w, http.StatusOK, map[string]any{"token": token, "refresh": refresh, "csrf": s.xsrf,
@@ -99,7 +99,7 @@ func (f *Fake) bearer(v string, _ *http.Request, now time.Time) *session {
 	if s == nil {
 		s = &session{user: user, xsrf: strings.ToUpper(randomHex(40)), created: now}
 		f.keys[v] = s
-		f.issued = append(f.issued, s.xsrf)
+		f.Issue(s.xsrf)
 	}
 	return s
 }

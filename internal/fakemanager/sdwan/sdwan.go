@@ -74,10 +74,10 @@ type Fake struct {
 	opts  Options
 	stats *fakemanager.Stats
 
-	mu       sync.Mutex
-	sessions map[string]*session
-	issued   []string
-	devices  []Device
+	mu                  sync.Mutex
+	sessions            map[string]*session
+	fakemanager.Secrets // what it handed out
+	devices             []Device
 	// tokens are the JWTs issued, keys the API keys' XSRF tokens once fetched; neither
 	// takes a session slot.
 	tokens map[string]*session
@@ -119,7 +119,7 @@ func (f *Fake) reset() {
 	defer f.mu.Unlock()
 	f.sessions = map[string]*session{}
 	f.tokens, f.keys = map[string]*session{}, map[string]*session{}
-	f.issued = nil
+	f.Forget()
 	f.devices = makeDevices(f.opts.Devices)
 	if f.opts.DeviceList != nil {
 		f.devices = append([]Device(nil), f.opts.DeviceList...)
@@ -142,13 +142,6 @@ func (f *Fake) ActiveSessions() int {
 	defer f.mu.Unlock()
 	f.sweep(time.Now())
 	return len(f.sessions)
-}
-
-// Issued implements fakemanager.App.
-func (f *Fake) Issued() []string {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return append([]string(nil), f.issued...)
 }
 
 // Alive reports whether the session with cookie id is still open (for "browser" sessions).
@@ -229,7 +222,7 @@ func (f *Fake) login(w http.ResponseWriter, r *http.Request) {
 		f.stats.Add("evictions", 1)
 	}
 	f.sessions[id] = &session{user: user, xsrf: strings.ToUpper(randomHex(40)), created: now, lastUsed: now}
-	f.issued = append(f.issued, id, f.sessions[id].xsrf)
+	f.Issue(id, f.sessions[id].xsrf)
 	f.mu.Unlock()
 	f.stats.Logins.Add(1)
 	http.SetCookie(w, &http.Cookie{Name: "JSESSIONID", Value: id, Path: "/", Secure: true, HttpOnly: true})

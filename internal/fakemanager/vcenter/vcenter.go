@@ -52,11 +52,11 @@ type Fake struct {
 	opts  Options
 	stats *fakemanager.Stats
 
-	mu         sync.Mutex
-	sessions   *fakemanager.IdleSessions
-	categories map[string]*category
-	tags       map[string]*tag
-	issued     []string
+	mu                  sync.Mutex
+	sessions            *fakemanager.IdleSessions
+	categories          map[string]*category
+	tags                map[string]*tag
+	fakemanager.Secrets // what it handed out
 }
 
 type category struct {
@@ -90,7 +90,8 @@ func (f *Fake) reset() {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.sessions = fakemanager.NewIdleSessions(f.opts.Idle)
-	f.categories, f.tags, f.issued = map[string]*category{}, map[string]*tag{}, nil
+	f.categories, f.tags = map[string]*category{}, map[string]*tag{}
+	f.Forget()
 	if f.opts.TagList != nil {
 		cats := map[string]string{}
 		for _, t := range f.opts.TagList {
@@ -144,13 +145,6 @@ func (f *Fake) ExpireSessions() { f.sessions.Clear() }
 
 // ActiveSessions implements fakemanager.App.
 func (f *Fake) ActiveSessions() int { return f.sessions.Active() }
-
-// Issued implements fakemanager.App.
-func (f *Fake) Issued() []string {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return append([]string(nil), f.issued...)
-}
 
 // Handler implements fakemanager.App.
 func (f *Fake) Handler(int) http.Handler {
@@ -225,7 +219,7 @@ func (f *Fake) session(w http.ResponseWriter, r *http.Request, legacy bool) {
 		id := randomHex(16)
 		f.sessions.Open(id)
 		f.mu.Lock()
-		f.issued = append(f.issued, id)
+		f.Issue(id)
 		f.mu.Unlock()
 		f.stats.Logins.Add(1)
 		if legacy {
