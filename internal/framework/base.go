@@ -46,9 +46,7 @@ func (b *DataSourceBase) Configure(_ context.Context, req datasource.ConfigureRe
 }
 
 // ReadOp is the data source's read, with the default time limit.
-func (b *DataSourceBase) ReadOp() Op {
-	return Op{Type: b.TypeName, Name: "read", Default: DefaultReadTimeout}
-}
+func (b *DataSourceBase) ReadOp() Op { return Op{Type: b.TypeName, Name: "read"} }
 
 // EphemeralBase is ResourceBase for ephemeral resources.
 type EphemeralBase struct {

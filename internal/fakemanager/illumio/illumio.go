@@ -75,18 +75,20 @@ const (
 
 // Fake is the PCE application.
 type Fake struct {
+	// Secrets lists what it handed out, under a lock of its own.
+	fakemanager.Secrets
+
 	opts  Options
 	stats *fakemanager.Stats
 
-	mu                  sync.Mutex
-	authTokens          map[string]time.Time
-	sessions            *fakemanager.IdleSessions // by session_token
-	limiters            map[string]*rate.Limiter
-	labels              map[int64][]*label // by org
-	nextID              int64
-	jobs                map[string]*job
-	files               map[string][]byte
-	fakemanager.Secrets // what it handed out
+	mu         sync.Mutex
+	authTokens map[string]time.Time
+	sessions   *fakemanager.IdleSessions // by session_token
+	limiters   map[string]*rate.Limiter
+	labels     map[int64][]*label // by org
+	nextID     int64
+	jobs       map[string]*job
+	files      map[string][]byte
 }
 
 type label struct {

@@ -71,17 +71,19 @@ type Options struct {
 
 // Fake is the NSX application shared by every node: one data store, one session table per node.
 type Fake struct {
+	// Secrets lists what it handed out, under a lock of its own.
+	fakemanager.Secrets
+
 	opts  Options
 	stats *fakemanager.Stats
 	srv   atomic.Pointer[fakemanager.Server]
 
-	mu                  sync.Mutex
-	sessions            []map[string]*session // per node, by JSESSIONID
-	failures            []map[string]*failures
-	limits              []*nodeLimits
-	config              APIService
-	segments            []Segment
-	fakemanager.Secrets // what it handed out
+	mu       sync.Mutex
+	sessions []map[string]*session // per node, by JSESSIONID
+	failures []map[string]*failures
+	limits   []*nodeLimits
+	config   APIService
+	segments []Segment
 	// lastPut is the body of the last PUT to the api-service, as received.
 	lastPut []byte
 	// defs are the settings objects beyond the api-service, objects their values; users

@@ -81,13 +81,15 @@ type CLIUser struct {
 
 // Fake is the NSX-v application.
 type Fake struct {
+	// Secrets lists what it handed out, under a lock of its own.
+	fakemanager.Secrets
+
 	opts  Options
 	stats *fakemanager.Stats
 
-	mu                  sync.Mutex
-	users               map[string]*cliUser
-	tokens              map[string]*token
-	fakemanager.Secrets // what it handed out
+	mu     sync.Mutex
+	users  map[string]*cliUser
+	tokens map[string]*token
 }
 
 type cliUser struct {

@@ -71,13 +71,15 @@ type Options struct {
 
 // Fake is the SD-WAN Manager application.
 type Fake struct {
+	// Secrets lists what it handed out, under a lock of its own.
+	fakemanager.Secrets
+
 	opts  Options
 	stats *fakemanager.Stats
 
-	mu                  sync.Mutex
-	sessions            map[string]*session
-	fakemanager.Secrets // what it handed out
-	devices             []Device
+	mu       sync.Mutex
+	sessions map[string]*session
+	devices  []Device
 	// tokens are the JWTs issued, keys the API keys' XSRF tokens once fetched; neither
 	// takes a session slot.
 	tokens map[string]*session

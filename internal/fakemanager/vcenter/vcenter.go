@@ -49,14 +49,16 @@ type TagFixture struct {
 
 // Fake is the vCenter application.
 type Fake struct {
+	// Secrets lists what it handed out, under a lock of its own.
+	fakemanager.Secrets
+
 	opts  Options
 	stats *fakemanager.Stats
 
-	mu                  sync.Mutex
-	sessions            *fakemanager.IdleSessions
-	categories          map[string]*category
-	tags                map[string]*tag
-	fakemanager.Secrets // what it handed out
+	mu         sync.Mutex
+	sessions   *fakemanager.IdleSessions
+	categories map[string]*category
+	tags       map[string]*tag
 }
 
 type category struct {
