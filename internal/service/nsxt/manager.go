@@ -1,6 +1,6 @@
 // Package nsxt holds the NSX (NSX-T, VCF 9 NSX Manager) resources and data sources of the
 // provider: its manager spec, the settings-object resources declared on the settings engine
-// (settings.go), and the policy segment data sources.
+// (settings*.go), and the policy segment data sources.
 package nsxt
 
 import (
