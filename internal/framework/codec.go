@@ -22,59 +22,11 @@ import (
 // A value that does not fit is a *DecodeError naming the attribute path; FromJSON never
 // returns a nil value, so nothing built from its answer can panic.
 
-// maxExcerpt bounds what a DecodeError quotes of an answer.
-const maxExcerpt = 64
-
 // DecodeError is a value of a manager's answer that does not fit the attribute type.
-type DecodeError struct {
-	// Path is the attribute path within the decoded value ("" for the value itself), as
-	// Terraform writes it: "targets[0].port", "levels[\"syslog\"]".
-	Path string
-	// Want says what was expected: "a whole number", "a string", "a list".
-	Want string
-	// Got is a short, masked and cleaned excerpt of what was answered.
-	Got string
-}
+type DecodeError = session.DecodeError
 
-func (e *DecodeError) Error() string {
-	if e.Path == "" {
-		return fmt.Sprintf("the answer is %s where %s is expected", e.Got, e.Want)
-	}
-	return fmt.Sprintf("%s is %s where %s is expected", e.Path, e.Got, e.Want)
-}
-
-// At is e with its path placed under the attribute name.
-func (e *DecodeError) At(name string) *DecodeError {
-	out := *e
-	out.Path = joinPath(name, e.Path)
-	return &out
-}
-
-func joinPath(parent, child string) string {
-	switch {
-	case child == "":
-		return parent
-	case parent == "":
-		return child
-	case child[0] == '[':
-		return parent + child
-	}
-	return parent + "." + child
-}
-
-// Excerpt is raw as an error may quote it: masked, without control characters, at most
-// maxExcerpt bytes.
-func Excerpt(raw []byte) string {
-	s := string(bytes.TrimSpace(raw))
-	if len(s) > 4*maxExcerpt+4096 {
-		s = s[:4*maxExcerpt+4096]
-	}
-	s = session.Quote(s)
-	if len(s) > maxExcerpt {
-		s = session.Truncate(s, maxExcerpt)
-	}
-	return s
-}
+// Excerpt is raw as an error may quote it (see session.Excerpt).
+func Excerpt(raw []byte) string { return session.Excerpt(raw) }
 
 // FromJSON is raw (absent or null: a null) as a value of t: strings, whole numbers,
 // booleans, lists, sets, maps and objects of them. Fields raw has that t does not are
@@ -128,7 +80,7 @@ func fromJSON(ctx context.Context, t attr.Type, raw json.RawMessage) (attr.Value
 		for i, it := range items {
 			v, err := fromJSON(ctx, elemType, it)
 			if err != nil {
-				return nil, err.at("[" + strconv.Itoa(i) + "]")
+				return nil, err.Under("[" + strconv.Itoa(i) + "]")
 			}
 			elems = append(elems, v)
 		}
@@ -153,7 +105,7 @@ func fromJSON(ctx context.Context, t attr.Type, raw json.RawMessage) (attr.Value
 		for _, k := range sortedKeys(items) {
 			v, err := fromJSON(ctx, t.ElemType, items[k])
 			if err != nil {
-				return nil, err.at("[" + strconv.Quote(k) + "]")
+				return nil, err.Under("[" + strconv.Quote(k) + "]")
 			}
 			elems[k] = v
 		}
@@ -171,7 +123,7 @@ func fromJSON(ctx context.Context, t attr.Type, raw json.RawMessage) (attr.Value
 		for _, name := range sortedKeys(t.AttrTypes) {
 			v, err := fromJSON(ctx, t.AttrTypes[name], fields[name])
 			if err != nil {
-				return nil, err.at(name)
+				return nil, err.Under(name)
 			}
 			vals[name] = v
 		}
@@ -182,12 +134,6 @@ func fromJSON(ctx context.Context, t attr.Type, raw json.RawMessage) (attr.Value
 		return v, nil
 	}
 	return nil, &DecodeError{Want: fmt.Sprintf("a value of a type the provider can decode (%s)", t), Got: Excerpt(raw)}
-}
-
-// at puts e under the child step (an attribute name, or an index in brackets).
-func (e *DecodeError) at(step string) *DecodeError {
-	e.Path = joinPath(step, e.Path)
-	return e
 }
 
 // wholeNumber is raw as an int64: a JSON number without a fraction, in range ("3.0" and

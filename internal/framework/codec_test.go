@@ -9,6 +9,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/netsession/terraform-provider-nsx/internal/session"
 )
 
 var (
@@ -121,7 +122,7 @@ func TestFromJSONMismatchNamesThePath(t *testing.T) {
 			if de.Path != c.path || !strings.HasPrefix(de.Want, c.want) || de.Got != c.got {
 				t.Fatalf("error %+v, want path %q, want %q, got %q", de, c.path, c.want, c.got)
 			}
-			if msg := de.At("targets").Error(); !strings.HasPrefix(msg, joinPath("targets", c.path)+" is ") {
+			if msg := de.At("targets").Error(); !strings.HasPrefix(msg, session.JoinPath("targets", c.path)+" is ") {
 				t.Fatalf("message %q does not start with its path", msg)
 			}
 			if strings.Contains(err.Error(), "json:") || strings.Contains(err.Error(), "Go ") || strings.Contains(err.Error(), "int64") {
@@ -139,7 +140,7 @@ func TestExcerptIsShortAndClean(t *testing.T) {
 	if !errors.As(err, &de) {
 		t.Fatal(err)
 	}
-	if len(de.Got) > maxExcerpt+8 || strings.ContainsRune(de.Got, 0x1b) {
+	if len(de.Got) > session.MaxExcerpt+8 || strings.ContainsRune(de.Got, 0x1b) {
 		t.Fatalf("excerpt of %d bytes: %q", len(de.Got), de.Got)
 	}
 }

@@ -148,17 +148,36 @@ func (d *Document) Raw(path string) (json.RawMessage, bool) {
 	return nil, false
 }
 
-// Decode decodes the JSON at path into out; present false: absent (out unchanged).
+// Decode decodes the JSON at path into out; present false: absent (out unchanged). An answer
+// of another shape is an error naming the object, the node and the field path (a
+// *session.DecodeError within).
 func (d *Document) Decode(path string, out any) (present bool, err error) {
 	raw, ok := d.Raw(path)
 	if !ok || string(raw) == "null" {
 		return false, nil
 	}
-	if err := json.Unmarshal(raw, out); err != nil {
-		return true, fmt.Errorf("%s of the %s: %w", path, d.Object.Name, err)
+	if err := session.Unmarshal(raw, out); err != nil {
+		var de *session.DecodeError
+		if errors.As(err, &de) {
+			err = de.At(path)
+		}
+		return true, &AnswerError{Object: d.Object, Node: d.Node, Err: err}
 	}
 	return true, nil
 }
+
+// AnswerError is an answer of an object that does not have the shape NSX documents.
+type AnswerError struct {
+	Object *Object
+	Node   string
+	Err    error
+}
+
+func (e *AnswerError) Error() string {
+	return fmt.Sprintf("GET %s on node %s answered what the provider cannot take: %v", e.Object.Path, e.Node, e.Err)
+}
+
+func (e *AnswerError) Unwrap() error { return e.Err }
 
 // Fields are the names of the document's top-level fields, sorted.
 func (d *Document) Fields() []string {
@@ -305,6 +324,20 @@ func (c *Client) Secrets(secrets ...string) { c.s.AddSecrets(secrets...) }
 // Nodes are the hosts of the manager nodes the client was configured with.
 func (c *Client) Nodes() []string { return c.s.Nodes() }
 
+// DocumentOf is resp, the answer to a GET of obj, as a Document; an answer that is no JSON
+// object is a *session.BodyError.
+func DocumentOf(obj *Object, resp *session.Response) (*Document, error) {
+	d := &Document{Object: obj, Node: resp.Node}
+	if err := session.DecodeJSON("nsxt", "GET "+obj.Path, resp, &d.fields); err != nil {
+		return nil, err
+	}
+	if d.fields == nil {
+		return nil, &session.BodyError{Block: "nsxt", Host: resp.Node, Request: "GET " + obj.Path, Status: resp.StatusCode, Kind: "not-json",
+			Detail: "(the answer is not an object): " + session.BodyPreview(resp.Body)}
+	}
+	return d, nil
+}
+
 // ReadSettings reads obj: on node for Node scope (a host of Nodes), through any node for
 // Cluster scope (node ignored).
 func (c *Client) ReadSettings(ctx context.Context, obj *Object, node string) (*Document, error) {
@@ -314,13 +347,9 @@ func (c *Client) ReadSettings(ctx context.Context, obj *Object, node string) (*D
 	if err != nil {
 		return nil, err
 	}
-	d := &Document{Object: obj, Node: resp.Node}
-	if err := session.DecodeJSON("nsxt", "GET "+obj.Path, resp, &d.fields); err != nil {
+	d, err := DocumentOf(obj, resp)
+	if err != nil {
 		return nil, err
-	}
-	if d.fields == nil {
-		return nil, &session.BodyError{Block: "nsxt", Host: resp.Node, Request: "GET " + obj.Path, Status: resp.StatusCode, Kind: "not-json",
-			Detail: "(the answer is not an object): " + session.BodyPreview(resp.Body)}
 	}
 	if obj.Service {
 		st, err := c.ServiceStatus(ctx, obj, resp.Node)

@@ -2,9 +2,13 @@ package provider
 
 import (
 	"context"
+	"fmt"
 	"iter"
 	"reflect"
 	"regexp"
+	"runtime"
+	"runtime/debug"
+	"strings"
 	"sync"
 	"time"
 
@@ -115,13 +119,55 @@ var doubledPeriod = regexp.MustCompile(`([^.])\.\.(\s|$)`)
 // ellipsis stays.
 func tidy(s string) string { return doubledPeriod.ReplaceAllString(s, "$1.$2") }
 
-// call is one RPC through the framework's server, its answer masked.
-func call[Req, Resp any](s *maskingServer, ctx context.Context, req *Req, rpc func(context.Context, *Req) (*Resp, error)) (*Resp, error) {
-	resp, err := rpc(ctx, req)
-	if resp != nil {
-		s.maskResponse(resp)
+// call is one RPC through the framework's server, its answer masked. A panic in it is one
+// error diagnostic on that operation (see bugAnswer), and the plugin goes on serving.
+func call[Req, Resp any](s *maskingServer, ctx context.Context, req *Req, rpc func(context.Context, *Req) (*Resp, error)) (resp *Resp, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			resp, err = bugAnswer[Req, Resp](ctx, rpcName(rpc), req, p, debug.Stack()), nil
+		}
+		if resp != nil {
+			s.maskResponse(resp)
+		}
+	}()
+	return rpc(ctx, req)
+}
+
+// rpcName is the name of the framework's method rpc ("ReadResource").
+func rpcName(rpc any) string {
+	name := runtime.FuncForPC(reflect.ValueOf(rpc).Pointer()).Name()
+	name = strings.TrimSuffix(name, "-fm")
+	return name[strings.LastIndex(name, ".")+1:]
+}
+
+// bugAnswer is the answer to an RPC that panicked: its Diagnostics one error that says the
+// provider has a bug, in which operation of which type, and the state it was given left as
+// it was (an apply or a read changes nothing it cannot account for). The stack goes to the
+// log.
+func bugAnswer[Req, Resp any](ctx context.Context, rpc string, req *Req, p any, stack []byte) *Resp {
+	resp := new(Resp)
+	rq, rs := reflect.ValueOf(req).Elem(), reflect.ValueOf(resp).Elem()
+	what := rpc
+	if tn := rq.FieldByName("TypeName"); tn.IsValid() && tn.Kind() == reflect.String && tn.String() != "" {
+		what = rpc + " of " + tn.String()
 	}
-	return resp, err
+	tflog.Error(ctx, "the provider panicked", map[string]any{"rpc": rpc, "panic": fmt.Sprint(p), "stack": string(stack)})
+	for from, to := range map[string]string{"PriorState": "NewState", "CurrentState": "NewState", "PlannedPrivate": "Private", "Private": "Private"} {
+		src, dst := rq.FieldByName(from), rs.FieldByName(to)
+		if src.IsValid() && dst.IsValid() && src.Type() == dst.Type() && dst.IsZero() {
+			dst.Set(src)
+		}
+	}
+	if d := rs.FieldByName("Diagnostics"); d.IsValid() && d.Type() == diagnosticsType {
+		d.Set(reflect.ValueOf([]*tfprotov6.Diagnostic{{
+			Severity: tfprotov6.DiagnosticSeverityError,
+			Summary:  "Provider Bug",
+			Detail: fmt.Sprintf("The provider has a bug: %s stopped with a panic (%v). Nothing more was done in this operation, "+
+				"and the plugin goes on serving the others. Please report this message, with the TRACE log if you can (TF_LOG=TRACE), "+
+				"where the stack is.", what, session.Truncate(fmt.Sprint(p), 512)),
+		}}))
+	}
+	return resp
 }
 
 // maskedSeq masks the diagnostics of every item a stream yields.
@@ -130,6 +176,13 @@ func maskedSeq[T any](s *maskingServer, seq iter.Seq[T]) iter.Seq[T] {
 		return nil
 	}
 	return func(yield func(T) bool) {
+		defer func() {
+			// A stream has no answer of its own to carry the error: said in the log, and
+			// the stream ends.
+			if p := recover(); p != nil {
+				tflog.Error(context.Background(), "the provider panicked in a stream", map[string]any{"panic": fmt.Sprint(p), "stack": string(debug.Stack())})
+			}
+		}()
 		for item := range seq {
 			s.maskResponse(&item)
 			if !yield(item) {

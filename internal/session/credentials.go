@@ -99,6 +99,9 @@ type LoginError struct {
 	// CachedAt is when an earlier process had this login refused (zero: refused now). A
 	// refusal kept in a Store is returned without sending the credentials again.
 	CachedAt time.Time `json:"-"`
+	// Unsaved is why the session cache could not keep this refusal: the next process of the
+	// pipeline will not know of it.
+	Unsaved string `json:"-"`
 }
 
 func (e *LoginError) Unwrap() error { return e.Cause }
@@ -114,6 +117,10 @@ func (e *LoginError) Error() string {
 			what = "lost"
 		}
 		msg += fmt.Sprintf(" (%s at %s, in an earlier run; these credentials were not sent again)", what, e.CachedAt.Local().Format("15:04:05 MST"))
+	}
+	if e.Unsaved != "" {
+		msg += fmt.Sprintf(". The session cache could not record this refusal (%s): the next run of this pipeline would send the same credentials "+
+			"again, so correct them (or the cache directory) before it runs", Quote(e.Unsaved))
 	}
 	return msg
 }

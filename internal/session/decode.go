@@ -9,6 +9,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"reflect"
 	"regexp"
 	"strings"
 )
@@ -54,7 +55,7 @@ func DecodeJSON(block, request string, resp *Response, out any) error {
 		e.Kind = "truncated"
 		e.Detail = fmt.Sprintf("ends after %d bytes, before it is complete", len(resp.Body))
 	case errors.As(err, &typeErr):
-		e.Kind, e.Detail = "not-json", fmt.Sprintf("in the expected shape (%v): %s", err, BodyPreview(resp.Body))
+		e.Kind, e.Detail = "not-json", "in the expected shape: "+mismatchOf(err, resp.Body).Error()
 	default:
 		e.Kind, e.Detail = "not-json", fmt.Sprintf("(Content-Type %q): %s", resp.Header.Get("Content-Type"), BodyPreview(resp.Body))
 	}
@@ -124,3 +125,128 @@ func Exchange(hc *http.Client, block string, req *http.Request) (*Response, erro
 func (r *Response) Cookies() []*http.Cookie {
 	return (&http.Response{Header: r.Header}).Cookies()
 }
+
+// MaxExcerpt bounds what a DecodeError quotes of an answer.
+const MaxExcerpt = 64
+
+// DecodeError is a value of a manager's answer that does not fit what the provider expects:
+// where it is, what was expected and a short excerpt of what came, in words (never a Go
+// type). The object and the node are the caller's to say.
+type DecodeError struct {
+	// Path is the field path within the decoded value ("" for the value itself), as
+	// Terraform writes it: "targets[0].port", "levels[\"syslog\"]".
+	Path string
+	// Want says what was expected: "a whole number", "a string", "a list".
+	Want string
+	// Got is a short, masked and cleaned excerpt of what was answered, or its kind.
+	Got string
+}
+
+func (e *DecodeError) Error() string {
+	if e.Path == "" {
+		return fmt.Sprintf("the answer is %s where %s is expected", e.Got, e.Want)
+	}
+	return fmt.Sprintf("%s is %s where %s is expected", e.Path, e.Got, e.Want)
+}
+
+// At is a copy of e placed under the field name.
+func (e *DecodeError) At(name string) *DecodeError {
+	out := *e
+	out.Path = JoinPath(name, e.Path)
+	return &out
+}
+
+// Under places e under step (a field name, or an index in brackets) and returns it.
+func (e *DecodeError) Under(step string) *DecodeError {
+	e.Path = JoinPath(step, e.Path)
+	return e
+}
+
+// JoinPath is child's path under parent: "a" + "b" is "a.b", "a" + "[0]" is "a[0]".
+func JoinPath(parent, child string) string {
+	switch {
+	case child == "":
+		return parent
+	case parent == "":
+		return child
+	case child[0] == '[':
+		return parent + child
+	}
+	return parent + "." + child
+}
+
+// Excerpt is raw as an error may quote it: masked, without control characters, at most
+// MaxExcerpt bytes.
+func Excerpt(raw []byte) string {
+	s := string(bytes.TrimSpace(raw))
+	if len(s) > 4*MaxExcerpt+4096 {
+		s = s[:4*MaxExcerpt+4096]
+	}
+	s = Clean(maskKnown(s))
+	if len(s) > MaxExcerpt {
+		s = Truncate(s, MaxExcerpt)
+	}
+	return s
+}
+
+// Unmarshal decodes raw into out like json.Unmarshal, but a body of another shape is a
+// *DecodeError naming the field and what was expected, in words.
+func Unmarshal(raw []byte, out any) error {
+	err := json.Unmarshal(raw, out)
+	if err == nil {
+		return nil
+	}
+	return mismatchOf(err, raw)
+}
+
+// mismatchOf is err, json.Unmarshal's about raw, as a *DecodeError.
+func mismatchOf(err error, raw []byte) error {
+	var typeErr *json.UnmarshalTypeError
+	if errors.As(err, &typeErr) {
+		got := typeErr.Value
+		if typeErr.Offset > 0 && typeErr.Offset <= int64(len(raw)) {
+			got = Excerpt(tokenBefore(raw, int(typeErr.Offset)))
+		}
+		return &DecodeError{Path: typeErr.Field, Want: wantOf(typeErr.Type), Got: got}
+	}
+	return &DecodeError{Want: "a JSON document", Got: Excerpt(raw)}
+}
+
+// tokenBefore is the JSON value that ends at offset in raw (where the decoder stopped).
+func tokenBefore(raw []byte, offset int) []byte {
+	start := offset - 1
+	for start > 0 && !bytes.ContainsRune([]byte(":,[{"), rune(raw[start-1])) {
+		start--
+	}
+	return raw[start:offset]
+}
+
+// wantOf says in words what a value of Go type t is.
+func wantOf(t reflect.Type) string {
+	if t == nil {
+		return "another kind of value"
+	}
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	switch t.Kind() {
+	case reflect.String:
+		return "a string"
+	case reflect.Bool:
+		return "true or false"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		return fmt.Sprintf("a whole number from %d to %d", minOf(t.Bits()), maxOf(t.Bits()))
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return "a whole number, 0 or more"
+	case reflect.Float32, reflect.Float64:
+		return "a number"
+	case reflect.Slice, reflect.Array:
+		return "a list"
+	case reflect.Map, reflect.Struct:
+		return "an object"
+	}
+	return "another kind of value"
+}
+
+func minOf(bits int) int64 { return -1 << (bits - 1) }
+func maxOf(bits int) int64 { return 1<<(bits-1) - 1 }

@@ -246,3 +246,22 @@ func (e *HTTPError) RenewedNote() string {
 	}
 	return " (the session had expired and was renewed once; the manager refused the request again)"
 }
+
+// BugError is a panic the session layer caught in a goroutine it started or in a login or
+// read it shares: the provider has a bug there. It is an error of that call only: a login
+// it interrupted counts as no refusal, and nothing is cached from it.
+type BugError struct {
+	Where string
+	Panic string
+}
+
+func (e *BugError) Error() string {
+	return fmt.Sprintf("the provider has a bug: %s stopped with a panic (%s); please report this message", e.Where, e.Panic)
+}
+
+// recovered turns a panic of the function it is deferred in into a *BugError in *err.
+func recovered(where string, err *error) {
+	if p := recover(); p != nil {
+		*err = &BugError{Where: where, Panic: Truncate(fmt.Sprint(p), 512)}
+	}
+}

@@ -200,7 +200,8 @@ func (c *Client) attempt(lctx context.Context, n *node) (*Credentials, error) {
 
 // login logs in on n, sharing one login in flight among concurrent callers.
 func (c *Client) login(ctx context.Context, n *node) (*Credentials, error) {
-	ch := n.flight.DoChan("login", func() (any, error) {
+	ch := n.flight.DoChan("login", func() (_ any, err error) {
+		defer recovered("the login to "+n.base.Host, &err)
 		lctx, cancel := c.loginContext(ctx)
 		defer cancel()
 		n.mu.Lock()
@@ -217,7 +218,6 @@ func (c *Client) login(ctx context.Context, n *node) (*Credentials, error) {
 
 		start := time.Now()
 		var cred *Credentials
-		var err error
 		cached, fromLogin := false, true
 		if c.cfg.Store != nil {
 			before := c.stats.shared.Load()
@@ -345,6 +345,13 @@ func (c *Client) Close(ctx context.Context) {
 		wg.Add(1)
 		go func(n *node, cred *Credentials) {
 			defer wg.Done()
+			var err error
+			defer func() {
+				if err != nil {
+					tflog.Error(ctx, "logout", map[string]any{"block": c.cfg.Block, "node": n.base.Host, "error": err.Error()})
+				}
+			}()
+			defer recovered("the logout from "+n.base.Host, &err)
 			if cached {
 				// Shared with other processes: left open, its last use recorded.
 				c.keepStored(ctx, n, cred, lastUsed)

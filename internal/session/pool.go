@@ -94,6 +94,13 @@ func (p *Pool) Close() {
 		wg.Add(1)
 		go func(c *Client) {
 			defer wg.Done()
+			var err error
+			defer func() {
+				if err != nil {
+					tflog.Error(logCtx, "closing sessions", map[string]any{"block": c.Block(), "error": err.Error()})
+				}
+			}()
+			defer recovered("closing the sessions of "+c.Block(), &err)
 			c.Close(ctx)
 			s := c.Stats()
 			tflog.Debug(logCtx, "session counters", map[string]any{

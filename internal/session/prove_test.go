@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"strings"
 	"sync"
 	"testing"
 
@@ -93,5 +94,31 @@ func TestStoredSessionProvedOnce(t *testing.T) {
 	end := h.Stats(t)
 	if n := end["requests"] - after["requests"]; n != 22 || end["logins"]-after["logins"] != 1 {
 		t.Fatalf("on a dead stored session want 20 reads, 1 refused, 1 login (22 requests): %d requests, fake %v, client %+v", n, end, dead.Stats())
+	}
+}
+
+// brokenStore keeps nothing: every Save and Delete fails (a full disk, a read-only cache).
+type brokenStore struct{ memStore }
+
+func (*brokenStore) Save(string, *session.Stored) error { return fmt.Errorf("no space left on device") }
+func (*brokenStore) Delete(string) error                { return fmt.Errorf("read-only file system") }
+
+// A refusal the cache cannot keep is said with the refusal (the next process would send the
+// credentials again), and this process does not send them again itself.
+func TestRefusalTheCacheCannotKeepIsSaid(t *testing.T) {
+	t.Parallel()
+	h := fakeharness.StartNSXT(t, fakeharness.NSXTOptions{Nodes: 1})
+	c := fakeharness.Session(t, h.Control, session.Config{
+		Block: "nsxt", MaxRetries: 2, RateLimit: 1000, Store: &brokenStore{},
+		Auth: &nsxt.Auth{Username: h.Username, Password: "wrong-Passw0rd!"}, Secrets: []string{"wrong-Passw0rd!"},
+	})
+	for i := range 3 {
+		_, err := c.Do(context.Background(), &session.Request{Method: http.MethodGet, Path: "/api/v1/node/version"})
+		if err == nil || !strings.Contains(err.Error(), "could not record this refusal") || !strings.Contains(err.Error(), "no space left on device") {
+			t.Fatalf("call %d: want the refusal with the cache's failure, got %v", i, err)
+		}
+	}
+	if s := h.Stats(t); s["failed_logins"] != 1 {
+		t.Fatalf("the password was sent %d times, want once", s["failed_logins"])
 	}
 }

@@ -68,7 +68,8 @@ func (c *Client) dispatch(ctx context.Context, req *Request, target *node) (*Res
 	gen := c.reads.generation()
 	var mine atomic.Bool // the shared request is this caller's own, not one it joined
 	// A read started before a write is not joined by one that comes after it.
-	ch := c.reads.flight.DoChan(key+"\x00"+strconv.FormatUint(gen, 10), func() (any, error) {
+	ch := c.reads.flight.DoChan(key+"\x00"+strconv.FormatUint(gen, 10), func() (_ any, err error) {
+		defer recovered(req.Method+" "+req.Path, &err)
 		mine.Store(true)
 		return send(ctx)
 	})

@@ -80,7 +80,7 @@ func (c *Client) loginStored(lctx context.Context, n *node) (*Credentials, bool,
 			// Not used, but still open on the manager: end it rather than leave it.
 			c.logout(context.WithoutCancel(lctx), n, entry.Cred)
 		}
-		_ = st.Delete(host)
+		c.forget(lctx, host, "an entry not used")
 		entry = nil
 	}
 	now := time.Now()
@@ -99,7 +99,7 @@ func (c *Client) loginStored(lctx context.Context, n *node) (*Credentials, bool,
 		case fresh && !sameCred(entry.Cred, stale):
 			c.stats.shared.Add(1)
 			if c.cfg.StoreMode == StoreDrain {
-				_ = st.Delete(host)
+				c.forget(lctx, host, "a session taken over to be logged out")
 				return entry.Cred, false, nil
 			}
 			return entry.Cred, true, nil
@@ -107,7 +107,7 @@ func (c *Client) loginStored(lctx context.Context, n *node) (*Credentials, bool,
 			// The manager has idled it out, or is about to: free its slot.
 			c.logout(context.WithoutCancel(lctx), n, entry.Cred)
 		}
-		_ = st.Delete(host)
+		c.forget(lctx, host, "a session no longer used")
 	}
 	cred, err := login()
 	if c.cfg.StoreMode == StoreDrain {
@@ -116,7 +116,11 @@ func (c *Client) loginStored(lctx context.Context, n *node) (*Credentials, bool,
 	var le *LoginError
 	switch {
 	case errors.As(err, &le):
-		_ = st.Save(host, &Stored{Refusal: le, RefusedAt: now})
+		if serr := st.Save(host, &Stored{Refusal: le, RefusedAt: now}); serr != nil {
+			// Said with the refusal; this process itself never sends them again (the
+			// node keeps the refusal).
+			le.Unsaved = serr.Error()
+		}
 		return nil, false, err
 	case err != nil:
 		return nil, false, err
@@ -143,6 +147,20 @@ func (c *Client) keepStored(ctx context.Context, n *node, cred *Credentials, las
 	defer unlock()
 	if entry, err := st.Load(host); err == nil && entry != nil && sameCred(entry.Cred, cred) && lastUsed.After(entry.LastUsed) {
 		entry.LastUsed = lastUsed
-		_ = st.Save(host, entry)
+		if err := st.Save(host, entry); err != nil {
+			tflog.Warn(ctx, "session cache: the last use of a session not recorded; the next run may log in anew", map[string]any{
+				"block": c.cfg.Block, "node": host, "error": err.Error(),
+			})
+		}
+	}
+}
+
+// forget deletes the store's entry for host, what saying which; a failure is logged (the
+// next process finds the entry and judges it again).
+func (c *Client) forget(ctx context.Context, host, what string) {
+	if err := c.cfg.Store.Delete(host); err != nil {
+		tflog.Warn(c.WithMasking(ctx), "session cache: "+what+" could not be deleted", map[string]any{
+			"block": c.cfg.Block, "node": host, "error": err.Error(),
+		})
 	}
 }

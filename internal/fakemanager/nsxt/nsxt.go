@@ -13,6 +13,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"sort"
 	"strings"
@@ -86,6 +87,9 @@ type Fake struct {
 	segments []Segment
 	// lastPut is the body of the last PUT to the api-service, as received.
 	lastPut []byte
+	// tampers are changes another client makes right after the next write of an object on a
+	// node (see TamperAfterWrite).
+	tampers []Tamper
 	// defs are the settings objects beyond the api-service, objects their values; users
 	// and bindings are the local users and role bindings.
 	defs     []*objectDef
@@ -173,6 +177,7 @@ func (f *Fake) reset() {
 	}
 	f.Forget()
 	f.lastPut = nil
+	f.tampers = nil
 	f.resetObjects()
 	f.resetServices()
 	f.vip = [2]string{}
@@ -403,6 +408,16 @@ func (f *Fake) Control(w http.ResponseWriter, r *http.Request) bool {
 			return true
 		}
 		writeJSON(w, http.StatusOK, map[string]string{"certificate_pem": string(cert), "private_key_pem": string(key)})
+		return true
+	}
+	if r.URL.Path == "/_fake/tamper" && r.Method == http.MethodPost {
+		var t Tamper
+		if err := json.NewDecoder(io.LimitReader(r.Body, 1<<20)).Decode(&t); err != nil || t.Path == "" || t.Field == "" {
+			http.Error(w, "want {\"path\", \"node\", \"field\", \"value\"}", http.StatusBadRequest)
+			return true
+		}
+		f.TamperAfterWrite(t)
+		w.WriteHeader(http.StatusNoContent)
 		return true
 	}
 	if r.URL.Path != "/_fake/api-service/last-put" || r.Method != http.MethodGet {

@@ -135,6 +135,41 @@ func (f *Fake) SetObjectField(path string, node int, field string, v any) {
 	f.setObject(path, node, o)
 }
 
+// Tamper is a change another client makes to the object at Path on Node (0-based) right
+// after the next write of it there has been answered: Field (dotted) set to Value, with a
+// new `_revision`, as a write of its own would.
+type Tamper struct {
+	Path  string `json:"path"`
+	Node  int    `json:"node"`
+	Field string `json:"field"`
+	Value any    `json:"value"`
+}
+
+// TamperAfterWrite arms t (POST /_fake/tamper).
+func (f *Fake) TamperAfterWrite(t Tamper) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.tampers = append(f.tampers, t)
+}
+
+// tamper applies the change armed for path on node, if any; f.mu is held.
+func (f *Fake) tamper(path string, node int) {
+	for i, t := range f.tampers {
+		if t.Path != path || t.Node != node {
+			continue
+		}
+		f.tampers = append(f.tampers[:i], f.tampers[i+1:]...)
+		o := copyMap(f.object(path, node))
+		setField(o, strings.Split(t.Field, "."), normalize(t.Value))
+		if rev, ok := o["_revision"].(int64); ok {
+			o["_revision"] = rev + 1
+		}
+		f.setObject(path, node, o)
+		f.stats.Add("tampered", 1)
+		return
+	}
+}
+
 func setField(o map[string]any, parts []string, v any) {
 	if len(parts) == 1 {
 		o[parts[0]] = v
@@ -247,6 +282,7 @@ func (f *Fake) putObject(d *objectDef, node int) http.HandlerFunc {
 		}
 		out := copyMap(next)
 		hideSecrets(out, d.secrets)
+		f.tamper(d.path, node) // after the answer was made: the next read shows it
 		answered = true
 		f.mu.Unlock()
 		writeJSON(w, status, out)

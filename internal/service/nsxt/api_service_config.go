@@ -23,6 +23,7 @@ import (
 
 	"github.com/netsession/terraform-provider-nsx/internal/framework"
 	nsxtapi "github.com/netsession/terraform-provider-nsx/internal/nsxt"
+	"github.com/netsession/terraform-provider-nsx/internal/session"
 )
 
 // NewAPIServiceConfigResource is nsx_api_service_config: the reverse-proxy (API service)
@@ -96,7 +97,8 @@ var apiServiceConfig = &settings{
 		for _, name := range []string{"protocol_versions", "cipher_suites"} {
 			eff, err := togglesOf(d, name)
 			if err != nil {
-				diags.AddError("Unexpected NSX Answer", err.Error())
+				// The field's own decoding reports the answer, once.
+				vals["effective_"+name] = types.MapNull(types.BoolType)
 				continue
 			}
 			vals["effective_"+name] = boolMapValue(eff)
@@ -126,17 +128,15 @@ func toggleField(name, desc string, known []string) field {
 			Optional: true, ElementType: types.BoolType, MarkdownDescription: desc,
 			Validators: []validator.Map{mapvalidator.SizeAtLeast(1), mapvalidator.KeysAre(stringvalidator.OneOf(known...))},
 		},
-		decode: func(ctx context.Context, raw json.RawMessage, present bool, prior attr.Value) (attr.Value, diag.Diagnostics) {
-			var diags diag.Diagnostics
+		decode: func(ctx context.Context, raw json.RawMessage, present bool, prior attr.Value) (attr.Value, error) {
 			eff, err := decodeToggles(raw, present)
 			if err != nil {
-				diags.AddError("Unexpected NSX Answer", fmt.Sprintf("%s: %v", name, err))
-				return types.MapNull(types.BoolType), diags
+				return types.MapNull(types.BoolType), err
 			}
 			pm, ok := prior.(types.Map)
 			if !ok || pm.IsNull() || pm.IsUnknown() {
 				if !importing(ctx) {
-					return types.MapNull(types.BoolType), diags
+					return types.MapNull(types.BoolType), nil
 				}
 				// Just imported: the names a configuration most likely manages are the ones
 				// whose setting is not a fresh manager's.
@@ -147,17 +147,21 @@ func toggleField(name, desc string, known []string) field {
 					}
 				}
 				if len(managed) == 0 {
-					return types.MapNull(types.BoolType), diags
+					return types.MapNull(types.BoolType), nil
 				}
-				return types.MapValueMust(types.BoolType, managed), diags
+				return types.MapValueMust(types.BoolType, managed), nil
 			}
+			// The names the state manages stay managed whatever one answer says: a name the
+			// manager does not report now is null (the plan shows the configured value to
+			// set), and the next answer that reports it sets it again.
 			managed := map[string]attr.Value{}
 			for n := range pm.Elements() {
+				managed[n] = types.BoolNull()
 				if on, offered := eff[n]; offered {
 					managed[n] = types.BoolValue(on)
 				}
 			}
-			return types.MapValueMust(types.BoolType, managed), diags
+			return types.MapValueMust(types.BoolType, managed), nil
 		},
 		encode: func(ctx context.Context, v attr.Value, d *nsxtapi.Document) (any, diag.Diagnostics) {
 			var diags diag.Diagnostics
@@ -213,7 +217,7 @@ func decodeToggles(raw json.RawMessage, present bool) (map[string]bool, error) {
 		return out, nil
 	}
 	var list []nsxtapi.Toggle
-	if err := json.Unmarshal(raw, &list); err != nil {
+	if err := session.Unmarshal(raw, &list); err != nil {
 		return nil, err
 	}
 	for _, t := range list {
@@ -312,16 +316,18 @@ func tagsField() field {
 				},
 			}},
 		},
-		decode: func(_ context.Context, raw json.RawMessage, present bool, _ attr.Value) (attr.Value, diag.Diagnostics) {
+		decode: func(_ context.Context, raw json.RawMessage, present bool, _ attr.Value) (attr.Value, error) {
 			var tags []nsxtapi.Tag
 			if present {
-				if err := json.Unmarshal(raw, &tags); err != nil {
-					var diags diag.Diagnostics
-					diags.AddError("Unexpected NSX Answer", "tags: "+err.Error())
-					return types.SetNull(tagType), diags
+				if err := session.Unmarshal(raw, &tags); err != nil {
+					return types.SetNull(tagType), err
 				}
 			}
-			return tagsToSet(tags)
+			set, diags := tagsToSet(tags)
+			if diags.HasError() {
+				return types.SetNull(tagType), &session.DecodeError{Want: "a list of tags", Got: framework.Excerpt(raw)}
+			}
+			return set, nil
 		},
 		encode: func(ctx context.Context, v attr.Value, _ *nsxtapi.Document) (any, diag.Diagnostics) {
 			s, _ := v.(types.Set)

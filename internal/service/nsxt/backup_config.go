@@ -22,6 +22,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/netsession/terraform-provider-nsx/internal/framework"
 	nsxtapi "github.com/netsession/terraform-provider-nsx/internal/nsxt"
+	"github.com/netsession/terraform-provider-nsx/internal/session"
 )
 
 // nsx_backup_config: the cluster's backup schedule and server, declared on the settings engine.
@@ -104,16 +105,14 @@ func remoteFileServer() field {
 			} `json:"authentication_scheme"`
 		} `json:"protocol"`
 	}
-	return field{name: "remote_file_server", attr: a, same: subsetEqual,
-		decode: func(_ context.Context, raw json.RawMessage, present bool, _ attr.Value) (attr.Value, diag.Diagnostics) {
-			var diags diag.Diagnostics
+	return field{name: "remote_file_server", attr: a, same: framework.SubsetEqual,
+		decode: func(_ context.Context, raw json.RawMessage, present bool, _ attr.Value) (attr.Value, error) {
 			if !present || string(raw) == "null" {
-				return types.ObjectNull(t.AttrTypes), diags
+				return types.ObjectNull(t.AttrTypes), nil
 			}
 			var s server
-			if err := json.Unmarshal(raw, &s); err != nil {
-				diags.AddError("Unexpected NSX Answer", "The backup configuration's remote_file_server is not readable: "+err.Error())
-				return types.ObjectNull(t.AttrTypes), diags
+			if err := session.Unmarshal(raw, &s); err != nil {
+				return types.ObjectNull(t.AttrTypes), err
 			}
 			port := types.Int64Null()
 			if s.Port != nil {
@@ -122,7 +121,7 @@ func remoteFileServer() field {
 			return types.ObjectValueMust(t.AttrTypes, map[string]attr.Value{
 				"server": types.StringValue(s.Server), "port": port, "directory_path": types.StringValue(s.DirectoryPath),
 				"ssh_fingerprint": types.StringValue(s.Protocol.SSHFingerprint), "username": types.StringValue(s.Protocol.Auth.Username),
-			}), diags
+			}), nil
 		},
 		// The configured server over the one read: what NSX adds (identity_file) stays.
 		encode: func(_ context.Context, v attr.Value, doc *nsxtapi.Document) (any, diag.Diagnostics) {

@@ -108,7 +108,13 @@ func (r *serviceLoggingResource) apply(ctx context.Context, op string, plan plan
 					}
 					break
 				}
-				got[svc] = loggingLevel(w.After)
+				got[svc] = level
+				if read, err := loggingLevel(w.After); err != nil {
+					diags.AddAttributeError(path.Root("levels").AtMapKey(svc), "Unexpected NSX Answer", err.Error()+
+						". The level was written; the state records the configured one.")
+				} else {
+					got[svc] = read
+				}
 			}
 			nodes[host] = got
 			if diags.HasError() {
@@ -139,7 +145,12 @@ func (r *serviceLoggingResource) Read(ctx context.Context, req resource.ReadRequ
 					r.Managers.ReadFailed(&resp.Diagnostics, "NSX Service Logging", fmt.Sprintf("Reading the %s service on node %s", svc, host), err)
 					return
 				}
-				got[svc] = loggingLevel(doc)
+				level, err := loggingLevel(doc)
+				if err != nil {
+					resp.Diagnostics.AddAttributeError(path.Root("levels").AtMapKey(svc), "Unexpected NSX Answer", err.Error()+". Nothing of this answer was recorded.")
+					return
+				}
+				got[svc] = level
 			}
 			nodes[host] = got
 		}
@@ -216,7 +227,7 @@ func (r *serviceLoggingResource) ModifyPlan(ctx context.Context, req resource.Mo
 		return
 	}
 	s := r.Managers.Settings(Manager.Block)
-	if s == nil || !framework.Known(plan.Levels) || !whollyKnown(plan.Levels) {
+	if s == nil || !framework.Known(plan.Levels) || !framework.WhollyKnown(plan.Levels) {
 		plan.Nodes = types.MapUnknown(levelsType)
 	} else {
 		want := stringMap(plan.Levels)
@@ -229,8 +240,8 @@ func (r *serviceLoggingResource) ModifyPlan(ctx context.Context, req resource.Mo
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 }
 
-func loggingLevel(d *nsxtapi.Document) string {
+func loggingLevel(d *nsxtapi.Document) (string, error) {
 	var level string
-	_, _ = d.Decode("service_properties.logging_level", &level)
-	return level
+	_, err := d.Decode("service_properties.logging_level", &level)
+	return level, err
 }

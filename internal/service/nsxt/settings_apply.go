@@ -89,7 +89,7 @@ func (r *settingsResource) apply(ctx context.Context, op string, config tfsdk.Co
 			docs[host] = w.After
 			if w.Wrote() {
 				wrote = true
-				r.verify(ctx, w, diags)
+				r.verify(ctx, w, cfg, prior, diags)
 				if err == nil && d.after != nil {
 					d.after(ctx, r, c, w, diags)
 				}
@@ -150,64 +150,62 @@ func (d *settings) writeOnlyValues(cfg values) []string {
 	return out
 }
 
-// secretKeys are the fields NSX never answers: a comparison of what was written with what
-// was read back leaves them out, and no message shows them.
-var secretKeys = map[string]bool{"password": true, "passphrase": true, "community_string": true, "auth_password": true,
-	"priv_password": true, "tls_key_pem": true}
-
-// withoutSecrets is the JSON value b less every field named in secretKeys, at any depth.
-func withoutSecrets(b json.RawMessage) any {
-	var v any
-	if json.Unmarshal(b, &v) != nil {
-		return nil
-	}
-	var strip func(any) any
-	strip = func(v any) any {
-		switch v := v.(type) {
-		case map[string]any:
-			for k, x := range v {
-				if secretKeys[k] {
-					delete(v, k)
-					continue
-				}
-				v[k] = strip(x)
-			}
-		case []any:
-			for i, x := range v {
-				v[i] = strip(x)
-			}
-		}
-		return v
-	}
-	return strip(v)
-}
-
-// verify warns about each setting the manager reports differently from what was just
-// written: someone changed it in the meantime, and the next plan will show it.
-func (r *settingsResource) verify(ctx context.Context, w *nsxtapi.Write, diags *diag.Diagnostics) {
+// verify warns about each configured value the node reports differently after the write
+// than the configuration asks, compared as a plan compares them (what the configuration leaves
+// out is the manager's to fill in): someone changed it in the meantime, and the next plan will
+// show it. Only fields this write sent count; an answer the provider cannot read is reported
+// by the state built from it.
+func (r *settingsResource) verify(ctx context.Context, w *nsxtapi.Write, cfg, prior values, diags *diag.Diagnostics) {
+	d := r.decl
 	if w.After == w.Before {
 		return
 	}
+	// Decoded as the next refresh will: a value whose shape depends on the state (the names
+	// a map manages) takes it from the configuration just written.
+	read := values{}
+	for _, f := range d.fields {
+		p := cfg[f.name]
+		if p == nil || !framework.WhollyKnown(p) {
+			p = prior[f.name]
+		}
+		if v, err := d.decodeField(ctx, f, w.After, p); err == nil {
+			read[f.name] = v
+		}
+	}
+	if d.fill != nil {
+		var ignored diag.Diagnostics // the state built from the same answer reports it
+		d.fill(ctx, w.After, read, &ignored)
+	}
 	var diffs []string
-	for _, p := range w.Changed {
-		wrote, _ := w.Written(p)
-		now, _ := w.After.Raw(p)
-		if secretKeys[p[strings.LastIndex(p, ".")+1:]] {
+	for _, f := range d.fields {
+		want, got := cfg[f.name], read[f.name]
+		if want == nil || !framework.WhollyKnown(want) || want.IsNull() || got == nil || !written(w, f.jsonPath()) {
 			continue
 		}
-		a, b := withoutSecrets(wrote), withoutSecrets(now)
-		if a != nil && b != nil && fmt.Sprint(a) != fmt.Sprint(b) {
-			wa, _ := json.Marshal(a)
-			wb, _ := json.Marshal(b)
-			diffs = append(diffs, fmt.Sprintf("%s: wrote %s, now %s", p, wa, wb))
+		same := d.sameFor(f)
+		if (same != nil && same(want, read)) || (same == nil && want.Equal(got)) {
+			continue
 		}
+		diffs = append(diffs, fmt.Sprintf("%s: configured %s, the node now reports %s", f.name, framework.Excerpt([]byte(want.String())),
+			framework.Excerpt([]byte(got.String()))))
 	}
 	if len(diffs) > 0 {
-		diags.AddWarning("NSX "+titled(r.decl.object.Name)+" Changed After the Write",
-			"The settings were written, but reading them back shows different values, so someone else changed them in the meantime"+
-				onNode(r.decl.object, w.After.Node)+": "+strings.Join(diffs, "; ")+". The next plan will show the difference.")
+		node := w.After.Node
+		diags.AddWarning("NSX "+titled(d.object.Name)+" Changed After the Write",
+			"The settings were written to node "+node+", but reading them back there shows different values, so someone else changed them in the meantime: "+
+				strings.Join(diffs, "; ")+". The next plan will show the difference.")
 	}
-	tflog.Debug(ctx, "settings read back", map[string]any{"object": r.decl.object.Name, "node": w.After.Node, "restarted": w.Restarted, "waited_ms": w.Waited.Milliseconds()})
+	tflog.Debug(ctx, "settings read back", map[string]any{"object": d.object.Name, "node": w.After.Node, "restarted": w.Restarted, "waited_ms": w.Waited.Milliseconds()})
+}
+
+// written reports whether the write sent the field at p (or a part of it).
+func written(w *nsxtapi.Write, p string) bool {
+	for _, c := range w.Changed {
+		if c == p || strings.HasPrefix(c, p+".") || strings.HasPrefix(p, c+".") {
+			return true
+		}
+	}
+	return false
 }
 
 func compact(b json.RawMessage) string {

@@ -1,6 +1,7 @@
 package nsxt
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -19,8 +20,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/netsession/terraform-provider-nsx/internal/framework"
 	nsxtapi "github.com/netsession/terraform-provider-nsx/internal/nsxt"
-	"github.com/netsession/terraform-provider-nsx/internal/session"
 )
 
 // field is one modelled field of a settings object: a Terraform attribute, where its value
@@ -31,8 +32,10 @@ type field struct {
 	path string
 	attr schema.Attribute
 	// decode is the attribute's value for the JSON at path (present false: the manager sent
-	// none); prior is the value the state held, for fields whose value depends on it.
-	decode func(ctx context.Context, raw json.RawMessage, present bool, prior attr.Value) (attr.Value, diag.Diagnostics)
+	// none); prior is the value the state held, for fields whose value depends on it. A value
+	// that does not fit is an error (a *framework.DecodeError naming the path within the
+	// field), never a nil value.
+	decode func(ctx context.Context, raw json.RawMessage, present bool, prior attr.Value) (attr.Value, error)
 	// encode is what to write for the configured value v, given the object as read.
 	encode func(ctx context.Context, v attr.Value, d *nsxtapi.Document) (any, diag.Diagnostics)
 	// nodeOnly: the field is shown per node only (in `nodes`), not at the top level.
@@ -54,20 +57,14 @@ func (f field) at(path string) field { f.path = path; return f }
 
 func (f field) typ() attr.Type { return f.attr.GetType() }
 
-// value decodes raw as a T and makes the attribute value of it; absent is the value of an
-// absent field.
-func value[T any](toValue func(T) attr.Value, absent attr.Value) func(context.Context, json.RawMessage, bool, attr.Value) (attr.Value, diag.Diagnostics) {
-	return func(_ context.Context, raw json.RawMessage, present bool, _ attr.Value) (attr.Value, diag.Diagnostics) {
-		var diags diag.Diagnostics
-		if !present || string(raw) == "null" {
-			return absent, diags
+// valueOf decodes raw as a value of t (see framework.FromJSON); absent is the value of a
+// field the manager left out or answered null.
+func valueOf(t attr.Type, absent attr.Value) func(context.Context, json.RawMessage, bool, attr.Value) (attr.Value, error) {
+	return func(ctx context.Context, raw json.RawMessage, present bool, _ attr.Value) (attr.Value, error) {
+		if !present || string(bytes.TrimSpace(raw)) == "null" {
+			return absent, nil
 		}
-		var v T
-		if err := json.Unmarshal(raw, &v); err != nil {
-			diags.AddError("Unexpected NSX Answer", fmt.Sprintf("The manager answered %s where the provider expects a %T: %v", string(raw), v, err))
-			return absent, diags
-		}
-		return toValue(v), diags
+		return framework.FromJSON(ctx, t, raw)
 	}
 }
 
@@ -105,34 +102,28 @@ func intField(name, desc string, v ...validator.Int64) field {
 	return field{name: name, attr: schema.Int64Attribute{
 		Optional: true, Computed: true, MarkdownDescription: desc, Validators: v,
 		PlanModifiers: []planmodifier.Int64{int64planmodifier.UseStateForUnknown()},
-	}, decode: value(func(n int64) attr.Value { return types.Int64Value(n) }, types.Int64Null()), encode: plain}
+	}, decode: valueOf(types.Int64Type, types.Int64Null()), encode: plain}
 }
 
 func boolField(name, desc string) field {
 	return field{name: name, attr: schema.BoolAttribute{
 		Optional: true, Computed: true, MarkdownDescription: desc,
 		PlanModifiers: []planmodifier.Bool{boolplanmodifier.UseStateForUnknown()},
-	}, decode: value(func(b bool) attr.Value { return types.BoolValue(b) }, types.BoolNull()), encode: plain}
+	}, decode: valueOf(types.BoolType, types.BoolNull()), encode: plain}
 }
 
 func stringField(name, desc string, v ...validator.String) field {
 	return field{name: name, attr: schema.StringAttribute{
 		Optional: true, Computed: true, MarkdownDescription: desc, Validators: v,
 		PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-	}, decode: value(func(s string) attr.Value { return types.StringValue(s) }, types.StringValue("")), encode: plain}
+	}, decode: valueOf(types.StringType, types.StringValue("")), encode: plain}
 }
 
 func stringListField(name, desc string, v ...validator.List) field {
 	return field{name: name, attr: schema.ListAttribute{
 		Optional: true, Computed: true, ElementType: types.StringType, MarkdownDescription: desc, Validators: v,
 		PlanModifiers: []planmodifier.List{listplanmodifier.UseStateForUnknown()},
-	}, decode: value(func(l []string) attr.Value {
-		elems := make([]attr.Value, len(l))
-		for i, s := range l {
-			elems[i] = types.StringValue(s)
-		}
-		return types.ListValueMust(types.StringType, elems)
-	}, types.ListValueMust(types.StringType, []attr.Value{})), encode: plain}
+	}, decode: valueOf(types.ListType{ElemType: types.StringType}, types.ListValueMust(types.StringType, []attr.Value{})), encode: plain}
 }
 
 // stringSetField is written sorted, so that the order of a set never counts as a change.
@@ -140,13 +131,7 @@ func stringSetField(name, desc string, v ...validator.Set) field {
 	return field{name: name, attr: schema.SetAttribute{
 		Optional: true, Computed: true, ElementType: types.StringType, MarkdownDescription: desc, Validators: v,
 		PlanModifiers: []planmodifier.Set{setplanmodifier.UseStateForUnknown()},
-	}, decode: value(func(l []string) attr.Value {
-		elems := make([]attr.Value, len(l))
-		for i, s := range l {
-			elems[i] = types.StringValue(s)
-		}
-		return types.SetValueMust(types.StringType, elems)
-	}, types.SetValueMust(types.StringType, []attr.Value{})), encode: plain}
+	}, decode: valueOf(types.SetType{ElemType: types.StringType}, types.SetValueMust(types.StringType, []attr.Value{})), encode: plain}
 }
 
 // nodeAttribute is f as `nodes` shows it: computed, as read on that node.
@@ -173,26 +158,20 @@ func (f field) nodeAttribute() schema.Attribute {
 	panic(fmt.Sprintf("field %s: no node attribute for %s", f.name, f.typ()))
 }
 
-// jsonField is a field of any type, decoded and encoded by its type (see fromJSON, toJSON):
+// jsonField is a field of any type, decoded and encoded by its type (see framework.FromJSON
+// and ToJSON):
 // nested objects and lists of them.
 func jsonField(name, at string, a schema.Attribute) field {
 	return field{name: name, path: at, attr: a,
-		decode: func(_ context.Context, raw json.RawMessage, present bool, _ attr.Value) (attr.Value, diag.Diagnostics) {
-			var diags diag.Diagnostics
+		decode: func(ctx context.Context, raw json.RawMessage, present bool, _ attr.Value) (attr.Value, error) {
 			if !present {
 				raw = nil
 			}
-			v, err := fromJSON(a.GetType(), raw)
-			if err != nil {
-				diags.AddError("Unexpected NSX Answer", fmt.Sprintf("The manager answered %s for %s where the provider expects a %s: %v",
-					session.Quote(string(raw)), name, a.GetType(), err))
-				return nil, diags
-			}
-			return v, diags
+			return framework.FromJSON(ctx, a.GetType(), raw)
 		},
 		encode: func(_ context.Context, v attr.Value, _ *nsxtapi.Document) (any, diag.Diagnostics) {
 			var diags diag.Diagnostics
-			j, err := toJSON(v)
+			j, err := framework.ToJSON(v)
 			if err != nil {
 				diags.AddAttributeError(path.Root(name), "Unwritable Value", err.Error())
 			}
@@ -211,10 +190,10 @@ func objectField(name, at, discriminator, desc string, attrs map[string]schema.A
 		PlanModifiers: []planmodifier.Object{objectplanmodifier.UseStateForUnknown()},
 	}
 	f := jsonField(name, at, a)
-	f.same = subsetEqual
+	f.same = framework.SubsetEqual
 	f.encode = func(_ context.Context, v attr.Value, doc *nsxtapi.Document) (any, diag.Diagnostics) {
 		var diags diag.Diagnostics
-		j, err := toJSON(v)
+		j, err := framework.ToJSON(v)
 		if err != nil {
 			diags.AddAttributeError(path.Root(name), "Unwritable Value", err.Error())
 			return nil, diags

@@ -172,7 +172,7 @@ func (r *settingsResource) Read(ctx context.Context, req resource.ReadRequest, r
 	}
 	for name, a := range r.decl.locals {
 		if a.IsWriteOnly() {
-			keep[name] = nullOf(a.GetType())
+			keep[name] = framework.NullOf(ctx, a.GetType())
 		} else {
 			keep[name] = state[name]
 		}
@@ -285,7 +285,7 @@ func (r *settingsResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 	}
 	if state != nil {
 		if d.object.Scope == nsxtapi.Node {
-			plan[attrNodes] = r.plannedNodes(cfg, state)
+			plan[attrNodes] = r.plannedNodes(ctx, cfg, state)
 		} else if d.revision {
 			plan[attrRevision] = state[attrRevision]
 			if d.changes(cfg, state) {
@@ -343,7 +343,7 @@ func (d *settings) changes(cfg, state values) bool {
 // plannedNodes is each configured node's values with the configuration applied: a node whose
 // values the configuration changes gets an unknown revision (a write is coming); a node the
 // state does not know yet is known after apply.
-func (r *settingsResource) plannedNodes(cfg, state values) attr.Value {
+func (r *settingsResource) plannedNodes(ctx context.Context, cfg, state values) attr.Value {
 	d := r.decl
 	nt := d.nodeType()
 	s := r.Managers.Settings(Manager.Block)
@@ -383,7 +383,7 @@ func (r *settingsResource) plannedNodes(cfg, state values) attr.Value {
 				if !same(v, node) {
 					planned[f.name], changed = v, true
 					if f.same != nil { // a part of what the node will hold: known after apply
-						planned[f.name] = unknownOf(f.typ())
+						planned[f.name] = framework.UnknownOf(ctx, f.typ())
 					}
 				}
 				continue

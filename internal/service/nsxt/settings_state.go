@@ -2,6 +2,7 @@ package nsxt
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -14,6 +15,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/netsession/terraform-provider-nsx/internal/framework"
 	nsxtapi "github.com/netsession/terraform-provider-nsx/internal/nsxt"
+	"github.com/netsession/terraform-provider-nsx/internal/session"
 )
 
 // stateFrom is the resource's state from the documents read, by node (one, under "", for a
@@ -64,7 +66,12 @@ func (d *settings) stateFrom(ctx context.Context, docs map[string]*nsxtapi.Docum
 			nv[attrRevision] = revisionOf(docs[host])
 		}
 		per[host] = nv
-		nodes[host] = types.ObjectValueMust(nt.AttrTypes, nodeValues(d, nv))
+		obj, dd := types.ObjectValue(nt.AttrTypes, nodeValues(ctx, d, nv))
+		if dd.HasError() {
+			framework.AddBug(diags, "Unbuildable Node State", fmt.Sprintf("%s on node %s: %s", d.typeName, host, dd.Errors()[0].Detail()))
+			return nil
+		}
+		nodes[host] = obj
 	}
 	// Nodes no longer configured are no longer managed.
 	if p, ok := keep[attrNodes].(types.Map); ok && framework.Known(p) {
@@ -74,14 +81,19 @@ func (d *settings) stateFrom(ctx context.Context, docs map[string]*nsxtapi.Docum
 			}
 		}
 	}
-	next[attrNodes] = types.MapValueMust(nt, nodes)
+	nodesValue, dd := types.MapValue(nt, nodes)
+	if dd.HasError() {
+		framework.AddBug(diags, "Unbuildable Node State", fmt.Sprintf("%s: %s", d.typeName, dd.Errors()[0].Detail()))
+		return nil
+	}
+	next[attrNodes] = nodesValue
 	// The top level: what every node agrees on; where they differ, what the plan or the
 	// state said (the difference shows under the nodes).
 	for _, f := range d.fields {
 		if f.nodeOnly {
 			continue
 		}
-		if v, ok := next[f.name]; ok && v != nil && whollyKnown(v) {
+		if v, ok := next[f.name]; ok && v != nil && framework.WhollyKnown(v) {
 			continue
 		}
 		var agreed attr.Value
@@ -111,27 +123,64 @@ func (d *settings) stateFrom(ctx context.Context, docs map[string]*nsxtapi.Docum
 	return next
 }
 
-func nodeValues(d *settings, nv values) values {
+func nodeValues(ctx context.Context, d *settings, nv values) values {
 	out := values{}
 	for _, f := range d.fields {
-		out[f.name] = nv[f.name]
+		out[f.name] = orNull(ctx, nv[f.name], f.typ())
 	}
 	if d.revision {
-		out[attrRevision] = nv[attrRevision]
+		out[attrRevision] = orNull(ctx, nv[attrRevision], types.Int64Type)
 	}
 	return out
 }
 
-// decodeAll decodes every field of doc, each with its prior value from prior.
+// orNull is v, or t's null where there is no value.
+func orNull(ctx context.Context, v attr.Value, t attr.Type) attr.Value {
+	if v == nil {
+		return framework.NullOf(ctx, t)
+	}
+	return v
+}
+
+// decodeAll decodes every field of doc, each with its prior value from prior. A field whose
+// answer does not fit is null and one error on its attribute, naming the object, the node
+// and the path within the field (see unexpected).
 func (d *settings) decodeAll(ctx context.Context, doc *nsxtapi.Document, prior values, diags *diag.Diagnostics) values {
 	out := values{}
 	for _, f := range d.fields {
-		raw, present := doc.Raw(f.jsonPath())
-		v, dd := f.decode(ctx, raw, present, prior[f.name])
-		diags.Append(dd...)
+		v, err := d.decodeField(ctx, f, doc, prior[f.name])
+		if err != nil {
+			d.unexpected(diags, f, doc.Node, err)
+		}
 		out[f.name] = v
 	}
 	return out
+}
+
+// decodeField is f's value in doc (never nil: t's null where the answer does not fit).
+func (d *settings) decodeField(ctx context.Context, f field, doc *nsxtapi.Document, prior attr.Value) (attr.Value, error) {
+	raw, present := doc.Raw(f.jsonPath())
+	v, err := f.decode(ctx, raw, present, prior)
+	if err != nil || v == nil {
+		return framework.NullOf(ctx, f.typ()), err
+	}
+	return v, nil
+}
+
+// unexpected reports an answer of field f, read on node, that the provider cannot take.
+func (d *settings) unexpected(diags *diag.Diagnostics, f field, node string, err error) {
+	what := f.name + ": " + err.Error()
+	var de *session.DecodeError
+	if errors.As(err, &de) {
+		what = de.At(f.name).Error()
+	}
+	on := onNode(d.object, node)
+	if on == "" && node != "" {
+		on = " (read through node " + node + ")"
+	}
+	diags.AddAttributeError(path.Root(f.name), "Unexpected NSX Answer",
+		fmt.Sprintf("GET %s%s answered what the provider cannot take: %s. Nothing of this answer was recorded. "+
+			"If the manager runs a release newer than this provider knows, a newer provider may read it.", d.object.Path, on, what))
 }
 
 func revisionOf(doc *nsxtapi.Document) attr.Value {
@@ -144,7 +193,7 @@ func revisionOf(doc *nsxtapi.Document) attr.Value {
 // settle fills what next leaves unknown or unset from read.
 func settle(next, read values) {
 	for k, r := range read {
-		if v, ok := next[k]; (!ok || v == nil || !whollyKnown(v)) && r != nil {
+		if v, ok := next[k]; (!ok || v == nil || !framework.WhollyKnown(v)) && r != nil {
 			next[k] = r
 		}
 	}

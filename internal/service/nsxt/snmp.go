@@ -34,7 +34,7 @@ func snmpObjectList(name, desc string, attrs map[string]schema.Attribute, most i
 		Validators:    []validator.List{listvalidator.SizeAtMost(most)},
 		PlanModifiers: []planmodifier.List{listplanmodifier.UseStateForUnknown()},
 	})
-	f.same = subsetEqual
+	f.same = framework.SubsetEqual
 	f.encode = nil // compose writes it
 	return f
 }
@@ -203,7 +203,7 @@ func composeSNMP(_ context.Context, in composeInput, ch nsxtapi.Changes, diags *
 		}
 		items := []any{}
 		for i, it := range objects(cfg) {
-			j, err := toJSON(types.ObjectValueMust(attrTypes(it), it))
+			j, err := framework.ToJSON(types.ObjectValueMust(attrTypes(it), it))
 			if err != nil {
 				diags.AddAttributeError(path.Root(l.attr).AtListIndex(i), "Unwritable Value", err.Error())
 				return
@@ -243,21 +243,28 @@ func composeSNMP(_ context.Context, in composeInput, ch nsxtapi.Changes, diags *
 		ch[props(l.attr)] = items
 	}
 	if cfg := in.cfg["v3_targets"]; cfg != nil && framework.Known(cfg) {
-		j, err := toJSON(cfg)
+		j, err := framework.ToJSON(cfg)
 		if err != nil {
 			diags.AddAttributeError(path.Root("v3_targets"), "Unwritable Value", err.Error())
 			return
 		}
-		ch[props("v3_targets")] = mergeByIndex(in.doc, props("v3_targets"), j)
+		merged, err := mergeByIndex(in.doc, props("v3_targets"), j)
+		if err != nil {
+			diags.AddAttributeError(path.Root("v3_targets"), "Unexpected NSX Answer", err.Error()+". Nothing was written.")
+			return
+		}
+		ch[props("v3_targets")] = merged
 	}
 }
 
 // mergeByIndex sets each item of the list j over the item at the same index the document
 // holds at p, so the manager's values of what an item leaves out stay.
-func mergeByIndex(doc *nsxtapi.Document, p string, j any) any {
+func mergeByIndex(doc *nsxtapi.Document, p string, j any) (any, error) {
 	list, _ := j.([]any)
 	var held []map[string]any
-	_, _ = doc.Decode(p, &held)
+	if _, err := doc.Decode(p, &held); err != nil {
+		return nil, err
+	}
 	for i, it := range list {
 		item, _ := it.(map[string]any)
 		if i >= len(held) || item == nil {
@@ -272,7 +279,7 @@ func mergeByIndex(doc *nsxtapi.Document, p string, j any) any {
 		}
 		list[i] = merged
 	}
-	return list
+	return list, nil
 }
 
 func secretOf(v attr.Value, key string) (string, bool) {

@@ -219,7 +219,8 @@ func (r *cliUserRoleResource) Delete(ctx context.Context, req resource.DeleteReq
 		case err == nil, errors.Is(err, nsxv.ErrNotFound):
 		case errors.Is(err, nsxv.ErrLocalRoleKept):
 			had := state.Role.ValueString()
-			if had != leastRole || !onlyGlobalRoot(ctx, state.ResourceIDs) {
+			lowered := had != leastRole || !onlyGlobalRoot(ctx, state.ResourceIDs)
+			if lowered {
 				least := nsxv.Role{Role: leastRole, ResourceIDs: []string{nsxv.GlobalRoot}}
 				if _, lerr := c.UpdateRole(ctx, user, least); lerr != nil {
 					resp.Diagnostics.AddError("NSX-v Kept the Role of a Local User",
@@ -231,11 +232,16 @@ func (r *cliUserRoleResource) Delete(ctx context.Context, req resource.DeleteReq
 			}
 			// A replacement's create, later in this process, takes the lowered role over.
 			r.Managers.Note(loweredNote(user))
+			// What happened to the role, truly: lowered, or already the least privilege.
+			what := fmt.Sprintf("%s was lowered from %s to the least privilege, %s on %s,", user, had, leastRole, nsxv.GlobalRoot)
+			if !lowered {
+				what = fmt.Sprintf("%s keeps its role, already the least privilege (%s on %s),", user, leastRole, nsxv.GlobalRoot)
+			}
 			resp.Diagnostics.AddWarning("NSX-v Kept a Role for a Local User",
-				fmt.Sprintf("NSX-v does not delete the role of a local (CLI) user, so %s was lowered from %s to the least privilege, %s on %s, "+
+				fmt.Sprintf("NSX-v does not delete the role of a local (CLI) user, so %s "+
 					"and the resource was removed from the state. To end the account's API access, remove its web-interface privilege on the NSX Manager console "+
 					"(`no user %s privilege web-interface`) or delete the user there (`no user %s`). Creating this resource again needs adopt_existing = true or an import.",
-					user, had, leastRole, nsxv.GlobalRoot, user, user))
+					what, user, user))
 		default:
 			resp.Diagnostics.AddError("Deleting the NSX-v User Role Failed", fmt.Sprintf("DELETE the role of %s failed: %v", user, err))
 		}
