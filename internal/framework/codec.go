@@ -5,7 +5,9 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"math/big"
+	"slices"
 	"sort"
 	"strconv"
 
@@ -25,9 +27,6 @@ import (
 // DecodeError is a value of a manager's answer that does not fit the attribute type.
 type DecodeError = session.DecodeError
 
-// Excerpt is raw as an error may quote it (see session.Excerpt).
-func Excerpt(raw []byte) string { return session.Excerpt(raw) }
-
 // FromJSON is raw (absent or null: a null) as a value of t: strings, whole numbers,
 // booleans, lists, sets, maps and objects of them. Fields raw has that t does not are
 // ignored, fields t has that raw lacks are null. On a mismatch the value is t's null and the
@@ -41,7 +40,7 @@ func FromJSON(ctx context.Context, t attr.Type, raw json.RawMessage) (attr.Value
 }
 
 func mismatch(want string, raw json.RawMessage) *DecodeError {
-	return &DecodeError{Want: want, Got: Excerpt(raw)}
+	return &DecodeError{Want: want, Got: session.Excerpt(raw)}
 }
 
 func fromJSON(ctx context.Context, t attr.Type, raw json.RawMessage) (attr.Value, *DecodeError) {
@@ -102,7 +101,7 @@ func fromJSON(ctx context.Context, t attr.Type, raw json.RawMessage) (attr.Value
 			return nil, mismatch("an object", raw)
 		}
 		elems := make(map[string]attr.Value, len(items))
-		for _, k := range sortedKeys(items) {
+		for _, k := range slices.Sorted(maps.Keys(items)) {
 			v, err := fromJSON(ctx, t.ElemType, items[k])
 			if err != nil {
 				return nil, err.Under("[" + strconv.Quote(k) + "]")
@@ -120,7 +119,7 @@ func fromJSON(ctx context.Context, t attr.Type, raw json.RawMessage) (attr.Value
 			return nil, mismatch("an object", raw)
 		}
 		vals := make(map[string]attr.Value, len(t.AttrTypes))
-		for _, name := range sortedKeys(t.AttrTypes) {
+		for _, name := range slices.Sorted(maps.Keys(t.AttrTypes)) {
 			v, err := fromJSON(ctx, t.AttrTypes[name], fields[name])
 			if err != nil {
 				return nil, err.Under(name)
@@ -133,7 +132,7 @@ func fromJSON(ctx context.Context, t attr.Type, raw json.RawMessage) (attr.Value
 		}
 		return v, nil
 	}
-	return nil, &DecodeError{Want: fmt.Sprintf("a value of a type the provider can decode (%s)", t), Got: Excerpt(raw)}
+	return nil, &DecodeError{Want: fmt.Sprintf("a value of a type the provider can decode (%s)", t), Got: session.Excerpt(raw)}
 }
 
 // wholeNumber is raw as an int64: a JSON number without a fraction, in range ("3.0" and
@@ -152,15 +151,6 @@ func wholeNumber(raw json.RawMessage) (int64, bool) {
 	}
 	n, acc := f.Int64()
 	return n, acc == big.Exact
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }
 
 // ElemOf is the element type of a list or set type (nil for another type).

@@ -425,18 +425,8 @@ type Write struct {
 	// answer again.
 	Restarted bool
 	Waited    time.Duration
-	body      []byte
 	want      Changes
 	answered  *Document
-}
-
-// Written is the JSON the write sent at path (ok false: it sent none there).
-func (w *Write) Written(path string) (json.RawMessage, bool) {
-	d := &Document{}
-	if json.Unmarshal(w.body, &d.fields) != nil {
-		return nil, false
-	}
-	return d.Raw(path)
 }
 
 // Wrote reports whether the manager took a write.
@@ -467,7 +457,7 @@ func (c *Client) WriteSettings(ctx context.Context, obj *Object, node string, wi
 		if err != nil {
 			return nil, err
 		}
-		w.Changed, w.body = changed, body
+		w.Changed = changed
 		if len(changed) == 0 {
 			return w, nil
 		}

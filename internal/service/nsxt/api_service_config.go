@@ -325,7 +325,7 @@ func tagsField() field {
 			}
 			set, diags := tagsToSet(tags)
 			if diags.HasError() {
-				return types.SetNull(tagType), &session.DecodeError{Want: "a list of tags", Got: framework.Excerpt(raw)}
+				return types.SetNull(tagType), &session.DecodeError{Want: "a list of tags", Got: session.Excerpt(raw)}
 			}
 			return set, nil
 		},

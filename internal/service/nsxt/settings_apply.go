@@ -15,6 +15,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 	"github.com/netsession/terraform-provider-nsx/internal/framework"
 	nsxtapi "github.com/netsession/terraform-provider-nsx/internal/nsxt"
+	"github.com/netsession/terraform-provider-nsx/internal/session"
 )
 
 // apply writes what cfg sets: once for a cluster object, on every node for a node-scoped one
@@ -186,8 +187,8 @@ func (r *settingsResource) verify(ctx context.Context, w *nsxtapi.Write, cfg, pr
 		if (same != nil && same(want, read)) || (same == nil && want.Equal(got)) {
 			continue
 		}
-		diffs = append(diffs, fmt.Sprintf("%s: configured %s, the node now reports %s", f.name, framework.Excerpt([]byte(want.String())),
-			framework.Excerpt([]byte(got.String()))))
+		diffs = append(diffs, fmt.Sprintf("%s: configured %s, the node now reports %s", f.name, session.Excerpt([]byte(want.String())),
+			session.Excerpt([]byte(got.String()))))
 	}
 	if len(diffs) > 0 {
 		node := w.After.Node

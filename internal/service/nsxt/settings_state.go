@@ -167,20 +167,17 @@ func (d *settings) decodeField(ctx context.Context, f field, doc *nsxtapi.Docume
 	return v, nil
 }
 
-// unexpected reports an answer of field f, read on node, that the provider cannot take.
+// unexpected reports an answer of field f, read on node, that the provider cannot take, in
+// the words of nsxt.AnswerError.
 func (d *settings) unexpected(diags *diag.Diagnostics, f field, node string, err error) {
-	what := f.name + ": " + err.Error()
 	var de *session.DecodeError
 	if errors.As(err, &de) {
-		what = de.At(f.name).Error()
+		err = de.At(f.name)
+	} else {
+		err = fmt.Errorf("%s: %w", f.name, err)
 	}
-	on := onNode(d.object, node)
-	if on == "" && node != "" {
-		on = " (read through node " + node + ")"
-	}
-	diags.AddAttributeError(path.Root(f.name), "Unexpected NSX Answer",
-		fmt.Sprintf("GET %s%s answered what the provider cannot take: %s. Nothing of this answer was recorded. "+
-			"If the manager runs a release newer than this provider knows, a newer provider may read it.", d.object.Path, on, what))
+	diags.AddAttributeError(path.Root(f.name), "Unexpected NSX Answer", (&nsxtapi.AnswerError{Object: d.object, Node: node, Err: err}).Error()+
+		". Nothing of this answer was recorded. If the manager runs a release newer than this provider knows, a newer provider may read it.")
 }
 
 func revisionOf(doc *nsxtapi.Document) attr.Value {
