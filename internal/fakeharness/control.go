@@ -5,9 +5,11 @@ package fakeharness
 
 import (
 	"bytes"
+	"context"
 	"crypto/tls"
 	"encoding/json"
 	"io"
+	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -16,6 +18,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/netsession/terraform-provider-nsx/internal/fakemanager"
+	"github.com/netsession/terraform-provider-nsx/internal/memnet"
 	"github.com/netsession/terraform-provider-nsx/internal/session"
 )
 
@@ -28,6 +31,9 @@ type Control struct {
 	CAFile string
 	// HTTP trusts the fake's CA and never follows redirects.
 	HTTP *http.Client
+	// Dial reaches the fake's nodes where they listen on an in-memory network (nil: TCP);
+	// Session gives it to the clients it builds.
+	Dial func(ctx context.Context, network, addr string) (net.Conn, error)
 }
 
 // NewTestCA makes a CA for one test and writes its certificate to a file in t's temporary
@@ -45,17 +51,23 @@ func NewTestCA(t testing.TB) (*fakemanager.CA, string) {
 	return ca, file
 }
 
-// NewControl wraps a started fake for t, and stops it when t ends.
-func NewControl(t testing.TB, srv *fakemanager.Server, ca *fakemanager.CA, caFile string) *Control {
-	t.Cleanup(srv.Close)
-	return &Control{
-		Server: srv, CA: ca, CAFile: caFile,
-		HTTP: &http.Client{
-			Timeout:       10 * time.Second,
-			Transport:     &http.Transport{TLSClientConfig: &tls.Config{RootCAs: ca.Pool(), MinVersion: tls.VersionTLS12}},
-			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
-		},
+// newControl wraps a fake started for t on the network net (nil: TCP), and stops it when t
+// ends.
+func newControl(t testing.TB, srv *fakemanager.Server, ca *fakemanager.CA, caFile string, net *memnet.Network) *Control {
+	transport := &http.Transport{TLSClientConfig: &tls.Config{RootCAs: ca.Pool(), MinVersion: tls.VersionTLS12}}
+	c := &Control{Server: srv, CA: ca, CAFile: caFile}
+	if net != nil {
+		c.Dial, transport.DialContext = net.DialContext, net.DialContext
 	}
+	c.HTTP = &http.Client{
+		Timeout:       10 * time.Second,
+		Transport:     transport,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}
+	// Idle connections are closed with the fake: in a synctest bubble, a connection left
+	// waiting would keep the bubble from ending.
+	t.Cleanup(func() { srv.Close(); transport.CloseIdleConnections() })
+	return c
 }
 
 // Stats reads GET /_fake/stats.

@@ -9,6 +9,7 @@ import (
 
 	"github.com/netsession/terraform-provider-nsx/internal/fakemanager"
 	fakeillumio "github.com/netsession/terraform-provider-nsx/internal/fakemanager/illumio"
+	"github.com/netsession/terraform-provider-nsx/internal/memnet"
 )
 
 // Illumio is a fake PCE started for one test and stopped when it ends.
@@ -29,6 +30,8 @@ type IllumioOptions struct {
 	Idle         time.Duration
 	// Location is the async answer's Location form (fakeillumio.LocationRelative, the default, or fakeillumio.LocationAbsolute).
 	Location string
+	// Net, when set, is the in-memory network the fake listens on (see NSXTOptions.Net).
+	Net *memnet.Network
 }
 
 // StartIllumio starts a fake PCE for t. Async jobs finish after 300 ms and advertise
@@ -39,12 +42,12 @@ func StartIllumio(t testing.TB, o IllumioOptions) *Illumio {
 	opts := fakeillumio.Options{Email: "ops@corp.example", Password: "Pce&Pass%2B+1", APIKeyUsername: "api_1a2b3c4d5e6f7",
 		APIKeySecret: "8f0e2d4c6b8a0f1e3d5c7b9a1f3e5d7c9b1a3f5e7d9c1b3a5f7e9d1c3b5a7f9e", Orgs: o.Orgs, Labels: o.Labels,
 		AuthTokenTTL: o.AuthTokenTTL, Idle: o.Idle, JobDelay: 300 * time.Millisecond, JobRetryAfter: 1, Location: o.Location}
-	fake, srv, err := fakeillumio.Start(opts, fakemanager.Options{CA: ca})
+	fake, srv, err := fakeillumio.Start(opts, fakemanager.Options{CA: ca, Listener: listener(o.Net)})
 	if err != nil {
 		t.Fatal(err)
 	}
 	return &Illumio{
-		Control: NewControl(t, srv, ca, caFile), Fake: fake, Email: opts.Email, Password: opts.Password,
+		Control: newControl(t, srv, ca, caFile, o.Net), Fake: fake, Email: opts.Email, Password: opts.Password,
 		APIKeyUsername: opts.APIKeyUsername, APIKeySecret: opts.APIKeySecret,
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/netsession/terraform-provider-nsx/internal/fakemanager"
 	fakensxt "github.com/netsession/terraform-provider-nsx/internal/fakemanager/nsxt"
+	"github.com/netsession/terraform-provider-nsx/internal/memnet"
 )
 
 // NSXT is a fake NSX cluster started for one test and stopped when it ends.
@@ -38,6 +40,9 @@ type NSXTOptions struct {
 	SegmentList []fakensxt.Segment
 	// Release is the NSX release the fake plays (Options.Release).
 	Release string
+	// Net, when set, is the in-memory network the nodes listen on instead of TCP: the test
+	// runs in a testing/synctest bubble, on the bubble's clock (see internal/memnet).
+	Net *memnet.Network
 }
 
 // StartNSXT starts a fake NSX cluster for t.
@@ -49,11 +54,11 @@ func StartNSXT(t testing.TB, o NSXTOptions) *NSXT {
 		o.Password = "S3cret&Pw@x%2B+1"
 	}
 	fake, srv, err := fakensxt.Start(fakensxt.Options{Username: "admin", Password: o.Password, Segments: o.Segments, Idle: o.Idle, ExtraFields: o.ExtraFields, APIService: o.APIService, LoginLatency: o.LoginLatency, SegmentList: o.SegmentList, Release: o.Release},
-		fakemanager.Options{Nodes: o.Nodes, CA: ca})
+		fakemanager.Options{Nodes: o.Nodes, CA: ca, Listener: listener(o.Net)})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &NSXT{Control: NewControl(t, srv, ca, caFile), Fake: fake, Username: "admin", Password: o.Password}
+	return &NSXT{Control: newControl(t, srv, ca, caFile, o.Net), Fake: fake, Username: "admin", Password: o.Password}
 }
 
 // Hosts are the nodes' addresses as name:port.
@@ -171,4 +176,12 @@ func (h *NSXT) sendAs(t testing.TB, method, path string, in, out any) {
 		req.SetBasicAuth(h.Username, h.Password)
 		req.Header.Set("Content-Type", "application/json")
 	})
+}
+
+// listener is the fake's Options.Listener for a network (nil: TCP).
+func listener(n *memnet.Network) func(string) (net.Listener, error) {
+	if n == nil {
+		return nil
+	}
+	return n.Listen
 }

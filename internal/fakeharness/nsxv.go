@@ -10,6 +10,7 @@ import (
 
 	"github.com/netsession/terraform-provider-nsx/internal/fakemanager"
 	fakensxv "github.com/netsession/terraform-provider-nsx/internal/fakemanager/nsxv"
+	"github.com/netsession/terraform-provider-nsx/internal/memnet"
 )
 
 // NSXV is a fake NSX-v Manager started for one test and stopped when it ends.
@@ -26,6 +27,8 @@ type NSXVOptions struct {
 	TokenLifetime   time.Duration
 	// Major and Minor set the version (default 6.4).
 	Major, Minor int
+	// Net, when set, is the in-memory network the fake listens on (see NSXTOptions.Net).
+	Net *memnet.Network
 }
 
 // StartNSXV starts a fake NSX-v Manager for t.
@@ -36,12 +39,12 @@ func StartNSXV(t testing.TB, o NSXVOptions) *NSXV {
 	if o.Major != 0 {
 		opts.Major, opts.Minor, opts.Patch, opts.Build = o.Major, o.Minor, 5, "4818372"
 	}
-	fake, srv, err := fakensxv.Start(opts, fakemanager.Options{CA: ca})
+	fake, srv, err := fakensxv.Start(opts, fakemanager.Options{CA: ca, Listener: listener(o.Net)})
 	if err != nil {
 		t.Fatal(err)
 	}
 	return &NSXV{
-		Control: NewControl(t, srv, ca, caFile), Fake: fake, Username: opts.Username, Password: opts.Password,
+		Control: newControl(t, srv, ca, caFile, o.Net), Fake: fake, Username: opts.Username, Password: opts.Password,
 	}
 }
 

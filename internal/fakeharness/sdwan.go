@@ -11,6 +11,7 @@ import (
 
 	"github.com/netsession/terraform-provider-nsx/internal/fakemanager"
 	fakesdwan "github.com/netsession/terraform-provider-nsx/internal/fakemanager/sdwan"
+	"github.com/netsession/terraform-provider-nsx/internal/memnet"
 )
 
 // SDWAN is a fake SD-WAN Manager started for one test and stopped when it ends.
@@ -32,6 +33,8 @@ type SDWANOptions struct {
 	// Release is the release the fake plays (Options.Release); from fakesdwan.JWTRelease
 	// the user has an API key.
 	Release string
+	// Net, when set, is the in-memory network the fake listens on (see NSXTOptions.Net).
+	Net *memnet.Network
 }
 
 // StartSDWAN starts a fake SD-WAN Manager for t.
@@ -45,12 +48,12 @@ func StartSDWAN(t testing.TB, o SDWANOptions) *SDWAN {
 		key = "vmk_0f3c9a1e7d5b2468ace13579bdf02468"
 		opts.APIKeys = map[string]string{key: opts.Username}
 	}
-	fake, srv, err := fakesdwan.Start(opts, fakemanager.Options{CA: ca})
+	fake, srv, err := fakesdwan.Start(opts, fakemanager.Options{CA: ca, Listener: listener(o.Net)})
 	if err != nil {
 		t.Fatal(err)
 	}
 	return &SDWAN{
-		Control: NewControl(t, srv, ca, caFile), Fake: fake, Username: opts.Username, Password: opts.Password, APIKey: key,
+		Control: newControl(t, srv, ca, caFile, o.Net), Fake: fake, Username: opts.Username, Password: opts.Password, APIKey: key,
 	}
 }
 

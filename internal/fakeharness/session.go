@@ -29,6 +29,9 @@ func Session(t testing.TB, c *Control, cfg session.Config) *session.Client {
 	if cfg.TLS == nil {
 		cfg.TLS = &tls.Config{RootCAs: c.CA.Pool(), MinVersion: tls.VersionTLS12}
 	}
+	if cfg.Dial == nil {
+		cfg.Dial = c.Dial
+	}
 	if cfg.RequestTimeout == 0 {
 		cfg.RequestTimeout = 10 * time.Second
 	}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/netsession/terraform-provider-nsx/internal/fakemanager"
 	fakevcenter "github.com/netsession/terraform-provider-nsx/internal/fakemanager/vcenter"
+	"github.com/netsession/terraform-provider-nsx/internal/memnet"
 )
 
 // VCenter is a fake vCenter started for one test and stopped when it ends.
@@ -23,6 +24,8 @@ type VCenter struct {
 type VCenterOptions struct {
 	Legacy bool
 	Idle   time.Duration
+	// Net, when set, is the in-memory network the fake listens on (see NSXTOptions.Net).
+	Net *memnet.Network
 }
 
 // StartVCenter starts a fake vCenter for t.
@@ -30,12 +33,12 @@ func StartVCenter(t testing.TB, o VCenterOptions) *VCenter {
 	t.Helper()
 	ca, caFile := NewTestCA(t)
 	opts := fakevcenter.Options{Username: "administrator@vsphere.local", Password: "VMw@re&Pass%2B+1", Legacy: o.Legacy, Idle: o.Idle}
-	fake, srv, err := fakevcenter.Start(opts, fakemanager.Options{CA: ca})
+	fake, srv, err := fakevcenter.Start(opts, fakemanager.Options{CA: ca, Listener: listener(o.Net)})
 	if err != nil {
 		t.Fatal(err)
 	}
 	return &VCenter{
-		Control: NewControl(t, srv, ca, caFile), Fake: fake, Username: opts.Username, Password: opts.Password,
+		Control: newControl(t, srv, ca, caFile, o.Net), Fake: fake, Username: opts.Username, Password: opts.Password,
 	}
 }
 

@@ -13,6 +13,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -210,11 +211,33 @@ type Server struct {
 	nodeDownUntil []time.Time
 	// start holds the settings the server started with, which /_fake/reset restores.
 	start Options
+	// when are the tests' actions waiting for a count of requests (When).
+	when []trigger
+}
+
+// trigger is an action due when the server has counted at requests.
+type trigger struct {
+	at int64
+	fn func()
+}
+
+// When runs fn, in a goroutine of its own, as the request that brings the server's count of
+// requests (its control endpoints aside) to n arrives: a test's event, where a poll of the
+// counters would depend on how fast the machine is.
+func (s *Server) When(n int64, fn func()) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.Stats.Requests.Load() >= n {
+		go fn()
+		return
+	}
+	s.when = append(s.when, trigger{at: n, fn: fn})
 }
 
 // node is one cluster member; taking it down closes its listener, so connections are refused.
 type node struct {
 	addr    string
+	listen  func(addr string) (net.Listener, error)
 	handler http.Handler
 	mu      sync.Mutex
 	srv     *http.Server
@@ -226,7 +249,7 @@ func (n *node) up(cfg *tls.Config) error {
 	if n.srv != nil {
 		return nil
 	}
-	ln, err := net.Listen("tcp", n.addr)
+	ln, err := n.listen(n.addr)
 	if err != nil {
 		return err
 	}
@@ -235,6 +258,8 @@ func (n *node) up(cfg *tls.Config) error {
 	go func(srv *http.Server) { _ = srv.ServeTLS(ln, "", "") }(n.srv)
 	return nil
 }
+
+func listenTCP(addr string) (net.Listener, error) { return net.Listen("tcp", addr) }
 
 func (n *node) down() {
 	n.mu.Lock()
@@ -255,6 +280,9 @@ type Options struct {
 	// Restart is how long the API service is unavailable after a restarting write (0: no restarts).
 	Restart time.Duration
 	CA      *CA
+	// Listener opens a node's listener on "host:port" (nil: TCP). Tests pass an in-memory
+	// network's (internal/memnet) to run a fake inside a testing/synctest bubble.
+	Listener func(addr string) (net.Listener, error)
 }
 
 // Start serves app on opts.Nodes TLS listeners.
@@ -275,7 +303,10 @@ func Start(name string, app App, stats *Stats, opts Options) (*Server, error) {
 		if i < len(opts.Ports) && opts.Ports[i] > 0 {
 			port = strconv.Itoa(opts.Ports[i])
 		}
-		n := &node{addr: net.JoinHostPort(opts.Listen, port), handler: s.wrap(i, app.Handler(i))}
+		n := &node{addr: net.JoinHostPort(opts.Listen, port), listen: listenTCP, handler: s.wrap(i, app.Handler(i))}
+		if opts.Listener != nil {
+			n.listen = opts.Listener
+		}
 		if err := n.up(s.tls); err != nil {
 			s.Close()
 			return nil, fmt.Errorf("fake %s: %w", name, err)
@@ -397,8 +428,15 @@ func (s *Server) wrap(self int, api http.Handler) http.Handler {
 			s.control(self, w, r)
 			return
 		}
-		s.Stats.Requests.Add(1)
+		count := s.Stats.Requests.Add(1)
 		s.mu.Lock()
+		s.when = slices.DeleteFunc(s.when, func(tr trigger) bool {
+			if count >= tr.at {
+				go tr.fn()
+				return true
+			}
+			return false
+		})
 		expire := false
 		if s.expireIn > 0 {
 			s.expireIn--

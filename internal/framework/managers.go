@@ -9,6 +9,7 @@ package framework
 import (
 	"context"
 	"fmt"
+	"net"
 	"net/url"
 	"sort"
 	"strings"
@@ -198,6 +199,7 @@ func (sp *Spec[C]) sessionConfig(m *Managers, s *Settings) session.Config {
 	cfg.AdoptRate, cfg.AdoptConcurrency = !l.RateLimitSet, !l.ConcurrencySet
 	cfg.Refusal = sp.Refusal
 	cfg.Explain = hinter(sp.Info, s, sp.Hint)
+	cfg.Dial = m.Dial
 	if sp.Idle != nil {
 		cfg.IdleTimeout = sp.Idle(s)
 	}
@@ -328,6 +330,9 @@ type Managers struct {
 	Pool   *session.Pool
 	Limits Limits
 	Cache  *CacheSettings
+	// Dial, when set, opens the session clients' connections (session.Config.Dial): tests
+	// give an in-memory network's, to run inside a testing/synctest bubble.
+	Dial func(ctx context.Context, network, addr string) (net.Conn, error)
 
 	settings map[string]*Settings
 	// unknown names the blocks whose settings are known only after apply.

@@ -339,12 +339,7 @@ func (s *faultSuite) nodeDownMidRun(t *testing.T, fc *faultRun) {
 			PreConfig: func() {
 				before = h.Stats(t)
 				// Take node 0 down once the run has sent a few requests to it.
-				go func() {
-					for h.Server.Stats.Requests.Load() < before["requests"]+6 {
-						time.Sleep(5 * time.Millisecond)
-					}
-					h.Server.NodeDown(0)
-				}()
+				h.Server.When(before["requests"]+6, func() { h.Server.NodeDown(0) })
 			},
 			Config: vaultBlock(h) + `
 data "nsx_version" "v" { count = 30 }

@@ -44,22 +44,19 @@ func (s *hostileSuite) report(format string, a ...any) {
 	s.reports = append(s.reports, fmt.Sprintf(format, a...))
 }
 
-// timed runs a terraform test case and checks that it ended within bound, a limit derived
-// from the settings the case gives (plus terraform's own start-up, generously).
-func timed(t *testing.T, bound time.Duration, tc resource.TestCase) time.Duration {
+// measured runs a terraform test case and returns its wall time, for the suite's report
+// only. No case asserts a wall-clock bound: terraform and the fake share the machine's cores
+// with the rest of the suite. The bounds these cases are about are proved where time is the
+// test's: inside testing/synctest bubbles, exactly (session's TestRetryAfterIsCapped and
+// TestRetryAfterDateIsCapped for the capped Retry-After, illumio's
+// TestStuckJobPollsBoundedAndEndsAtTheDeadline for the job's polls and its deadline); here the
+// fake's counters decide.
+func measured(t *testing.T, tc resource.TestCase) time.Duration {
 	t.Helper()
 	start := time.Now()
 	resource.UnitTest(t, tc)
-	took := time.Since(start)
-	if took > bound+terraformOverhead {
-		t.Errorf("took %v, beyond the %v the settings allow (plus %v for terraform itself)", took.Round(time.Millisecond), bound, terraformOverhead)
-	}
-	return took
+	return time.Since(start)
 }
-
-// terraformOverhead is what the terraform binary's own commands (init, plan, refresh,
-// destroy) may add to a case on a loaded 2-core machine; the bounds asserted are the settings'.
-const terraformOverhead = 40 * time.Second
 
 // res is the api-service resource the suites exercise.
 const res = "nsx_api_service_config.this"
@@ -86,10 +83,10 @@ func vars(kv ...string) config.Variables {
 // TestHostileSuite plays managers that misbehave, through real terraform: a Retry-After of a
 // day, endless and oversized bodies, a job that never finishes, a cursor that cycles, answers
 // that echo the credentials, addresses and settings that cannot work, and timeouts that run
-// out. Each case asserts the error a user sees, the time it took against a bound from the
-// settings, and the fake's counters; the last case reads every TRACE log of the suite for
-// every secret in every encoding. The memory bound is proven in-process by the session
-// package's TestEndlessBodiesAreCapped.
+// out. Each case asserts the error a user sees and the fake's counters; the time it took is
+// reported (measured says where the time bounds are proved). The last case reads every TRACE
+// log of the suite for every secret in every encoding. The memory bound is proven in-process
+// by the session package's TestEndlessBodiesAreCapped.
 //
 // Like the fault suite it sets the environment the terraform commands inherit, so it is not
 // parallel with the package's other tests; its cases run in parallel with each other.
@@ -167,15 +164,14 @@ func (s *hostileSuite) nsxt(t *testing.T, o fakeharness.NSXTOptions) *fakeharnes
 	return h
 }
 
-// 1. 503 with Retry-After: 86400. The wait is capped at request_timeout (2 s here), so the
-// read ends within (max_retries + 1) × request_timeout + max_retries × cap.
+// 1. 503 with Retry-After: 86400. The wait is capped at request_timeout (2 s here; exactly
+// so in session's TestRetryAfterIsCapped): one try and one retry, then the 503 is the error.
 func (s *hostileSuite) retryAfterADay(t *testing.T) {
 	h := s.nsxt(t, fakeharness.NSXTOptions{Nodes: 1})
 	h.Faults(t, fakemanager.Faults{Answers: []fakemanager.Fault{
 		{Status: 503, Count: 100, RetryAfterHeader: "86400", PathPrefix: "/api/v1/node/version"},
 	}})
-	bound := (1+1)*2*time.Second + 1*2*time.Second
-	took := timed(t, bound, resource.TestCase{
+	took := measured(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.Factories(t),
 		Steps: []resource.TestStep{{
 			Config:          vaultBlock(h, "request_timeout = 2", "max_retries = 1") + `data "nsx_version" "v" {}`,
@@ -187,7 +183,7 @@ func (s *hostileSuite) retryAfterADay(t *testing.T) {
 	if f["faults_served"] != 2 {
 		t.Errorf("want 1 try and 1 retry, fake served %d", f["faults_served"])
 	}
-	s.report("%-40s %5.1fs (bound %v + terraform) 503s served=%d", "01_retry_after_a_day", took.Seconds(), bound, f["faults_served"])
+	s.report("%-40s %5.1fs  503s served=%d", "01_retry_after_a_day", took.Seconds(), f["faults_served"])
 }
 
 // 2. An endless answer and a 3 MiB one, with max_response_mib = 1: each a clear error that
@@ -195,7 +191,7 @@ func (s *hostileSuite) retryAfterADay(t *testing.T) {
 func (s *hostileSuite) endlessBodies(t *testing.T) {
 	h := s.nsxt(t, fakeharness.NSXTOptions{Nodes: 1})
 	cfg := vaultBlock(h, "max_response_mib = 1", "request_timeout = 30") + `data "nsx_segments" "all" {}`
-	took := timed(t, 2*30*time.Second, resource.TestCase{
+	took := measured(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.Factories(t),
 		Steps: []resource.TestStep{
 			{
@@ -235,7 +231,7 @@ func (s *hostileSuite) jobNeverDone(t *testing.T) {
 				Body: `{"href":"/orgs/1/jobs/stuck","job_type":":illumio/async_requests","description":"/orgs/1/labels","result":{},"status":"running"}`,
 			}}})
 			block := secretVar("pce_secret", h.APIKeySecret, fakeharness.Provider(h.KeyBlock("org_id = 1")))
-			took := timed(t, 6*time.Second, resource.TestCase{
+			took := measured(t, resource.TestCase{
 				ProtoV6ProviderFactories: acctest.Factories(t),
 				Steps: []resource.TestStep{{
 					Config: block + `
@@ -264,7 +260,7 @@ func (s *hostileSuite) cursorCycle(t *testing.T) {
 			Body: fmt.Sprintf(`{"results":[{"id":"s-%s","display_name":"s-%s","path":"/infra/segments/s-%s"}],"cursor":%q}`, cursor, cursor, cursor, cursor)}
 	}
 	h.Faults(t, fakemanager.Faults{Answers: []fakemanager.Fault{page("AAAA"), page("BBBB"), page("AAAA")}})
-	took := timed(t, 10*time.Second, resource.TestCase{
+	took := measured(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.Factories(t),
 		Steps: []resource.TestStep{{
 			Config: vaultBlock(h) + `data "nsx_segments" "all" {}`, ConfigVariables: vars("nsxt_password", h.Password),
@@ -283,7 +279,7 @@ func (s *hostileSuite) cursorCycle(t *testing.T) {
 func (s *hostileSuite) loginFormEchoed(t *testing.T) {
 	h := s.nsxt(t, fakeharness.NSXTOptions{Nodes: 1})
 	h.Faults(t, fakemanager.Faults{Answers: []fakemanager.Fault{{Status: 400, Count: 10, Echo: true, PathPrefix: "/api/session/create"}}})
-	took := timed(t, 10*time.Second, resource.TestCase{
+	took := measured(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.Factories(t),
 		Steps: []resource.TestStep{{
 			Config: vaultBlock(h) + `data "nsx_version" "v" {}`, ConfigVariables: vars("nsxt_password", h.Password),
@@ -299,7 +295,7 @@ func (s *hostileSuite) basicHeaderEchoed(t *testing.T) {
 	t.Cleanup(func() { s.secrets(h.Username, h.Password); s.secrets("", h.Issued(t)...) })
 	h.Faults(t, fakemanager.Faults{Answers: []fakemanager.Fault{{Status: 400, Count: 10, Echo: true, PathPrefix: "/api/session"}}})
 	block := secretVar("vc_password", h.Password, fakeharness.Provider(h.VCenterBlock()))
-	took := timed(t, 10*time.Second, resource.TestCase{
+	took := measured(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.Factories(t),
 		Steps: []resource.TestStep{{
 			Config: block + `
@@ -318,7 +314,7 @@ data "nsx_version" "vc" {
 func (s *hostileSuite) userinfoAddress(t *testing.T) {
 	h := s.nsxt(t, fakeharness.NSXTOptions{Nodes: 1})
 	host := h.Hosts()[0]
-	took := timed(t, 0, resource.TestCase{
+	took := measured(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.Factories(t),
 		Steps: []resource.TestStep{{
 			Config: `
@@ -367,7 +363,7 @@ resource "nsxv_cli_user_role" "r" {
   role     = "auditor"
 }`, v.Host(), user, v.CAFile)
 	}
-	took := timed(t, 0, resource.TestCase{
+	took := measured(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.Factories(t),
 		Steps: []resource.TestStep{
 			{
@@ -415,7 +411,7 @@ data "nsx_version" "v" {}`, h.Hosts()[0]),
 // 9. A timeout of zero or below is refused at plan time.
 func (s *hostileSuite) timeoutsNotAboveZero(t *testing.T) {
 	h := s.nsxt(t, fakeharness.NSXTOptions{Nodes: 1})
-	took := timed(t, 0, resource.TestCase{
+	took := measured(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.Factories(t),
 		Steps: []resource.TestStep{
 			{
@@ -448,7 +444,7 @@ func (s *hostileSuite) createTimeoutRunsOut(t *testing.T) {
 	h := s.nsxt(t, fakeharness.NSXTOptions{Nodes: 1})
 	restart := 60_000
 	h.Faults(t, fakemanager.Faults{RestartMS: &restart})
-	took := timed(t, 4*time.Second, resource.TestCase{
+	took := measured(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.Factories(t),
 		Steps: []resource.TestStep{{
 			Config: vaultBlock(h, "request_timeout = 2") + `
@@ -515,7 +511,7 @@ func (s *hostileSuite) lentSessionLoginEchoed(t *testing.T) {
 	factories := acctest.Factories(t)
 	factories["echo"] = echoprovider.NewProviderServer()
 	check, done := s.expectClean(t, `(?s)j_password=\*\*\*&j_username=admin`, h.Password)
-	took := timed(t, 10*time.Second, resource.TestCase{
+	took := measured(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories,
 		Steps: []resource.TestStep{{
 			Config: vaultBlock(h) + `
@@ -544,7 +540,7 @@ func (s *hostileSuite) freshCursorSameIDs(t *testing.T) {
 			Body: fmt.Sprintf(`{"results":[{"id":"web","display_name":"web","path":"/infra/segments/web"}],"cursor":"c%04d"}`, i)})
 	}
 	h.Faults(t, fakemanager.Faults{Answers: pages})
-	took := timed(t, 10*time.Second, resource.TestCase{
+	took := measured(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.Factories(t),
 		Steps: []resource.TestStep{{
 			Config: vaultBlock(h) + `data "nsx_segments" "all" {}`, ConfigVariables: vars("nsxt_password", h.Password),
@@ -560,7 +556,7 @@ func (s *hostileSuite) freshCursorSameIDs(t *testing.T) {
 // 14. A read needs more items than max_read_items: it ends with an error naming the limit.
 func (s *hostileSuite) readBudget(t *testing.T) {
 	h := s.nsxt(t, fakeharness.NSXTOptions{Nodes: 1, Segments: 2500})
-	took := timed(t, 10*time.Second, resource.TestCase{
+	took := measured(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.Factories(t),
 		Steps: []resource.TestStep{{
 			Config:          secretVar("nsxt_password", h.Password, fakeharness.Provider(h.NSXTBlock(), "max_read_items = 1500")) + `data "nsx_segments" "all" {}`,
@@ -583,7 +579,7 @@ func (s *hostileSuite) loginAnswerLost(t *testing.T) {
 	h := s.nsxt(t, fakeharness.NSXTOptions{Nodes: 1})
 	h.Faults(t, fakemanager.Faults{Answers: []fakemanager.Fault{{Lose: true, Count: 100, PathPrefix: "/api/session/create"}}})
 	check, done := s.expectClean(t, `(?s)outcome`, h.Password)
-	took := timed(t, 20*time.Second, resource.TestCase{
+	took := measured(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.Factories(t),
 		Steps: []resource.TestStep{{
 			Config:          vaultBlock(h) + `data "nsx_version" "v" { count = 5 }` + "\n" + `data "nsx_segments" "s" {}`,
@@ -602,7 +598,7 @@ func (s *hostileSuite) loginAnswerLost(t *testing.T) {
 func (s *hostileSuite) loginSlowerThanTimeout(t *testing.T) {
 	h := s.nsxt(t, fakeharness.NSXTOptions{Nodes: 1})
 	h.Faults(t, fakemanager.Faults{Answers: []fakemanager.Fault{{DelayMS: 3000, Count: 100, PathPrefix: "/api/session/create"}}})
-	took := timed(t, 20*time.Second, resource.TestCase{
+	took := measured(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.Factories(t),
 		Steps: []resource.TestStep{{
 			Config:          vaultBlock(h, "request_timeout = 1") + `data "nsx_version" "v" { count = 5 }`,
@@ -623,8 +619,7 @@ func (s *hostileSuite) absurdStatedRate(t *testing.T) {
 	h.Faults(t, fakemanager.Faults{Answers: []fakemanager.Fault{{Status: 429, Count: 1, PathPrefix: "/policy/api/v1/infra/segments",
 		Body: `{"httpStatus":"TOO_MANY_REQUESTS","error_code":102,"module_name":"common-services","error_message":"Client 'admin' exceeded request rate of 0.001 per second"}`}}})
 	// At the floor of one request a second: the retry, the version reads and the logout.
-	bound := 10 * time.Second
-	took := timed(t, bound, resource.TestCase{
+	took := measured(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.Factories(t),
 		Steps: []resource.TestStep{{
 			Config:          vaultBlock(h) + `data "nsx_segments" "s" {}` + "\n" + `data "nsx_version" "v" { count = 3 }`,
@@ -646,7 +641,7 @@ func (s *hostileSuite) terminalEscapes(t *testing.T) {
 	body, _ := json.Marshal(map[string]any{"httpStatus": "BAD_REQUEST", "error_code": 255, "module_name": "common-services", "error_message": msg})
 	h.Faults(t, fakemanager.Faults{Answers: []fakemanager.Fault{{Status: 400, Count: 5, PathPrefix: "/api/v1/node/version", Body: string(body)}}})
 	check, done := s.expectClean(t, `(?s)Refused.*end`)
-	took := timed(t, 10*time.Second, resource.TestCase{
+	took := measured(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.Factories(t),
 		Steps: []resource.TestStep{{
 			Config: vaultBlock(h) + `data "nsx_version" "v" {}`, ConfigVariables: vars("nsxt_password", h.Password),
@@ -664,7 +659,7 @@ func (s *hostileSuite) hugeErrorMessage(t *testing.T) {
 		"error_message": strings.Repeat("verbose ", 15<<20/8)})
 	h.Faults(t, fakemanager.Faults{Answers: []fakemanager.Fault{{Status: 400, Count: 100, PathPrefix: "/policy/api/v1/infra/segments/", Body: string(body)}}})
 	check, done := s.expectClean(t, `(?s)verbose`)
-	took := timed(t, 30*time.Second, resource.TestCase{
+	took := measured(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.Factories(t),
 		Steps: []resource.TestStep{{
 			Config: vaultBlock(h, "max_response_mib = 32") + `
@@ -689,7 +684,7 @@ data "nsx_segment" "s" {
 func (s *hostileSuite) oversizedLoginAnswer(t *testing.T) {
 	h := s.nsxt(t, fakeharness.NSXTOptions{Nodes: 1})
 	h.Faults(t, fakemanager.Faults{Answers: []fakemanager.Fault{{PadBytes: 20 << 20, Count: 100, PathPrefix: "/api/session/create"}}})
-	took := timed(t, 30*time.Second, resource.TestCase{
+	took := measured(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.Factories(t),
 		Steps: []resource.TestStep{{
 			Config: vaultBlock(h, "max_response_mib = 1") + `data "nsx_version" "v" { count = 3 }`, ConfigVariables: vars("nsxt_password", h.Password),

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/base64"
 	"errors"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -11,9 +12,11 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/netsession/terraform-provider-nsx/internal/fakeharness"
+	"github.com/netsession/terraform-provider-nsx/internal/memnet"
 	"github.com/netsession/terraform-provider-nsx/internal/session"
 )
 
@@ -43,52 +46,73 @@ func hostileClient(t *testing.T, srv *httptest.Server, cfg session.Config) *sess
 	return c
 }
 
-// A Retry-After of a day is honoured only up to the cap: min(30 s, request_timeout).
+// bubbleServer is an httptest TLS server on an in-memory network, for a test inside a
+// testing/synctest bubble; dial reaches it (session.Config.Dial). It is closed when t ends.
+func bubbleServer(t *testing.T, h http.Handler) (srv *httptest.Server, dial func(context.Context, string, string) (net.Conn, error)) {
+	t.Helper()
+	n := memnet.New()
+	l, err := n.Listen("127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv = httptest.NewUnstartedServer(h)
+	srv.Listener = l
+	srv.StartTLS()
+	t.Cleanup(srv.Close)
+	return srv, n.DialContext
+}
+
+// A Retry-After of a day is honoured only up to the cap: min(30 s, request_timeout). On the
+// bubble's clock, the two retries wait exactly the cap each.
 func TestRetryAfterIsCapped(t *testing.T) {
 	t.Parallel()
-	var hits atomic.Int64
-	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
-		hits.Add(1)
-		w.Header().Set("Retry-After", "86400")
-		w.WriteHeader(http.StatusServiceUnavailable)
-	}))
-	defer srv.Close()
-	timeout := 500 * time.Millisecond
-	c := hostileClient(t, srv, session.Config{RequestTimeout: timeout, MaxRetries: 2})
-	start := time.Now()
-	resp, err := c.Do(context.Background(), &session.Request{Method: http.MethodGet, Path: "/x"})
-	took := time.Since(start)
-	if err != nil || resp.StatusCode != http.StatusServiceUnavailable {
-		t.Fatalf("want the last 503, got %v %v", resp, err)
-	}
-	if hits.Load() != 3 {
-		t.Fatalf("want 1 try + 2 retries, server saw %d", hits.Load())
-	}
-	// Bound from the settings: (max_retries + 1) × request_timeout + max_retries × the cap.
-	if bound := 3*timeout + 2*timeout + 2*time.Second; took > bound {
-		t.Fatalf("took %v, beyond the bound %v the settings allow", took, bound)
-	}
+	synctest.Test(t, func(t *testing.T) {
+		var hits atomic.Int64
+		srv, dial := bubbleServer(t, http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+			hits.Add(1)
+			w.Header().Set("Retry-After", "86400")
+			w.WriteHeader(http.StatusServiceUnavailable)
+		}))
+		timeout := 500 * time.Millisecond
+		c := hostileClient(t, srv, session.Config{RequestTimeout: timeout, MaxRetries: 2, Dial: dial})
+		start := time.Now()
+		resp, err := c.Do(context.Background(), &session.Request{Method: http.MethodGet, Path: "/x"})
+		took := time.Since(start)
+		if err != nil || resp.StatusCode != http.StatusServiceUnavailable {
+			t.Fatalf("want the last 503, got %v %v", resp, err)
+		}
+		if hits.Load() != 3 {
+			t.Fatalf("want 1 try + 2 retries, server saw %d", hits.Load())
+		}
+		if want := 2 * timeout; took != want {
+			t.Fatalf("took %v; two retries capped at request_timeout wait %v", took, want)
+		}
+	})
 }
 
 // An HTTP-date Retry-After far in the future is capped the same way.
 func TestRetryAfterDateIsCapped(t *testing.T) {
 	t.Parallel()
-	var hits atomic.Int64
-	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
-		if hits.Add(1) == 1 {
-			w.Header().Set("Retry-After", time.Now().Add(48*time.Hour).UTC().Format(http.TimeFormat))
-			w.WriteHeader(http.StatusTooManyRequests)
-			return
+	synctest.Test(t, func(t *testing.T) {
+		var hits atomic.Int64
+		srv, dial := bubbleServer(t, http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+			if hits.Add(1) == 1 {
+				w.Header().Set("Retry-After", time.Now().Add(48*time.Hour).UTC().Format(http.TimeFormat))
+				w.WriteHeader(http.StatusTooManyRequests)
+				return
+			}
+			_, _ = w.Write([]byte(`{}`))
+		}))
+		timeout := 300 * time.Millisecond
+		c := hostileClient(t, srv, session.Config{RequestTimeout: timeout, MaxRetries: 1, Dial: dial})
+		start := time.Now()
+		if resp, err := c.Do(context.Background(), &session.Request{Method: http.MethodGet, Path: "/x"}); err != nil || resp.StatusCode != 200 {
+			t.Fatalf("want the retry to succeed after a capped wait: %v %v", resp, err)
 		}
-		_, _ = w.Write([]byte(`{}`))
-	}))
-	defer srv.Close()
-	c := hostileClient(t, srv, session.Config{RequestTimeout: 300 * time.Millisecond, MaxRetries: 1})
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	if resp, err := c.Do(ctx, &session.Request{Method: http.MethodGet, Path: "/x"}); err != nil || resp.StatusCode != 200 {
-		t.Fatalf("want the retry to succeed after a capped wait: %v %v", resp, err)
-	}
+		if took := time.Since(start); took != timeout {
+			t.Fatalf("took %v; the retry waits request_timeout, %v", took, timeout)
+		}
+	})
 }
 
 // An endless body, 20 of them at once, costs at most the cap each: the peak heap stays under

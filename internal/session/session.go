@@ -11,6 +11,7 @@ import (
 	"context"
 	"crypto/tls"
 	"errors"
+	"net"
 	"net/http"
 	"net/url"
 	"sync"
@@ -92,6 +93,10 @@ type Config struct {
 	// session idle longer is renewed before use instead of failing a call. Manager clients
 	// update it with SetIdleTimeout when they learn the manager's setting.
 	IdleTimeout time.Duration
+	// Dial opens connections to the nodes (nil: the network). Tests give an in-memory
+	// network's (internal/memnet), to run the client and a fake inside a testing/synctest
+	// bubble.
+	Dial func(ctx context.Context, network, addr string) (net.Conn, error)
 }
 
 // Client is the session-carrying HTTP client of one manager.
@@ -169,6 +174,7 @@ func New(cfg Config) (*Client, error) {
 		MaxIdleConnsPerHost: cfg.MaxConcurrency,
 		IdleConnTimeout:     90 * time.Second,
 		ForceAttemptHTTP2:   true,
+		DialContext:         cfg.Dial,
 	}
 	c.plain = &http.Client{
 		Transport: &limitedTransport{base: transport, c: c},

@@ -8,9 +8,11 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/netsession/terraform-provider-nsx/internal/fakeharness"
+	"github.com/netsession/terraform-provider-nsx/internal/memnet"
 )
 
 // The fake rejects what the real manager rejects; these tests hold it to the document.
@@ -113,11 +115,13 @@ func TestSessionsAreNodeScoped(t *testing.T) {
 
 func TestIdleSessionsExpire(t *testing.T) {
 	t.Parallel()
-	w := newWireWith(t, fakeharness.NSXTOptions{Nodes: 1, Idle: 300 * time.Millisecond})
-	_, auth := w.login(w.base, w.h.Password)
-	time.Sleep(500 * time.Millisecond)
-	r, b := w.do("GET", w.base, "/api/v1/node/version", auth, "")
-	wantCode(t, r, b, 403, 403)
+	synctest.Test(t, func(t *testing.T) {
+		w := newWireWith(t, fakeharness.NSXTOptions{Nodes: 1, Net: memnet.New(), Idle: 300 * time.Millisecond})
+		_, auth := w.login(w.base, w.h.Password)
+		time.Sleep(500 * time.Millisecond)
+		r, b := w.do("GET", w.base, "/api/v1/node/version", auth, "")
+		wantCode(t, r, b, 403, 403)
+	})
 }
 
 // Five failures lock the account on that node; a locked account answers like a wrong password.

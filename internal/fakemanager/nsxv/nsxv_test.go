@@ -7,9 +7,11 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/netsession/terraform-provider-nsx/internal/fakeharness"
+	"github.com/netsession/terraform-provider-nsx/internal/memnet"
 )
 
 // The fake rejects what NSX-v rejects; these tests hold it to the document.
@@ -76,37 +78,39 @@ const roleURL = "/api/2.0/services/usermgmt/role/"
 
 func TestTokenAndBasic(t *testing.T) {
 	t.Parallel()
-	w := newWire(t, fakeharness.NSXVOptions{TokenLifetime: 300 * time.Millisecond})
-	status, tok := w.token(w.h.Username, w.h.Password)
-	if status != http.StatusOK || strings.Count(tok, ".") != 2 {
-		t.Fatalf("token: %d %q", status, tok)
-	}
-	if status, body := w.do(http.MethodGet, "/api/1.0/appliance-management/global/info", "AUTHTOKEN "+tok, "", ""); status != http.StatusOK || !strings.Contains(body, "<majorVersion>6</majorVersion>") {
-		t.Fatalf("global info with token: %d %s", status, body)
-	}
-	time.Sleep(400 * time.Millisecond)
-	status, body := w.do(http.MethodGet, "/api/1.0/appliance-management/global/info", "AUTHTOKEN "+tok, "", "")
-	wantError(t, status, body, http.StatusForbidden, 1, "expired")
-	if status, _ := w.do(http.MethodGet, "/api/1.0/appliance-management/global/info", basic(w.h.Username, w.h.Password), "", ""); status != http.StatusOK {
-		t.Fatalf("Basic refused: %d", status)
-	}
-	status, body = w.do(http.MethodGet, "/api/1.0/appliance-management/global/info", basic(w.h.Username, "wrong"), "", "")
-	wantError(t, status, body, http.StatusForbidden, 1, "Authentication failed")
-	// The console user api exists but has no role: the document's 403.
-	status, _ = w.token("api", "Api&Pass-123")
-	if status != http.StatusForbidden {
-		t.Fatalf("a user without a role got a token: %d", status)
-	}
-	status, body = w.do(http.MethodGet, "/api/1.0/appliance-management/global/info", basic("api", "Api&Pass-123"), "", "")
-	wantError(t, status, body, http.StatusForbidden, 125023, "VC user does not have any role on NSX Manager")
-	if s := w.h.Stats(t); s["logins"] != 1 || s["failed_logins"] != 2 {
-		t.Fatalf("stats %v", s)
-	}
+	synctest.Test(t, func(t *testing.T) {
+		w := newWire(t, fakeharness.NSXVOptions{Net: memnet.New(), TokenLifetime: 300 * time.Millisecond})
+		status, tok := w.token(w.h.Username, w.h.Password)
+		if status != http.StatusOK || strings.Count(tok, ".") != 2 {
+			t.Fatalf("token: %d %q", status, tok)
+		}
+		if status, body := w.do(http.MethodGet, "/api/1.0/appliance-management/global/info", "AUTHTOKEN "+tok, "", ""); status != http.StatusOK || !strings.Contains(body, "<majorVersion>6</majorVersion>") {
+			t.Fatalf("global info with token: %d %s", status, body)
+		}
+		time.Sleep(400 * time.Millisecond)
+		status, body := w.do(http.MethodGet, "/api/1.0/appliance-management/global/info", "AUTHTOKEN "+tok, "", "")
+		wantError(t, status, body, http.StatusForbidden, 1, "expired")
+		if status, _ := w.do(http.MethodGet, "/api/1.0/appliance-management/global/info", basic(w.h.Username, w.h.Password), "", ""); status != http.StatusOK {
+			t.Fatalf("Basic refused: %d", status)
+		}
+		status, body = w.do(http.MethodGet, "/api/1.0/appliance-management/global/info", basic(w.h.Username, "wrong"), "", "")
+		wantError(t, status, body, http.StatusForbidden, 1, "Authentication failed")
+		// The console user api exists but has no role: the document's 403.
+		status, _ = w.token("api", "Api&Pass-123")
+		if status != http.StatusForbidden {
+			t.Fatalf("a user without a role got a token: %d", status)
+		}
+		status, body = w.do(http.MethodGet, "/api/1.0/appliance-management/global/info", basic("api", "Api&Pass-123"), "", "")
+		wantError(t, status, body, http.StatusForbidden, 125023, "VC user does not have any role on NSX Manager")
+		if s := w.h.Stats(t); s["logins"] != 1 || s["failed_logins"] != 2 {
+			t.Fatalf("stats %v", s)
+		}
 
-	old := newWire(t, fakeharness.NSXVOptions{NoTokenEndpoint: true})
-	if status, _ := old.token(old.h.Username, old.h.Password); status != http.StatusNotFound {
-		t.Fatalf("a 6.3 manager answered the token endpoint: %d", status)
-	}
+		old := newWire(t, fakeharness.NSXVOptions{NoTokenEndpoint: true})
+		if status, _ := old.token(old.h.Username, old.h.Password); status != http.StatusNotFound {
+			t.Fatalf("a 6.3 manager answered the token endpoint: %d", status)
+		}
+	})
 }
 
 func TestRoleRules(t *testing.T) {

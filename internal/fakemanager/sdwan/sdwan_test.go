@@ -6,10 +6,12 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/netsession/terraform-provider-nsx/internal/fakeharness"
 	fakesdwan "github.com/netsession/terraform-provider-nsx/internal/fakemanager/sdwan"
+	"github.com/netsession/terraform-provider-nsx/internal/memnet"
 )
 
 // The fake rejects what SD-WAN Manager rejects; these tests hold it to the document.
@@ -99,14 +101,16 @@ func TestLoginTokenXSRFLogout(t *testing.T) {
 
 func TestIdleTimeoutAnd401Mode(t *testing.T) {
 	t.Parallel()
-	w := newWire(t, fakeharness.SDWANOptions{Idle: 300 * time.Millisecond, ExpiredStatus: http.StatusUnauthorized})
-	resp, _ := w.login(w.h.Password)
-	cookie := resp.Cookies()[0].Value
-	time.Sleep(400 * time.Millisecond)
-	resp, body := w.do(http.MethodGet, "/dataservice/device", cookie, "")
-	if resp.StatusCode != http.StatusUnauthorized || !strings.Contains(body, "failed to validate user") {
-		t.Fatalf("idle session: %d %s", resp.StatusCode, body)
-	}
+	synctest.Test(t, func(t *testing.T) {
+		w := newWire(t, fakeharness.SDWANOptions{Net: memnet.New(), Idle: 300 * time.Millisecond, ExpiredStatus: http.StatusUnauthorized})
+		resp, _ := w.login(w.h.Password)
+		cookie := resp.Cookies()[0].Value
+		time.Sleep(400 * time.Millisecond)
+		resp, body := w.do(http.MethodGet, "/dataservice/device", cookie, "")
+		if resp.StatusCode != http.StatusUnauthorized || !strings.Contains(body, "failed to validate user") {
+			t.Fatalf("idle session: %d %s", resp.StatusCode, body)
+		}
+	})
 }
 
 // At 100 sessions a new login evicts the least recently used one, not the oldest.

@@ -6,9 +6,11 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/netsession/terraform-provider-nsx/internal/fakeharness"
+	"github.com/netsession/terraform-provider-nsx/internal/memnet"
 )
 
 // The fake answers as the document and PROTOCOLS.md say vCenter does.
@@ -33,35 +35,37 @@ func do(t *testing.T, h *fakeharness.VCenter, method, path, session string, basi
 
 func TestSessionsAndErrorShapes(t *testing.T) {
 	t.Parallel()
-	h := fakeharness.StartVCenter(t, fakeharness.VCenterOptions{Idle: 300 * time.Millisecond})
-	status, body := do(t, h, http.MethodPost, "/api/session", "", true)
-	var token string
-	if status != http.StatusCreated || json.Unmarshal([]byte(body), &token) != nil || token == "" {
-		t.Fatalf("POST /api/session: %d %s", status, body)
-	}
-	status, body = do(t, h, http.MethodPost, "/rest/com/vmware/cis/session", "", true)
-	var legacy struct{ Value string }
-	if status != http.StatusOK || json.Unmarshal([]byte(body), &legacy) != nil || legacy.Value == "" {
-		t.Fatalf("legacy POST: %d %s", status, body)
-	}
-	if status, _ := do(t, h, http.MethodGet, "/api/appliance/system/version", token, false); status != http.StatusOK {
-		t.Fatalf("version with a session: %d", status)
-	}
-	status, body = do(t, h, http.MethodGet, "/api/appliance/system/version", "", false)
-	if status != http.StatusUnauthorized || !strings.Contains(body, `"error_type":"UNAUTHENTICATED"`) || !strings.Contains(body, `"default_message":"Authentication required."`) {
-		t.Fatalf("/api 401: %d %s", status, body)
-	}
-	status, body = do(t, h, http.MethodGet, "/rest/appliance/system/version", "", false)
-	if status != http.StatusUnauthorized || !strings.Contains(body, `"type":"com.vmware.vapi.std.errors.unauthenticated"`) {
-		t.Fatalf("/rest 401: %d %s", status, body)
-	}
-	time.Sleep(400 * time.Millisecond)
-	if status, _ := do(t, h, http.MethodGet, "/api/cis/tagging/tag", token, false); status != http.StatusUnauthorized {
-		t.Fatalf("idle session still accepted: %d", status)
-	}
-	if status, _ := do(t, h, http.MethodDelete, "/rest/com/vmware/cis/session", legacy.Value, false); status != http.StatusUnauthorized {
-		t.Fatalf("idle legacy session deleted: %d", status)
-	}
+	synctest.Test(t, func(t *testing.T) {
+		h := fakeharness.StartVCenter(t, fakeharness.VCenterOptions{Net: memnet.New(), Idle: 300 * time.Millisecond})
+		status, body := do(t, h, http.MethodPost, "/api/session", "", true)
+		var token string
+		if status != http.StatusCreated || json.Unmarshal([]byte(body), &token) != nil || token == "" {
+			t.Fatalf("POST /api/session: %d %s", status, body)
+		}
+		status, body = do(t, h, http.MethodPost, "/rest/com/vmware/cis/session", "", true)
+		var legacy struct{ Value string }
+		if status != http.StatusOK || json.Unmarshal([]byte(body), &legacy) != nil || legacy.Value == "" {
+			t.Fatalf("legacy POST: %d %s", status, body)
+		}
+		if status, _ := do(t, h, http.MethodGet, "/api/appliance/system/version", token, false); status != http.StatusOK {
+			t.Fatalf("version with a session: %d", status)
+		}
+		status, body = do(t, h, http.MethodGet, "/api/appliance/system/version", "", false)
+		if status != http.StatusUnauthorized || !strings.Contains(body, `"error_type":"UNAUTHENTICATED"`) || !strings.Contains(body, `"default_message":"Authentication required."`) {
+			t.Fatalf("/api 401: %d %s", status, body)
+		}
+		status, body = do(t, h, http.MethodGet, "/rest/appliance/system/version", "", false)
+		if status != http.StatusUnauthorized || !strings.Contains(body, `"type":"com.vmware.vapi.std.errors.unauthenticated"`) {
+			t.Fatalf("/rest 401: %d %s", status, body)
+		}
+		time.Sleep(400 * time.Millisecond)
+		if status, _ := do(t, h, http.MethodGet, "/api/cis/tagging/tag", token, false); status != http.StatusUnauthorized {
+			t.Fatalf("idle session still accepted: %d", status)
+		}
+		if status, _ := do(t, h, http.MethodDelete, "/rest/com/vmware/cis/session", legacy.Value, false); status != http.StatusUnauthorized {
+			t.Fatalf("idle legacy session deleted: %d", status)
+		}
+	})
 }
 
 func TestOldVCenterHasNoAPI(t *testing.T) {

@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -20,6 +21,7 @@ import (
 	"github.com/netsession/terraform-provider-nsx/internal/fakeharness"
 	fakensxt "github.com/netsession/terraform-provider-nsx/internal/fakemanager/nsxt"
 	"github.com/netsession/terraform-provider-nsx/internal/framework"
+	"github.com/netsession/terraform-provider-nsx/internal/memnet"
 	nsxtsvc "github.com/netsession/terraform-provider-nsx/internal/service/nsxt"
 	"github.com/netsession/terraform-provider-nsx/internal/session"
 )
@@ -79,45 +81,48 @@ ephemeral "nsx_session" "api" {
 // at 4 s, uses every 2.7 s hold one session for 8 s and more, with one login.
 func TestSession_keptAliveBeforeIdleTimeout(t *testing.T) {
 	t.Parallel()
-	h := fakeharness.StartNSXT(t, fakeharness.NSXTOptions{Nodes: 1, APIService: map[string]any{"session_timeout": 4}})
-	conn := framework.NullConnection()
-	conn.Host, conn.Username, conn.Password, conn.CAFile = types.StringValue(h.Hosts()[0]), types.StringValue(h.Username),
-		types.StringValue(h.Password), types.StringValue(h.CAFile)
-	s, diags := framework.Resolve(context.Background(), nsxtsvc.Manager.Info, conn)
-	if diags.HasError() {
-		t.Fatal(diags)
-	}
-	m := framework.NewManagers(session.NewPool(), framework.Limits{RequestTimeout: 10 * time.Second, MaxRetries: 1}, nil)
-	m.Set("nsxt", s)
-	lent, diags := nsxtsvc.Manager.Lend(m, types.StringNull(), "test")
-	if diags.HasError() {
-		t.Fatal(diags)
-	}
-	ctx := context.Background()
-	_, first, err := lent.Client.Lend(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := lent.KeepAlive(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if idle := lent.Client.IdleTimeout(); idle != 4*time.Second {
-		t.Fatalf("the keep-alive did not learn the manager's session_timeout: %v", idle)
-	}
-	for deadline := time.Now().Add(8 * time.Second); time.Now().Before(deadline); {
-		time.Sleep(session.RenewBefore(lent.Client.IdleTimeout()) / 2)
+	synctest.Test(t, func(t *testing.T) {
+		h := fakeharness.StartNSXT(t, fakeharness.NSXTOptions{Nodes: 1, Net: memnet.New(), APIService: map[string]any{"session_timeout": 4}})
+		conn := framework.NullConnection()
+		conn.Host, conn.Username, conn.Password, conn.CAFile = types.StringValue(h.Hosts()[0]), types.StringValue(h.Username),
+			types.StringValue(h.Password), types.StringValue(h.CAFile)
+		s, diags := framework.Resolve(context.Background(), nsxtsvc.Manager.Info, conn)
+		if diags.HasError() {
+			t.Fatal(diags)
+		}
+		m := framework.NewManagers(session.NewPool(), framework.Limits{RequestTimeout: 10 * time.Second, MaxRetries: 1}, nil)
+		m.Dial = h.Dial
+		m.Set("nsxt", s)
+		lent, diags := nsxtsvc.Manager.Lend(m, types.StringNull(), "test")
+		if diags.HasError() {
+			t.Fatal(diags)
+		}
+		ctx := context.Background()
+		_, first, err := lent.Client.Lend(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
 		if err := lent.KeepAlive(ctx); err != nil {
 			t.Fatal(err)
 		}
-	}
-	_, last, err := lent.Client.Lend(ctx)
-	if err != nil || fmt.Sprint(first) != fmt.Sprint(last) {
-		t.Fatalf("the lent session changed: %v", err)
-	}
-	lent.Close(ctx)
-	if st := h.Stats(t); st["logins"] != 1 || st["logouts"] != 1 || st["rejected_requests"] != 0 {
-		t.Fatalf("want one session held throughout, fake says %v", st)
-	}
+		if idle := lent.Client.IdleTimeout(); idle != 4*time.Second {
+			t.Fatalf("the keep-alive did not learn the manager's session_timeout: %v", idle)
+		}
+		for deadline := time.Now().Add(8 * time.Second); time.Now().Before(deadline); {
+			time.Sleep(session.RenewBefore(lent.Client.IdleTimeout()) / 2)
+			if err := lent.KeepAlive(ctx); err != nil {
+				t.Fatal(err)
+			}
+		}
+		_, last, err := lent.Client.Lend(ctx)
+		if err != nil || fmt.Sprint(first) != fmt.Sprint(last) {
+			t.Fatalf("the lent session changed: %v", err)
+		}
+		lent.Close(ctx)
+		if st := h.Stats(t); st["logins"] != 1 || st["logouts"] != 1 || st["rejected_requests"] != 0 {
+			t.Fatalf("want one session held throughout, fake says %v", st)
+		}
+	})
 }
 
 // The example's indexing of the lent headers (issue 22) works: every headers["…"] the
