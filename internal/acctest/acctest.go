@@ -4,6 +4,8 @@
 package acctest
 
 import (
+	"regexp"
+	"strings"
 	"sync"
 	"testing"
 
@@ -113,4 +115,14 @@ func (r *Runs) Stats() session.Stats {
 		}
 	}
 	return sum
+}
+
+// Wrapped matches the sentences in order, as terraform prints them: each wrapped at any
+// space, anything between them.
+func Wrapped(sentences ...string) *regexp.Regexp {
+	parts := make([]string, len(sentences))
+	for i, s := range sentences {
+		parts[i] = strings.Join(strings.Fields(regexp.QuoteMeta(s)), `\s+`)
+	}
+	return regexp.MustCompile(`(?s)` + strings.Join(parts, ".*"))
 }

@@ -3,11 +3,14 @@ package nsxt
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
 	"time"
+
+	"github.com/netsession/terraform-provider-nsx/internal/session"
 )
 
 // The settings objects of who gets in: the auth policy and node properties of each manager
@@ -77,9 +80,12 @@ type NodeUser struct {
 
 // NodeUserWrite is what a user's update or creation sends; nil fields are left out.
 type NodeUserWrite struct {
-	Username                *string `json:"username,omitempty"`
-	FullName                *string `json:"full_name,omitempty"`
-	Password                *string `json:"password,omitempty"`
+	Username *string `json:"username,omitempty"`
+	FullName *string `json:"full_name,omitempty"`
+	Password *string `json:"password,omitempty"`
+	// OldPassword is the user's current password, which NSX requires on a PUT that changes
+	// it (NodeUserProperties: "required on PUT if password specified").
+	OldPassword             *string `json:"old_password,omitempty"`
 	PasswordChangeFrequency *int64  `json:"password_change_frequency,omitempty"`
 	PasswordChangeWarning   *int64  `json:"password_change_warning,omitempty"`
 }
@@ -119,12 +125,25 @@ func (c *Client) NodeUserByID(ctx context.Context, id int64) (*NodeUser, error) 
 	return &u, err
 }
 
-// UpdateNodeUser writes w over the user userid (a password included, which NSX checks
+// UpdateNodeUser writes w over the user (a password included, which NSX checks
 // against its password policy: a refusal matches ErrPasswordRefused).
-func (c *Client) UpdateNodeUser(ctx context.Context, id int64, w NodeUserWrite) (*NodeUser, error) {
+func (c *Client) UpdateNodeUser(ctx context.Context, user *NodeUser, w NodeUserWrite) (*NodeUser, error) {
 	var u NodeUser
-	err := c.do(ctx, http.MethodPut, "/api/v1/node/users/"+strconv.FormatInt(id, 10), w, &u)
+	err := c.do(ctx, http.MethodPut, "/api/v1/node/users/"+strconv.FormatInt(user.UserID, 10), w, &u)
+	var te *session.TransportError
+	if w.Password != nil && (err == nil || errors.As(err, &te)) && c.LogsInAs(user.Username) {
+		// The configured password is the old one from now on, or may be (no answer said how
+		// the write went): the sessions held stay in use, and no login sends it again.
+		c.s.CredentialsChanged("the password of " + user.Username + ", the account it logs in with, was changed")
+	}
 	return &u, err
+}
+
+// LogsInAs reports whether the client logs in as the local user name (a user name and
+// password, not a principal identity's certificate).
+func (c *Client) LogsInAs(name string) bool {
+	a, ok := c.s.Authenticator().(*Auth)
+	return ok && a.Username == name
 }
 
 // CreateNodeUser creates a local user (NSX 4.1 and later): active when it has a password.

@@ -130,3 +130,36 @@ func unknownOutcome(block, host string, err error) *LoginError {
 	return &LoginError{Block: block, Host: host, Unknown: true,
 		Reason: err.Error() + "; the manager may have counted it as a failed attempt, so the password is not sent again in this run"}
 }
+
+// CredentialsChangedError is the login this client did not send: the manager took a new
+// password for the account it logs in with, from this process (CredentialsChanged), so the
+// configured one is the old password, and sending it would count as a failed login.
+type CredentialsChangedError struct {
+	Block, Host string
+	// Why is what changed the password, in the caller's words.
+	Why string
+}
+
+func (e *CredentialsChangedError) Error() string {
+	return fmt.Sprintf("a new session on the %s manager at %s is needed, but %s in this run: the provider does not log in with "+
+		"the password the %s block still holds, which is the old one now (a failed login counts towards the account's lockout). "+
+		"Every change the run made so far is in the state; run terraform again with the new password in the %s block",
+		e.Block, e.Host, e.Why, e.Block, e.Block)
+}
+
+// CredentialsChanged records that the manager took a new password for the account this
+// client logs in with (why says how, for the error). The sessions it holds stay in use; a
+// login it would need from now on, on any node, fails with *CredentialsChangedError without
+// being sent.
+func (c *Client) CredentialsChanged(why string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.changed = why
+}
+
+// credentialsChanged is the reason given to CredentialsChanged ("": none).
+func (c *Client) credentialsChanged() string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.changed
+}

@@ -215,6 +215,9 @@ func (c *Client) login(ctx context.Context, n *node) (*Credentials, error) {
 		}
 		renewal := n.lastUsed != (time.Time{})
 		n.mu.Unlock()
+		if why := c.credentialsChanged(); why != "" {
+			return nil, &CredentialsChangedError{Block: c.cfg.Block, Host: n.base.Host, Why: why}
+		}
 
 		start := time.Now()
 		var cred *Credentials

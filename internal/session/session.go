@@ -114,6 +114,9 @@ type Client struct {
 
 	mu      sync.Mutex
 	current int
+	// changed: the manager took a new password for the configured account in this process
+	// (CredentialsChanged); no login is sent from then on.
+	changed string
 }
 
 type counters struct {

@@ -45,6 +45,7 @@ type nodeUserModel struct {
 	PasswordChangeWarning   types.Int64  `tfsdk:"password_change_warning"`
 	Password                types.String `tfsdk:"password_wo"`
 	PasswordVersion         types.Int64  `tfsdk:"password_wo_version"`
+	OldPassword             types.String `tfsdk:"old_password_wo"`
 	Status                  types.String `tfsdk:"status"`
 	LastPasswordChange      types.Int64  `tfsdk:"last_password_change"`
 	PasswordResetRequired   types.Bool   `tfsdk:"password_reset_required"`
@@ -115,6 +116,15 @@ func (r *nodeUserResource) Schema(ctx context.Context, _ resource.SchemaRequest,
 				Optional:            true,
 				MarkdownDescription: "Any number; change it to send `password_wo` again (to rotate the password).",
 			},
+			"old_password_wo": schema.StringAttribute{
+				Optional: true, Sensitive: true, WriteOnly: true,
+				MarkdownDescription: "The password the user has now, write-only: NSX changes a password only with the current one " +
+					"(`old_password` on the user's PUT), so it is needed to rotate the password of an active user and to set the " +
+					"password of a built-in user that is active when taken over; not to create or activate a user. Sent with " +
+					"`password_wo` only; never stored. When the user is the account the `nsxt` block logs in with, see \"Rotating " +
+					"the provider's own password\" below.",
+				Validators: []validator.String{stringvalidator.AlsoRequires(path.MatchRoot("password_wo")), stringvalidator.LengthBetween(1, 128)},
+			},
 			"status": schema.StringAttribute{Computed: true, MarkdownDescription: "`ACTIVE`, `NOT_ACTIVATED` or `PASSWORD_EXPIRED`, as NSX reports it."},
 			"last_password_change": schema.Int64Attribute{Computed: true,
 				MarkdownDescription: "When the password last changed (milliseconds since the epoch)."},
@@ -126,7 +136,7 @@ func (r *nodeUserResource) Schema(ctx context.Context, _ resource.SchemaRequest,
 func (r *nodeUserResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan nodeUserModel
 	framework.Do(ctx, req.Plan, r.Op("create"), &plan, r.Managers, Manager, &resp.Diagnostics, func(ctx context.Context, c *nsxtapi.Client) {
-		password := writeOnly(ctx, c, req.Config, &resp.Diagnostics)
+		password := writeOnly(ctx, c, req.Config, "password_wo", &resp.Diagnostics)
 		name := plan.Username.ValueString()
 		u, err := c.NodeUserByName(ctx, name)
 		switch {
@@ -149,7 +159,7 @@ func (r *nodeUserResource) Create(ctx context.Context, req resource.CreateReques
 			r.Managers.Failed(&resp.Diagnostics, "Reading the NSX Local Users Failed", "Looking for the user "+name, err)
 			return
 		}
-		r.apply(ctx, c, &plan, u, password, &resp.State, &resp.Diagnostics)
+		r.apply(ctx, c, &plan, u, password, req.Config, &resp.State, &resp.Diagnostics)
 	})
 }
 
@@ -170,21 +180,21 @@ func (r *nodeUserResource) Update(ctx context.Context, req resource.UpdateReques
 	framework.Do(ctx, req.Plan, r.Op("update"), &plan, r.Managers, Manager, &resp.Diagnostics, func(ctx context.Context, c *nsxtapi.Client) {
 		var password *string
 		if !plan.PasswordVersion.Equal(state.PasswordVersion) {
-			password = writeOnly(ctx, c, req.Config, &resp.Diagnostics)
+			password = writeOnly(ctx, c, req.Config, "password_wo", &resp.Diagnostics)
 		}
 		u, err := c.NodeUserByID(ctx, state.UserID.ValueInt64())
 		if err != nil {
 			r.Managers.ReadFailed(&resp.Diagnostics, "the NSX Local User", "Reading the user "+state.Username.ValueString(), err)
 			return
 		}
-		r.apply(ctx, c, &plan, u, password, &resp.State, &resp.Diagnostics)
+		r.apply(ctx, c, &plan, u, password, req.Config, &resp.State, &resp.Diagnostics)
 	})
 }
 
-// apply brings the user u to plan: its attributes, a new password, its activation. Each step
-// NSX took is recorded in st at once.
+// apply brings the user u to plan: its attributes, a new password (with the current one from
+// cfg, as NSX requires), its activation. Each step NSX took is recorded in st at once.
 func (r *nodeUserResource) apply(ctx context.Context, c *nsxtapi.Client, plan *nodeUserModel, u *nsxtapi.NodeUser, password *string,
-	st *tfsdk.State, diags *diag.Diagnostics) {
+	cfg tfsdk.Config, st *tfsdk.State, diags *diag.Diagnostics) {
 	name := plan.Username.ValueString()
 	w := nsxtapi.NodeUserWrite{}
 	changed := false
@@ -199,11 +209,15 @@ func (r *nodeUserResource) apply(ctx context.Context, c *nsxtapi.Client, plan *n
 	}
 	activate := isTrue(plan.Active) && u.Status == "NOT_ACTIVATED"
 	if password != nil && !activate {
+		if w.OldPassword = writeOnly(ctx, c, cfg, "old_password_wo", diags); w.OldPassword == nil {
+			diags.AddAttributeError(path.Root("old_password_wo"), "Current Password Needed", oldPasswordNeeded(name))
+			return
+		}
 		w.Password, changed = password, true
 	}
 	var err error
 	if changed {
-		if u, err = c.UpdateNodeUser(ctx, u.UserID, w); err != nil {
+		if u, err = c.UpdateNodeUser(ctx, u, w); err != nil {
 			r.writeFailed(diags, "Updating", name, err)
 			return
 		}
@@ -242,6 +256,11 @@ func (r *nodeUserResource) record(ctx context.Context, st *tfsdk.State, plan *no
 }
 
 func (r *nodeUserResource) writeFailed(diags *diag.Diagnostics, verb, name string, err error) {
+	if errors.Is(err, nsxtapi.ErrOldPasswordRefused) {
+		r.Managers.FailedAt(diags, path.Root("old_password_wo"), "Current Password Refused by NSX",
+			verb+" the user "+name+" failed: NSX did not take old_password_wo as the user's current password", err)
+		return
+	}
 	if errors.Is(err, nsxtapi.ErrPasswordRefused) {
 		r.Managers.FailedAt(diags, path.Root("password_wo"), "Password Refused by the NSX Password Policy",
 			verb+" the user "+name+" failed: NSX refused the password (see nsx_auth_policy for the rules)", err)
@@ -308,12 +327,34 @@ func (r *nodeUserResource) ValidateConfig(ctx context.Context, req resource.Vali
 	}
 }
 
-// ModifyPlan reports a missing nsxt block at plan time, as the apply would.
-func (r *nodeUserResource) ModifyPlan(_ context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+// ModifyPlan reports a missing nsxt block at plan time, as the apply would, and a rotation of
+// an active user's password without its current one.
+func (r *nodeUserResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.Plan.Raw.IsNull() {
 		return
 	}
 	resp.Diagnostics.Append(r.Managers.RequireAtPlan(Manager.Info, userType)...)
+	if req.State.Raw.IsNull() {
+		return
+	}
+	var plan, state nodeUserModel
+	var old types.String
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("old_password_wo"), &old)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	rotates := !plan.PasswordVersion.IsUnknown() && !plan.PasswordVersion.Equal(state.PasswordVersion) && !plan.PasswordVersion.IsNull()
+	if rotates && state.Status.ValueString() != "NOT_ACTIVATED" && old.IsNull() {
+		resp.Diagnostics.AddAttributeError(path.Root("old_password_wo"), "Current Password Needed", oldPasswordNeeded(state.Username.ValueString()))
+	}
+}
+
+// oldPasswordNeeded says why a password change needs old_password_wo.
+func oldPasswordNeeded(name string) string {
+	return fmt.Sprintf("NSX changes the password of %s only with the one it has now (old_password on the user's PUT): set old_password_wo "+
+		"to the current password along with password_wo. Nothing was sent.", name)
 }
 
 // fromAPI records a user as NSX answered it.
@@ -330,13 +371,11 @@ func (m *nodeUserModel) fromAPI(u *nsxtapi.NodeUser) {
 	m.PasswordResetRequired = types.BoolValue(u.PasswordResetRequired)
 }
 
-// writeOnly is the configured password_wo (nil: none). Write-only values are in the
-// configuration only.
-// writeOnly is the configured password_wo (nil: none), which c then masks wherever it could
-// show.
-func writeOnly(ctx context.Context, c *nsxtapi.Client, cfg tfsdk.Config, diags *diag.Diagnostics) *string {
+// writeOnly is the configured value of the write-only attribute attr (nil: none), which c
+// then masks wherever it could show. Write-only values are in the configuration only.
+func writeOnly(ctx context.Context, c *nsxtapi.Client, cfg tfsdk.Config, attr string, diags *diag.Diagnostics) *string {
 	var v types.String
-	diags.Append(cfg.GetAttribute(ctx, path.Root("password_wo"), &v)...)
+	diags.Append(cfg.GetAttribute(ctx, path.Root(attr), &v)...)
 	pw := framework.Optional(v)
 	if pw != nil {
 		c.Secrets(*pw)
