@@ -86,16 +86,72 @@ type Stats struct {
 
 	mu    sync.Mutex
 	extra map[string]int64
+	// when are the tests' actions waiting for a counter to reach a value (When).
+	when []trigger
+}
+
+// trigger is an action due when the counter name reaches at.
+type trigger struct {
+	name string
+	at   int64
+	fn   func()
+}
+
+// When runs fn as the counter name ("requests", the API requests the control endpoints
+// aside, or a manager-specific one such as "faults_served") reaches n: in the goroutine of the
+// request that reached it, before that request goes on (at once, in one of its own, where the
+// counter is there already). It is a test's event, where a poll of the counters would depend
+// on how fast the machine is; fn must not wait for the request, nor take the fake's locks.
+func (s *Stats) When(name string, n int64, fn func()) {
+	s.mu.Lock()
+	now := s.extra[name]
+	if name == "requests" {
+		now = s.Requests.Load()
+	}
+	if now < n {
+		s.when = append(s.when, trigger{name: name, at: n, fn: fn})
+		s.mu.Unlock()
+		return
+	}
+	s.mu.Unlock()
+	go fn()
+}
+
+// reached runs the actions waiting for the counter name at value v.
+func (s *Stats) reached(name string, v int64) {
+	s.mu.Lock()
+	due := s.due(name, v)
+	s.mu.Unlock()
+	for _, fn := range due {
+		fn()
+	}
+}
+
+// due takes the actions due at counter name's value v (s.mu held).
+func (s *Stats) due(name string, v int64) []func() {
+	var out []func()
+	s.when = slices.DeleteFunc(s.when, func(tr trigger) bool {
+		if tr.name == name && v >= tr.at {
+			out = append(out, tr.fn)
+			return true
+		}
+		return false
+	})
+	return out
 }
 
 // Add increments a manager-specific counter, reported beside the common ones.
 func (s *Stats) Add(name string, n int64) {
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	if s.extra == nil {
 		s.extra = map[string]int64{}
 	}
 	s.extra[name] += n
+	due := s.due(name, s.extra[name])
+	s.mu.Unlock()
+	for _, fn := range due {
+		fn()
+	}
 }
 
 // Peak raises a manager-specific high-water mark to v.
@@ -211,27 +267,6 @@ type Server struct {
 	nodeDownUntil []time.Time
 	// start holds the settings the server started with, which /_fake/reset restores.
 	start Options
-	// when are the tests' actions waiting for a count of requests (When).
-	when []trigger
-}
-
-// trigger is an action due when the server has counted at requests.
-type trigger struct {
-	at int64
-	fn func()
-}
-
-// When runs fn, in a goroutine of its own, as the request that brings the server's count of
-// requests (its control endpoints aside) to n arrives: a test's event, where a poll of the
-// counters would depend on how fast the machine is.
-func (s *Server) When(n int64, fn func()) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.Stats.Requests.Load() >= n {
-		go fn()
-		return
-	}
-	s.when = append(s.when, trigger{at: n, fn: fn})
 }
 
 // node is one cluster member; taking it down closes its listener, so connections are refused.
@@ -428,15 +463,8 @@ func (s *Server) wrap(self int, api http.Handler) http.Handler {
 			s.control(self, w, r)
 			return
 		}
-		count := s.Stats.Requests.Add(1)
+		s.Stats.reached("requests", s.Stats.Requests.Add(1))
 		s.mu.Lock()
-		s.when = slices.DeleteFunc(s.when, func(tr trigger) bool {
-			if count >= tr.at {
-				go tr.fn()
-				return true
-			}
-			return false
-		})
 		expire := false
 		if s.expireIn > 0 {
 			s.expireIn--
@@ -480,9 +508,10 @@ func (s *Server) wrap(self int, api http.Handler) http.Handler {
 			}
 		}
 		if fault != nil && (fault.Lose || fault.DelayMS > 0 || fault.PadBytes > 0) {
-			s.Stats.Add("faults_served", 1)
 			rec := httptest.NewRecorder()
 			api.ServeHTTP(rec, r)
+			// Counted once the manager has acted on the request (a test may wait for it).
+			s.Stats.Add("faults_served", 1)
 			if fault.DelayMS > 0 {
 				select {
 				case <-time.After(time.Duration(fault.DelayMS) * time.Millisecond):

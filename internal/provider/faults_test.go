@@ -339,7 +339,7 @@ func (s *faultSuite) nodeDownMidRun(t *testing.T, fc *faultRun) {
 			PreConfig: func() {
 				before = h.Stats(t)
 				// Take node 0 down once the run has sent a few requests to it.
-				h.Server.When(before["requests"]+6, func() { h.Server.NodeDown(0) })
+				h.Server.Stats.When("requests", before["requests"]+6, func() { h.Server.NodeDown(0) })
 			},
 			Config: vaultBlock(h) + `
 data "nsx_version" "v" { count = 30 }

@@ -4,9 +4,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"net"
 	"net/http"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"sync/atomic"
@@ -311,6 +313,17 @@ func (f *Fake) setPassword(w http.ResponseWriter, node int, u *user, password st
 	u.Password, u.Reset, u.Changed = password, false, time.Now().UnixMilli()
 	f.Issue(password) // for the leak checks
 	return true
+}
+
+// Users are the local users as NSX answers them, by user id order (root aside).
+func (f *Fake) Users() []map[string]any {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	out := make([]map[string]any, 0, len(f.users))
+	for _, id := range slices.Sorted(maps.Keys(f.users)) {
+		out = append(out, f.users[id].properties())
+	}
+	return out
 }
 
 func (f *Fake) listUsers(w http.ResponseWriter, _ *http.Request) {

@@ -73,6 +73,9 @@ func (r *nodeUserResource) Schema(ctx context.Context, _ resource.SchemaRequest,
 			"password is **write-only**: `password_wo` is sent to NSX when the user is created or activated and whenever `password_wo_version` " +
 			"changes, and is never stored in the state or the plan (Terraform 1.11 and later). NSX checks it against the node's password policy " +
 			"(see `nsx_auth_policy`); a password the policy refuses is an error that names the rule.\n\n" +
+			"A user created here that NSX holds already (an apply stopped before it could record it) is never taken over: its password " +
+			"cannot be compared, so the create stops and shows the `terraform import`. After an import, the first apply records " +
+			"`password_wo_version` without sending the password unless `old_password_wo` is given.\n\n" +
 			"Import by user name or user id. **Destroying** a created user deletes it; destroying one of the built-in users leaves it as it is " +
 			"(with a warning).",
 		Attributes: map[string]schema.Attribute{
@@ -141,9 +144,8 @@ func (r *nodeUserResource) Create(ctx context.Context, req resource.CreateReques
 		u, err := c.NodeUserByName(ctx, name)
 		switch {
 		case err == nil && builtinUsers[u.UserID] == "":
-			resp.Diagnostics.AddAttributeError(path.Root("username"), "NSX Local User Exists",
-				fmt.Sprintf("NSX has a local user %s (id %d) already. Bring it under Terraform with `terraform import %s.<name> %s` (or an import block).",
-					name, u.UserID, userType, name))
+			found{TypeName: userType, Kind: "NSX Local User", What: fmt.Sprintf("a local user %s (id %d)", name, u.UserID), ImportID: name,
+				Unprovable: "a local user's password cannot be compared, so the provider never takes one over unasked"}.refuse(&resp.Diagnostics, path.Root("username"))
 			return
 		case errors.Is(err, nsxtapi.ErrNotFound):
 			w := nsxtapi.NodeUserWrite{Username: &name, FullName: framework.Optional(plan.FullName), Password: password,
@@ -181,6 +183,17 @@ func (r *nodeUserResource) Update(ctx context.Context, req resource.UpdateReques
 		var password *string
 		if !plan.PasswordVersion.Equal(state.PasswordVersion) {
 			password = writeOnly(ctx, c, req.Config, "password_wo", &resp.Diagnostics)
+			var old types.String
+			resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("old_password_wo"), &old)...)
+			if password != nil && state.PasswordVersion.IsNull() && state.Status.ValueString() != "NOT_ACTIVATED" && old.IsNull() {
+				// An imported user (or one first given a password here): it has a password
+				// already, which NSX changes only with the current one.
+				resp.Diagnostics.AddAttributeWarning(path.Root("password_wo_version"), "Password Version Recorded, Password Not Sent",
+					fmt.Sprintf("%s had no password_wo_version in the state (an import, say) and has a password already, which NSX changes only "+
+						"with the current one: the version is recorded and password_wo was not sent. To set it, give old_password_wo and raise "+
+						"password_wo_version.", state.Username.ValueString()))
+				password = nil
+			}
 		}
 		u, err := c.NodeUserByID(ctx, state.UserID.ValueInt64())
 		if err != nil {
@@ -345,7 +358,10 @@ func (r *nodeUserResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	rotates := !plan.PasswordVersion.IsUnknown() && !plan.PasswordVersion.Equal(state.PasswordVersion) && !plan.PasswordVersion.IsNull()
+	// From no version (an import) the update records it and sends nothing without the
+	// current password (see Update); from one version to another it is a rotation.
+	rotates := !plan.PasswordVersion.IsUnknown() && !plan.PasswordVersion.Equal(state.PasswordVersion) &&
+		!plan.PasswordVersion.IsNull() && !state.PasswordVersion.IsNull()
 	if rotates && state.Status.ValueString() != "NOT_ACTIVATED" && old.IsNull() {
 		resp.Diagnostics.AddAttributeError(path.Root("old_password_wo"), "Current Password Needed", oldPasswordNeeded(state.Username.ValueString()))
 	}

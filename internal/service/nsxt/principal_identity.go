@@ -21,6 +21,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/netsession/terraform-provider-nsx/internal/framework"
@@ -60,7 +61,7 @@ func (r *principalIdentityResource) Schema(ctx context.Context, _ resource.Schem
 			"(so that binding is not also an `nsx_role_binding`). " +
 			"An nsxt block with `client_cert_*` and `client_key_*` then works as this identity. NSX has no call that changes an identity's name, " +
 			"node, certificate, protection or description: changing one replaces it. Only the certificate is given here; its key never reaches " +
-			"the provider through this resource.\n\nImport by the identity's id, or by `<name>/<node_id>`.",
+			"the provider through this resource.\n\n" + takeOverDoc + " The certificate is compared too.\n\nImport by the identity's id, or by `<name>/<node_id>`.",
 		Attributes: map[string]schema.Attribute{
 			"timeouts": framework.CRUDTimeouts(ctx),
 			"id": schema.StringAttribute{Computed: true, MarkdownDescription: "The identity's id.",
@@ -170,6 +171,9 @@ func (r *principalIdentityResource) Create(ctx context.Context, req resource.Cre
 		if diags.HasError() {
 			return
 		}
+		if r.existing(ctx, c, &plan, &resp.State, &resp.Diagnostics) {
+			return
+		}
 		out, err := c.CreatePrincipalIdentity(ctx, nsxtapi.PrincipalIdentityWithCertificate{
 			Name: plan.Name.ValueString(), NodeID: plan.NodeID.ValueString(), CertificatePEM: strings.TrimSpace(plan.CertificatePEM.ValueString()),
 			IsProtected: plan.IsProtected.ValueBool(), Description: plan.Description.ValueString(), RolesForPaths: roles,
@@ -185,6 +189,48 @@ func (r *principalIdentityResource) Create(ctx context.Context, req resource.Cre
 		resp.Diagnostics.Append(r.read(ctx, c, &plan, nil, false)...)
 		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	})
+}
+
+// existing looks for an identity of plan's name and node id that NSX holds already (an apply
+// stopped before it recorded it): taken over into st when it is provably plan (the same
+// certificate, protection, description and roles), refused with its import otherwise. It
+// reports whether it found one (or could not look).
+func (r *principalIdentityResource) existing(ctx context.Context, c *nsxtapi.Client, plan *principalIdentityModel, st *tfsdk.State, diags *diag.Diagnostics) bool {
+	all, err := c.PrincipalIdentities(ctx)
+	if err != nil {
+		r.Managers.ReadFailed(diags, "the NSX Principal Identities", "Looking for an identity "+plan.Name.ValueString()+" before creating it", err)
+		return true
+	}
+	for i := range all {
+		p := &all[i]
+		if p.Name != plan.Name.ValueString() || p.NodeID != plan.NodeID.ValueString() {
+			continue
+		}
+		cur := *plan
+		cur.ID = types.StringValue(p.ID)
+		if d := r.read(ctx, c, &cur, p, true); d.HasError() {
+			diags.Append(d...)
+			return true
+		}
+		f := found{TypeName: principalType, Kind: "NSX Principal Identity", ImportID: p.ID,
+			What: fmt.Sprintf("the principal identity %s with node_id %s (id %s)", p.Name, p.NodeID, p.ID)}
+		theirs, _ := certificateDER(cur.CertificatePEM.ValueString())
+		ours, _ := certificateDER(plan.CertificatePEM.ValueString())
+		f.check("certificate_pem", bytes.Equal(theirs, ours))
+		f.check("is_protected", cur.IsProtected.Equal(plan.IsProtected))
+		f.check("description", cur.Description.Equal(plan.Description))
+		f.check("roles_for_paths", cur.RolesForPaths.Equal(plan.RolesForPaths))
+		if len(f.Differs) > 0 {
+			f.refuse(diags, path.Root("name"))
+			return true
+		}
+		cur.CertificatePEM = plan.CertificatePEM // the configuration's text of the same certificate
+		*plan = cur
+		diags.Append(st.Set(ctx, plan)...)
+		f.adopted(diags, "")
+		return true
+	}
+	return false
 }
 
 func (r *principalIdentityResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {

@@ -19,6 +19,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/netsession/terraform-provider-nsx/internal/framework"
 	nsxtapi "github.com/netsession/terraform-provider-nsx/internal/nsxt"
@@ -59,7 +60,7 @@ func (r *roleBindingResource) Schema(ctx context.Context, _ resource.SchemaReque
 		MarkdownDescription: "A role binding of NSX (`/policy/api/v1/aaa/role-bindings`): the roles a user, a group or a principal identity holds, " +
 			"by policy path (`/` is all of NSX). Role bindings are the cluster's, written once through any node. A binding someone else changed " +
 			"shows in the next plan; a binding someone deleted is created again. Use the `nsx_role_bindings` data source to check that only " +
-			"authorised users hold roles (STIG VCFN-9X-000010).\n\nImport by the binding's id, or by `<type>/<name>` (e.g. `local_user/audit`).",
+			"authorised users hold roles (STIG VCFN-9X-000010).\n\n" + takeOverDoc + "\n\nImport by the binding's id, or by `<type>/<name>` (e.g. `local_user/audit`).",
 		Attributes: map[string]schema.Attribute{
 			"timeouts": framework.CRUDTimeouts(ctx),
 			"id": schema.StringAttribute{Computed: true, MarkdownDescription: "The binding's id.",
@@ -94,6 +95,9 @@ func (r *roleBindingResource) Create(ctx context.Context, req resource.CreateReq
 		if diags.HasError() {
 			return
 		}
+		if r.existing(ctx, c, &plan, &resp.State, &resp.Diagnostics) {
+			return
+		}
 		out, err := c.CreateRoleBinding(ctx, b)
 		if err != nil {
 			r.writeFailed(&resp.Diagnostics, "Creating", b, err)
@@ -102,6 +106,44 @@ func (r *roleBindingResource) Create(ctx context.Context, req resource.CreateReq
 		resp.Diagnostics.Append(plan.fromAPI(ctx, out)...)
 		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	})
+}
+
+// existing looks for a binding of plan's type and name that NSX holds already (an apply
+// stopped before it recorded it): taken over into st when it is provably plan (the same
+// identity source and roles), refused with its import otherwise. It reports whether it found
+// one (or could not look).
+func (r *roleBindingResource) existing(ctx context.Context, c *nsxtapi.Client, plan *roleBindingModel, st *tfsdk.State, diags *diag.Diagnostics) bool {
+	all, err := c.RoleBindings(ctx)
+	if err != nil {
+		r.Managers.ReadFailed(diags, "the NSX Role Bindings", "Looking for a binding of "+plan.Name.ValueString()+" before creating it", err)
+		return true
+	}
+	for i := range all {
+		b := &all[i]
+		if b.Type != plan.Type.ValueString() || b.Name != plan.Name.ValueString() {
+			continue
+		}
+		var cur roleBindingModel
+		cur.Timeouts = plan.Timeouts
+		if d := cur.fromAPI(ctx, b); d.HasError() {
+			diags.Append(d...)
+			return true
+		}
+		f := found{TypeName: bindingType, Kind: "NSX Role Binding", ImportID: b.Type + "/" + b.Name,
+			What: fmt.Sprintf("a role binding of %s %s (id %s)", b.Type, b.Name, b.ID)}
+		f.check("identity_source_type", cur.IdentitySourceType.Equal(plan.IdentitySourceType))
+		f.check("identity_source_id", cur.IdentitySourceID.Equal(plan.IdentitySourceID))
+		f.check("roles_for_paths", cur.RolesForPaths.Equal(plan.RolesForPaths))
+		if len(f.Differs) > 0 {
+			f.refuse(diags, path.Root("name"))
+			return true
+		}
+		*plan = cur
+		diags.Append(st.Set(ctx, plan)...)
+		f.adopted(diags, "")
+		return true
+	}
+	return false
 }
 
 func (r *roleBindingResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {

@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
@@ -93,6 +95,7 @@ func (r *syslogExporterResource) Schema(ctx context.Context, _ resource.SchemaRe
 			"the exporter is there, matches the configuration and the syslog service runs. A node that differs shows in the plan under its own " +
 			"address; NSX has no update of an exporter, so the apply deletes and creates it again on that node only.\n\n" +
 			"STIG VCFN-9X-000085: every node exports to the authorised servers at level `INFO`, with the syslog service running.\n\n" +
+			takeOverDoc + " (On each node: the ones that hold an equal exporter keep it, the others get it.)\n\n" +
 			"Import with the exporter's name. Destroy deletes the exporter from every node.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{Computed: true, MarkdownDescription: "The exporter's name.",
@@ -173,28 +176,38 @@ func sortedStrings(ctx context.Context, s types.Set, diags *diag.Diagnostics) []
 	return out
 }
 
-// matches reports whether got is the exporter want asks for (a port want leaves to NSX
-// matches any; the key, never answered, always does).
-func matches(want, got nsxtapi.SyslogExporter) bool {
+// differs names the attributes in which got is not the exporter want asks for (a port want
+// leaves to NSX matches any; the key, never answered, cannot be compared).
+func differs(want, got nsxtapi.SyslogExporter) []string {
 	if want.Port == 0 {
 		want.Port = got.Port
 	}
-	norm := func(e nsxtapi.SyslogExporter) nsxtapi.SyslogExporter {
-		e.TLSKeyPEM = ""
-		for _, l := range []*[]string{&e.Facilities, &e.Msgids, &e.StructuredData} {
-			c := append([]string{}, *l...)
-			sort.Strings(c)
-			*l = c
-		}
-		return e
-	}
-	return fmt.Sprint(norm(want)) == fmt.Sprint(norm(got))
+	var f found
+	f.check("server", want.Server == got.Server)
+	f.check("port", want.Port == got.Port)
+	f.check("protocol", want.Protocol == got.Protocol)
+	f.check("level", want.Level == got.Level)
+	f.check("facilities", sameSet(want.Facilities, got.Facilities))
+	f.check("msgids", sameSet(want.Msgids, got.Msgids))
+	f.check("structured_data", sameSet(want.StructuredData, got.StructuredData))
+	f.check("tls_ca_pem", want.TLSCAPEM == got.TLSCAPEM)
+	f.check("tls_cert_pem", want.TLSCertPEM == got.TLSCertPEM)
+	f.check("tls_client_ca_pem", want.TLSClientCAPEM == got.TLSClientCAPEM)
+	return f.Differs
+}
+
+// matches reports whether got is the exporter want asks for (see differs).
+func matches(want, got nsxtapi.SyslogExporter) bool { return len(differs(want, got)) == 0 }
+
+// sameSet reports whether a and b hold the same strings, in any order.
+func sameSet(a, b []string) bool {
+	return slices.Equal(slices.Sorted(slices.Values(a)), slices.Sorted(slices.Values(b)))
 }
 
 func (r *syslogExporterResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var cfg syslogExporterModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
-	r.apply(ctx, "create", req.Plan, cfg.TLSKeyPEM, true, &resp.State, &resp.Diagnostics)
+	r.apply(ctx, "create", req.Plan, cfg.TLSKeyPEM, false, &resp.State, &resp.Diagnostics)
 }
 
 func (r *syslogExporterResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -220,7 +233,7 @@ func (r *syslogExporterResource) apply(ctx context.Context, op string, plan plan
 			c.Secrets(key.ValueString())
 		}
 		want := m.want(ctx, diags)
-		if diags.HasError() {
+		if diags.HasError() || op == "create" && r.existing(ctx, c, want, diags) {
 			return
 		}
 		nodes := map[string]exporterNode{}
@@ -261,6 +274,42 @@ func (r *syslogExporterResource) apply(ctx context.Context, op string, plan plan
 		m.Nodes = exporterNodes(ctx, nodes, diags)
 		diags.Append(out.Set(ctx, &m)...)
 	})
+}
+
+// existing looks on every node, before a create writes anything, for exporters of want's name
+// that a stopped apply left: where one differs from want, nothing is written and the error
+// names its import; ones equal to want are taken over (and kept as they are, not created
+// again) with a warning. It reports whether the create must stop.
+func (r *syslogExporterResource) existing(ctx context.Context, c *nsxtapi.Client, want nsxtapi.SyslogExporter, diags *diag.Diagnostics) bool {
+	var equal []string
+	for _, host := range c.Nodes() {
+		held, err := c.SyslogExporters(ctx, host)
+		if err != nil {
+			r.Managers.ReadFailed(diags, "the NSX Syslog Exporters", "Looking on node "+host+" for an exporter "+want.ExporterName+" before creating it", err)
+			return true
+		}
+		for _, e := range held {
+			if e.ExporterName != want.ExporterName {
+				continue
+			}
+			f := found{TypeName: exporterType, Kind: "NSX Syslog Exporter", ImportID: want.ExporterName,
+				What: fmt.Sprintf("a syslog exporter %s on node %s", want.ExporterName, host), Differs: differs(want, e)}
+			if len(f.Differs) > 0 {
+				f.refuse(diags, path.Root("exporter_name"))
+				return true
+			}
+			equal = append(equal, host)
+		}
+	}
+	if len(equal) > 0 {
+		note := ""
+		if want.TLSKeyPEM != "" {
+			note = " NSX never answers an exporter's TLS client key, so it was not compared: raise tls_key_pem_wo_version to send yours again."
+		}
+		found{Kind: "NSX Syslog Exporter", ImportID: want.ExporterName,
+			What: fmt.Sprintf("the syslog exporter %s on %s", want.ExporterName, strings.Join(equal, ", "))}.adopted(diags, note)
+	}
+	return false
 }
 
 // putOn makes host hold want and run syslog; it answers the exporter as the node holds it.
