@@ -53,6 +53,12 @@ type maskingServer struct {
 
 	typesOnce sync.Once
 	types     *typeIndex
+
+	// configuring is held for writing by ConfigureProvider and for reading by every other
+	// RPC: the framework's server stores what ConfigureProvider gives it without a lock, and
+	// a server shared by several provider configurations (terraform-plugin-testing's
+	// in-process server, where aliases share one) could otherwise read it mid-write.
+	configuring sync.RWMutex
 }
 
 var (
@@ -121,10 +127,17 @@ func tidy(s string) string { return doubledPeriod.ReplaceAllString(s, "$1.$2") }
 
 // call is one RPC through the framework's server, its answer masked. A panic in it is one
 // error diagnostic on that operation (see bugAnswer), and the plugin goes on serving.
-func call[Req, Resp any](s *maskingServer, ctx context.Context, req *Req, rpc func(context.Context, *Req) (*Resp, error)) (resp *Resp, err error) {
+func call[Req, Resp any](s *maskingServer, ctx context.Context, req *Req, rpc func(context.Context, *Req) (*Resp, error)) (*Resp, error) {
+	s.configuring.RLock()
+	defer s.configuring.RUnlock()
+	return invoke(s, ctx, rpcName(rpc), req, rpc)
+}
+
+// invoke is call without the configuring lock, for the RPC name.
+func invoke[Req, Resp any](s *maskingServer, ctx context.Context, name string, req *Req, rpc func(context.Context, *Req) (*Resp, error)) (resp *Resp, err error) {
 	defer func() {
 		if p := recover(); p != nil {
-			resp, err = bugAnswer[Req, Resp](ctx, rpcName(rpc), req, p, debug.Stack()), nil
+			resp, err = bugAnswer[Req, Resp](ctx, name, req, p, debug.Stack()), nil
 		}
 		if resp != nil {
 			s.maskResponse(resp)
@@ -212,7 +225,9 @@ func (s *maskingServer) ValidateProviderConfig(ctx context.Context, r *tfprotov6
 }
 
 func (s *maskingServer) ConfigureProvider(ctx context.Context, r *tfprotov6.ConfigureProviderRequest) (*tfprotov6.ConfigureProviderResponse, error) {
-	return call(s, ctx, r, s.inner.ConfigureProvider)
+	s.configuring.Lock()
+	defer s.configuring.Unlock()
+	return invoke(s, ctx, "ConfigureProvider", r, s.inner.ConfigureProvider)
 }
 
 func (s *maskingServer) StopProvider(ctx context.Context, r *tfprotov6.StopProviderRequest) (*tfprotov6.StopProviderResponse, error) {
@@ -267,14 +282,16 @@ func (s *maskingServer) ValidateDataResourceConfig(ctx context.Context, r *tfpro
 
 func (s *maskingServer) ReadDataSource(ctx context.Context, r *tfprotov6.ReadDataSourceRequest) (*tfprotov6.ReadDataSourceResponse, error) {
 	start := time.Now()
-	resp, direct := s.readDirect(ctx, r)
-	var err error
-	if !direct {
-		resp, err = s.inner.ReadDataSource(ctx, r)
-	}
-	if resp != nil {
-		s.maskResponse(resp)
-	}
+	direct := false
+	s.configuring.RLock()
+	defer s.configuring.RUnlock()
+	resp, err := invoke(s, ctx, "ReadDataSource", r, func(ctx context.Context, r *tfprotov6.ReadDataSourceRequest) (*tfprotov6.ReadDataSourceResponse, error) {
+		resp, ok := s.readDirect(ctx, r)
+		if direct = ok; ok {
+			return resp, nil
+		}
+		return s.inner.ReadDataSource(ctx, r)
+	})
 	// The whole read as Terraform waits for it, the state's encoding included (`make bench`
 	// reads it: the provider's time after a listing's last page is this less the listing).
 	fields := map[string]any{"data_source": r.TypeName, "duration_ms": float64(time.Since(start).Microseconds()) / 1000, "direct": direct}
