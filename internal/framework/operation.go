@@ -32,9 +32,15 @@ const DefaultResourceTimeout = 5 * time.Minute
 
 // CRUDTimeouts is the timeouts attribute of a resource with all four operations, each
 // defaulting to 5m (DefaultReadTimeout, DefaultResourceTimeout).
-func CRUDTimeouts(ctx context.Context) rschema.Attribute {
+func CRUDTimeouts(ctx context.Context) rschema.Attribute { return defaultTimeouts(ctx, true) }
+
+// CRUTimeouts is CRUDTimeouts for a resource whose destroy contacts nothing (it has no delete
+// timeout).
+func CRUTimeouts(ctx context.Context) rschema.Attribute { return defaultTimeouts(ctx, false) }
+
+func defaultTimeouts(ctx context.Context, del bool) rschema.Attribute {
 	return ResourceTimeouts(ctx, timeouts.Opts{
-		Create: true, Read: true, Update: true, Delete: true,
+		Create: true, Read: true, Update: true, Delete: del,
 		CreateDescription: "How long a create may take. Default `5m`.", ReadDescription: "How long a refresh may take. Default `5m`.",
 		UpdateDescription: "How long an update may take. Default `5m`.", DeleteDescription: "How long a destroy may take. Default `5m`.",
 	})

@@ -49,6 +49,7 @@ var apiServiceConfig = &settings{
 		"Import with the id `reverse_proxy_config`. An import records in `protocol_versions` and `cipher_suites` the names whose setting differs from " +
 		"a fresh NSX manager's; a configuration that lists only such names, with the manager's values, plans no change after the import.\n\n" +
 		"**Destroying this resource changes nothing on the manager**: the settings stay as they are and the resource only leaves the state.",
+	destroyNote:  "nsx_api_service_config left the state; the API service settings of the manager stay as they are.",
 	revision:     true,
 	writeTimeout: 10 * time.Minute,
 	fields: []field{

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net"
 
-	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/resourcevalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -60,7 +59,7 @@ func (r *vipResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp
 				Validators: []validator.String{ipVersion{v6: true}}},
 			"force": schema.BoolAttribute{Optional: true, Computed: true, Default: booldefault.StaticBool(false),
 				MarkdownDescription: "Skip NSX's duplicate address detection and DNS lookup when setting the address (NSX's `force`). Default `false`."},
-			"timeouts": framework.ResourceTimeouts(ctx, timeouts.Opts{Create: true, Update: true, Read: true, Delete: true}),
+			"timeouts": framework.CRUDTimeouts(ctx),
 		},
 	}
 }

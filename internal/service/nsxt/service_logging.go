@@ -6,7 +6,6 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -72,7 +71,7 @@ func (r *serviceLoggingResource) Schema(ctx context.Context, _ resource.SchemaRe
 				Computed: true, ElementType: levelsType,
 				MarkdownDescription: "The levels of the services in `levels` as read on each manager node, by the node's address as the `nsxt` block lists it.",
 			},
-			"timeouts": framework.ResourceTimeouts(ctx, timeouts.Opts{Create: true, Update: true, Read: true}),
+			"timeouts": framework.CRUTimeouts(ctx),
 		},
 	}
 }

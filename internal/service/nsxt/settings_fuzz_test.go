@@ -64,3 +64,14 @@ func FuzzSettingsState(f *testing.F) {
 		}
 	})
 }
+
+// Every settings object whose destroy contacts nothing says so in a warning, as a user who
+// destroys it expects to hear what became of the manager's settings.
+func TestEverySettingsDestroySaysWhatItLeaves(t *testing.T) {
+	t.Parallel()
+	for _, d := range declared {
+		if d.reset == nil && d.destroyNote == "" {
+			t.Errorf("%s: a destroy that leaves the manager's settings says nothing (destroyNote)", d.typeName)
+		}
+	}
+}

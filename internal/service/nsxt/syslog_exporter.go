@@ -8,7 +8,6 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
@@ -127,7 +126,7 @@ func (r *syslogExporterResource) Schema(ctx context.Context, _ resource.SchemaRe
 			"nodes": schema.MapAttribute{Computed: true, ElementType: exporterNodeType,
 				MarkdownDescription: "Per manager node, by its address as the `nsxt` block lists it: whether the exporter is `present`, whether it " +
 					"`matches` the configuration, and whether the node's syslog service runs (`syslog_running`)."},
-			"timeouts": framework.ResourceTimeouts(ctx, timeouts.Opts{Create: true, Update: true, Read: true, Delete: true}),
+			"timeouts": framework.CRUDTimeouts(ctx),
 		},
 	}
 }
