@@ -15,6 +15,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -54,7 +55,7 @@ func run() error {
 	extra := flag.String("nsxt-extra-fields", "", "comma-separated api-service fields of a newer NSX release that the fake NSX then knows, stores and returns")
 	location := flag.String("illumio-location", fakeillumio.LocationRelative, "form of the PCE's async Location header: relative (/orgs/1/jobs/…) or absolute (https://<pce>/api/v2/orgs/1/jobs/…)")
 	fixtureFile := flag.String("fixture", "", "JSON file of the objects the fakes start with (segments, api_service, cli_users, devices, labels, tags); see the guide \"Testing modules without a manager\"")
-	envFile := flag.String("env", "", "also write the provider's environment variables (addresses, credentials, CA files) as shell exports to this file, for `. FILE` before terraform")
+	envFile := flag.String("env", "", "also write the provider's environment variables (addresses, credentials, the PCE's organization, CA files) as shell exports to `FILE`; after . FILE, an empty provider \"nsx\" {} block reaches every fake")
 	port := flag.Int("port", 0, "first port: the NSX nodes, NSX-v, SD-WAN, the PCE and vCenter take it and the ports after it, in that order (0: any free ports)")
 	flag.Parse()
 	if *release != fakensxt.Release42 && *release != fakensxt.Release90 {
@@ -190,9 +191,9 @@ func run() error {
 
 // envExports are the provider's environment variables for every fake, as shell exports
 // (single-quoted: the passwords hold characters a shell would take): each manager's address
-// (every NSX node, comma-separated), user and password (for the PCE its API key pair), and
-// the CA file where the provider reads one from the environment. The names come from the
-// provider's own manager specs.
+// (every NSX node, comma-separated), user and password (for the PCE its API key pair and its
+// organization) and the CA file. The names come from the provider's own manager specs; with
+// them set, an empty provider "nsx" {} block reaches every fake.
 func envExports(a fakemanager.Announcement) string {
 	var b strings.Builder
 	set := func(name, value string) {
@@ -203,22 +204,24 @@ func envExports(a fakemanager.Announcement) string {
 	for _, m := range []struct {
 		key  string
 		info framework.Info
-	}{{"nsxt", nsxtsvc.Manager.Info}, {"nsxv", nsxvsvc.Manager.Info}, {"sdwan", sdwansvc.Manager.Info}, {"vcenter", vcentersvc.Manager.Info}} {
+	}{{"nsxt", nsxtsvc.Manager.Info}, {"nsxv", nsxvsvc.Manager.Info}, {"sdwan", sdwansvc.Manager.Info}, {"vcenter", vcentersvc.Manager.Info}, {"illumio", illumiosvc.Manager.Info}} {
 		ann := a.Managers[m.key]
 		hosts := make([]string, len(ann.URLs))
 		for i, u := range ann.URLs {
 			hosts[i] = strings.TrimPrefix(u, "https://")
 		}
 		set(m.info.EnvHost, strings.Join(hosts, ","))
-		set(m.info.EnvUser, ann.Username)
-		set(m.info.EnvPass, ann.Password)
+		if m.key != "illumio" { // the PCE takes one pair: its API key, below
+			set(m.info.EnvUser, ann.Username)
+			set(m.info.EnvPass, ann.Password)
+		}
 		set(m.info.EnvCACert, a.CAFile)
 	}
 	if key := a.Managers["sdwan"].APIKeySecret; key != "" {
 		set(sdwansvc.EnvAPIKey, key)
 	}
 	pce := a.Managers["illumio"]
-	set(illumiosvc.Manager.EnvHost, strings.TrimPrefix(pce.URLs[0], "https://"))
+	set(illumiosvc.EnvOrgID, strconv.FormatInt(pce.OrgID, 10))
 	set(illumiosvc.EnvAPIKeyUsername, pce.APIKeyUsername)
 	set(illumiosvc.EnvAPIKeySecret, pce.APIKeySecret)
 	return b.String()

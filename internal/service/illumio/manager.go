@@ -41,7 +41,7 @@ func extra(s *framework.Settings) settings {
 
 var info = framework.Info{ //nolint:gosec // environment variable names, not secrets
 	Block: "illumio", Product: "Illumio PCE", Article: "an",
-	EnvHost: "ILLUMIO_PCE_HOST", EnvUser: "ILLUMIO_PCE_USERNAME", EnvPass: "ILLUMIO_PCE_PASSWORD",
+	EnvHost: "ILLUMIO_PCE_HOST", EnvUser: "ILLUMIO_PCE_USERNAME", EnvPass: "ILLUMIO_PCE_PASSWORD", EnvCACert: "ILLUMIO_PCE_CA_FILE",
 }
 
 // Manager is the illumio block: a PCE, with a user's two-step session login or an API key.
@@ -50,7 +50,7 @@ var Manager = &framework.Spec[*illumio.Client]{
 	Description: "Connection to an Illumio PCE, with either a user's e-mail and password (a session login: " +
 		"two steps, renewed before it idles out after 10 minutes, logged out when Terraform is done) or a persistent API key (HTTP Basic on every call). " +
 		"Set exactly one of the two pairs. Unset attributes come from `ILLUMIO_PCE_HOST`, `ILLUMIO_PCE_ORG_ID`, `ILLUMIO_PCE_USERNAME`, " +
-		"`ILLUMIO_PCE_PASSWORD`, `ILLUMIO_API_KEY_USERNAME` and `ILLUMIO_API_KEY_SECRET`; with those set, the block may be left out.",
+		"`ILLUMIO_PCE_PASSWORD`, `ILLUMIO_API_KEY_USERNAME`, `ILLUMIO_API_KEY_SECRET` and `ILLUMIO_PCE_CA_FILE`; with those set, the block may be left out.",
 	ExtendBlock:     block,
 	ResolveSettings: resolveSettings,
 	Rate:            illumio.DefaultRateLimit,

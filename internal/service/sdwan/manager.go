@@ -17,14 +17,14 @@ import (
 var Manager = &framework.Spec[*sdwan.Client]{
 	Info: framework.Info{
 		Block: "sdwan", Product: "SD-WAN Manager", HostAttr: "url", Article: "an",
-		EnvHost: "SDWAN_URL", EnvUser: "SDWAN_USERNAME", EnvPass: "SDWAN_PASSWORD",
+		EnvHost: "SDWAN_URL", EnvUser: "SDWAN_USERNAME", EnvPass: "SDWAN_PASSWORD", EnvCACert: "SDWAN_CA_FILE",
 	},
 	Description: "Connection to a Cisco Catalyst SD-WAN Manager (vManage). The provider logs in once per run " +
 		"(form login and XSRF token) and renews an expired session once. Without the session cache it logs out when Terraform is done, " +
 		"so a run never holds one of the manager's 100 session slots afterwards; with `session_cache = true` the session stays open for " +
 		"the next run of the pipeline, holding one slot until the manager idles it out (30 minutes) or a run with the cache off ends it. " +
 		"From SD-WAN Manager 20.18.1 on, `auth = \"jwt\"` (a bearer token) or `auth = \"api_key\"` take no session slot at all. " +
-		"Unset attributes come from `SDWAN_URL`, `SDWAN_USERNAME`, `SDWAN_PASSWORD` and `SDWAN_API_KEY`; with those set, the block may be left out.",
+		"Unset attributes come from `SDWAN_URL`, `SDWAN_USERNAME`, `SDWAN_PASSWORD`, `SDWAN_API_KEY` and `SDWAN_CA_FILE`; with those set, the block may be left out.",
 	ExtendBlock:     block,
 	ResolveSettings: resolveSettings,
 	Rate:            sdwan.DefaultRateLimit,

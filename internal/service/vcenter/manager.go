@@ -19,12 +19,12 @@ var Manager = &framework.Spec[*vcenter.Client]{
 	Info: framework.Info{
 		Block: "vcenter", Product: "vCenter",
 		EnvHost: "VSPHERE_SERVER", EnvUser: "VSPHERE_USER", EnvPass: "VSPHERE_PASSWORD", EnvInsecure: "VSPHERE_ALLOW_UNVERIFIED_SSL",
-		Basic: true,
+		EnvCACert: "VSPHERE_CA_FILE", Basic: true,
 	},
 	Description: "Connection to a vCenter Server (vSphere Automation REST API). The provider creates one CIS session per run " +
 		"(`POST /api/session`, or the legacy `/rest/com/vmware/cis/session` before vCenter 7.0 U2), renews it once when it expires, and deletes it when " +
-		"Terraform is done. Unset attributes come from `VSPHERE_SERVER`, `VSPHERE_USER`, `VSPHERE_PASSWORD` and `VSPHERE_ALLOW_UNVERIFIED_SSL`, " +
-		"the variables of the vSphere provider; with those set, the block may be left out.",
+		"Terraform is done. Unset attributes come from `VSPHERE_SERVER`, `VSPHERE_USER`, `VSPHERE_PASSWORD` and `VSPHERE_ALLOW_UNVERIFIED_SSL` " +
+		"(the variables of the vSphere provider) and `VSPHERE_CA_FILE`; with those set, the block may be left out.",
 	Idle: func(*framework.Settings) time.Duration { return vcenter.IdleTimeout },
 	Auth: func(s *framework.Settings) session.Authenticator {
 		return &vcenter.Auth{Username: s.Username, Password: s.Password}
