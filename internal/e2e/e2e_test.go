@@ -674,6 +674,16 @@ func TestModuleTestingGuideRunsAsWritten(t *testing.T) {
 	if !strings.Contains(string(out), "Installing netsession/nsx") {
 		t.Fatalf("terraform init did not install the provider from the local mirror:\n%s", out)
 	}
+	// The guide shows the files this test runs, not copies that could drift from them.
+	guide, err := os.ReadFile(filepath.Join(root, "docs", "guides", "testing-modules.md"))
+	must(t, err)
+	for _, f := range []string{"tests/fixture.json", "tests/lookup.tftest.hcl", "tests/run-against-fakes.sh"} {
+		b, err := os.ReadFile(filepath.Join(module, f))
+		must(t, err)
+		if !strings.Contains(string(guide), strings.TrimSpace(string(b))) {
+			t.Errorf("the guide does not show %s as the test runs it", f)
+		}
+	}
 	// The one warning the README says init gives with the mirror.
 	if !strings.Contains(string(out), "Incomplete lock file information") {
 		t.Fatalf("terraform init no longer warns as the README says:\n%s", out)
