@@ -85,7 +85,7 @@ var backupConfig = &settings{
 // the object (protocol.ssh_fingerprint, protocol.authentication_scheme.username).
 func remoteFileServer() field {
 	attrs := map[string]schema.Attribute{
-		"server":          schema.StringAttribute{Required: true, MarkdownDescription: "The SFTP server's host name or IP address.", Validators: []validator.String{hostValidator()}},
+		"server":          schema.StringAttribute{Required: true, MarkdownDescription: "The SFTP server's host name or IP address.", Validators: []validator.String{framework.HostOrAddress()}},
 		"port":            portAttr("The SFTP server's port. NSX default `22`."),
 		"directory_path":  schema.StringAttribute{Required: true, MarkdownDescription: "The absolute directory the backups go to.", Validators: []validator.String{stringvalidator.RegexMatches(regexp.MustCompile(`^/`), "must be an absolute path")}},
 		"ssh_fingerprint": schema.StringAttribute{Required: true, MarkdownDescription: "The server's ECDSA host key fingerprint, `SHA256:` and 43 base64 characters (`ssh-keygen -l -E sha256 -f ssh_host_ecdsa_key.pub`).", Validators: []validator.String{stringvalidator.RegexMatches(fingerprintRE, "must be SHA256: and 43 base64 characters, as ssh-keygen -l -E sha256 prints it")}},

@@ -3,6 +3,7 @@ package nsxt
 import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/netsession/terraform-provider-nsx/internal/framework"
 	nsxtapi "github.com/netsession/terraform-provider-nsx/internal/nsxt"
 )
 
@@ -22,7 +23,7 @@ var ntpService = &settings{
 	destroyNote: "nsx_ntp left the state; the NTP service of every NSX Manager node stays as it is.",
 	fields: []field{
 		stringListField("servers", "The NTP servers, host names or IP addresses, in order of preference (at most 5). STIG: authorised servers only.",
-			listvalidator.SizeAtMost(5), listvalidator.ValueStringsAre(hostValidator()), listvalidator.UniqueValues()).at(props("servers")),
+			listvalidator.SizeAtMost(5), listvalidator.ValueStringsAre(framework.HostOrAddress()), listvalidator.UniqueValues()).at(props("servers")),
 		boolField("start_on_boot", "Whether the service starts when the node boots. STIG: `true`.").at(props("start_on_boot")),
 		running("NTP service", "STIG: `true`."),
 	},

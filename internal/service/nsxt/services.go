@@ -6,7 +6,6 @@ import (
 	"sort"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
@@ -21,12 +20,6 @@ import (
 
 // What the node-service types share (nsx_ntp, nsx_ssh_service, nsx_snmp, nsx_service_logging,
 // nsx_syslog_exporter): attribute builders, validators and map helpers.
-
-// hostValidator takes a host name or an IP address.
-func hostValidator() validator.String {
-	return stringvalidator.Any(framework.IPAddress(),
-		stringvalidator.RegexMatches(framework.HostnameRE, "must be a host name or an IP address"))
-}
 
 // running is a service's running state, started or stopped with the service's actions.
 func running(service, stig string) field {

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"strconv"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -79,7 +81,7 @@ var snmpService = &settings{
 			"access":         optionalString("`READ_ONLY`, the only access NSX grants.", stringvalidator.OneOf("READ_ONLY")),
 		}, 10),
 		snmpObjectList("v2_targets", "SNMP v2c trap receivers (at most 3). STIG: none.", map[string]schema.Attribute{
-			"server":         required("The receiver's host name or IP address.", hostValidator()),
+			"server":         required("The receiver's host name or IP address.", framework.HostOrAddress()),
 			"port":           portAttr("The receiver's port. NSX default `162`."),
 			"community_name": required("The community the traps carry (its string is in `community_strings_wo`).", snmpName),
 		}, 3),
@@ -94,7 +96,7 @@ var snmpService = &settings{
 				"security_level": optionalString("`AUTH_PRIV` (authentication and privacy), the only level NSX offers.", stringvalidator.OneOf("AUTH_PRIV")),
 			}, 5),
 		snmpObjectList("v3_targets", "SNMP v3 trap receivers (at most 3), each naming one of `v3_users`.", map[string]schema.Attribute{
-			"server":         required("The receiver's host name or IP address.", hostValidator()),
+			"server":         required("The receiver's host name or IP address.", framework.HostOrAddress()),
 			"port":           portAttr("The receiver's port. NSX default `162`."),
 			"user_id":        required("The v3 user the traps are sent as; one of `v3_users`."),
 			"security_level": optionalString("`AUTH_PRIV`.", stringvalidator.OneOf("AUTH_PRIV")),
@@ -136,8 +138,16 @@ func computedBool(name, at, desc string) field {
 	return f
 }
 
-// validateSNMP checks that every v3 target names a v3 user and that the secrets name items
-// that exist.
+// portText is a target's port as configured, or NSX's default where it is left out.
+func portText(p types.Int64) string {
+	if p.IsNull() {
+		return "162 (NSX's default)"
+	}
+	return strconv.FormatInt(p.ValueInt64(), 10)
+}
+
+// validateSNMP checks that every v3 target names a v3 user, that no receiver is listed twice,
+// and that the secrets name items that exist.
 func validateSNMP(ctx context.Context, cfg values, diags *diag.Diagnostics) {
 	users := map[string]bool{}
 	for _, u := range objects(cfg["v3_users"]) {
@@ -151,6 +161,28 @@ func validateSNMP(ctx context.Context, cfg values, diags *diag.Diagnostics) {
 		if ok && framework.Known(id) && usersKnown && !users[id.ValueString()] {
 			diags.AddAttributeError(path.Root("v3_targets").AtListIndex(i).AtName("user_id"), "SNMP v3 Target Without Its User",
 				fmt.Sprintf("v3_targets[%d] sends traps as %q, which is not one of v3_users; NSX refuses a target whose user does not exist.", i, id.ValueString()))
+		}
+	}
+	// A receiver listed twice would get every trap twice (server and port are what NSX sends to).
+	for _, list := range []string{"v2_targets", "v3_targets"} {
+		seen := map[string]int{}
+		for i, t := range objects(cfg[list]) {
+			server, ok := t["server"].(types.String)
+			port, _ := t["port"].(types.Int64)
+			if !ok || !framework.Known(server) || port.IsUnknown() {
+				continue
+			}
+			n := int64(162) // NSX's default where the port is left out
+			if !port.IsNull() {
+				n = port.ValueInt64()
+			}
+			key := strings.ToLower(server.ValueString()) + ":" + strconv.FormatInt(n, 10)
+			if first, dup := seen[key]; dup {
+				diags.AddAttributeError(path.Root(list).AtListIndex(i).AtName("server"), "Duplicate SNMP Trap Receiver",
+					fmt.Sprintf("%s[%d] sends to %s, port %s, as %s[%d] does: list each receiver once.", list, i, server.ValueString(), portText(port), list, first))
+				continue
+			}
+			seen[key] = i
 		}
 	}
 	for _, l := range snmpLists {

@@ -103,7 +103,7 @@ func (r *syslogExporterResource) Schema(ctx context.Context, _ resource.SchemaRe
 				Validators:    []validator.String{stringvalidator.LengthBetween(1, 255), stringvalidator.RegexMatches(exporterNameRE, "must not contain spaces, /, ?, # or %")},
 				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()}},
 			"server": schema.StringAttribute{Required: true, MarkdownDescription: "The syslog server's IP address or fully qualified host name.",
-				Validators: []validator.String{hostValidator()}},
+				Validators: []validator.String{framework.HostOrAddress()}},
 			"port": schema.Int64Attribute{Optional: true, Computed: true, MarkdownDescription: "The server's port; NSX default `514` (TCP, TLS, UDP) or `9000` (LI, LI-TLS).",
 				Validators: portAttr("").Validators, PlanModifiers: []planmodifier.Int64{int64planmodifier.UseStateForUnknown()}},
 			"protocol": schema.StringAttribute{Required: true, MarkdownDescription: "`TCP`, `UDP`, `TLS`, `LI` or `LI-TLS` (LI: VMware Aria Operations for Logs).",
