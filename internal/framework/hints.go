@@ -34,6 +34,8 @@ func hinter(info Info, s *Settings, extra func(error, *Settings) string) func(er
 			return fmt.Sprintf("use an address the certificate names in %s", address)
 		case session.KindUnknownHost, session.KindNotAPI:
 			return "check " + address
+		case session.KindWrongProduct:
+			return fmt.Sprintf("check %s: it must name %s's API (the password was not what failed)", address, info.Product)
 		case session.KindRefused:
 			return fmt.Sprintf("check the address and port in %s and that the manager's API service is running", address)
 		case session.KindTimeout:

@@ -44,6 +44,13 @@ func (a *Auth) Login(ctx context.Context, hc *http.Client, node *url.URL) (*sess
 		return nil, err
 	}
 
+	// Another product at the address answers in its own shape: say what it is, never that
+	// the password was wrong (a refusal from NSX itself is its ApiError, or no body at all).
+	product := session.ProductOf(answer)
+	if product != "" && product != "NSX" {
+		return nil, &session.LoginError{Block: "nsxt", Host: node.Host, Status: answer.StatusCode, WrongProduct: true,
+			Reason: "it answers as " + product + ", not NSX"}
+	}
 	switch {
 	case answer.StatusCode == http.StatusForbidden || answer.StatusCode == http.StatusUnauthorized:
 		reason := "the credentials were refused."
@@ -52,6 +59,9 @@ func (a *Auth) Login(ctx context.Context, hc *http.Client, node *url.URL) (*sess
 		}
 		return nil, &session.LoginError{Block: "nsxt", Host: node.Host, Status: answer.StatusCode,
 			Reason: strings.TrimSuffix(reason, ".") + ". NSX locks an account after repeated failures"}
+	case answer.StatusCode == http.StatusNotFound || answer.StatusCode == http.StatusMethodNotAllowed:
+		return nil, &session.LoginError{Block: "nsxt", Host: node.Host, Status: answer.StatusCode, WrongProduct: true,
+			Reason: "no NSX API there: POST /api/session/create, NSX's login, is not found (" + session.DescribeBody(answer) + ")"}
 	case answer.StatusCode != http.StatusOK && answer.StatusCode != http.StatusCreated:
 		return nil, fmt.Errorf("logging in to the nsxt manager at %s: %w", node.Host, DecodeError(answer))
 	}
@@ -64,9 +74,9 @@ func (a *Auth) Login(ctx context.Context, hc *http.Client, node *url.URL) (*sess
 	xsrf := answer.Header.Get("X-XSRF-TOKEN")
 	if cookie == nil && xsrf == "" && len(strings.TrimSpace(string(answer.Body))) > 0 {
 		// Not NSX's answer to a login at all: another product or a proxy answered.
-		return nil, &session.LoginError{Block: "nsxt", Host: node.Host, Status: answer.StatusCode,
-			Reason: "the answer to POST /api/session/create is not an NSX login answer (no JSESSIONID cookie, no X-XSRF-TOKEN header) but " +
-				session.DescribeBody(answer) + "; the address may point at another product"}
+		return nil, &session.LoginError{Block: "nsxt", Host: node.Host, Status: answer.StatusCode, WrongProduct: true,
+			Reason: "no NSX API there: the answer to POST /api/session/create is not an NSX login answer (no JSESSIONID cookie, " +
+				"no X-XSRF-TOKEN header) but " + session.DescribeBody(answer)}
 	}
 	if cookie == nil || xsrf == "" {
 		return nil, &session.LoginError{Block: "nsxt", Host: node.Host, Status: answer.StatusCode,

@@ -102,13 +102,19 @@ type LoginError struct {
 	// Unsaved is why the session cache could not keep this refusal: the next process of the
 	// pipeline will not know of it.
 	Unsaved string `json:"-"`
+	// WrongProduct: what answered the login is not the block's product (Reason says what it
+	// is, or that no API of the product is there): the address is wrong, not the password.
+	WrongProduct bool `json:"wrong_product,omitempty"`
 }
 
 func (e *LoginError) Unwrap() error { return e.Cause }
 
 func (e *LoginError) Error() string {
 	msg := fmt.Sprintf("the %s manager at %s refused the login (HTTP %d): %s", e.Block, e.Host, e.Status, Quote(e.Reason))
-	if e.Unknown {
+	switch {
+	case e.WrongProduct:
+		msg = fmt.Sprintf("the %s block's address %s: %s (HTTP %d to the login)", e.Block, e.Host, Quote(e.Reason), e.Status)
+	case e.Unknown:
 		msg = fmt.Sprintf("the outcome of the login to the %s manager at %s is unknown: %s", e.Block, e.Host, Quote(e.Reason))
 	}
 	if !e.CachedAt.IsZero() {

@@ -250,3 +250,38 @@ func wantOf(t reflect.Type) string {
 
 func minOf(bits int) int64 { return -1 << (bits - 1) }
 func maxOf(bits int) int64 { return 1<<(bits-1) - 1 }
+
+// ProductOf names the product an answer comes from, by what is distinctive in its body (the
+// error shapes the managers document, SD-WAN Manager's login page), for an error that says
+// another product answered an address; "" where nothing is. NSX is named "NSX".
+func ProductOf(resp *Response) string {
+	body := resp.Body[:min(len(resp.Body), 64<<10)]
+	var obj map[string]json.RawMessage
+	var arr []map[string]json.RawMessage
+	switch {
+	case json.Unmarshal(body, &obj) == nil:
+		_, code := obj["error_code"]
+		_, module := obj["module_name"]
+		_, message := obj["error_message"]
+		_, errType := obj["error_type"]
+		_, messages := obj["messages"]
+		switch {
+		case code && (module || message):
+			return "NSX" // ApiError
+		case errType && messages, bytes.Contains(body, []byte("com.vmware.vapi.std.errors")):
+			return "vCenter" // vAPI's error, /api and the legacy /rest
+		}
+	case json.Unmarshal(body, &arr) == nil && len(arr) > 0:
+		_, token := arr[0]["token"]
+		_, message := arr[0]["message"]
+		if token && message {
+			return "an Illumio PCE" // the PCE's error list
+		}
+	case bytes.Contains(body, []byte("<errorCode>")) && bytes.Contains(body, []byte("<error>")):
+		return "NSX for vSphere" // its XML error
+	case looksHTML(resp) && (bytes.Contains(body, []byte("j_security_check")) || bytes.Contains(body, []byte("SD-WAN")) ||
+		bytes.Contains(body, []byte("vManage"))):
+		return "Cisco Catalyst SD-WAN Manager" // its login page
+	}
+	return ""
+}

@@ -33,6 +33,8 @@ const (
 	// KindLoginUnknown: a login whose answer was lost (cut off, too large, timed out): it may
 	// have counted as a failure, so it is not sent again.
 	KindLoginUnknown
+	// KindWrongProduct: another product, or no API of the manager's, answered the login.
+	KindWrongProduct
 )
 
 // KindOf is the kind of err (KindOther when none applies).
@@ -45,6 +47,8 @@ func KindOf(err error) Kind {
 	)
 	var ob *OverBudgetError
 	switch {
+	case errors.As(err, &le) && le.WrongProduct:
+		return KindWrongProduct
 	case errors.As(err, &le) && le.Unknown:
 		return KindLoginUnknown
 	case errors.As(err, &le):
