@@ -529,8 +529,23 @@ func TestResourceExamplesWorkAsWritten(t *testing.T) {
 				}
 				w.terraform(nil, "state", "rm", addr)
 				w.terraform(exampleVars, "import", "-input=false", addr, id)
-				if changed := plannedChanges(t, w); len(changed) > 0 {
+				changed, unrevealed := planned(t, w)
+				if len(changed) > 0 {
 					t.Fatalf("after importing %s %s the example plans changes to %v", addr, id, changed)
+				}
+				// What no manager reveals, the import section says, with what the next apply does.
+				for _, attr := range unrevealed {
+					if !strings.Contains(string(script), attr) {
+						t.Errorf("after importing %s the plan changes %s, and the import section does not say so:\n%s", addr, attr, script)
+					}
+				}
+				if len(unrevealed) == 1 && unrevealed[0] == "timeouts" {
+					// Recorded in the state only: the apply writes nothing to the manager.
+					before := stats()
+					w.terraform(exampleVars, "apply", "-auto-approve", "-input=false")
+					if after := stats(); after["object_writes"] != before["object_writes"] || after["restarts"] != before["restarts"] {
+						t.Fatalf("an apply that records timeouts wrote to the manager: %v -> %v", before, after)
+					}
 				}
 			}
 			out := w.terraform(exampleVars, "destroy", "-auto-approve", "-input=false")
@@ -593,6 +608,14 @@ func stateID(t *testing.T, w *workspace, addr string, href bool) string {
 // write-only secrets.
 func plannedChanges(t *testing.T, w *workspace) []string {
 	t.Helper()
+	changed, _ := planned(t, w)
+	return changed
+}
+
+// planned is plannedChanges, and apart the attributes no manager can reveal that the plan
+// changes: the versions of write-only secrets and the timeouts.
+func planned(t *testing.T, w *workspace) (changed, unrevealed []string) {
+	t.Helper()
 	w.terraform(exampleVars, "plan", "-input=false", "-out=plan.bin")
 	cmd := exec.Command("terraform", "show", "-json", "plan.bin")
 	cmd.Dir, cmd.Env = w.dir, w.env
@@ -609,25 +632,26 @@ func plannedChanges(t *testing.T, w *workspace) []string {
 		} `json:"resource_changes"`
 	}
 	must(t, json.Unmarshal(out, &plan))
-	var changed []string
 	for _, rc := range plan.ResourceChanges {
 		if len(rc.Change.Actions) == 1 && rc.Change.Actions[0] == "no-op" {
 			continue
 		}
 		for k, after := range rc.Change.After {
-			if strings.HasSuffix(k, "_wo_version") || k == "timeouts" {
+			if string(rc.Change.Before[k]) == string(after) {
 				continue
 			}
-			if string(rc.Change.Before[k]) != string(after) {
-				changed = append(changed, rc.Address+"."+k)
+			if strings.HasSuffix(k, "_wo_version") || k == "timeouts" {
+				unrevealed = append(unrevealed, k)
+				continue
 			}
+			changed = append(changed, rc.Address+"."+k)
 		}
 		if rc.Change.Actions[0] != "update" {
 			changed = append(changed, rc.Address+" ("+strings.Join(rc.Change.Actions, ",")+")")
 		}
 	}
 	sort.Strings(changed)
-	return changed
+	return changed, unrevealed
 }
 
 // The module-testing guide, as a script (examples/modules/network-lookup/tests/

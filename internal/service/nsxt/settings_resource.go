@@ -284,6 +284,15 @@ func (r *settingsResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 		}
 	}
 	if state != nil {
+		if !d.fieldChanges(cfg, state) {
+			// Nothing but secrets (or timeouts) to send: what the manager derives from the
+			// fields (NSX's v2_configured, say) stays as read, not known only after apply.
+			for _, f := range d.fields {
+				if f.encode == nil && !f.nodeOnly && state[f.name] != nil {
+					plan[f.name] = state[f.name]
+				}
+			}
+		}
 		if d.object.Scope == nsxtapi.Node {
 			plan[attrNodes] = r.plannedNodes(ctx, cfg, state)
 		} else if d.revision {
@@ -309,13 +318,19 @@ func (d *settings) sameFor(f field) func(cfg attr.Value, state values) bool {
 }
 
 // changes reports whether the configuration sets any field to something the state values do
-// not hold.
+// not hold, or sends its write-only secrets again.
 func (d *settings) changes(cfg, state values) bool {
 	for _, v := range d.versions() {
 		if rotating(v, cfg, state) {
 			return true
 		}
 	}
+	return d.fieldChanges(cfg, state)
+}
+
+// fieldChanges reports whether the configuration sets any field to something the state values
+// do not hold (the secrets aside).
+func (d *settings) fieldChanges(cfg, state values) bool {
 	for _, f := range d.fields {
 		if f.nodeOnly {
 			continue
