@@ -251,3 +251,53 @@ func TestSTIGModuleTerraformTest(t *testing.T) {
 	}
 	t.Logf("%s", out)
 }
+
+// What a new user meets with the module, said where it can be acted on (issue 33): on an NSX
+// 4.2 manager, that the module implements the VCF 9 STIG and what the manager runs; a
+// placeholder SSH fingerprint, on the user's own input; on a VCF 9 manager, a first plan with no
+// check result "known after apply".
+func TestSTIGModuleSaysWhatIsWrongWhereTheUserActs(t *testing.T) {
+	t.Parallel()
+	workspace := func(t *testing.T, h *fakeharness.NSXT, fingerprint string) *workspace {
+		w := newWorkspace(t, h, "")
+		copyModule(t, "nsx-stig", filepath.Join(w.dir, "nsx-stig"))
+		b, err := os.ReadFile(filepath.Join(w.dir, "nsx-stig", "examples", "three-nodes", "main.tf"))
+		must(t, err)
+		root := strings.Replace(strings.Replace(string(b), `source         = "../.."`, `source         = "./nsx-stig"`, 1),
+			"SHA256:ht+qb8ckV14AvQbgJldN09NwZ23vdwTiRnXHtaFRcEY", fingerprint, 1)
+		must(t, os.WriteFile(filepath.Join(w.dir, "main.tf"), []byte(root), 0o600))
+		hostsJSON, err := json.Marshal(h.Hosts())
+		must(t, err)
+		w.env = append(w.env, "TF_VAR_nsx_hosts="+string(hostsJSON), "TF_VAR_nsx_password="+h.Password, "TF_VAR_nsx_ca_file="+h.CAFile,
+			"TF_VAR_backup_password=Sftp-Passw0rd!", "TF_VAR_backup_passphrase=Backup-Passphr4se!")
+		w.terraform(nil, "get")
+		return w
+	}
+	t.Run("nsx_4.2", func(t *testing.T) {
+		t.Parallel()
+		h := fakeharness.StartNSXT(t, fakeharness.NSXTOptions{Nodes: 3, Release: fakensxt.Release42})
+		out, err := workspace(t, h, "SHA256:ht+qb8ckV14AvQbgJldN09NwZ23vdwTiRnXHtaFRcEY").run(nil, "plan", "-input=false")
+		flat := strings.Join(strings.Fields(out), " ")
+		if err == nil || !strings.Contains(flat, "This module implements the VCF 9 NSX Manager STIG") || !strings.Contains(flat, "the manager runs NSX 4.2") {
+			t.Fatalf("want the release named on a 4.2 manager:\n%s", out)
+		}
+	})
+	t.Run("placeholder_fingerprint", func(t *testing.T) {
+		t.Parallel()
+		h := fakeharness.StartNSXT(t, fakeharness.NSXTOptions{Nodes: 3, Release: fakensxt.Release90})
+		out, err := workspace(t, h, "SHA256:...").run(nil, "plan", "-input=false")
+		flat := strings.Join(strings.Fields(out), " ")
+		if err == nil || !strings.Contains(flat, "backup.ssh_fingerprint must be the SFTP server's ECDSA host key fingerprint") ||
+			!strings.Contains(flat, "on main.tf line") || strings.Contains(flat, "nsx-stig/main.tf line") {
+			t.Fatalf("want the error on the user's own input:\n%s", out)
+		}
+	})
+	t.Run("first_plan", func(t *testing.T) {
+		t.Parallel()
+		h := fakeharness.StartNSXT(t, fakeharness.NSXTOptions{Nodes: 3, Release: fakensxt.Release90})
+		out := workspace(t, h, "SHA256:ht+qb8ckV14AvQbgJldN09NwZ23vdwTiRnXHtaFRcEY").terraform(nil, "plan", "-input=false")
+		if strings.Contains(out, "known after apply") && strings.Contains(out, "Check block assertion") || strings.Contains(out, "Warning: Check block") {
+			t.Fatalf("the first plan shows check warnings a user cannot act on:\n%s", out)
+		}
+	})
+}

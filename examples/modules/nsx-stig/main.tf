@@ -37,6 +37,9 @@ resource "nsx_node_settings" "this" {
 }
 
 # VCFN-9X-000037, 000050 (session_timeout), 000075, 000076: the API service.
+# The release the manager runs: this module implements the VCF 9 NSX Manager STIG.
+data "nsx_version" "manager" {}
+
 resource "nsx_api_service_config" "this" {
   session_timeout              = 300
   client_api_concurrency_limit = 40
@@ -50,6 +53,13 @@ resource "nsx_api_service_config" "this" {
   # The lockout policy restarts each node's HTTP service; the API service restarts every
   # node's: one after the other.
   depends_on = [nsx_auth_policy.this]
+
+  lifecycle {
+    precondition {
+      condition     = startswith(data.nsx_version.manager.product_version, "9.")
+      error_message = "This module implements the VCF 9 NSX Manager STIG (VCFN-9X), whose TLS 1.3 cipher suites and settings are VCF 9's; the manager runs NSX ${data.nsx_version.manager.product_version}. NSX 4.x has a STIG of its own (VMware NSX 4.x STIG, NMGR-4X), which this module does not apply."
+    }
+  }
 }
 
 # VCFN-9X-000013: the DoD notice, shown and consented to.
@@ -155,18 +165,27 @@ data "nsx_cluster_status" "this" {
   depends_on = [nsx_cluster_virtual_ip.this, nsx_api_service_config.this, nsx_auth_policy.this]
 }
 
+# What the two checks below read: the manager as it is at plan, so that a plan shows a finding
+# the apply will not fix (the module grants no roles) and never a result "known after apply".
+# The outputs read the same after the apply (the data sources above).
+data "nsx_role_bindings" "at_plan" {}
+
+data "nsx_cluster_status" "at_plan" {}
+
 # VCFN-9X-000010: only authorised users hold roles, and only their authorised ones.
 check "role_bindings" {
   assert {
-    condition     = length(local.unauthorized_roles) == 0
-    error_message = "Roles beyond those authorised: ${join("; ", local.unauthorized_roles)}."
+    condition     = length(flatten([for name, roles in data.nsx_role_bindings.at_plan.roles : [for r in roles : r if r != lookup(var.authorized_users, name, "")]])) == 0
+    error_message = "Roles beyond those authorised: ${join("; ", flatten([for name, roles in data.nsx_role_bindings.at_plan.roles : [for r in roles : "${name} holds ${r}" if r != lookup(var.authorized_users, name, "")]]))}."
   }
 }
 
-# VCFN-9X-000115: the cluster is stable with three nodes and has a virtual IP.
+# VCFN-9X-000115: the cluster is stable with three nodes and has a virtual IP (or this module
+# sets one).
 check "cluster" {
   assert {
-    condition     = local.cluster_ok
-    error_message = "The cluster is not STABLE with three nodes online and a virtual IP: control ${data.nsx_cluster_status.this.control_cluster_status}, ${length(data.nsx_cluster_status.this.online_nodes)} nodes online, virtual IP \"${data.nsx_cluster_status.this.virtual_ip}\"."
+    condition = (data.nsx_cluster_status.at_plan.control_cluster_status == "STABLE" && length(data.nsx_cluster_status.at_plan.online_nodes) == 3 &&
+    (!contains(["", "0.0.0.0"], data.nsx_cluster_status.at_plan.virtual_ip) || var.virtual_ip != null))
+    error_message = "The cluster is not STABLE with three nodes online and a virtual IP: control ${data.nsx_cluster_status.at_plan.control_cluster_status}, ${length(data.nsx_cluster_status.at_plan.online_nodes)} nodes online, virtual IP \"${data.nsx_cluster_status.at_plan.virtual_ip}\"${var.virtual_ip == null ? " (set virtual_ip to have this module set one)" : ""}."
   }
 }

@@ -47,6 +47,10 @@ variable "backup" {
   })
   default   = null
   sensitive = true
+  validation {
+    condition     = var.backup == null || can(regex("^SHA256:[A-Za-z0-9+/]{43}=?$", var.backup.ssh_fingerprint))
+    error_message = "backup.ssh_fingerprint must be the SFTP server's ECDSA host key fingerprint, SHA256: and 43 base64 characters, as ssh-keygen -l -E sha256 -f ssh_host_ecdsa_key.pub prints it (not a placeholder)."
+  }
 }
 
 variable "backup_secrets_version" {
