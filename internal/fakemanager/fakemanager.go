@@ -7,6 +7,7 @@ import (
 	"bytes"
 	"crypto/tls"
 	"encoding/json"
+	"encoding/pem"
 	"fmt"
 	"io"
 	"log"
@@ -361,6 +362,14 @@ func StartOne[A App](name string, app A, stats *Stats, opts Options) (A, *Server
 		return none, nil, err
 	}
 	return app, srv, nil
+}
+
+// CertificatePEM is the certificate the nodes serve, PEM ("" where there is none).
+func (s *Server) CertificatePEM() string {
+	if s.tls == nil || len(s.tls.Certificates) == 0 || len(s.tls.Certificates[0].Certificate) == 0 {
+		return ""
+	}
+	return string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: s.tls.Certificates[0].Certificate[0]}))
 }
 
 // URLs are the nodes' base URLs.

@@ -384,7 +384,7 @@ func decodeStrict[T any](w http.ResponseWriter, r *http.Request) (*T, bool) {
 	dec := json.NewDecoder(io.LimitReader(r.Body, 1<<20))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&in); err != nil {
-		apiError(w, http.StatusBadRequest, errCodeBadRequest, "Invalid request body: "+err.Error())
+		apiError(w, http.StatusBadRequest, errCodeBadRequest, bodyProblem(err))
 		return nil, false
 	}
 	return &in, true

@@ -134,7 +134,7 @@ type apiServiceWrite struct {
 	DisplayName                      *string   `json:"display_name"`
 	Description                      *string   `json:"description"`
 	Tags                             *[]tag    `json:"tags"`
-	Revision                         *int64    `json:"_revision"`
+	Revision                         *revision `json:"_revision"`
 	// extra: the values of Options.ExtraFields the body carries.
 	extra map[string]any
 }
@@ -182,7 +182,7 @@ func (f *Fake) putAPIService(w http.ResponseWriter, r *http.Request) {
 	}
 	body, err := io.ReadAll(io.LimitReader(r.Body, 1<<20))
 	if err != nil {
-		apiError(w, http.StatusBadRequest, errCodeBadRequest, "Invalid request body: "+err.Error())
+		apiError(w, http.StatusBadRequest, errCodeBadRequest, bodyProblem(err))
 		return
 	}
 	f.mu.Lock()
@@ -190,8 +190,7 @@ func (f *Fake) putAPIService(w http.ResponseWriter, r *http.Request) {
 	f.mu.Unlock()
 	in, err := f.decodeAPIServiceWrite(body)
 	if err != nil {
-		f.stats.Add("rejected_writes", 1)
-		apiError(w, http.StatusBadRequest, errCodeBadRequest, "Invalid request body: "+err.Error())
+		apiError(w, http.StatusBadRequest, errCodeBadRequest, bodyProblem(err))
 		return
 	}
 	srv := f.srv.Load()
@@ -253,14 +252,12 @@ func (f *Fake) storeAPIService(w http.ResponseWriter, srv *fakemanager.Server, i
 		f.config.LastModifiedUser = "other-admin"
 		f.config.LastModifiedTime = time.Now().UnixMilli()
 	}
-	if in.Revision == nil || *in.Revision != f.config.Revision {
-		f.stats.Add("stale_revisions", 1)
-		apiError(w, http.StatusPreconditionFailed, errCodeStale, staleMessage)
+	if in.Revision == nil || int64(*in.Revision) != f.config.Revision {
+		f.staleRevision(w)
 		return false
 	}
 	next, err := f.merged(in)
 	if err != nil {
-		f.stats.Add("rejected_writes", 1)
 		apiError(w, http.StatusBadRequest, errCodeBadRequest, err.Error())
 		return false
 	}

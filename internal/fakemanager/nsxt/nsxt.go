@@ -518,6 +518,9 @@ func (f *Fake) authed(node int, h http.HandlerFunc) http.HandlerFunc {
 		case ok:
 			rec := &recorder{ResponseWriter: w}
 			h(rec, r)
+			if refusedWrite(rec.status) {
+				f.stats.Add("rejected_writes", 1)
+			}
 			f.own(r, pi, rec)
 		}
 	}

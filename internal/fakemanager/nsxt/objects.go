@@ -77,6 +77,8 @@ type objectDef struct {
 	check func(f *Fake, node int, next map[string]any) error
 	// derive sets the read-only fields that follow from the others (f.mu held).
 	derive func(next map[string]any)
+	// present fills, in an answer, the read-only fields that come from elsewhere (f.mu held).
+	present func(f *Fake, node int, o map[string]any)
 }
 
 // objectStore holds each object's values: one per node, or one (index 0) for the cluster.
@@ -220,6 +222,9 @@ func (f *Fake) getObject(d *objectDef, node int) http.HandlerFunc {
 	return func(w http.ResponseWriter, _ *http.Request) {
 		f.mu.Lock()
 		o := copyMap(f.object(d.path, node))
+		if d.present != nil {
+			d.present(f, node, o)
+		}
 		f.mu.Unlock()
 		hideSecrets(o, d.secrets)
 		o["_schema"] = d.schema
@@ -244,12 +249,11 @@ func (f *Fake) putObject(d *objectDef, node int) http.HandlerFunc {
 		}()
 		before := f.object(d.path, node)
 		if d.revision {
-			rev, _ := in["_revision"].(int64)
-			if _, given := in["_revision"]; !given || rev != before["_revision"] {
-				f.stats.Add("stale_revisions", 1)
-				apiError(w, http.StatusPreconditionFailed, errCodeStale, staleMessage)
+			if rev, ok := revisionOf(in["_revision"]); !ok || rev != before["_revision"] {
+				f.staleRevision(w)
 				return
 			}
+			in["_revision"] = before["_revision"] // read as its number
 		}
 		next, err := f.checked(d.fields, d.readOnly, in, d.defaults(f, node), before, "")
 		if err == nil {
@@ -262,7 +266,6 @@ func (f *Fake) putObject(d *objectDef, node int) http.HandlerFunc {
 			err = d.check(f, node, next)
 		}
 		if err != nil {
-			f.stats.Add("rejected_writes", 1)
 			apiError(w, http.StatusBadRequest, errCodeBadRequest, err.Error())
 			return
 		}
@@ -281,6 +284,9 @@ func (f *Fake) putObject(d *objectDef, node int) http.HandlerFunc {
 			status = http.StatusOK
 		}
 		out := copyMap(next)
+		if d.present != nil {
+			d.present(f, node, out)
+		}
 		hideSecrets(out, d.secrets)
 		f.tamper(d.path, node) // after the answer was made: the next read shows it
 		answered = true

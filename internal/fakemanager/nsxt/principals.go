@@ -81,7 +81,6 @@ func (f *Fake) createPrincipal(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	refuse := func(msg string) {
-		f.stats.Add("rejected_writes", 1)
 		apiError(w, http.StatusBadRequest, errCodeBadRequest, msg)
 	}
 	switch {
@@ -105,7 +104,7 @@ func (f *Fake) createPrincipal(w http.ResponseWriter, r *http.Request) {
 	}
 	cert, err := x509.ParseCertificate(blk.Bytes)
 	if err != nil {
-		refuse("Invalid PEM encoded certificate: " + err.Error())
+		refuse("Invalid PEM encoded certificate: its CERTIFICATE block is not an X.509 certificate.")
 		return
 	}
 	if time.Now().After(cert.NotAfter) {

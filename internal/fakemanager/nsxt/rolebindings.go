@@ -100,7 +100,7 @@ type bindingWrite struct {
 	SourceID      *string     `json:"identity_source_id"`
 	RolesForPaths []pathRoles `json:"roles_for_paths"`
 	Roles         []roleRef   `json:"roles"`
-	Revision      *int64      `json:"_revision"`
+	Revision      *revision   `json:"_revision"`
 	ResourceType  *string     `json:"resource_type"`
 	Path          *string     `json:"path"`
 	// Read-only fields a client may send back as read.
@@ -192,7 +192,6 @@ func (f *Fake) createBinding(w http.ResponseWriter, r *http.Request) {
 	defer f.mu.Unlock()
 	b, problem := f.checkedBinding(in)
 	if problem != "" {
-		f.stats.Add("rejected_writes", 1)
 		apiError(w, http.StatusBadRequest, errCodeBadRequest, problem)
 		return
 	}
@@ -239,14 +238,12 @@ func (f *Fake) putBinding(w http.ResponseWriter, r *http.Request) {
 		apiError(w, http.StatusBadRequest, errCodeBadRequest, "The role binding of "+cur.Name+" is system owned and cannot be changed.")
 		return
 	}
-	if in.Revision == nil || *in.Revision != cur.Revision {
-		f.stats.Add("stale_revisions", 1)
-		apiError(w, http.StatusBadRequest, errCodeStale, staleMessage)
+	if in.Revision == nil || int64(*in.Revision) != cur.Revision {
+		f.staleRevision(w)
 		return
 	}
 	b, problem := f.checkedBinding(in)
 	if problem != "" {
-		f.stats.Add("rejected_writes", 1)
 		apiError(w, http.StatusBadRequest, errCodeBadRequest, problem)
 		return
 	}

@@ -66,6 +66,10 @@ func serviceDefs() []*objectDef {
 		snmpDef(),
 	}
 	for _, name := range LoggingServices {
+		if name == "http" {
+			defs = append(defs, httpServiceDef())
+			continue
+		}
 		defs = append(defs, serviceDef(name, "NodeServiceProperties", map[string]rule{
 			"logging_level":                   enumRule(loggingLevels...),
 			"package_logging_level":           stringsRule(objectRule(map[string]rule{"logging_level": enumRule(loggingLevels...), "package_name": stringRule(255)})),
@@ -75,6 +79,51 @@ func serviceDefs() []*objectDef {
 		}))
 	}
 	return defs
+}
+
+// httpServiceReadOnly are the fields of HttpServiceProperties (the SDK's model) beside the
+// logging level: the API service's settings and the node's certificate, which NSX answers
+// here and takes from /api/v1/cluster/api-service (they are deprecated on this object). A PUT
+// may send them back as read; they are ignored.
+var httpServiceReadOnly = []string{"basic_authentication_enabled", "certificate", "cipher_suites", "client_api_concurrency_limit",
+	"client_api_rate_limit", "connection_timeout", "cookie_based_authentication_enabled", "global_api_concurrency_limit",
+	"protocol_versions", "redirect_host", "session_timeout"}
+
+// httpServiceDef is the HTTP service, NodeHttpServiceProperties whole: its logging level
+// (writable) and the read-only fields above, from the API service's configuration as it is.
+func httpServiceDef() *objectDef {
+	d := serviceDef("http", "NodeHttpServiceProperties", map[string]rule{"logging_level": enumRule(loggingLevels...)},
+		func() map[string]any { return map[string]any{"logging_level": "INFO"} })
+	props := d.fields["service_properties"]
+	props.readOnly = map[string]bool{}
+	for _, name := range httpServiceReadOnly {
+		props.readOnly[name] = true
+	}
+	d.fields["service_properties"] = props
+	d.present = func(f *Fake, _ int, o map[string]any) {
+		p, _ := o["service_properties"].(map[string]any)
+		if p == nil {
+			return
+		}
+		c := f.config
+		p["session_timeout"], p["connection_timeout"], p["redirect_host"] = c.SessionTimeout, c.ConnectionTimeout, c.RedirectHost
+		p["client_api_rate_limit"], p["client_api_concurrency_limit"] = c.ClientAPIRateLimit, c.ClientAPIConcurrencyLimit
+		p["global_api_concurrency_limit"] = c.GlobalAPIConcurrencyLimit
+		p["basic_authentication_enabled"], p["cookie_based_authentication_enabled"] = c.BasicAuthenticationEnabled, c.CookieBasedAuthenticationEnabled
+		p["cipher_suites"], p["protocol_versions"] = c.CipherSuites, c.ProtocolVersions
+		p["certificate"] = f.serverCertificate()
+	}
+	return d
+}
+
+// serverCertificate is the Certificate the HTTP service answers: the one the nodes serve.
+func (f *Fake) serverCertificate() map[string]any {
+	c := map[string]any{"resource_type": "certificate_self_signed", "id": "d4b1c0de-0000-4000-8000-00000000ce47",
+		"display_name": "tomcat-certificate", "pem_encoded": ""}
+	if srv := f.srv.Load(); srv != nil {
+		c["pem_encoded"] = srv.CertificatePEM()
+	}
+	return c
 }
 
 // snmpDef is the SNMP service. Community strings and v3 passwords are secrets: never
@@ -194,41 +243,49 @@ func (f *Fake) SetRunning(node int, name string, running bool) {
 	f.running[node][name] = running
 }
 
+// serviceStatus is a service's NodeServiceStatusProperties on node (f.mu held): what GET
+// …/status and every action answer.
+func (f *Fake) serviceStatus(node int, name string) map[string]any {
+	st := map[string]any{"_schema": "NodeServiceStatusProperties", "runtime_state": "stopped", "monitor_runtime_state": "running",
+		"monitor_pid": 900 + node, "health": "STABLE", "pids": []int{}}
+	if f.running[node][name] {
+		st["runtime_state"], st["pids"] = "running", []int{1000 + 10*node + len(name)}
+	}
+	return st
+}
+
 func (f *Fake) registerServices(mux *http.ServeMux, node int) {
 	for _, name := range f.serviceNames() {
 		p := ServicePath(name)
 		mux.HandleFunc("GET "+p+"/status", f.authed(node, func(w http.ResponseWriter, _ *http.Request) {
 			f.mu.Lock()
-			state := "stopped"
-			if f.running[node][name] {
-				state = "running"
-			}
-			f.mu.Unlock()
-			writeJSON(w, http.StatusOK, map[string]any{"_schema": "NodeServiceStatusProperties", "runtime_state": state,
-				"monitor_runtime_state": "running", "health": "STABLE"})
+			defer f.mu.Unlock()
+			writeJSON(w, http.StatusOK, f.serviceStatus(node, name))
 		}))
-		mux.HandleFunc("POST "+p, f.authed(node, func(w http.ResponseWriter, r *http.Request) {
+		act := f.authed(node, func(w http.ResponseWriter, r *http.Request) {
 			action := r.URL.Query().Get("action")
 			f.mu.Lock()
+			defer f.mu.Unlock()
 			switch action {
 			case "start", "restart":
 				f.running[node][name] = true
 			case "stop":
 				f.running[node][name] = false
 			default:
-				f.mu.Unlock()
 				apiError(w, http.StatusBadRequest, errCodeBadRequest, "Invalid action "+action+"; it must be one of start, stop, restart.")
 				return
 			}
 			f.stats.Add("service_actions", 1)
 			f.stats.Add("service_actions "+name+" "+action, 1)
-			state := "stopped"
-			if f.running[node][name] {
-				state = "running"
-			}
-			f.mu.Unlock()
-			writeJSON(w, http.StatusOK, map[string]any{"runtime_state": state})
-		}))
+			writeJSON(w, http.StatusOK, f.serviceStatus(node, name))
+		})
+		mux.HandleFunc("POST "+p, act)
+		if name == "ssh" {
+			// The SSH service's actions that also notify the management plane agent
+			// (CreateSSHServiceActionNotifyMpa; the SDK's ssh NotifyMpaClient: start, stop,
+			// restart, answering NodeServiceStatusProperties).
+			mux.HandleFunc("POST "+p+"/notify_mpa", act)
+		}
 	}
 	if !contains(f.serviceNames(), "syslog") {
 		return
@@ -326,7 +383,6 @@ func (f *Fake) createExporter(node int) http.HandlerFunc {
 			err = badRequest("At most %d syslog exporters can be configured.", maxExporters)
 		}
 		if err != nil {
-			f.stats.Add("rejected_writes", 1)
 			apiError(w, http.StatusBadRequest, errCodeBadRequest, err.Error())
 			return
 		}
@@ -417,12 +473,12 @@ func decodeObject(w http.ResponseWriter, r *http.Request) (map[string]any, bool)
 	}
 	body, err := io.ReadAll(io.LimitReader(r.Body, 1<<20))
 	if err != nil {
-		apiError(w, http.StatusBadRequest, errCodeBadRequest, "Invalid request body: "+err.Error())
+		apiError(w, http.StatusBadRequest, errCodeBadRequest, bodyProblem(err))
 		return nil, false
 	}
 	in, err := decodeJSONObject(body)
 	if err != nil {
-		apiError(w, http.StatusBadRequest, errCodeBadRequest, "Invalid request body: "+err.Error())
+		apiError(w, http.StatusBadRequest, errCodeBadRequest, bodyProblem(err))
 		return nil, false
 	}
 	return in, true
