@@ -50,6 +50,7 @@ func run() error {
 	restart := flag.Duration("restart", 0, "how long NSX's API service is unavailable after a PUT to /api/v1/cluster/api-service restarts it (0: no restart)")
 	listen := flag.String("listen", "127.0.0.1", "address to listen on")
 	dir := flag.String("dir", "", "directory for ca.pem (default: a new temporary directory)")
+	bannerWrite := flag.String("nsxt-banner-write", fakensxt.BannerWritePolicy, "where the fake NSX takes a login banner write: policy (PUT /policy/api/v1/loginbanner), node (PUT /api/v1/loginbanner) or none (neither; NSX's answer for both is unknown)")
 	release := flag.String("nsxt-release", fakensxt.Release42, "NSX release the fake NSX plays: 4.2, or 9.0 (VCF 9: the TLS 1.3 cipher suites)")
 	sdwanRelease := flag.String("sdwan-release", fakesdwan.Version, "SD-WAN Manager release the fake plays; from "+fakesdwan.JWTRelease+" it offers JWT login and an API key (announced, and SDWAN_API_KEY in -env)")
 	extra := flag.String("nsxt-extra-fields", "", "comma-separated api-service fields of a newer NSX release that the fake NSX then knows, stores and returns")
@@ -112,7 +113,7 @@ func run() error {
 
 	nsxtPass := password()
 	_, nsxtSrv, err := fakensxt.Start(fakensxt.Options{Username: "admin", Password: nsxtPass, Segments: *segments, Idle: *idle, ExtraFields: extraFields,
-		SegmentList: fx.NSXT.Segments, APIService: fx.NSXT.APIService, Release: *release}, opts)
+		SegmentList: fx.NSXT.Segments, APIService: fx.NSXT.APIService, Release: *release, BannerWrite: *bannerWrite}, opts)
 	if err != nil {
 		return err
 	}

@@ -292,6 +292,25 @@ func TestSTIGModuleSaysWhatIsWrongWhereTheUserActs(t *testing.T) {
 			t.Fatalf("want the error on the user's own input:\n%s", out)
 		}
 	})
+	t.Run("banner_unwritable", func(t *testing.T) {
+		t.Parallel()
+		h := fakeharness.StartNSXT(t, fakeharness.NSXTOptions{Nodes: 3, Release: fakensxt.Release90, BannerWrite: fakensxt.BannerWriteNone})
+		w := workspace(t, h, "SHA256:ht+qb8ckV14AvQbgJldN09NwZ23vdwTiRnXHtaFRcEY")
+		out := w.terraform(nil, "apply", "-auto-approve", "-input=false")
+		if !strings.Contains(out, "NSX Login Banner Not Written") {
+			t.Fatalf("the apply does not say the banner was not written:\n%s", out)
+		}
+		var controls map[string]struct {
+			Passed bool   `json:"passed"`
+			Status string `json:"status"`
+			Detail string `json:"detail"`
+		}
+		must(t, json.Unmarshal([]byte(w.terraform(nil, "output", "-json", "controls")), &controls))
+		c := controls["VCFN-9X-000013"]
+		if c.Status != "not_reviewed" || c.Passed || !strings.Contains(c.Detail, "set it in the UI") || controls["VCFN-9X-000012"].Status != "not_a_finding" {
+			t.Fatalf("want the banner not reviewed, the rest as met: %+v", controls)
+		}
+	})
 	t.Run("first_plan", func(t *testing.T) {
 		t.Parallel()
 		h := fakeharness.StartNSXT(t, fakeharness.NSXTOptions{Nodes: 3, Release: fakensxt.Release90})

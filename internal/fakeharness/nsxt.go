@@ -40,6 +40,8 @@ type NSXTOptions struct {
 	SegmentList []fakensxt.Segment
 	// Release is the NSX release the fake plays (Options.Release).
 	Release string
+	// BannerWrite is where the login banner takes a write (Options.BannerWrite).
+	BannerWrite string
 	// Net, when set, is the in-memory network the nodes listen on instead of TCP: the test
 	// runs in a testing/synctest bubble, on the bubble's clock (see internal/memnet).
 	Net *memnet.Network
@@ -53,7 +55,7 @@ func StartNSXT(t testing.TB, o NSXTOptions) *NSXT {
 		// The characters that break naive form encoding.
 		o.Password = "S3cret&Pw@x%2B+1"
 	}
-	fake, srv, err := fakensxt.Start(fakensxt.Options{Username: "admin", Password: o.Password, Segments: o.Segments, Idle: o.Idle, ExtraFields: o.ExtraFields, APIService: o.APIService, LoginLatency: o.LoginLatency, SegmentList: o.SegmentList, Release: o.Release},
+	fake, srv, err := fakensxt.Start(fakensxt.Options{Username: "admin", Password: o.Password, Segments: o.Segments, Idle: o.Idle, ExtraFields: o.ExtraFields, APIService: o.APIService, LoginLatency: o.LoginLatency, SegmentList: o.SegmentList, Release: o.Release, BannerWrite: o.BannerWrite},
 		fakemanager.Options{Nodes: o.Nodes, CA: ca, Listener: listener(o.Net)})
 	if err != nil {
 		t.Fatal(err)

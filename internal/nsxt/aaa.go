@@ -55,7 +55,8 @@ var NodeProperties = &Object{Name: "node settings", Path: "/api/v1/node", ID: "n
 // /api/v1/loginbanner, the vendor's STIG automation found PUT, POST and PATCH refused
 // there, and the same automation writes PUT /policy/api/v1/loginbanner. The object is the
 // policy API's, which the provider reads and writes; LoginBannerAsShown reads the other.
-var LoginBanner = &Object{Name: "login banner", Path: "/policy/api/v1/loginbanner", ID: "login_banner", Scope: Cluster}
+var LoginBanner = &Object{Name: "login banner", Path: "/policy/api/v1/loginbanner", ID: "login_banner", Scope: Cluster,
+	WriteFallback: "/api/v1/loginbanner"}
 
 // LoginBannerAsShown reads /api/v1/loginbanner, the banner as the STIG's checks read it.
 func (c *Client) LoginBannerAsShown(ctx context.Context) (map[string]json.RawMessage, error) {

@@ -35,7 +35,15 @@ locals {
 
 locals {
   no_backup = nonsensitive(var.backup == null)
-  controls = merge(
+  # Each control with its status as a checklist has it: not_a_finding, open, or not_reviewed
+  # where the module could not act (the banner, where NSX takes no write of it).
+  banner_unwritten = nsx_login_banner.this.write_path == ""
+  controls = { for id, c in local.results : id => (id == "VCFN-9X-000013" && local.banner_unwritten ? {
+    passed = false
+    status = "not_reviewed"
+    detail = "NSX refused writing the banner at both API paths: set it in the UI (System > Settings > General Settings > User Interface)"
+  } : merge(c, { status = c.passed ? "not_a_finding" : "open" })) }
+  results = merge(
     { for id, bad in local.failing : id => {
       passed = length(bad) == 0
       detail = length(bad) == 0 ? "met on all ${length(local.nodes)} nodes" : "not met on ${join(", ", bad)}"
@@ -62,7 +70,7 @@ locals {
 }
 
 output "controls" {
-  description = "Each VCF 9 NSX Manager STIG control id → `{ passed, detail }`: whether the manager reports it met after the apply (on every node where the setting is per node), and why not."
+  description = "Each VCF 9 NSX Manager STIG control id → `{ passed, status, detail }`: whether the manager reports it met after the apply (on every node where the setting is per node), its status (`not_a_finding`, `open`, or `not_reviewed` where the module could not act), and why."
   value       = local.controls
 }
 

@@ -68,7 +68,20 @@ type Options struct {
 	// InUse are addresses other hosts on the network hold: setting one as the cluster's
 	// virtual IP is refused without force.
 	InUse []string
+	// BannerWrite is where the login banner takes a write: BannerWritePolicy (default, PUT
+	// /policy/api/v1/loginbanner), BannerWriteNode (PUT /api/v1/loginbanner) or BannerWriteNone
+	// (the UI only). Which one NSX takes is not known for any release (the vendor's own
+	// automation found writes refused at the node path, and has its policy-path task disabled
+	// as refused too): the fake plays each, and reads answer at both paths in every case.
+	BannerWrite string
 }
+
+// The login banner's write behaviours (Options.BannerWrite).
+const (
+	BannerWritePolicy = "policy"
+	BannerWriteNode   = "node"
+	BannerWriteNone   = "none"
+)
 
 // Fake is the NSX application shared by every node: one data store, one session table per node.
 type Fake struct {
@@ -133,6 +146,13 @@ func allDefs() []*objectDef {
 func Start(o Options, so fakemanager.Options) (*Fake, *fakemanager.Server, error) {
 	if so.Nodes < 1 {
 		so.Nodes = 1
+	}
+	switch o.BannerWrite {
+	case "":
+		o.BannerWrite = BannerWritePolicy
+	case BannerWritePolicy, BannerWriteNode, BannerWriteNone:
+	default:
+		return nil, nil, fmt.Errorf("fake nsxt: BannerWrite %q is not %s, %s or %s", o.BannerWrite, BannerWritePolicy, BannerWriteNode, BannerWriteNone)
 	}
 	f := &Fake{opts: o, stats: &fakemanager.Stats{}, defs: allDefs(), ca: so.CA}
 	f.sessions = make([]map[string]*session, so.Nodes)
@@ -266,13 +286,21 @@ func (f *Fake) Handler(node int) http.Handler {
 	mux.HandleFunc("GET "+VirtualIPPath, f.authed(node, f.virtualIP))
 	mux.HandleFunc("POST "+VirtualIPPath, f.authed(node, f.virtualIP))
 	mux.HandleFunc("GET "+ClusterStatusPat, f.authed(node, f.clusterStatus))
-	mux.HandleFunc("GET "+BannerPath, f.authed(node, f.getObject(bannerDef(), node)))
-	for _, m := range []string{"PUT", "POST", "PATCH"} {
-		// The documents disagree on the write; this fake takes the policy API's and refuses
-		// writes here, as the vendor's STIG automation found.
-		mux.HandleFunc(m+" "+BannerPath, f.authed(node, func(w http.ResponseWriter, r *http.Request) {
-			apiError(w, http.StatusMethodNotAllowed, errCodeBadRequest, "Method "+r.Method+" is not supported for "+BannerPath+".")
-		}))
+	banner := bannerDef()
+	mux.HandleFunc("GET "+BannerPath, f.authed(node, f.getObject(banner, node)))
+	// The write the behaviour takes (see Options.BannerWrite); the others are refused as NSX
+	// refuses a method a path does not serve.
+	for path, takes := range map[string]bool{BannerPath: f.opts.BannerWrite == BannerWriteNode, BannerWritePath: f.opts.BannerWrite == BannerWritePolicy} {
+		for _, m := range []string{"PUT", "POST", "PATCH"} {
+			switch {
+			case takes && m == "PUT":
+				mux.HandleFunc(m+" "+path, f.authed(node, f.putObject(banner, node)))
+			default:
+				mux.HandleFunc(m+" "+path, f.authed(node, func(w http.ResponseWriter, r *http.Request) {
+					apiError(w, http.StatusMethodNotAllowed, errCodeBadRequest, "Method "+r.Method+" is not supported for "+path+".")
+				}))
+			}
+		}
 	}
 	mux.HandleFunc("GET "+usersPath, f.authed(node, f.listUsers))
 	mux.HandleFunc("POST "+usersPath, f.authed(node, f.userAction(node)))

@@ -422,7 +422,9 @@ func contains(list []string, s string) bool {
 func (f *Fake) registerObjects(mux *http.ServeMux, node int) {
 	for _, d := range f.defs {
 		mux.HandleFunc("GET "+d.path, f.authed(node, f.getObject(d, node)))
-		mux.HandleFunc("PUT "+d.path, f.authed(node, f.putObject(d, node)))
+		if d.path != BannerWritePath { // its writes depend on Options.BannerWrite (Handler)
+			mux.HandleFunc("PUT "+d.path, f.authed(node, f.putObject(d, node)))
+		}
 	}
 }
 

@@ -60,7 +60,15 @@ type settings struct {
 	// them whose change is a write of its own (the version of write-only locals).
 	locals   map[string]schema.Attribute
 	rotation string
+	// unwritable, for an object with a write fallback (nsxt.Object.WriteFallback), names the
+	// boolean local that, false, makes a manager that refuses every write path a warning
+	// instead of an error: the state then records the object as read, and attrWritePath "".
+	unwritable string
 }
+
+// attrWritePath is the computed local of an object with a write fallback: the path that took
+// its last write ("" where the manager refused every one).
+const attrWritePath = "write_path"
 
 // secret is a write-only attribute at path in the object, rotated by the attribute version
 // (several secrets may share one).

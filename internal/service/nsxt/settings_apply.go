@@ -101,6 +101,23 @@ func (r *settingsResource) apply(ctx context.Context, op string, config tfsdk.Co
 			break
 		}
 	}
+	writePath := ""
+	if d.object.WriteFallback != "" {
+		writePath = c.WritePath(d.object)
+	}
+	var unwritable *nsxtapi.UnwritableError
+	if tolerate, _ := cfg[d.unwritable].(types.Bool); errors.As(failed, &unwritable) && d.unwritable != "" && framework.IsFalse(tolerate) {
+		// Tolerated: said, and the object recorded as the manager holds it.
+		diags.AddWarning("NSX "+titled(d.object.Name)+" Not Written", failed.Error()+
+			". "+d.unwritable+" = false: the apply goes on with write_path empty; the state holds the configured values (Terraform "+
+			"requires it of an apply), and the next refresh reads the "+d.object.Name+" as NSX holds it, so the next plan shows what differs.")
+		doc, err := c.ReadSettings(ctx, d.object, failedAt)
+		if err != nil {
+			r.Managers.ReadFailed(diags, "the NSX "+titled(d.object.Name), "Reading "+d.object.Path, err)
+			return
+		}
+		docs[failedAt], failed, wrote, writePath = doc, nil, true, ""
+	}
 	if failed != nil {
 		if !errors.Is(failed, errDiagnosed) {
 			r.Managers.Failed(diags, "Writing the NSX "+titled(d.object.Name)+" Failed", r.writing(failedAt, wrote), failed)
@@ -116,6 +133,9 @@ func (r *settingsResource) apply(ctx context.Context, op string, config tfsdk.Co
 	next := d.stateFrom(ctx, docs, plan, plan, base, diags)
 	if next == nil {
 		return
+	}
+	if d.object.WriteFallback != "" {
+		next[attrWritePath] = types.StringValue(writePath)
 	}
 	diags.Append(write(ctx, out, next)...)
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/defaults"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -171,9 +172,15 @@ func (r *settingsResource) Read(ctx context.Context, req resource.ReadRequest, r
 		keep[v] = state[v]
 	}
 	for name, a := range r.decl.locals {
-		if a.IsWriteOnly() {
+		switch b, isBool := a.(schema.BoolAttribute); {
+		case a.IsWriteOnly():
 			keep[name] = framework.NullOf(ctx, a.GetType())
-		} else {
+		case isBool && b.Default != nil && (state[name] == nil || state[name].IsNull()):
+			// Imported: the attribute's default, as the plan will have it.
+			var dr defaults.BoolResponse
+			b.Default.DefaultBool(ctx, defaults.BoolRequest{}, &dr)
+			keep[name] = dr.PlanValue
+		default:
 			keep[name] = state[name]
 		}
 	}
