@@ -13,6 +13,9 @@ require (
 	github.com/hashicorp/terraform-plugin-testing v1.16.0
 	github.com/vmihailenco/msgpack/v5 v5.4.1
 	github.com/vmware/govmomi v0.56.0
+	github.com/vmware/vsphere-automation-sdk-go/runtime v0.7.0
+	github.com/vmware/vsphere-automation-sdk-go/services/nsxt v0.12.0
+	github.com/vmware/vsphere-automation-sdk-go/services/nsxt-mp v0.6.0
 	golang.org/x/sync v0.24.0
 	golang.org/x/time v0.16.0
 )

@@ -33,10 +33,30 @@ func repoRoot() string {
 	return filepath.Join(filepath.Dir(file), "..", "..")
 }
 
-// copyModule copies examples/modules/name (without terraform's working files) into dir.
-func copyModule(t *testing.T, name, dir string) {
+// stigModule is the STIG module (without terraform's working files), copied into dir.
+func stigModule(t *testing.T, dir string) {
 	t.Helper()
-	copyExample(t, filepath.Join("modules", name), dir)
+	copyExample(t, filepath.Join("modules", "nsx-stig"), dir)
+}
+
+// stigWorkspace is a workspace whose root is the module's three-node example, with the module
+// beside it, fingerprint as the backup server's and extra appended; its variables are set
+// for h, and terraform get has run.
+func stigWorkspace(t *testing.T, h *fakeharness.NSXT, fingerprint, extra string) *workspace {
+	t.Helper()
+	w := newWorkspace(t, h, "")
+	stigModule(t, filepath.Join(w.dir, "nsx-stig"))
+	b, err := os.ReadFile(filepath.Join(w.dir, "nsx-stig", "examples", "three-nodes", "main.tf"))
+	must(t, err)
+	root := strings.Replace(strings.Replace(string(b), `source         = "../.."`, `source         = "./nsx-stig"`, 1),
+		"SHA256:ht+qb8ckV14AvQbgJldN09NwZ23vdwTiRnXHtaFRcEY", fingerprint, 1)
+	must(t, os.WriteFile(filepath.Join(w.dir, "main.tf"), []byte(root+extra), 0o600))
+	hostsJSON, err := json.Marshal(h.Hosts())
+	must(t, err)
+	w.env = append(w.env, "TF_VAR_nsx_hosts="+string(hostsJSON), "TF_VAR_nsx_password="+h.Password, "TF_VAR_nsx_ca_file="+h.CAFile,
+		"TF_VAR_backup_password=Sftp-Passw0rd!", "TF_VAR_backup_passphrase=Backup-Passphr4se!")
+	w.terraform(nil, "get")
+	return w
 }
 
 // copyExample copies examples/rel (without terraform's working files) into dir.
@@ -101,7 +121,7 @@ func TestSTIGModuleMakesTheSTIGChecksPassOnEveryNode(t *testing.T) {
 
 	// The module's own example, as the benchmark runs it.
 	w := newWorkspace(t, h, "")
-	copyModule(t, "nsx-stig", filepath.Join(w.dir, "nsx-stig"))
+	stigModule(t, filepath.Join(w.dir, "nsx-stig"))
 	hostsJSON, err := json.Marshal(hosts)
 	must(t, err)
 	w.dir = filepath.Join(w.dir, "nsx-stig", "examples", "three-nodes")
@@ -219,7 +239,7 @@ func TestSTIGModuleTerraformTest(t *testing.T) {
 		t.Fatalf("building fakemanager: %v\n%s", err, out)
 	}
 	dir := t.TempDir()
-	copyModule(t, "nsx-stig", dir)
+	stigModule(t, dir)
 	must(t, os.MkdirAll(filepath.Join(dir, "tests", ".fakemanager"), 0o750))
 	fake := exec.Command(bin, "-nodes", "3", "-nsxt-release", "9.0", "-restart", "300ms", "-dir", "tests/.fakemanager")
 	fake.Dir = dir
@@ -259,19 +279,7 @@ func TestSTIGModuleTerraformTest(t *testing.T) {
 func TestSTIGModuleSaysWhatIsWrongWhereTheUserActs(t *testing.T) {
 	t.Parallel()
 	workspace := func(t *testing.T, h *fakeharness.NSXT, fingerprint string) *workspace {
-		w := newWorkspace(t, h, "")
-		copyModule(t, "nsx-stig", filepath.Join(w.dir, "nsx-stig"))
-		b, err := os.ReadFile(filepath.Join(w.dir, "nsx-stig", "examples", "three-nodes", "main.tf"))
-		must(t, err)
-		root := strings.Replace(strings.Replace(string(b), `source         = "../.."`, `source         = "./nsx-stig"`, 1),
-			"SHA256:ht+qb8ckV14AvQbgJldN09NwZ23vdwTiRnXHtaFRcEY", fingerprint, 1)
-		must(t, os.WriteFile(filepath.Join(w.dir, "main.tf"), []byte(root), 0o600))
-		hostsJSON, err := json.Marshal(h.Hosts())
-		must(t, err)
-		w.env = append(w.env, "TF_VAR_nsx_hosts="+string(hostsJSON), "TF_VAR_nsx_password="+h.Password, "TF_VAR_nsx_ca_file="+h.CAFile,
-			"TF_VAR_backup_password=Sftp-Passw0rd!", "TF_VAR_backup_passphrase=Backup-Passphr4se!")
-		w.terraform(nil, "get")
-		return w
+		return stigWorkspace(t, h, fingerprint, "")
 	}
 	t.Run("nsx_4.2", func(t *testing.T) {
 		t.Parallel()

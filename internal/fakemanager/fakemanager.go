@@ -268,6 +268,9 @@ type Server struct {
 	nodeDownUntil []time.Time
 	// start holds the settings the server started with, which /_fake/reset restores.
 	start Options
+	// recording: the writes it is sent are kept in written (Record).
+	recording bool
+	written   []Written
 }
 
 // node is one cluster member; taking it down closes its listener, so connections are refused.
@@ -362,6 +365,27 @@ func StartOne[A App](name string, app A, stats *Stats, opts Options) (A, *Server
 		return none, nil, err
 	}
 	return app, srv, nil
+}
+
+// Written is a write a Server was sent while it recorded (Record).
+type Written struct {
+	Method, Path string
+	Body         []byte
+}
+
+// Record keeps, from now on, every write (every API request but GET and HEAD) the server is
+// sent, body and all, for a test to read with Writes.
+func (s *Server) Record() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.recording = true
+}
+
+// Writes are the writes kept since Record.
+func (s *Server) Writes() []Written {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]Written(nil), s.written...)
 }
 
 // CertificatePEM is the certificate the nodes serve, PEM ("" where there is none).
@@ -474,6 +498,11 @@ func (s *Server) wrap(self int, api http.Handler) http.Handler {
 		}
 		s.Stats.reached("requests", s.Stats.Requests.Add(1))
 		s.mu.Lock()
+		if s.recording && r.Method != http.MethodGet && r.Method != http.MethodHead {
+			body, _ := io.ReadAll(io.LimitReader(r.Body, 1<<20))
+			r.Body = io.NopCloser(bytes.NewReader(body))
+			s.written = append(s.written, Written{Method: r.Method, Path: r.URL.Path, Body: body})
+		}
 		expire := false
 		if s.expireIn > 0 {
 			s.expireIn--

@@ -94,12 +94,17 @@ func nodeDef() *objectDef {
 			"cli_output_datetime": boolRule(),
 			"timezone":            {kind: "string", pattern: timezonePattern},
 			"hostname":            {kind: "string", pattern: regexp.MustCompile(`^[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$`)},
-			"cli_coredump_config": objectRule(map[string]rule{"enabled": boolRule()}),
+			// CoreDumpConfig, as the SDK's model has it; a fresh manager's values are not
+			// documented (the fake's: two files, a ten-minute threshold, no per-process limit).
+			"cli_coredump_config": objectRule(map[string]rule{
+				"global_file_limit": intRule(0, 100), "global_frequency_threshold": intRule(0, 86400),
+				"process_config": stringsRule(objectRule(map[string]rule{"process_name": stringRule(255), "limit": intRule(0, 100)})),
+			}),
 		},
 		defaults: func(f *Fake, node int) map[string]any {
 			return map[string]any{
 				"cli_timeout": int64(600), "cli_history_size": int64(500), "cli_output_datetime": false, "timezone": "UTC",
-				"hostname": fmt.Sprintf("nsx-manager-%d", node+1), "cli_coredump_config": map[string]any{"enabled": false},
+				"hostname": fmt.Sprintf("nsx-manager-%d", node+1), "cli_coredump_config": map[string]any{"global_file_limit": int64(2), "global_frequency_threshold": int64(600), "process_config": []any{}},
 				"export_type": "UNRESTRICTED", "kernel_version": "5.10.0", "node_type": "NSX Manager",
 				"node_uuid":    fmt.Sprintf("4230%04x-74fc-4ec4-bee2-2cb0d59bb%03d", node, node),
 				"node_version": Version, "product_version": Version, "system_datetime": "", "system_time": int64(0),

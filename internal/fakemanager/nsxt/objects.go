@@ -79,6 +79,8 @@ type objectDef struct {
 	derive func(next map[string]any)
 	// present fills, in an answer, the read-only fields that come from elsewhere (f.mu held).
 	present func(f *Fake, node int, o map[string]any)
+	// bare: the object's model has no _schema, _self and _links (BackupConfiguration).
+	bare bool
 }
 
 // objectStore holds each object's values: one per node, or one (index 0) for the cluster.
@@ -227,9 +229,11 @@ func (f *Fake) getObject(d *objectDef, node int) http.HandlerFunc {
 		}
 		f.mu.Unlock()
 		hideSecrets(o, d.secrets)
-		o["_schema"] = d.schema
-		o["_self"] = map[string]any{"href": strings.TrimPrefix(strings.TrimPrefix(d.path, "/api/v1"), "/policy/api/v1"), "rel": "self"}
-		o["_links"] = []map[string]any{{"href": d.path, "rel": "self"}}
+		if !d.bare {
+			o["_schema"] = d.schema
+			o["_self"] = map[string]any{"href": strings.TrimPrefix(strings.TrimPrefix(d.path, "/api/v1"), "/policy/api/v1"), "rel": "self"}
+			o["_links"] = []map[string]any{{"href": d.path, "rel": "self"}}
+		}
 		writeJSON(w, http.StatusOK, o)
 	}
 }

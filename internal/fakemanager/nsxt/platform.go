@@ -92,7 +92,7 @@ func backupDef() *objectDef {
 		}).need(),
 	})
 	return &objectDef{
-		path: BackupConfigPath, schema: "BackupConfiguration",
+		path: BackupConfigPath, schema: "BackupConfiguration", bare: true,
 		fields: map[string]rule{
 			"backup_enabled":                  boolRule(),
 			"backup_schedule":                 schedule,
@@ -295,7 +295,7 @@ func (f *Fake) vipOut() map[string]any {
 	if ip6 == "" {
 		ip6 = "::"
 	}
-	return map[string]any{"_schema": "ClusterVirtualIpProperties", "ip_address": ip4, "ip6_address": ip6}
+	return map[string]any{"ip_address": ip4, "ip6_address": ip6}
 }
 
 // VirtualIP is the cluster's virtual IPv4 address ("" unset), for tests.

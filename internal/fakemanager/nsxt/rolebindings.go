@@ -70,7 +70,7 @@ func (b *binding) view() map[string]any {
 	v := map[string]any{
 		"id": b.ID, "display_name": b.Name, "name": b.Name, "type": b.Type, "resource_type": "RoleBinding",
 		"roles_for_paths": rfp, "roles": root, "_revision": b.Revision,
-		"path": "/aaa/role-bindings/" + b.ID, "_create_user": "system", "_system_owned": b.SystemOwned,
+		"_create_user": "system", "_system_owned": b.SystemOwned,
 	}
 	if b.SourceType != "" {
 		v["identity_source_type"] = b.SourceType

@@ -70,13 +70,16 @@ func serviceDefs() []*objectDef {
 			defs = append(defs, httpServiceDef())
 			continue
 		}
-		defs = append(defs, serviceDef(name, "NodeServiceProperties", map[string]rule{
-			"logging_level":                   enumRule(loggingLevels...),
-			"package_logging_level":           stringsRule(objectRule(map[string]rule{"logging_level": enumRule(loggingLevels...), "package_name": stringRule(255)})),
-			"modified_package_logging_levels": stringRule(4096),
-		}, func() map[string]any {
-			return map[string]any{"logging_level": "INFO", "package_logging_level": []any{}}
-		}))
+		props := map[string]rule{"logging_level": enumRule(loggingLevels...)}
+		dflt := map[string]any{"logging_level": "INFO"}
+		if name != "auth" && name != "telemetry" {
+			// LoggingServiceProperties; the auth and telemetry services' models (the SDK's
+			// AuthServiceProperties, PhonehomeCoordinatorServiceProperties) have the level only.
+			props["package_logging_level"] = stringsRule(objectRule(map[string]rule{"logging_level": enumRule(loggingLevels...), "package_name": stringRule(255)}))
+			props["modified_package_logging_levels"] = stringRule(4096)
+			dflt["package_logging_level"] = []any{}
+		}
+		defs = append(defs, serviceDef(name, "NodeServiceProperties", props, func() map[string]any { return copyMap(dflt) }))
 	}
 	return defs
 }

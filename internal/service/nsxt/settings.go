@@ -131,3 +131,17 @@ const (
 const restartWait = 5 * time.Minute
 
 var errDiagnosed = errors.New("the diagnostics say why")
+
+// declared is every settings declaration of the package, for the tests that walk them all.
+var declared = []*settings{apiServiceConfig, authPolicy, backupConfig, fipsConfig, loginBanner, nodeSettings, ntpService,
+	snmpService, sshService, telemetryConfig}
+
+// SettingsObjects are the NSX objects the settings resources read and write, one per
+// declaration (for tests that check every one against the vendor's schema).
+func SettingsObjects() []*nsxtapi.Object {
+	out := make([]*nsxtapi.Object, 0, len(declared))
+	for _, d := range declared {
+		out = append(out, d.object)
+	}
+	return out
+}

@@ -12,10 +12,6 @@ import (
 	"github.com/netsession/terraform-provider-nsx/internal/session"
 )
 
-// declared is every settings object of the package, for tests that walk them all.
-var declared = []*settings{apiServiceConfig, authPolicy, backupConfig, fipsConfig, loginBanner, nodeSettings, ntpService,
-	snmpService, sshService, telemetryConfig}
-
 // Whatever a manager answers for any declared object, the state built from it never holds a
 // nil value (which a *Must constructor would panic on) and never panics; a value it cannot
 // take is an error naming the attribute, never text of Go's.
