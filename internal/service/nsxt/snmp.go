@@ -104,6 +104,8 @@ var snmpService = &settings{
 		computedBool("v2_configured", props("v2_configured"), "Whether NSX reports SNMP v2c configured (it has communities). STIG: `false`."),
 		computedBool("v3_configured", props("v3_configured"), "Whether NSX reports SNMP v3 configured (it has v3 users)."),
 	},
+	locals:   snmpLocals(),
+	rotation: "secrets_wo_version",
 	validate: validateSNMP,
 	compose:  composeSNMP,
 }
@@ -114,21 +116,22 @@ var snmpSecretMaps = map[string]string{ //nolint:gosec // attribute names and th
 	"v3_priv_passwords_wo": "SNMP v3 privacy passwords by user id (8 characters or more).",
 }
 
-func init() {
-	// The write-only maps and their version live beside the fields (they are no field of
-	// the object: compose puts their values into the lists' items).
-	snmpService.locals = map[string]schema.Attribute{}
+// snmpLocals are the write-only maps and their version: beside the fields, as they are no
+// field of the object (compose puts their values into the lists' items).
+func snmpLocals() map[string]schema.Attribute {
+	locals := map[string]schema.Attribute{
+		"secrets_wo_version": schema.Int64Attribute{
+			Optional:            true,
+			MarkdownDescription: "Any number; change it to send every community string and v3 password again (a rotation).",
+		},
+	}
 	for name, desc := range snmpSecretMaps {
-		snmpService.locals[name] = schema.MapAttribute{
+		locals[name] = schema.MapAttribute{
 			Optional: true, Sensitive: true, WriteOnly: true, ElementType: types.StringType,
 			MarkdownDescription: desc + " Write-only: never in the plan or the state; NSX never answers it. Sent for an item new on a node, and for every item when `secrets_wo_version` changes.",
 		}
 	}
-	snmpService.locals["secrets_wo_version"] = schema.Int64Attribute{
-		Optional:            true,
-		MarkdownDescription: "Any number; change it to send every community string and v3 password again (a rotation).",
-	}
-	snmpService.rotation = "secrets_wo_version"
+	return locals
 }
 
 func computedBool(name, at, desc string) field {
