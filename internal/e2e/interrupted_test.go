@@ -26,10 +26,7 @@ import (
 func TestInterruptedApplyCreatesNothingTwice(t *testing.T) {
 	t.Parallel()
 	h := fakeharness.StartNSXT(t, fakeharness.NSXTOptions{Nodes: 3, Release: fakensxt.Release90})
-	cert, _, err := h.CA.ClientCertificate("terraform-pipeline")
-	must(t, err)
-	certFile := filepath.Join(t.TempDir(), "pipeline.crt")
-	must(t, os.WriteFile(certFile, cert, 0o600))
+	certFile := pipelineCertFile(t, h)
 	const opsPassword = "Ops-Passw0rd!first"
 	w := newWorkspace(t, h, `
 variable "ops_password" {
@@ -142,10 +139,7 @@ func jsonString(s string) string {
 func TestCreateRefusesWhatItCannotProve(t *testing.T) {
 	t.Parallel()
 	h := fakeharness.StartNSXT(t, fakeharness.NSXTOptions{Nodes: 2, Release: fakensxt.Release90})
-	cert, _, err := h.CA.ClientCertificate("terraform-pipeline")
-	must(t, err)
-	certFile := filepath.Join(t.TempDir(), "pipeline.crt")
-	must(t, os.WriteFile(certFile, cert, 0o600))
+	certFile := pipelineCertFile(t, h)
 	config := func(description, role, level string) string {
 		return `
 resource "nsx_principal_identity" "pipeline" {
@@ -251,4 +245,15 @@ func TestNodeDownMidWriteRecordsTheNodesWritten(t *testing.T) {
 			t.Fatalf("changes left after the apply that followed:\n%s", out)
 		}
 	}
+}
+
+// pipelineCertFile is a client certificate for terraform-pipeline from h's CA, in a file: the
+// principal identity's certificate (its key is not needed where nobody logs in with it).
+func pipelineCertFile(t *testing.T, h *fakeharness.NSXT) string {
+	t.Helper()
+	cert, _, err := h.CA.ClientCertificate("terraform-pipeline")
+	must(t, err)
+	file := filepath.Join(t.TempDir(), "pipeline.crt")
+	must(t, os.WriteFile(file, cert, 0o600))
+	return file
 }

@@ -205,10 +205,7 @@ func TestEveryNSXObjectMatchesTheVendorSDK(t *testing.T) {
 
 	h := fakeharness.StartNSXT(t, fakeharness.NSXTOptions{Nodes: 3, Release: fakensxt.Release90, Segments: 3})
 	h.Server.Record()
-	cert, _, err := h.CA.ClientCertificate("terraform-pipeline")
-	must(t, err)
-	certFile := filepath.Join(t.TempDir(), "pipeline.crt")
-	must(t, os.WriteFile(certFile, cert, 0o600))
+	certFile := pipelineCertFile(t, h)
 	// The STIG module's example, and what it leaves out.
 	w := stigWorkspace(t, h, "SHA256:ht+qb8ckV14AvQbgJldN09NwZ23vdwTiRnXHtaFRcEY", `
 resource "nsx_principal_identity" "pipeline" {
