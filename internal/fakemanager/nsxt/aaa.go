@@ -46,9 +46,11 @@ func authPolicyDef() *objectDef {
 		fields: map[string]rule{
 			"api_failed_auth_lockout_period": intRule(0, 9000),
 			"api_failed_auth_reset_period":   intRule(0, 9000),
-			"api_max_auth_failures":          intRule(0, 50),   // the CLI's range
-			"cli_failed_auth_lockout_period": intRule(0, 9000), // UNCONFIRMED
-			"cli_max_auth_failures":          intRule(0, 50),   // UNCONFIRMED
+			// The NSX CLI Guide (latest), set auth-policy api max-auth-failures: "in the range of 0
+			// to 50"; set auth-policy cli max-auth-failures: "in the range of 0 to 10".
+			"api_max_auth_failures":          intRule(0, 50),
+			"cli_failed_auth_lockout_period": intRule(0, 9000), // UNCONFIRMED bound; the provider does not rely on it
+			"cli_max_auth_failures":          intRule(0, 10),
 			"minimum_password_length":        intRule(8, 128),
 			"maximum_password_length":        intRule(8, 128),
 			"digits":                         credit, "lower_chars": credit, "upper_chars": credit, "special_chars": credit,

@@ -57,7 +57,7 @@ var authPolicy = &settings{
 			"Changing it restarts the node's HTTP service.", int64validator.Between(0, 9000)),
 		intField("api_failed_auth_lockout_period", "Seconds a locked account stays locked out of the API. NSX default `900`; STIG: at least `900`. "+
 			"Changing it restarts the node's HTTP service.", int64validator.Between(0, 9000)),
-		intField("cli_max_auth_failures", "Failed CLI logins that lock an account out of the CLI. NSX default `5`; STIG: `3`.", int64validator.Between(0, 50)),
+		intField("cli_max_auth_failures", "Failed CLI logins that lock an account out of the CLI, `0` to `10` (NSX CLI Guide). NSX default `5`; STIG: `3`.", int64validator.Between(0, 10)),
 		intField("cli_failed_auth_lockout_period", "Seconds a locked account stays locked out of the CLI; further attempts restart the period. "+
 			"NSX default `900`; STIG: at least `900`.", int64validator.Between(0, 9000)),
 		intField("minimum_password_length", "Fewest characters a new password may have (NSX never takes fewer than 8). NSX default `12`; STIG: at least `15`.",
