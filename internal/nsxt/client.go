@@ -69,13 +69,16 @@ func (e *APIError) Is(target error) bool {
 	case ErrNotFound:
 		return e.Status == http.StatusNotFound
 	case ErrProtected:
-		// UNCONFIRMED code; NSX's words name the owner and "allowOverwrite".
+		// UNCONFIRMED code; NSX's words name the owner and "allowOverwrite": either reading
+		// is taken (TestUnconfirmedRefusalsReadBothWays).
 		return e.Code == errCodeProtected || strings.Contains(e.Message, "allowOverwrite") || strings.Contains(e.Message, "doesn't own")
 	case ErrPasswordRefused:
+		// The code (290) is UNCONFIRMED, NSX's words name the password: either reading.
 		return e.Status == http.StatusBadRequest && !e.Is(ErrOldPasswordRefused) &&
 			(e.Code == 290 || strings.Contains(strings.ToLower(e.Message), "password"))
 	case ErrOldPasswordRefused:
-		// UNCONFIRMED: NSX's words for it are not documented; they name the old password.
+		// UNCONFIRMED: NSX's words for it are not documented; they name the old password or
+		// its field (both tested, TestUnconfirmedRefusalsReadBothWays).
 		msg := strings.ToLower(e.Message)
 		return e.Status == http.StatusBadRequest && (strings.Contains(msg, "old password") || strings.Contains(msg, "old_password"))
 	case ErrStaleRevision:

@@ -95,7 +95,7 @@ func (a *JWTAuth) Login(ctx context.Context, hc *http.Client, node *url.URL) (*s
 }
 
 // jwtExpiry is when the token lapses: exp where it is a plausible Unix time (seconds or
-// milliseconds; its unit is UNCONFIRMED), else sent + duration, else sent + JWTDuration; never
+// milliseconds; its unit is UNCONFIRMED, both read: TestJWTExpiryReadsBothUnits), else sent + duration, else sent + JWTDuration; never
 // later than the asked duration, whatever the manager says.
 func jwtExpiry(j jwtAnswer, sent time.Time) time.Time {
 	latest := sent.Add(JWTDuration * time.Second)

@@ -2,8 +2,8 @@ variable "ntp_servers" {
   description = "The authorised NTP servers, host names or IP addresses (VCFN-9X-000111)."
   type        = list(string)
   validation {
-    condition     = length(var.ntp_servers) > 0 && length(var.ntp_servers) <= 5
-    error_message = "Give between one and five NTP servers: the STIG requires at least one, and NSX takes at most five."
+    condition     = length(var.ntp_servers) > 0
+    error_message = "Give at least one NTP server: the STIG requires one."
   }
 }
 

@@ -31,16 +31,18 @@ const (
 	BannerWritePath = "/policy/api/v1/loginbanner"
 	usersPath       = "/api/v1/node/users"
 	bindingsPath    = "/policy/api/v1/aaa/role-bindings"
-	errCodePassword = 290 // UNCONFIRMED: NSX's code for a password the policy refuses
+	errCodePassword = 290 // UNCONFIRMED: NSX's code for a password the policy refuses; the provider takes this code or NSX's words (TestUnconfirmedRefusalsReadBothWays)
 )
 
 // apiLockoutFields restart a node's API service when written (NSX documents it).
 var apiLockoutFields = []string{"api_max_auth_failures", "api_failed_auth_reset_period", "api_failed_auth_lockout_period"}
 
 // authPolicyDef is the node's AuthenticationPolicyProperties. Ranges not in the API reference
-// are UNCONFIRMED and kept here, in one place.
+// are UNCONFIRMED and kept here, in one place: the fake's own bounds (no document gives them;
+// the minimums of 0 and 8 are the API reference's), on which the provider does not rely (its
+// plan-time checks are the documented minimums only).
 func authPolicyDef() *objectDef {
-	credit := intRule(-128, 128) // UNCONFIRMED range
+	credit := intRule(-128, 128) // UNCONFIRMED bound, the fake's own
 	return &objectDef{
 		path: AuthPolicyPath, schema: "AuthenticationPolicyProperties", perNode: true, status: http.StatusAccepted,
 		fields: map[string]rule{
@@ -49,15 +51,15 @@ func authPolicyDef() *objectDef {
 			// The NSX CLI Guide (latest), set auth-policy api max-auth-failures: "in the range of 0
 			// to 50"; set auth-policy cli max-auth-failures: "in the range of 0 to 10".
 			"api_max_auth_failures":          intRule(0, 50),
-			"cli_failed_auth_lockout_period": intRule(0, 9000), // UNCONFIRMED bound; the provider does not rely on it
+			"cli_failed_auth_lockout_period": intRule(0, 9000), // UNCONFIRMED upper bound, the fake's own
 			"cli_max_auth_failures":          intRule(0, 10),
 			"minimum_password_length":        intRule(8, 128),
 			"maximum_password_length":        intRule(8, 128),
 			"digits":                         credit, "lower_chars": credit, "upper_chars": credit, "special_chars": credit,
-			"max_repeats":          intRule(0, 128), // UNCONFIRMED
-			"max_sequence":         intRule(0, 128), // UNCONFIRMED
-			"minimum_unique_chars": intRule(0, 128), // UNCONFIRMED
-			"password_remembrance": intRule(0, 128), // UNCONFIRMED
+			"max_repeats":          intRule(0, 128), // UNCONFIRMED upper bound, the fake\'s own
+			"max_sequence":         intRule(0, 128), // UNCONFIRMED upper bound, the fake\'s own
+			"minimum_unique_chars": intRule(0, 128), // UNCONFIRMED upper bound, the fake\'s own
+			"password_remembrance": intRule(0, 128), // UNCONFIRMED upper bound, the fake\'s own
 			"hash_algorithm":       enumRule("sha512", "sha256"),
 		},
 		defaults: func(*Fake, int) map[string]any {
@@ -91,8 +93,10 @@ func nodeDef() *objectDef {
 	return &objectDef{
 		path: NodePath, schema: "NodeProperties", perNode: true, readOnly: ro,
 		fields: map[string]rule{
-			"cli_timeout":         intRule(0, 86400), // UNCONFIRMED upper bound
-			"cli_history_size":    intRule(0, 10000), // UNCONFIRMED upper bound
+			// UNCONFIRMED upper bounds, the fake's own (no document gives one); the provider
+			// does not rely on them.
+			"cli_timeout":         intRule(0, 86400),
+			"cli_history_size":    intRule(0, 10000),
 			"cli_output_datetime": boolRule(),
 			"timezone":            {kind: "string", pattern: timezonePattern},
 			"hostname":            {kind: "string", pattern: regexp.MustCompile(`^[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$`)},

@@ -159,7 +159,8 @@ func defaultAPIService(release string) APIService {
 	}
 	for _, n := range ProtocolNames {
 		// TLSv1.3 ships disabled on the releases the document describes; VCF 9 has its
-		// TLS 1.3 suites, and the protocol on (UNCONFIRMED).
+		// TLS 1.3 suites, and the protocol on (UNCONFIRMED: a fresh manager's state only;
+		// the provider and the STIG module set the protocol explicitly and rely on neither).
 		c.ProtocolVersions = append(c.ProtocolVersions, toggle{Name: n, Enabled: n != "TLSv1.3" || release == Release90})
 	}
 	for _, n := range ciphers {

@@ -14,7 +14,7 @@ import (
 // Facts about the limits that no primary source settled (PROTOCOLS.md section 1).
 const (
 	errCodeRateLimit   = 102 // Broadcom KB 427427
-	errCodeConcurrency = 503 // UNCONFIRMED; the schema says the answer is 503
+	errCodeConcurrency = 503 // UNCONFIRMED; the schema says the answer is 503: the provider reads the status and the words (nsxt.Refusal), never this code
 )
 
 // nodeLimits is what one node's reverse proxy counts: a token bucket and the requests in

@@ -36,7 +36,7 @@ const (
 	errCodeStale       = 500087
 	errCodeBadRequest  = 255
 	errCodeNotFound    = 404
-	errCodePermission  = 401 // UNCONFIRMED: NSX's code for a valid session without the role
+	errCodePermission  = 401 // UNCONFIRMED: NSX's code for a valid session without the role; the provider relies only on its being neither 98 nor 403, the documented session codes (nsxt.Auth.Expired)
 	maxPageSize        = 1000
 	// Version is what /api/v1/node/version answers.
 	Version = "4.2.1.0.0.24304122"

@@ -285,7 +285,7 @@ func (f *Fake) virtualIP(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, f.vipOut())
 }
 
-const errCodeVIPInUse = 21042 // UNCONFIRMED
+const errCodeVIPInUse = 21042 // UNCONFIRMED; the provider reports the refusal as it comes and matches no code
 
 func (f *Fake) vipOut() map[string]any {
 	ip4, ip6 := f.vip[0], f.vip[1]

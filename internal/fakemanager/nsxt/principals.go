@@ -28,7 +28,7 @@ const (
 	principalsPath   = "/api/v1/trust-management/principal-identities"
 	certificatesPath = "/api/v1/trust-management/certificates"
 	// errCodeProtected: UNCONFIRMED (no primary source states it); the provider matches
-	// NSX's words as well as this code.
+	// NSX's words as well as this code, each reading tested (TestUnconfirmedRefusalsReadBothWays).
 	errCodeProtected = 289
 )
 

@@ -56,7 +56,9 @@ func serviceDef(name, schema string, props map[string]rule, defaults func() map[
 func serviceDefs() []*objectDef {
 	defs := []*objectDef{
 		serviceDef("ntp", "NodeNtpServiceProperties", map[string]rule{
-			"servers":       stringsRule(hostRule()).most(5), // UNCONFIRMED limit
+			// UNCONFIRMED limit, the fake's own: NodeNtpServiceProperties documents no maxItems
+			// (NSX API reference), and the provider does not rely on one.
+			"servers":       stringsRule(hostRule()).most(5),
 			"start_on_boot": boolRule(),
 		}, func() map[string]any { return map[string]any{"servers": []any{}, "start_on_boot": true} }),
 		serviceDef("ssh", "NodeSshServiceProperties", map[string]rule{
@@ -396,7 +398,9 @@ func (f *Fake) createExporter(node int) http.HandlerFunc {
 	}
 }
 
-const maxExporters = 5 // UNCONFIRMED
+// maxExporters is the fake's limit of exporters on a node: UNCONFIRMED (no document gives
+// one); the provider does not rely on it.
+const maxExporters = 5
 
 func checkExporter(e map[string]any) error {
 	if _, ok := e["port"]; !ok {

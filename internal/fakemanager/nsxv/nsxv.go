@@ -33,7 +33,9 @@ const (
 	tokenInvalid    = "The authentication token is invalid or has expired."
 	errCodeNotFound = 202 // observed: object not found
 	errCodeExists   = 203 // observed: already present
-	errCodeAuth     = 1   // UNCONFIRMED
+	// UNCONFIRMED codes (the NSX-v API guide lists none for these refusals); the provider
+	// matches no NSX-v error code but 202 and reports these as they come.
+	errCodeAuth     = 1
 	errCodeBadInput = 300 // observed, meaning UNCONFIRMED
 	errCodeNoDelete = 209 // observed "in use"; UNCONFIRMED for this refusal
 	errCodeNoPerm   = 125023

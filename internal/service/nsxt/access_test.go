@@ -299,7 +299,8 @@ func TestAuthPolicy_invalid(t *testing.T) {
 		{`minimum_password_length = 20
   maximum_password_length = 16`, `(?s)Minimum Password Length Above the Maximum.*minimum_password_length \(20\)`},
 		{`hash_algorithm = "md5"`, `Attribute hash_algorithm value must be one of`},
-		{`upper_chars = -129`, `Attribute upper_chars value must be between -128 and 128`},
+		{`cli_max_auth_failures = 11`, `Attribute cli_max_auth_failures value must be between 0 and 10`},
+		{`max_repeats = -1`, `Attribute max_repeats value must be at least 0`},
 		{`api_max_auth_failures = 2.5`, `(?s)Not a Whole Number.*api_max_auth_failures takes a whole number; 2.5 is not one`},
 	}
 	steps := make([]resource.TestStep, 0, len(cases))

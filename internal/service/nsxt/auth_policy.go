@@ -24,8 +24,8 @@ func NewAuthPolicyResource() resource.Resource { return authPolicy.resource() }
 // gives credit for up to N of them towards minimum_password_length, 0 turns the check off.
 func credit(name, what string) field {
 	return intField(name, fmt.Sprintf("%s in a new password: a negative N requires at least -N of them, a positive N gives credit "+
-		"for up to N towards `minimum_password_length`, `0` does not check. NSX default `-1` (at least one). STIG: at most `-1`.", what),
-		int64validator.Between(-128, 128))
+		"for up to N towards `minimum_password_length`, `0` does not check. NSX default `-1` (at least one). STIG: at most `-1`. "+
+		"NSX documents no range; it refuses what it does not take.", what))
 }
 
 var authPolicy = &settings{
@@ -54,12 +54,12 @@ var authPolicy = &settings{
 		intField("api_max_auth_failures", "Failed API logins within `api_failed_auth_reset_period` that lock an account; `0` turns API lockout off. "+
 			"NSX default `5`; STIG: `3`. Changing it restarts the node's HTTP service.", int64validator.Between(0, 50)),
 		intField("api_failed_auth_reset_period", "Seconds within which the failed API logins must fall to lock the account. NSX default `900`; STIG: at most `900`. "+
-			"Changing it restarts the node's HTTP service.", int64validator.Between(0, 9000)),
+			"Changing it restarts the node's HTTP service.", int64validator.AtLeast(0)),
 		intField("api_failed_auth_lockout_period", "Seconds a locked account stays locked out of the API. NSX default `900`; STIG: at least `900`. "+
 			"Changing it restarts the node's HTTP service.", int64validator.Between(0, 9000)),
 		intField("cli_max_auth_failures", "Failed CLI logins that lock an account out of the CLI, `0` to `10` (NSX CLI Guide). NSX default `5`; STIG: `3`.", int64validator.Between(0, 10)),
 		intField("cli_failed_auth_lockout_period", "Seconds a locked account stays locked out of the CLI; further attempts restart the period. "+
-			"NSX default `900`; STIG: at least `900`.", int64validator.Between(0, 9000)),
+			"NSX default `900`; STIG: at least `900`.", int64validator.AtLeast(0)),
 		intField("minimum_password_length", "Fewest characters a new password may have (NSX never takes fewer than 8). NSX default `12`; STIG: at least `15`.",
 			int64validator.Between(8, 128)),
 		intField("maximum_password_length", "Most characters a new password may have. NSX default `128`.", int64validator.Between(8, 128)),
@@ -68,12 +68,12 @@ var authPolicy = &settings{
 		credit("digits", "Digits"),
 		credit("special_chars", "Special characters"),
 		intField("max_repeats", "Most times a character may repeat in a row in a new password (`aaa`); `0` does not check. NSX default `0`; STIG: at most `8`.",
-			int64validator.Between(0, 128)),
+			int64validator.AtLeast(0)),
 		intField("max_sequence", "Longest monotonic sequence (`12345`, `fedcb`) a new password may hold; `0` does not check. NSX default `0`.",
-			int64validator.Between(0, 128)),
+			int64validator.AtLeast(0)),
 		intField("minimum_unique_chars", "Characters a new password must change from the old one; `0` does not check. NSX default `0`.",
-			int64validator.Between(0, 128)),
-		intField("password_remembrance", "Earlier passwords a new one may not repeat; `0` does not check. NSX default `0`.", int64validator.Between(0, 128)),
+			int64validator.AtLeast(0)),
+		intField("password_remembrance", "Earlier passwords a new one may not repeat; `0` does not check. NSX default `0`.", int64validator.AtLeast(0)),
 		stringField("hash_algorithm", "How new passwords are hashed: `sha512` (NSX default) or `sha256`.", stringvalidator.OneOf("sha512", "sha256")),
 	},
 	validate: func(_ context.Context, cfg values, diags *diag.Diagnostics) {

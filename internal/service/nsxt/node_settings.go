@@ -29,10 +29,10 @@ var nodeSettings = &settings{
 	destroyNote: "nsx_node_settings left the state; the settings of every NSX Manager node stay as they are.",
 	fields: []field{
 		intField("cli_timeout", "Seconds of inactivity after which a CLI session ends; `0` never ends it. NSX default `600`; STIG: at most `300`, and not `0`.",
-			int64validator.Between(0, 86400)),
+			int64validator.AtLeast(0)),
 		stringField("timezone", "The node's time zone, an IANA name such as `UTC`, `Etc/UTC` or `Europe/Berlin`. STIG: `UTC` or `Etc/UTC`.",
 			stringvalidator.RegexMatches(timezoneRE, "must be an IANA time zone name such as UTC, Etc/UTC or Europe/Berlin")),
-		intField("cli_history_size", "Commands the CLI keeps in its history. NSX default `500`.", int64validator.Between(0, 10000)),
+		intField("cli_history_size", "Commands the CLI keeps in its history. NSX default `500`.", int64validator.AtLeast(0)),
 		boolField("cli_output_datetime", "Whether the CLI prints the date and time before each command's output. NSX default `false`."),
 	},
 }

@@ -23,7 +23,7 @@ var ntpService = &settings{
 	destroyNote: "nsx_ntp left the state; the NTP service of every NSX Manager node stays as it is.",
 	fields: []field{
 		stringListField("servers", "The NTP servers, host names or IP addresses, in order of preference (at most 5). STIG: authorised servers only.",
-			listvalidator.SizeAtMost(5), listvalidator.ValueStringsAre(framework.HostOrAddress()), listvalidator.UniqueValues()).at(props("servers")),
+			listvalidator.ValueStringsAre(framework.HostOrAddress()), listvalidator.UniqueValues()).at(props("servers")),
 		boolField("start_on_boot", "Whether the service starts when the node boots. STIG: `true`.").at(props("start_on_boot")),
 		running("NTP service", "STIG: `true`."),
 	},
