@@ -56,10 +56,10 @@ func authPolicyDef() *objectDef {
 			"minimum_password_length":        intRule(8, 128),
 			"maximum_password_length":        intRule(8, 128),
 			"digits":                         credit, "lower_chars": credit, "upper_chars": credit, "special_chars": credit,
-			"max_repeats":          intRule(0, 128), // UNCONFIRMED upper bound, the fake\'s own
-			"max_sequence":         intRule(0, 128), // UNCONFIRMED upper bound, the fake\'s own
-			"minimum_unique_chars": intRule(0, 128), // UNCONFIRMED upper bound, the fake\'s own
-			"password_remembrance": intRule(0, 128), // UNCONFIRMED upper bound, the fake\'s own
+			"max_repeats":          intRule(0, 128), // UNCONFIRMED upper bound, the fake's own
+			"max_sequence":         intRule(0, 128), // UNCONFIRMED upper bound, the fake's own
+			"minimum_unique_chars": intRule(0, 128), // UNCONFIRMED upper bound, the fake's own
+			"password_remembrance": intRule(0, 128), // UNCONFIRMED upper bound, the fake's own
 			"hash_algorithm":       enumRule("sha512", "sha256"),
 		},
 		defaults: func(*Fake, int) map[string]any {
