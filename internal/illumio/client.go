@@ -48,13 +48,7 @@ func (e *APIError) Message() string {
 }
 
 func (e *APIError) Error() string {
-	s := e.Answered("the PCE")
-	if len(e.Tokens) > 0 {
-		s += " (" + strings.Join(e.Tokens, ", ") + ")"
-	}
-	s += ": " + e.Message()
-	s += e.RenewedNote()
-	return s
+	return e.Say("the PCE", strings.Join(e.Tokens, ", "), e.Message())
 }
 
 // Is maps answers onto the sentinel errors.

@@ -41,26 +41,14 @@ type APIError struct {
 }
 
 func (e *APIError) Error() string {
-	var b strings.Builder
-	b.WriteString(e.Answered("NSX"))
+	code := ""
 	if e.Code != 0 {
-		fmt.Fprintf(&b, " (error_code %d", e.Code)
+		code = fmt.Sprintf("error_code %d", e.Code)
 		if e.Module != "" {
-			fmt.Fprintf(&b, ", module %s", e.Module)
+			code += ", module " + e.Module
 		}
-		b.WriteString(")")
 	}
-	if e.Message != "" {
-		b.WriteString(": " + e.Message)
-	}
-	if e.Details != "" {
-		b.WriteString(" " + e.Details)
-	}
-	if e.Message == "" && e.Body != "" {
-		b.WriteString(": " + e.Body)
-	}
-	b.WriteString(e.RenewedNote())
-	return b.String()
+	return e.Say("NSX", code, strings.TrimSpace(e.Message+" "+e.Details))
 }
 
 // Is maps statuses onto the sentinel errors.

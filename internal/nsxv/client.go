@@ -72,22 +72,14 @@ type APIError struct {
 }
 
 func (e *APIError) Error() string {
-	var b strings.Builder
-	b.WriteString(e.Answered("NSX-v"))
+	code := ""
 	if e.Code != 0 {
-		fmt.Fprintf(&b, " (errorCode %d", e.Code)
+		code = fmt.Sprintf("errorCode %d", e.Code)
 		if e.Module != "" {
-			fmt.Fprintf(&b, ", module %s", e.Module)
+			code += ", module " + e.Module
 		}
-		b.WriteString(")")
 	}
-	if e.Details != "" {
-		b.WriteString(": " + e.Details)
-	} else if e.Body != "" {
-		b.WriteString(": " + e.Body)
-	}
-	b.WriteString(e.RenewedNote())
-	return b.String()
+	return e.Say("NSX-v", code, e.Details)
 }
 
 // Is maps answers onto the sentinel errors.

@@ -28,21 +28,11 @@ type APIError struct {
 }
 
 func (e *APIError) Error() string {
-	var b strings.Builder
-	b.WriteString(e.Answered("SD-WAN Manager"))
-	if e.Code != "" {
-		fmt.Fprintf(&b, " (%s)", e.Code)
+	words := e.Message
+	if e.Message != "" && e.Details != "" && e.Details != e.Message {
+		words += ": " + e.Details
 	}
-	switch {
-	case e.Message != "" && e.Details != "" && e.Details != e.Message:
-		b.WriteString(": " + e.Message + ": " + e.Details)
-	case e.Message != "":
-		b.WriteString(": " + e.Message)
-	case e.Body != "":
-		b.WriteString(": " + e.Body)
-	}
-	b.WriteString(e.RenewedNote())
-	return b.String()
+	return e.Say("SD-WAN Manager", e.Code, words)
 }
 
 // Is maps statuses onto the sentinel errors.

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net"
 	"net/url"
+	"strings"
 	"syscall"
 )
 
@@ -238,6 +239,25 @@ func (e *HTTPError) Answered(who string) string {
 		return fmt.Sprintf("%s answered HTTP %d", who, e.Status)
 	}
 	return fmt.Sprintf("%s answered %s with HTTP %d", who, e.Request, e.Status)
+}
+
+// Say is the sentence of an error answer, one wording for every manager: who answered what
+// (Answered), the manager's code in brackets where it gave one, its own words (else a
+// description of the body), and the note of a renewed session.
+func (e *HTTPError) Say(who, code, words string) string {
+	var b strings.Builder
+	b.WriteString(e.Answered(who))
+	if code != "" {
+		b.WriteString(" (" + code + ")")
+	}
+	switch {
+	case words != "":
+		b.WriteString(": " + words)
+	case e.Body != "":
+		b.WriteString(": " + e.Body)
+	}
+	b.WriteString(e.RenewedNote())
+	return b.String()
 }
 
 // HTTPStatus is the status answered; Unavailable uses it.

@@ -191,12 +191,4 @@ func (e *APIError) Message() string {
 	return http.StatusText(e.Status)
 }
 
-func (e *APIError) Error() string {
-	s := e.Answered("vCenter")
-	if e.ErrorType != "" {
-		s += " (" + e.ErrorType + ")"
-	}
-	s += ": " + e.Message()
-	s += e.RenewedNote()
-	return s
-}
+func (e *APIError) Error() string { return e.Say("vCenter", e.ErrorType, e.Message()) }
