@@ -4,11 +4,12 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/http"
 	"os"
 	"path/filepath"
 	"regexp"
-	"sort"
+	"slices"
 	"strings"
 	"testing"
 
@@ -139,7 +140,7 @@ func unknownFields(bt bindings.BindingType, v any, at string) []string {
 			return nil // the converter said so
 		}
 		var out []string
-		for _, k := range sortedKeys(obj) {
+		for _, k := range slices.Sorted(maps.Keys(obj)) {
 			f := t.Field(k)
 			if f == nil {
 				if _, newer := schemaNewer[t.Name()+"."+k]; !newer {
@@ -160,15 +161,6 @@ func eachItem(bt bindings.BindingType, v any, at string) []string {
 	for i, it := range items {
 		out = append(out, unknownFields(bt, it, fmt.Sprintf("%s[%d].", strings.TrimSuffix(at, "."), i))...)
 	}
-	return out
-}
-
-func sortedKeys(m map[string]any) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
 	return out
 }
 

@@ -4,8 +4,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
-	"sort"
+	"slices"
 	"strings"
 )
 
@@ -71,12 +72,7 @@ func serveFaultTo(w http.ResponseWriter, r *http.Request, f Fault) {
 	case f.Echo:
 		reqBody, _ := io.ReadAll(io.LimitReader(r.Body, 1<<20))
 		var hdr strings.Builder
-		keys := make([]string, 0, len(r.Header))
-		for k := range r.Header {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		for _, k := range keys {
+		for _, k := range slices.Sorted(maps.Keys(r.Header)) {
 			for _, v := range r.Header[k] {
 				fmt.Fprintf(&hdr, "%s: %s; ", k, v)
 			}

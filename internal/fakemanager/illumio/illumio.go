@@ -20,6 +20,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/google/uuid"
+
 	"golang.org/x/time/rate"
 
 	"github.com/netsession/terraform-provider-nsx/internal/fakemanager"
@@ -398,7 +400,7 @@ func (f *Fake) listLabels(w http.ResponseWriter, r *http.Request, _ string) {
 	body, _ := json.Marshal(all)
 	f.mu.Unlock()
 	if strings.Contains(strings.ToLower(r.Header.Get("prefer")), "respond-async") {
-		id := uuid()
+		id := uuid.NewString()
 		f.mu.Lock()
 		f.jobs[id] = &job{org: org, path: r.URL.Path, readyAt: time.Now().Add(f.opts.JobDelay), data: body, at: time.Now()}
 		f.mu.Unlock()
@@ -437,7 +439,7 @@ func (f *Fake) job(w http.ResponseWriter, r *http.Request, _ string) {
 		"requested_at": j.at.UTC().Format(time.RFC3339), "requested_by": href{userHref},
 	}
 	if time.Now().After(j.readyAt) {
-		file := uuid()
+		file := uuid.NewString()
 		f.mu.Lock()
 		f.files[file] = j.data
 		f.mu.Unlock()
@@ -598,7 +600,7 @@ func pceError(w http.ResponseWriter, status int, token, msg string) {
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json")
-	w.Header()["x-request-id"] = []string{uuid()}
+	w.Header()["x-request-id"] = []string{uuid.NewString()}
 	w.WriteHeader(status)
 	_ = json.NewEncoder(w).Encode(v)
 }
@@ -614,9 +616,4 @@ func randomHex(n int) string {
 	b := make([]byte, n)
 	_, _ = rand.Read(b)
 	return hex.EncodeToString(b)
-}
-
-func uuid() string {
-	h := randomHex(16)
-	return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:32]
 }

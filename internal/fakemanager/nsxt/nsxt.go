@@ -10,7 +10,6 @@ package nsxt
 
 import (
 	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -20,6 +19,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/google/uuid"
 
 	"golang.org/x/time/rate"
 
@@ -354,7 +355,7 @@ func (f *Fake) login(node int, w http.ResponseWriter, r *http.Request) {
 		apiError(w, http.StatusForbidden, errCodeCredentials, "Cookie-based authentication is disabled.")
 		return
 	}
-	id, xsrf := randomHex(16), uuid()
+	id, xsrf := randomHex(16), uuid.NewString()
 	f.sessions[node][id] = &session{user: user, xsrf: xsrf, lastUsed: now}
 	f.Issue(id, xsrf)
 	f.stats.Logins.Add(1)
@@ -619,11 +620,4 @@ func randomHex(n int) string {
 	b := make([]byte, n)
 	_, _ = rand.Read(b)
 	return fmt.Sprintf("%X", b)
-}
-
-func uuid() string {
-	b := make([]byte, 16)
-	_, _ = rand.Read(b)
-	h := hex.EncodeToString(b)
-	return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:32]
 }

@@ -13,6 +13,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/google/uuid"
 )
 
 // Principal identities (/api/v1/trust-management/principal-identities): certificate users
@@ -133,9 +135,9 @@ func (f *Fake) createPrincipal(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	c := &storedCert{ID: uuid(), PEM: string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: cert.Raw})), Subject: cert.Subject.String(), fingerprint: fp}
+	c := &storedCert{ID: uuid.NewString(), PEM: string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: cert.Raw})), Subject: cert.Subject.String(), fingerprint: fp}
 	f.certs[c.ID] = c
-	p := &principal{ID: uuid(), Name: *in.Name, NodeID: *in.NodeID, CertificateID: c.ID, fingerprint: fp, Created: time.Now().UnixMilli()}
+	p := &principal{ID: uuid.NewString(), Name: *in.Name, NodeID: *in.NodeID, CertificateID: c.ID, fingerprint: fp, Created: time.Now().UnixMilli()}
 	if in.IsProtected != nil {
 		p.IsProtected = *in.IsProtected
 	}
@@ -145,7 +147,7 @@ func (f *Fake) createPrincipal(w http.ResponseWriter, r *http.Request) {
 	f.principals[p.ID] = p
 	// One role binding per principal name: a second node_id of the name shares it.
 	if f.bindingNamed(p.Name, typ) == nil {
-		b.ID = uuid()
+		b.ID = uuid.NewString()
 		f.bindings[b.ID] = b
 	}
 	f.stats.Add("principal_writes", 1)

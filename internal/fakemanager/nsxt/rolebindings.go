@@ -6,6 +6,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/google/uuid"
 )
 
 // The role bindings of the policy API (/policy/api/v1/aaa/role-bindings): who holds which
@@ -201,7 +203,7 @@ func (f *Fake) createBinding(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	b.ID = uuid()
+	b.ID = uuid.NewString()
 	f.bindings[b.ID] = b
 	f.stats.Add("binding_writes", 1)
 	writeJSON(w, http.StatusCreated, b.view())

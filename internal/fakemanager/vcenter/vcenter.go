@@ -17,6 +17,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/google/uuid"
+
 	"github.com/netsession/terraform-provider-nsx/internal/fakemanager"
 )
 
@@ -115,14 +117,14 @@ func (f *Fake) reset() {
 }
 
 func (f *Fake) addCategory(name, desc, cardinality string) string {
-	id := "urn:vmomi:InventoryServiceCategory:" + uuid() + ":GLOBAL"
+	id := "urn:vmomi:InventoryServiceCategory:" + uuid.NewString() + ":GLOBAL"
 	f.categories[id] = &category{ID: id, Name: name, Description: desc, Cardinality: cardinality,
 		AssociableTypes: []string{"VirtualMachine"}, UsedBy: []string{}}
 	return id
 }
 
 func (f *Fake) addTag(catID, name string) {
-	id := "urn:vmomi:InventoryServiceTag:" + uuid() + ":GLOBAL"
+	id := "urn:vmomi:InventoryServiceTag:" + uuid.NewString() + ":GLOBAL"
 	f.tags[id] = &tag{ID: id, Name: name, Description: name + " workloads", CategoryID: catID, UsedBy: []string{}}
 }
 
@@ -321,9 +323,4 @@ func randomHex(n int) string {
 	b := make([]byte, n)
 	_, _ = rand.Read(b)
 	return hex.EncodeToString(b)
-}
-
-func uuid() string {
-	h := randomHex(16)
-	return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:32]
 }

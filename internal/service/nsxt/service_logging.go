@@ -91,7 +91,7 @@ func (r *serviceLoggingResource) apply(ctx context.Context, op string, plan plan
 		nodes := map[string]map[string]string{}
 		for _, host := range c.Nodes() {
 			got := map[string]string{}
-			for _, svc := range sortedKeys(want) {
+			for _, svc := range framework.SortedKeys(want) {
 				level := want[svc]
 				w, err := c.WriteSettings(ctx, nsxtapi.LoggingService(svc), host, restartWait, func(*nsxtapi.Document) (nsxtapi.Changes, error) {
 					return nsxtapi.Changes{"service_properties.logging_level": level}, nil
@@ -133,7 +133,7 @@ func (r *serviceLoggingResource) Read(ctx context.Context, req resource.ReadRequ
 		if m.Levels.IsNull() { // imported: every service
 			services = nsxtapi.LoggingServices
 		} else {
-			services = sortedKeys(m.Levels.Elements())
+			services = framework.SortedKeys(m.Levels.Elements())
 		}
 		nodes := map[string]map[string]string{}
 		for _, host := range c.Nodes() {

@@ -3,7 +3,6 @@ package nsxt
 import (
 	"context"
 	"fmt"
-	"sort"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
@@ -83,15 +82,6 @@ func nodesValue(nodes map[string]map[string]string) types.Map {
 		elems[host] = mapValue(levels)
 	}
 	return types.MapValueMust(levelsType, elems)
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }
 
 func setOf(l []string) types.Set {
