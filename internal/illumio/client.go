@@ -118,26 +118,17 @@ type Client struct {
 func NewClient(s *session.Client) *Client { return &Client{s: s} }
 
 func (c *Client) do(ctx context.Context, method, p string, hdr http.Header, in, out any) (*session.Response, error) {
-	req := &session.Request{Method: method, Path: "/api/v2" + p, Header: http.Header{"Accept": {"application/json"}},
-		Reusable: method == http.MethodGet && p == "/product_version"}
-	for k, v := range hdr {
-		req.Header[k] = v
-	}
-	if in != nil {
-		b, err := json.Marshal(in)
-		if err != nil {
-			return nil, err
-		}
-		req.Body = b
-		req.Header.Set("Content-Type", "application/json")
-	}
-	resp, err := c.s.Do(ctx, req)
+	req, err := session.JSONRequest(method, "/api/v2"+p, in)
 	if err != nil {
 		return nil, err
 	}
-	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		e := DecodeError(resp)
-		return resp, e
+	req.Reusable = method == http.MethodGet && p == "/product_version"
+	for k, v := range hdr {
+		req.Header[k] = v
+	}
+	resp, err := c.s.Checked(ctx, "", req, func(resp *session.Response) error { return DecodeError(resp) })
+	if err != nil {
+		return resp, err
 	}
 	if out != nil && resp.StatusCode != http.StatusNoContent && resp.StatusCode != http.StatusAccepted {
 		if err := session.DecodeJSON("illumio", method+" "+req.Path, resp, out); err != nil {

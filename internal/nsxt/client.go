@@ -120,31 +120,14 @@ func (c *Client) do(ctx context.Context, method, path string, in, out any) error
 // doOn sends method path with in as JSON on node ("": any node) and decodes the answer
 // into out (nil: none).
 func (c *Client) doOn(ctx context.Context, node, method, path string, in, out any) error {
-	req := &session.Request{Method: method, Path: path, Header: http.Header{"Accept": {"application/json"}},
-		Reusable: method == http.MethodGet && reusable[path] && node == ""}
-	if in != nil {
-		b, err := json.Marshal(in)
-		if err != nil {
-			return err
-		}
-		req.Body = b
-		req.Header.Set("Content-Type", "application/json")
-	}
-	var resp *session.Response
-	var err error
-	if node == "" {
-		resp, err = c.s.Do(ctx, req)
-	} else {
-		resp, err = c.s.DoOn(ctx, node, req)
-	}
+	req, err := session.JSONRequest(method, path, in)
 	if err != nil {
 		return err
 	}
-	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return c.answerError(resp)
-	}
-	if out == nil {
-		return nil
+	req.Reusable = method == http.MethodGet && reusable[path] && node == ""
+	resp, err := c.s.Checked(ctx, node, req, c.answerError)
+	if err != nil || out == nil {
+		return err
 	}
 	return session.DecodeJSON("nsxt", method+" "+strings.SplitN(path, "?", 2)[0], resp, out)
 }

@@ -138,13 +138,9 @@ func (c *Client) do(ctx context.Context, method, path string, in, out any) error
 		req.Body = append([]byte(xml.Header), b...)
 		req.Header.Set("Content-Type", "application/xml")
 	}
-	resp, err := c.s.Do(ctx, req)
+	resp, err := c.s.Checked(ctx, "", req, func(resp *session.Response) error { return DecodeError(resp) })
 	if err != nil {
 		return err
-	}
-	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		e := DecodeError(resp)
-		return e
 	}
 	if out == nil || len(bytes.TrimSpace(resp.Body)) == 0 {
 		return nil

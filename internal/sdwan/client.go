@@ -76,14 +76,11 @@ func NewClient(s *session.Client) *Client { return &Client{s: s} }
 func (c *Client) get(ctx context.Context, path string, out any) error {
 	// The manager's own facts (/dataservice/client/about, /server) serve the process until
 	// it writes.
-	resp, err := c.s.Do(ctx, &session.Request{Method: http.MethodGet, Path: path, Header: http.Header{"Accept": {"application/json"}},
-		Reusable: strings.HasPrefix(path, "/dataservice/client/")})
+	req, _ := session.JSONRequest(http.MethodGet, path, nil)
+	req.Reusable = strings.HasPrefix(path, "/dataservice/client/")
+	resp, err := c.s.Checked(ctx, "", req, func(resp *session.Response) error { return DecodeError(resp) })
 	if err != nil {
 		return err
-	}
-	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		e := DecodeError(resp)
-		return e
 	}
 	if IsLoginPage(resp) {
 		return fmt.Errorf("the sdwan manager at %s answered GET %s with its login page even after a new login: the account may lack the rights to this API", resp.Node, path)

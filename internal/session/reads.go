@@ -39,6 +39,40 @@ func (c *Client) DoOn(ctx context.Context, host string, req *Request) (*Response
 	return c.dispatch(ctx, req, n)
 }
 
+// JSONRequest is a request that accepts JSON and carries in, where not nil, as its JSON body.
+func JSONRequest(method, path string, in any) (*Request, error) {
+	req := &Request{Method: method, Path: path, Header: http.Header{"Accept": {"application/json"}}}
+	if in != nil {
+		b, err := json.Marshal(in)
+		if err != nil {
+			return nil, err
+		}
+		req.Body = b
+		req.Header.Set("Content-Type", "application/json")
+	}
+	return req, nil
+}
+
+// Checked is Do (DoOn where host is not ""), with an answer outside 2xx made the error
+// refuse reads from it (each manager's error document): the one request path of the manager
+// clients.
+func (c *Client) Checked(ctx context.Context, host string, req *Request, refuse func(*Response) error) (*Response, error) {
+	var resp *Response
+	var err error
+	if host == "" {
+		resp, err = c.Do(ctx, req)
+	} else {
+		resp, err = c.DoOn(ctx, host, req)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		return resp, refuse(resp)
+	}
+	return resp, nil
+}
+
 // dispatch sends req to target, or to the current node with failover (target nil).
 func (c *Client) dispatch(ctx context.Context, req *Request, target *node) (*Response, error) {
 	send := func(ctx context.Context) (*Response, error) {

@@ -44,14 +44,11 @@ func (c *Client) get(ctx context.Context, p, legacy string, out any) error {
 	if c.auth.Legacy() {
 		path = legacy
 	}
-	resp, err := c.s.Do(ctx, &session.Request{Method: http.MethodGet, Path: path, Header: http.Header{"Accept": {"application/json"}},
-		Reusable: strings.HasSuffix(path, "/appliance/system/version")})
+	req, _ := session.JSONRequest(http.MethodGet, path, nil)
+	req.Reusable = strings.HasSuffix(path, "/appliance/system/version")
+	resp, err := c.s.Checked(ctx, "", req, func(resp *session.Response) error { return DecodeError(resp) })
 	if err != nil {
 		return err
-	}
-	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		e := DecodeError(resp)
-		return e
 	}
 	if c.auth.Legacy() {
 		wrapped := struct {
