@@ -139,20 +139,8 @@ func (a *Auth) Logout(ctx context.Context, hc *http.Client, node *url.URL, cred 
 	if a.Key || href == "" {
 		return session.ErrNothingToEnd
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPut, node.String()+"/api/v2"+href+"/logout", strings.NewReader("{}"))
-	if err != nil {
-		return err
-	}
-	cred.Apply(req)
-	req.Header.Set("Content-Type", "application/json")
-	answer, err := session.Exchange(hc, "illumio", req)
-	if err != nil {
-		return err
-	}
-	if answer.StatusCode != http.StatusNoContent && answer.StatusCode != http.StatusOK {
-		return DecodeError(answer)
-	}
-	return nil
+	return session.EndSession(ctx, hc, "illumio", http.MethodPut, node, "/api/v2"+href+"/logout", []byte("{}"), cred,
+		func(answer *session.Response) error { return DecodeError(answer) })
 }
 
 // DefaultRateLimit keeps under the PCE's 500 requests a minute per session or API key: 8 a

@@ -117,19 +117,8 @@ func (a *Auth) Expired(resp *session.Response) bool {
 
 // Logout implements session.Authenticator: POST /api/session/destroy.
 func (a *Auth) Logout(ctx context.Context, hc *http.Client, node *url.URL, cred *session.Credentials) error {
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, node.String()+"/api/session/destroy", nil)
-	if err != nil {
-		return err
-	}
-	cred.Apply(req)
-	answer, err := session.Exchange(hc, "nsxt", req)
-	if err != nil {
-		return err
-	}
-	if answer.StatusCode != http.StatusOK && answer.StatusCode != http.StatusNoContent {
-		return DecodeError(answer)
-	}
-	return nil
+	return session.EndSession(ctx, hc, "nsxt", http.MethodPost, node, "/api/session/destroy", nil, cred,
+		func(answer *session.Response) error { return DecodeError(answer) })
 }
 
 // CertAuth is a principal identity's login: the client certificate goes in the TLS handshake

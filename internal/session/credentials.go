@@ -1,9 +1,11 @@
 package session
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -168,4 +170,31 @@ func (c *Client) credentialsChanged() string {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.changed
+}
+
+// EndSession is a logout as most managers take it: method on node's path with the session's
+// credentials (and body, where not nil, as JSON); 200 or 204 ends it, any other answer is
+// refuse(answer). It is what an Authenticator's Logout sends.
+func EndSession(ctx context.Context, hc *http.Client, block, method string, node *url.URL, path string, body []byte, cred *Credentials,
+	refuse func(*Response) error) error {
+	var rd io.Reader
+	if body != nil {
+		rd = bytes.NewReader(body)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, node.String()+path, rd)
+	if err != nil {
+		return err
+	}
+	cred.Apply(req)
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	answer, err := Exchange(hc, block, req)
+	if err != nil {
+		return err
+	}
+	if answer.StatusCode != http.StatusOK && answer.StatusCode != http.StatusNoContent {
+		return refuse(answer)
+	}
+	return nil
 }

@@ -120,19 +120,8 @@ func (a *Auth) Logout(ctx context.Context, hc *http.Client, node *url.URL, cred 
 	if a.legacy.Load() {
 		p = legacySessionPath
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, node.String()+p, nil)
-	if err != nil {
-		return err
-	}
-	cred.Apply(req)
-	answer, err := session.Exchange(hc, "vcenter", req)
-	if err != nil {
-		return err
-	}
-	if answer.StatusCode != http.StatusNoContent && answer.StatusCode != http.StatusOK {
-		return DecodeError(answer)
-	}
-	return nil
+	return session.EndSession(ctx, hc, "vcenter", http.MethodDelete, node, p, nil, cred,
+		func(answer *session.Response) error { return DecodeError(answer) })
 }
 
 // APIError is a vAPI error: {"error_type", "messages": [{"id", "default_message"}]} from /api,
