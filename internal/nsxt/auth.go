@@ -65,12 +65,7 @@ func (a *Auth) Login(ctx context.Context, hc *http.Client, node *url.URL) (*sess
 	case answer.StatusCode != http.StatusOK && answer.StatusCode != http.StatusCreated:
 		return nil, fmt.Errorf("logging in to the nsxt manager at %s: %w", node.Host, DecodeError(answer))
 	}
-	var cookie *http.Cookie
-	for _, c := range answer.Cookies() {
-		if c.Name == "JSESSIONID" && c.Value != "" {
-			cookie = c
-		}
-	}
+	cookie := session.SessionCookie(answer, "JSESSIONID")
 	xsrf := answer.Header.Get("X-XSRF-TOKEN")
 	if cookie == nil && xsrf == "" && len(strings.TrimSpace(string(answer.Body))) > 0 {
 		// Not NSX's answer to a login at all: another product or a proxy answered.
@@ -83,7 +78,7 @@ func (a *Auth) Login(ctx context.Context, hc *http.Client, node *url.URL) (*sess
 			Reason: "the answer lacked the JSESSIONID cookie or the X-XSRF-TOKEN header; NSX answers so when its cookie_based_authentication_enabled setting is off"}
 	}
 	return &session.Credentials{
-		Cookies: []*http.Cookie{{Name: "JSESSIONID", Value: cookie.Value}}, //nolint:gosec // a cookie this client sends; Secure/HttpOnly are the server's attributes
+		Cookies: []*http.Cookie{cookie},
 		// The documented spelling, byte for byte: lent sessions hand it out as it is.
 		Header: http.Header{"X-XSRF-TOKEN": {xsrf}},
 	}, nil

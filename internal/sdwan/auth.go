@@ -65,17 +65,12 @@ func (a *Auth) Login(ctx context.Context, hc *http.Client, node *url.URL) (*sess
 	case answer.StatusCode != http.StatusOK:
 		return nil, fmt.Errorf("logging in to the sdwan manager at %s: %w", node.Host, DecodeError(answer))
 	}
-	var cookie *http.Cookie
-	for _, c := range answer.Cookies() {
-		if c.Name == "JSESSIONID" && c.Value != "" {
-			cookie = c
-		}
-	}
+	cookie := session.SessionCookie(answer, "JSESSIONID")
 	if cookie == nil {
 		return nil, &session.LoginError{Block: "sdwan", Host: node.Host, Status: answer.StatusCode,
 			Reason: "the login answer set no JSESSIONID cookie"}
 	}
-	cred := &session.Credentials{Cookies: []*http.Cookie{{Name: "JSESSIONID", Value: cookie.Value}}, Header: http.Header{}} //nolint:gosec // a cookie this client sends; Secure/HttpOnly are the server's attributes
+	cred := &session.Credentials{Cookies: []*http.Cookie{cookie}, Header: http.Header{}}
 	token, err := a.xsrfToken(ctx, hc, node, cred)
 	if err != nil {
 		// The session is open: free its slot before giving up.

@@ -285,3 +285,15 @@ func ProductOf(resp *Response) string {
 	}
 	return ""
 }
+
+// SessionCookie is the last non-empty cookie name the answer sets (a form login's
+// JSESSIONID), as the only cookie a client sends back; nil where there is none.
+func SessionCookie(answer *Response, name string) *http.Cookie {
+	var found *http.Cookie
+	for _, c := range answer.Cookies() {
+		if c.Name == name && c.Value != "" {
+			found = &http.Cookie{Name: name, Value: c.Value} //nolint:gosec // a cookie this client sends; Secure/HttpOnly are the server's attributes
+		}
+	}
+	return found
+}
