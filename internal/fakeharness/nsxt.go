@@ -42,6 +42,9 @@ type NSXTOptions struct {
 	Release string
 	// BannerWrite is where the login banner takes a write (Options.BannerWrite).
 	BannerWrite string
+	// OldPasswordCountsAsFailure: a wrong old_password counts towards the lockout
+	// (Options.OldPasswordCountsAsFailure).
+	OldPasswordCountsAsFailure bool
 	// Net, when set, is the in-memory network the nodes listen on instead of TCP: the test
 	// runs in a testing/synctest bubble, on the bubble's clock (see internal/memnet).
 	Net *memnet.Network
@@ -55,7 +58,7 @@ func StartNSXT(t testing.TB, o NSXTOptions) *NSXT {
 		// The characters that break naive form encoding.
 		o.Password = "S3cret&Pw@x%2B+1"
 	}
-	fake, srv, err := fakensxt.Start(fakensxt.Options{Username: "admin", Password: o.Password, Segments: o.Segments, Idle: o.Idle, ExtraFields: o.ExtraFields, APIService: o.APIService, LoginLatency: o.LoginLatency, SegmentList: o.SegmentList, Release: o.Release, BannerWrite: o.BannerWrite},
+	fake, srv, err := fakensxt.Start(fakensxt.Options{Username: "admin", Password: o.Password, Segments: o.Segments, Idle: o.Idle, ExtraFields: o.ExtraFields, APIService: o.APIService, LoginLatency: o.LoginLatency, SegmentList: o.SegmentList, Release: o.Release, BannerWrite: o.BannerWrite, OldPasswordCountsAsFailure: o.OldPasswordCountsAsFailure},
 		fakemanager.Options{Nodes: o.Nodes, CA: ca, Listener: listener(o.Net)})
 	if err != nil {
 		t.Fatal(err)

@@ -175,3 +175,32 @@ func TestRequestsPerOperation(t *testing.T) {
 		t.Fatalf("want one token for the whole run, fake says %v", s)
 	}
 }
+
+// NSX-v's error codes are not documented; the provider's readings survive either form an
+// answer may take: a missing object by HTTP 404 without a code, or by errorCode 202 with HTTP
+// 500 (as Cloud Foundry's vSphere CPI quotes NSX-v); a role already held by errorCode 203 or
+// by its words alone; and no other code is read as either.
+func TestNotFoundReadsBothWays(t *testing.T) {
+	t.Parallel()
+	doc := func(code, details string) []byte {
+		return []byte(`<error><details>` + details + `</details><errorCode>` + code + `</errorCode><moduleName>core-services</moduleName></error>`)
+	}
+	for _, c := range []struct {
+		name   string
+		status int
+		body   []byte
+		target error
+		want   bool
+	}{
+		{"404 without a code", 404, []byte(`<error><details>Not found</details></error>`), nsxv.ErrNotFound, true},
+		{"500 with 202", 500, doc("202", "The requested object : vm-84357 could not be found."), nsxv.ErrNotFound, true},
+		{"500 with 300 is not a missing object", 500, doc("300", "Requested member vm-84357 could not be found for addition to Security Group securitygroup-53."), nsxv.ErrNotFound, false},
+		{"400 with 203", 400, doc("203", "Duplicate"), nsxv.ErrHasRole, true},
+		{"400 by the words", 400, doc("100", "User already has a role"), nsxv.ErrHasRole, true},
+		{"400 with another code and other words", 400, doc("300", "Invalid role"), nsxv.ErrHasRole, false},
+	} {
+		if got := errors.Is(nsxv.DecodeError(&session.Response{StatusCode: c.status, Body: c.body}), c.target); got != c.want {
+			t.Errorf("%s: read as %v: %v, want %v", c.name, c.target, got, c.want)
+		}
+	}
+}

@@ -442,8 +442,10 @@ func (f *Fake) applyUser(w http.ResponseWriter, node int, u *user, in *userWrite
 // specified": a PUT that changes the password must carry the current one (f.mu held); false:
 // answered with the refusal. NSX's words and codes for either refusal are not documented
 // (UNCONFIRMED): the 400 and the module's invalid-request code, with a message that says what
-// is wrong. A wrong old password is not counted as a failed login (UNCONFIRMED too).
-func (f *Fake) oldPasswordGiven(w http.ResponseWriter, u *user, in *userWrite) bool {
+// is wrong. Whether a wrong old password counts as a failed authentication is not documented
+// either: by default it does not; Options.OldPasswordCountsAsFailure plays the other reading,
+// and the provider is tested under both (TestWrongOldPasswordCostsOneFailureAtMost).
+func (f *Fake) oldPasswordGiven(w http.ResponseWriter, r *http.Request, node int, u *user, in *userWrite) bool {
 	if in.Password == nil {
 		return true
 	}
@@ -454,6 +456,10 @@ func (f *Fake) oldPasswordGiven(w http.ResponseWriter, u *user, in *userWrite) b
 		return false
 	case *in.Old != u.Password:
 		f.stats.Add("refused_old_password", 1)
+		if f.opts.OldPasswordCountsAsFailure {
+			f.stats.Add("old_password_failures", 1)
+			f.countFailure(node, u.Name, r.RemoteAddr, time.Now())
+		}
 		apiError(w, http.StatusBadRequest, errCodeBadRequest, "The old password for user "+u.Name+" is incorrect.")
 		return false
 	}
@@ -469,7 +475,7 @@ func (f *Fake) putUser(node int) http.HandlerFunc {
 		f.mu.Lock()
 		defer f.mu.Unlock()
 		u := f.userFromPath(w, r)
-		if u == nil || !f.oldPasswordGiven(w, u, in) || !f.applyUser(w, node, u, in) {
+		if u == nil || !f.oldPasswordGiven(w, r, node, u, in) || !f.applyUser(w, node, u, in) {
 			return
 		}
 		f.stats.Add("user_writes", 1)

@@ -75,6 +75,12 @@ type Options struct {
 	// automation found writes refused at the node path, and has its policy-path task disabled
 	// as refused too): the fake plays each, and reads answer at both paths in every case.
 	BannerWrite string
+	// OldPasswordCountsAsFailure plays the other reading of an undocumented behaviour: a
+	// password change whose old_password is wrong counts as a failed authentication of that
+	// user on that node, towards its lockout (by default it does not). Whether NSX counts it is
+	// not documented; the provider sends a current password once per change and never again in
+	// the run, so either reading costs at most one failure (TestWrongOldPasswordCostsOneFailureAtMost).
+	OldPasswordCountsAsFailure bool
 }
 
 // The login banner's write behaviours (Options.BannerWrite).
@@ -384,10 +390,6 @@ func (f *Fake) logout(node int, w http.ResponseWriter, r *http.Request) {
 // and an address among the api-service's lockout_immune_addresses is never locked. f.mu is
 // held.
 func (f *Fake) authenticate(node int, name, pass, remote string, now time.Time) bool {
-	policy := f.policyOf(node)
-	maxFailures := num(policy, "api_max_auth_failures")
-	reset := time.Duration(num(policy, "api_failed_auth_reset_period")) * time.Second
-	lockout := time.Duration(num(policy, "api_failed_auth_lockout_period")) * time.Second
 	fl := f.failures[node][name]
 	if fl != nil && now.Before(fl.lockedUntil) {
 		// A locked account answers exactly like a wrong password, by design.
@@ -398,22 +400,32 @@ func (f *Fake) authenticate(node int, name, pass, remote string, now time.Time) 
 	u := f.userNamed(name)
 	if u == nil || !u.Active || u.Password != pass {
 		f.stats.FailedLogins.Add(1)
-		if maxFailures == 0 || f.immune(remote) {
-			return false
-		}
-		if fl == nil || now.Sub(fl.first) > reset {
-			fl = &failures{first: now}
-			f.failures[node][name] = fl
-		}
-		fl.count++
-		if int64(fl.count) >= maxFailures {
-			fl.lockedUntil = now.Add(lockout)
-			f.stats.Add("lockouts", 1)
-		}
+		f.countFailure(node, name, remote, now)
 		return false
 	}
 	delete(f.failures[node], name)
 	return true
+}
+
+// countFailure counts a failed authentication of name on node towards its lockout, per the
+// node's auth policy (see authenticate). f.mu is held.
+func (f *Fake) countFailure(node int, name, remote string, now time.Time) {
+	policy := f.policyOf(node)
+	maxFailures := num(policy, "api_max_auth_failures")
+	if maxFailures == 0 || f.immune(remote) {
+		return
+	}
+	reset := time.Duration(num(policy, "api_failed_auth_reset_period")) * time.Second
+	fl := f.failures[node][name]
+	if fl == nil || now.Sub(fl.first) > reset {
+		fl = &failures{first: now}
+		f.failures[node][name] = fl
+	}
+	fl.count++
+	if int64(fl.count) >= maxFailures {
+		fl.lockedUntil = now.Add(time.Duration(num(policy, "api_failed_auth_lockout_period")) * time.Second)
+		f.stats.Add("lockouts", 1)
+	}
 }
 
 // Locked reports whether user is locked out on node now.

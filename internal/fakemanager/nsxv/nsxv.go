@@ -31,13 +31,20 @@ const (
 	noRoleMessage   = "VC user does not have any role on NSX Manager" // the document
 	authFailed      = "Authentication failed. Check the user name and password."
 	tokenInvalid    = "The authentication token is invalid or has expired."
-	errCodeNotFound = 202 // observed: object not found
-	errCodeExists   = 203 // observed: already present
-	// UNCONFIRMED codes (the NSX-v API guide lists none for these refusals); the provider
-	// matches no NSX-v error code but 202 and reports these as they come.
+	// NSX-v's API guide gives no table of error codes. Two are quoted from real answers by
+	// Cloud Foundry's vSphere CPI (cloudfoundry/bosh-vsphere-cpi-release,
+	// src/vsphere_cpi/lib/cloud/vsphere/nsx.rb and
+	// src/vsphere_cpi/spec/unit/cloud/vsphere/nsx_spec.rb): 202 with HTTP 500,
+	// "The requested object : vm-… could not be found" (module core-services), and 300,
+	// "Requested member vm-… could not be found for addition to Security Group …". The
+	// provider reads a missing object by either HTTP 404 or 202 (both tested:
+	// TestNotFoundReadsBothWays) and matches no other NSX-v code: the rest are reported as they
+	// come, so their values here are the fake's own (UNCONFIRMED, relied on by nothing).
+	errCodeNotFound = 202
+	errCodeExists   = 203 // the fake's own; the provider reads "already has a role" too
 	errCodeAuth     = 1
-	errCodeBadInput = 300 // observed, meaning UNCONFIRMED
-	errCodeNoDelete = 209 // observed "in use"; UNCONFIRMED for this refusal
+	errCodeBadInput = 300 // the CPI's code for a request naming what NSX-v cannot use; the fake's for any bad input
+	errCodeNoDelete = 209
 	errCodeNoPerm   = 125023
 	moduleName      = "core-services"
 	// TokenLifetime is NSX-v's default token lifetime.

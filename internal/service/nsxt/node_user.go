@@ -126,7 +126,8 @@ func (r *nodeUserResource) Schema(ctx context.Context, _ resource.SchemaRequest,
 					"password of a built-in user that is active when taken over; not to create or activate a user. Sent with " +
 					"`password_wo` only; never stored. When the user is the account the `nsxt` block logs in with, see \"Rotating " +
 					"the provider's own password\" below. Whether NSX counts a wrong current password as a failed login is not documented: the provider " +
-					"sends it once and never again in the run.",
+					"sends it once and never again in the run, so a wrong one costs at most one failed attempt towards the lockout " +
+					"either way (both readings are tested).",
 				Validators: []validator.String{stringvalidator.AlsoRequires(path.MatchRoot("password_wo")), stringvalidator.LengthBetween(1, 128)},
 			},
 			"status": schema.StringAttribute{Computed: true, MarkdownDescription: "`ACTIVE`, `NOT_ACTIVATED` or `PASSWORD_EXPIRED`, as NSX reports it."},
