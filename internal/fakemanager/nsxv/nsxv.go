@@ -28,9 +28,9 @@ import (
 
 // Facts that no primary source settled live here, in one place (see PROTOCOLS.md section 2).
 const (
-	noRoleMessage   = "VC user does not have any role on NSX Manager" // the document
-	authFailed      = "Authentication failed. Check the user name and password."
-	tokenInvalid    = "The authentication token is invalid or has expired."
+	noRoleMessage = "VC user does not have any role on NSX Manager" // the document
+	authFailed    = "Authentication failed. Check the user name and password."
+	tokenInvalid  = "The authentication token is invalid or has expired."
 	// NSX-v's API guide gives no table of error codes. Two are quoted from real answers by
 	// Cloud Foundry's vSphere CPI (cloudfoundry/bosh-vsphere-cpi-release,
 	// src/vsphere_cpi/lib/cloud/vsphere/nsx.rb and
