@@ -105,6 +105,10 @@ type Fake struct {
 	limits   []*nodeLimits
 	config   APIService
 	segments []Segment
+	// policy is the policy tree's routing objects by path (policytree.go); policyUser is who
+	// writes the operations being applied.
+	policy     map[string]*policyObj
+	policyUser string
 	// lastPut is the body of the last PUT to the api-service, as received.
 	lastPut []byte
 	// tampers are changes another client makes right after the next write of an object on a
@@ -206,6 +210,7 @@ func (f *Fake) reset() {
 	f.lastPut = nil
 	f.tampers = nil
 	f.resetObjects()
+	f.resetPolicy()
 	f.resetServices()
 	f.vip = [2]string{}
 	f.users = f.defaultUsers()
@@ -325,6 +330,12 @@ func (f *Fake) Handler(node int) http.Handler {
 	mux.HandleFunc("GET "+principalsPath+"/{id}", f.authed(node, f.getPrincipal))
 	mux.HandleFunc("DELETE "+principalsPath+"/{id}", f.authed(node, f.deletePrincipal))
 	mux.HandleFunc("GET "+certificatesPath+"/{id}", f.authed(node, f.getCertificate))
+	mux.HandleFunc("GET /policy/api/v1/infra", f.authed(node, f.getInfra))
+	mux.HandleFunc("PATCH /policy/api/v1/infra", f.authed(node, f.patchInfra))
+	for _, c := range PolicyCollections() {
+		mux.HandleFunc("/policy/api/v1"+c, f.authed(node, f.servePolicy))
+		mux.HandleFunc("/policy/api/v1"+c+"/", f.authed(node, f.servePolicy))
+	}
 	mux.HandleFunc("/", f.authed(node, func(w http.ResponseWriter, r *http.Request) {
 		apiError(w, http.StatusNotFound, errCodeNotFound, fmt.Sprintf("The requested URI: %s could not be found.", r.URL.Path))
 	}))

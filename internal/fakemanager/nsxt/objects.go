@@ -36,6 +36,9 @@ type rule struct {
 	// of one left out.
 	required bool
 	def      any
+	// ref names the struct of an object value in the policy schema (policy_schema.json),
+	// whose fields it then takes.
+	ref string
 }
 
 // need is r required; or is r with default v; most is r with at most n items.
@@ -397,13 +400,23 @@ func (f *Fake) checkValue(r rule, v any, name string, before any) (any, error) {
 			out = append(out, cv)
 		}
 		return out, nil
+	case "number":
+		switch v.(type) {
+		case int64, float64:
+			return v, nil
+		}
+		return nil, badRequest("Field %s must be a number, not %s.", name, jsonText(v))
 	case "object":
 		obj, ok := v.(map[string]any)
 		if !ok {
 			return nil, badRequest("Field %s must be an object, not %s.", name, jsonText(v))
 		}
 		prev, _ := before.(map[string]any)
-		return f.checked(r.fields, r.readOnly, obj, map[string]any{}, prev, name+".")
+		fields := r.fields
+		if r.ref != "" {
+			fields = policySchema()[r.ref]
+		}
+		return f.checked(fields, r.readOnly, obj, map[string]any{}, prev, name+".")
 	}
 	return v, nil
 }
