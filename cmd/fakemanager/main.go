@@ -56,7 +56,7 @@ func run() error {
 	sdwanRelease := flag.String("sdwan-release", fakesdwan.Version, "SD-WAN Manager release the fake plays; from "+fakesdwan.JWTRelease+" it offers JWT login and an API key (announced, and SDWAN_API_KEY in -env)")
 	extra := flag.String("nsxt-extra-fields", "", "comma-separated api-service fields of a newer NSX release that the fake NSX then knows, stores and returns")
 	location := flag.String("illumio-location", fakeillumio.LocationRelative, "form of the PCE's async Location header: relative (/orgs/1/jobs/…) or absolute (https://<pce>/api/v2/orgs/1/jobs/…)")
-	fixtureFile := flag.String("fixture", "", "JSON file of the objects the fakes start with (segments, api_service, cli_users, devices, labels, tags); see the guide \"Testing modules without a manager\"")
+	fixtureFile := flag.String("fixture", "", "JSON file of the objects the fakes start with (segments, api_service, infra — gateways and their routing, as a hierarchical policy body —, cli_users, devices, labels, tags); see the guide \"Testing modules without a manager\"")
 	envFile := flag.String("env", "", "also write the provider's environment variables (addresses, credentials, the PCE's organization, CA files) as shell exports to `FILE`; after . FILE, an empty provider \"nsx\" {} block reaches every fake")
 	port := flag.Int("port", 0, "first port: the NSX nodes, NSX-v, SD-WAN, the PCE and vCenter take it and the ports after it, in that order (0: any free ports)")
 	flag.Parse()
@@ -114,7 +114,7 @@ func run() error {
 
 	nsxtPass := password()
 	_, nsxtSrv, err := fakensxt.Start(fakensxt.Options{Username: "admin", Password: nsxtPass, Segments: *segments, Idle: *idle, ExtraFields: extraFields,
-		SegmentList: fx.NSXT.Segments, APIService: fx.NSXT.APIService, Release: *release, BannerWrite: *bannerWrite, OldPasswordCountsAsFailure: *oldPasswordCounts}, opts)
+		SegmentList: fx.NSXT.Segments, APIService: fx.NSXT.APIService, Release: *release, BannerWrite: *bannerWrite, OldPasswordCountsAsFailure: *oldPasswordCounts, Infra: fx.NSXT.Infra}, opts)
 	if err != nil {
 		return err
 	}
@@ -242,6 +242,9 @@ type fixture struct {
 	NSXT struct {
 		Segments   []fakensxt.Segment `json:"segments"`
 		APIService map[string]any     `json:"api_service"`
+		// Infra is a hierarchical policy body (as PATCH /policy/api/v1/infra takes it):
+		// gateways and their routing configuration, DHCP configurations, IPv6 profiles.
+		Infra json.RawMessage `json:"infra"`
 	} `json:"nsxt"`
 	NSXV struct {
 		CLIUsers []fakensxv.CLIUser `json:"cli_users"`

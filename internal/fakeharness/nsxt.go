@@ -45,6 +45,8 @@ type NSXTOptions struct {
 	// OldPasswordCountsAsFailure: a wrong old_password counts towards the lockout
 	// (Options.OldPasswordCountsAsFailure).
 	OldPasswordCountsAsFailure bool
+	// Infra is a hierarchical policy body the manager starts with (Options.Infra).
+	Infra json.RawMessage
 	// Net, when set, is the in-memory network the nodes listen on instead of TCP: the test
 	// runs in a testing/synctest bubble, on the bubble's clock (see internal/memnet).
 	Net *memnet.Network
@@ -58,7 +60,7 @@ func StartNSXT(t testing.TB, o NSXTOptions) *NSXT {
 		// The characters that break naive form encoding.
 		o.Password = "S3cret&Pw@x%2B+1"
 	}
-	fake, srv, err := fakensxt.Start(fakensxt.Options{Username: "admin", Password: o.Password, Segments: o.Segments, Idle: o.Idle, ExtraFields: o.ExtraFields, APIService: o.APIService, LoginLatency: o.LoginLatency, SegmentList: o.SegmentList, Release: o.Release, BannerWrite: o.BannerWrite, OldPasswordCountsAsFailure: o.OldPasswordCountsAsFailure},
+	fake, srv, err := fakensxt.Start(fakensxt.Options{Username: "admin", Password: o.Password, Segments: o.Segments, Idle: o.Idle, ExtraFields: o.ExtraFields, APIService: o.APIService, LoginLatency: o.LoginLatency, SegmentList: o.SegmentList, Release: o.Release, BannerWrite: o.BannerWrite, OldPasswordCountsAsFailure: o.OldPasswordCountsAsFailure, Infra: o.Infra},
 		fakemanager.Options{Nodes: o.Nodes, CA: ca, Listener: listener(o.Net)})
 	if err != nil {
 		t.Fatal(err)
@@ -181,6 +183,13 @@ func (h *NSXT) sendAs(t testing.TB, method, path string, in, out any) {
 		req.SetBasicAuth(h.Username, h.Password)
 		req.Header.Set("Content-Type", "application/json")
 	})
+}
+
+// PatchInfra sends a hierarchical policy body (PATCH /policy/api/v1/infra) as the admin user,
+// as a network team's tool builds its gateways.
+func (h *NSXT) PatchInfra(t testing.TB, body string) {
+	t.Helper()
+	h.sendAs(t, http.MethodPatch, "/policy/api/v1/infra", json.RawMessage(body), nil)
 }
 
 // listener is the fake's Options.Listener for a network (nil: TCP).

@@ -81,6 +81,10 @@ type Options struct {
 	// not documented; the provider sends a current password once per change and never again in
 	// the run, so either reading costs at most one failure (TestWrongOldPasswordCostsOneFailureAtMost).
 	OldPasswordCountsAsFailure bool
+	// Infra is a hierarchical policy body (what PATCH /policy/api/v1/infra takes) the
+	// manager starts with: gateways and their routing configuration. Start refuses one NSX
+	// would refuse.
+	Infra json.RawMessage
 }
 
 // The login banner's write behaviours (Options.BannerWrite).
@@ -109,6 +113,7 @@ type Fake struct {
 	// writes the operations being applied.
 	policy     map[string]*policyObj
 	policyUser string
+	infraErr   error // Options.Infra refused
 	// lastPut is the body of the last PUT to the api-service, as received.
 	lastPut []byte
 	// tampers are changes another client makes right after the next write of an object on a
@@ -170,6 +175,9 @@ func Start(o Options, so fakemanager.Options) (*Fake, *fakemanager.Server, error
 	f.failures = make([]map[string]*failures, so.Nodes)
 	f.limits = make([]*nodeLimits, so.Nodes)
 	f.reset()
+	if f.infraErr != nil {
+		return nil, nil, f.infraErr
+	}
 	srv, err := fakemanager.Start("nsxt", f, f.stats, so)
 	if err != nil {
 		return nil, nil, err
@@ -211,6 +219,7 @@ func (f *Fake) reset() {
 	f.tampers = nil
 	f.resetObjects()
 	f.resetPolicy()
+	f.infraErr = f.startingInfra()
 	f.resetServices()
 	f.vip = [2]string{}
 	f.users = f.defaultUsers()

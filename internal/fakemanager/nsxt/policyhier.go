@@ -212,3 +212,20 @@ func rawQuery(r *http.Request) url.Values {
 	}
 	return out
 }
+
+// startingInfra applies Options.Infra as PATCH /policy/api/v1/infra would (f.mu held).
+func (f *Fake) startingInfra() error {
+	if len(f.opts.Infra) == 0 {
+		return nil
+	}
+	in, err := decodeJSONObject(f.opts.Infra)
+	if err != nil {
+		return fmt.Errorf("fake nsxt: the starting infra: %s", bodyProblem(err))
+	}
+	var ops []*policyOp
+	if refusal := f.planChildren("/infra", in["children"], false, map[string]bool{}, &ops, "admin", 0); refusal != nil {
+		return fmt.Errorf("fake nsxt: the starting infra: %s", refusal.msg)
+	}
+	f.apply(ops)
+	return nil
+}
