@@ -20,6 +20,7 @@ import (
 
 	"github.com/netsession/terraform-provider-nsx/internal/fakeharness"
 	fakensxt "github.com/netsession/terraform-provider-nsx/internal/fakemanager/nsxt"
+	nsxtapi "github.com/netsession/terraform-provider-nsx/internal/nsxt"
 	nsxtsvc "github.com/netsession/terraform-provider-nsx/internal/service/nsxt"
 )
 
@@ -75,7 +76,25 @@ var schemaTable = []schemaRow{
 	{"/policy/api/v1/infra/segments", pol.SegmentListResultBindingType, nil},
 	{"/policy/api/v1/infra/segments/[^/]+", pol.SegmentBindingType, nil},
 	{"/policy/api/v1/search/query", pol.SearchResponseBindingType, nil},
-	{"/api/session/(create|destroy)", nil, nil}, // the form login and its logout
+	{"/api/session/(create|destroy)", nil, nil},                          // the form login and its logout
+	{"/policy/api/v1/infra", pol.InfraBindingType, pol.InfraBindingType}, // the hierarchical read and write (children: routingBindings)
+}
+
+// routingBindings are the routing objects of the policy tree, by resource_type: their
+// hierarchical wrappers and their own bindings.
+var routingBindings = map[string][2]func() bindings.BindingType{
+	"Tier0":                 {pol.ChildTier0BindingType, pol.Tier0BindingType},
+	"Tier1":                 {pol.ChildTier1BindingType, pol.Tier1BindingType},
+	"LocaleServices":        {pol.ChildLocaleServicesBindingType, pol.LocaleServicesBindingType},
+	"Tier0Interface":        {pol.ChildTier0InterfaceBindingType, pol.Tier0InterfaceBindingType},
+	"Tier1Interface":        {pol.ChildTier1InterfaceBindingType, pol.Tier1InterfaceBindingType},
+	"BgpRoutingConfig":      {pol.ChildBgpRoutingConfigBindingType, pol.BgpRoutingConfigBindingType},
+	"BgpNeighborConfig":     {pol.ChildBgpNeighborConfigBindingType, pol.BgpNeighborConfigBindingType},
+	"OspfRoutingConfig":     {pol.ChildOspfRoutingConfigBindingType, pol.OspfRoutingConfigBindingType},
+	"OspfAreaConfig":        {pol.ChildOspfAreaConfigBindingType, pol.OspfAreaConfigBindingType},
+	"PolicyMulticastConfig": {pol.ChildPolicyMulticastConfigBindingType, pol.PolicyMulticastConfigBindingType},
+	"Ipv6NdraProfile":       {pol.ChildIpv6NdraProfileBindingType, pol.Ipv6NdraProfileBindingType},
+	"DhcpServerConfig":      {pol.ChildDhcpServerConfigBindingType, pol.DhcpServerConfigBindingType},
 }
 
 // schemaNewer are fields NSX answers or takes beyond the SDK's models, each with the release
@@ -84,6 +103,8 @@ var schemaNewer = map[string]string{
 	"com.vmware.nsx.model.snmp_service_properties.v2_targets": "SNMP v2c trap receivers: in the NSX 4.2 API reference's SnmpServiceProperties " +
 		"(developer.broadcom.com/xapis/…/4.2/schemas_SnmpServiceProperties), not in the SDK's v0.6.0 model: added by NSX 4.2 at the latest",
 	"com.vmware.nsx.model.snmp_service_properties.v3_targets": "SNMP v3 trap receivers: as v2_targets",
+	"com.vmware.nsx_policy.model.bgp_neighbor_config.password_set": "whether a BGP neighbour has a password: answered by NSX 9 (VCF 9), " +
+		"read by the vendor's VCF 9 STIG check VCFR-9X-000111 (vmware/dod-compliance-and-automation, vcf/9.x/Y25M06-srg); not in the SDK's v0.12.0 model",
 }
 
 // schemaMissing are objects in neither model, with what documents them.
@@ -306,4 +327,95 @@ data "nsx_segments" "all" {
 	if p := conforms(mp.AuthenticationPolicyPropertiesBindingType(), wrongType); len(p) == 0 {
 		t.Error("a value of the wrong type passed the check")
 	}
+}
+
+// The routing objects: a hierarchical body as a network team's tool sends it, the fake's
+// hierarchical answer to the provider's read (every wrapped child, at every depth) and each
+// object at its own path, against the policy SDK's bindings.
+func TestRoutingObjectsMatchTheVendorSDK(t *testing.T) {
+	t.Parallel()
+	h := fakeharness.StartNSXT(t, fakeharness.NSXTOptions{Nodes: 1, Release: fakensxt.Release90})
+	tree := `{"resource_type":"Infra","children":[
+	  {"resource_type":"ChildIpv6NdraProfile","Ipv6NdraProfile":{"id":"ra","ra_config":{"hop_limit":64}}},
+	  {"resource_type":"ChildDhcpServerConfig","DhcpServerConfig":{"id":"d1","server_addresses":["192.0.2.10/24"]}},
+	  {"resource_type":"ChildTier0","Tier0":{"id":"t0","ha_mode":"ACTIVE_STANDBY","dhcp_config_paths":["/infra/dhcp-server-configs/d1"],"children":[
+	    {"resource_type":"ChildLocaleServices","LocaleServices":{"id":"default","children":[
+	      {"resource_type":"ChildTier0Interface","Tier0Interface":{"id":"up","subnets":[{"ip_addresses":["192.0.2.2"],"prefix_len":24}],"urpf_mode":"STRICT","multicast":{"enabled":false}}},
+	      {"resource_type":"ChildPolicyMulticastConfig","PolicyMulticastConfig":{"enabled":false}},
+	      {"resource_type":"ChildBgpRoutingConfig","BgpRoutingConfig":{"local_as_num":"65001","children":[
+	        {"resource_type":"ChildBgpNeighborConfig","BgpNeighborConfig":{"id":"n1","neighbor_address":"192.0.2.1","remote_as_num":"65002","password":"x-Y-z-1",
+	          "route_filtering":[{"address_family":"IPV4","maximum_routes":100}],"source_addresses":["192.0.2.2"]}}]}},
+	      {"resource_type":"ChildOspfRoutingConfig","OspfRoutingConfig":{"enabled":true,"children":[
+	        {"resource_type":"ChildOspfAreaConfig","OspfAreaConfig":{"id":"a0","area_id":"0","authentication":{"mode":"MD5","key_id":1,"secret_key":"k"}}}]}}]}}]}},
+	  {"resource_type":"ChildTier1","Tier1":{"id":"t1","tier0_path":"/infra/tier-0s/t0","children":[
+	    {"resource_type":"ChildLocaleServices","LocaleServices":{"id":"default","children":[
+	      {"resource_type":"ChildTier1Interface","Tier1Interface":{"id":"i1","subnets":[{"ip_addresses":["198.51.100.1"],"prefix_len":24}]}}]}}]}}]}`
+	for _, p := range conforms(pol.InfraBindingType(), []byte(tree)) {
+		t.Errorf("the test's hierarchical body: %s", p)
+	}
+	var doc map[string]any
+	must(t, json.Unmarshal([]byte(tree), &doc))
+	walkChildren(t, "the test's body", doc)
+	h.PatchInfra(t, tree)
+
+	var answer json.RawMessage
+	h.CallAs(t, http.MethodGet, nsxtapi.RoutingPath, &answer)
+	for _, p := range conforms(pol.InfraBindingType(), answer) {
+		t.Errorf("GET %s: %s", nsxtapi.RoutingPath, p)
+	}
+	must(t, json.Unmarshal(answer, &doc))
+	seen := walkChildren(t, "the fake's hierarchical answer", doc)
+	for _, typ := range nsxtapi.RoutingTypes {
+		if seen[typ] == 0 {
+			t.Errorf("the hierarchical answer held no %s", typ)
+		}
+	}
+	// Each object at its own path.
+	for _, p := range []string{"/infra/tier-0s/t0", "/infra/tier-0s/t0/locale-services/default", "/infra/tier-0s/t0/locale-services/default/interfaces/up",
+		"/infra/tier-0s/t0/locale-services/default/bgp", "/infra/tier-0s/t0/locale-services/default/bgp/neighbors/n1",
+		"/infra/tier-0s/t0/locale-services/default/ospf", "/infra/tier-0s/t0/locale-services/default/ospf/areas/a0",
+		"/infra/tier-0s/t0/locale-services/default/multicast", "/infra/ipv6-ndra-profiles/ra", "/infra/dhcp-server-configs/d1",
+		"/infra/tier-1s/t1", "/infra/tier-1s/t1/locale-services/default/interfaces/i1"} {
+		var obj map[string]any
+		h.CallAs(t, http.MethodGet, "/policy/api/v1"+p, &obj)
+		typ, _ := obj["resource_type"].(string)
+		b, ok := routingBindings[typ]
+		if !ok {
+			t.Errorf("GET %s: resource_type %q has no binding", p, typ)
+			continue
+		}
+		raw, _ := json.Marshal(obj)
+		for _, problem := range conforms(b[1](), raw) {
+			t.Errorf("GET %s: %s", p, problem)
+		}
+	}
+	t.Logf("routing objects of each type in the hierarchical answer: %v", seen)
+}
+
+// walkChildren checks every wrapped child of a hierarchical document against its wrapper's
+// binding, at every depth, and counts the types it met.
+func walkChildren(t *testing.T, what string, obj map[string]any) map[string]int {
+	t.Helper()
+	seen := map[string]int{}
+	children, _ := obj["children"].([]any)
+	for _, c := range children {
+		child, _ := c.(map[string]any)
+		wrapper, _ := child["resource_type"].(string)
+		typ := strings.TrimPrefix(wrapper, "Child")
+		b, ok := routingBindings[typ]
+		if !ok {
+			t.Errorf("%s: %s has no binding", what, wrapper)
+			continue
+		}
+		seen[typ]++
+		raw, _ := json.Marshal(child)
+		for _, p := range conforms(b[0](), raw) {
+			t.Errorf("%s, %s: %s", what, wrapper, p)
+		}
+		inner, _ := child[typ].(map[string]any)
+		for k, n := range walkChildren(t, what, inner) {
+			seen[k] += n
+		}
+	}
+	return seen
 }

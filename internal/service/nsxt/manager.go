@@ -89,5 +89,6 @@ func DataSources() []func() datasource.DataSource {
 		NewSegmentDataSource,
 		NewRoleBindingsDataSource,
 		NewClusterStatusDataSource,
+		NewRoutingSTIGDataSource,
 	}
 }
