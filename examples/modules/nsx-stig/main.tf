@@ -192,3 +192,15 @@ check "cluster" {
     error_message = "The cluster is not STABLE with three nodes online and a virtual IP: control ${data.nsx_cluster_status.at_plan.control_cluster_status}, ${length(data.nsx_cluster_status.at_plan.online_nodes)} nodes online, virtual IP \"${data.nsx_cluster_status.at_plan.virtual_ip}\"${var.virtual_ip == null ? " (set virtual_ip to have this module set one)" : ""}."
   }
 }
+
+# The routing part: every Tier-0 and Tier-1 gateway judged, after the manager's settings
+# (the read goes through the same sessions).
+data "nsx_routing_stig" "this" {
+  count                      = var.routing.enabled ? 1 : 0
+  multicast_tier0_gateways   = var.routing.multicast_tier0_gateways
+  multicast_tier0_interfaces = var.routing.multicast_tier0_interfaces
+  multicast_tier1_gateways   = var.routing.multicast_tier1_gateways
+  dhcp_tier0_gateways        = var.routing.dhcp_tier0_gateways
+  dhcp_tier1_gateways        = var.routing.dhcp_tier1_gateways
+  depends_on                 = [nsx_api_service_config.this]
+}

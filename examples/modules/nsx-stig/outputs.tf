@@ -35,14 +35,26 @@ locals {
 
 locals {
   no_backup = nonsensitive(var.backup == null)
-  # Each control with its status as a checklist has it: not_a_finding, open, or not_reviewed
-  # where the module could not act (the banner, where NSX takes no write of it).
+  # Each manager control with its status as a checklist has it: not_a_finding, open, or
+  # not_reviewed where the module could not act (the banner, where NSX takes no write of it),
+  # and its objects: each node where the setting is per node, else the cluster.
   banner_unwritten = nsx_login_banner.this.write_path == ""
-  controls = { for id, c in local.results : id => (id == "VCFN-9X-000013" && local.banner_unwritten ? {
-    passed = false
-    status = "not_reviewed"
-    detail = "NSX refused writing the banner at both API paths: set it in the UI (System > Settings > General Settings > User Interface)"
-  } : merge(c, { status = c.passed ? "not_a_finding" : "open" })) }
+  manager_controls = { for id, c in local.results : id => (id == "VCFN-9X-000013" && local.banner_unwritten ? {
+    passed  = false
+    status  = "not_reviewed"
+    detail  = "NSX refused writing the banner at both API paths: set it in the UI (System > Settings > General Settings > User Interface)"
+    objects = { cluster = "not_reviewed" }
+    } : merge(c, {
+      status  = c.passed ? "not_a_finding" : "open"
+      objects = contains(keys(local.failing), id) ? { for h in local.nodes : h => contains(local.failing[id], h) ? "open" : "not_a_finding" } : { cluster = c.passed ? "not_a_finding" : "open" }
+  })) }
+  routing_controls = var.routing.enabled ? { for id, c in data.nsx_routing_stig.this[0].controls : id => {
+    passed  = c.status == "not_a_finding" || c.status == "not_applicable"
+    status  = c.status
+    detail  = c.status == "open" ? "${c.detail} ${join(" ", [for f in c.findings : "${f.object}: ${f.evidence} Fix: ${f.fix}." if f.status == "open"])}" : c.detail
+    objects = c.objects
+  } } : {}
+  controls = merge(local.manager_controls, local.routing_controls)
   results = merge(
     { for id, bad in local.failing : id => {
       passed = length(bad) == 0
@@ -70,11 +82,16 @@ locals {
 }
 
 output "controls" {
-  description = "Each VCF 9 NSX Manager STIG control id → `{ passed, status, detail }`: whether the manager reports it met after the apply (on every node where the setting is per node), its status (`not_a_finding`, `open`, or `not_reviewed` where the module could not act), and why."
+  description = "Each control id of both parts of the VCF 9 NSX STIG (23 VCFN-9X manager controls; 16 VCFR-9X routing controls unless `routing.enabled = false`) → `{ passed, status, detail, objects }`: `status` is `not_a_finding`, `open`, `not_applicable` or `not_reviewed` (a control the API cannot decide, with the reason; never passed), `passed` whether it is met or does not apply, `detail` why, `objects` each node (per-node settings), `cluster`, or gateway object path → its status."
   value       = local.controls
 }
 
 output "all_passed" {
-  description = "Whether every control of `controls` passed."
-  value       = alltrue([for id, c in local.controls : c.passed])
+  description = "Whether every manager control (VCFN-9X) the module sets is met after the apply; the routing controls do not count here (see `any_open`)."
+  value       = alltrue([for id, c in local.manager_controls : c.passed])
+}
+
+output "any_open" {
+  description = "Whether any control of either part, manager or routing, is `open`."
+  value       = anytrue([for id, c in local.controls : c.status == "open"])
 }

@@ -117,3 +117,19 @@ variable "ceip_acceptance" {
   type        = bool
   default     = false
 }
+
+variable "routing" {
+  description = <<-EOT
+    The routing part of the VCF 9 NSX STIG (the 16 VCFR-9X controls), judged on every Tier-0 and Tier-1 gateway under /infra and reported in `controls` (the module changes no gateway). `enabled = false` leaves it out. The lists are the vendor profile's inputs, by id: the gateways and interfaces that need multicast, and the gateways that need a DHCP server; multicast or DHCP anywhere else is a finding.
+  EOT
+  type = object({
+    enabled                    = optional(bool, true)
+    multicast_tier0_gateways   = optional(set(string), [])
+    multicast_tier0_interfaces = optional(set(string), [])
+    multicast_tier1_gateways   = optional(set(string), [])
+    dhcp_tier0_gateways        = optional(set(string), [])
+    dhcp_tier1_gateways        = optional(set(string), [])
+  })
+  default  = {}
+  nullable = false
+}

@@ -29,8 +29,16 @@ provider "nsx" {
 
 run "hardens_every_node" {
   assert {
-    condition     = length(output.controls) == 23
-    error_message = "the module reports ${length(output.controls)} controls, not the STIG's 23"
+    condition     = length(output.controls) == 39
+    error_message = "the module reports ${length(output.controls)} controls, not the STIG's 23 manager and 16 routing controls"
+  }
+  assert {
+    condition     = alltrue([for id, c in output.controls : c.status == "not_applicable" if startswith(id, "VCFR-9X-")])
+    error_message = "a manager without gateways: every routing control should be not applicable, got ${jsonencode({ for id, c in output.controls : id => c.status if startswith(id, "VCFR-9X-") })}"
+  }
+  assert {
+    condition     = !output.any_open
+    error_message = "controls open: ${jsonencode([for id, c in output.controls : id if c.status == "open"])}"
   }
   assert {
     condition     = output.all_passed
@@ -47,6 +55,17 @@ run "a_second_apply_changes_nothing" {
   assert {
     condition     = output.all_passed
     error_message = "the manager no longer meets the STIG"
+  }
+}
+
+run "routing_left_out" {
+  command = plan
+  variables {
+    routing = { enabled = false }
+  }
+  assert {
+    condition     = length([for id, c in output.controls : id if startswith(id, "VCFR-9X-")]) == 0
+    error_message = "routing controls reported with routing.enabled = false"
   }
 }
 

@@ -62,3 +62,7 @@ output "controls" {
 output "all_passed" {
   value = module.stig.all_passed
 }
+
+output "any_open" {
+  value = module.stig.any_open
+}

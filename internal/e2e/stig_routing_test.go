@@ -1,0 +1,110 @@
+package e2e
+
+import (
+	"context"
+	"encoding/json"
+	"maps"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/netsession/terraform-provider-nsx/internal/fakeharness"
+	fakensxt "github.com/netsession/terraform-provider-nsx/internal/fakemanager/nsxt"
+	"github.com/netsession/terraform-provider-nsx/internal/stigcheck"
+)
+
+// routingTree is a routing configuration a network team built through the policy API: one
+// Tier-0 that meets the routing STIG, one that fails it in several ways, a Tier-1 with DHCP.
+const routingTree = `{"resource_type":"Infra","children":[
+  {"resource_type":"ChildTier0","Tier0":{"id":"t0-core","display_name":"Core","children":[
+    {"resource_type":"ChildLocaleServices","LocaleServices":{"id":"default","children":[
+      {"resource_type":"ChildTier0Interface","Tier0Interface":{"id":"core-up","subnets":[{"ip_addresses":["192.0.2.2"],"prefix_len":24}]}},
+      {"resource_type":"ChildBgpRoutingConfig","BgpRoutingConfig":{"enabled":true,"local_as_num":"65001","children":[
+        {"resource_type":"ChildBgpNeighborConfig","BgpNeighborConfig":{"id":"tor","neighbor_address":"192.0.2.1","remote_as_num":"65002","password":"Peer-S3cret",
+          "route_filtering":[{"address_family":"IPV4","maximum_routes":1000}]}}]}}]}}]}},
+  {"resource_type":"ChildTier0","Tier0":{"id":"t0-lab","display_name":"Lab","dhcp_config_paths":["/infra/dhcp-server-configs/lab"],"children":[
+    {"resource_type":"ChildLocaleServices","LocaleServices":{"id":"default","children":[
+      {"resource_type":"ChildTier0Interface","Tier0Interface":{"id":"lab-up","subnets":[{"ip_addresses":["198.51.100.2"],"prefix_len":24}],"urpf_mode":"NONE"}},
+      {"resource_type":"ChildOspfRoutingConfig","OspfRoutingConfig":{"enabled":true,"children":[
+        {"resource_type":"ChildOspfAreaConfig","OspfAreaConfig":{"id":"a0","area_id":"0","authentication":{"mode":"PASSWORD","key_id":1,"secret_key":"Area-S3cret"}}}]}}]}}]}},
+  {"resource_type":"ChildDhcpServerConfig","DhcpServerConfig":{"id":"lab","server_addresses":["192.0.2.10/24"]}},
+  {"resource_type":"ChildTier1","Tier1":{"id":"t1-lab","dhcp_config_paths":["/infra/dhcp-server-configs/lab"]}}]}`
+
+// The module judges the routing part on the gateways another tool built: its controls output
+// gives every routing control the vendor's InSpec logic's verdict, object by object (the
+// port sends the profile's GETs); all_passed keeps its meaning (the manager controls) while
+// any_open reports the routing findings; the manager controls still pass 23/23 on every node.
+func TestSTIGModuleJudgesTheRoutingAsTheVendorProfile(t *testing.T) {
+	t.Parallel()
+	// The profile's one GET per object meets NSX's default rate limit (100 a second): it runs
+	// before the module sets the limits, with them off.
+	h := fakeharness.StartNSXT(t, fakeharness.NSXTOptions{Nodes: 3, Release: fakensxt.Release90, Infra: json.RawMessage(routingTree),
+		APIService: map[string]any{"client_api_rate_limit": 0}})
+	in := stigcheck.RoutingInputs{T1DHCP: []string{"t1-lab"}}
+	port, err := stigcheck.RunRouting(context.Background(), h.HTTP, h.Server.URLs()[0], h.Username, h.Password, in)
+	must(t, err)
+
+	w := stigWorkspace(t, h, "SHA256:ht+qb8ckV14AvQbgJldN09NwZ23vdwTiRnXHtaFRcEY", "")
+	root, err := os.ReadFile(filepath.Join(w.dir, "main.tf"))
+	must(t, err)
+	must(t, os.WriteFile(filepath.Join(w.dir, "main.tf"), []byte(strings.Replace(string(root), `  virtual_ip     = "192.0.2.10"`, `  virtual_ip     = "192.0.2.10"
+  routing        = { dhcp_tier1_gateways = ["t1-lab"] }`, 1)), 0o600))
+	w.terraform(nil, "apply", "-auto-approve", "-input=false")
+	var controls map[string]struct {
+		Passed  bool              `json:"passed"`
+		Status  string            `json:"status"`
+		Detail  string            `json:"detail"`
+		Objects map[string]string `json:"objects"`
+	}
+	must(t, json.Unmarshal([]byte(w.terraform(nil, "output", "-json", "controls")), &controls))
+	if len(controls) != 39 {
+		t.Fatalf("%d controls", len(controls))
+	}
+	fromPort := map[string]string{stigcheck.Passed: "not_a_finding", stigcheck.Failed: "open", stigcheck.Skipped: "not_reviewed"}
+	statuses := map[string]int{}
+	for id, c := range controls {
+		if !strings.HasPrefix(id, "VCFR-9X-") {
+			if c.Status != "not_a_finding" || len(c.Objects) == 0 {
+				t.Errorf("manager control %s: %+v", id, c)
+			}
+			continue
+		}
+		statuses[c.Status]++
+		want := port.Controls[id]
+		switch {
+		case want != nil && want.NotApplicable:
+			if c.Status != "not_applicable" || !c.Passed {
+				t.Errorf("%s: %+v, the profile's: not applicable", id, c)
+			}
+			continue
+		case want == nil || len(want.Objects) == 0:
+			if c.Status != "not_reviewed" || c.Passed {
+				t.Errorf("%s: %+v, the profile's: no results", id, c)
+			}
+			continue
+		}
+		wantObjects := map[string]string{}
+		for o, res := range want.Objects {
+			wantObjects[o] = fromPort[res]
+		}
+		if !maps.Equal(c.Objects, wantObjects) {
+			t.Errorf("%s:\n  module  %v\n  profile %v", id, c.Objects, wantObjects)
+		}
+		if c.Status == "open" && (c.Passed || !strings.Contains(c.Detail, "Fix: ")) {
+			t.Errorf("%s: an open control says what to fix: %+v", id, c)
+		}
+	}
+	if statuses["open"] == 0 || statuses["not_a_finding"] == 0 {
+		t.Fatalf("the configuration should make controls open and met: %v", statuses)
+	}
+	if w.terraform(nil, "output", "-raw", "all_passed") != "true" || w.terraform(nil, "output", "-raw", "any_open") != "true" {
+		t.Fatal("want all_passed (the manager controls) and any_open (routing findings)")
+	}
+	for i, r := range stigReports(t, h) {
+		if f := r.Failed(); len(f) > 0 {
+			t.Fatalf("node %d still fails manager controls:\n%s", i, r)
+		}
+	}
+	t.Logf("routing controls: %v; the profile sent %d requests", statuses, port.Requests)
+}
