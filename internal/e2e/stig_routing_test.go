@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/netsession/terraform-provider-nsx/internal/checklist/cklbtest"
 	"github.com/netsession/terraform-provider-nsx/internal/fakeharness"
 	fakensxt "github.com/netsession/terraform-provider-nsx/internal/fakemanager/nsxt"
 	"github.com/netsession/terraform-provider-nsx/internal/stigcheck"
@@ -58,7 +59,7 @@ func TestSTIGModuleJudgesTheRoutingAsTheVendorProfile(t *testing.T) {
 		Objects map[string]string `json:"objects"`
 	}
 	must(t, json.Unmarshal([]byte(w.terraform(nil, "output", "-json", "controls")), &controls))
-	if len(controls) != 39 {
+	if len(controls) != 40 {
 		t.Fatalf("%d controls", len(controls))
 	}
 	fromPort := map[string]string{stigcheck.Passed: "not_a_finding", stigcheck.Failed: "open", stigcheck.Skipped: "not_reviewed"}
@@ -106,5 +107,66 @@ func TestSTIGModuleJudgesTheRoutingAsTheVendorProfile(t *testing.T) {
 			t.Fatalf("node %d still fails manager controls:\n%s", i, r)
 		}
 	}
-	t.Logf("routing controls: %v; the profile sent %d requests", statuses, port.Requests)
+	// The checklist: both STIGs, every rule with the run's status, valid CKLB 1.0.
+	doc := w.terraform(nil, "output", "-raw", "checklist")
+	if err := cklbtest.Validate(t, []byte(doc)); err != nil {
+		t.Fatalf("the checklist does not validate against CKLB 1.0: %v", err)
+	}
+	var ckl struct {
+		TargetData struct {
+			HostName string `json:"host_name"`
+			Comments string `json:"comments"`
+		} `json:"target_data"`
+		STIGs []struct {
+			Rules []struct {
+				RuleVersion    string `json:"rule_version"`
+				Status         string `json:"status"`
+				FindingDetails string `json:"finding_details"`
+			} `json:"rules"`
+		} `json:"stigs"`
+	}
+	must(t, json.Unmarshal([]byte(doc), &ckl))
+	rules := 0
+	for _, st := range ckl.STIGs {
+		for _, r := range st.Rules {
+			rules++
+			if c, ok := controls[r.RuleVersion]; !ok || c.Status != r.Status {
+				t.Errorf("checklist %s: %s, the module's controls: %+v", r.RuleVersion, r.Status, c)
+			}
+		}
+	}
+	if len(ckl.STIGs) != 2 || rules != 40 || ckl.TargetData.HostName != "192.0.2.10" || !strings.Contains(ckl.TargetData.Comments, h.Hosts()[2]) {
+		t.Fatalf("checklist: %d STIGs, %d rules, target %+v", len(ckl.STIGs), rules, ckl.TargetData)
+	}
+	// A plan of the same run changes nothing: the checklist follows from the run alone.
+	if out := w.terraform(nil, "plan", "-input=false", "-detailed-exitcode"); !strings.Contains(out, "No changes") {
+		t.Fatalf("a second plan:\n%s", out)
+	}
+	t.Logf("routing controls: %v; the profile sent %d requests; checklist %d bytes", statuses, port.Requests, len(doc))
+}
+
+// The examples of nsx_routing_stig and provider::nsx::stig_checklist work as written: the
+// check block warns of the open routing controls, and the checklist validates.
+func TestRoutingExamplesWorkAsWritten(t *testing.T) {
+	t.Parallel()
+	h := fakeharness.StartNSXT(t, fakeharness.NSXTOptions{Nodes: 1, Release: fakensxt.Release90, Infra: json.RawMessage(routingTree)})
+	var body strings.Builder
+	for _, f := range []string{"data-sources/nsx_routing_stig/data-source.tf", "functions/stig_checklist/function.tf"} {
+		b, err := os.ReadFile(filepath.Join(repoRoot(), "examples", f))
+		must(t, err)
+		body.Write(b)
+	}
+	w := newWorkspace(t, h, body.String())
+	out := w.terraform(nil, "apply", "-auto-approve", "-input=false")
+	if !strings.Contains(out, "A routing control of the VCF 9 NSX STIG is open") {
+		t.Fatalf("the check block did not warn of the open routing controls:\n%s", out)
+	}
+	var open map[string][]string
+	must(t, json.Unmarshal([]byte(w.terraform(nil, "output", "-json", "routing_open")), &open))
+	if len(open["VCFR-9X-000051"]) != 1 || !strings.Contains(open["VCFR-9X-000051"][0], `lab-up: nsxt_policy_tier0_gateway_interface.urpf_mode = "STRICT"`) {
+		t.Fatalf("routing_open: %v", open)
+	}
+	if err := cklbtest.Validate(t, []byte(w.terraform(nil, "output", "-raw", "routing_checklist"))); err != nil {
+		t.Fatalf("the example's checklist: %v", err)
+	}
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
+	"github.com/hashicorp/terraform-plugin-framework/function"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -34,6 +35,7 @@ import (
 var (
 	_ provider.Provider                       = (*nsxProvider)(nil)
 	_ provider.ProviderWithEphemeralResources = (*nsxProvider)(nil)
+	_ provider.ProviderWithFunctions          = (*nsxProvider)(nil)
 )
 
 // DefaultManagers is every manager the provider serves, in the order of its documentation:
@@ -228,6 +230,11 @@ func (p *nsxProvider) Configure(ctx context.Context, req provider.ConfigureReque
 // EphemeralResources implements provider.ProviderWithEphemeralResources.
 func (p *nsxProvider) EphemeralResources(_ context.Context) []func() ephemeral.EphemeralResource {
 	return []func() ephemeral.EphemeralResource{managersvc.NewSessionEphemeral(p.table)}
+}
+
+// Functions implements provider.ProviderWithFunctions: the NSX functions.
+func (p *nsxProvider) Functions(_ context.Context) []func() function.Function {
+	return nsxtsvc.Functions()
 }
 
 // Resources are every product's resources.

@@ -1,5 +1,5 @@
 // Package routingstig judges the routing part of the VMware Cloud Foundation 9.x NSX STIG
-// Readiness Guide (Y25M06, V1R1: the 16 VCFR-9X controls on Tier-0 and Tier-1 gateways) on a
+// Readiness Guide (Y25M06, V1R1: the 17 VCFR-9X rules on Tier-0 and Tier-1 gateways, 16 of them checked by the vendor's profile) on a
 // routing configuration read in one hierarchical request. Each control is a port of the
 // vendor's InSpec control (vmware/dod-compliance-and-automation at 698bae09,
 // vcf/9.x/Y25M06-srg/inspec/vmware-cloud-foundation-stig-baseline/nsx/routing/controls/
@@ -61,7 +61,7 @@ type Control struct {
 }
 
 // IDs are the routing controls, in the guide's order.
-var IDs = []string{"VCFR-9X-000013", "VCFR-9X-000016", "VCFR-9X-000027", "VCFR-9X-000029", "VCFR-9X-000051", "VCFR-9X-000055",
+var IDs = []string{"VCFR-9X-000013", "VCFR-9X-000016", "VCFR-9X-000027", "VCFR-9X-000028", "VCFR-9X-000029", "VCFR-9X-000051", "VCFR-9X-000055",
 	"VCFR-9X-000067", "VCFR-9X-000091", "VCFR-9X-000102", "VCFR-9X-000109", "VCFR-9X-000110", "VCFR-9X-000111",
 	"VCFR-9X-000112", "VCFR-9X-000113", "VCFR-9X-000114", "VCFR-9X-000115"}
 
@@ -71,6 +71,8 @@ type judge func(r *nsxt.Routing, in Inputs, j *judgement)
 type judgement struct {
 	findings []Finding
 	na       string
+	// manual: the control is reviewed by hand, for this reason.
+	manual string
 }
 
 func (j *judgement) add(object, status, evidence, fix string) {
@@ -89,7 +91,7 @@ func (j *judgement) check(object string, ok bool, evidence, fix string) {
 }
 
 var judges = map[string]judge{
-	"VCFR-9X-000013": c013, "VCFR-9X-000016": manualInterfaces(0), "VCFR-9X-000027": dhcp(0), "VCFR-9X-000029": c029,
+	"VCFR-9X-000013": c013, "VCFR-9X-000016": manualInterfaces(0), "VCFR-9X-000027": dhcp(0), "VCFR-9X-000028": c028, "VCFR-9X-000029": c029,
 	"VCFR-9X-000051": c051, "VCFR-9X-000055": bgpManual("unique keys are used per AS with neighbors"), "VCFR-9X-000067": c067,
 	"VCFR-9X-000091": bgpManual("the source address for each neighbor is a loopback address for iBGP sessions"),
 	"VCFR-9X-000102": hopLimit(0), "VCFR-9X-000109": c109, "VCFR-9X-000110": gatewayMulticast(0), "VCFR-9X-000111": c111,
@@ -106,6 +108,8 @@ func Evaluate(r *nsxt.Routing, in Inputs) []Control {
 		switch {
 		case j.na != "":
 			c.Status, c.Detail = NotApplicable, j.na
+		case j.manual != "":
+			c.Status, c.Detail = NotReviewed, j.manual
 		case len(j.findings) == 0:
 			c.Status, c.Detail = NotReviewed, "Nothing to judge: no gateway has the locale services, interfaces or configuration this control reads."
 		default:
@@ -229,6 +233,13 @@ func dhcp(t int) judge {
 				"remove "+attr+" (dhcp_config_paths), or add "+g.ID+" to the module's DHCP list")
 		}
 	}
+}
+
+// c028: VCFR-9X-000028 (no features that call home to the vendor) is in the guide's XCCDF
+// but has no InSpec control in the vendor's profile: it is reviewed by hand.
+func c028(_ *nsxt.Routing, _ Inputs, j *judgement) {
+	j.manual = "Manual: the vendor's profile has no check for this rule. NSX's call-home feature is the Customer Experience Improvement " +
+		"Program (CEIP, nsx_telemetry_config.ceip_acceptance, which the STIG module turns off); verify no other feature of the gateways calls home."
 }
 
 // c029: VCFR-9X-000029.rb — OSPF areas authenticate with MD5 on a Tier-0 (not a VRF) whose

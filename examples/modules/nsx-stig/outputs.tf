@@ -82,7 +82,7 @@ locals {
 }
 
 output "controls" {
-  description = "Each control id of both parts of the VCF 9 NSX STIG (23 VCFN-9X manager controls; 16 VCFR-9X routing controls unless `routing.enabled = false`) → `{ passed, status, detail, objects }`: `status` is `not_a_finding`, `open`, `not_applicable` or `not_reviewed` (a control the API cannot decide, with the reason; never passed), `passed` whether it is met or does not apply, `detail` why, `objects` each node (per-node settings), `cluster`, or gateway object path → its status."
+  description = "Each control id of both parts of the VCF 9 NSX STIG (23 VCFN-9X manager controls; 17 VCFR-9X routing controls unless `routing.enabled = false`) → `{ passed, status, detail, objects }`: `status` is `not_a_finding`, `open`, `not_applicable` or `not_reviewed` (a control the API cannot decide, with the reason; never passed), `passed` whether it is met or does not apply, `detail` why, `objects` each node (per-node settings), `cluster`, or gateway object path → its status."
   value       = local.controls
 }
 
@@ -94,4 +94,18 @@ output "all_passed" {
 output "any_open" {
   description = "Whether any control of either part, manager or routing, is `open`."
   value       = anytrue([for id, c in local.controls : c.status == "open"])
+}
+
+locals {
+  # The checklist's target: the cluster, by its virtual IP where it has one.
+  checklist_host = coalesce(var.virtual_ip, data.nsx_cluster_status.this.virtual_ip, local.nodes[0])
+}
+
+output "checklist" {
+  description = "A STIG Viewer 3 checklist (CKLB 1.0, JSON) of this run: the NSX Manager cluster as its target (its virtual IP, or first node, as host name; every node in the comments), the VCF 9 NSX Manager and NSX Routing STIGs with every rule's metadata and the status `controls` gives it. Write it with `terraform output -raw checklist > nsx.cklb`."
+  value = provider::nsx::stig_checklist("vcf9", {
+    host_name  = local.checklist_host
+    ip_address = can(cidrhost("${local.checklist_host}/32", 0)) ? local.checklist_host : ""
+    comments   = "NSX Manager cluster ${data.nsx_cluster_status.this.cluster_id} (control cluster ${data.nsx_cluster_status.this.control_cluster_status}); nodes: ${join(", ", [for n in data.nsx_cluster_status.this.online_nodes : "${n.uuid} at ${n.ip_address}"])}; written through ${join(", ", local.nodes)}."
+  }, local.controls)
 }

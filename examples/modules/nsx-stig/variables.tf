@@ -120,7 +120,7 @@ variable "ceip_acceptance" {
 
 variable "routing" {
   description = <<-EOT
-    The routing part of the VCF 9 NSX STIG (the 16 VCFR-9X controls), judged on every Tier-0 and Tier-1 gateway under /infra and reported in `controls` (the module changes no gateway). `enabled = false` leaves it out. The lists are the vendor profile's inputs, by id: the gateways and interfaces that need multicast, and the gateways that need a DHCP server; multicast or DHCP anywhere else is a finding.
+    The routing part of the VCF 9 NSX STIG (the 17 VCFR-9X rules, 16 of them checked; VCFR-9X-000028 is reviewed by hand), judged on every Tier-0 and Tier-1 gateway under /infra and reported in `controls` (the module changes no gateway). `enabled = false` leaves it out. The lists are the vendor profile's inputs, by id: the gateways and interfaces that need multicast, and the gateways that need a DHCP server; multicast or DHCP anywhere else is a finding.
   EOT
   type = object({
     enabled                    = optional(bool, true)

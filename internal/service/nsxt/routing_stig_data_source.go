@@ -120,7 +120,7 @@ func (d *routingSTIGDataSource) Schema(ctx context.Context, _ datasource.SchemaR
 		return dschema.ListNestedAttribute{Computed: true, MarkdownDescription: desc, NestedObject: dschema.NestedAttributeObject{Attributes: attrs}}
 	}
 	resp.Schema = dschema.Schema{
-		MarkdownDescription: "The routing part of the VMware Cloud Foundation 9.x NSX STIG Readiness Guide (Y25M06, V1R1: the 16 VCFR-9X controls), " +
+		MarkdownDescription: "The routing part of the VMware Cloud Foundation 9.x NSX STIG Readiness Guide (Y25M06, V1R1: the 17 VCFR-9X rules; VCFR-9X-000028, which the vendor's profile does not check, is `not_reviewed`), " +
 			"judged on every Tier-0 and Tier-1 gateway under `/infra` — what the vendor's InSpec profile reads, read with NSX's hierarchical policy " +
 			"API in two requests whatever the number of gateways (`GET /policy/api/v1/infra?type_filter=…` and the global configuration). " +
 			"It reads and judges; it changes nothing (the gateways usually belong to the network team's `nsxt` provider configuration). " +

@@ -62,7 +62,7 @@ data "nsx_routing_stig" "gw" {
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue("data.nsx_routing_stig.gw", tfjsonpath.New("any_open"), knownvalue.Bool(true)),
 					statecheck.ExpectKnownValue("data.nsx_routing_stig.gw", tfjsonpath.New("requests"), knownvalue.Int64Exact(2)),
-					statecheck.ExpectKnownValue("data.nsx_routing_stig.gw", tfjsonpath.New("controls"), knownvalue.MapSizeExact(16)),
+					statecheck.ExpectKnownValue("data.nsx_routing_stig.gw", tfjsonpath.New("controls"), knownvalue.MapSizeExact(17)),
 					statecheck.ExpectKnownValue("data.nsx_routing_stig.gw", ctl("VCFR-9X-000051").AtMapKey("status"), knownvalue.StringExact("open")),
 					statecheck.ExpectKnownValue("data.nsx_routing_stig.gw", ctl("VCFR-9X-000051").AtMapKey("findings"), knownvalue.ListExact([]knownvalue.Check{
 						knownvalue.ObjectExact(map[string]knownvalue.Check{

@@ -66,3 +66,8 @@ output "all_passed" {
 output "any_open" {
   value = module.stig.any_open
 }
+
+# For the auditor: terraform output -raw checklist > nsx.cklb
+output "checklist" {
+  value = module.stig.checklist
+}
