@@ -142,6 +142,24 @@ func TestSTIGModuleJudgesTheRoutingAsTheVendorProfile(t *testing.T) {
 	if out := w.terraform(nil, "plan", "-input=false", "-detailed-exitcode"); !strings.Contains(out, "No changes") {
 		t.Fatalf("a second plan:\n%s", out)
 	}
+	// The nightly evidence run the guide gives: the network team fixes the interface; a
+	// refresh-only apply (which changes nothing on the manager) re-reads what the checks read,
+	// and the checklist written after it shows the fix.
+	before := h.Stats(t)["object_writes"]
+	h.PatchInfra(t, `{"resource_type":"Infra","children":[{"resource_type":"ChildTier0","Tier0":{"id":"t0-lab","children":[{"resource_type":"ChildLocaleServices",
+	  "LocaleServices":{"id":"default","children":[{"resource_type":"ChildTier0Interface","Tier0Interface":{"id":"lab-up","urpf_mode":"STRICT"}}]}}]}}]}`)
+	w.terraform(nil, "apply", "-refresh-only", "-auto-approve", "-input=false")
+	must(t, json.Unmarshal([]byte(w.terraform(nil, "output", "-raw", "checklist")), &ckl))
+	for _, st := range ckl.STIGs {
+		for _, r := range st.Rules {
+			if r.RuleVersion == "VCFR-9X-000051" && (r.Status != "not_a_finding" || !strings.Contains(r.FindingDetails, "lab-up: not_a_finding")) {
+				t.Fatalf("after the fix and a refresh-only apply, VCFR-9X-000051 is %s: %s", r.Status, r.FindingDetails)
+			}
+		}
+	}
+	if after := h.Stats(t)["object_writes"]; after != before {
+		t.Fatalf("the refresh-only run wrote %d settings", after-before)
+	}
 	t.Logf("routing controls: %v; the profile sent %d requests; checklist %d bytes", statuses, port.Requests, len(doc))
 }
 
