@@ -13,9 +13,13 @@
 package main
 
 import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"encoding/json"
 	"flag"
 	"fmt"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -28,6 +32,7 @@ import (
 
 	"github.com/netsession/terraform-provider-nsx/internal/fakemanager"
 	fakensxt "github.com/netsession/terraform-provider-nsx/internal/fakemanager/nsxt"
+	"github.com/netsession/terraform-provider-nsx/internal/stigcheck"
 )
 
 func main() {
@@ -72,6 +77,9 @@ type workload struct {
 	nodes   int
 	restart time.Duration
 	module  string
+	// vendor runs, after the measured commands and unmeasured, what the vendor's own tool
+	// would send for the same work, and says so in the notes.
+	vendor func(base string, c *http.Client, user, password string) (string, error)
 }
 
 type bench struct {
@@ -152,6 +160,9 @@ func run(providerDir, only string) error {
 		note := ""
 		if w.note != nil {
 			note = w.note(r.stats, r.log)
+		}
+		if r.vendor != "" {
+			note = strings.TrimPrefix(note+"; "+r.vendor, "; ")
 		}
 		needed := "-"
 		if w.needed > 0 {
@@ -257,6 +268,23 @@ func workloads() []workload {
 			cmds: [][]string{{"plan", "-parallelism=50"}},
 			// 50 reads, the one refused with the dead session, one login.
 			floor: oneRun, logins: 1, needed: 52,
+		},
+		{
+			// The routing STIG over a large site: one hierarchical read and the global
+			// configuration, whatever the number of gateways. The vendor's profile sends one
+			// GET per gateway, locale service, interface list, BGP/OSPF object and profile,
+			// for each control again (counted by running its port against the same fake).
+			name:   "nsx_routing_stig: 20 Tier-0, 40 Tier-1, 200 interfaces",
+			nsxt:   fakensxt.Options{Release: fakensxt.Release90, Infra: routingInfra(20, 40, 6, 2), APIService: map[string]any{"client_api_rate_limit": 0}},
+			config: `data "nsx_routing_stig" "all" {}` + "\n", cmds: plan, needs: "nsx_routing_stig",
+			floor: oneRun, logins: 1, needed: 4, note: gets,
+			vendor: func(base string, c *http.Client, user, password string) (string, error) {
+				rep, err := stigcheck.RunRouting(context.Background(), c, base, user, password, stigcheck.RoutingInputs{})
+				if err != nil {
+					return "", err
+				}
+				return fmt.Sprintf("the vendor's InSpec profile: %d GETs", rep.Requests), nil
+			},
 		},
 		{
 			// One login per node of the apply, one for the plan's check of the cipher names,
@@ -370,6 +398,8 @@ type result struct {
 	wall  time.Duration
 	stats map[string]int64
 	log   string
+	// vendor is what the vendor's tool sent for the same work (workload.vendor).
+	vendor string
 }
 
 // measure starts a fake for w, runs its commands, and returns what they cost.
@@ -447,7 +477,50 @@ func (b *bench) measure(w *workload) (*result, error) {
 		r.stats[k] = v - before[k]
 	}
 	r.log = logs.String()
+	if w.vendor != nil {
+		pool := x509.NewCertPool()
+		pool.AppendCertsFromPEM(b.ca.CertPEM)
+		c := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}}, Timeout: time.Minute}
+		if r.vendor, err = w.vendor(srv.URLs()[0], c, opts.Username, opts.Password); err != nil {
+			return nil, fmt.Errorf("the vendor's tool: %w", err)
+		}
+	}
 	return r, nil
+}
+
+// routingInfra is a hierarchical policy body of t0 Tier-0 gateways (each with a locale
+// service, i0 interfaces and BGP with two neighbours) and t1 Tier-1 gateways (each with a
+// locale service and i1 interfaces).
+func routingInfra(t0, t1, i0, i1 int) json.RawMessage {
+	child := func(typ string, body map[string]any, children ...any) map[string]any {
+		if len(children) > 0 {
+			body["children"] = children
+		}
+		return map[string]any{"resource_type": "Child" + typ, typ: body}
+	}
+	iface := func(typ string, g, i int) any {
+		return child(typ, map[string]any{"id": fmt.Sprintf("if-%d", i), "subnets": []any{map[string]any{"ip_addresses": []string{fmt.Sprintf("10.%d.%d.1", g/250, g%250)}, "prefix_len": 30}}})
+	}
+	var gws []any
+	for g := range t0 {
+		var kids []any
+		for i := range i0 {
+			kids = append(kids, iface("Tier0Interface", g, i))
+		}
+		kids = append(kids, child("BgpRoutingConfig", map[string]any{"local_as_num": "65001"},
+			child("BgpNeighborConfig", map[string]any{"id": "tor-a", "neighbor_address": "192.0.2.1", "remote_as_num": "65002", "password": "Bench-Peer-1"}),
+			child("BgpNeighborConfig", map[string]any{"id": "tor-b", "neighbor_address": "192.0.2.2", "remote_as_num": "65002", "password": "Bench-Peer-2"})))
+		gws = append(gws, child("Tier0", map[string]any{"id": fmt.Sprintf("t0-%02d", g)}, child("LocaleServices", map[string]any{"id": "default"}, kids...)))
+	}
+	for g := range t1 {
+		var kids []any
+		for i := range i1 {
+			kids = append(kids, iface("Tier1Interface", 100+g, i))
+		}
+		gws = append(gws, child("Tier1", map[string]any{"id": fmt.Sprintf("t1-%02d", g)}, child("LocaleServices", map[string]any{"id": "default"}, kids...)))
+	}
+	b, _ := json.Marshal(map[string]any{"resource_type": "Infra", "children": gws})
+	return b
 }
 
 // providerSchema is the provider's schema as JSON, to tell what it offers.
