@@ -364,6 +364,17 @@ func (f *Fake) answer(path string) map[string]any {
 	return out
 }
 
+// PolicyObject is the object at a policy path (/infra/…) as NSX answers it; nil when there
+// is none.
+func (f *Fake) PolicyObject(path string) map[string]any {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.policy[path] == nil {
+		return nil
+	}
+	return f.answer(path)
+}
+
 // httpRefusal is a 4xx the tree answers.
 type httpRefusal struct {
 	status, code int
