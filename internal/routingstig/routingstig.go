@@ -143,6 +143,29 @@ func tier(r *nsxt.Routing, t int) ([]nsxt.Gateway, string) {
 	return r.Tier1s, "No T1 Gateways are deployed. This is Not Applicable."
 }
 
+// eachGateway is the frame of the gateway-level checks: not applicable without gateways of
+// tier t, else fn on each.
+func eachGateway(r *nsxt.Routing, t int, j *judgement, fn func(g nsxt.Gateway)) {
+	gws, na := tier(r, t)
+	if len(gws) == 0 {
+		j.na = na
+		return
+	}
+	for _, g := range gws {
+		fn(g)
+	}
+}
+
+// eachLocale is the frame of most checks: not applicable without gateways of tier t, else
+// fn on each locale service of each gateway.
+func eachLocale(r *nsxt.Routing, t int, j *judgement, fn func(g nsxt.Gateway, ls nsxt.LocaleService)) {
+	eachGateway(r, t, j, func(g nsxt.Gateway) {
+		for _, ls := range g.LocaleServices {
+			fn(g, ls)
+		}
+	})
+}
+
 func on(b *bool) bool { return b != nil && *b }
 
 // off is the profile's `cmp 'false'` on a boolean field: true only for a field that is false.
@@ -161,53 +184,41 @@ func name(g nsxt.Gateway) string { return fmt.Sprintf("gateway %q (%s)", g.Name,
 // needed: on a gateway whose multicast is on, the gateway must be in nsx_t0multicastlist and
 // every interface with multicast on in nsx_t0mcinterfacelist; elsewhere no interface has it on.
 func c013(r *nsxt.Routing, in Inputs, j *judgement) {
-	gws, na := tier(r, 0)
-	if len(gws) == 0 {
-		j.na = na
-		return
-	}
-	for _, g := range gws {
-		for _, ls := range g.LocaleServices {
-			mcOn := ls.Multicast != nil && on(ls.Multicast.Enabled)
-			if ls.Multicast != nil {
-				if mcOn {
-					j.check(g.Path, slices.Contains(in.Tier0Multicast, g.ID), fmt.Sprintf("Multicast is on for %s; the gateways that need it are %s.", name(g), list(in.Tier0Multicast)),
-						"add "+g.ID+" to the module's multicast Tier-0 list, or turn multicast off: "+ls.Path+"/multicast, enabled = false")
-				} else {
-					j.check(ls.Multicast.Path, off(ls.Multicast.Enabled), fmt.Sprintf("Multicast on %s is %s.", name(g), word(ls.Multicast.Enabled)),
-						ls.Multicast.Path+": enabled = false")
-				}
-			}
-			for _, i := range ls.Interfaces {
-				switch {
-				case i.Multicast == nil:
-					if !mcOn {
-						j.add(i.Path, NotAFinding, "The interface has no PIM configuration.", "")
-					}
-				case mcOn && on(i.Multicast.Enabled):
-					j.check(i.Path, slices.Contains(in.Tier0MulticastInterfaces, i.ID), fmt.Sprintf("PIM is on for interface %s; the interfaces that need it are %s.", i.ID, list(in.Tier0MulticastInterfaces)),
-						"nsxt_policy_tier0_gateway_interface.enable_pim = false (multicast.enabled), or add "+i.ID+" to the module's multicast interface list")
-				default:
-					j.check(i.Path, off(i.Multicast.Enabled), fmt.Sprintf("PIM on interface %s is %s.", i.ID, word(i.Multicast.Enabled)),
-						"nsxt_policy_tier0_gateway_interface.enable_pim = false (multicast.enabled)")
-				}
+	eachLocale(r, 0, j, func(g nsxt.Gateway, ls nsxt.LocaleService) {
+		mcOn := ls.Multicast != nil && on(ls.Multicast.Enabled)
+		if ls.Multicast != nil {
+			if mcOn {
+				j.check(g.Path, slices.Contains(in.Tier0Multicast, g.ID), fmt.Sprintf("Multicast is on for %s; the gateways that need it are %s.", name(g), list(in.Tier0Multicast)),
+					"add "+g.ID+" to the module's multicast Tier-0 list, or turn multicast off: "+ls.Path+"/multicast, enabled = false")
+			} else {
+				j.check(ls.Multicast.Path, off(ls.Multicast.Enabled), fmt.Sprintf("Multicast on %s is %s.", name(g), word(ls.Multicast.Enabled)),
+					ls.Multicast.Path+": enabled = false")
 			}
 		}
-	}
+		for _, i := range ls.Interfaces {
+			switch {
+			case i.Multicast == nil:
+				if !mcOn {
+					j.add(i.Path, NotAFinding, "The interface has no PIM configuration.", "")
+				}
+			case mcOn && on(i.Multicast.Enabled):
+				j.check(i.Path, slices.Contains(in.Tier0MulticastInterfaces, i.ID), fmt.Sprintf("PIM is on for interface %s; the interfaces that need it are %s.", i.ID, list(in.Tier0MulticastInterfaces)),
+					"nsxt_policy_tier0_gateway_interface.enable_pim = false (multicast.enabled), or add "+i.ID+" to the module's multicast interface list")
+			default:
+				j.check(i.Path, off(i.Multicast.Enabled), fmt.Sprintf("PIM on interface %s is %s.", i.ID, word(i.Multicast.Enabled)),
+					"nsxt_policy_tier0_gateway_interface.enable_pim = false (multicast.enabled)")
+			}
+		}
+	})
 }
 
 // manualInterfaces: VCFR-9X-000016.rb and -000112.rb — inactive interfaces: a manual review
 // wherever there are gateways.
 func manualInterfaces(t int) judge {
 	return func(r *nsxt.Routing, _ Inputs, j *judgement) {
-		gws, na := tier(r, t)
-		if len(gws) == 0 {
-			j.na = na
-			return
-		}
-		for _, g := range gws {
+		eachGateway(r, t, j, func(g nsxt.Gateway) {
 			j.add(g.Path, NotReviewed, fmt.Sprintf("Manual: review the interfaces of %s and remove any that are orphaned (the profile checks this by hand).", name(g)), "")
-		}
+		})
 	}
 }
 
@@ -215,23 +226,18 @@ func manualInterfaces(t int) judge {
 // list of those that need DHCP.
 func dhcp(t int) judge {
 	return func(r *nsxt.Routing, in Inputs, j *judgement) {
-		gws, na := tier(r, t)
-		if len(gws) == 0 {
-			j.na = na
-			return
-		}
 		need, attr := in.Tier0DHCP, "nsxt_policy_tier0_gateway.dhcp_config_path"
 		if t == 1 {
 			need, attr = in.Tier1DHCP, "nsxt_policy_tier1_gateway.dhcp_config_path"
 		}
-		for _, g := range gws {
+		eachGateway(r, t, j, func(g nsxt.Gateway) {
 			if g.DHCPConfigPaths == nil {
 				j.add(g.Path, NotAFinding, fmt.Sprintf("%s has no DHCP configuration.", capital(name(g))), "")
-				continue
+				return
 			}
 			j.check(g.Path, slices.Contains(need, g.ID), fmt.Sprintf("%s has DHCP configuration %s; the gateways that need DHCP are %s.", capital(name(g)), list(*g.DHCPConfigPaths), list(need)),
 				"remove "+attr+" (dhcp_config_paths), or add "+g.ID+" to the module's DHCP list")
-		}
+		})
 	}
 }
 
@@ -245,73 +251,52 @@ func c028(_ *nsxt.Routing, _ Inputs, j *judgement) {
 // c029: VCFR-9X-000029.rb — OSPF areas authenticate with MD5 on a Tier-0 (not a VRF) whose
 // OSPF is on; OSPF off otherwise.
 func c029(r *nsxt.Routing, _ Inputs, j *judgement) {
-	gws, na := tier(r, 0)
-	if len(gws) == 0 {
-		j.na = na
-		return
-	}
-	for _, g := range gws {
-		for _, ls := range g.LocaleServices {
-			if g.VRF {
-				continue
-			}
-			if ls.OSPF == nil {
-				j.add(ls.Path+"/ospf", Open, "NSX answered no OSPF configuration for "+name(g)+" (the profile requires it to be read).", "the OSPF configuration of "+ls.Path)
-				continue
-			}
-			if !on(ls.OSPF.Enabled) {
-				j.check(ls.OSPF.Path, off(ls.OSPF.Enabled), fmt.Sprintf("OSPF on %s is %s.", name(g), word(ls.OSPF.Enabled)), "nsxt_policy_ospf_config.enabled = false")
-				continue
-			}
-			for _, a := range ls.OSPF.Areas {
-				mode := "not set"
-				if a.AuthMode != nil {
-					mode = *a.AuthMode
-				}
-				j.check(a.Path, a.AuthMode != nil && *a.AuthMode == "MD5", fmt.Sprintf("OSPF area %s authenticates with %s.", a.AreaID, mode),
-					`nsxt_policy_ospf_area.auth_mode = "MD5" (authentication.mode)`)
-			}
+	eachLocale(r, 0, j, func(g nsxt.Gateway, ls nsxt.LocaleService) {
+		if g.VRF {
+			return
 		}
-	}
+		if ls.OSPF == nil {
+			j.add(ls.Path+"/ospf", Open, "NSX answered no OSPF configuration for "+name(g)+" (the profile requires it to be read).", "the OSPF configuration of "+ls.Path)
+			return
+		}
+		if !on(ls.OSPF.Enabled) {
+			j.check(ls.OSPF.Path, off(ls.OSPF.Enabled), fmt.Sprintf("OSPF on %s is %s.", name(g), word(ls.OSPF.Enabled)), "nsxt_policy_ospf_config.enabled = false")
+			return
+		}
+		for _, a := range ls.OSPF.Areas {
+			mode := "not set"
+			if a.AuthMode != nil {
+				mode = *a.AuthMode
+			}
+			j.check(a.Path, a.AuthMode != nil && *a.AuthMode == "MD5", fmt.Sprintf("OSPF area %s authenticates with %s.", a.AreaID, mode),
+				`nsxt_policy_ospf_area.auth_mode = "MD5" (authentication.mode)`)
+		}
+	})
 }
 
 // c051: VCFR-9X-000051.rb — every Tier-0 interface's uRPF mode is STRICT.
 func c051(r *nsxt.Routing, _ Inputs, j *judgement) {
-	gws, na := tier(r, 0)
-	if len(gws) == 0 {
-		j.na = na
-		return
-	}
-	for _, g := range gws {
-		for _, ls := range g.LocaleServices {
-			for _, i := range ls.Interfaces {
-				j.check(i.Path, strings.EqualFold(i.URPFMode, "STRICT"), fmt.Sprintf("Interface %s of %s has uRPF mode %s.", i.ID, name(g), orNone(i.URPFMode)),
-					`nsxt_policy_tier0_gateway_interface.urpf_mode = "STRICT"`)
-			}
+	eachLocale(r, 0, j, func(g nsxt.Gateway, ls nsxt.LocaleService) {
+		for _, i := range ls.Interfaces {
+			j.check(i.Path, strings.EqualFold(i.URPFMode, "STRICT"), fmt.Sprintf("Interface %s of %s has uRPF mode %s.", i.ID, name(g), orNone(i.URPFMode)),
+				`nsxt_policy_tier0_gateway_interface.urpf_mode = "STRICT"`)
 		}
-	}
+	})
 }
 
 // bgpManual: VCFR-9X-000055.rb and -000091.rb — where BGP is on, a manual review; BGP off
 // passes. A locale service without a BGP configuration is skipped, as the profile does.
 func bgpManual(what string) judge {
 	return func(r *nsxt.Routing, _ Inputs, j *judgement) {
-		gws, na := tier(r, 0)
-		if len(gws) == 0 {
-			j.na = na
-			return
-		}
-		for _, g := range gws {
-			for _, ls := range g.LocaleServices {
-				switch {
-				case ls.BGP == nil:
-				case on(ls.BGP.Enabled):
-					j.add(ls.BGP.Path, NotReviewed, fmt.Sprintf("Manual: BGP is on for %s; verify %s.", name(g), what), "")
-				default:
-					j.check(ls.BGP.Path, off(ls.BGP.Enabled), fmt.Sprintf("BGP on %s is %s.", name(g), word(ls.BGP.Enabled)), "nsxt_policy_bgp_config.enabled = false")
-				}
+		eachLocale(r, 0, j, func(g nsxt.Gateway, ls nsxt.LocaleService) {
+			switch {
+			case ls.BGP == nil:
+			case on(ls.BGP.Enabled):
+				j.add(ls.BGP.Path, NotReviewed, fmt.Sprintf("Manual: BGP is on for %s; verify %s.", name(g), what), "")
+			default:
+				j.check(ls.BGP.Path, off(ls.BGP.Enabled), fmt.Sprintf("BGP on %s is %s.", name(g), word(ls.BGP.Enabled)), "nsxt_policy_bgp_config.enabled = false")
 			}
-		}
+		})
 	}
 }
 
@@ -341,25 +326,18 @@ func c067(r *nsxt.Routing, _ Inputs, j *judgement) {
 // eachBGP calls fn for every Tier-0 locale service's BGP configuration that is on; BGP off
 // passes; a missing one is open with missing (the profile's `its('status') { should cmp 200 }`).
 func eachBGP(r *nsxt.Routing, j *judgement, missing string, fn func(nsxt.Gateway, *nsxt.BGP)) {
-	gws, na := tier(r, 0)
-	if len(gws) == 0 {
-		j.na = na
-		return
-	}
-	for _, g := range gws {
-		for _, ls := range g.LocaleServices {
-			switch {
-			case ls.BGP == nil:
-				if missing != "" {
-					j.add(ls.Path+"/bgp", Open, fmt.Sprintf(missing, name(g)), "the BGP configuration of "+ls.Path)
-				}
-			case on(ls.BGP.Enabled):
-				fn(g, ls.BGP)
-			default:
-				j.check(ls.BGP.Path, off(ls.BGP.Enabled), fmt.Sprintf("BGP on %s is %s.", name(g), word(ls.BGP.Enabled)), "nsxt_policy_bgp_config.enabled = false")
+	eachLocale(r, 0, j, func(g nsxt.Gateway, ls nsxt.LocaleService) {
+		switch {
+		case ls.BGP == nil:
+			if missing != "" {
+				j.add(ls.Path+"/bgp", Open, fmt.Sprintf(missing, name(g)), "the BGP configuration of "+ls.Path)
 			}
+		case on(ls.BGP.Enabled):
+			fn(g, ls.BGP)
+		default:
+			j.check(ls.BGP.Path, off(ls.BGP.Enabled), fmt.Sprintf("BGP on %s is %s.", name(g), word(ls.BGP.Enabled)), "nsxt_policy_bgp_config.enabled = false")
 		}
-	}
+	})
 }
 
 // hopLimit: VCFR-9X-000102.rb and -000114.rb — with IPv6 forwarding on, each gateway's ND/RA
@@ -372,15 +350,10 @@ func hopLimit(t int) judge {
 			j.na = "IPv6 Forwarding is not enabled. This is Not Applicable."
 			return
 		}
-		gws, na := tier(r, t)
-		if len(gws) == 0 {
-			j.na = na
-			return
-		}
-		for _, g := range gws {
+		eachGateway(r, t, j, func(g nsxt.Gateway) {
 			if g.IPv6ProfilePaths == nil {
 				j.add(g.Path, NotReviewed, fmt.Sprintf("%s has no ipv6_profile_paths; the vendor's check stops with an error there, so its hop limit is not judged.", capital(name(g))), "")
-				continue
+				return
 			}
 			var profile string
 			for _, p := range *g.IPv6ProfilePaths {
@@ -391,14 +364,14 @@ func hopLimit(t int) judge {
 			}
 			prof, ok := r.NDRAProfiles[profile]
 			if profile == "" || !ok {
-				continue
+				return
 			}
 			evidence := fmt.Sprintf("%s uses ND/RA profile %s, whose hop limit is not set.", capital(name(g)), profile)
 			if prof.HopLimit != nil {
 				evidence = fmt.Sprintf("%s uses ND/RA profile %s, hop limit %d.", capital(name(g)), profile, *prof.HopLimit)
 			}
 			j.check(g.Path, prof.HopLimit != nil && *prof.HopLimit >= 32, evidence, "nsxt_policy_ipv6_ndra_profile.ra_config.hop_limit >= 32 ("+profile+")")
-		}
+		})
 	}
 }
 
@@ -406,61 +379,45 @@ func hopLimit(t int) judge {
 // OSPF on (not on a VRF) has areas. A locale service without a BGP configuration is skipped
 // whole, as the profile does.
 func c109(r *nsxt.Routing, _ Inputs, j *judgement) {
-	gws, na := tier(r, 0)
-	if len(gws) == 0 {
-		j.na = na
-		return
-	}
-	for _, g := range gws {
-		for _, ls := range g.LocaleServices {
-			b := ls.BGP
-			if b == nil {
-				continue // the profile's `next unless bgp.status == 200` skips the OSPF check too
-			}
-			{
-				if on(b.Enabled) {
-					j.check(b.Path, len(b.Neighbors) > 0, fmt.Sprintf("BGP is on for %s with %d neighbours.", name(g), len(b.Neighbors)), "nsxt_policy_bgp_config.enabled = false, or configure its neighbours")
-				} else {
-					j.check(b.Path, off(b.Enabled), fmt.Sprintf("BGP on %s is %s.", name(g), word(b.Enabled)), "nsxt_policy_bgp_config.enabled = false")
-				}
-			}
-			if o := ls.OSPF; o != nil && !g.VRF {
-				if on(o.Enabled) {
-					j.check(o.Path, len(o.Areas) > 0, fmt.Sprintf("OSPF is on for %s with %d areas.", name(g), len(o.Areas)), "nsxt_policy_ospf_config.enabled = false, or configure its areas")
-				} else {
-					j.check(o.Path, off(o.Enabled), fmt.Sprintf("OSPF on %s is %s.", name(g), word(o.Enabled)), "nsxt_policy_ospf_config.enabled = false")
-				}
+	eachLocale(r, 0, j, func(g nsxt.Gateway, ls nsxt.LocaleService) {
+		b := ls.BGP
+		if b == nil {
+			return // the profile's `next unless bgp.status == 200` skips the OSPF check too
+		}
+		if on(b.Enabled) {
+			j.check(b.Path, len(b.Neighbors) > 0, fmt.Sprintf("BGP is on for %s with %d neighbours.", name(g), len(b.Neighbors)), "nsxt_policy_bgp_config.enabled = false, or configure its neighbours")
+		} else {
+			j.check(b.Path, off(b.Enabled), fmt.Sprintf("BGP on %s is %s.", name(g), word(b.Enabled)), "nsxt_policy_bgp_config.enabled = false")
+		}
+		if o := ls.OSPF; o != nil && !g.VRF {
+			if on(o.Enabled) {
+				j.check(o.Path, len(o.Areas) > 0, fmt.Sprintf("OSPF is on for %s with %d areas.", name(g), len(o.Areas)), "nsxt_policy_ospf_config.enabled = false, or configure its areas")
+			} else {
+				j.check(o.Path, off(o.Enabled), fmt.Sprintf("OSPF on %s is %s.", name(g), word(o.Enabled)), "nsxt_policy_ospf_config.enabled = false")
 			}
 		}
-	}
+	})
 }
 
 // gatewayMulticast: VCFR-9X-000110.rb and -000115.rb — multicast on a gateway only where it
 // is needed; a gateway whose multicast was never configured (404) passes.
 func gatewayMulticast(t int) judge {
 	return func(r *nsxt.Routing, in Inputs, j *judgement) {
-		gws, na := tier(r, t)
-		if len(gws) == 0 {
-			j.na = na
-			return
-		}
 		need := in.Tier0Multicast
 		if t == 1 {
 			need = in.Tier1Multicast
 		}
-		for _, g := range gws {
-			for _, ls := range g.LocaleServices {
-				switch mc := ls.Multicast; {
-				case mc == nil:
-					j.add(ls.Path+"/multicast", NotAFinding, "Multicast was never configured on "+name(g)+".", "")
-				case on(mc.Enabled):
-					j.check(mc.Path, slices.Contains(need, g.ID), fmt.Sprintf("Multicast is on for %s; the gateways that need it are %s.", name(g), list(need)),
-						mc.Path+": enabled = false, or add "+g.ID+" to the module's multicast list")
-				default:
-					j.check(mc.Path, off(mc.Enabled), fmt.Sprintf("Multicast on %s is %s.", name(g), word(mc.Enabled)), mc.Path+": enabled = false")
-				}
+		eachLocale(r, t, j, func(g nsxt.Gateway, ls nsxt.LocaleService) {
+			switch mc := ls.Multicast; {
+			case mc == nil:
+				j.add(ls.Path+"/multicast", NotAFinding, "Multicast was never configured on "+name(g)+".", "")
+			case on(mc.Enabled):
+				j.check(mc.Path, slices.Contains(need, g.ID), fmt.Sprintf("Multicast is on for %s; the gateways that need it are %s.", name(g), list(need)),
+					mc.Path+": enabled = false, or add "+g.ID+" to the module's multicast list")
+			default:
+				j.check(mc.Path, off(mc.Enabled), fmt.Sprintf("Multicast on %s is %s.", name(g), word(mc.Enabled)), mc.Path+": enabled = false")
 			}
-		}
+		})
 	}
 }
 

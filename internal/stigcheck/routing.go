@@ -184,6 +184,21 @@ func (rr *routingRun) listed(tier string, fn func(context.Context, []map[string]
 
 func gwPath(g map[string]any) string { return str(g, "path") }
 
+// perLocale is the frame of most checks: not applicable without gateways, else fn on each
+// locale service of each gateway, in the profile's order.
+func (rr *routingRun) perLocale(ctx context.Context, id string, gws []map[string]any, fn func(g map[string]any, ls string) error) error {
+	if len(gws) == 0 {
+		rr.rep.notApplicable(id)
+		return nil
+	}
+	for _, g := range gws {
+		if err := rr.localeServices(ctx, g, func(ls string) error { return fn(g, ls) }); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // localeServices is the profile's loop over a gateway's locale services.
 func (rr *routingRun) localeServices(ctx context.Context, g map[string]any, fn func(ls string) error) error {
 	_, doc, err := rr.get(ctx, "/policy/api/v1"+gwPath(g)+"/locale-services")
@@ -201,50 +216,40 @@ func (rr *routingRun) localeServices(ctx context.Context, g map[string]any, fn f
 // VCFR-9X-000013.rb: the profile's check.
 func (rr *routingRun) c013(ctx context.Context, t0s []map[string]any) error {
 	const id = "VCFR-9X-000013"
-	if len(t0s) == 0 {
-		rr.rep.notApplicable(id)
-		return nil
-	}
-	for _, t0 := range t0s {
-		err := rr.localeServices(ctx, t0, func(ls string) error {
-			mcStatus, mc, err := rr.get(ctx, "/policy/api/v1"+ls+"/multicast")
-			if err != nil {
-				return err
-			}
-			intStatus, ints, err := rr.get(ctx, "/policy/api/v1"+ls+"/interfaces")
-			if err != nil {
-				return err
-			}
-			if intStatus != http.StatusOK {
-				rr.rep.describe(id, ls+"/interfaces", false)
-				return nil
-			}
-			enabled := mcStatus == http.StatusOK && truthy(mc["enabled"])
-			if mcStatus == http.StatusOK && enabled {
-				rr.rep.describe(id, gwPath(t0), slices.Contains(rr.in.T0Multicast, str(t0, "id")))
-			} else if mcStatus == http.StatusOK {
-				rr.rep.describe(id, ls+"/multicast", cmpFalse(mc["enabled"]))
-			}
-			for _, in := range results(ints) {
-				pim, has := in["multicast"].(map[string]any)
-				path := ls + "/interfaces/" + str(in, "id")
-				switch {
-				case enabled && in["multicast"] == nil:
-				case enabled && has && pim["enabled"] == true:
-					rr.rep.describe(id, path, slices.Contains(rr.in.T0MulticastInterfaces, str(in, "id")))
-				case in["multicast"] == nil:
-					rr.rep.describe(id, path, true) // its('multicast') { should be nil }
-				default:
-					rr.rep.describe(id, path, has && cmpFalse(pim["enabled"]))
-				}
-			}
-			return nil
-		})
+	return rr.perLocale(ctx, id, t0s, func(t0 map[string]any, ls string) error {
+		mcStatus, mc, err := rr.get(ctx, "/policy/api/v1"+ls+"/multicast")
 		if err != nil {
 			return err
 		}
-	}
-	return nil
+		intStatus, ints, err := rr.get(ctx, "/policy/api/v1"+ls+"/interfaces")
+		if err != nil {
+			return err
+		}
+		if intStatus != http.StatusOK {
+			rr.rep.describe(id, ls+"/interfaces", false)
+			return nil
+		}
+		enabled := mcStatus == http.StatusOK && truthy(mc["enabled"])
+		if mcStatus == http.StatusOK && enabled {
+			rr.rep.describe(id, gwPath(t0), slices.Contains(rr.in.T0Multicast, str(t0, "id")))
+		} else if mcStatus == http.StatusOK {
+			rr.rep.describe(id, ls+"/multicast", cmpFalse(mc["enabled"]))
+		}
+		for _, in := range results(ints) {
+			pim, has := in["multicast"].(map[string]any)
+			path := ls + "/interfaces/" + str(in, "id")
+			switch {
+			case enabled && in["multicast"] == nil:
+			case enabled && has && pim["enabled"] == true:
+				rr.rep.describe(id, path, slices.Contains(rr.in.T0MulticastInterfaces, str(in, "id")))
+			case in["multicast"] == nil:
+				rr.rep.describe(id, path, true) // its('multicast') { should be nil }
+			default:
+				rr.rep.describe(id, path, has && cmpFalse(pim["enabled"]))
+			}
+		}
+		return nil
+	})
 }
 
 // VCFR-9X-000016.rb, -000112.rb: a manual check where there are gateways.
@@ -280,72 +285,52 @@ func (rr *routingRun) dhcp(id string, need []string) func(context.Context, []map
 // VCFR-9X-000029.rb: the profile's check.
 func (rr *routingRun) c029(ctx context.Context, t0s []map[string]any) error {
 	const id = "VCFR-9X-000029"
-	if len(t0s) == 0 {
-		rr.rep.notApplicable(id)
-		return nil
-	}
-	for _, t0 := range t0s {
-		err := rr.localeServices(ctx, t0, func(ls string) error {
-			if t0["vrf_config"] != nil {
-				return nil
-			}
-			status, ospf, err := rr.get(ctx, "/policy/api/v1"+ls+"/ospf")
-			if err != nil {
-				return err
-			}
-			if status != http.StatusOK {
-				rr.rep.describe(id, ls+"/ospf", false)
-				return nil
-			}
-			if !truthy(ospf["enabled"]) {
-				rr.rep.describe(id, ls+"/ospf", cmpFalse(ospf["enabled"]))
-				return nil
-			}
-			status, areas, err := rr.get(ctx, "/policy/api/v1"+ls+"/ospf/areas")
-			if err != nil {
-				return err
-			}
-			if status != http.StatusOK {
-				rr.rep.describe(id, ls+"/ospf/areas", false)
-				return nil
-			}
-			for _, a := range results(areas) {
-				auth, _ := a["authentication"].(map[string]any)
-				rr.rep.describe(id, ls+"/ospf/areas/"+str(a, "id"), auth != nil && auth["mode"] == "MD5")
-			}
+	return rr.perLocale(ctx, id, t0s, func(t0 map[string]any, ls string) error {
+		if t0["vrf_config"] != nil {
 			return nil
-		})
+		}
+		status, ospf, err := rr.get(ctx, "/policy/api/v1"+ls+"/ospf")
 		if err != nil {
 			return err
 		}
-	}
-	return nil
+		if status != http.StatusOK {
+			rr.rep.describe(id, ls+"/ospf", false)
+			return nil
+		}
+		if !truthy(ospf["enabled"]) {
+			rr.rep.describe(id, ls+"/ospf", cmpFalse(ospf["enabled"]))
+			return nil
+		}
+		status, areas, err := rr.get(ctx, "/policy/api/v1"+ls+"/ospf/areas")
+		if err != nil {
+			return err
+		}
+		if status != http.StatusOK {
+			rr.rep.describe(id, ls+"/ospf/areas", false)
+			return nil
+		}
+		for _, a := range results(areas) {
+			auth, _ := a["authentication"].(map[string]any)
+			rr.rep.describe(id, ls+"/ospf/areas/"+str(a, "id"), auth != nil && auth["mode"] == "MD5")
+		}
+		return nil
+	})
 }
 
 // VCFR-9X-000051.rb: the profile's check.
 func (rr *routingRun) c051(ctx context.Context, t0s []map[string]any) error {
 	const id = "VCFR-9X-000051"
-	if len(t0s) == 0 {
-		rr.rep.notApplicable(id)
-		return nil
-	}
-	for _, t0 := range t0s {
-		err := rr.localeServices(ctx, t0, func(ls string) error {
-			status, ints, err := rr.get(ctx, "/policy/api/v1"+ls+"/interfaces")
-			if err != nil || status != http.StatusOK {
-				rr.rep.describe(id, ls+"/interfaces", false)
-				return err
-			}
-			for _, in := range results(ints) {
-				rr.rep.describe(id, ls+"/interfaces/"+str(in, "id"), strings.EqualFold(str(in, "urpf_mode"), "STRICT"))
-			}
-			return nil
-		})
-		if err != nil {
+	return rr.perLocale(ctx, id, t0s, func(t0 map[string]any, ls string) error {
+		status, ints, err := rr.get(ctx, "/policy/api/v1"+ls+"/interfaces")
+		if err != nil || status != http.StatusOK {
+			rr.rep.describe(id, ls+"/interfaces", false)
 			return err
 		}
-	}
-	return nil
+		for _, in := range results(ints) {
+			rr.rep.describe(id, ls+"/interfaces/"+str(in, "id"), strings.EqualFold(str(in, "urpf_mode"), "STRICT"))
+		}
+		return nil
+	})
 }
 
 // bgp is the profile's GET of a locale service's BGP configuration.
@@ -356,27 +341,17 @@ func (rr *routingRun) bgp(ctx context.Context, ls string) (int, map[string]any, 
 // VCFR-9X-000055.rb, -000091.rb: the profile's check.
 func (rr *routingRun) bgpManual(id string) func(context.Context, []map[string]any) error {
 	return func(ctx context.Context, t0s []map[string]any) error {
-		if len(t0s) == 0 {
-			rr.rep.notApplicable(id)
-			return nil
-		}
-		for _, t0 := range t0s {
-			err := rr.localeServices(ctx, t0, func(ls string) error {
-				status, bgp, err := rr.bgp(ctx, ls)
-				switch {
-				case err != nil || status != http.StatusOK:
-				case truthy(bgp["enabled"]):
-					rr.rep.record(id, ls+"/bgp", Skipped)
-				default:
-					rr.rep.describe(id, ls+"/bgp", cmpFalse(bgp["enabled"]))
-				}
-				return err
-			})
-			if err != nil {
-				return err
+		return rr.perLocale(ctx, id, t0s, func(t0 map[string]any, ls string) error {
+			status, bgp, err := rr.bgp(ctx, ls)
+			switch {
+			case err != nil || status != http.StatusOK:
+			case truthy(bgp["enabled"]):
+				rr.rep.record(id, ls+"/bgp", Skipped)
+			default:
+				rr.rep.describe(id, ls+"/bgp", cmpFalse(bgp["enabled"]))
 			}
-		}
-		return nil
+			return err
+		})
 	}
 }
 
@@ -421,44 +396,34 @@ func (rr *routingRun) c111(ctx context.Context, t0s []map[string]any) error {
 // neighbours. strict: a BGP or neighbour GET that is not 200 fails (-000067's
 // `its('status') { should cmp 200 }`), where -000111 skips it.
 func (rr *routingRun) neighbors(ctx context.Context, id string, t0s []map[string]any, strict bool, fn func(ls string, nbrs map[string]any)) error {
-	if len(t0s) == 0 {
-		rr.rep.notApplicable(id)
-		return nil
-	}
-	for _, t0 := range t0s {
-		err := rr.localeServices(ctx, t0, func(ls string) error {
-			status, bgp, err := rr.bgp(ctx, ls)
-			if err != nil {
-				return err
-			}
-			if status != http.StatusOK {
-				if strict {
-					rr.rep.describe(id, ls+"/bgp", false)
-				}
-				return nil
-			}
-			if !truthy(bgp["enabled"]) {
-				rr.rep.describe(id, ls+"/bgp", cmpFalse(bgp["enabled"]))
-				return nil
-			}
-			status, nbrs, err := rr.get(ctx, "/policy/api/v1"+ls+"/bgp/neighbors")
-			if err != nil {
-				return err
-			}
-			if status != http.StatusOK {
-				if strict {
-					rr.rep.describe(id, ls+"/bgp/neighbors", false)
-				}
-				return nil
-			}
-			fn(ls, nbrs)
-			return nil
-		})
+	return rr.perLocale(ctx, id, t0s, func(t0 map[string]any, ls string) error {
+		status, bgp, err := rr.bgp(ctx, ls)
 		if err != nil {
 			return err
 		}
-	}
-	return nil
+		if status != http.StatusOK {
+			if strict {
+				rr.rep.describe(id, ls+"/bgp", false)
+			}
+			return nil
+		}
+		if !truthy(bgp["enabled"]) {
+			rr.rep.describe(id, ls+"/bgp", cmpFalse(bgp["enabled"]))
+			return nil
+		}
+		status, nbrs, err := rr.get(ctx, "/policy/api/v1"+ls+"/bgp/neighbors")
+		if err != nil {
+			return err
+		}
+		if status != http.StatusOK {
+			if strict {
+				rr.rep.describe(id, ls+"/bgp/neighbors", false)
+			}
+			return nil
+		}
+		fn(ls, nbrs)
+		return nil
+	})
 }
 
 // VCFR-9X-000102.rb, -000114.rb. Where a gateway has no ipv6_profile_paths the profile
@@ -512,75 +477,55 @@ func (rr *routingRun) hop(id, tier string) func(context.Context, []map[string]an
 // VCFR-9X-000109.rb: the profile's check.
 func (rr *routingRun) c109(ctx context.Context, t0s []map[string]any) error {
 	const id = "VCFR-9X-000109"
-	if len(t0s) == 0 {
-		rr.rep.notApplicable(id)
-		return nil
-	}
-	for _, t0 := range t0s {
-		err := rr.localeServices(ctx, t0, func(ls string) error {
-			status, bgp, err := rr.bgp(ctx, ls)
-			if err != nil || status != http.StatusOK {
-				return err
-			}
-			if truthy(bgp["enabled"]) {
-				status, nbrs, err := rr.get(ctx, "/policy/api/v1"+ls+"/bgp/neighbors")
-				if err != nil || status != http.StatusOK {
-					return err
-				}
-				rr.rep.describe(id, ls+"/bgp", count(nbrs) > 0)
-			} else {
-				rr.rep.describe(id, ls+"/bgp", cmpFalse(bgp["enabled"]))
-			}
-			if t0["vrf_config"] != nil {
-				return nil
-			}
-			status, ospf, err := rr.get(ctx, "/policy/api/v1"+ls+"/ospf")
-			if err != nil || status != http.StatusOK {
-				return err
-			}
-			if truthy(ospf["enabled"]) {
-				status, areas, err := rr.get(ctx, "/policy/api/v1"+ls+"/ospf/areas")
-				if err != nil || status != http.StatusOK {
-					return err
-				}
-				rr.rep.describe(id, ls+"/ospf", count(areas) > 0)
-			} else {
-				rr.rep.describe(id, ls+"/ospf", cmpFalse(ospf["enabled"]))
-			}
-			return nil
-		})
-		if err != nil {
+	return rr.perLocale(ctx, id, t0s, func(t0 map[string]any, ls string) error {
+		status, bgp, err := rr.bgp(ctx, ls)
+		if err != nil || status != http.StatusOK {
 			return err
 		}
-	}
-	return nil
+		if truthy(bgp["enabled"]) {
+			status, nbrs, err := rr.get(ctx, "/policy/api/v1"+ls+"/bgp/neighbors")
+			if err != nil || status != http.StatusOK {
+				return err
+			}
+			rr.rep.describe(id, ls+"/bgp", count(nbrs) > 0)
+		} else {
+			rr.rep.describe(id, ls+"/bgp", cmpFalse(bgp["enabled"]))
+		}
+		if t0["vrf_config"] != nil {
+			return nil
+		}
+		status, ospf, err := rr.get(ctx, "/policy/api/v1"+ls+"/ospf")
+		if err != nil || status != http.StatusOK {
+			return err
+		}
+		if truthy(ospf["enabled"]) {
+			status, areas, err := rr.get(ctx, "/policy/api/v1"+ls+"/ospf/areas")
+			if err != nil || status != http.StatusOK {
+				return err
+			}
+			rr.rep.describe(id, ls+"/ospf", count(areas) > 0)
+		} else {
+			rr.rep.describe(id, ls+"/ospf", cmpFalse(ospf["enabled"]))
+		}
+		return nil
+	})
 }
 
 // VCFR-9X-000110.rb, -000115.rb: the profile's check.
 func (rr *routingRun) multicast(id string, need []string) func(context.Context, []map[string]any) error {
 	return func(ctx context.Context, gws []map[string]any) error {
-		if len(gws) == 0 {
-			rr.rep.notApplicable(id)
-			return nil
-		}
-		for _, g := range gws {
-			err := rr.localeServices(ctx, g, func(ls string) error {
-				status, mc, err := rr.get(ctx, "/policy/api/v1"+ls+"/multicast")
-				switch {
-				case err != nil:
-				case status != http.StatusOK:
-					rr.rep.describe(id, ls+"/multicast", status == http.StatusNotFound)
-				case truthy(mc["enabled"]):
-					rr.rep.describe(id, ls+"/multicast", slices.Contains(need, str(g, "id")))
-				default:
-					rr.rep.describe(id, ls+"/multicast", cmpFalse(mc["enabled"]))
-				}
-				return err
-			})
-			if err != nil {
-				return err
+		return rr.perLocale(ctx, id, gws, func(g map[string]any, ls string) error {
+			status, mc, err := rr.get(ctx, "/policy/api/v1"+ls+"/multicast")
+			switch {
+			case err != nil:
+			case status != http.StatusOK:
+				rr.rep.describe(id, ls+"/multicast", status == http.StatusNotFound)
+			case truthy(mc["enabled"]):
+				rr.rep.describe(id, ls+"/multicast", slices.Contains(need, str(g, "id")))
+			default:
+				rr.rep.describe(id, ls+"/multicast", cmpFalse(mc["enabled"]))
 			}
-		}
-		return nil
+			return err
+		})
 	}
 }

@@ -1,5 +1,5 @@
 // Package stigdata holds the rule metadata of the STIG benchmarks the provider writes
-// checklists for, as embedded data files made from the benchmarks' XCCDF by tools/stigdata
+// checklists for, as embedded data files made from the benchmarks' XCCDF by cmd/stigdata
 // (each file names its source): the VMware Cloud Foundation 9.x NSX Manager and NSX Routing
 // STIG Readiness Guides, Y25M06, V1R1, as the vendor publishes them.
 package stigdata

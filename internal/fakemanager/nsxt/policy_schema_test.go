@@ -46,6 +46,11 @@ func TestPolicySchemaIsTheSDKs(t *testing.T) {
 	out := policySchemaFile{Source: "github.com/vmware/vsphere-automation-sdk-go/services/nsxt v0.12.0, package model (written by TestPolicySchemaIsTheSDKs)", Types: map[string]map[string]schemaField{}}
 	var walk func(bt bindings.BindingType) schemaField
 	var addStruct func(st bindings.StructType) string
+	list := func(elem bindings.BindingType) schemaField {
+		item := walk(elem)
+		item.Required = false
+		return schemaField{Kind: "list", Item: &item, Required: true}
+	}
 	walk = func(bt bindings.BindingType) schemaField {
 		switch t := bt.(type) {
 		case bindings.OptionalType:
@@ -63,13 +68,9 @@ func TestPolicySchemaIsTheSDKs(t *testing.T) {
 		case bindings.BooleanType:
 			return schemaField{Kind: "bool", Required: true}
 		case bindings.ListType:
-			item := walk(t.ElementType())
-			item.Required = false
-			return schemaField{Kind: "list", Item: &item, Required: true}
+			return list(t.ElementType())
 		case bindings.SetType:
-			item := walk(t.ElementType())
-			item.Required = false
-			return schemaField{Kind: "list", Item: &item, Required: true}
+			return list(t.ElementType())
 		case bindings.StructType:
 			return schemaField{Kind: "object", Ref: addStruct(t), Required: true}
 		}

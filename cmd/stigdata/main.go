@@ -2,7 +2,7 @@
 // JSON the provider embeds for its checklists (internal/stigdata): the benchmark's id, title,
 // release and every rule's metadata, with the source named.
 //
-//	go run ./stigdata -xccdf FILE -source "where FILE comes from" -out ../internal/stigdata/NAME.json
+//	go run ./cmd/stigdata -xccdf FILE -source "where FILE comes from" -out internal/stigdata/NAME.json
 package main
 
 import (
@@ -14,12 +14,14 @@ import (
 	"os"
 	"regexp"
 	"strings"
+
+	"github.com/netsession/terraform-provider-nsx/internal/stigdata"
 )
 
 type benchmark struct {
-	ID      string `xml:"id,attr"`
-	Title   string `xml:"title"`
-	Status  struct {
+	ID     string `xml:"id,attr"`
+	Title  string `xml:"title"`
+	Status struct {
 		Date  string `xml:"date,attr"`
 		Value string `xml:",chardata"`
 	} `xml:"status"`
@@ -47,34 +49,6 @@ type group struct {
 			Content string `xml:"check-content"`
 		} `xml:"check"`
 	} `xml:"Rule"`
-}
-
-// File is what the provider embeds (internal/stigdata.Benchmark).
-type File struct {
-	Source      string `json:"source"`
-	ID          string `json:"id"`
-	Title       string `json:"title"`
-	Version     string `json:"version"`
-	ReleaseInfo string `json:"release_info"`
-	Status      string `json:"status"`
-	Rules       []Rule `json:"rules"`
-}
-
-// Rule is one rule's metadata.
-type Rule struct {
-	GroupID    string   `json:"group_id"`
-	GroupTitle string   `json:"group_title"`
-	RuleID     string   `json:"rule_id"`
-	Version    string   `json:"rule_version"`
-	Severity   string   `json:"severity"`
-	Weight     string   `json:"weight"`
-	Title      string   `json:"rule_title"`
-	Discussion string   `json:"discussion"`
-	Check      string   `json:"check_content"`
-	Fix        string   `json:"fix_text"`
-	CCIs       []string `json:"ccis"`
-	// The description's other parts, as a checklist carries them.
-	FalsePositives, FalseNegatives, Documentable, Mitigations, SecurityOverrideGuidance, PotentialImpacts, ThirdPartyTools, MitigationControl, Responsibility, IAControls string `json:",omitempty"`
 }
 
 func part(desc, tag string) string {
@@ -105,7 +79,7 @@ func run(in, source, out string) error {
 	if err := xml.Unmarshal(b, &bm); err != nil {
 		return err
 	}
-	f := File{Source: source, ID: bm.ID, Title: strings.TrimSpace(bm.Title), Version: strings.TrimSpace(bm.Version),
+	f := stigdata.Benchmark{Source: source, ID: bm.ID, Title: strings.TrimSpace(bm.Title), Version: strings.TrimSpace(bm.Version),
 		Status: strings.TrimSpace(bm.Status.Value + " " + bm.Status.Date)}
 	for _, p := range bm.PlainText {
 		if p.ID == "release-info" {
@@ -114,7 +88,7 @@ func run(in, source, out string) error {
 	}
 	for _, g := range bm.Groups {
 		d := g.Rule.Description
-		r := Rule{GroupID: g.ID, GroupTitle: strings.TrimSpace(g.Title), RuleID: g.Rule.ID, Version: strings.TrimSpace(g.Rule.Version),
+		r := stigdata.Rule{GroupID: g.ID, GroupTitle: strings.TrimSpace(g.Title), RuleID: g.Rule.ID, Version: strings.TrimSpace(g.Rule.Version),
 			Severity: g.Rule.Severity, Weight: g.Rule.Weight, Title: strings.TrimSpace(g.Rule.Title), Discussion: part(d, "VulnDiscussion"),
 			Check: strings.TrimSpace(g.Rule.Check.Content), Fix: strings.TrimSpace(g.Rule.FixText), CCIs: g.Rule.Idents,
 			FalsePositives: part(d, "FalsePositives"), FalseNegatives: part(d, "FalseNegatives"), Documentable: part(d, "Documentable"),
