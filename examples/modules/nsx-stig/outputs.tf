@@ -49,9 +49,10 @@ locals {
       objects = contains(keys(local.failing), id) ? { for h in local.nodes : h => contains(local.failing[id], h) ? "open" : "not_a_finding" } : { cluster = c.passed ? "not_a_finding" : "open" }
   })) }
   routing_controls = var.routing.enabled ? { for id, c in data.nsx_routing_stig.this[0].controls : id => {
-    passed  = c.status == "not_a_finding" || c.status == "not_applicable"
-    status  = c.status
-    detail  = c.status == "open" ? "${c.detail} ${join(" ", [for f in c.findings : "${f.object}: ${f.evidence} Fix: ${f.fix}." if f.status == "open"])}" : c.detail
+    passed = c.status == "not_a_finding" || c.status == "not_applicable"
+    status = c.status
+    # Why, object by object: each finding's evidence, and for an open one what to change.
+    detail  = join("\n", concat([c.detail], [for f in c.findings : "${f.object} (${f.status}): ${f.evidence}${f.status == "open" ? " Fix: ${f.fix}." : ""}"]))
     objects = c.objects
   } } : {}
   controls = merge(local.manager_controls, local.routing_controls)
