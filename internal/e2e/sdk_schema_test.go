@@ -43,6 +43,8 @@ var schemaTable = []schemaRow{
 	{"/api/v1/cluster/api-service", mp.ApiServiceConfigBindingType, mp.ApiServiceConfigBindingType},
 	{"/api/v1/node/aaa/auth-policy", mp.AuthenticationPolicyPropertiesBindingType, mp.AuthenticationPolicyPropertiesBindingType},
 	{"/api/v1/node", mp.NodePropertiesBindingType, mp.NodePropertiesBindingType},
+	{"/api/v1/node/aaa/providers/vidm", mp.NodeAuthProviderVidmPropertiesBindingType, mp.NodeAuthProviderVidmPropertiesBindingType},
+	{"/api/v1/upgrade/nodes", mp.NodeInfoListResultBindingType, nil},
 	{"/policy/api/v1/loginbanner", nil, nil}, // in neither model (see schemaMissing)
 	{"/api/v1/loginbanner", nil, nil},
 	{"/api/v1/node/services/ntp", mp.NodeNtpServicePropertiesBindingType, mp.NodeNtpServicePropertiesBindingType},
@@ -247,6 +249,17 @@ resource "nsx_role_binding" "ops" {
 data "nsx_segments" "all" {
   provider = nsx
 }
+
+resource "nsx_vidm" "this" {
+  provider                 = nsx
+  vidm_enable              = true
+  host_name                = "vidm.example.com"
+  node_host_name           = "nsx.example.com"
+  client_id                = "nsx-manager"
+  thumbprint               = "5F2B6C3E9A41D07B8C1E2F3A4B5C6D7E8F90A1B2C3D4E5F60718293A4B5C6D7E"
+  client_secret_wo         = "Vidm-Client-S3cret"
+  client_secret_wo_version = 1
+}
 `)
 	w.terraform(nil, "apply", "-auto-approve", "-input=false")
 
@@ -267,7 +280,7 @@ data "nsx_segments" "all" {
 		}
 	}
 	// What the fake answers to every read of the table.
-	reads := []string{"/api/v1/cluster/api-service", "/api/v1/node/aaa/auth-policy", "/api/v1/node", "/api/v1/node/services/ntp",
+	reads := []string{"/api/v1/cluster/api-service", "/api/v1/node/aaa/auth-policy", "/api/v1/node", "/api/v1/node/aaa/providers/vidm", "/api/v1/upgrade/nodes", "/api/v1/node/services/ntp",
 		"/api/v1/node/services/ssh", "/api/v1/node/services/snmp", "/api/v1/node/services/http", "/api/v1/node/services/async_replicator",
 		"/api/v1/node/services/auth", "/api/v1/node/services/manager", "/api/v1/node/services/policy", "/api/v1/node/services/telemetry",
 		"/api/v1/node/services/syslog", "/api/v1/node/services/ssh/status", "/policy/api/v1/infra/global-config", "/api/v1/cluster/backups/config",

@@ -48,6 +48,12 @@ var AuthPolicy = &Object{
 
 // NodeProperties are the node's own properties, GET/PUT /api/v1/node: its CLI timeout,
 // time zone and the rest; the identity fields (host name, versions, UUID) are the node's.
+// Vidm is the node's VMware Identity Manager provider (NodeAuthProviderVidmProperties): the
+// identity provider with multifactor authentication the NSX 4.x STIG requires
+// (NMGR-4X-000015). Written on every node: whether NSX keeps it per node or for the cluster
+// is not documented, and every node's answer is what the STIG's check reads.
+var Vidm = &Object{Name: "vIDM provider", Path: "/api/v1/node/aaa/providers/vidm", ID: "vidm", Scope: Node}
+
 var NodeProperties = &Object{Name: "node settings", Path: "/api/v1/node", ID: "node_settings", Scope: Node}
 
 // LoginBanner is the banner shown before login (the UI's login consent settings), one for

@@ -113,7 +113,7 @@ func nodeDef() *objectDef {
 				"hostname": fmt.Sprintf("nsx-manager-%d", node+1), "cli_coredump_config": map[string]any{"global_file_limit": int64(2), "global_frequency_threshold": int64(600), "process_config": []any{}},
 				"export_type": "UNRESTRICTED", "kernel_version": "5.10.0", "node_type": "NSX Manager",
 				"node_uuid":    fmt.Sprintf("4230%04x-74fc-4ec4-bee2-2cb0d59bb%03d", node, node),
-				"node_version": Version, "product_version": Version, "system_datetime": "", "system_time": int64(0),
+				"node_version": f.version(), "product_version": f.version(), "system_datetime": "", "system_time": int64(0),
 				"fully_qualified_domain_name": fmt.Sprintf("nsx-manager-%d.example.com", node+1),
 			}
 		},

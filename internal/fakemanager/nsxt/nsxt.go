@@ -154,8 +154,16 @@ type failures struct {
 
 // allDefs are the settings objects the fake serves.
 func allDefs() []*objectDef {
-	defs := []*objectDef{authPolicyDef(), nodeDef(), bannerDef(), globalConfigDef(), backupDef(), telemetryDef()}
+	defs := []*objectDef{authPolicyDef(), nodeDef(), bannerDef(), globalConfigDef(), backupDef(), telemetryDef(), vidmDef()}
 	return append(defs, serviceDefs()...)
+}
+
+// version is the release the fake answers.
+func (f *Fake) version() string {
+	if f.opts.Release == Release90 {
+		return Version90
+	}
+	return Version
 }
 
 // Start runs a fake NSX cluster of opts.Nodes nodes.
@@ -296,12 +304,9 @@ func (f *Fake) Handler(node int) http.Handler {
 	mux.HandleFunc("GET /policy/api/v1/infra/segments/{id}", f.authed(node, f.getSegment))
 	mux.HandleFunc("GET /policy/api/v1/search/query", f.authed(node, f.searchQuery))
 	mux.HandleFunc("GET /api/v1/node/version", f.authed(node, func(w http.ResponseWriter, _ *http.Request) {
-		v := Version
-		if f.opts.Release == Release90 {
-			v = Version90
-		}
-		writeJSON(w, http.StatusOK, map[string]string{"node_version": v, "product_version": v})
+		writeJSON(w, http.StatusOK, map[string]string{"node_version": f.version(), "product_version": f.version()})
 	}))
+	mux.HandleFunc("GET "+UpgradeNodesPath, f.authed(node, f.upgradeNodes))
 	f.registerObjects(mux, node)
 	f.registerServices(mux, node)
 	mux.HandleFunc("GET "+VirtualIPPath, f.authed(node, f.virtualIP))

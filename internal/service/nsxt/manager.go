@@ -78,6 +78,7 @@ func Resources() []func() resource.Resource {
 		NewBackupConfigResource,
 		NewClusterVirtualIPResource,
 		NewTelemetryConfigResource,
+		NewVidmResource,
 		NewPrincipalIdentityResource,
 	}
 }

@@ -134,7 +134,7 @@ var errDiagnosed = errors.New("the diagnostics say why")
 
 // declared is every settings declaration of the package, for the tests that walk them all.
 var declared = []*settings{apiServiceConfig, authPolicy, backupConfig, fipsConfig, loginBanner, nodeSettings, ntpService,
-	snmpService, sshService, telemetryConfig}
+	snmpService, sshService, telemetryConfig, vidm}
 
 // SettingsObjects are the NSX objects the settings resources read and write, one per
 // declaration (for tests that check every one against the vendor's schema).

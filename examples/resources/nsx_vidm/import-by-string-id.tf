@@ -1,0 +1,4 @@
+import {
+  to = nsx_vidm.this
+  id = "vidm"
+}
