@@ -115,3 +115,25 @@ func TestChecklistRefusesWhatItCannotHold(t *testing.T) {
 		}
 	}
 }
+
+// The NSX 4.x checklist: one STIG of 28 rules, its metadata from the vendor's InSpec
+// controls (named in each rule's comments), valid CKLB 1.0.
+func TestNSX4ChecklistValidates(t *testing.T) {
+	t.Parallel()
+	bm, err := stigdata.Load(stigdata.NSX4[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := checklist.Build(checklist.Target{HostName: "nsx.example.com"}, []*stigdata.Benchmark{bm},
+		map[string]checklist.Result{"NMGR-4X-000103": {Status: "not_reviewed", Detail: "Manual."}, "NMGR-4X-000015": {Status: "open", Detail: "No identity provider."}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cklbtest.Validate(t, doc); err != nil {
+		t.Fatalf("the NSX 4.x checklist does not validate: %v", err)
+	}
+	if !strings.Contains(string(doc), `"rule_id": "SV-265293r994102_rule"`) || !strings.Contains(string(doc), "the vendor's InSpec profile 1.0.2 for the VMware NSX 4.x STIG V1R2") ||
+		strings.Count(string(doc), `"rule_version": "NMGR-4X-`) != 28 {
+		t.Fatal("the checklist lacks the NSX 4.x rules' metadata or their source")
+	}
+}

@@ -1,7 +1,8 @@
 // Package stigdata holds the rule metadata of the STIG benchmarks the provider writes
-// checklists for, as embedded data files made from the benchmarks' XCCDF by cmd/stigdata
-// (each file names its source): the VMware Cloud Foundation 9.x NSX Manager and NSX Routing
-// STIG Readiness Guides, Y25M06, V1R1, as the vendor publishes them.
+// checklists for, as embedded data files made by cmd/stigdata (each file names its source):
+// the VMware Cloud Foundation 9.x NSX Manager and NSX Routing STIG Readiness Guides, Y25M06,
+// V1R1, from the XCCDF the vendor publishes, and the VMware NSX 4.x STIG V1R2's manager part,
+// from the vendor's InSpec controls.
 package stigdata
 
 import (
@@ -51,6 +52,11 @@ var files embed.FS
 
 // VCF9 are the two parts of the VCF 9 NSX STIG, manager first.
 var VCF9 = []string{"vcf9_nsx_manager", "vcf9_nsx_routing"}
+
+// NSX4 is the manager part of the VMware NSX 4.x STIG V1R2 (its router and firewall parts are
+// not judged): the official STIG's XCCDF is published where this project cannot fetch it, so
+// its rules' metadata come from the vendor's InSpec controls for it, which carry it.
+var NSX4 = []string{"nsx4_manager"}
 
 // Load is the benchmark of the data file name (without .json).
 func Load(name string) (*Benchmark, error) {

@@ -14,13 +14,13 @@ import (
 // checklist carries, and name their source.
 func TestBenchmarksHoldEveryJudgedRule(t *testing.T) {
 	t.Parallel()
-	judged := map[string][]string{"vcf9_nsx_manager": stigcheck.Controls, "vcf9_nsx_routing": routingstig.IDs}
-	for _, name := range stigdata.VCF9 {
+	judged := map[string][]string{"vcf9_nsx_manager": stigcheck.Controls, "vcf9_nsx_routing": routingstig.IDs, "nsx4_manager": stigcheck.NSX4Controls}
+	for _, name := range append(stigdata.VCF9, stigdata.NSX4...) {
 		bm, err := stigdata.Load(name)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !strings.Contains(bm.Source, "U_VMware_Cloud_Foundation_9.x_STIG_Readiness_Guide_Y25M06.zip") || bm.ReleaseInfo == "" || bm.ID == "" {
+		if !strings.Contains(bm.Source, "vmware/dod-compliance-and-automation at 698bae09") || bm.ReleaseInfo == "" || bm.ID == "" {
 			t.Errorf("%s: source %q, release %q, id %q", name, bm.Source, bm.ReleaseInfo, bm.ID)
 		}
 		var ids []string

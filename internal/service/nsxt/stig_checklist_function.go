@@ -19,7 +19,7 @@ import (
 // provider::nsx::stig_checklist: a STIG Viewer 3 checklist (CKLB 1.0) of a run's controls.
 
 // checklistSTIGs are the STIGs the function writes checklists for, by name.
-var checklistSTIGs = map[string][]string{"vcf9": stigdata.VCF9}
+var checklistSTIGs = map[string][]string{"vcf9": stigdata.VCF9, "nsx4": stigdata.NSX4}
 
 // NewSTIGChecklistFunction is provider::nsx::stig_checklist.
 func NewSTIGChecklistFunction() function.Function { return &stigChecklistFunction{} }
@@ -56,7 +56,7 @@ func (f *stigChecklistFunction) Definition(_ context.Context, _ function.Definit
 			"The result follows from the arguments alone (its ids are name-based UUIDs), so a plan shows no change while the run's " +
 			"results hold. `examples/modules/nsx-stig` gives it as its `checklist` output; a pipeline writes it with `terraform output -raw checklist > nsx.cklb`.",
 		Parameters: []function.Parameter{
-			function.StringParameter{Name: "stig", MarkdownDescription: "The STIG: `vcf9` (both parts of the VCF 9 NSX STIG)."},
+			function.StringParameter{Name: "stig", MarkdownDescription: "The STIG: `vcf9` (both parts of the VCF 9 NSX STIG, from the vendor's XCCDF) or `nsx4` (the VMware NSX 4.x STIG V1R2's manager part, NMGR-4X, its metadata from the vendor's InSpec controls, which the checklist names)."},
 			function.DynamicParameter{Name: "target", MarkdownDescription: "The checked system, an object: `host_name` (required: the " +
 				"cluster's virtual IP or name), and optionally `ip_address`, `fqdn`, `comments` (say every node's name and address here), " +
 				"`role`, `technology_area`."},
