@@ -40,7 +40,13 @@ type Control struct {
 // directory.
 func NewTestCA(t testing.TB) (*fakemanager.CA, string) {
 	t.Helper()
-	ca, err := fakemanager.NewCA()
+	return NewTestCAOf(t, "")
+}
+
+// NewTestCAOf is NewTestCA with the CA's organization (fakemanager.NewCAOf).
+func NewTestCAOf(t testing.TB, organization string) (*fakemanager.CA, string) {
+	t.Helper()
+	ca, err := fakemanager.NewCAOf(organization)
 	if err != nil {
 		t.Fatal(err)
 	}

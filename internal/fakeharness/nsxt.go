@@ -47,6 +47,8 @@ type NSXTOptions struct {
 	OldPasswordCountsAsFailure bool
 	// Infra is a hierarchical policy body the manager starts with (Options.Infra).
 	Infra json.RawMessage
+	// CAOrganization is the organization of the CA that issues the nodes' certificate.
+	CAOrganization string
 	// Net, when set, is the in-memory network the nodes listen on instead of TCP: the test
 	// runs in a testing/synctest bubble, on the bubble's clock (see internal/memnet).
 	Net *memnet.Network
@@ -55,7 +57,7 @@ type NSXTOptions struct {
 // StartNSXT starts a fake NSX cluster for t.
 func StartNSXT(t testing.TB, o NSXTOptions) *NSXT {
 	t.Helper()
-	ca, caFile := NewTestCA(t)
+	ca, caFile := NewTestCAOf(t, o.CAOrganization)
 	if o.Password == "" {
 		// The characters that break naive form encoding.
 		o.Password = "S3cret&Pw@x%2B+1"

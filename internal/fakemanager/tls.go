@@ -23,7 +23,12 @@ type CA struct {
 }
 
 // NewCA makes a fresh CA and server certificate (ECDSA P-256: fast enough for every test).
-func NewCA() (*CA, error) {
+func NewCA() (*CA, error) { return NewCAOf("") }
+
+// NewCAOf is NewCA with organization as the CA's organization (O=), which the server
+// certificate then names as its issuer's: "U.S. Government" plays a manager whose
+// certificate the DoD issued (the NSX 4.x STIG's NMGR-4X-000094).
+func NewCAOf(organization string) (*CA, error) {
 	caKey, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
 		return nil, err
@@ -31,7 +36,7 @@ func NewCA() (*CA, error) {
 	now := time.Now()
 	caTmpl := &x509.Certificate{
 		SerialNumber:          big.NewInt(1),
-		Subject:               pkix.Name{CommonName: "terraform-provider-nsx fake manager CA"},
+		Subject:               caSubject(organization),
 		NotBefore:             now.Add(-time.Hour),
 		NotAfter:              now.Add(7 * 24 * time.Hour),
 		IsCA:                  true,
@@ -111,4 +116,12 @@ func (ca *CA) ClientCertificate(cn string) (certPEM, keyPEM []byte, err error) {
 		return nil, nil, err
 	}
 	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: kder}), nil
+}
+
+func caSubject(organization string) pkix.Name {
+	n := pkix.Name{CommonName: "terraform-provider-nsx fake manager CA"}
+	if organization != "" {
+		n.Organization = []string{organization}
+	}
+	return n
 }

@@ -2,6 +2,7 @@ package nsxt
 
 import (
 	"context"
+	"crypto/x509"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -219,4 +220,17 @@ func (c *Client) DeleteSyslogExporter(ctx context.Context, node, name string) er
 		return nil
 	}
 	return err
+}
+
+// ServerCertificate is the certificate node presents on its API port (node: as the nsxt
+// block lists it), read from the TLS connection of a request to it.
+func (c *Client) ServerCertificate(ctx context.Context, node string) (*x509.Certificate, error) {
+	resp, err := c.s.Checked(ctx, node, &session.Request{Method: http.MethodGet, Path: "/api/v1/node/version"}, c.answerError)
+	if err != nil {
+		return nil, err
+	}
+	if len(resp.Certificates) == 0 {
+		return nil, fmt.Errorf("node %s presented no certificate", node)
+	}
+	return resp.Certificates[0], nil
 }

@@ -10,6 +10,7 @@ package session
 import (
 	"context"
 	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"net"
 	"net/http"
@@ -41,6 +42,9 @@ type Response struct {
 	Request string
 	// Renewed is true when the session expired during this call and was renewed once.
 	Renewed bool
+	// Certificates are the certificates the node presented (its own first), for a
+	// request sent over TLS.
+	Certificates []*x509.Certificate
 }
 
 // Config describes one manager as the provider block configured it.

@@ -63,7 +63,11 @@ func (c *Client) send(ctx context.Context, n *node, cred *Credentials, req *Requ
 		"block": c.cfg.Block, "node": n.base.Host, "method": req.Method, "path": req.Path,
 		"status": hresp.StatusCode, "duration_ms": time.Since(start).Milliseconds(), "bytes": len(data),
 	})
-	return &Response{StatusCode: hresp.StatusCode, Header: hresp.Header, Body: data, Node: n.base.Host, Request: req.Method + " " + req.Path}, nil
+	resp := &Response{StatusCode: hresp.StatusCode, Header: hresp.Header, Body: data, Node: n.base.Host, Request: req.Method + " " + req.Path}
+	if hresp.TLS != nil {
+		resp.Certificates = hresp.TLS.PeerCertificates
+	}
+	return resp, nil
 }
 
 // retrying is the retry policy for one request of method, logging to ctx.

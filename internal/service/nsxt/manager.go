@@ -91,5 +91,6 @@ func DataSources() []func() datasource.DataSource {
 		NewRoleBindingsDataSource,
 		NewClusterStatusDataSource,
 		NewRoutingSTIGDataSource,
+		NewManagerCertificatesDataSource,
 	}
 }
