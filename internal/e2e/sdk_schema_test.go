@@ -45,6 +45,7 @@ var schemaTable = []schemaRow{
 	{"/api/v1/node", mp.NodePropertiesBindingType, mp.NodePropertiesBindingType},
 	{"/api/v1/node/aaa/providers/vidm", mp.NodeAuthProviderVidmPropertiesBindingType, mp.NodeAuthProviderVidmPropertiesBindingType},
 	{"/api/v1/upgrade/nodes", mp.NodeInfoListResultBindingType, nil},
+	{"/api/v1/trust-management/oidc-uris", mp.OidcEndPointListResultBindingType, mp.OidcEndPointBindingType},
 	{"/policy/api/v1/loginbanner", nil, nil}, // in neither model (see schemaMissing)
 	{"/api/v1/loginbanner", nil, nil},
 	{"/api/v1/node/services/ntp", mp.NodeNtpServicePropertiesBindingType, mp.NodeNtpServicePropertiesBindingType},
@@ -280,7 +281,7 @@ resource "nsx_vidm" "this" {
 		}
 	}
 	// What the fake answers to every read of the table.
-	reads := []string{"/api/v1/cluster/api-service", "/api/v1/node/aaa/auth-policy", "/api/v1/node", "/api/v1/node/aaa/providers/vidm", "/api/v1/upgrade/nodes", "/api/v1/node/services/ntp",
+	reads := []string{"/api/v1/cluster/api-service", "/api/v1/node/aaa/auth-policy", "/api/v1/node", "/api/v1/node/aaa/providers/vidm", "/api/v1/upgrade/nodes", "/api/v1/trust-management/oidc-uris", "/api/v1/node/services/ntp",
 		"/api/v1/node/services/ssh", "/api/v1/node/services/snmp", "/api/v1/node/services/http", "/api/v1/node/services/async_replicator",
 		"/api/v1/node/services/auth", "/api/v1/node/services/manager", "/api/v1/node/services/policy", "/api/v1/node/services/telemetry",
 		"/api/v1/node/services/syslog", "/api/v1/node/services/ssh/status", "/policy/api/v1/infra/global-config", "/api/v1/cluster/backups/config",

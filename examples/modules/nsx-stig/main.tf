@@ -36,28 +36,42 @@ resource "nsx_node_settings" "this" {
   depends_on  = [nsx_api_service_config.this]
 }
 
-# VCFN-9X-000037, 000050 (session_timeout), 000075, 000076: the API service.
-# The release the manager runs: this module implements the VCF 9 NSX Manager STIG.
+# The release the manager runs decides the STIG (var.stig can force it): the VCF 9 NSX STIG
+# on 9.x, the VMware NSX 4.x STIG V1R2 (manager part, NMGR-4X) on 4.x. Both use the same
+# resources at the same addresses, so moving between them, or upgrading the manager from
+# 4.2 to 9.0, changes settings and destroys nothing.
 data "nsx_version" "manager" {}
 
+locals {
+  release = data.nsx_version.manager.product_version
+  stig    = var.stig != "auto" ? var.stig : (startswith(local.release, "9.") ? "vcf9" : "nsx4")
+}
+
+# VCFN-9X-000037, 000050 (session_timeout), 000075, 000076 / NMGR-4X-000038, 000052, 000079:
+# the API service. The NSX 4.x STIG checks only that TLS 1.1 is off and names no cipher
+# suites: on nsx4 the module leaves TLS 1.3 and the cipher suites as the manager has them.
 resource "nsx_api_service_config" "this" {
   session_timeout              = 300
   client_api_concurrency_limit = 40
   client_api_rate_limit        = 100
   global_api_concurrency_limit = 199
-  protocol_versions            = { "TLSv1.1" = false, "TLSv1.2" = true, "TLSv1.3" = true }
-  cipher_suites = merge(
+  protocol_versions            = local.stig == "vcf9" ? { "TLSv1.1" = false, "TLSv1.2" = true, "TLSv1.3" = true } : { "TLSv1.1" = false, "TLSv1.2" = true }
+  cipher_suites = local.stig == "vcf9" ? merge(
     { for c in var.disabled_cipher_suites : c => false },
     { for c in var.allowed_cipher_suites : c => true },
-  )
+  ) : null
   # The lockout policy restarts each node's HTTP service; the API service restarts every
   # node's: one after the other.
   depends_on = [nsx_auth_policy.this]
 
   lifecycle {
     precondition {
-      condition     = startswith(data.nsx_version.manager.product_version, "9.")
-      error_message = "This module implements the VCF 9 NSX Manager STIG (VCFN-9X), whose TLS 1.3 cipher suites and settings are VCF 9's; the manager runs NSX ${data.nsx_version.manager.product_version}. NSX 4.x has a STIG of its own (VMware NSX 4.x STIG, NMGR-4X), which this module does not apply."
+      condition     = startswith(local.release, "9.") || startswith(local.release, "4.")
+      error_message = "This module applies the VCF 9 NSX STIG (NSX 9.x) or the VMware NSX 4.x STIG (NSX 4.x, tested on 4.2); the manager runs NSX ${local.release}."
+    }
+    precondition {
+      condition     = local.stig != "vcf9" || startswith(local.release, "9.")
+      error_message = "stig = \"vcf9\" applies the VCF 9 NSX STIG, whose TLS 1.3 cipher suites and settings are VCF 9's; the manager runs NSX ${local.release}. Use stig = \"nsx4\" (or \"auto\") for the VMware NSX 4.x STIG."
     }
   }
 }
@@ -193,10 +207,29 @@ check "cluster" {
   }
 }
 
+# NMGR-4X-000015 (NSX 4.x STIG): an identity provider with MFA, vIDM, when its inputs are given.
+resource "nsx_vidm" "this" {
+  count                    = nonsensitive(var.identity_provider.vidm != null) ? 1 : 0
+  vidm_enable              = true
+  host_name                = var.identity_provider.vidm.host_name
+  node_host_name           = var.identity_provider.vidm.node_host_name
+  client_id                = var.identity_provider.vidm.client_id
+  thumbprint               = var.identity_provider.vidm.thumbprint
+  lb_enable                = var.identity_provider.vidm.lb_enable
+  client_secret_wo         = var.identity_provider.vidm.client_secret
+  client_secret_wo_version = var.identity_provider_secret_version
+  depends_on               = [nsx_api_service_config.this]
+}
+
+# NMGR-4X-000094: the certificate every node presents (checked, never set: the DoD issues it).
+data "nsx_manager_certificates" "this" {
+  depends_on = [nsx_api_service_config.this]
+}
+
 # The routing part: every Tier-0 and Tier-1 gateway judged, after the manager's settings
 # (the read goes through the same sessions).
 data "nsx_routing_stig" "this" {
-  count                      = var.routing.enabled ? 1 : 0
+  count                      = var.routing.enabled && local.stig == "vcf9" ? 1 : 0
   multicast_tier0_gateways   = var.routing.multicast_tier0_gateways
   multicast_tier0_interfaces = var.routing.multicast_tier0_interfaces
   multicast_tier1_gateways   = var.routing.multicast_tier1_gateways

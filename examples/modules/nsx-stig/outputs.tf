@@ -48,14 +48,17 @@ locals {
       status  = c.passed ? "not_a_finding" : "open"
       objects = contains(keys(local.failing), id) ? { for h in local.nodes : h => contains(local.failing[id], h) ? "open" : "not_a_finding" } : { cluster = c.passed ? "not_a_finding" : "open" }
   })) }
-  routing_controls = var.routing.enabled ? { for id, c in data.nsx_routing_stig.this[0].controls : id => {
+  routing_controls = length(data.nsx_routing_stig.this) == 1 ? { for id, c in data.nsx_routing_stig.this[0].controls : id => {
     passed = c.status == "not_a_finding" || c.status == "not_applicable"
     status = c.status
     # Why, object by object: each finding's evidence, and for an open one what to change.
     detail  = join("\n", concat([c.detail], [for f in c.findings : "${f.object} (${f.status}): ${f.evidence}${f.status == "open" ? " Fix: ${f.fix}." : ""}"]))
     objects = c.objects
   } } : {}
-  controls = merge(local.manager_controls, local.routing_controls)
+  # The STIG applied: its manager controls (the VCF 9 ones above, or the NSX 4.x ones), then
+  # the VCF 9 routing rules.
+  stig_controls = { for id, c in merge(local.manager_controls, local.nsx4_controls) : id => c if startswith(id, local.stig == "vcf9" ? "VCFN-9X-" : "NMGR-4X-") }
+  controls      = merge(local.stig_controls, local.routing_controls)
   results = merge(
     { for id, bad in local.failing : id => {
       passed = length(bad) == 0
@@ -88,8 +91,13 @@ output "controls" {
 }
 
 output "all_passed" {
-  description = "Whether every manager control (VCFN-9X) the module sets is met after the apply; the routing controls do not count here (see `any_open`)."
-  value       = alltrue([for id, c in local.manager_controls : c.passed])
+  description = "Whether every manager control of the STIG applied is met after the apply, but those the module cannot set (NSX 4.x: NMGR-4X-000094, the DoD certificate; the manual NMGR-4X-000103; NMGR-4X-000015 without `identity_provider`); the routing controls do not count here (see `any_open`)."
+  value       = alltrue([for id, c in local.stig_controls : c.passed if !contains(local.not_settable, id)])
+}
+
+output "stig" {
+  description = "The STIG applied: `vcf9` (VCF 9 NSX STIG) or `nsx4` (VMware NSX 4.x STIG V1R2, manager part), and the release it was chosen for."
+  value       = { stig = local.stig, release = local.release }
 }
 
 output "any_open" {
@@ -103,10 +111,75 @@ locals {
 }
 
 output "checklist" {
-  description = "A STIG Viewer 3 checklist (CKLB 1.0, JSON) of this run: the NSX Manager cluster as its target (its virtual IP, or first node, as host name; every node in the comments), the VCF 9 NSX Manager and NSX Routing STIGs with every rule's metadata and the status `controls` gives it. Write it with `terraform output -raw checklist > nsx.cklb`."
-  value = provider::nsx::stig_checklist("vcf9", {
+  description = "A STIG Viewer 3 checklist (CKLB 1.0, JSON) of this run: the NSX Manager cluster as its target (its virtual IP, or first node, as host name; every node in the comments), the STIG applied (VCF 9: the NSX Manager and NSX Routing STIGs; NSX 4.x: the manager part of the NSX 4.x STIG) with every rule's metadata and the status `controls` gives it. Write it with `terraform output -raw checklist > nsx.cklb`."
+  value = provider::nsx::stig_checklist(local.stig, {
     host_name  = local.checklist_host
     ip_address = can(cidrhost("${local.checklist_host}/32", 0)) ? local.checklist_host : ""
     comments   = "NSX Manager cluster ${data.nsx_cluster_status.this.cluster_id} (control cluster ${data.nsx_cluster_status.this.control_cluster_status}); nodes: ${join(", ", [for n in data.nsx_cluster_status.this.online_nodes : "${n.uuid} at ${n.ip_address}"])}; written through ${join(", ", local.nodes)}."
   }, local.controls)
+}
+
+# The VMware NSX 4.x STIG V1R2's manager controls (NMGR-4X), from what the manager reports
+# after the apply: most ask what a VCF 9 control asks (the same settings), some with other
+# thresholds (lockout periods of exactly 900 s, max_repeats at least 8, TLS 1.1 off only).
+locals {
+  vidm_nodes = length(nsx_vidm.this) == 1 ? nsx_vidm.this[0].nodes : {}
+  no_idp     = nonsensitive(var.identity_provider.vidm == null)
+  # The controls the module cannot set: all_passed leaves them out.
+  not_settable = concat(["NMGR-4X-000094", "NMGR-4X-000103"], local.no_idp ? ["NMGR-4X-000015"] : [])
+  nsx4_failing = {
+    "NMGR-4X-000007" = local.failing["VCFN-9X-000007"]
+    "NMGR-4X-000012" = [for h, p in nsx_auth_policy.this.nodes : h if !(p.api_failed_auth_reset_period == 900 && p.api_failed_auth_lockout_period == 900 && p.api_max_auth_failures == 3 && p.cli_failed_auth_lockout_period == 900 && p.cli_max_auth_failures == 3)]
+    "NMGR-4X-000015" = [for h in local.nodes : h if !try(local.vidm_nodes[h].vidm_enable, false)]
+    "NMGR-4X-000039" = local.failing["VCFN-9X-000038"]
+    "NMGR-4X-000040" = local.failing["VCFN-9X-000039"]
+    "NMGR-4X-000041" = local.failing["VCFN-9X-000040"]
+    "NMGR-4X-000042" = local.failing["VCFN-9X-000041"]
+    "NMGR-4X-000043" = local.failing["VCFN-9X-000042"]
+    "NMGR-4X-000044" = [for h, p in nsx_auth_policy.this.nodes : h if p.max_repeats < 8]
+    "NMGR-4X-000067" = local.failing["VCFN-9X-000111"]
+    "NMGR-4X-000068" = local.failing["VCFN-9X-000065"]
+    "NMGR-4X-000087" = local.failing["VCFN-9X-000085"]
+    "NMGR-4X-000094" = [for h, c in data.nsx_manager_certificates.this.nodes : h if c.issuer_organization != "U.S. Government"]
+    "NMGR-4X-000097" = [for h, n in nsx_ssh_service.this.nodes : h if n.running || n.start_on_boot]
+    "NMGR-4X-000098" = local.failing["VCFN-9X-000113"]
+  }
+  nsx4_cluster = {
+    "NMGR-4X-000010" = local.results["VCFN-9X-000010"]
+    "NMGR-4X-000013" = local.results["VCFN-9X-000013"]
+    "NMGR-4X-000014" = local.results["VCFN-9X-000013"]
+    "NMGR-4X-000035" = local.results["VCFN-9X-000034"]
+    "NMGR-4X-000038" = { passed = !lookup(local.api.effective_protocol_versions, "TLSv1.1", false), detail = "TLSv1.1 ${lookup(local.api.effective_protocol_versions, "TLSv1.1", false) ? "enabled" : "disabled"}" }
+    "NMGR-4X-000052" = local.results["VCFN-9X-000050"]
+    "NMGR-4X-000079" = local.results["VCFN-9X-000076"]
+    "NMGR-4X-000088" = { passed = !nsx_telemetry_config.this.ceip_acceptance, detail = nsx_telemetry_config.this.ceip_acceptance ? "the manager takes part in CEIP" : "CEIP off" }
+    "NMGR-4X-000093" = local.results["VCFN-9X-000091"]
+    "NMGR-4X-000096" = { passed = can(regex(var.supported_version, local.release)), detail = "NSX ${local.release}; the supported release is ${var.supported_version}" }
+    "NMGR-4X-000099" = local.results["VCFN-9X-000114"]
+    "NMGR-4X-000102" = local.results["VCFN-9X-000115"]
+  }
+  nsx4_details = {
+    "NMGR-4X-000015" = local.no_idp ? "no identity provider: give identity_provider.vidm (vIDM with MFA)" : "vIDM not enabled on"
+    "NMGR-4X-000094" = "certificates not issued by the DoD (U.S. Government) on"
+  }
+  nsx4_controls = merge(
+    { for id, bad in local.nsx4_failing : id => {
+      passed  = length(bad) == 0
+      status  = length(bad) == 0 ? "not_a_finding" : "open"
+      detail  = length(bad) == 0 ? "met on all ${length(local.nodes)} nodes" : "${lookup(local.nsx4_details, id, "not met on")} ${join(", ", bad)}"
+      objects = { for h in local.nodes : h => contains(bad, h) ? "open" : "not_a_finding" }
+    } },
+    { for id, c in local.nsx4_cluster : id => {
+      passed  = c.passed
+      status  = c.passed ? "not_a_finding" : "open"
+      detail  = c.detail
+      objects = { cluster = c.passed ? "not_a_finding" : "open" }
+    } },
+    { "NMGR-4X-000103" = {
+      passed  = false
+      status  = "not_reviewed"
+      detail  = "Manual: the three managers on separate physical hosts is a vCenter setting (VM/Host rules), reviewed by hand."
+      objects = { cluster = "not_reviewed" }
+    } },
+  )
 }

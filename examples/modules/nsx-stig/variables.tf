@@ -133,3 +133,43 @@ variable "routing" {
   default  = {}
   nullable = false
 }
+
+variable "stig" {
+  description = "The STIG to apply: `auto` (from the manager's release: the VCF 9 NSX STIG on 9.x, the VMware NSX 4.x STIG V1R2 on 4.x), `vcf9` or `nsx4`."
+  type        = string
+  default     = "auto"
+  nullable    = false
+  validation {
+    condition     = contains(["auto", "vcf9", "nsx4"], var.stig)
+    error_message = "stig must be auto, vcf9 or nsx4."
+  }
+}
+
+variable "identity_provider" {
+  description = "NMGR-4X-000015 (NSX 4.x STIG): the identity provider with multifactor authentication users log in through. `vidm` sets the VMware Identity Manager integration on every node (the client secret is write-only: never in the plan or the state). Without it the control is reported open."
+  type = object({
+    vidm = optional(object({
+      host_name      = string
+      node_host_name = string
+      client_id      = string
+      client_secret  = string
+      thumbprint     = string
+      lb_enable      = optional(bool, false)
+    }))
+  })
+  default   = {}
+  nullable  = false
+  sensitive = true
+}
+
+variable "identity_provider_secret_version" {
+  description = "Raise it to send a new vIDM client secret (NSX never answers the secret, so a change of its value alone is invisible)."
+  type        = number
+  default     = 1
+}
+
+variable "supported_version" {
+  description = "NMGR-4X-000096 (NSX 4.x STIG): the release the organization supports, as a regular expression the manager's version must match (the vendor profile's `nsxtVersion`)."
+  type        = string
+  default     = "^4\\.2\\."
+}

@@ -2,8 +2,13 @@ package nsxt
 
 import (
 	"fmt"
+	"maps"
 	"net/http"
 	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/google/uuid"
 )
 
 // The identity provider the NSX 4.x STIG requires (NMGR-4X-000015): VMware Identity Manager
@@ -63,4 +68,85 @@ func (f *Fake) upgradeNodes(w http.ResponseWriter, _ *http.Request) {
 			"type": "MP", "component_version": f.version()})
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"results": results, "result_count": len(results), "sort_by": "display_name", "sort_ascending": true})
+}
+
+// OIDCPath lists and creates the OpenID Connect providers (OidcEndPoint); GET and PUT of one
+// at OIDCPath/{id}. The SDK's model (nsxt-mp v0.6.0) has no delete. The client secret is kept
+// and never answered.
+const OIDCPath = "/api/v1/trust-management/oidc-uris"
+
+func (f *Fake) oidcRules() map[string]rule {
+	return map[string]rule{
+		"oidc_uri": {kind: "string", maxLen: 2048, pattern: regexp.MustCompile(`^https://`), required: true}, "thumbprint": {kind: "string", pattern: thumbprintPattern, required: true},
+		"oidc_type": enumRule("vcenter", "ws_one", "csp").or("vcenter"), "client_id": stringRule(255), "client_secret": stringRule(255),
+		"display_name": stringRule(255), "description": stringRule(1024), "restrict_scim_search": boolRule(),
+		"serviced_domains": stringsRule(stringRule(255)), "override_roles": stringsRule(stringRule(255)), "scim_endpoints": stringsRule(stringRule(2048)),
+		"claims_supported": stringsRule(stringRule(255)), "end_session_endpoint_uri": stringRule(2048),
+	}
+}
+
+var oidcReadOnly = map[string]bool{"id": true, "resource_type": true, "issuer": true, "authorization_endpoint": true, "token_endpoint": true, "jwks_uri": true, "userinfo_endpoint": true}
+
+// oidcAnswer is an OIDC provider as NSX answers it: what was written, its discovery's
+// endpoints, never the secret.
+func (f *Fake) oidcAnswer(id string) map[string]any {
+	out := copyMap(f.oidc[id])
+	delete(out, "client_secret")
+	base := strings.TrimSuffix(fmt.Sprint(out["oidc_uri"]), "/.well-known/openid-configuration")
+	out["id"], out["resource_type"], out["issuer"] = id, "OidcEndPoint", base
+	out["authorization_endpoint"], out["token_endpoint"], out["jwks_uri"] = base+"/authorize", base+"/token", base+"/jwks"
+	return out
+}
+
+func (f *Fake) serveOIDC(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	switch {
+	case r.Method == http.MethodGet && id == "":
+		results := []any{}
+		for _, k := range slices.Sorted(maps.Keys(f.oidc)) {
+			results = append(results, f.oidcAnswer(k))
+		}
+		writeJSON(w, http.StatusOK, map[string]any{"results": results, "result_count": len(results)})
+	case r.Method == http.MethodGet:
+		if f.oidc[id] == nil {
+			apiError(w, http.StatusNotFound, errCodeNotFound, "OIDC end-point "+id+" not found.")
+			return
+		}
+		writeJSON(w, http.StatusOK, f.oidcAnswer(id))
+	case (r.Method == http.MethodPost && id == "") || (r.Method == http.MethodPut && id != ""):
+		if r.Method == http.MethodPost && r.URL.Query().Get("action") != "" {
+			apiError(w, http.StatusBadRequest, errCodeBadRequest, "Unknown action "+r.URL.Query().Get("action")+".")
+			return
+		}
+		in, ok := decodeObject(w, r)
+		if !ok {
+			return
+		}
+		if r.Method == http.MethodPut && f.oidc[id] == nil {
+			apiError(w, http.StatusNotFound, errCodeNotFound, "OIDC end-point "+id+" not found.")
+			return
+		}
+		next, err := f.checked(f.oidcRules(), oidcReadOnly, in, map[string]any{}, f.oidc[id], "")
+		if err == nil {
+			err = keepSecrets(next, f.oidc[id], []string{"client_secret"}, nil)
+		}
+		if err != nil {
+			apiError(w, http.StatusBadRequest, errCodeBadRequest, err.Error())
+			return
+		}
+		if id == "" {
+			id = uuid.NewString()
+		}
+		f.oidc[id] = next
+		f.stats.Add("oidc_writes", 1)
+		status := http.StatusOK
+		if r.Method == http.MethodPost {
+			status = http.StatusCreated
+		}
+		writeJSON(w, status, f.oidcAnswer(id))
+	default:
+		apiError(w, http.StatusMethodNotAllowed, errCodeBadRequest, r.Method+" is not allowed at "+r.URL.Path+".")
+	}
 }

@@ -114,6 +114,8 @@ type Fake struct {
 	policy     map[string]*policyObj
 	policyUser string
 	infraErr   error // Options.Infra refused
+	// oidc are the OpenID Connect providers by id (idp.go).
+	oidc map[string]map[string]any
 	// lastPut is the body of the last PUT to the api-service, as received.
 	lastPut []byte
 	// tampers are changes another client makes right after the next write of an object on a
@@ -227,6 +229,7 @@ func (f *Fake) reset() {
 	f.tampers = nil
 	f.resetObjects()
 	f.resetPolicy()
+	f.oidc = map[string]map[string]any{}
 	f.infraErr = f.startingInfra()
 	f.resetServices()
 	f.vip = [2]string{}
@@ -307,6 +310,8 @@ func (f *Fake) Handler(node int) http.Handler {
 		writeJSON(w, http.StatusOK, map[string]string{"node_version": f.version(), "product_version": f.version()})
 	}))
 	mux.HandleFunc("GET "+UpgradeNodesPath, f.authed(node, f.upgradeNodes))
+	mux.HandleFunc(OIDCPath, f.authed(node, f.serveOIDC))
+	mux.HandleFunc(OIDCPath+"/{id}", f.authed(node, f.serveOIDC))
 	f.registerObjects(mux, node)
 	f.registerServices(mux, node)
 	mux.HandleFunc("GET "+VirtualIPPath, f.authed(node, f.virtualIP))

@@ -71,3 +71,7 @@ output "any_open" {
 output "checklist" {
   value = module.stig.checklist
 }
+
+output "stig" {
+  value = module.stig.stig
+}
