@@ -309,6 +309,29 @@ func workloads() []workload {
 			floor: oneRun, logins: 3,
 			note: func(st map[string]int64, _ string) string { return fmt.Sprintf("writes %d (needed 0)", writes(st)) },
 		},
+		{
+			// One login per node of the apply, one for the plan's check of the cipher names,
+			// and one more per node for each restart: the lockout policy's (each node in
+			// turn) and the API service's (every node). The floor waits out the four
+			// restarts one after the other.
+			name: "STIG module, first apply on a fresh 3-node NSX 4.2 manager (NSX 4.x STIG)", module: "nsx-stig/examples/three-nodes",
+			nodes: 3, restart: time.Second, nsxt: fakensxt.Options{Release: fakensxt.Release42},
+			cmds:  [][]string{{"apply", "-auto-approve"}},
+			floor: func(base time.Duration) time.Duration { return base + 4*time.Second }, logins: 10, note: stigNote,
+		},
+		{
+			// The refresh reads every object on every node (one login per node); nothing
+			// is written, and no apply walk runs.
+			name: "STIG module, second apply on the compliant NSX 4.2 manager", module: "nsx-stig/examples/three-nodes",
+			nodes: 3, restart: time.Second, nsxt: fakensxt.Options{Release: fakensxt.Release42},
+			prepare: func(w *workspace, _ *fakensxt.Fake) error {
+				_, _, err := w.terraform("apply", "-auto-approve")
+				return err
+			},
+			cmds:  [][]string{{"apply", "-auto-approve"}},
+			floor: oneRun, logins: 3,
+			note: func(st map[string]int64, _ string) string { return fmt.Sprintf("writes %d (needed 0)", writes(st)) },
+		},
 	}
 }
 
