@@ -488,7 +488,7 @@ func TestDocsMakeNoFalseClaims(t *testing.T) {
 // exampleVars are the values of the variables the examples declare (passwords).
 var exampleVars = []string{
 	"TF_VAR_ops_password=Ops-Passw0rd!example", "TF_VAR_snmp_auth_password=Auth-Passw0rd-1", "TF_VAR_snmp_priv_password=Priv-Passw0rd-1",
-	"TF_VAR_backup_password=Sftp-Passw0rd!", "TF_VAR_backup_passphrase=Backup-Passphr4se!", "TF_VAR_vidm_client_secret=Vidm-Client-S3cret",
+	"TF_VAR_backup_password=Sftp-Passw0rd!", "TF_VAR_backup_passphrase=Backup-Passphr4se!", "TF_VAR_vidm_client_secret=Vidm-Client-S3cret", "TF_VAR_oidc_client_secret=Oidc-Client-S3cret",
 }
 
 var importCommand = regexp.MustCompile(`(?m)^terraform import (\S+) (\S+)$`)

@@ -46,6 +46,7 @@ var schemaTable = []schemaRow{
 	{"/api/v1/node/aaa/providers/vidm", mp.NodeAuthProviderVidmPropertiesBindingType, mp.NodeAuthProviderVidmPropertiesBindingType},
 	{"/api/v1/upgrade/nodes", mp.NodeInfoListResultBindingType, nil},
 	{"/api/v1/trust-management/oidc-uris", mp.OidcEndPointListResultBindingType, mp.OidcEndPointBindingType},
+	{"/api/v1/trust-management/oidc-uris/[^/]+", mp.OidcEndPointBindingType, mp.OidcEndPointBindingType},
 	{"/policy/api/v1/loginbanner", nil, nil}, // in neither model (see schemaMissing)
 	{"/api/v1/loginbanner", nil, nil},
 	{"/api/v1/node/services/ntp", mp.NodeNtpServicePropertiesBindingType, mp.NodeNtpServicePropertiesBindingType},
@@ -260,6 +261,16 @@ resource "nsx_vidm" "this" {
   thumbprint               = "5F2B6C3E9A41D07B8C1E2F3A4B5C6D7E8F90A1B2C3D4E5F60718293A4B5C6D7E"
   client_secret_wo         = "Vidm-Client-S3cret"
   client_secret_wo_version = 1
+}
+
+resource "nsx_oidc_provider" "corp" {
+  provider                 = nsx
+  oidc_uri                 = "https://login.example.com/.well-known/openid-configuration"
+  thumbprint               = "0A1B2C3D4E5F60718293A4B5C6D7E8F90A1B2C3D4E5F60718293A4B5C6D7E8F9"
+  client_id                = "nsx-manager"
+  client_secret_wo         = "Oidc-Client-S3cret"
+  client_secret_wo_version = 1
+  serviced_domains         = ["corp.example.com"]
 }
 `)
 	w.terraform(nil, "apply", "-auto-approve", "-input=false")

@@ -89,7 +89,7 @@ func TestSTIGModuleAppliesTheNSX4STIGOnEveryNode(t *testing.T) {
 			t.Errorf("%s: %+v, want %s", id, c, want)
 		}
 	}
-	if !strings.Contains(controls["NMGR-4X-000015"].Detail, "give identity_provider.vidm") || w.terraform(nil, "output", "-raw", "all_passed") != "true" {
+	if !strings.Contains(controls["NMGR-4X-000015"].Detail, "give identity_provider.vidm or identity_provider.oidc") || w.terraform(nil, "output", "-raw", "all_passed") != "true" {
 		t.Fatalf("000015 %+v; all_passed %s", controls["NMGR-4X-000015"], w.terraform(nil, "output", "-raw", "all_passed"))
 	}
 	if err := cklbtest.Validate(t, []byte(w.terraform(nil, "output", "-raw", "checklist"))); err != nil || !strings.Contains(w.terraform(nil, "output", "-raw", "checklist"), "NMGR-4X-000103") {

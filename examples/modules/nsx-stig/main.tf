@@ -221,6 +221,19 @@ resource "nsx_vidm" "this" {
   depends_on               = [nsx_api_service_config.this]
 }
 
+# NMGR-4X-000015: or an OIDC provider, when its inputs are given.
+resource "nsx_oidc_provider" "this" {
+  count                    = nonsensitive(var.identity_provider.oidc != null) ? 1 : 0
+  oidc_uri                 = var.identity_provider.oidc.oidc_uri
+  thumbprint               = var.identity_provider.oidc.thumbprint
+  oidc_type                = var.identity_provider.oidc.oidc_type
+  client_id                = var.identity_provider.oidc.client_id
+  client_secret_wo         = var.identity_provider.oidc.client_secret
+  client_secret_wo_version = var.identity_provider_secret_version
+  serviced_domains         = var.identity_provider.oidc.serviced_domains
+  depends_on               = [nsx_api_service_config.this]
+}
+
 # NMGR-4X-000094: the certificate every node presents (checked, never set: the DoD issues it).
 data "nsx_manager_certificates" "this" {
   depends_on = [nsx_api_service_config.this]

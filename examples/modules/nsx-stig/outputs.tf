@@ -124,13 +124,13 @@ output "checklist" {
 # thresholds (lockout periods of exactly 900 s, max_repeats at least 8, TLS 1.1 off only).
 locals {
   vidm_nodes = length(nsx_vidm.this) == 1 ? nsx_vidm.this[0].nodes : {}
-  no_idp     = nonsensitive(var.identity_provider.vidm == null)
+  no_idp     = nonsensitive(var.identity_provider.vidm == null && var.identity_provider.oidc == null)
   # The controls the module cannot set: all_passed leaves them out.
   not_settable = concat(["NMGR-4X-000094", "NMGR-4X-000103"], local.no_idp ? ["NMGR-4X-000015"] : [])
   nsx4_failing = {
     "NMGR-4X-000007" = local.failing["VCFN-9X-000007"]
     "NMGR-4X-000012" = [for h, p in nsx_auth_policy.this.nodes : h if !(p.api_failed_auth_reset_period == 900 && p.api_failed_auth_lockout_period == 900 && p.api_max_auth_failures == 3 && p.cli_failed_auth_lockout_period == 900 && p.cli_max_auth_failures == 3)]
-    "NMGR-4X-000015" = [for h in local.nodes : h if !try(local.vidm_nodes[h].vidm_enable, false)]
+    "NMGR-4X-000015" = [for h in local.nodes : h if !try(local.vidm_nodes[h].vidm_enable, false) && length(nsx_oidc_provider.this) == 0]
     "NMGR-4X-000039" = local.failing["VCFN-9X-000038"]
     "NMGR-4X-000040" = local.failing["VCFN-9X-000039"]
     "NMGR-4X-000041" = local.failing["VCFN-9X-000040"]
@@ -159,7 +159,7 @@ locals {
     "NMGR-4X-000102" = local.results["VCFN-9X-000115"]
   }
   nsx4_details = {
-    "NMGR-4X-000015" = local.no_idp ? "no identity provider: give identity_provider.vidm (vIDM with MFA)" : "vIDM not enabled on"
+    "NMGR-4X-000015" = local.no_idp ? "no identity provider: give identity_provider.vidm or identity_provider.oidc (with MFA)" : "vIDM not enabled on"
     "NMGR-4X-000094" = "certificates not issued by the DoD (U.S. Government) on"
   }
   nsx4_controls = merge(

@@ -146,7 +146,7 @@ variable "stig" {
 }
 
 variable "identity_provider" {
-  description = "NMGR-4X-000015 (NSX 4.x STIG): the identity provider with multifactor authentication users log in through. `vidm` sets the VMware Identity Manager integration on every node (the client secret is write-only: never in the plan or the state). Without it the control is reported open."
+  description = "NMGR-4X-000015 (NSX 4.x STIG): the identity provider with multifactor authentication users log in through: `vidm` sets the VMware Identity Manager integration on every node, `oidc` an OpenID Connect provider (client secrets are write-only: never in the plan or the state). Without either the control is reported open."
   type = object({
     vidm = optional(object({
       host_name      = string
@@ -155,6 +155,14 @@ variable "identity_provider" {
       client_secret  = string
       thumbprint     = string
       lb_enable      = optional(bool, false)
+    }))
+    oidc = optional(object({
+      oidc_uri         = string
+      thumbprint       = string
+      oidc_type        = optional(string)
+      client_id        = optional(string)
+      client_secret    = optional(string)
+      serviced_domains = optional(set(string))
     }))
   })
   default   = {}

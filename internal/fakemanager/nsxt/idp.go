@@ -128,6 +128,15 @@ func (f *Fake) serveOIDC(w http.ResponseWriter, r *http.Request) {
 			apiError(w, http.StatusNotFound, errCodeNotFound, "OIDC end-point "+id+" not found.")
 			return
 		}
+		var rev int64
+		if r.Method == http.MethodPut {
+			rev, _ = f.oidc[id]["_revision"].(int64)
+			if got, ok := revisionOf(in["_revision"]); !ok || got != rev {
+				f.staleRevision(w)
+				return
+			}
+			rev++
+		}
 		next, err := f.checked(f.oidcRules(), oidcReadOnly, in, map[string]any{}, f.oidc[id], "")
 		if err == nil {
 			err = keepSecrets(next, f.oidc[id], []string{"client_secret"}, nil)
@@ -139,6 +148,7 @@ func (f *Fake) serveOIDC(w http.ResponseWriter, r *http.Request) {
 		if id == "" {
 			id = uuid.NewString()
 		}
+		next["_revision"] = rev
 		f.oidc[id] = next
 		f.stats.Add("oidc_writes", 1)
 		status := http.StatusOK

@@ -79,6 +79,7 @@ func Resources() []func() resource.Resource {
 		NewClusterVirtualIPResource,
 		NewTelemetryConfigResource,
 		NewVidmResource,
+		NewOIDCProviderResource,
 		NewPrincipalIdentityResource,
 	}
 }
