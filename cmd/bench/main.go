@@ -200,7 +200,7 @@ func workloads() []workload {
 	}
 	oneRun := func(base time.Duration) time.Duration { return base }
 	cycle := [][]string{{"plan"}, {"apply", "-auto-approve"}, {"destroy", "-auto-approve"}}
-	return []workload{
+	return append([]workload{
 		{
 			name:   "100 nsx_version, -parallelism=20, rate limit 5/s",
 			nsxt:   fakensxt.Options{APIService: map[string]any{"client_api_rate_limit": 5}},
@@ -286,50 +286,33 @@ func workloads() []workload {
 				return fmt.Sprintf("the vendor's InSpec profile: %d GETs", rep.Requests), nil
 			},
 		},
+	}, append(stigRows("VCF 9", "", fakensxt.Release90), stigRows("NSX 4.2", " (NSX 4.x STIG)", fakensxt.Release42)...)...)
+}
+
+// stigRows are the STIG module's first apply on a fresh three-node manager of release, and
+// its second apply on the compliant manager.
+func stigRows(name, stig, release string) []workload {
+	opts := fakensxt.Options{Release: release}
+	return []workload{
 		{
 			// One login per node of the apply, one for the plan's check of the cipher names,
 			// and one more per node for each restart: the lockout policy's (each node in
 			// turn) and the API service's (every node). The floor waits out the four
 			// restarts one after the other.
-			name: "STIG module, first apply on a fresh 3-node VCF 9 manager", module: "nsx-stig/examples/three-nodes",
-			nodes: 3, restart: time.Second, nsxt: fakensxt.Options{Release: fakensxt.Release90},
-			cmds:  [][]string{{"apply", "-auto-approve"}},
+			name: "STIG module, first apply on a fresh 3-node " + name + " manager" + stig, module: "nsx-stig/examples/three-nodes",
+			nodes: 3, restart: time.Second, nsxt: opts, cmds: [][]string{{"apply", "-auto-approve"}},
 			floor: func(base time.Duration) time.Duration { return base + 4*time.Second }, logins: 10, note: stigNote,
 		},
 		{
 			// The refresh reads every object on every node (one login per node); nothing
 			// is written, and no apply walk runs.
-			name: "STIG module, second apply on the compliant manager", module: "nsx-stig/examples/three-nodes",
-			nodes: 3, restart: time.Second, nsxt: fakensxt.Options{Release: fakensxt.Release90},
+			name: "STIG module, second apply on the compliant " + name + " manager", module: "nsx-stig/examples/three-nodes",
+			nodes: 3, restart: time.Second, nsxt: opts,
 			prepare: func(w *workspace, _ *fakensxt.Fake) error {
 				_, _, err := w.terraform("apply", "-auto-approve")
 				return err
 			},
-			cmds:  [][]string{{"apply", "-auto-approve"}},
-			floor: oneRun, logins: 3,
-			note: func(st map[string]int64, _ string) string { return fmt.Sprintf("writes %d (needed 0)", writes(st)) },
-		},
-		{
-			// One login per node of the apply, one for the plan's check of the cipher names,
-			// and one more per node for each restart: the lockout policy's (each node in
-			// turn) and the API service's (every node). The floor waits out the four
-			// restarts one after the other.
-			name: "STIG module, first apply on a fresh 3-node NSX 4.2 manager (NSX 4.x STIG)", module: "nsx-stig/examples/three-nodes",
-			nodes: 3, restart: time.Second, nsxt: fakensxt.Options{Release: fakensxt.Release42},
-			cmds:  [][]string{{"apply", "-auto-approve"}},
-			floor: func(base time.Duration) time.Duration { return base + 4*time.Second }, logins: 10, note: stigNote,
-		},
-		{
-			// The refresh reads every object on every node (one login per node); nothing
-			// is written, and no apply walk runs.
-			name: "STIG module, second apply on the compliant NSX 4.2 manager", module: "nsx-stig/examples/three-nodes",
-			nodes: 3, restart: time.Second, nsxt: fakensxt.Options{Release: fakensxt.Release42},
-			prepare: func(w *workspace, _ *fakensxt.Fake) error {
-				_, _, err := w.terraform("apply", "-auto-approve")
-				return err
-			},
-			cmds:  [][]string{{"apply", "-auto-approve"}},
-			floor: oneRun, logins: 3,
+			cmds: [][]string{{"apply", "-auto-approve"}}, floor: func(base time.Duration) time.Duration { return base }, logins: 3,
 			note: func(st map[string]int64, _ string) string { return fmt.Sprintf("writes %d (needed 0)", writes(st)) },
 		},
 	}

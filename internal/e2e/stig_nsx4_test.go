@@ -8,7 +8,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/netsession/terraform-provider-nsx/internal/checklist/cklbtest"
 	"github.com/netsession/terraform-provider-nsx/internal/fakeharness"
@@ -22,15 +21,9 @@ func nsx4Reports(t *testing.T, h *fakeharness.NSXT) []stigcheck.Report {
 	t.Helper()
 	in := stigcheck.NSX4Inputs{SyslogServers: stigSyslog, NTPServers: stigNTP, Version: "4.2",
 		AuthorizedPermissions: stigcheck.DefaultInputs(nil, nil).AuthorizedPermissions}
-	var out []stigcheck.Report
-	for _, u := range h.Server.URLs() {
-		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-		r, err := stigcheck.RunNSX4(ctx, h.HTTP, u, h.Username, h.Password, in)
-		cancel()
-		must(t, err)
-		out = append(out, r)
-	}
-	return out
+	return onEveryNode(t, h, func(ctx context.Context, u string) (stigcheck.Report, error) {
+		return stigcheck.RunNSX4(ctx, h.HTTP, u, h.Username, h.Password, in)
+	})
 }
 
 const vidmInput = `

@@ -88,11 +88,19 @@ func copyExample(t *testing.T, rel, dir string) {
 // stigReports runs the STIG's checks on every node of h.
 func stigReports(t *testing.T, h *fakeharness.NSXT) []stigcheck.Report {
 	t.Helper()
-	var out []stigcheck.Report
 	in := stigcheck.DefaultInputs(stigSyslog, stigNTP)
+	return onEveryNode(t, h, func(ctx context.Context, u string) (stigcheck.Report, error) {
+		return stigcheck.Run(ctx, h.HTTP, u, h.Username, h.Password, in)
+	})
+}
+
+// onEveryNode runs a port of a vendor profile on every node of h, a minute each at most.
+func onEveryNode(t *testing.T, h *fakeharness.NSXT, run func(ctx context.Context, base string) (stigcheck.Report, error)) []stigcheck.Report {
+	t.Helper()
+	var out []stigcheck.Report
 	for _, u := range h.Server.URLs() {
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-		r, err := stigcheck.Run(ctx, h.HTTP, u, h.Username, h.Password, in)
+		r, err := run(ctx, u)
 		cancel()
 		must(t, err)
 		out = append(out, r)
@@ -274,8 +282,8 @@ func TestSTIGModuleTerraformTest(t *testing.T) {
 	t.Logf("%s", out)
 }
 
-// What a new user meets with the module, said where it can be acted on (issue 33): on an NSX
-// 4.2 manager, that the module implements the VCF 9 STIG and what the manager runs; a
+// What a new user meets with the module, said where it can be acted on (issue 33): the VCF 9
+// STIG forced on an NSX 4.2 manager, and what the manager runs; a
 // placeholder SSH fingerprint, on the user's own input; on a VCF 9 manager, a first plan with no
 // check result "known after apply".
 func TestSTIGModuleSaysWhatIsWrongWhereTheUserActs(t *testing.T) {
@@ -285,10 +293,16 @@ func TestSTIGModuleSaysWhatIsWrongWhereTheUserActs(t *testing.T) {
 	}
 	t.Run("nsx_4.2", func(t *testing.T) {
 		t.Parallel()
+		// The VCF 9 STIG forced on a 4.2 manager (which applies the NSX 4.x STIG by itself).
 		h := fakeharness.StartNSXT(t, fakeharness.NSXTOptions{Nodes: 3, Release: fakensxt.Release42})
-		out, err := workspace(t, h, "SHA256:ht+qb8ckV14AvQbgJldN09NwZ23vdwTiRnXHtaFRcEY").run(nil, "plan", "-input=false")
+		w := workspace(t, h, "SHA256:ht+qb8ckV14AvQbgJldN09NwZ23vdwTiRnXHtaFRcEY")
+		root, err := os.ReadFile(filepath.Join(w.dir, "main.tf"))
+		must(t, err)
+		must(t, os.WriteFile(filepath.Join(w.dir, "main.tf"), []byte(strings.Replace(string(root), `  virtual_ip     = "192.0.2.10"`, `  virtual_ip     = "192.0.2.10"
+  stig           = "vcf9"`, 1)), 0o600))
+		out, err := w.run(nil, "plan", "-input=false")
 		flat := strings.Join(strings.Fields(out), " ")
-		if err == nil || !strings.Contains(flat, "This module implements the VCF 9 NSX Manager STIG") || !strings.Contains(flat, "the manager runs NSX 4.2") {
+		if err == nil || !strings.Contains(flat, `stig = "vcf9" applies the VCF 9 NSX STIG`) || !strings.Contains(flat, "the manager runs NSX 4.2") {
 			t.Fatalf("want the release named on a 4.2 manager:\n%s", out)
 		}
 	})

@@ -175,6 +175,13 @@ func (r *oidcProviderResource) ImportState(ctx context.Context, req resource.Imp
 	})
 }
 
+func (r *oidcProviderResource) ModifyPlan(_ context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() {
+		return
+	}
+	resp.Diagnostics.Append(r.Managers.RequireAtPlan(Manager.Info, "nsx_oidc_provider")...)
+}
+
 func (m *oidcProviderModel) toAPI(ctx context.Context, diags *diag.Diagnostics) nsxtapi.OIDCProvider {
 	p := nsxtapi.OIDCProvider{OIDCURI: m.OIDCURI.ValueString(), Thumbprint: m.Thumbprint.ValueString(), OIDCType: m.OIDCType.ValueString(), ClientID: m.ClientID.ValueString()}
 	if !m.ServicedDomains.IsNull() && !m.ServicedDomains.IsUnknown() {
