@@ -367,10 +367,10 @@ func (c *Client) apiPath(ref string) (string, error) {
 			return "", fmt.Errorf("%q has a dot segment or a bad escape; not following it", ref)
 		}
 	}
-	switch {
-	case strings.HasPrefix(p, "/api/v2/"):
-		return strings.TrimPrefix(p, "/api/v2"), nil
-	case strings.HasPrefix(p, "/orgs/"), strings.HasPrefix(p, "/users/"):
+	if strings.HasPrefix(p, "/api/v2/") {
+		p = strings.TrimPrefix(p, "/api/v2")
+	}
+	if strings.HasPrefix(p, "/orgs/") || strings.HasPrefix(p, "/users/") {
 		return p, nil
 	}
 	return "", fmt.Errorf("%q is in no form the PCE documents (/orgs/…, /api/v2/orgs/… or https://<pce>/api/v2/orgs/…)", ref)
