@@ -157,3 +157,54 @@ func TestSTIGModuleMovesBetweenSTIGsWithoutDestroying(t *testing.T) {
 		}
 	}
 }
+
+const oidcInput = `
+  identity_provider = {
+    oidc = {
+      oidc_uri         = "https://login.example.com/.well-known/openid-configuration"
+      thumbprint       = "5F2B6C3E9A41D07B8C1E2F3A4B5C6D7E8F90A1B2C3D4E5F60718293A4B5C6D7E"
+      oidc_type        = "vcenter"
+      client_id        = "nsx-manager"
+      client_secret    = "Oidc-Client-S3cret"
+      serviced_domains = ["example.com"]
+    }
+  }`
+
+// NMGR-4X-000015 the other way the vendor's profile accepts (describe.one: vIDM enabled, or an
+// OIDC provider listed): the module given identity_provider.oidc creates one OIDC provider,
+// the port of NMGR-4X-000015.rb then passes on the node, the module's control says so, the
+// client secret is nowhere in the state, and a second plan changes nothing. One node keeps it
+// quick; the identity provider is the cluster's, not a node's.
+func TestSTIGModuleMeetsNMGR000015WithAnOIDCProvider(t *testing.T) {
+	t.Parallel()
+	h := fakeharness.StartNSXT(t, fakeharness.NSXTOptions{Nodes: 1, Release: fakensxt.Release42})
+	restart := 200
+	h.Faults(t, fakemanager.Faults{RestartMS: &restart})
+	w := stigWorkspace(t, h, "SHA256:ht+qb8ckV14AvQbgJldN09NwZ23vdwTiRnXHtaFRcEY", "")
+	root, err := os.ReadFile(filepath.Join(w.dir, "main.tf"))
+	must(t, err)
+	must(t, os.WriteFile(filepath.Join(w.dir, "main.tf"), []byte(strings.Replace(string(root), `  virtual_ip     = "192.0.2.10"`, `  virtual_ip     = "192.0.2.10"`+oidcInput, 1)), 0o600))
+	w.terraform(nil, "apply", "-auto-approve", "-input=false")
+	// One node: NMGR-4X-000102 (three management nodes online) fails as it must.
+	if f := nsx4Reports(t, h)[0].Failed(); !slices.Equal(f, []string{"NMGR-4X-000094", "NMGR-4X-000102"}) {
+		t.Fatalf("with an OIDC provider the one node should fail only NMGR-4X-000094 and -000102, fails %v", f)
+	}
+	var controls map[string]struct {
+		Status string `json:"status"`
+	}
+	must(t, json.Unmarshal([]byte(w.terraform(nil, "output", "-json", "controls")), &controls))
+	if controls["NMGR-4X-000015"].Status != "not_a_finding" {
+		t.Fatalf("the module's NMGR-4X-000015: %+v", controls["NMGR-4X-000015"])
+	}
+	if s := h.Stats(t); s["object_writes"] == 0 {
+		t.Fatalf("no object written: %v", s)
+	}
+	state, err := os.ReadFile(filepath.Join(w.dir, "terraform.tfstate"))
+	must(t, err)
+	if strings.Contains(string(state), "Oidc-Client-S3cret") || !strings.Contains(string(state), `"nsx_oidc_provider"`) {
+		t.Fatal("the state holds the OIDC client secret, or no nsx_oidc_provider")
+	}
+	if out := w.terraform(nil, "plan", "-input=false", "-detailed-exitcode"); !strings.Contains(out, "No changes.") {
+		t.Fatalf("a second plan changes something:\n%s", out)
+	}
+}

@@ -102,22 +102,9 @@ func (n *node) x007(ctx context.Context, _ NSX4Inputs, r Report) error {
 }
 
 // NMGR-4X-000010.rb: every role of an authorised user is its authorised one; an unknown user
-// holds none.
+// holds none. Unlike VCFN-9X-000010.rb, an empty listing is no finding.
 func (n *node) x010(ctx context.Context, in NSX4Inputs, r Report) error {
-	return reuse(r, "VCFN-9X-000010", "NMGR-4X-000010", func(t Report) error {
-		return n.c010(ctx, Inputs{AuthorizedPermissions: in.AuthorizedPermissions}, t)
-	})
-}
-
-// reuse runs a check written for the VCF 9 profile (whose control from asks the same as to)
-// and records its findings under to.
-func reuse(r Report, from, to string, check func(Report) error) error {
-	tmp := Report{}
-	if err := check(tmp); err != nil {
-		return err
-	}
-	r[to] = append(r[to], tmp[from]...)
-	return nil
+	return n.roleBindings(ctx, "NMGR-4X-000010", in.AuthorizedPermissions, false, r)
 }
 
 // NMGR-4X-000012.rb: lockout 3 failures, reset and lockout 900 s, API and CLI.
@@ -164,9 +151,10 @@ func (n *node) x015(ctx context.Context, _ NSX4Inputs, r Report) error {
 	return nil
 }
 
-// NMGR-4X-000035.rb: audit, guestuser1 and guestuser2 NOT_ACTIVATED.
+// NMGR-4X-000035.rb: audit, guestuser1 and guestuser2 NOT_ACTIVATED; an empty listing is no
+// finding.
 func (n *node) x035(ctx context.Context, _ NSX4Inputs, r Report) error {
-	return reuse(r, "VCFN-9X-000034", "NMGR-4X-000035", func(t Report) error { return n.c034(ctx, Inputs{}, t) })
+	return n.guestUsers(ctx, "NMGR-4X-000035", false, r)
 }
 
 // NMGR-4X-000038.rb: TLSv1.1 disabled (the only protocol the profile looks at).

@@ -207,8 +207,14 @@ func (n *node) c007(ctx context.Context, _ Inputs, r Report) error {
 }
 
 // 000010: every role of every binding is the authorised one of its user; a user not
-// authorised holds none.
+// authorised holds none. VCFN-9X-000010.rb also fails an empty listing.
 func (n *node) c010(ctx context.Context, in Inputs, r Report) error {
+	return n.roleBindings(ctx, "VCFN-9X-000010", in.AuthorizedPermissions, true, r)
+}
+
+// roleBindings is the role check both profiles make under their own id; the VCF 9 one fails an
+// empty listing ("Unable to validate assigned roles. No results returned."), the 4.x one does not.
+func (n *node) roleBindings(ctx context.Context, id string, authorized map[string]string, emptyFails bool, r Report) error {
 	var out struct {
 		Results []struct {
 			Name  string `json:"name"`
@@ -218,21 +224,21 @@ func (n *node) c010(ctx context.Context, in Inputs, r Report) error {
 			} `json:"roles"`
 		} `json:"results"`
 	}
-	ok, err := n.get(ctx, "VCFN-9X-000010", "/policy/api/v1/aaa/role-bindings", r, &out)
+	ok, err := n.get(ctx, id, "/policy/api/v1/aaa/role-bindings", r, &out)
 	if err != nil || !ok {
 		return err
 	}
-	if len(out.Results) == 0 {
-		fail(r, "VCFN-9X-000010", "no role bindings returned")
+	if emptyFails && len(out.Results) == 0 {
+		fail(r, id, "no role bindings returned")
 	}
 	for _, b := range out.Results {
 		for _, role := range b.Roles {
-			want, known := in.AuthorizedPermissions[b.Name]
+			want, known := authorized[b.Name]
 			switch {
 			case !known:
-				fail(r, "VCFN-9X-000010", "%s is not an authorised user (holds %s)", b.Name, role.RoleDisplayName)
+				fail(r, id, "%s is not an authorised user (holds %s)", b.Name, role.RoleDisplayName)
 			case !cmp(role.RoleDisplayName, want):
-				fail(r, "VCFN-9X-000010", "%s holds %s, authorised %s", b.Name, role.RoleDisplayName, want)
+				fail(r, id, "%s holds %s, authorised %s", b.Name, role.RoleDisplayName, want)
 			}
 		}
 	}
@@ -304,24 +310,31 @@ func (n *node) c013(ctx context.Context, _ Inputs, r Report) error {
 	return nil
 }
 
-// 000034: audit, guestuser1 and guestuser2 are NOT_ACTIVATED.
+// 000034: audit, guestuser1 and guestuser2 are NOT_ACTIVATED; VCFN-9X-000034.rb also fails an
+// empty listing.
 func (n *node) c034(ctx context.Context, _ Inputs, r Report) error {
+	return n.guestUsers(ctx, "VCFN-9X-000034", true, r)
+}
+
+// guestUsers is the local-user check both profiles make (NMGR-4X-000035.rb does not fail an
+// empty listing).
+func (n *node) guestUsers(ctx context.Context, id string, emptyFails bool, r Report) error {
 	var out struct {
 		Results []struct {
 			Username string `json:"username"`
 			Status   string `json:"status"`
 		} `json:"results"`
 	}
-	ok, err := n.get(ctx, "VCFN-9X-000034", "/api/v1/node/users", r, &out)
+	ok, err := n.get(ctx, id, "/api/v1/node/users", r, &out)
 	if err != nil || !ok {
 		return err
 	}
-	if len(out.Results) == 0 {
-		fail(r, "VCFN-9X-000034", "no users returned")
+	if emptyFails && len(out.Results) == 0 {
+		fail(r, id, "no users returned")
 	}
 	for _, u := range out.Results {
 		if slices.Contains([]string{"audit", "guestuser1", "guestuser2"}, u.Username) && !cmp(u.Status, "NOT_ACTIVATED") {
-			fail(r, "VCFN-9X-000034", "%s is %s", u.Username, u.Status)
+			fail(r, id, "%s is %s", u.Username, u.Status)
 		}
 	}
 	return nil

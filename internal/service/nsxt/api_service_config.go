@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 	"time"
 
@@ -71,7 +73,8 @@ var apiServiceConfig = &settings{
 		toggleField("protocol_versions", "TLS protocol versions to enable (`true`) or disable (`false`), by name: `"+
 			strings.Join(nsxtapi.KnownProtocolVersions, "`, `")+"`. Versions not listed are left as they are.", nsxtapi.KnownProtocolVersions),
 		toggleField("cipher_suites", "TLS cipher suites to enable (`true`) or disable (`false`), by name, e.g. `TLS_RSA_WITH_AES_128_CBC_SHA`. "+
-			"Suites not listed are left as they are.", nsxtapi.KnownCipherSuites),
+			"Suites not listed are left as they are. A name the manager does not list is refused at plan time, with the manager's release "+
+			"(the VCF 9 STIG's TLS 1.3 suites, `TLS_AES_…` and `TLS_CHACHA20_…`, need not be in an NSX 4.x manager's list).", nsxtapi.KnownCipherSuites),
 		stringField("description", "Description of the configuration object (NSX 4.x and later). Left as the manager has it when not set.",
 			stringvalidator.LengthAtMost(1024)),
 		tagsField(),
@@ -265,11 +268,18 @@ func boolMapValue(m map[string]bool) attr.Value {
 // on attr the names the manager does not offer and a result with no entry enabled. when and
 // outcome say at which step the check ran and what followed from it.
 func overlay(attr string, effective, managed map[string]bool, when, outcome string) diag.Diagnostics {
+	return overlayOn("", attr, effective, managed, when, outcome)
+}
+
+// overlayOn is overlay where the manager's release is known: a name it does not offer is
+// reported with the release, and a TLS 1.3 suite on NSX 4.x with the STIG that names it.
+func overlayOn(release, attr string, effective, managed map[string]bool, when, outcome string) diag.Diagnostics {
 	var diags diag.Diagnostics
 	for _, name := range framework.SortedKeys(managed) {
 		if _, offered := effective[name]; !offered {
 			diags.AddAttributeError(path.Root(attr).AtMapKey(name), "Name Not Offered by the Manager",
-				fmt.Sprintf("The manager does not offer %s%s. It offers: %s.", name, outcome, strings.Join(framework.SortedKeys(effective), ", ")))
+				fmt.Sprintf("The manager%s does not offer %s%s. It offers: %s.%s", releaseOf(release), name, outcome,
+					strings.Join(framework.SortedKeys(effective), ", "), releaseHint(release, name, effective)))
 			continue
 		}
 		effective[name] = managed[name]
@@ -280,6 +290,29 @@ func overlay(attr string, effective, managed map[string]bool, when, outcome stri
 				when, attr, outcome))
 	}
 	return diags
+}
+
+func releaseOf(release string) string {
+	if release == "" {
+		return ""
+	}
+	return " (NSX " + release + ")"
+}
+
+// releaseHint says why a name is missing where the release explains it: the TLS 1.3 suites
+// (TLS_AES_…, TLS_CHACHA20_…: no _WITH_) are what the VCF 9 STIG configures; said only when
+// the NSX 4.x manager's own list holds no TLS 1.3 suite at all.
+func releaseHint(release, name string, effective map[string]bool) string {
+	if !strings.HasPrefix(release, "4.") || !isTLS13Suite(name) || slices.ContainsFunc(slices.Collect(maps.Keys(effective)), isTLS13Suite) {
+		return ""
+	}
+	return " " + name + " is a TLS 1.3 suite, which the VCF 9 (NSX 9.x) STIG configures; this NSX " + release +
+		" manager lists no TLS 1.3 suite. On NSX 4.x leave it out (the NSX 4.x STIG names no cipher suite; the nsx-stig module " +
+		"applies that STIG on 4.x by itself)."
+}
+
+func isTLS13Suite(name string) bool {
+	return strings.HasPrefix(name, "TLS_") && !strings.Contains(name, "_WITH_")
 }
 
 // tagModel is one NSX tag.
@@ -421,6 +454,31 @@ func validateAPIService(ctx context.Context, cfg values, diags *diag.Diagnostics
 	}
 }
 
+// missing says whether managed names an entry the manager does not offer.
+func missing(effective, managed map[string]bool) bool {
+	for name := range managed {
+		if _, ok := effective[name]; !ok {
+			return true
+		}
+	}
+	return false
+}
+
+// releaseIfMissing is the manager's release when managed names an entry it does not offer
+// (one GET of /api/v1/node/version, only then), so that the error says which release lacks
+// it; "" when nothing is missing or the version cannot be read (the error then names no
+// release rather than fail on a second question).
+func releaseIfMissing(ctx context.Context, c *nsxtapi.Client, effective, managed map[string]bool) string {
+	if !missing(effective, managed) {
+		return ""
+	}
+	v, err := c.NodeVersion(ctx)
+	if err != nil || v == nil || len(v.ProductVersion) > 64 {
+		return ""
+	}
+	return session.Clean(v.ProductVersion)
+}
+
 // planAPIService tells at plan time what the apply would refuse: a plan that would leave no
 // protocol, no cipher suite or no authentication method enabled, and names the manager does
 // not offer (checked against state, or, for a create, against the manager's own lists). It
@@ -466,7 +524,7 @@ func planAPIService(ctx context.Context, r *settingsResource, _ resource.ModifyP
 			managed, known := framework.BoolMap(ctx, m)
 			eff, err := togglesOf(doc, name)
 			if known && err == nil {
-				diags.Append(overlay(name, eff, managed, "this plan", "")...)
+				diags.Append(overlayOn(releaseIfMissing(ctx, c, eff, managed), name, eff, managed, "this plan", "")...)
 			}
 		}
 		return
@@ -481,7 +539,13 @@ func planAPIService(ctx context.Context, r *settingsResource, _ resource.ModifyP
 		managed, known := framework.BoolMap(ctx, m)
 		switch {
 		case known:
-			diags.Append(overlay(name, eff, managed, "this plan", "")...)
+			release := ""
+			if missing(eff, managed) && r.Managers.Known(Manager.Info) {
+				if c, d := framework.Use(ctx, r.Managers, Manager, r.decl.typeName); !d.HasError() {
+					release = releaseIfMissing(ctx, c, eff, managed)
+				}
+			}
+			diags.Append(overlayOn(release, name, eff, managed, "this plan", "")...)
 		case !m.IsNull():
 			// Names or values known only after apply: so is the effective map.
 			continue
