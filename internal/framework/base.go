@@ -26,6 +26,25 @@ func (b *ResourceBase) Configure(_ context.Context, req resource.ConfigureReques
 	b.Managers = From(req.ProviderData, &resp.Diagnostics)
 }
 
+func (b *ResourceBase) name(n string) { b.TypeName = n }
+
+// Resource is the constructor of resource type T, named name, for a package's list of types
+// (Resources in its manager.go): T embeds ResourceBase, which answers the name.
+func Resource[T any, P interface {
+	*T
+	resource.Resource
+	named
+}](name string) func() resource.Resource {
+	return func() resource.Resource {
+		p := P(new(T))
+		p.name(name)
+		return p
+	}
+}
+
+// named is a type embedding one of the bases: its name is set when it is made.
+type named interface{ name(string) }
+
 // Op is the operation name of the type, with the default time limit.
 func (b *ResourceBase) Op(name string) Op { return Op{Type: b.TypeName, Name: name} }
 
@@ -43,6 +62,21 @@ func (b *DataSourceBase) Metadata(_ context.Context, _ datasource.MetadataReques
 // Configure takes the managers the provider's Configure set up.
 func (b *DataSourceBase) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
 	b.Managers = From(req.ProviderData, &resp.Diagnostics)
+}
+
+func (b *DataSourceBase) name(n string) { b.TypeName = n }
+
+// DataSource is Resource for data source types.
+func DataSource[T any, P interface {
+	*T
+	datasource.DataSource
+	named
+}](name string) func() datasource.DataSource {
+	return func() datasource.DataSource {
+		p := P(new(T))
+		p.name(name)
+		return p
+	}
 }
 
 // ReadOp is the data source's read, with the default time limit.

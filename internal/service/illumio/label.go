@@ -22,11 +22,6 @@ import (
 	illumio "github.com/netsession/terraform-provider-nsx/internal/illumio"
 )
 
-// NewLabelResource is the illumio_label resource.
-func NewLabelResource() resource.Resource {
-	return &labelResource{framework.ResourceBase{TypeName: "illumio_label"}}
-}
-
 type labelResource struct{ framework.ResourceBase }
 
 type labelResourceModel struct {

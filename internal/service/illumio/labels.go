@@ -20,11 +20,6 @@ import (
 
 var _ framework.ModelReader = (*labelsDataSource)(nil)
 
-// NewLabelsDataSource is the illumio_labels data source.
-func NewLabelsDataSource() datasource.DataSource {
-	return &labelsDataSource{framework.DataSourceBase{TypeName: "illumio_labels"}}
-}
-
 type labelsDataSource struct{ framework.DataSourceBase }
 
 type labelsModel struct {

@@ -87,11 +87,13 @@ var Manager = &framework.Spec[*illumio.Client]{
 }
 
 // Resources are the Illumio PCE resources.
-func Resources() []func() resource.Resource { return []func() resource.Resource{NewLabelResource} }
+func Resources() []func() resource.Resource {
+	return []func() resource.Resource{framework.Resource[labelResource]("illumio_label")}
+}
 
 // DataSources are the Illumio PCE data sources.
 func DataSources() []func() datasource.DataSource {
-	return []func() datasource.DataSource{NewLabelsDataSource}
+	return []func() datasource.DataSource{framework.DataSource[labelsDataSource]("illumio_labels")}
 }
 
 // block is the shared connection block plus the organization and the API key pair.

@@ -28,10 +28,6 @@ import (
 	"github.com/netsession/terraform-provider-nsx/internal/session"
 )
 
-// NewAPIServiceConfigResource is nsx_api_service_config: the reverse-proxy (API service)
-// settings, a cluster object of the settings engine.
-func NewAPIServiceConfigResource() resource.Resource { return apiServiceConfig.resource() }
-
 const maxInt32 = 2147483647
 
 var apiServiceConfig = &settings{

@@ -9,16 +9,12 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
-	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	nsxtapi "github.com/netsession/terraform-provider-nsx/internal/nsxt"
 )
 
 // nsx_auth_policy: the lockout and password policy of every manager node, declared on the
 // settings engine.
-
-// NewAuthPolicyResource is nsx_auth_policy.
-func NewAuthPolicyResource() resource.Resource { return authPolicy.resource() }
 
 // credit is a password-complexity field: N < 0 requires at least -N such characters, N > 0
 // gives credit for up to N of them towards minimum_password_length, 0 turns the check off.

@@ -12,7 +12,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
-	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/objectplanmodifier"
@@ -26,9 +25,6 @@ import (
 )
 
 // nsx_backup_config: the cluster's backup schedule and server, declared on the settings engine.
-
-// NewBackupConfigResource is nsx_backup_config.
-func NewBackupConfigResource() resource.Resource { return backupConfig.resource() }
 
 // fingerprintRE is an SSH host key's SHA256 fingerprint as ssh-keygen -l -E sha256 prints it.
 var fingerprintRE = regexp.MustCompile(`^SHA256:[A-Za-z0-9+/]{43}=?$`)

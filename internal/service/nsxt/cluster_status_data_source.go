@@ -13,11 +13,6 @@ import (
 
 // nsx_cluster_status: the cluster's status and virtual IP, for checks.
 
-// NewClusterStatusDataSource is nsx_cluster_status.
-func NewClusterStatusDataSource() datasource.DataSource {
-	return &clusterStatusDataSource{framework.DataSourceBase{TypeName: "nsx_cluster_status"}}
-}
-
 type clusterStatusDataSource struct{ framework.DataSourceBase }
 
 type clusterNodeModel struct {

@@ -24,11 +24,6 @@ import (
 
 const vipType = "nsx_cluster_virtual_ip"
 
-// NewClusterVirtualIPResource is nsx_cluster_virtual_ip.
-func NewClusterVirtualIPResource() resource.Resource {
-	return &vipResource{framework.ResourceBase{TypeName: vipType}}
-}
-
 type vipResource struct{ framework.ResourceBase }
 
 type vipModel struct {

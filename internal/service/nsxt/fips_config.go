@@ -4,14 +4,10 @@ import (
 	"context"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/resource"
 	nsxtapi "github.com/netsession/terraform-provider-nsx/internal/nsxt"
 )
 
 // nsx_fips_config: the load balancers' FIPS mode, declared on the settings engine.
-
-// NewFIPSConfigResource is nsx_fips_config.
-func NewFIPSConfigResource() resource.Resource { return fipsConfig.resource() }
 
 var fipsConfig = &settings{
 	object:   nsxtapi.GlobalConfig,

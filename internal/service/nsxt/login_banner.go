@@ -6,16 +6,12 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
 	nsxtapi "github.com/netsession/terraform-provider-nsx/internal/nsxt"
 )
 
 // nsx_login_banner: the login banner, declared on the settings engine.
-
-// NewLoginBannerResource is nsx_login_banner.
-func NewLoginBannerResource() resource.Resource { return loginBanner.resource() }
 
 var loginBanner = &settings{
 	object:   nsxtapi.LoginBanner,

@@ -63,35 +63,35 @@ var Manager = &framework.Spec[*nsxtapi.Client]{
 // Resources are the NSX resources.
 func Resources() []func() resource.Resource {
 	return []func() resource.Resource{
-		NewAPIServiceConfigResource,
-		NewAuthPolicyResource,
-		NewNodeSettingsResource,
-		NewLoginBannerResource,
-		NewNodeUserResource,
-		NewRoleBindingResource,
-		NewNTPResource,
-		NewSyslogExporterResource,
-		NewSSHServiceResource,
-		NewSNMPResource,
-		NewServiceLoggingResource,
-		NewFIPSConfigResource,
-		NewBackupConfigResource,
-		NewClusterVirtualIPResource,
-		NewTelemetryConfigResource,
-		NewVidmResource,
-		NewOIDCProviderResource,
-		NewPrincipalIdentityResource,
+		apiServiceConfig.resource,
+		authPolicy.resource,
+		nodeSettings.resource,
+		loginBanner.resource,
+		framework.Resource[nodeUserResource]("nsx_node_user"),
+		framework.Resource[roleBindingResource]("nsx_role_binding"),
+		ntpService.resource,
+		framework.Resource[syslogExporterResource](exporterType),
+		sshService.resource,
+		snmpService.resource,
+		framework.Resource[serviceLoggingResource](serviceLoggingType),
+		fipsConfig.resource,
+		backupConfig.resource,
+		framework.Resource[vipResource](vipType),
+		telemetryConfig.resource,
+		vidm.resource,
+		framework.Resource[oidcProviderResource]("nsx_oidc_provider"),
+		framework.Resource[principalIdentityResource](principalType),
 	}
 }
 
 // DataSources are the NSX data sources.
 func DataSources() []func() datasource.DataSource {
 	return []func() datasource.DataSource{
-		NewSegmentsDataSource,
-		NewSegmentDataSource,
-		NewRoleBindingsDataSource,
-		NewClusterStatusDataSource,
-		NewRoutingSTIGDataSource,
-		NewManagerCertificatesDataSource,
+		framework.DataSource[segmentsDataSource]("nsx_segments"),
+		framework.DataSource[segmentDataSource]("nsx_segment"),
+		framework.DataSource[roleBindingsDataSource]("nsx_role_bindings"),
+		framework.DataSource[clusterStatusDataSource]("nsx_cluster_status"),
+		framework.DataSource[routingSTIGDataSource]("nsx_routing_stig"),
+		framework.DataSource[managerCertificatesDataSource]("nsx_manager_certificates"),
 	}
 }

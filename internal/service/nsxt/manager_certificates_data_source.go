@@ -19,11 +19,6 @@ import (
 // nsx_manager_certificates: the certificate every manager node presents, for checks such as
 // the NSX 4.x STIG's NMGR-4X-000094 (a certificate the DoD issued).
 
-// NewManagerCertificatesDataSource is nsx_manager_certificates.
-func NewManagerCertificatesDataSource() datasource.DataSource {
-	return &managerCertificatesDataSource{framework.DataSourceBase{TypeName: "nsx_manager_certificates"}}
-}
-
 type managerCertificatesDataSource struct{ framework.DataSourceBase }
 
 type managerCertificateModel struct {

@@ -5,15 +5,11 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
-	"github.com/hashicorp/terraform-plugin-framework/resource"
 	nsxtapi "github.com/netsession/terraform-provider-nsx/internal/nsxt"
 )
 
 // nsx_node_settings: the CLI timeout and time zone of every manager node, declared on the
 // settings engine.
-
-// NewNodeSettingsResource is nsx_node_settings.
-func NewNodeSettingsResource() resource.Resource { return nodeSettings.resource() }
 
 // timezoneRE is an IANA time zone name, as NSX takes it ("UTC", "Etc/UTC", "Europe/Berlin").
 var timezoneRE = regexp.MustCompile(`^(UTC|[A-Z][A-Za-z_+-]+(/[A-Za-z0-9_+-]+){1,2})$`)

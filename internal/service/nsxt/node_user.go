@@ -28,11 +28,6 @@ import (
 // nsx_node_user: a local user of the manager (kept in the cluster's database and synchronised
 // to every node).
 
-// NewNodeUserResource is nsx_node_user.
-func NewNodeUserResource() resource.Resource {
-	return &nodeUserResource{framework.ResourceBase{TypeName: "nsx_node_user"}}
-}
-
 type nodeUserResource struct{ framework.ResourceBase }
 
 type nodeUserModel struct {

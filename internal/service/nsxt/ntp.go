@@ -2,16 +2,12 @@ package nsxt
 
 import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
-	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/netsession/terraform-provider-nsx/internal/framework"
 	nsxtapi "github.com/netsession/terraform-provider-nsx/internal/nsxt"
 )
 
 // nsx_ntp: the NTP service of every manager node, declared on the settings engine (node
 // scope: written on every node through its own session, drift shown per node).
-
-// NewNTPResource is nsx_ntp.
-func NewNTPResource() resource.Resource { return ntpService.resource() }
 
 var ntpService = &settings{
 	object:   nsxtapi.NTPService,

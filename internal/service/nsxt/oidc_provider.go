@@ -25,11 +25,6 @@ import (
 
 // nsx_oidc_provider: an OpenID Connect identity provider of the manager.
 
-// NewOIDCProviderResource is nsx_oidc_provider.
-func NewOIDCProviderResource() resource.Resource {
-	return &oidcProviderResource{framework.ResourceBase{TypeName: "nsx_oidc_provider"}}
-}
-
 type oidcProviderResource struct{ framework.ResourceBase }
 
 type oidcProviderModel struct {

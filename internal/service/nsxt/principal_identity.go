@@ -28,11 +28,6 @@ import (
 	nsxtapi "github.com/netsession/terraform-provider-nsx/internal/nsxt"
 )
 
-// NewPrincipalIdentityResource is nsx_principal_identity.
-func NewPrincipalIdentityResource() resource.Resource {
-	return &principalIdentityResource{framework.ResourceBase{TypeName: principalType}}
-}
-
 const principalType = "nsx_principal_identity"
 
 type principalIdentityResource struct{ framework.ResourceBase }

@@ -27,11 +27,6 @@ import (
 
 // nsx_role_binding: a role binding of a user, group or principal identity.
 
-// NewRoleBindingResource is nsx_role_binding.
-func NewRoleBindingResource() resource.Resource {
-	return &roleBindingResource{framework.ResourceBase{TypeName: "nsx_role_binding"}}
-}
-
 type roleBindingResource struct{ framework.ResourceBase }
 
 type roleBindingModel struct {

@@ -19,11 +19,6 @@ import (
 
 var _ framework.ModelReader = (*roleBindingsDataSource)(nil)
 
-// NewRoleBindingsDataSource is nsx_role_bindings.
-func NewRoleBindingsDataSource() datasource.DataSource {
-	return &roleBindingsDataSource{framework.DataSourceBase{TypeName: "nsx_role_bindings"}}
-}
-
 type roleBindingsDataSource struct{ framework.DataSourceBase }
 
 type roleBindingsModel struct {

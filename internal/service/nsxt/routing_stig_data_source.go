@@ -22,11 +22,6 @@ import (
 // Tier-1 gateway under /infra from one hierarchical read. It reads and judges; the gateways
 // belong to the network team's configuration.
 
-// NewRoutingSTIGDataSource is nsx_routing_stig.
-func NewRoutingSTIGDataSource() datasource.DataSource {
-	return &routingSTIGDataSource{framework.DataSourceBase{TypeName: "nsx_routing_stig"}}
-}
-
 type routingSTIGDataSource struct{ framework.DataSourceBase }
 
 type routingSTIGModel struct {

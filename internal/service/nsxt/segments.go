@@ -27,11 +27,6 @@ var (
 	_ framework.ModelReader = (*segmentDataSource)(nil)
 )
 
-// NewSegmentsDataSource is the nsx_segments data source.
-func NewSegmentsDataSource() datasource.DataSource {
-	return &segmentsDataSource{framework.DataSourceBase{TypeName: "nsx_segments"}}
-}
-
 type segmentsDataSource struct{ framework.DataSourceBase }
 
 type segmentsModel struct {
@@ -201,11 +196,6 @@ func segmentAttributes() map[string]schema.Attribute {
 		},
 		"unique_id": str("The segment's unique id (UUID)."),
 	}
-}
-
-// NewSegmentDataSource is nsx_segment: one segment by id or policy path.
-func NewSegmentDataSource() datasource.DataSource {
-	return &segmentDataSource{framework.DataSourceBase{TypeName: "nsx_segment"}}
 }
 
 type segmentDataSource struct{ framework.DataSourceBase }

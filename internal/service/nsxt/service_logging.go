@@ -26,11 +26,6 @@ import (
 
 const serviceLoggingType = "nsx_service_logging"
 
-// NewServiceLoggingResource is nsx_service_logging.
-func NewServiceLoggingResource() resource.Resource {
-	return &serviceLoggingResource{framework.ResourceBase{TypeName: serviceLoggingType}}
-}
-
 type serviceLoggingResource struct{ framework.ResourceBase }
 
 type serviceLoggingModel struct {

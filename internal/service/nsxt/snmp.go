@@ -12,7 +12,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
-	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/listplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
@@ -25,9 +24,6 @@ import (
 // nsx_snmp. SNMP: communities and targets are lists of objects; their secrets (community strings, v3
 // passwords) are write-only maps by the item's name, which compose puts into the items of a
 // write where an item is new on the node or the secrets rotate.
-
-// NewSNMPResource is nsx_snmp.
-func NewSNMPResource() resource.Resource { return snmpService.resource() }
 
 func snmpObjectList(name, desc string, attrs map[string]schema.Attribute, most int) field {
 	f := jsonField(name, props(name), schema.ListNestedAttribute{

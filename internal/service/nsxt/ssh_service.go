@@ -1,14 +1,10 @@
 package nsxt
 
 import (
-	"github.com/hashicorp/terraform-plugin-framework/resource"
 	nsxtapi "github.com/netsession/terraform-provider-nsx/internal/nsxt"
 )
 
 // nsx_ssh_service: the SSH service of every manager node, declared on the settings engine.
-
-// NewSSHServiceResource is nsx_ssh_service.
-func NewSSHServiceResource() resource.Resource { return sshService.resource() }
 
 var sshService = &settings{
 	object:   nsxtapi.SSHService,

@@ -32,11 +32,6 @@ import (
 
 const exporterType = "nsx_syslog_exporter"
 
-// NewSyslogExporterResource is nsx_syslog_exporter.
-func NewSyslogExporterResource() resource.Resource {
-	return &syslogExporterResource{framework.ResourceBase{TypeName: exporterType}}
-}
-
 type syslogExporterResource struct{ framework.ResourceBase }
 
 type syslogExporterModel struct {

@@ -7,7 +7,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
-	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -16,9 +15,6 @@ import (
 )
 
 // nsx_telemetry_config: CEIP participation and its schedule, declared on the settings engine.
-
-// NewTelemetryConfigResource is nsx_telemetry_config.
-func NewTelemetryConfigResource() resource.Resource { return telemetryConfig.resource() }
 
 var telemetryConfig = &settings{
 	object:   nsxtapi.TelemetryConfig,

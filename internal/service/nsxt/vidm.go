@@ -7,7 +7,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
-	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
@@ -16,9 +15,6 @@ import (
 )
 
 // nsx_vidm: the VMware Identity Manager provider, declared on the settings engine.
-
-// NewVidmResource is nsx_vidm.
-func NewVidmResource() resource.Resource { return vidm.resource() }
 
 var thumbprintRE = regexp.MustCompile(`^[0-9A-Fa-f]{64}$`)
 

@@ -28,11 +28,6 @@ import (
 	nsxv "github.com/netsession/terraform-provider-nsx/internal/nsxv"
 )
 
-// NewCLIUserRoleResource is the nsxv_cli_user_role resource.
-func NewCLIUserRoleResource() resource.Resource {
-	return &cliUserRoleResource{framework.ResourceBase{TypeName: "nsxv_cli_user_role"}}
-}
-
 type cliUserRoleResource struct{ framework.ResourceBase }
 
 type cliUserRoleModel struct {

@@ -50,7 +50,7 @@ var Manager = &framework.Spec[*nsxv.Client]{
 
 // Resources are the NSX-v resources.
 func Resources() []func() resource.Resource {
-	return []func() resource.Resource{NewCLIUserRoleResource}
+	return []func() resource.Resource{framework.Resource[cliUserRoleResource]("nsxv_cli_user_role")}
 }
 
 // DataSources are the NSX-v data sources.

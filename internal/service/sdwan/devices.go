@@ -21,11 +21,6 @@ import (
 
 var _ framework.ModelReader = (*devicesDataSource)(nil)
 
-// NewDevicesDataSource is the sdwan_devices data source.
-func NewDevicesDataSource() datasource.DataSource {
-	return &devicesDataSource{framework.DataSourceBase{TypeName: "sdwan_devices"}}
-}
-
 type devicesDataSource struct{ framework.DataSourceBase }
 
 type devicesModel struct {

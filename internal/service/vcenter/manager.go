@@ -51,5 +51,5 @@ func Resources() []func() resource.Resource { return nil }
 
 // DataSources are the vCenter data sources.
 func DataSources() []func() datasource.DataSource {
-	return []func() datasource.DataSource{NewTagsDataSource}
+	return []func() datasource.DataSource{framework.DataSource[tagsDataSource]("vcenter_tags")}
 }

@@ -18,11 +18,6 @@ import (
 	vcenter "github.com/netsession/terraform-provider-nsx/internal/vcenter"
 )
 
-// NewTagsDataSource is the vcenter_tags data source.
-func NewTagsDataSource() datasource.DataSource {
-	return &tagsDataSource{framework.DataSourceBase{TypeName: "vcenter_tags"}}
-}
-
 type tagsDataSource struct{ framework.DataSourceBase }
 
 type vcenterTagsModel struct {
