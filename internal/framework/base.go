@@ -8,15 +8,34 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 )
 
-// ResourceBase is what every resource of the provider has: its type name and the managers
-// the configuration set up. Embed it: it answers Metadata and Configure.
-type ResourceBase struct {
+// Base is what every type of the provider has: its name, which names its product (nsxv_…,
+// illumio_…) where the type is another product's, and the managers the configuration set
+// up. A type embeds ResourceBase, DataSourceBase or EphemeralBase, which answer Metadata and
+// Configure with it.
+type Base struct {
 	TypeName string
 	Managers *Managers
 }
 
-// Metadata answers the type's name, which names its product (nsxv_…, illumio_…) where the
-// type is another product's.
+func (b *Base) name(n string) { b.TypeName = n }
+
+// named is a type embedding one of the bases: its name is set when it is made.
+type named interface{ name(string) }
+
+// made is a new T, named name.
+func made[T any, P interface {
+	*T
+	named
+}](name string) P {
+	p := P(new(T))
+	p.name(name)
+	return p
+}
+
+// ResourceBase is Base for resources.
+type ResourceBase struct{ Base }
+
+// Metadata answers the type's name.
 func (b *ResourceBase) Metadata(_ context.Context, _ resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = b.TypeName
 }
@@ -26,8 +45,6 @@ func (b *ResourceBase) Configure(_ context.Context, req resource.ConfigureReques
 	b.Managers = From(req.ProviderData, &resp.Diagnostics)
 }
 
-func (b *ResourceBase) name(n string) { b.TypeName = n }
-
 // Resource is the constructor of resource type T, named name, for a package's list of types
 // (Resources in its manager.go): T embeds ResourceBase, which answers the name.
 func Resource[T any, P interface {
@@ -35,24 +52,14 @@ func Resource[T any, P interface {
 	resource.Resource
 	named
 }](name string) func() resource.Resource {
-	return func() resource.Resource {
-		p := P(new(T))
-		p.name(name)
-		return p
-	}
+	return func() resource.Resource { return made[T, P](name) }
 }
-
-// named is a type embedding one of the bases: its name is set when it is made.
-type named interface{ name(string) }
 
 // Op is the operation name of the type, with the default time limit.
 func (b *ResourceBase) Op(name string) Op { return Op{Type: b.TypeName, Name: name} }
 
-// DataSourceBase is ResourceBase for data sources.
-type DataSourceBase struct {
-	TypeName string
-	Managers *Managers
-}
+// DataSourceBase is Base for data sources.
+type DataSourceBase struct{ Base }
 
 // Metadata answers the type's name.
 func (b *DataSourceBase) Metadata(_ context.Context, _ datasource.MetadataRequest, resp *datasource.MetadataResponse) {
@@ -64,29 +71,20 @@ func (b *DataSourceBase) Configure(_ context.Context, req datasource.ConfigureRe
 	b.Managers = From(req.ProviderData, &resp.Diagnostics)
 }
 
-func (b *DataSourceBase) name(n string) { b.TypeName = n }
-
 // DataSource is Resource for data source types.
 func DataSource[T any, P interface {
 	*T
 	datasource.DataSource
 	named
 }](name string) func() datasource.DataSource {
-	return func() datasource.DataSource {
-		p := P(new(T))
-		p.name(name)
-		return p
-	}
+	return func() datasource.DataSource { return made[T, P](name) }
 }
 
 // ReadOp is the data source's read, with the default time limit.
 func (b *DataSourceBase) ReadOp() Op { return Op{Type: b.TypeName, Name: "read"} }
 
-// EphemeralBase is ResourceBase for ephemeral resources.
-type EphemeralBase struct {
-	TypeName string
-	Managers *Managers
-}
+// EphemeralBase is Base for ephemeral resources.
+type EphemeralBase struct{ Base }
 
 // Metadata answers the type's name.
 func (b *EphemeralBase) Metadata(_ context.Context, _ ephemeral.MetadataRequest, resp *ephemeral.MetadataResponse) {

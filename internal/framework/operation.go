@@ -9,6 +9,7 @@ import (
 
 	dstimeouts "github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	dschema "github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -279,6 +280,31 @@ func Import[C any](ctx context.Context, m *Managers, sp *Spec[C], typeName strin
 		return
 	}
 	run(ctx, c)
+}
+
+// Fetch is the whole of a data source's read: Open with the configuration into a new M, then
+// fetch, which fills it from the manager and answers what it was doing with its error. An
+// error is a read failure of thing in the provider's one wording. The model, or nil (untyped:
+// a ModelReader may return it as is) where Open, fetch or its diagnostics failed.
+func Fetch[C, M any, P interface {
+	*M
+	Timed
+}](ctx context.Context, b *DataSourceBase, sp *Spec[C], req datasource.ReadRequest, diags *diag.Diagnostics, thing string,
+	fetch func(context.Context, C, P) (doing string, err error)) any {
+	data := P(new(M))
+	ctx, c, done, ok := Open(ctx, req.Config, b.ReadOp(), data, b.Managers, sp, diags)
+	defer done()
+	if !ok {
+		return nil
+	}
+	if doing, err := fetch(ctx, c, data); err != nil {
+		b.Managers.ReadFailed(diags, thing, doing, err)
+		return nil
+	}
+	if diags.HasError() {
+		return nil
+	}
+	return data
 }
 
 // Refresh is the whole of a resource's Read: Open with the state into state, then get, which

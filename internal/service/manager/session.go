@@ -37,7 +37,7 @@ type sessionEphemeral struct {
 // managers.
 func NewSessionEphemeral(table []framework.Manager) func() ephemeral.EphemeralResource {
 	return func() ephemeral.EphemeralResource {
-		return &sessionEphemeral{EphemeralBase: framework.EphemeralBase{TypeName: "nsx_session"}, table: table}
+		return &sessionEphemeral{EphemeralBase: framework.EphemeralBase{Base: framework.Base{TypeName: "nsx_session"}}, table: table}
 	}
 }
 

@@ -18,7 +18,7 @@ import (
 // NewVersionDataSource is the nsx_version data source over table, the provider's managers.
 func NewVersionDataSource(table []framework.Manager) func() datasource.DataSource {
 	return func() datasource.DataSource {
-		return &versionDataSource{DataSourceBase: framework.DataSourceBase{TypeName: "nsx_version"}, table: table}
+		return &versionDataSource{DataSourceBase: framework.DataSourceBase{Base: framework.Base{TypeName: "nsx_version"}}, table: table}
 	}
 }
 

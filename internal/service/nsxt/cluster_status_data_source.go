@@ -5,7 +5,6 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	dschema "github.com/hashicorp/terraform-plugin-framework/datasource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/netsession/terraform-provider-nsx/internal/framework"
 	nsxtapi "github.com/netsession/terraform-provider-nsx/internal/nsxt"
@@ -59,34 +58,26 @@ func (d *clusterStatusDataSource) Schema(ctx context.Context, _ datasource.Schem
 
 // Read is an ordinary framework read: the status is small.
 func (d *clusterStatusDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	if data := d.read(ctx, req, &resp.Diagnostics); data != nil {
+	if data := framework.Fetch(ctx, &d.DataSourceBase, Manager, req, &resp.Diagnostics, "the NSX Cluster Status", readClusterStatus); data != nil {
 		resp.Diagnostics.Append(resp.State.Set(ctx, data)...)
 	}
 }
 
-func (d *clusterStatusDataSource) read(ctx context.Context, req datasource.ReadRequest, diags *diag.Diagnostics) *clusterStatusModel {
-	var data clusterStatusModel
-	ctx, c, done, ok := framework.Open(ctx, req.Config, d.ReadOp(), &data, d.Managers, Manager, diags)
-	defer done()
-	if !ok {
-		return nil
-	}
+func readClusterStatus(ctx context.Context, c *nsxtapi.Client, data *clusterStatusModel) (string, error) {
 	st, err := c.GetClusterStatus(ctx)
 	if err != nil {
-		d.Managers.ReadFailed(diags, "the NSX Cluster Status", "Reading /api/v1/cluster/status", err)
-		return nil
+		return "Reading /api/v1/cluster/status", err
 	}
 	vip, err := c.GetVirtualIP(ctx)
 	if err != nil {
-		d.Managers.ReadFailed(diags, "the NSX Cluster Status", "Reading the virtual IP", err)
-		return nil
+		return "Reading the virtual IP", err
 	}
 	data.ID, data.ClusterID = types.StringValue(st.ClusterID), types.StringValue(st.ClusterID)
 	data.ControlClusterStatus = types.StringValue(st.ControlClusterStatus.Status)
 	data.MgmtClusterStatus = types.StringValue(st.MgmtClusterStatus.Status)
 	data.OnlineNodes, data.OfflineNodes = clusterNodes(st.MgmtClusterStatus.OnlineNodes), clusterNodes(st.MgmtClusterStatus.OfflineNodes)
 	data.VirtualIP, data.VirtualIP6 = types.StringValue(vip.IPAddress), types.StringValue(vip.IP6Address)
-	return &data
+	return "", nil
 }
 
 func clusterNodes(list []nsxtapi.ClusterNode) []clusterNodeModel {

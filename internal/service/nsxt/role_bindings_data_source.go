@@ -86,20 +86,15 @@ func (d *roleBindingsDataSource) Read(ctx context.Context, req datasource.ReadRe
 
 // ReadModel lists every role binding.
 func (d *roleBindingsDataSource) ReadModel(ctx context.Context, req datasource.ReadRequest, diags *diag.Diagnostics) any {
-	var data roleBindingsModel
-	ctx, c, done, ok := framework.Open(ctx, req.Config, d.ReadOp(), &data, d.Managers, Manager, diags)
-	defer done()
-	if !ok {
-		return nil
-	}
-	all, err := c.RoleBindings(ctx)
-	if err != nil {
-		d.Managers.ReadFailed(diags, "the NSX Role Bindings", "Listing the role bindings", err)
-		return nil
-	}
-	data.fromAPI(all)
-	data.ID = types.StringValue(framework.Digest(data.Type.ValueString()))
-	return &data
+	return framework.Fetch(ctx, &d.DataSourceBase, Manager, req, diags, "the NSX Role Bindings", func(ctx context.Context, c *nsxtapi.Client, data *roleBindingsModel) (string, error) {
+		all, err := c.RoleBindings(ctx)
+		if err != nil {
+			return "Listing the role bindings", err
+		}
+		data.fromAPI(all)
+		data.ID = types.StringValue(framework.Digest(data.Type.ValueString()))
+		return "", nil
+	})
 }
 
 // fromAPI keeps the bindings of data's type, sorted by name, type and id (the one rule for

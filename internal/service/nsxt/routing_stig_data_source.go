@@ -193,18 +193,14 @@ func (d *routingSTIGDataSource) Schema(ctx context.Context, _ datasource.SchemaR
 }
 
 func (d *routingSTIGDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	if data := d.read(ctx, req, &resp.Diagnostics); data != nil {
+	if data := framework.Fetch(ctx, &d.DataSourceBase, Manager, req, &resp.Diagnostics, "the NSX Gateways", func(ctx context.Context, c *nsxtapi.Client, data *routingSTIGModel) (string, error) {
+		return readRouting(ctx, c, data, &resp.Diagnostics)
+	}); data != nil {
 		resp.Diagnostics.Append(resp.State.Set(ctx, data)...)
 	}
 }
 
-func (d *routingSTIGDataSource) read(ctx context.Context, req datasource.ReadRequest, diags *diag.Diagnostics) *routingSTIGModel {
-	var data routingSTIGModel
-	ctx, c, done, ok := framework.Open(ctx, req.Config, d.ReadOp(), &data, d.Managers, Manager, diags)
-	defer done()
-	if !ok {
-		return nil
-	}
+func readRouting(ctx context.Context, c *nsxtapi.Client, data *routingSTIGModel, diags *diag.Diagnostics) (string, error) {
 	var in routingstig.Inputs
 	for _, s := range []struct {
 		set types.Set
@@ -216,12 +212,11 @@ func (d *routingSTIGDataSource) read(ctx context.Context, req datasource.ReadReq
 		}
 	}
 	if diags.HasError() {
-		return nil
+		return "", nil
 	}
 	r, err := c.ReadRouting(ctx)
 	if err != nil {
-		d.Managers.ReadFailed(diags, "the NSX Gateways", "Reading the gateways' routing configuration", err)
-		return nil
+		return "Reading the gateways' routing configuration", err
 	}
 	data.ID, data.L3ForwardingMode, data.Requests = types.StringValue("routing"), types.StringValue(r.L3ForwardingMode), types.Int64Value(int64(r.Requests))
 	data.Controls, data.AnyOpen = map[string]routingControlModel{}, types.BoolValue(false)
@@ -236,8 +231,8 @@ func (d *routingSTIGDataSource) read(ctx context.Context, req datasource.ReadReq
 			data.AnyOpen = types.BoolValue(true)
 		}
 	}
-	routingEvidence(r, &data)
-	return &data
+	routingEvidence(r, data)
+	return "", nil
 }
 
 // routingEvidence is what was read, flattened: the gateways, their interfaces, protocols,

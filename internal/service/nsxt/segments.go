@@ -3,9 +3,7 @@ package nsxt
 import (
 	"context"
 	"errors"
-	"fmt"
 	"regexp"
-	"sort"
 	"strings"
 	"time"
 
@@ -116,57 +114,33 @@ func (d *segmentsDataSource) Read(ctx context.Context, req datasource.ReadReques
 // ReadModel lists the segments and returns the data source's state for req.
 func (d *segmentsDataSource) ReadModel(ctx context.Context, req datasource.ReadRequest, diags *diag.Diagnostics) any {
 	started := time.Now()
-	var data segmentsModel
-	ctx, c, done, ok := framework.Open(ctx, req.Config, d.ReadOp(), &data, d.Managers, Manager, diags)
-	defer done()
-	if !ok {
-		return nil
-	}
-	all, pages, err := c.ListSegments(ctx)
-	if err != nil {
-		d.Managers.ReadFailed(diags, "the NSX Segments", "Listing the segments", err)
-		return nil
-	}
-	tflog.Debug(ctx, "listed segments", map[string]any{"segments": len(all), "pages": pages,
-		"listing_ms": float64(time.Since(started).Microseconds()) / 1000})
-	data.ID = types.StringValue(framework.Digest(data.DisplayName.ValueString(), data.Type.ValueString(), data.TransportZonePath.ValueString()))
-	diags.Append(data.fromAPI(all)...)
-	return &data
+	return framework.Fetch(ctx, &d.DataSourceBase, Manager, req, diags, "the NSX Segments", func(ctx context.Context, c *nsxtapi.Client, data *segmentsModel) (string, error) {
+		all, pages, err := c.ListSegments(ctx)
+		if err != nil {
+			return "Listing the segments", err
+		}
+		tflog.Debug(ctx, "listed segments", map[string]any{"segments": len(all), "pages": pages,
+			"listing_ms": float64(time.Since(started).Microseconds()) / 1000})
+		data.ID = types.StringValue(framework.Digest(data.DisplayName.ValueString(), data.Type.ValueString(), data.TransportZonePath.ValueString()))
+		diags.Append(data.fromAPI(all)...)
+		return "", nil
+	})
 }
 
-// fromAPI keeps the segments that match data's filters, sorted by display name and then by
-// path (the one rule for ties), and their paths by display name; a display name several
-// segments share keeps the first and warns of the others.
+// segmentListing: sorted by display name and then by path, paths by display name.
+var segmentListing = framework.Listing[nsxtapi.Segment]{Item: "segment", Items: "segments", Name: "display name", Key: "path", Index: "paths",
+	NameOf: func(s *nsxtapi.Segment) string { return s.DisplayName }, KeyOf: func(s *nsxtapi.Segment) string { return s.Path }}
+
+// fromAPI keeps the segments that match data's filters (segmentListing).
 func (data *segmentsModel) fromAPI(all []nsxtapi.Segment) diag.Diagnostics {
 	var diags diag.Diagnostics
-	sort.SliceStable(all, func(i, j int) bool {
-		if all[i].DisplayName != all[j].DisplayName {
-			return all[i].DisplayName < all[j].DisplayName
-		}
-		return all[i].Path < all[j].Path
-	})
-	data.Segments = make([]segmentModel, 0, len(all))
-	data.Paths = make(map[string]string, len(all))
-	var dupes []string
-	for i := range all {
-		s := &all[i]
-		if !framework.Matches(data.DisplayName, s.DisplayName) || !framework.Matches(data.Type, s.Type) ||
-			!framework.Matches(data.TransportZonePath, s.TransportZonePath) {
-			continue
-		}
-		var m segmentModel
-		m.fromAPI(s)
-		data.Segments = append(data.Segments, m)
-		if _, dup := data.Paths[s.DisplayName]; dup {
-			dupes = append(dupes, s.Path)
-			continue
-		}
-		data.Paths[s.DisplayName] = s.Path
-	}
-	if len(dupes) > 0 {
-		diags.AddAttributeWarning(path.Root("paths"), "Segments Share a Display Name",
-			fmt.Sprintf("paths keeps the first segment of each display name, by path; these were left out of it (they are in segments): %s.",
-				strings.Join(dupes, ", ")))
+	kept, paths := segmentListing.Keep(all, func(s *nsxtapi.Segment) bool {
+		return framework.Matches(data.DisplayName, s.DisplayName) && framework.Matches(data.Type, s.Type) &&
+			framework.Matches(data.TransportZonePath, s.TransportZonePath)
+	}, &diags)
+	data.Segments, data.Paths = make([]segmentModel, len(kept)), paths
+	for i, s := range kept {
+		data.Segments[i].fromAPI(s)
 	}
 	return diags
 }

@@ -22,7 +22,7 @@ import (
 )
 
 func (s *settings) resource() resource.Resource {
-	return &settingsResource{ResourceBase: framework.ResourceBase{TypeName: s.typeName}, decl: s}
+	return &settingsResource{ResourceBase: framework.ResourceBase{Base: framework.Base{TypeName: s.typeName}}, decl: s}
 }
 
 type settingsResource struct {

@@ -2,15 +2,11 @@ package sdwan
 
 import (
 	"context"
-	"fmt"
-	"sort"
-	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
@@ -94,55 +90,34 @@ func (d *devicesDataSource) Read(ctx context.Context, req datasource.ReadRequest
 
 // ReadModel lists the devices and returns the data source's state for req.
 func (d *devicesDataSource) ReadModel(ctx context.Context, req datasource.ReadRequest, diags *diag.Diagnostics) any {
-	var data devicesModel
-	ctx, c, done, ok := framework.Open(ctx, req.Config, d.ReadOp(), &data, d.Managers, Manager, diags)
-	defer done()
-	if !ok {
-		return nil
-	}
-	all, err := c.Devices(ctx)
-	if err != nil {
-		d.Managers.ReadFailed(diags, "the SD-WAN Devices", "Reading the device inventory", err)
-		return nil
-	}
-	tflog.Debug(ctx, "listed SD-WAN devices", map[string]any{"devices": len(all)})
-	data.ID = types.StringValue(framework.Digest(data.DeviceType.ValueString(), data.Reachability.ValueString()))
-	diags.Append(data.fromAPI(all)...)
-	return &data
+	return framework.Fetch(ctx, &d.DataSourceBase, Manager, req, diags, "the SD-WAN Devices", func(ctx context.Context, c *sdwan.Client, data *devicesModel) (string, error) {
+		all, err := c.Devices(ctx)
+		if err != nil {
+			return "Reading the device inventory", err
+		}
+		tflog.Debug(ctx, "listed SD-WAN devices", map[string]any{"devices": len(all)})
+		data.ID = types.StringValue(framework.Digest(data.DeviceType.ValueString(), data.Reachability.ValueString()))
+		diags.Append(data.fromAPI(all)...)
+		return "", nil
+	})
 }
 
-// fromAPI keeps the devices that match data's filters, sorted by host name and then by
-// system IP (the one rule for ties), and their system IPs by host name; a host name several
-// devices share keeps the first and warns of the others.
+// deviceListing: sorted by host name and then by system IP, system IPs by host name.
+var deviceListing = framework.Listing[sdwan.Device]{Item: "device", Items: "devices", Name: "host name", Key: "system IP", Index: "system_ips",
+	NameOf: func(d *sdwan.Device) string { return d.HostName }, KeyOf: func(d *sdwan.Device) string { return d.SystemIP }}
+
+// fromAPI keeps the devices that match data's filters (deviceListing).
 func (data *devicesModel) fromAPI(all []sdwan.Device) diag.Diagnostics {
 	var diags diag.Diagnostics
-	sort.SliceStable(all, func(i, j int) bool {
-		if all[i].HostName != all[j].HostName {
-			return all[i].HostName < all[j].HostName
-		}
-		return all[i].SystemIP < all[j].SystemIP
-	})
-	data.Devices = make([]deviceModel, 0, len(all))
-	data.SystemIPs = map[string]string{}
-	var dupes []string
-	for _, dev := range all {
-		if !framework.Matches(data.DeviceType, dev.DeviceType) || !framework.Matches(data.Reachability, dev.Reachability) {
-			continue
-		}
-		data.Devices = append(data.Devices, deviceModel{
+	kept, ips := deviceListing.Keep(all, func(d *sdwan.Device) bool {
+		return framework.Matches(data.DeviceType, d.DeviceType) && framework.Matches(data.Reachability, d.Reachability)
+	}, &diags)
+	data.Devices, data.SystemIPs = make([]deviceModel, len(kept)), ips
+	for i, dev := range kept {
+		data.Devices[i] = deviceModel{
 			SystemIP: dev.SystemIP, HostName: dev.HostName, DeviceModel: dev.DeviceModel, DeviceType: dev.DeviceType,
 			Version: dev.Version, Reachability: dev.Reachability, SiteID: dev.SiteID, UUID: dev.UUID,
-		})
-		if _, dup := data.SystemIPs[dev.HostName]; dup {
-			dupes = append(dupes, dev.SystemIP)
-			continue
 		}
-		data.SystemIPs[dev.HostName] = dev.SystemIP
-	}
-	if len(dupes) > 0 {
-		diags.AddAttributeWarning(path.Root("system_ips"), "Devices Share a Host Name",
-			fmt.Sprintf("system_ips keeps the first device of each host name, by system IP; these were left out of it (they are in devices): %s.",
-				strings.Join(dupes, ", ")))
 	}
 	return diags
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -68,18 +69,22 @@ func (d *tagsDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest,
 }
 
 func (d *tagsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	var data vcenterTagsModel
-	ctx, c, done, ok := framework.Open(ctx, req.Config, d.ReadOp(), &data, d.Managers, Manager, &resp.Diagnostics)
-	defer done()
-	if !ok {
-		return
+	if data := framework.Fetch(ctx, &d.DataSourceBase, Manager, req, &resp.Diagnostics, "the vCenter Tags", func(ctx context.Context, c *vcenter.Client, data *vcenterTagsModel) (string, error) {
+		tags, cats, err := c.Tags(ctx)
+		if err != nil {
+			return "Reading the tagging service", err
+		}
+		tflog.Debug(ctx, "listed vSphere tags", map[string]any{"tags": len(tags), "categories": len(cats), "legacy_api": c.Legacy()})
+		data.fromAPI(ctx, tags, cats, &resp.Diagnostics)
+		return "", nil
+	}); data != nil {
+		resp.Diagnostics.Append(resp.State.Set(ctx, data)...)
 	}
-	tags, cats, err := c.Tags(ctx)
-	if err != nil {
-		d.Managers.ReadFailed(&resp.Diagnostics, "the vCenter Tags", "Reading the tagging service", err)
-		return
-	}
-	tflog.Debug(ctx, "listed vSphere tags", map[string]any{"tags": len(tags), "categories": len(cats), "legacy_api": c.Legacy()})
+}
+
+// fromAPI keeps the tags of data's category (all where it names none), and their names by
+// category, sorted.
+func (data *vcenterTagsModel) fromAPI(ctx context.Context, tags []vcenter.Tag, cats []vcenter.Category, diags *diag.Diagnostics) {
 	if !data.Category.IsNull() {
 		// A category that does not exist is a typo far more often than an empty category:
 		// an empty list would hide it.
@@ -95,7 +100,7 @@ func (d *tagsDataSource) Read(ctx context.Context, req datasource.ReadRequest, r
 			if len(names) > 0 {
 				existing = strings.Join(names, ", ")
 			}
-			resp.Diagnostics.AddAttributeError(path.Root("category"), "vCenter Tag Category Not Found",
+			diags.AddAttributeError(path.Root("category"), "vCenter Tag Category Not Found",
 				fmt.Sprintf("vCenter has no tag category named %q (names are case-sensitive). Existing categories: %s.", data.Category.ValueString(), existing))
 			return
 		}
@@ -114,11 +119,10 @@ func (d *tagsDataSource) Read(ctx context.Context, req datasource.ReadRequest, r
 	for k := range by {
 		sort.Strings(by[k])
 	}
-	m, diags := types.MapValueFrom(ctx, types.ListType{ElemType: types.StringType}, by)
-	resp.Diagnostics.Append(diags...)
+	m, d := types.MapValueFrom(ctx, types.ListType{ElemType: types.StringType}, by)
+	diags.Append(d...)
 	data.ByCat = m
 	data.ID = types.StringValue(framework.Digest(data.Category.ValueString()))
-	resp.Diagnostics.Append(resp.State.Set(ctx, &data)...)
 }
 
 // fromAPI records a tag, with its category's name, as vCenter answered it.
