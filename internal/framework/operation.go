@@ -42,7 +42,8 @@ func CRUTimeouts(ctx context.Context) rschema.Attribute { return defaultTimeouts
 func defaultTimeouts(ctx context.Context, del bool) rschema.Attribute {
 	return ResourceTimeouts(ctx, timeouts.Opts{
 		Create: true, Read: true, Update: true, Delete: del,
-		CreateDescription: "How long a create may take. Default `5m`.", ReadDescription: "How long a refresh may take. Default `5m`.",
+		CreateDescription: "How long a create may take (a [duration](https://pkg.go.dev/time#ParseDuration) above zero, e.g. `\"2m\"`). Default `5m`.",
+		ReadDescription:   "How long a refresh may take. Default `5m`.",
 		UpdateDescription: "How long an update may take. Default `5m`.", DeleteDescription: "How long a destroy may take. Default `5m`.",
 	})
 }

@@ -25,15 +25,7 @@ var _ session.Authenticator = (*Auth)(nil)
 
 // Login implements session.Authenticator. It sends the credentials once.
 func (a *Auth) Login(ctx context.Context, hc *http.Client, node *url.URL) (*session.Credentials, error) {
-	// url.Values escapes '&', '@', '%' and '+', which occur in real passwords.
-	form := url.Values{"j_username": {a.Username}, "j_password": {a.Password}}.Encode()
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, node.String()+"/api/session/create", strings.NewReader(form))
-	if err != nil {
-		return nil, err
-	}
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.Header.Set("Accept", "application/json")
-	answer, err := session.Exchange(hc, "nsxt", req)
+	answer, err := session.FormLogin(ctx, hc, "nsxt", node, "/api/session/create", a.Username, a.Password, http.Header{"Accept": {"application/json"}})
 	var tooLarge *session.TooLargeError
 	if errors.As(err, &tooLarge) && answer != nil && answer.StatusCode == http.StatusOK {
 		// NSX's login answer is its headers; an oversized body does not make them less of a

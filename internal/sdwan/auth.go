@@ -31,13 +31,7 @@ var _ session.Authenticator = (*Auth)(nil)
 
 // Login implements session.Authenticator. It sends the credentials once.
 func (a *Auth) Login(ctx context.Context, hc *http.Client, node *url.URL) (*session.Credentials, error) {
-	form := url.Values{"j_username": {a.Username}, "j_password": {a.Password}}.Encode()
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, node.String()+"/j_security_check", strings.NewReader(form))
-	if err != nil {
-		return nil, err
-	}
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	answer, err := session.Exchange(hc, "sdwan", req)
+	answer, err := session.FormLogin(ctx, hc, "sdwan", node, "/j_security_check", a.Username, a.Password, nil)
 	if err != nil {
 		return nil, err
 	}

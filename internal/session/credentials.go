@@ -172,6 +172,23 @@ func (c *Client) credentialsChanged() string {
 	return c.changed
 }
 
+// FormLogin sends, once, the login form of a Java application server (j_username and
+// j_password, url-encoded: '&', '@', '%' and '+' occur in real passwords) to path on node,
+// with the extra header where not nil; NSX's /api/session/create and SD-WAN Manager's
+// /j_security_check take it. The answer is the Authenticator's to judge.
+func FormLogin(ctx context.Context, hc *http.Client, block string, node *url.URL, path, username, password string, header http.Header) (*Response, error) {
+	form := url.Values{"j_username": {username}, "j_password": {password}}.Encode()
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, node.String()+path, strings.NewReader(form))
+	if err != nil {
+		return nil, err
+	}
+	for k, v := range header {
+		req.Header[k] = v
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	return Exchange(hc, block, req)
+}
+
 // EndSession is a logout as most managers take it: method on node's path with the session's
 // credentials (and body, where not nil, as JSON); 200 or 204 ends it, any other answer is
 // refuse(answer). It is what an Authenticator's Logout sends.

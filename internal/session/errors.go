@@ -171,20 +171,19 @@ func (c *Client) explain(err error) error {
 	return err
 }
 
-// permanentTransportError is an error a retry cannot fix: certificate problems.
+// permanentTransportError is an error a retry cannot fix: certificate problems (as
+// TransportError.Kind tells them), any failed certificate verification, and a host name that
+// does not resolve.
 func permanentTransportError(err error) bool {
 	var (
-		unknownAuthority x509.UnknownAuthorityError
-		hostname         x509.HostnameError
-		certInvalid      x509.CertificateInvalidError
-		tlsVerify        *tls.CertificateVerificationError
-		dnsErr           *net.DNSError
+		tlsVerify *tls.CertificateVerificationError
+		dnsErr    *net.DNSError
 	)
-	if errors.As(err, &dnsErr) && dnsErr.IsNotFound {
+	switch (&TransportError{Err: err}).Kind() {
+	case KindUntrustedCA, KindHostnameMismatch, KindCertificateInvalid:
 		return true
 	}
-	return errors.As(err, &unknownAuthority) || errors.As(err, &hostname) ||
-		errors.As(err, &certInvalid) || errors.As(err, &tlsVerify)
+	return errors.As(err, &tlsVerify) || (errors.As(err, &dnsErr) && dnsErr.IsNotFound)
 }
 
 // neverConnected reports whether the request could not have reached the manager, so that even

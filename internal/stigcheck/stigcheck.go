@@ -215,23 +215,14 @@ func (n *node) c010(ctx context.Context, in Inputs, r Report) error {
 // roleBindings is the role check both profiles make under their own id; the VCF 9 one fails an
 // empty listing ("Unable to validate assigned roles. No results returned."), the 4.x one does not.
 func (n *node) roleBindings(ctx context.Context, id string, authorized map[string]string, emptyFails bool, r Report) error {
-	var out struct {
-		Results []struct {
-			Name  string `json:"name"`
-			Roles []struct {
-				Role            string `json:"role"`
-				RoleDisplayName string `json:"role_display_name"`
-			} `json:"roles"`
-		} `json:"results"`
-	}
-	ok, err := n.get(ctx, id, "/policy/api/v1/aaa/role-bindings", r, &out)
-	if err != nil || !ok {
-		return err
-	}
-	if emptyFails && len(out.Results) == 0 {
-		fail(r, id, "no role bindings returned")
-	}
-	for _, b := range out.Results {
+	bindings, err := listing[struct {
+		Name  string `json:"name"`
+		Roles []struct {
+			Role            string `json:"role"`
+			RoleDisplayName string `json:"role_display_name"`
+		} `json:"roles"`
+	}](ctx, n, id, "/policy/api/v1/aaa/role-bindings", "role bindings", emptyFails, r)
+	for _, b := range bindings {
 		for _, role := range b.Roles {
 			want, known := authorized[b.Name]
 			switch {
@@ -242,7 +233,7 @@ func (n *node) roleBindings(ctx context.Context, id string, authorized map[strin
 			}
 		}
 	}
-	return nil
+	return err
 }
 
 // 000012, 000038 to 000043: the auth policy.
@@ -316,28 +307,35 @@ func (n *node) c034(ctx context.Context, _ Inputs, r Report) error {
 	return n.guestUsers(ctx, "VCFN-9X-000034", true, r)
 }
 
+// listing GETs a listing for control id: its results, or none where the GET was a finding of
+// id; an empty listing is a finding where emptyFails (the VCF 9 files' "No results returned.").
+func listing[T any](ctx context.Context, n *node, id, path, what string, emptyFails bool, r Report) ([]T, error) {
+	var out struct {
+		Results []T `json:"results"`
+	}
+	ok, err := n.get(ctx, id, path, r, &out)
+	if err != nil || !ok {
+		return nil, err
+	}
+	if emptyFails && len(out.Results) == 0 {
+		fail(r, id, "no %s returned", what)
+	}
+	return out.Results, nil
+}
+
 // guestUsers is the local-user check both profiles make (NMGR-4X-000035.rb does not fail an
 // empty listing).
 func (n *node) guestUsers(ctx context.Context, id string, emptyFails bool, r Report) error {
-	var out struct {
-		Results []struct {
-			Username string `json:"username"`
-			Status   string `json:"status"`
-		} `json:"results"`
-	}
-	ok, err := n.get(ctx, id, "/api/v1/node/users", r, &out)
-	if err != nil || !ok {
-		return err
-	}
-	if emptyFails && len(out.Results) == 0 {
-		fail(r, id, "no users returned")
-	}
-	for _, u := range out.Results {
+	users, err := listing[struct {
+		Username string `json:"username"`
+		Status   string `json:"status"`
+	}](ctx, n, id, "/api/v1/node/users", "users", emptyFails, r)
+	for _, u := range users {
 		if slices.Contains([]string{"audit", "guestuser1", "guestuser2"}, u.Username) && !cmp(u.Status, "NOT_ACTIVATED") {
 			fail(r, id, "%s is %s", u.Username, u.Status)
 		}
 	}
-	return nil
+	return err
 }
 
 // 000037, 000050 (session_timeout), 000075, 000076: the API service. An enabled protocol or

@@ -363,6 +363,16 @@ func (f *Fake) userFromPath(w http.ResponseWriter, r *http.Request) *user {
 	return u
 }
 
+// userOtherThanAdmin is userFromPath for what NSX refuses on admin (10000), with its words.
+func (f *Fake) userOtherThanAdmin(w http.ResponseWriter, r *http.Request, refusal string) *user {
+	u := f.userFromPath(w, r)
+	if u != nil && u.ID == 10000 {
+		apiError(w, http.StatusBadRequest, errCodeBadRequest, refusal)
+		return nil
+	}
+	return u
+}
+
 func (f *Fake) getUser(w http.ResponseWriter, r *http.Request) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -517,12 +527,8 @@ func (f *Fake) userAction(node int) http.HandlerFunc {
 		}
 		f.mu.Lock()
 		defer f.mu.Unlock()
-		u := f.userFromPath(w, r)
+		u := f.userOtherThanAdmin(w, r, "This API is not supported for userid 0 and userid 10000.")
 		if u == nil {
-			return
-		}
-		if u.ID == 10000 {
-			apiError(w, http.StatusBadRequest, errCodeBadRequest, "This API is not supported for userid 0 and userid 10000.")
 			return
 		}
 		switch action {
@@ -553,12 +559,8 @@ func (f *Fake) userAction(node int) http.HandlerFunc {
 func (f *Fake) deleteUser(w http.ResponseWriter, r *http.Request) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	u := f.userFromPath(w, r)
+	u := f.userOtherThanAdmin(w, r, "The admin user cannot be deleted.")
 	if u == nil {
-		return
-	}
-	if u.ID == 10000 {
-		apiError(w, http.StatusBadRequest, errCodeBadRequest, "The admin user cannot be deleted.")
 		return
 	}
 	delete(f.users, u.ID)

@@ -7,7 +7,6 @@ import (
 	"regexp"
 	"strings"
 
-	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -82,15 +81,9 @@ func (r *labelResource) Schema(ctx context.Context, _ resource.SchemaRequest, re
 			"A label deleted on the PCE is created again at the next apply; destroying a label the PCE has deleted already is not an error. " +
 			"The type is not prefixed `nsx_`, so set `provider = nsx` on it.",
 		Attributes: map[string]schema.Attribute{
-			"timeouts": framework.ResourceTimeouts(ctx, timeouts.Opts{
-				Create: true, Read: true, Update: true, Delete: true,
-				CreateDescription: "How long a create may take (a [duration](https://pkg.go.dev/time#ParseDuration) above zero, e.g. `\"2m\"`). Default `5m`.",
-				ReadDescription:   "How long a refresh may take. Default `5m`.",
-				UpdateDescription: "How long an update may take. Default `5m`.",
-				DeleteDescription: "How long a destroy may take. Default `5m`.",
-			}),
-			"id":   schema.StringAttribute{Computed: true, MarkdownDescription: "The label's id, the last element of its href.", PlanModifiers: stable},
-			"href": schema.StringAttribute{Computed: true, MarkdownDescription: "The label's href, e.g. `/orgs/1/labels/42`.", PlanModifiers: stable},
+			"timeouts": framework.CRUDTimeouts(ctx),
+			"id":       schema.StringAttribute{Computed: true, MarkdownDescription: "The label's id, the last element of its href.", PlanModifiers: stable},
+			"href":     schema.StringAttribute{Computed: true, MarkdownDescription: "The label's href, e.g. `/orgs/1/labels/42`.", PlanModifiers: stable},
 			"key": schema.StringAttribute{
 				Required:            true,
 				MarkdownDescription: "Key (label type): `role`, `app`, `env`, `loc`, or a custom label type defined on the PCE. Changing it replaces the label.",

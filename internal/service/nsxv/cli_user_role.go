@@ -8,7 +8,6 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
@@ -68,13 +67,7 @@ func (r *cliUserRoleResource) Schema(ctx context.Context, _ resource.SchemaReque
 			"**Destroying this resource** asks NSX-v to delete the role. NSX-v keeps the role of a local user; the provider then says so in a warning " +
 			"and removes the resource from the state. Revoke the account's access on the console (`no user api privilege web-interface`) if it must end.",
 		Attributes: map[string]schema.Attribute{
-			"timeouts": framework.ResourceTimeouts(ctx, timeouts.Opts{
-				Create: true, Read: true, Update: true, Delete: true,
-				CreateDescription: "How long a create may take (a [duration](https://pkg.go.dev/time#ParseDuration) above zero, e.g. `\"2m\"`). Default `5m`.",
-				ReadDescription:   "How long a refresh may take. Default `5m`.",
-				UpdateDescription: "How long an update may take. Default `5m`.",
-				DeleteDescription: "How long a destroy may take. Default `5m`.",
-			}),
+			"timeouts": framework.CRUDTimeouts(ctx),
 			"id": schema.StringAttribute{
 				Computed: true, MarkdownDescription: "The user id.",
 				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
