@@ -183,9 +183,10 @@ func Start(name string, app App, stats *Stats, opts Options) (*Server, error) {
 	return s, nil
 }
 
-// StartOne serves app as a manager of one node (the products that are one server): app
-// itself, its server, or the error that kept it from starting.
+// StartOne resets app and serves it as a manager of one node (the products that are one
+// server): app itself, its server, or the error that kept it from starting.
 func StartOne[A App](name string, app A, stats *Stats, opts Options) (A, *Server, error) {
+	app.Reset()
 	opts.Nodes = 1
 	srv, err := Start(name, app, stats, opts)
 	if err != nil {

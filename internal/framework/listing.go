@@ -3,7 +3,7 @@ package framework
 import (
 	"cmp"
 	"fmt"
-	"slices"
+	"sort"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -25,8 +25,9 @@ type Listing[T any] struct {
 // keys; a name several items share keeps the first, and a warning on the map names the keys
 // left out of it.
 func (l Listing[T]) Keep(all []T, keep func(*T) bool, diags *diag.Diagnostics) ([]*T, map[string]string) {
-	slices.SortStableFunc(all, func(a, b T) int {
-		return cmp.Or(cmp.Compare(l.NameOf(&a), l.NameOf(&b)), cmp.Compare(l.KeyOf(&a), l.KeyOf(&b)))
+	sort.SliceStable(all, func(i, j int) bool { // by index: no copy of an item per comparison
+		a, b := &all[i], &all[j]
+		return cmp.Or(cmp.Compare(l.NameOf(a), l.NameOf(b)), cmp.Compare(l.KeyOf(a), l.KeyOf(b))) < 0
 	})
 	kept := make([]*T, 0, len(all))
 	index := make(map[string]string, len(all))

@@ -134,11 +134,12 @@ func Start(o Options, so fakemanager.Options) (*Fake, *fakemanager.Server, error
 		o.JobRetryAfter = 5
 	}
 	f := &Fake{opts: o, stats: &fakemanager.Stats{}}
-	f.reset()
 	return fakemanager.StartOne("illumio", f, f.stats, so)
 }
 
-func (f *Fake) reset() {
+// Reset implements fakemanager.App: data and sessions as a fresh manager has them (StartOne
+// calls it before serving).
+func (f *Fake) Reset() {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.authTokens, f.limiters = map[string]time.Time{}, map[string]*rate.Limiter{}
@@ -177,8 +178,6 @@ func (f *Fake) add(org int64, key, value, set, ref string) *label {
 	return l
 }
 
-// Reset implements fakemanager.App.
-func (f *Fake) Reset() { f.reset() }
 
 // ExpireSessions implements fakemanager.App.
 func (f *Fake) ExpireSessions() { f.sessions.Clear() }

@@ -124,11 +124,12 @@ func Start(o Options, so fakemanager.Options) (*Fake, *fakemanager.Server, error
 		o.APIPassword = "Api&Pass-123"
 	}
 	f := &Fake{opts: o, stats: &fakemanager.Stats{}}
-	f.reset()
 	return fakemanager.StartOne("nsxv", f, f.stats, so)
 }
 
-func (f *Fake) reset() {
+// Reset implements fakemanager.App: data and sessions as a fresh manager has them (StartOne
+// calls it before serving).
+func (f *Fake) Reset() {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.users = map[string]*cliUser{
@@ -142,8 +143,6 @@ func (f *Fake) reset() {
 	f.Forget()
 }
 
-// Reset implements fakemanager.App.
-func (f *Fake) Reset() { f.reset() }
 
 // ExpireSessions implements fakemanager.App: every token stops working.
 func (f *Fake) ExpireSessions() {

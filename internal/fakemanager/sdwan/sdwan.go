@@ -112,11 +112,12 @@ func Start(o Options, so fakemanager.Options) (*Fake, *fakemanager.Server, error
 		o.Release = Version
 	}
 	f := &Fake{opts: o, stats: &fakemanager.Stats{}}
-	f.reset()
 	return fakemanager.StartOne("sdwan", f, f.stats, so)
 }
 
-func (f *Fake) reset() {
+// Reset implements fakemanager.App: data and sessions as a fresh manager has them (StartOne
+// calls it before serving).
+func (f *Fake) Reset() {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.sessions = map[string]*session{}
@@ -128,8 +129,6 @@ func (f *Fake) reset() {
 	}
 }
 
-// Reset implements fakemanager.App.
-func (f *Fake) Reset() { f.reset() }
 
 // ExpireSessions implements fakemanager.App.
 func (f *Fake) ExpireSessions() {

@@ -86,11 +86,12 @@ func Start(o Options, so fakemanager.Options) (*Fake, *fakemanager.Server, error
 		o.Idle = Idle
 	}
 	f := &Fake{opts: o, stats: &fakemanager.Stats{}}
-	f.reset()
 	return fakemanager.StartOne("vcenter", f, f.stats, so)
 }
 
-func (f *Fake) reset() {
+// Reset implements fakemanager.App: data and sessions as a fresh manager has them (StartOne
+// calls it before serving).
+func (f *Fake) Reset() {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.sessions = fakemanager.NewIdleSessions(f.opts.Idle)
@@ -141,8 +142,6 @@ func (f *Fake) AddTag(categoryName, name string) {
 	f.addTag(f.addCategory(categoryName, "", "MULTIPLE"), name)
 }
 
-// Reset implements fakemanager.App.
-func (f *Fake) Reset() { f.reset() }
 
 // ExpireSessions implements fakemanager.App.
 func (f *Fake) ExpireSessions() { f.sessions.Clear() }
