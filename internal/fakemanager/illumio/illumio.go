@@ -178,7 +178,6 @@ func (f *Fake) add(org int64, key, value, set, ref string) *label {
 	return l
 }
 
-
 // ExpireSessions implements fakemanager.App.
 func (f *Fake) ExpireSessions() { f.sessions.Clear() }
 

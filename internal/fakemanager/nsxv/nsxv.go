@@ -143,7 +143,6 @@ func (f *Fake) Reset() {
 	f.Forget()
 }
 
-
 // ExpireSessions implements fakemanager.App: every token stops working.
 func (f *Fake) ExpireSessions() {
 	f.mu.Lock()

@@ -129,7 +129,6 @@ func (f *Fake) Reset() {
 	}
 }
 
-
 // ExpireSessions implements fakemanager.App.
 func (f *Fake) ExpireSessions() {
 	f.mu.Lock()

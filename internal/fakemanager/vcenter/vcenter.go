@@ -142,7 +142,6 @@ func (f *Fake) AddTag(categoryName, name string) {
 	f.addTag(f.addCategory(categoryName, "", "MULTIPLE"), name)
 }
 
-
 // ExpireSessions implements fakemanager.App.
 func (f *Fake) ExpireSessions() { f.sessions.Clear() }
 
