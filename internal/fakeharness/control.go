@@ -182,3 +182,16 @@ func FuzzDecoder(f *testing.F, status int, contentType, request string, seeds []
 		CheckText(t, err.Error(), most)
 	})
 }
+
+// Send sends req with c and reads the whole answer: the response (its body read and closed)
+// and the body as text. A request that gets no answer fails tb.
+func Send(tb testing.TB, c *http.Client, req *http.Request) (*http.Response, string) {
+	tb.Helper()
+	resp, err := c.Do(req)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer func() { _ = resp.Body.Close() }()
+	b, _ := io.ReadAll(resp.Body)
+	return resp, string(b)
+}

@@ -3,7 +3,6 @@ package nsxt_test
 import (
 	"bytes"
 	"encoding/json"
-	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -39,13 +38,7 @@ func (w *wire) do(method, base, path string, hdr http.Header, body string) (*htt
 	for k, v := range hdr {
 		req.Header[k] = v
 	}
-	resp, err := w.c.Do(req)
-	if err != nil {
-		w.t.Fatal(err)
-	}
-	defer func() { _ = resp.Body.Close() }()
-	b, _ := io.ReadAll(resp.Body)
-	return resp, string(b)
+	return fakeharness.Send(w.t, w.c, req)
 }
 
 func (w *wire) login(base, password string) (*http.Response, http.Header) {

@@ -3,7 +3,6 @@ package nsxv_test
 import (
 	"bytes"
 	"encoding/xml"
-	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -36,13 +35,8 @@ func (w *wire) do(method, path, auth, contentType, body string) (int, string) {
 	if contentType != "" {
 		req.Header.Set("Content-Type", contentType)
 	}
-	resp, err := w.c.Do(req)
-	if err != nil {
-		w.t.Fatal(err)
-	}
-	defer func() { _ = resp.Body.Close() }()
-	b, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, string(b)
+	resp, body := fakeharness.Send(w.t, w.c, req)
+	return resp.StatusCode, body
 }
 
 func basic(user, pass string) string {

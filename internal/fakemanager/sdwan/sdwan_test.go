@@ -1,7 +1,6 @@
 package sdwan_test
 
 import (
-	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -36,13 +35,7 @@ func (w *wire) do(method, path, cookie, xsrf string) (*http.Response, string) {
 	if xsrf != "" {
 		req.Header.Set("X-XSRF-TOKEN", xsrf)
 	}
-	resp, err := w.c.Do(req)
-	if err != nil {
-		w.t.Fatal(err)
-	}
-	defer func() { _ = resp.Body.Close() }()
-	b, _ := io.ReadAll(resp.Body)
-	return resp, string(b)
+	return fakeharness.Send(w.t, w.c, req)
 }
 
 func (w *wire) login(password string) (*http.Response, string) {
@@ -50,13 +43,7 @@ func (w *wire) login(password string) (*http.Response, string) {
 	form := url.Values{"j_username": {w.h.Username}, "j_password": {password}}.Encode()
 	req, _ := http.NewRequest(http.MethodPost, w.h.URL()+"/j_security_check", strings.NewReader(form))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	resp, err := w.c.Do(req)
-	if err != nil {
-		w.t.Fatal(err)
-	}
-	defer func() { _ = resp.Body.Close() }()
-	b, _ := io.ReadAll(resp.Body)
-	return resp, string(b)
+	return fakeharness.Send(w.t, w.c, req)
 }
 
 func TestLoginTokenXSRFLogout(t *testing.T) {
