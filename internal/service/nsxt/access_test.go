@@ -304,10 +304,17 @@ func TestAuthPolicy_invalid(t *testing.T) {
 		{`max_repeats = -1`, `Attribute max_repeats value must be at least 0`},
 		{`api_max_auth_failures = 2.5`, `(?s)Not a Whole Number.*api_max_auth_failures takes a whole number; 2.5 is not one`},
 	}
+	refusedAtPlan(t, h, "nsx_auth_policy", cases)
+}
+
+// refusedAtPlan plans each case's body as a typeName resource and wants its error; none of
+// them may reach the manager.
+func refusedAtPlan(t *testing.T, h *fakeharness.NSXT, typeName string, cases []struct{ body, want string }) {
+	t.Helper()
 	steps := make([]resource.TestStep, 0, len(cases))
 	for _, c := range cases {
 		steps = append(steps, resource.TestStep{
-			Config:      fakeharness.Provider(h.NSXTBlock()) + "resource \"nsx_auth_policy\" \"this\" {\n  " + c.body + "\n}\n",
+			Config:      fakeharness.Provider(h.NSXTBlock()) + "resource \"" + typeName + "\" \"this\" {\n  " + c.body + "\n}\n",
 			PlanOnly:    true,
 			ExpectError: regexp.MustCompile(c.want),
 		})
@@ -551,18 +558,7 @@ func TestAPIServiceConfig_invalid(t *testing.T) {
 		{`basic_authentication_enabled = false
   cookie_based_authentication_enabled = false`, `(?s)Every Authentication Method Disabled.*cookie_based_authentication_enabled`},
 	}
-	steps := make([]resource.TestStep, 0, len(cases))
-	for _, c := range cases {
-		steps = append(steps, resource.TestStep{
-			Config:      fakeharness.Provider(h.NSXTBlock()) + "resource \"nsx_api_service_config\" \"this\" {\n  " + c.body + "\n}\n",
-			PlanOnly:    true,
-			ExpectError: regexp.MustCompile(c.want),
-		})
-	}
-	resource.UnitTest(t, resource.TestCase{ProtoV6ProviderFactories: acctest.Factories(t), Steps: steps})
-	if s := h.Stats(t); s["requests"] != 0 {
-		t.Fatalf("invalid configurations reached the manager: %v", s)
-	}
+	refusedAtPlan(t, h, "nsx_api_service_config", cases)
 }
 
 // What only the manager can tell (which names it offers, what the rest of its list holds) is
