@@ -261,12 +261,8 @@ func (n *node) x079(ctx context.Context, _ NSX4Inputs, r Report) error {
 // server.
 func (n *node) x087(ctx context.Context, in NSX4Inputs, r Report) error {
 	const id = "NMGR-4X-000087"
-	st, err := n.doc(ctx, id, "/api/v1/node/services/syslog/status", r)
-	if err != nil {
+	if err := n.serviceState(ctx, id, "syslog", "running", r); err != nil {
 		return err
-	}
-	if st != nil {
-		want(r, id, cmp(st["runtime_state"], "running"), "syslog is %v", st["runtime_state"])
 	}
 	ex, err := n.doc(ctx, id, "/api/v1/node/services/syslog/exporters", r)
 	if err != nil || ex == nil {
@@ -355,12 +351,8 @@ func (n *node) x096(ctx context.Context, in NSX4Inputs, r Report) error {
 // NMGR-4X-000097.rb: SSH stopped, not started on boot.
 func (n *node) x097(ctx context.Context, _ NSX4Inputs, r Report) error {
 	const id = "NMGR-4X-000097"
-	st, err := n.doc(ctx, id, "/api/v1/node/services/ssh/status", r)
-	if err != nil {
+	if err := n.serviceState(ctx, id, "ssh", "stopped", r); err != nil {
 		return err
-	}
-	if st != nil {
-		want(r, id, cmp(st["runtime_state"], "stopped"), "SSH is %v", st["runtime_state"])
 	}
 	d, err := n.doc(ctx, id, "/api/v1/node/services/ssh", r)
 	if err == nil && d != nil {

@@ -417,26 +417,14 @@ func (n *node) nodeProps(ctx context.Context, _ Inputs, r Report) error {
 
 // 000085: syslog running; every exporter at INFO to an authorised server; at least one.
 func (n *node) c085(ctx context.Context, in Inputs, r Report) error {
-	var st map[string]any
-	if ok, err := n.get(ctx, "VCFN-9X-000085", "/api/v1/node/services/syslog/status", r, &st); err != nil {
-		return err
-	} else if ok && !cmp(st["runtime_state"], "running") {
-		fail(r, "VCFN-9X-000085", "syslog is %v", st["runtime_state"])
-	}
-	var out struct {
-		Results []struct {
-			Server string `json:"server"`
-			Level  string `json:"level"`
-		} `json:"results"`
-	}
-	ok, err := n.get(ctx, "VCFN-9X-000085", "/api/v1/node/services/syslog/exporters", r, &out)
-	if err != nil || !ok {
+	if err := n.serviceState(ctx, "VCFN-9X-000085", "syslog", "running", r); err != nil {
 		return err
 	}
-	if len(out.Results) == 0 {
-		fail(r, "VCFN-9X-000085", "no syslog exporters")
-	}
-	for _, e := range out.Results {
+	exporters, err := listing[struct {
+		Server string `json:"server"`
+		Level  string `json:"level"`
+	}](ctx, n, "VCFN-9X-000085", "/api/v1/node/services/syslog/exporters", "syslog exporters", true, r)
+	for _, e := range exporters {
 		if !cmp(e.Level, "INFO") {
 			fail(r, "VCFN-9X-000085", "exporter to %s at level %s", e.Server, e.Level)
 		}
@@ -444,16 +432,23 @@ func (n *node) c085(ctx context.Context, in Inputs, r Report) error {
 			fail(r, "VCFN-9X-000085", "exporter to %s, not an authorised server", e.Server)
 		}
 	}
-	return nil
+	return err
+}
+
+// serviceState is a service's `/status` check both profiles make: its runtime_state is
+// want (a finding of id otherwise, or where the GET is not 200).
+func (n *node) serviceState(ctx context.Context, id, service, want string, r Report) error {
+	st, err := n.doc(ctx, id, "/api/v1/node/services/"+service+"/status", r)
+	if st != nil && !cmp(st["runtime_state"], want) {
+		fail(r, id, "%s is %v", service, st["runtime_state"])
+	}
+	return err
 }
 
 // 000086: SSH stopped, not started on boot, no root login.
 func (n *node) c086(ctx context.Context, _ Inputs, r Report) error {
-	var st map[string]any
-	if ok, err := n.get(ctx, "VCFN-9X-000086", "/api/v1/node/services/ssh/status", r, &st); err != nil {
+	if err := n.serviceState(ctx, "VCFN-9X-000086", "ssh", "stopped", r); err != nil {
 		return err
-	} else if ok && !cmp(st["runtime_state"], "stopped") {
-		fail(r, "VCFN-9X-000086", "ssh is %v", st["runtime_state"])
 	}
 	var s serviceProps
 	ok, err := n.get(ctx, "VCFN-9X-000086", "/api/v1/node/services/ssh", r, &s)
