@@ -67,6 +67,13 @@ func ResourceTimeouts(ctx context.Context, opts timeouts.Opts) rschema.Attribute
 	return a
 }
 
+// DataSourceSchema is a data source's schema: its description and attributes, and the
+// `timeouts` every data source has (DataSourceTimeouts).
+func DataSourceSchema(ctx context.Context, description string, attrs map[string]dschema.Attribute) dschema.Schema {
+	attrs["timeouts"] = DataSourceTimeouts(ctx)
+	return dschema.Schema{MarkdownDescription: description, Attributes: attrs}
+}
+
 // DataSourceTimeouts is the `timeouts` attribute of a data source: `read`, default 5m.
 func DataSourceTimeouts(ctx context.Context) dschema.Attribute {
 	a, ok := dstimeouts.AttributesWithOpts(ctx, dstimeouts.Opts{

@@ -40,50 +40,46 @@ type labelItem struct {
 }
 
 func (d *labelsDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
-	resp.Schema = schema.Schema{
-		MarkdownDescription: "Lists the labels of an Illumio PCE organization (`/api/v2/orgs/{org}/labels`), **every one of them**: a synchronous " +
-			"answer holds at most 500, so when `X-Total-Count` says there are more the provider requests the collection asynchronously " +
-			"(`Prefer: respond-async`), waits for the job and fetches its result. The type is not prefixed `nsx_`, so set `provider = nsx` on it.",
-		Attributes: map[string]schema.Attribute{
-			"timeouts": framework.DataSourceTimeouts(ctx),
-			"id":       framework.ComputedString("A digest of the filters, stable while they are."),
-			"key": schema.StringAttribute{
-				Optional: true, MarkdownDescription: "Only labels of this key (label type), e.g. `env`.",
-				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
-			},
-			"value": schema.StringAttribute{
-				Optional: true,
-				MarkdownDescription: "Only labels whose value contains this text: the PCE matches partially (`APP` matches `WEB-APP`). " +
-					"With `exact = true`, only labels whose value is exactly this.",
-				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
-			},
-			"exact": schema.BoolAttribute{
-				Optional: true, MarkdownDescription: "Match `value` exactly (case-sensitive) instead of partially. Default `false`.",
-			},
-			"include_deleted": schema.BoolAttribute{
-				Optional: true, MarkdownDescription: "Also list deleted labels. Default `false`.",
-			},
-			"labels": schema.ListNestedAttribute{
-				Computed:            true,
-				MarkdownDescription: "The matching labels, sorted by key, then value, then href.",
-				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
-					"href":                    framework.ComputedString("The label's href, e.g. `/orgs/1/labels/42`."),
-					"id":                      framework.ComputedString("The label's id, the last element of its href."),
-					"key":                     framework.ComputedString("Key (label type), e.g. `env`."),
-					"value":                   framework.ComputedString("Value, e.g. `Production`."),
-					"deleted":                 schema.BoolAttribute{Computed: true, MarkdownDescription: "Whether the label was deleted."},
-					"external_data_set":       framework.ComputedString("External data set, for labels managed by another system; null when none."),
-					"external_data_reference": framework.ComputedString("External data reference; null when none."),
-					"created_at":              framework.ComputedString("When the label was created (RFC 3339)."),
-					"updated_at":              framework.ComputedString("When the label was last changed (RFC 3339)."),
-				}},
-			},
-			"values": schema.MapAttribute{
-				Computed: true, ElementType: types.ListType{ElemType: types.StringType},
-				MarkdownDescription: "Key → sorted list of the values of the matching labels, for modules (e.g. `values[\"env\"]`).",
-			},
+	resp.Schema = framework.DataSourceSchema(ctx, "Lists the labels of an Illumio PCE organization (`/api/v2/orgs/{org}/labels`), **every one of them**: a synchronous "+
+		"answer holds at most 500, so when `X-Total-Count` says there are more the provider requests the collection asynchronously "+
+		"(`Prefer: respond-async`), waits for the job and fetches its result. The type is not prefixed `nsx_`, so set `provider = nsx` on it.", map[string]schema.Attribute{
+		"id": framework.ComputedString("A digest of the filters, stable while they are."),
+		"key": schema.StringAttribute{
+			Optional: true, MarkdownDescription: "Only labels of this key (label type), e.g. `env`.",
+			Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
 		},
-	}
+		"value": schema.StringAttribute{
+			Optional: true,
+			MarkdownDescription: "Only labels whose value contains this text: the PCE matches partially (`APP` matches `WEB-APP`). " +
+				"With `exact = true`, only labels whose value is exactly this.",
+			Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
+		},
+		"exact": schema.BoolAttribute{
+			Optional: true, MarkdownDescription: "Match `value` exactly (case-sensitive) instead of partially. Default `false`.",
+		},
+		"include_deleted": schema.BoolAttribute{
+			Optional: true, MarkdownDescription: "Also list deleted labels. Default `false`.",
+		},
+		"labels": schema.ListNestedAttribute{
+			Computed:            true,
+			MarkdownDescription: "The matching labels, sorted by key, then value, then href.",
+			NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
+				"href":                    framework.ComputedString("The label's href, e.g. `/orgs/1/labels/42`."),
+				"id":                      framework.ComputedString("The label's id, the last element of its href."),
+				"key":                     framework.ComputedString("Key (label type), e.g. `env`."),
+				"value":                   framework.ComputedString("Value, e.g. `Production`."),
+				"deleted":                 schema.BoolAttribute{Computed: true, MarkdownDescription: "Whether the label was deleted."},
+				"external_data_set":       framework.ComputedString("External data set, for labels managed by another system; null when none."),
+				"external_data_reference": framework.ComputedString("External data reference; null when none."),
+				"created_at":              framework.ComputedString("When the label was created (RFC 3339)."),
+				"updated_at":              framework.ComputedString("When the label was last changed (RFC 3339)."),
+			}},
+		},
+		"values": schema.MapAttribute{
+			Computed: true, ElementType: types.ListType{ElemType: types.StringType},
+			MarkdownDescription: "Key → sorted list of the values of the matching labels, for modules (e.g. `values[\"env\"]`).",
+		},
+	})
 }
 
 func (d *labelsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {

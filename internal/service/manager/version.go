@@ -42,33 +42,29 @@ type versionModel struct {
 }
 
 func (d *versionDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
-	resp.Schema = schema.Schema{
-		MarkdownDescription: "Reads the software version of one of the configured managers.",
-		Attributes: map[string]schema.Attribute{
-			"timeouts": framework.DataSourceTimeouts(ctx),
-			"id":       schema.StringAttribute{Computed: true, MarkdownDescription: "The manager block name, as `manager`."},
-			"manager": schema.StringAttribute{
-				Optional: true, Computed: true,
-				MarkdownDescription: "Which manager to ask: the name of its provider block (" + framework.Quoted(framework.Names(d.table)) + "). Default `nsxt`.",
-				Validators:          []validator.String{stringvalidator.OneOf(framework.Names(d.table)...)},
-			},
-			"version": schema.StringAttribute{Computed: true, MarkdownDescription: "The manager's product version. " +
-				"NSX: `product_version`; NSX-v: `major.minor.patch.build` from `versionInfo`; SD-WAN Manager: `data.version` of " +
-				"`/dataservice/client/about`, else `data.platformVersion` of `/dataservice/client/server`; Illumio PCE: `version` of `/api/v2/product_version`; vCenter: `version` of `/api/appliance/system/version`."},
-			"build":        schema.StringAttribute{Computed: true, MarkdownDescription: "The build number, where the manager reports one separately (NSX-v, Illumio PCE, vCenter)."},
-			"product":      schema.StringAttribute{Computed: true, MarkdownDescription: "vCenter: the product name, e.g. `VMware vCenter Server`."},
-			"type":         schema.StringAttribute{Computed: true, MarkdownDescription: "vCenter: the appliance type."},
-			"release_date": schema.StringAttribute{Computed: true, MarkdownDescription: "vCenter: the release date of the installed patch (empty on an unpatched appliance)."},
-			"node_version": schema.StringAttribute{
-				Computed:            true,
-				MarkdownDescription: "NSX: the version of the node that answered (`node_version` of `/api/v1/node/version`).",
-			},
-			"product_version": schema.StringAttribute{
-				Computed:            true,
-				MarkdownDescription: "NSX: the product version (`product_version` of `/api/v1/node/version`).",
-			},
+	resp.Schema = framework.DataSourceSchema(ctx, "Reads the software version of one of the configured managers.", map[string]schema.Attribute{
+		"id": schema.StringAttribute{Computed: true, MarkdownDescription: "The manager block name, as `manager`."},
+		"manager": schema.StringAttribute{
+			Optional: true, Computed: true,
+			MarkdownDescription: "Which manager to ask: the name of its provider block (" + framework.Quoted(framework.Names(d.table)) + "). Default `nsxt`.",
+			Validators:          []validator.String{stringvalidator.OneOf(framework.Names(d.table)...)},
 		},
-	}
+		"version": schema.StringAttribute{Computed: true, MarkdownDescription: "The manager's product version. " +
+			"NSX: `product_version`; NSX-v: `major.minor.patch.build` from `versionInfo`; SD-WAN Manager: `data.version` of " +
+			"`/dataservice/client/about`, else `data.platformVersion` of `/dataservice/client/server`; Illumio PCE: `version` of `/api/v2/product_version`; vCenter: `version` of `/api/appliance/system/version`."},
+		"build":        schema.StringAttribute{Computed: true, MarkdownDescription: "The build number, where the manager reports one separately (NSX-v, Illumio PCE, vCenter)."},
+		"product":      schema.StringAttribute{Computed: true, MarkdownDescription: "vCenter: the product name, e.g. `VMware vCenter Server`."},
+		"type":         schema.StringAttribute{Computed: true, MarkdownDescription: "vCenter: the appliance type."},
+		"release_date": schema.StringAttribute{Computed: true, MarkdownDescription: "vCenter: the release date of the installed patch (empty on an unpatched appliance)."},
+		"node_version": schema.StringAttribute{
+			Computed:            true,
+			MarkdownDescription: "NSX: the version of the node that answered (`node_version` of `/api/v1/node/version`).",
+		},
+		"product_version": schema.StringAttribute{
+			Computed:            true,
+			MarkdownDescription: "NSX: the product version (`product_version` of `/api/v1/node/version`).",
+		},
+	})
 }
 
 func (d *versionDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {

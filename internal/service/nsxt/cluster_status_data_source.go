@@ -39,21 +39,17 @@ func (d *clusterStatusDataSource) Schema(ctx context.Context, _ datasource.Schem
 				"ip_address": framework.ComputedString("The address the node listens on for the management cluster."),
 			}}}
 	}
-	resp.Schema = dschema.Schema{
-		MarkdownDescription: "The status of the NSX Manager cluster (`/api/v1/cluster/status`) and its virtual IP (`/api/v1/cluster/api-virtual-ip`), " +
-			"as of the read: for `check` blocks such as STIG VCFN-9X-000115 (management cluster `STABLE` with three nodes online, a virtual IP set).",
-		Attributes: map[string]dschema.Attribute{
-			"id":                     framework.ComputedString("The cluster id."),
-			"cluster_id":             framework.ComputedString("The cluster id."),
-			"control_cluster_status": framework.ComputedString("The control cluster's status: `STABLE`, `DEGRADED`, `UNSTABLE`, `NO_CONTROLLERS` or `UNKNOWN`."),
-			"mgmt_cluster_status":    framework.ComputedString("The management cluster's status: `STABLE`, `DEGRADED`, `UNSTABLE`, `INITIALIZING` or `UNKNOWN`."),
-			"online_nodes":           nodes("The management nodes online."),
-			"offline_nodes":          nodes("The management nodes offline."),
-			"virtual_ip":             framework.ComputedString("The cluster's virtual IPv4 address; empty when none is set."),
-			"virtual_ip6":            framework.ComputedString("The cluster's virtual IPv6 address; empty when none is set."),
-			"timeouts":               framework.DataSourceTimeouts(ctx),
-		},
-	}
+	resp.Schema = framework.DataSourceSchema(ctx, "The status of the NSX Manager cluster (`/api/v1/cluster/status`) and its virtual IP (`/api/v1/cluster/api-virtual-ip`), "+
+		"as of the read: for `check` blocks such as STIG VCFN-9X-000115 (management cluster `STABLE` with three nodes online, a virtual IP set).", map[string]dschema.Attribute{
+		"id":                     framework.ComputedString("The cluster id."),
+		"cluster_id":             framework.ComputedString("The cluster id."),
+		"control_cluster_status": framework.ComputedString("The control cluster's status: `STABLE`, `DEGRADED`, `UNSTABLE`, `NO_CONTROLLERS` or `UNKNOWN`."),
+		"mgmt_cluster_status":    framework.ComputedString("The management cluster's status: `STABLE`, `DEGRADED`, `UNSTABLE`, `INITIALIZING` or `UNKNOWN`."),
+		"online_nodes":           nodes("The management nodes online."),
+		"offline_nodes":          nodes("The management nodes offline."),
+		"virtual_ip":             framework.ComputedString("The cluster's virtual IPv4 address; empty when none is set."),
+		"virtual_ip6":            framework.ComputedString("The cluster's virtual IPv6 address; empty when none is set."),
+	})
 }
 
 // Read is an ordinary framework read: the status is small.

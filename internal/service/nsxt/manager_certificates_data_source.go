@@ -37,23 +37,19 @@ type managerCertificatesModel struct {
 
 func (d *managerCertificatesDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	str := framework.ComputedString
-	resp.Schema = dschema.Schema{
-		MarkdownDescription: "The certificate each NSX Manager node listed in the `nsxt` block presents on its API port, read from the " +
-			"provider's own TLS connection to it (which the block's CA settings verify): for checks such as the NSX 4.x STIG's " +
-			"NMGR-4X-000094, a certificate issued by the DoD (`issuer_organization` `U.S. Government`). It reads; it changes nothing.",
-		Attributes: map[string]dschema.Attribute{
-			"id": str("Always `certificates`."),
-			"nodes": dschema.MapNestedAttribute{Computed: true, MarkdownDescription: "Node (as the `nsxt` block lists it) → its certificate.",
-				NestedObject: dschema.NestedAttributeObject{Attributes: map[string]dschema.Attribute{
-					"subject":             str("The certificate's subject (RFC 2253)."),
-					"issuer":              str("Its issuer (RFC 2253)."),
-					"issuer_organization": str("The issuer's organization (O=); empty where it names none."),
-					"not_after":           str("When it expires (RFC 3339, UTC)."),
-					"sha256_fingerprint":  str("The SHA-256 hash of the certificate, in hexadecimal."),
-				}}},
-			"timeouts": framework.DataSourceTimeouts(ctx),
-		},
-	}
+	resp.Schema = framework.DataSourceSchema(ctx, "The certificate each NSX Manager node listed in the `nsxt` block presents on its API port, read from the "+
+		"provider's own TLS connection to it (which the block's CA settings verify): for checks such as the NSX 4.x STIG's "+
+		"NMGR-4X-000094, a certificate issued by the DoD (`issuer_organization` `U.S. Government`). It reads; it changes nothing.", map[string]dschema.Attribute{
+		"id": str("Always `certificates`."),
+		"nodes": dschema.MapNestedAttribute{Computed: true, MarkdownDescription: "Node (as the `nsxt` block lists it) → its certificate.",
+			NestedObject: dschema.NestedAttributeObject{Attributes: map[string]dschema.Attribute{
+				"subject":             str("The certificate's subject (RFC 2253)."),
+				"issuer":              str("Its issuer (RFC 2253)."),
+				"issuer_organization": str("The issuer's organization (O=); empty where it names none."),
+				"not_after":           str("When it expires (RFC 3339, UTC)."),
+				"sha256_fingerprint":  str("The SHA-256 hash of the certificate, in hexadecimal."),
+			}}},
+	})
 }
 
 func (d *managerCertificatesDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {

@@ -46,38 +46,34 @@ type roleDisplayItem struct {
 
 func (d *roleBindingsDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	str := framework.ComputedString
-	resp.Schema = dschema.Schema{
-		MarkdownDescription: "Every role binding of NSX (`/policy/api/v1/aaa/role-bindings`, every page), with the roles each holds by path and " +
-			"their display names, for `check` blocks that assert only authorised users hold roles (STIG VCFN-9X-000010: the STIG's check compares " +
-			"each user's role display names on `/` with the authorised ones).",
-		Attributes: map[string]dschema.Attribute{
-			"timeouts": framework.DataSourceTimeouts(ctx),
-			"id":       str("A digest of the filter."),
-			"type": dschema.StringAttribute{
-				Optional: true, MarkdownDescription: "Only bindings of this type: `remote_user`, `remote_group`, `local_user` or `principal_identity`.",
-				Validators: []validator.String{stringvalidator.OneOf(bindingTypes...)},
-			},
-			"bindings": dschema.ListNestedAttribute{
-				Computed: true, MarkdownDescription: "The bindings, sorted by name, then type, then id.",
-				NestedObject: dschema.NestedAttributeObject{Attributes: map[string]dschema.Attribute{
-					"id": str("The binding's id."), "name": str("Who the binding is for."), "type": str("The binding's type."),
-					"identity_source_type": str("Where a remote user or group comes from (empty for local users)."),
-					"identity_source_id":   str("The identity source's id (empty when none)."),
-					"roles_for_paths": dschema.MapAttribute{Computed: true, MarkdownDescription: "Path → the roles held there.",
-						ElementType: types.ListType{ElemType: types.ObjectType{AttrTypes: map[string]attr.Type{"role": types.StringType, "role_display_name": types.StringType}}}},
-				}},
-			},
-			"roles": dschema.MapAttribute{
-				Computed: true, ElementType: types.ListType{ElemType: types.StringType},
-				MarkdownDescription: "Name → the display names of the roles held on `/`, sorted: what the STIG's check compares " +
-					"(`roles[\"admin\"]` is `[\"Enterprise Admin\"]` on a fresh manager). Where several bindings share a name, their roles are merged.",
-			},
-			"roles_by_path": dschema.MapAttribute{
-				Computed: true, ElementType: types.MapType{ElemType: types.ListType{ElemType: types.StringType}},
-				MarkdownDescription: "Name → path → the role identifiers held there, sorted.",
-			},
+	resp.Schema = framework.DataSourceSchema(ctx, "Every role binding of NSX (`/policy/api/v1/aaa/role-bindings`, every page), with the roles each holds by path and "+
+		"their display names, for `check` blocks that assert only authorised users hold roles (STIG VCFN-9X-000010: the STIG's check compares "+
+		"each user's role display names on `/` with the authorised ones).", map[string]dschema.Attribute{
+		"id": str("A digest of the filter."),
+		"type": dschema.StringAttribute{
+			Optional: true, MarkdownDescription: "Only bindings of this type: `remote_user`, `remote_group`, `local_user` or `principal_identity`.",
+			Validators: []validator.String{stringvalidator.OneOf(bindingTypes...)},
 		},
-	}
+		"bindings": dschema.ListNestedAttribute{
+			Computed: true, MarkdownDescription: "The bindings, sorted by name, then type, then id.",
+			NestedObject: dschema.NestedAttributeObject{Attributes: map[string]dschema.Attribute{
+				"id": str("The binding's id."), "name": str("Who the binding is for."), "type": str("The binding's type."),
+				"identity_source_type": str("Where a remote user or group comes from (empty for local users)."),
+				"identity_source_id":   str("The identity source's id (empty when none)."),
+				"roles_for_paths": dschema.MapAttribute{Computed: true, MarkdownDescription: "Path → the roles held there.",
+					ElementType: types.ListType{ElemType: types.ObjectType{AttrTypes: map[string]attr.Type{"role": types.StringType, "role_display_name": types.StringType}}}},
+			}},
+		},
+		"roles": dschema.MapAttribute{
+			Computed: true, ElementType: types.ListType{ElemType: types.StringType},
+			MarkdownDescription: "Name → the display names of the roles held on `/`, sorted: what the STIG's check compares " +
+				"(`roles[\"admin\"]` is `[\"Enterprise Admin\"]` on a fresh manager). Where several bindings share a name, their roles are merged.",
+		},
+		"roles_by_path": dschema.MapAttribute{
+			Computed: true, ElementType: types.MapType{ElemType: types.ListType{ElemType: types.StringType}},
+			MarkdownDescription: "Name → path → the role identifiers held there, sorted.",
+		},
+	})
 }
 
 func (d *roleBindingsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {

@@ -114,82 +114,78 @@ func (d *routingSTIGDataSource) Schema(ctx context.Context, _ datasource.SchemaR
 	nested := func(desc string, attrs map[string]dschema.Attribute) dschema.ListNestedAttribute {
 		return dschema.ListNestedAttribute{Computed: true, MarkdownDescription: desc, NestedObject: dschema.NestedAttributeObject{Attributes: attrs}}
 	}
-	resp.Schema = dschema.Schema{
-		MarkdownDescription: "The routing part of the VMware Cloud Foundation 9.x NSX STIG Readiness Guide (Y25M06, V1R1: the 17 VCFR-9X rules; VCFR-9X-000028, which the vendor's profile does not check, is `not_reviewed`), " +
-			"judged on every Tier-0 and Tier-1 gateway under `/infra` — what the vendor's InSpec profile reads, read with NSX's hierarchical policy " +
-			"API in two requests whatever the number of gateways (`GET /policy/api/v1/infra?type_filter=…` and the global configuration). " +
-			"It reads and judges; it changes nothing (the gateways usually belong to the network team's `nsxt` provider configuration). " +
-			"Gateways of VCF 9 projects and VPCs (`/orgs/default/projects/…`) are not read, as the vendor's profile does not read them. " +
-			"Each control is ported from the vendor's InSpec control (vmware/dod-compliance-and-automation, " +
-			"`vcf/9.x/Y25M06-srg/inspec/vmware-cloud-foundation-stig-baseline/nsx/routing/controls/VCFR-9X-*.rb`): the same objects, fields and " +
-			"conditions, so the verdicts are the profile's; where the profile reviews by hand (inactive interfaces, unique passwords per AS, " +
-			"loopback sources), the objects are `not_reviewed`. The arguments are the profile's inputs.",
-		Attributes: map[string]dschema.Attribute{
-			"id":                         str("Always `routing`."),
-			"multicast_tier0_gateways":   ids("Ids of the Tier-0 gateways that need multicast (the profile's `nsx_t0multicastlist`)."),
-			"multicast_tier0_interfaces": ids("Ids of the Tier-0 interfaces that need PIM (the profile's `nsx_t0mcinterfacelist`)."),
-			"multicast_tier1_gateways":   ids("Ids of the Tier-1 gateways that need multicast (`nsx_t1multicastlist`)."),
-			"dhcp_tier0_gateways":        ids("Ids of the Tier-0 gateways that need a DHCP server (`nsx_t0dhcplist`)."),
-			"dhcp_tier1_gateways":        ids("Ids of the Tier-1 gateways that need a DHCP server (`nsx_t1dhcplist`)."),
-			"l3_forwarding_mode":         str("The global configuration's `l3_forwarding_mode` (`IPV4_ONLY` or `IPV4_AND_IPV6`): the IPv6 controls apply with IPv6 only."),
-			"controls": dschema.MapNestedAttribute{Computed: true, MarkdownDescription: "Every routing control by id (`VCFR-9X-000013` …): " +
-				"`status` is `not_a_finding`, `open`, `not_applicable` or `not_reviewed`, the worst over the objects it judged; `objects` maps each " +
-				"object's policy path to its status; `findings` say, per object, what was read and, for an open one, the attribute to change in the " +
-				"words of the vendor's `nsxt` provider.",
-				NestedObject: dschema.NestedAttributeObject{Attributes: map[string]dschema.Attribute{
-					"status":  str("`not_a_finding`, `open`, `not_applicable` or `not_reviewed`."),
-					"detail":  str("Why not applicable, or how many objects were judged each way."),
-					"objects": dschema.MapAttribute{Computed: true, ElementType: types.StringType, MarkdownDescription: "Policy path → status."},
-					"findings": nested("One per object and check.", map[string]dschema.Attribute{
-						"object":   str("The object's policy path."),
-						"status":   str("`not_a_finding`, `open` or `not_reviewed`."),
-						"evidence": str("What was read, in one sentence."),
-						"fix":      str("For an open finding: what to change (the `nsxt` provider's resource and attribute, and the API field); empty otherwise."),
-					}),
-				}}},
-			"any_open": boolean("Whether any routing control is `open`."),
-			"gateways": nested("Every Tier-0 and Tier-1 gateway under `/infra`.", map[string]dschema.Attribute{
-				"tier":               dschema.Int64Attribute{Computed: true, MarkdownDescription: "0 or 1."},
-				"id":                 str("The gateway's id."),
-				"path":               str("Its policy path."),
-				"display_name":       str("Its display name."),
-				"dhcp_config_paths":  strings("Its `dhcp_config_paths`; null where it has none."),
-				"ipv6_profile_paths": strings("Its `ipv6_profile_paths`; null where it has none."),
-				"vrf":                boolean("Whether it is a Tier-0 VRF gateway."),
-				"ra_hop_limit":       dschema.Int64Attribute{Computed: true, MarkdownDescription: "The hop limit its IPv6 ND/RA profile advertises; null where NSX answered none."},
-				"multicast_enabled":  boolean("Whether multicast is on in its locale services; null where it was never configured."),
-				"locale_services":    strings("The paths of its locale services."),
-			}),
-			"interfaces": nested("Every gateway interface.", map[string]dschema.Attribute{
-				"path":        str("Its policy path."),
-				"id":          str("Its id."),
-				"admin_state": str("`UP` or `DOWN` (empty where NSX answered none)."),
-				"urpf_mode":   str("Its uRPF mode: `STRICT` or `NONE`."),
-				"pim_enabled": boolean("Whether PIM (multicast) is on; null where it was never configured."),
-			}),
-			"protocols": nested("Every Tier-0 locale service's BGP and OSPF configuration.", map[string]dschema.Attribute{
-				"path":     str("Its policy path."),
-				"protocol": str("`bgp` or `ospf`."),
-				"enabled":  boolean("Whether it is on."),
-			}),
-			"bgp_neighbors": nested("Every BGP neighbour: whether a password is set, never the password.", map[string]dschema.Attribute{
-				"path":             str("Its policy path."),
-				"neighbor_address": str("Its address."),
-				"remote_as_num":    str("Its AS."),
-				"password_set":     boolean("Whether a password is set (NSX 9's `password_set`); null where NSX does not say."),
-				"maximum_routes": dschema.ListAttribute{Computed: true, ElementType: types.Int64Type,
-					MarkdownDescription: "The `maximum_routes` of each address family it filters (null for one without); null without route filtering."},
-				"source_addresses": strings("Its source addresses."),
-			}),
-			"ospf_areas": nested("Every OSPF area: its authentication mode, never its key.", map[string]dschema.Attribute{
-				"path":                str("Its policy path."),
-				"area_id":             str("Its area id."),
-				"authentication_mode": str("`NONE`, `PASSWORD` or `MD5`; null where none is configured."),
-			}),
-			"requests": dschema.Int64Attribute{Computed: true, MarkdownDescription: "How many requests the read took (2 whatever the number of gateways)."},
-			"timeouts": framework.DataSourceTimeouts(ctx),
-		},
-	}
+	resp.Schema = framework.DataSourceSchema(ctx, "The routing part of the VMware Cloud Foundation 9.x NSX STIG Readiness Guide (Y25M06, V1R1: the 17 VCFR-9X rules; VCFR-9X-000028, which the vendor's profile does not check, is `not_reviewed`), "+
+		"judged on every Tier-0 and Tier-1 gateway under `/infra` — what the vendor's InSpec profile reads, read with NSX's hierarchical policy "+
+		"API in two requests whatever the number of gateways (`GET /policy/api/v1/infra?type_filter=…` and the global configuration). "+
+		"It reads and judges; it changes nothing (the gateways usually belong to the network team's `nsxt` provider configuration). "+
+		"Gateways of VCF 9 projects and VPCs (`/orgs/default/projects/…`) are not read, as the vendor's profile does not read them. "+
+		"Each control is ported from the vendor's InSpec control (vmware/dod-compliance-and-automation, "+
+		"`vcf/9.x/Y25M06-srg/inspec/vmware-cloud-foundation-stig-baseline/nsx/routing/controls/VCFR-9X-*.rb`): the same objects, fields and "+
+		"conditions, so the verdicts are the profile's; where the profile reviews by hand (inactive interfaces, unique passwords per AS, "+
+		"loopback sources), the objects are `not_reviewed`. The arguments are the profile's inputs.", map[string]dschema.Attribute{
+		"id":                         str("Always `routing`."),
+		"multicast_tier0_gateways":   ids("Ids of the Tier-0 gateways that need multicast (the profile's `nsx_t0multicastlist`)."),
+		"multicast_tier0_interfaces": ids("Ids of the Tier-0 interfaces that need PIM (the profile's `nsx_t0mcinterfacelist`)."),
+		"multicast_tier1_gateways":   ids("Ids of the Tier-1 gateways that need multicast (`nsx_t1multicastlist`)."),
+		"dhcp_tier0_gateways":        ids("Ids of the Tier-0 gateways that need a DHCP server (`nsx_t0dhcplist`)."),
+		"dhcp_tier1_gateways":        ids("Ids of the Tier-1 gateways that need a DHCP server (`nsx_t1dhcplist`)."),
+		"l3_forwarding_mode":         str("The global configuration's `l3_forwarding_mode` (`IPV4_ONLY` or `IPV4_AND_IPV6`): the IPv6 controls apply with IPv6 only."),
+		"controls": dschema.MapNestedAttribute{Computed: true, MarkdownDescription: "Every routing control by id (`VCFR-9X-000013` …): " +
+			"`status` is `not_a_finding`, `open`, `not_applicable` or `not_reviewed`, the worst over the objects it judged; `objects` maps each " +
+			"object's policy path to its status; `findings` say, per object, what was read and, for an open one, the attribute to change in the " +
+			"words of the vendor's `nsxt` provider.",
+			NestedObject: dschema.NestedAttributeObject{Attributes: map[string]dschema.Attribute{
+				"status":  str("`not_a_finding`, `open`, `not_applicable` or `not_reviewed`."),
+				"detail":  str("Why not applicable, or how many objects were judged each way."),
+				"objects": dschema.MapAttribute{Computed: true, ElementType: types.StringType, MarkdownDescription: "Policy path → status."},
+				"findings": nested("One per object and check.", map[string]dschema.Attribute{
+					"object":   str("The object's policy path."),
+					"status":   str("`not_a_finding`, `open` or `not_reviewed`."),
+					"evidence": str("What was read, in one sentence."),
+					"fix":      str("For an open finding: what to change (the `nsxt` provider's resource and attribute, and the API field); empty otherwise."),
+				}),
+			}}},
+		"any_open": boolean("Whether any routing control is `open`."),
+		"gateways": nested("Every Tier-0 and Tier-1 gateway under `/infra`.", map[string]dschema.Attribute{
+			"tier":               dschema.Int64Attribute{Computed: true, MarkdownDescription: "0 or 1."},
+			"id":                 str("The gateway's id."),
+			"path":               str("Its policy path."),
+			"display_name":       str("Its display name."),
+			"dhcp_config_paths":  strings("Its `dhcp_config_paths`; null where it has none."),
+			"ipv6_profile_paths": strings("Its `ipv6_profile_paths`; null where it has none."),
+			"vrf":                boolean("Whether it is a Tier-0 VRF gateway."),
+			"ra_hop_limit":       dschema.Int64Attribute{Computed: true, MarkdownDescription: "The hop limit its IPv6 ND/RA profile advertises; null where NSX answered none."},
+			"multicast_enabled":  boolean("Whether multicast is on in its locale services; null where it was never configured."),
+			"locale_services":    strings("The paths of its locale services."),
+		}),
+		"interfaces": nested("Every gateway interface.", map[string]dschema.Attribute{
+			"path":        str("Its policy path."),
+			"id":          str("Its id."),
+			"admin_state": str("`UP` or `DOWN` (empty where NSX answered none)."),
+			"urpf_mode":   str("Its uRPF mode: `STRICT` or `NONE`."),
+			"pim_enabled": boolean("Whether PIM (multicast) is on; null where it was never configured."),
+		}),
+		"protocols": nested("Every Tier-0 locale service's BGP and OSPF configuration.", map[string]dschema.Attribute{
+			"path":     str("Its policy path."),
+			"protocol": str("`bgp` or `ospf`."),
+			"enabled":  boolean("Whether it is on."),
+		}),
+		"bgp_neighbors": nested("Every BGP neighbour: whether a password is set, never the password.", map[string]dschema.Attribute{
+			"path":             str("Its policy path."),
+			"neighbor_address": str("Its address."),
+			"remote_as_num":    str("Its AS."),
+			"password_set":     boolean("Whether a password is set (NSX 9's `password_set`); null where NSX does not say."),
+			"maximum_routes": dschema.ListAttribute{Computed: true, ElementType: types.Int64Type,
+				MarkdownDescription: "The `maximum_routes` of each address family it filters (null for one without); null without route filtering."},
+			"source_addresses": strings("Its source addresses."),
+		}),
+		"ospf_areas": nested("Every OSPF area: its authentication mode, never its key.", map[string]dschema.Attribute{
+			"path":                str("Its policy path."),
+			"area_id":             str("Its area id."),
+			"authentication_mode": str("`NONE`, `PASSWORD` or `MD5`; null where none is configured."),
+		}),
+		"requests": dschema.Int64Attribute{Computed: true, MarkdownDescription: "How many requests the read took (2 whatever the number of gateways)."},
+	})
 }
 
 func (d *routingSTIGDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {

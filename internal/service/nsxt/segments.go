@@ -73,38 +73,34 @@ func (m *segmentModel) fromAPI(s *nsxtapi.Segment) {
 var segmentTypes = []string{"ROUTED", "EXTENDED", "ROUTED_AND_EXTENDED", "DISCONNECTED"}
 
 func (d *segmentsDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
-	resp.Schema = schema.Schema{
-		MarkdownDescription: "Lists NSX policy segments (`/policy/api/v1/infra/segments`), following the cursor through every page " +
-			"(1,000 segments a request), so no segment is silently left out. Filters are applied by the provider after listing. " +
-			"A listing that repeats a cursor or a segment, or that holds more than `max_read_items` segments or `max_read_mib` of answers, is an error that says so.",
-		Attributes: map[string]schema.Attribute{
-			"timeouts": framework.DataSourceTimeouts(ctx),
-			"id":       framework.ComputedString("A digest of the filters, stable while they are."),
-			"display_name": schema.StringAttribute{
-				Optional: true, MarkdownDescription: "Only segments with exactly this display name.",
-				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
-			},
-			"type": schema.StringAttribute{
-				Optional:            true,
-				MarkdownDescription: "Only segments of this type: `" + strings.Join(segmentTypes, "`, `") + "`.",
-				Validators:          []validator.String{stringvalidator.OneOf(segmentTypes...)},
-			},
-			"transport_zone_path": schema.StringAttribute{
-				Optional: true, MarkdownDescription: "Only segments in this transport zone (its policy path).",
-				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
-			},
-			"segments": schema.ListNestedAttribute{
-				Computed:            true,
-				MarkdownDescription: "The matching segments, sorted by display name, then by path.",
-				NestedObject:        schema.NestedAttributeObject{Attributes: segmentAttributes()},
-			},
-			"paths": schema.MapAttribute{
-				Computed: true, ElementType: types.StringType,
-				MarkdownDescription: "Display name → path of the matching segments, for lookups in modules. " +
-					"Where several segments share a display name, the first in sort order (by path) is kept and a warning names the others.",
-			},
+	resp.Schema = framework.DataSourceSchema(ctx, "Lists NSX policy segments (`/policy/api/v1/infra/segments`), following the cursor through every page "+
+		"(1,000 segments a request), so no segment is silently left out. Filters are applied by the provider after listing. "+
+		"A listing that repeats a cursor or a segment, or that holds more than `max_read_items` segments or `max_read_mib` of answers, is an error that says so.", map[string]schema.Attribute{
+		"id": framework.ComputedString("A digest of the filters, stable while they are."),
+		"display_name": schema.StringAttribute{
+			Optional: true, MarkdownDescription: "Only segments with exactly this display name.",
+			Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
 		},
-	}
+		"type": schema.StringAttribute{
+			Optional:            true,
+			MarkdownDescription: "Only segments of this type: `" + strings.Join(segmentTypes, "`, `") + "`.",
+			Validators:          []validator.String{stringvalidator.OneOf(segmentTypes...)},
+		},
+		"transport_zone_path": schema.StringAttribute{
+			Optional: true, MarkdownDescription: "Only segments in this transport zone (its policy path).",
+			Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
+		},
+		"segments": schema.ListNestedAttribute{
+			Computed:            true,
+			MarkdownDescription: "The matching segments, sorted by display name, then by path.",
+			NestedObject:        schema.NestedAttributeObject{Attributes: segmentAttributes()},
+		},
+		"paths": schema.MapAttribute{
+			Computed: true, ElementType: types.StringType,
+			MarkdownDescription: "Display name → path of the matching segments, for lookups in modules. " +
+				"Where several segments share a display name, the first in sort order (by path) is kept and a warning names the others.",
+		},
+	})
 }
 
 func (d *segmentsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
@@ -184,7 +180,6 @@ var segmentID = regexp.MustCompile(`^[^/?#\s]+$`)
 
 func (d *segmentDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	attrs := segmentAttributes()
-	attrs["timeouts"] = framework.DataSourceTimeouts(ctx)
 	attrs["id"] = schema.StringAttribute{
 		Optional: true, Computed: true,
 		MarkdownDescription: "The segment's id, the last element of its path. Exactly one of `id` and `path` is set.",
@@ -200,11 +195,8 @@ func (d *segmentDataSource) Schema(ctx context.Context, _ datasource.SchemaReque
 			stringvalidator.RegexMatches(regexp.MustCompile(`^/infra/segments/[^/?#\s]+$`), "must be a policy path /infra/segments/<id>"),
 		},
 	}
-	resp.Schema = schema.Schema{
-		MarkdownDescription: "Reads one NSX policy segment (`GET /policy/api/v1/infra/segments/<id>`) by id or policy path: " +
-			"one small request, where `nsx_segments` lists them all. A segment that does not exist is an error.",
-		Attributes: attrs,
-	}
+	resp.Schema = framework.DataSourceSchema(ctx, "Reads one NSX policy segment (`GET /policy/api/v1/infra/segments/<id>`) by id or policy path: "+
+		"one small request, where `nsx_segments` lists them all. A segment that does not exist is an error.", attrs)
 }
 
 func (d *segmentDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {

@@ -44,44 +44,40 @@ var deviceTypes = []string{"vmanage", "vsmart", "vbond", "vedge"}
 
 func (d *devicesDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	str := framework.ComputedString
-	resp.Schema = schema.Schema{
-		MarkdownDescription: "Lists the devices a Cisco Catalyst SD-WAN Manager knows (`/dataservice/device`): controllers and edge routers, " +
-			"with their system IP, host name, model, type, software version, reachability, site and UUID. The type is not prefixed `nsx_`, " +
-			"so set `provider = nsx` on it. Filters are applied by the provider after listing.",
-		Attributes: map[string]schema.Attribute{
-			"timeouts": framework.DataSourceTimeouts(ctx),
-			"id":       str("A digest of the filters, stable while they are."),
-			"device_type": schema.StringAttribute{
-				Optional:            true,
-				MarkdownDescription: "Only devices of this type: `vmanage`, `vsmart`, `vbond` or `vedge` (edge routers, cEdge included).",
-				Validators:          []validator.String{stringvalidator.OneOf(deviceTypes...)},
-			},
-			"reachability": schema.StringAttribute{
-				Optional:            true,
-				MarkdownDescription: "Only devices with this reachability: `reachable` or `unreachable`.",
-				Validators:          []validator.String{stringvalidator.OneOf("reachable", "unreachable")},
-			},
-			"devices": schema.ListNestedAttribute{
-				Computed:            true,
-				MarkdownDescription: "The matching devices, sorted by host name, then by system IP.",
-				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
-					"system_ip":    str("System IP, the device's identity in the overlay."),
-					"host_name":    str("Host name."),
-					"device_model": str("Model, e.g. `vedge-C8000V`."),
-					"device_type":  str("`vmanage`, `vsmart`, `vbond` or `vedge`."),
-					"version":      str("Software version."),
-					"reachability": str("`reachable` or `unreachable`."),
-					"site_id":      str("Site id."),
-					"uuid":         str("Device UUID (chassis number)."),
-				}},
-			},
-			"system_ips": schema.MapAttribute{
-				Computed: true, ElementType: types.StringType,
-				MarkdownDescription: "Host name → system IP of the matching devices, for lookups in modules. " +
-					"Where several devices share a host name, the first in sort order (by system IP) is kept and a warning names the others.",
-			},
+	resp.Schema = framework.DataSourceSchema(ctx, "Lists the devices a Cisco Catalyst SD-WAN Manager knows (`/dataservice/device`): controllers and edge routers, "+
+		"with their system IP, host name, model, type, software version, reachability, site and UUID. The type is not prefixed `nsx_`, "+
+		"so set `provider = nsx` on it. Filters are applied by the provider after listing.", map[string]schema.Attribute{
+		"id": str("A digest of the filters, stable while they are."),
+		"device_type": schema.StringAttribute{
+			Optional:            true,
+			MarkdownDescription: "Only devices of this type: `vmanage`, `vsmart`, `vbond` or `vedge` (edge routers, cEdge included).",
+			Validators:          []validator.String{stringvalidator.OneOf(deviceTypes...)},
 		},
-	}
+		"reachability": schema.StringAttribute{
+			Optional:            true,
+			MarkdownDescription: "Only devices with this reachability: `reachable` or `unreachable`.",
+			Validators:          []validator.String{stringvalidator.OneOf("reachable", "unreachable")},
+		},
+		"devices": schema.ListNestedAttribute{
+			Computed:            true,
+			MarkdownDescription: "The matching devices, sorted by host name, then by system IP.",
+			NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
+				"system_ip":    str("System IP, the device's identity in the overlay."),
+				"host_name":    str("Host name."),
+				"device_model": str("Model, e.g. `vedge-C8000V`."),
+				"device_type":  str("`vmanage`, `vsmart`, `vbond` or `vedge`."),
+				"version":      str("Software version."),
+				"reachability": str("`reachable` or `unreachable`."),
+				"site_id":      str("Site id."),
+				"uuid":         str("Device UUID (chassis number)."),
+			}},
+		},
+		"system_ips": schema.MapAttribute{
+			Computed: true, ElementType: types.StringType,
+			MarkdownDescription: "Host name → system IP of the matching devices, for lookups in modules. " +
+				"Where several devices share a host name, the first in sort order (by system IP) is kept and a warning names the others.",
+		},
+	})
 }
 
 func (d *devicesDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {

@@ -38,34 +38,30 @@ type vcenterTagItem struct {
 }
 
 func (d *tagsDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
-	resp.Schema = schema.Schema{
-		MarkdownDescription: "Lists the vSphere tags of a vCenter with their categories (`/api/cis/tagging`, or `/rest/com/vmware/cis/tagging` " +
-			"before vCenter 7.0 U2), so that NSX and Illumio pipelines can map vSphere tags to segments and labels. " +
-			"The type is not prefixed `nsx_`, so set `provider = nsx` on it.",
-		Attributes: map[string]schema.Attribute{
-			"timeouts": framework.DataSourceTimeouts(ctx),
-			"id":       framework.ComputedString("A digest of the filter, stable while it is."),
-			"category": schema.StringAttribute{
-				Optional: true, MarkdownDescription: "Only tags of the category with this name (case-sensitive). A category that does not exist is an error that lists the existing ones.",
-				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
-			},
-			"tags": schema.ListNestedAttribute{
-				Computed:            true,
-				MarkdownDescription: "The tags, sorted by category name, then tag name.",
-				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
-					"id":          framework.ComputedString("The tag's id, e.g. `urn:vmomi:InventoryServiceTag:…:GLOBAL`."),
-					"name":        framework.ComputedString("Name."),
-					"description": framework.ComputedString("Description."),
-					"category_id": framework.ComputedString("The id of the tag's category."),
-					"category":    framework.ComputedString("The name of the tag's category."),
-				}},
-			},
-			"by_category": schema.MapAttribute{
-				Computed: true, ElementType: types.ListType{ElemType: types.StringType},
-				MarkdownDescription: "Category name → sorted tag names of the tags listed (all, or those of `category`), for modules (e.g. `by_category[\"env\"]`).",
-			},
+	resp.Schema = framework.DataSourceSchema(ctx, "Lists the vSphere tags of a vCenter with their categories (`/api/cis/tagging`, or `/rest/com/vmware/cis/tagging` "+
+		"before vCenter 7.0 U2), so that NSX and Illumio pipelines can map vSphere tags to segments and labels. "+
+		"The type is not prefixed `nsx_`, so set `provider = nsx` on it.", map[string]schema.Attribute{
+		"id": framework.ComputedString("A digest of the filter, stable while it is."),
+		"category": schema.StringAttribute{
+			Optional: true, MarkdownDescription: "Only tags of the category with this name (case-sensitive). A category that does not exist is an error that lists the existing ones.",
+			Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
 		},
-	}
+		"tags": schema.ListNestedAttribute{
+			Computed:            true,
+			MarkdownDescription: "The tags, sorted by category name, then tag name.",
+			NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
+				"id":          framework.ComputedString("The tag's id, e.g. `urn:vmomi:InventoryServiceTag:…:GLOBAL`."),
+				"name":        framework.ComputedString("Name."),
+				"description": framework.ComputedString("Description."),
+				"category_id": framework.ComputedString("The id of the tag's category."),
+				"category":    framework.ComputedString("The name of the tag's category."),
+			}},
+		},
+		"by_category": schema.MapAttribute{
+			Computed: true, ElementType: types.ListType{ElemType: types.StringType},
+			MarkdownDescription: "Category name → sorted tag names of the tags listed (all, or those of `category`), for modules (e.g. `by_category[\"env\"]`).",
+		},
+	})
 }
 
 func (d *tagsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
