@@ -1,11 +1,14 @@
 package nsxt
 
 import (
+	"context"
 	"fmt"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/netsession/terraform-provider-nsx/internal/framework"
 )
 
 // An apply killed in the middle (terraform sent SIGKILL, a CI runner lost) leaves on the
@@ -29,6 +32,38 @@ type found struct {
 	// Unprovable says why the object cannot be compared at all (a local user's password):
 	// it is never taken over unasked.
 	Unprovable string
+}
+
+// takeOver is a Create's look for the object NSX may hold already: list (a failure is a read
+// failure of thing, while doing), and the first item match accepts is judged — the state it
+// would give and what differs from plan (found). Where nothing differs it becomes plan and
+// the state, with a warning; otherwise the Create stops on name with its import. It reports
+// whether it found one (or could not look): the Create then creates nothing.
+func takeOver[T, M any](ctx context.Context, m *framework.Managers, plan *M, st *tfsdk.State, diags *diag.Diagnostics, thing, doing string,
+	list func() ([]T, error), match func(*T) bool, judge func(*T) (M, found, diag.Diagnostics)) bool {
+	all, err := list()
+	if err != nil {
+		m.ReadFailed(diags, thing, doing, err)
+		return true
+	}
+	for i := range all {
+		if !match(&all[i]) {
+			continue
+		}
+		cur, f, d := judge(&all[i])
+		diags.Append(d...)
+		switch {
+		case d.HasError():
+		case len(f.Differs) > 0:
+			f.refuse(diags, path.Root("name"))
+		default:
+			*plan = cur
+			diags.Append(st.Set(ctx, plan)...)
+			f.adopted(diags, "")
+		}
+		return true
+	}
+	return false
 }
 
 // check records attr as differing where its values are not equal.

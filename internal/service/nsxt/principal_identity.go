@@ -191,41 +191,26 @@ func (r *principalIdentityResource) Create(ctx context.Context, req resource.Cre
 // certificate, protection, description and roles), refused with its import otherwise. It
 // reports whether it found one (or could not look).
 func (r *principalIdentityResource) existing(ctx context.Context, c *nsxtapi.Client, plan *principalIdentityModel, st *tfsdk.State, diags *diag.Diagnostics) bool {
-	all, err := c.PrincipalIdentities(ctx)
-	if err != nil {
-		r.Managers.ReadFailed(diags, "the NSX Principal Identities", "Looking for an identity "+plan.Name.ValueString()+" before creating it", err)
-		return true
-	}
-	for i := range all {
-		p := &all[i]
-		if p.Name != plan.Name.ValueString() || p.NodeID != plan.NodeID.ValueString() {
-			continue
-		}
-		cur := *plan
-		cur.ID = types.StringValue(p.ID)
-		if d := r.read(ctx, c, &cur, p, true); d.HasError() {
-			diags.Append(d...)
-			return true
-		}
-		f := found{TypeName: principalType, Kind: "NSX Principal Identity", ImportID: p.ID,
-			What: fmt.Sprintf("the principal identity %s with node_id %s (id %s)", p.Name, p.NodeID, p.ID)}
-		theirs, _ := certificateDER(cur.CertificatePEM.ValueString())
-		ours, _ := certificateDER(plan.CertificatePEM.ValueString())
-		f.check("certificate_pem", bytes.Equal(theirs, ours))
-		f.check("is_protected", cur.IsProtected.Equal(plan.IsProtected))
-		f.check("description", cur.Description.Equal(plan.Description))
-		f.check("roles_for_paths", cur.RolesForPaths.Equal(plan.RolesForPaths))
-		if len(f.Differs) > 0 {
-			f.refuse(diags, path.Root("name"))
-			return true
-		}
-		cur.CertificatePEM = plan.CertificatePEM // the configuration's text of the same certificate
-		*plan = cur
-		diags.Append(st.Set(ctx, plan)...)
-		f.adopted(diags, "")
-		return true
-	}
-	return false
+	return takeOver(ctx, r.Managers, plan, st, diags, "the NSX Principal Identities", "Looking for an identity "+plan.Name.ValueString()+" before creating it",
+		func() ([]nsxtapi.PrincipalIdentity, error) { return c.PrincipalIdentities(ctx) },
+		func(p *nsxtapi.PrincipalIdentity) bool {
+			return p.Name == plan.Name.ValueString() && p.NodeID == plan.NodeID.ValueString()
+		},
+		func(p *nsxtapi.PrincipalIdentity) (principalIdentityModel, found, diag.Diagnostics) {
+			cur := *plan
+			cur.ID = types.StringValue(p.ID)
+			f := found{TypeName: principalType, Kind: "NSX Principal Identity", ImportID: p.ID,
+				What: fmt.Sprintf("the principal identity %s with node_id %s (id %s)", p.Name, p.NodeID, p.ID)}
+			d := r.read(ctx, c, &cur, p, true)
+			theirs, _ := certificateDER(cur.CertificatePEM.ValueString())
+			ours, _ := certificateDER(plan.CertificatePEM.ValueString())
+			f.check("certificate_pem", bytes.Equal(theirs, ours))
+			f.check("is_protected", cur.IsProtected.Equal(plan.IsProtected))
+			f.check("description", cur.Description.Equal(plan.Description))
+			f.check("roles_for_paths", cur.RolesForPaths.Equal(plan.RolesForPaths))
+			cur.CertificatePEM = plan.CertificatePEM // the configuration's text of the same certificate
+			return cur, f, d
+		})
 }
 
 func (r *principalIdentityResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {

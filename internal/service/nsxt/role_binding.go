@@ -108,37 +108,19 @@ func (r *roleBindingResource) Create(ctx context.Context, req resource.CreateReq
 // identity source and roles), refused with its import otherwise. It reports whether it found
 // one (or could not look).
 func (r *roleBindingResource) existing(ctx context.Context, c *nsxtapi.Client, plan *roleBindingModel, st *tfsdk.State, diags *diag.Diagnostics) bool {
-	all, err := c.RoleBindings(ctx)
-	if err != nil {
-		r.Managers.ReadFailed(diags, "the NSX Role Bindings", "Looking for a binding of "+plan.Name.ValueString()+" before creating it", err)
-		return true
-	}
-	for i := range all {
-		b := &all[i]
-		if b.Type != plan.Type.ValueString() || b.Name != plan.Name.ValueString() {
-			continue
-		}
-		var cur roleBindingModel
-		cur.Timeouts = plan.Timeouts
-		if d := cur.fromAPI(ctx, b); d.HasError() {
-			diags.Append(d...)
-			return true
-		}
-		f := found{TypeName: bindingType, Kind: "NSX Role Binding", ImportID: b.Type + "/" + b.Name,
-			What: fmt.Sprintf("a role binding of %s %s (id %s)", b.Type, b.Name, b.ID)}
-		f.check("identity_source_type", cur.IdentitySourceType.Equal(plan.IdentitySourceType))
-		f.check("identity_source_id", cur.IdentitySourceID.Equal(plan.IdentitySourceID))
-		f.check("roles_for_paths", cur.RolesForPaths.Equal(plan.RolesForPaths))
-		if len(f.Differs) > 0 {
-			f.refuse(diags, path.Root("name"))
-			return true
-		}
-		*plan = cur
-		diags.Append(st.Set(ctx, plan)...)
-		f.adopted(diags, "")
-		return true
-	}
-	return false
+	return takeOver(ctx, r.Managers, plan, st, diags, "the NSX Role Bindings", "Looking for a binding of "+plan.Name.ValueString()+" before creating it",
+		func() ([]nsxtapi.RoleBinding, error) { return c.RoleBindings(ctx) },
+		func(b *nsxtapi.RoleBinding) bool { return b.Type == plan.Type.ValueString() && b.Name == plan.Name.ValueString() },
+		func(b *nsxtapi.RoleBinding) (roleBindingModel, found, diag.Diagnostics) {
+			cur := roleBindingModel{Timeouts: plan.Timeouts}
+			d := cur.fromAPI(ctx, b)
+			f := found{TypeName: bindingType, Kind: "NSX Role Binding", ImportID: b.Type + "/" + b.Name,
+				What: fmt.Sprintf("a role binding of %s %s (id %s)", b.Type, b.Name, b.ID)}
+			f.check("identity_source_type", cur.IdentitySourceType.Equal(plan.IdentitySourceType))
+			f.check("identity_source_id", cur.IdentitySourceID.Equal(plan.IdentitySourceID))
+			f.check("roles_for_paths", cur.RolesForPaths.Equal(plan.RolesForPaths))
+			return cur, f, d
+		})
 }
 
 func (r *roleBindingResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
