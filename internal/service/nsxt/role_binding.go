@@ -110,7 +110,9 @@ func (r *roleBindingResource) Create(ctx context.Context, req resource.CreateReq
 func (r *roleBindingResource) existing(ctx context.Context, c *nsxtapi.Client, plan *roleBindingModel, st *tfsdk.State, diags *diag.Diagnostics) bool {
 	return takeOver(ctx, r.Managers, plan, st, diags, "the NSX Role Bindings", "Looking for a binding of "+plan.Name.ValueString()+" before creating it",
 		func() ([]nsxtapi.RoleBinding, error) { return c.RoleBindings(ctx) },
-		func(b *nsxtapi.RoleBinding) bool { return b.Type == plan.Type.ValueString() && b.Name == plan.Name.ValueString() },
+		func(b *nsxtapi.RoleBinding) bool {
+			return b.Type == plan.Type.ValueString() && b.Name == plan.Name.ValueString()
+		},
 		func(b *nsxtapi.RoleBinding) (roleBindingModel, found, diag.Diagnostics) {
 			cur := roleBindingModel{Timeouts: plan.Timeouts}
 			d := cur.fromAPI(ctx, b)
