@@ -472,7 +472,7 @@ func releaseIfMissing(ctx context.Context, c *nsxtapi.Client, effective, managed
 	if err != nil || v == nil || len(v.ProductVersion) > 64 {
 		return ""
 	}
-	return session.Clean(v.ProductVersion)
+	return session.Quote(v.ProductVersion) // a manager's text: masked and cleaned as every quote
 }
 
 // planAPIService tells at plan time what the apply would refuse: a plan that would leave no
