@@ -178,18 +178,19 @@ func (f *Fake) listPrincipals(w http.ResponseWriter, _ *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]any{"results": results, "result_count": len(results)})
 }
 
-func (f *Fake) principalFromPath(w http.ResponseWriter, r *http.Request) *principal {
-	p := f.principals[r.PathValue("id")]
-	if p == nil {
-		apiError(w, http.StatusNotFound, errCodeNotFound, fmt.Sprintf("Principal identity %s not found.", r.PathValue("id")))
+// byID is the object of m the request's {id} names, or nil after NSX's 404 for kind.
+func byID[T any](w http.ResponseWriter, r *http.Request, m map[string]*T, kind string) *T {
+	v := m[r.PathValue("id")]
+	if v == nil {
+		apiError(w, http.StatusNotFound, errCodeNotFound, fmt.Sprintf("%s %s not found.", kind, r.PathValue("id")))
 	}
-	return p
+	return v
 }
 
 func (f *Fake) getPrincipal(w http.ResponseWriter, r *http.Request) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	if p := f.principalFromPath(w, r); p != nil {
+	if p := byID(w, r, f.principals, "Principal identity"); p != nil {
 		writeJSON(w, http.StatusOK, p.view())
 	}
 }
@@ -199,7 +200,7 @@ func (f *Fake) getPrincipal(w http.ResponseWriter, r *http.Request) {
 func (f *Fake) deletePrincipal(w http.ResponseWriter, r *http.Request) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	p := f.principalFromPath(w, r)
+	p := byID(w, r, f.principals, "Principal identity")
 	if p == nil {
 		return
 	}
@@ -217,9 +218,8 @@ func (f *Fake) deletePrincipal(w http.ResponseWriter, r *http.Request) {
 func (f *Fake) getCertificate(w http.ResponseWriter, r *http.Request) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	c := f.certs[r.PathValue("id")]
+	c := byID(w, r, f.certs, "Certificate")
 	if c == nil {
-		apiError(w, http.StatusNotFound, errCodeNotFound, fmt.Sprintf("Certificate %s not found.", r.PathValue("id")))
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"id": c.ID, "display_name": c.Subject, "pem_encoded": c.PEM,

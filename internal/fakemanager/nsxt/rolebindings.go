@@ -209,18 +209,10 @@ func (f *Fake) createBinding(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusCreated, b.view())
 }
 
-func (f *Fake) bindingFromPath(w http.ResponseWriter, r *http.Request) *binding {
-	b := f.bindings[r.PathValue("id")]
-	if b == nil {
-		apiError(w, http.StatusNotFound, errCodeNotFound, fmt.Sprintf("Role binding %s not found.", r.PathValue("id")))
-	}
-	return b
-}
-
 func (f *Fake) getBinding(w http.ResponseWriter, r *http.Request) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	if b := f.bindingFromPath(w, r); b != nil {
+	if b := byID(w, r, f.bindings, "Role binding"); b != nil {
 		writeJSON(w, http.StatusOK, b.view())
 	}
 }
@@ -232,7 +224,7 @@ func (f *Fake) putBinding(w http.ResponseWriter, r *http.Request) {
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	cur := f.bindingFromPath(w, r)
+	cur := byID(w, r, f.bindings, "Role binding")
 	if cur == nil {
 		return
 	}
@@ -258,7 +250,7 @@ func (f *Fake) putBinding(w http.ResponseWriter, r *http.Request) {
 func (f *Fake) deleteBinding(w http.ResponseWriter, r *http.Request) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	if b := f.bindingFromPath(w, r); b != nil {
+	if b := byID(w, r, f.bindings, "Role binding"); b != nil {
 		if b.SystemOwned {
 			apiError(w, http.StatusBadRequest, errCodeBadRequest, "The role binding of "+b.Name+" is system owned and cannot be deleted.")
 			return
