@@ -8,7 +8,9 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	dschema "github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 )
 
@@ -94,4 +96,10 @@ func Known(v interface {
 // ComputedString is a computed string attribute of a data source.
 func ComputedString(desc string) dschema.StringAttribute {
 	return dschema.StringAttribute{Computed: true, MarkdownDescription: desc}
+}
+
+// FilterString is an optional string argument of a data source that filters what it lists:
+// when set, never empty (an empty filter is a mistake, not "everything").
+func FilterString(desc string) dschema.StringAttribute {
+	return dschema.StringAttribute{Optional: true, MarkdownDescription: desc, Validators: []validator.String{stringvalidator.LengthAtLeast(1)}}
 }

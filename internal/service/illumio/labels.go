@@ -43,11 +43,8 @@ func (d *labelsDataSource) Schema(ctx context.Context, _ datasource.SchemaReques
 	resp.Schema = framework.DataSourceSchema(ctx, "Lists the labels of an Illumio PCE organization (`/api/v2/orgs/{org}/labels`), **every one of them**: a synchronous "+
 		"answer holds at most 500, so when `X-Total-Count` says there are more the provider requests the collection asynchronously "+
 		"(`Prefer: respond-async`), waits for the job and fetches its result. The type is not prefixed `nsx_`, so set `provider = nsx` on it.", map[string]schema.Attribute{
-		"id": framework.ComputedString("A digest of the filters, stable while they are."),
-		"key": schema.StringAttribute{
-			Optional: true, MarkdownDescription: "Only labels of this key (label type), e.g. `env`.",
-			Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
-		},
+		"id":  framework.ComputedString("A digest of the filters, stable while they are."),
+		"key": framework.FilterString("Only labels of this key (label type), e.g. `env`."),
 		"value": schema.StringAttribute{
 			Optional: true,
 			MarkdownDescription: "Only labels whose value contains this text: the PCE matches partially (`APP` matches `WEB-APP`). " +

@@ -76,20 +76,14 @@ func (d *segmentsDataSource) Schema(ctx context.Context, _ datasource.SchemaRequ
 	resp.Schema = framework.DataSourceSchema(ctx, "Lists NSX policy segments (`/policy/api/v1/infra/segments`), following the cursor through every page "+
 		"(1,000 segments a request), so no segment is silently left out. Filters are applied by the provider after listing. "+
 		"A listing that repeats a cursor or a segment, or that holds more than `max_read_items` segments or `max_read_mib` of answers, is an error that says so.", map[string]schema.Attribute{
-		"id": framework.ComputedString("A digest of the filters, stable while they are."),
-		"display_name": schema.StringAttribute{
-			Optional: true, MarkdownDescription: "Only segments with exactly this display name.",
-			Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
-		},
+		"id":           framework.ComputedString("A digest of the filters, stable while they are."),
+		"display_name": framework.FilterString("Only segments with exactly this display name."),
 		"type": schema.StringAttribute{
 			Optional:            true,
 			MarkdownDescription: "Only segments of this type: `" + strings.Join(segmentTypes, "`, `") + "`.",
 			Validators:          []validator.String{stringvalidator.OneOf(segmentTypes...)},
 		},
-		"transport_zone_path": schema.StringAttribute{
-			Optional: true, MarkdownDescription: "Only segments in this transport zone (its policy path).",
-			Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
-		},
+		"transport_zone_path": framework.FilterString("Only segments in this transport zone (its policy path)."),
 		"segments": schema.ListNestedAttribute{
 			Computed:            true,
 			MarkdownDescription: "The matching segments, sorted by display name, then by path.",

@@ -6,12 +6,10 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
@@ -41,11 +39,8 @@ func (d *tagsDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest,
 	resp.Schema = framework.DataSourceSchema(ctx, "Lists the vSphere tags of a vCenter with their categories (`/api/cis/tagging`, or `/rest/com/vmware/cis/tagging` "+
 		"before vCenter 7.0 U2), so that NSX and Illumio pipelines can map vSphere tags to segments and labels. "+
 		"The type is not prefixed `nsx_`, so set `provider = nsx` on it.", map[string]schema.Attribute{
-		"id": framework.ComputedString("A digest of the filter, stable while it is."),
-		"category": schema.StringAttribute{
-			Optional: true, MarkdownDescription: "Only tags of the category with this name (case-sensitive). A category that does not exist is an error that lists the existing ones.",
-			Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
-		},
+		"id":       framework.ComputedString("A digest of the filter, stable while it is."),
+		"category": framework.FilterString("Only tags of the category with this name (case-sensitive). A category that does not exist is an error that lists the existing ones."),
 		"tags": schema.ListNestedAttribute{
 			Computed:            true,
 			MarkdownDescription: "The tags, sorted by category name, then tag name.",
