@@ -51,6 +51,7 @@ func run() error {
 	listen := flag.String("listen", "127.0.0.1", "address to listen on")
 	dir := flag.String("dir", "", "directory for ca.pem (default: a new temporary directory)")
 	bannerWrite := flag.String("nsxt-banner-write", fakensxt.BannerWritePolicy, "where the fake NSX takes a login banner write: policy (PUT /policy/api/v1/loginbanner), node (PUT /api/v1/loginbanner) or none (neither; NSX's answer for both is unknown)")
+	vidmCluster := flag.Bool("nsxt-vidm-cluster", false, "one vIDM provider for the cluster, which a write on any node sets for all (whether NSX keeps it per node or for the cluster is not documented; by default each node keeps its own)")
 	oldPasswordCounts := flag.Bool("nsxt-old-password-counts", false, "a wrong old_password in a node user's password change counts as a failed authentication towards the lockout (whether NSX counts it is not documented; by default it does not)")
 	release := flag.String("nsxt-release", fakensxt.Release42, "NSX release the fake NSX plays: 4.2, or 9.0 (VCF 9: the TLS 1.3 cipher suites)")
 	sdwanRelease := flag.String("sdwan-release", fakesdwan.Version, "SD-WAN Manager release the fake plays; from "+fakesdwan.JWTRelease+" it offers JWT login and an API key (announced, and SDWAN_API_KEY in -env)")
@@ -114,7 +115,7 @@ func run() error {
 
 	nsxtPass := password()
 	_, nsxtSrv, err := fakensxt.Start(fakensxt.Options{Username: "admin", Password: nsxtPass, Segments: *segments, Idle: *idle, ExtraFields: extraFields,
-		SegmentList: fx.NSXT.Segments, APIService: fx.NSXT.APIService, Release: *release, BannerWrite: *bannerWrite, OldPasswordCountsAsFailure: *oldPasswordCounts, Infra: fx.NSXT.Infra}, opts)
+		SegmentList: fx.NSXT.Segments, APIService: fx.NSXT.APIService, Release: *release, BannerWrite: *bannerWrite, OldPasswordCountsAsFailure: *oldPasswordCounts, VidmForCluster: *vidmCluster, Infra: fx.NSXT.Infra}, opts)
 	if err != nil {
 		return err
 	}

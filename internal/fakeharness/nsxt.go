@@ -45,6 +45,8 @@ type NSXTOptions struct {
 	// OldPasswordCountsAsFailure: a wrong old_password counts towards the lockout
 	// (Options.OldPasswordCountsAsFailure).
 	OldPasswordCountsAsFailure bool
+	// VidmForCluster: one vIDM provider for the cluster (Options.VidmForCluster).
+	VidmForCluster bool
 	// Infra is a hierarchical policy body the manager starts with (Options.Infra).
 	Infra json.RawMessage
 	// CAOrganization is the organization of the CA that issues the nodes' certificate.
@@ -62,7 +64,7 @@ func StartNSXT(t testing.TB, o NSXTOptions) *NSXT {
 		// The characters that break naive form encoding.
 		o.Password = "S3cret&Pw@x%2B+1"
 	}
-	fake, srv, err := fakensxt.Start(fakensxt.Options{Username: "admin", Password: o.Password, Segments: o.Segments, Idle: o.Idle, ExtraFields: o.ExtraFields, APIService: o.APIService, LoginLatency: o.LoginLatency, SegmentList: o.SegmentList, Release: o.Release, BannerWrite: o.BannerWrite, OldPasswordCountsAsFailure: o.OldPasswordCountsAsFailure, Infra: o.Infra},
+	fake, srv, err := fakensxt.Start(fakensxt.Options{Username: "admin", Password: o.Password, Segments: o.Segments, Idle: o.Idle, ExtraFields: o.ExtraFields, APIService: o.APIService, LoginLatency: o.LoginLatency, SegmentList: o.SegmentList, Release: o.Release, BannerWrite: o.BannerWrite, OldPasswordCountsAsFailure: o.OldPasswordCountsAsFailure, VidmForCluster: o.VidmForCluster, Infra: o.Infra},
 		fakemanager.Options{Nodes: o.Nodes, CA: ca, Listener: listener(o.Net)})
 	if err != nil {
 		t.Fatal(err)

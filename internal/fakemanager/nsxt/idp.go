@@ -15,8 +15,9 @@ import (
 // (vIDM), NodeAuthProviderVidmProperties at /api/v1/node/aaa/providers/vidm (GET, PUT; the
 // SDK's model, nsxt-mp v0.6.0). The client secret is kept and never answered. Whether NSX
 // keeps it per node or for the cluster is UNCONFIRMED (the path is a node path; the UI sets it
-// once): the fake keeps it per node, the reading under which the provider must write every
-// node, and which costs two more writes where NSX keeps one.
+// once): the fake plays both (Options.VidmForCluster). nsx_vidm writes every node, which is
+// right under either reading: a new client secret goes to each node, a changed field only to
+// the nodes that do not hold it yet (TestVidmUnderEitherReading).
 
 // VidmPath is the vIDM provider's path.
 const VidmPath = "/api/v1/node/aaa/providers/vidm"
@@ -27,9 +28,9 @@ const UpgradeNodesPath = "/api/v1/upgrade/nodes"
 
 var thumbprintPattern = regexp.MustCompile(`^[0-9A-Fa-f]{64}$`)
 
-func vidmDef() *objectDef {
+func vidmDef(perNode bool) *objectDef {
 	return &objectDef{
-		path: VidmPath, schema: "NodeAuthProviderVidmProperties", perNode: true, bare: true,
+		path: VidmPath, schema: "NodeAuthProviderVidmProperties", perNode: perNode, bare: true,
 		fields: map[string]rule{
 			"vidm_enable":    boolRule(),
 			"lb_enable":      boolRule(),

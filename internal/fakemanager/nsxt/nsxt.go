@@ -81,6 +81,10 @@ type Options struct {
 	// not documented; the provider sends a current password once per change and never again in
 	// the run, so either reading costs at most one failure (TestWrongOldPasswordCostsOneFailureAtMost).
 	OldPasswordCountsAsFailure bool
+	// VidmForCluster plays the other reading of where NSX keeps the vIDM provider: one
+	// object for the cluster, which a write on any node sets for all (by default each node
+	// keeps its own; see idp.go).
+	VidmForCluster bool
 	// Infra is a hierarchical policy body (what PATCH /policy/api/v1/infra takes) the
 	// manager starts with: gateways and their routing configuration. Start refuses one NSX
 	// would refuse.
@@ -154,9 +158,9 @@ type failures struct {
 	lockedUntil time.Time
 }
 
-// allDefs are the settings objects the fake serves.
-func allDefs() []*objectDef {
-	defs := []*objectDef{authPolicyDef(), nodeDef(), bannerDef(), globalConfigDef(), backupDef(), telemetryDef(), vidmDef()}
+// allDefs are the settings objects the fake serves, as o has them.
+func allDefs(o Options) []*objectDef {
+	defs := []*objectDef{authPolicyDef(), nodeDef(), bannerDef(), globalConfigDef(), backupDef(), telemetryDef(), vidmDef(!o.VidmForCluster)}
 	return append(defs, serviceDefs()...)
 }
 
@@ -180,7 +184,7 @@ func Start(o Options, so fakemanager.Options) (*Fake, *fakemanager.Server, error
 	default:
 		return nil, nil, fmt.Errorf("fake nsxt: BannerWrite %q is not %s, %s or %s", o.BannerWrite, BannerWritePolicy, BannerWriteNode, BannerWriteNone)
 	}
-	f := &Fake{opts: o, stats: &fakemanager.Stats{}, defs: allDefs(), ca: so.CA}
+	f := &Fake{opts: o, stats: &fakemanager.Stats{}, defs: allDefs(o), ca: so.CA}
 	f.sessions = make([]map[string]*session, so.Nodes)
 	f.failures = make([]map[string]*failures, so.Nodes)
 	f.limits = make([]*nodeLimits, so.Nodes)
