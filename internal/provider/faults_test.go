@@ -273,7 +273,7 @@ data "nsx_segment" "s" {
 			{
 				PreConfig: func() {
 					h.ChangeOutside(t, func(o map[string]any) { o["client_api_rate_limit"] = 100 })
-					time.Sleep(1100 * time.Millisecond) // the fake's bucket refills
+					h.Fake.RefillRateLimits() // as a second without requests would: the outside change's logout took a token
 					limitedAbove = h.Stats(t)["rate_limited"]
 				},
 				Config: vaultBlock(h) + body,

@@ -28,6 +28,16 @@ type nodeLimits struct {
 
 var _ fakemanager.Admitter = (*Fake)(nil)
 
+// RefillRateLimits fills every client's token bucket on every node, as a second without
+// requests would: a test moves the limiter's clock on instead of sleeping.
+func (f *Fake) RefillRateLimits() {
+	for _, l := range f.limits {
+		l.mu.Lock()
+		clear(l.buckets)
+		l.mu.Unlock()
+	}
+}
+
 // Admit enforces the limits the api-service configuration states, as NSX's reverse proxy does
 // before any work: client_api_rate_limit requests per second per client (429, error_code 102),
 // client_api_concurrency_limit and global_api_concurrency_limit requests in flight (503).
