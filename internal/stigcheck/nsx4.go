@@ -89,16 +89,7 @@ func want(r Report, id string, ok bool, format string, args ...any) {
 
 // NMGR-4X-000007.rb: five services log at INFO.
 func (n *node) x007(ctx context.Context, _ NSX4Inputs, r Report) error {
-	for _, svc := range []string{"async_replicator", "auth", "http", "manager", "telemetry"} {
-		d, err := n.doc(ctx, "NMGR-4X-000007", "/api/v1/node/services/"+svc, r)
-		if err != nil {
-			return err
-		}
-		if d != nil {
-			want(r, "NMGR-4X-000007", cmp(field(d, "service_properties", "logging_level"), "INFO"), "%s logging_level is %v", svc, field(d, "service_properties", "logging_level"))
-		}
-	}
-	return nil
+	return n.servicesLogAtInfo(ctx, "NMGR-4X-000007", r)
 }
 
 // NMGR-4X-000010.rb: every role of an authorised user is its authorised one; an unknown user
@@ -363,22 +354,12 @@ func (n *node) x097(ctx context.Context, _ NSX4Inputs, r Report) error {
 
 // NMGR-4X-000098.rb: SNMP v2 not configured.
 func (n *node) x098(ctx context.Context, _ NSX4Inputs, r Report) error {
-	const id = "NMGR-4X-000098"
-	d, err := n.doc(ctx, id, "/api/v1/node/services/snmp", r)
-	if err == nil && d != nil {
-		want(r, id, cmp(field(d, "service_properties", "v2_configured"), "false"), "v2_configured is %v", field(d, "service_properties", "v2_configured"))
-	}
-	return err
+	return n.fieldIs(ctx, "NMGR-4X-000098", "/api/v1/node/services/snmp", "false", r, "service_properties", "v2_configured")
 }
 
 // NMGR-4X-000099.rb: FIPS mode for load balancers.
 func (n *node) x099(ctx context.Context, _ NSX4Inputs, r Report) error {
-	const id = "NMGR-4X-000099"
-	d, err := n.doc(ctx, id, "/policy/api/v1/infra/global-config", r)
-	if err == nil && d != nil {
-		want(r, id, cmp(field(d, "fips", "lb_fips_enabled"), "true"), "lb_fips_enabled is %v", field(d, "fips", "lb_fips_enabled"))
-	}
-	return err
+	return n.fieldIs(ctx, "NMGR-4X-000099", "/policy/api/v1/infra/global-config", "true", r, "fips", "lb_fips_enabled")
 }
 
 // NMGR-4X-000102.rb: control cluster STABLE, three management nodes online, a virtual IP

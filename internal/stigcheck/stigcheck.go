@@ -193,14 +193,20 @@ type serviceProps struct {
 
 // 000007: the logging level of five services is INFO.
 func (n *node) c007(ctx context.Context, _ Inputs, r Report) error {
+	return n.servicesLogAtInfo(ctx, "VCFN-9X-000007", r)
+}
+
+// servicesLogAtInfo is the check both profiles make under their own id (VCFN-9X-000007,
+// NMGR-4X-000007): five services log at INFO.
+func (n *node) servicesLogAtInfo(ctx context.Context, id string, r Report) error {
 	for _, svc := range []string{"async_replicator", "auth", "http", "manager", "telemetry"} {
-		var s serviceProps
-		ok, err := n.get(ctx, "VCFN-9X-000007", "/api/v1/node/services/"+svc, r, &s)
+		d, err := n.doc(ctx, id, "/api/v1/node/services/"+svc, r)
 		if err != nil {
 			return err
 		}
-		if ok && !cmp(s.ServiceProperties["logging_level"], "INFO") {
-			fail(r, "VCFN-9X-000007", "%s logging_level is %v", svc, s.ServiceProperties["logging_level"])
+		if d != nil {
+			level := field(d, "service_properties", "logging_level")
+			want(r, id, cmp(level, "INFO"), "%s logging_level is %v", svc, level)
 		}
 	}
 	return nil
@@ -236,19 +242,24 @@ func (n *node) roleBindings(ctx context.Context, id string, authorized map[strin
 	return err
 }
 
+// getAll is get for a document several controls judge: what the node answers instead of the
+// document is a finding of each of ids. ok is false where there is nothing more to judge.
+func (n *node) getAll(ctx context.Context, ids []string, path string, r Report, out any) (bool, error) {
+	ok, err := n.get(ctx, ids[0], path, r, out)
+	if err == nil && !ok {
+		for _, id := range ids[1:] {
+			r[id] = append(r[id], r[ids[0]]...)
+		}
+	}
+	return ok && err == nil, err
+}
+
 // 000012, 000038 to 000043: the auth policy.
 func (n *node) authPolicy(ctx context.Context, _ Inputs, r Report) error {
 	var p map[string]any
 	ids := []string{"VCFN-9X-000012", "VCFN-9X-000038", "VCFN-9X-000039", "VCFN-9X-000040", "VCFN-9X-000041", "VCFN-9X-000042", "VCFN-9X-000043"}
-	ok, err := n.get(ctx, ids[0], "/api/v1/node/aaa/auth-policy", r, &p)
-	if err != nil {
+	if ok, err := n.getAll(ctx, ids, "/api/v1/node/aaa/auth-policy", r, &p); !ok {
 		return err
-	}
-	if !ok {
-		for _, id := range ids[1:] {
-			r[id] = append(r[id], r[ids[0]]...)
-		}
-		return nil
 	}
 	expect := func(id, field, op string, v float64) {
 		got, isNum := num(p[field])
@@ -350,15 +361,8 @@ func (n *node) apiService(ctx context.Context, in Inputs, r Report) error {
 		GlobalConc       any      `json:"global_api_concurrency_limit"`
 	}
 	ids := []string{"VCFN-9X-000037", "VCFN-9X-000075", "VCFN-9X-000076", "VCFN-9X-000050"}
-	ok, err := n.get(ctx, ids[0], "/api/v1/cluster/api-service", r, &a)
-	if err != nil {
+	if ok, err := n.getAll(ctx, ids, "/api/v1/cluster/api-service", r, &a); !ok {
 		return err
-	}
-	if !ok {
-		for _, id := range ids[1:] {
-			r[id] = append(r[id], r[ids[0]]...)
-		}
-		return nil
 	}
 	toggles := func(id, what string, list []toggle, allowed []string) {
 		if len(list) == 0 {
@@ -513,22 +517,21 @@ func (n *node) c111(ctx context.Context, in Inputs, r Report) error {
 
 // 000113: SNMP v2c not configured.
 func (n *node) c113(ctx context.Context, _ Inputs, r Report) error {
-	var s serviceProps
-	ok, err := n.get(ctx, "VCFN-9X-000113", "/api/v1/node/services/snmp", r, &s)
-	if err == nil && ok && !cmp(s.ServiceProperties["v2_configured"], "false") {
-		fail(r, "VCFN-9X-000113", "v2_configured is %v", s.ServiceProperties["v2_configured"])
-	}
-	return err
+	return n.fieldIs(ctx, "VCFN-9X-000113", "/api/v1/node/services/snmp", "false", r, "service_properties", "v2_configured")
 }
 
 // 000114: FIPS mode for load balancers.
 func (n *node) c114(ctx context.Context, _ Inputs, r Report) error {
-	var g struct {
-		FIPS map[string]any `json:"fips"`
-	}
-	ok, err := n.get(ctx, "VCFN-9X-000114", "/policy/api/v1/infra/global-config", r, &g)
-	if err == nil && ok && !cmp(g.FIPS["lb_fips_enabled"], "true") {
-		fail(r, "VCFN-9X-000114", "lb_fips_enabled is %v", g.FIPS["lb_fips_enabled"])
+	return n.fieldIs(ctx, "VCFN-9X-000114", "/policy/api/v1/infra/global-config", "true", r, "fips", "lb_fips_enabled")
+}
+
+// fieldIs is a check both profiles make under their own id: the field at keys of the document
+// at path is value (a document the node does not answer is get's finding).
+func (n *node) fieldIs(ctx context.Context, id, path, value string, r Report, keys ...string) error {
+	d, err := n.doc(ctx, id, path, r)
+	if err == nil && d != nil {
+		v := field(d, keys...)
+		want(r, id, cmp(v, value), "%s is %v", keys[len(keys)-1], v)
 	}
 	return err
 }
