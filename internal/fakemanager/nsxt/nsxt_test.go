@@ -197,8 +197,18 @@ func TestSegmentPaging(t *testing.T) {
 	t.Parallel()
 	w := newWire(t, 1)
 	_, auth := w.login(w.base, w.h.Password)
-	r, b := w.do("GET", w.base, "/policy/api/v1/infra/segments?page_size=1001", auth, "")
-	wantCode(t, r, b, 400, 255)
+	// Every listing takes page_size and its cursor as NSX's list APIs do, and refuses the same.
+	for _, list := range []string{"/policy/api/v1/infra/segments", "/policy/api/v1/search/query?query=resource_type:Segment&",
+		"/policy/api/v1/aaa/role-bindings", "/policy/api/v1/infra/tier-0s"} {
+		sep := "?"
+		if strings.HasSuffix(list, "&") {
+			list, sep = strings.TrimSuffix(list, "&"), "&"
+		}
+		for _, q := range []string{"page_size=1001", "page_size=-1", "page_size=ten", "cursor=x"} {
+			r, b := w.do("GET", w.base, list+sep+q, auth, "")
+			wantCode(t, r, b, 400, 255)
+		}
+	}
 	seen, cursor, pages := 0, "", 0
 	for {
 		path := "/policy/api/v1/infra/segments"

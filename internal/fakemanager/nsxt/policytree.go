@@ -456,7 +456,10 @@ func (f *Fake) listPolicy(w http.ResponseWriter, r *http.Request, coll string) {
 			all = append(all, p)
 		}
 	}
-	size, start := pageParams(r)
+	size, start, ok := pageOf(w, r.URL.Query(), offsetCursor)
+	if !ok {
+		return
+	}
 	page := all[min(start, len(all)):min(start+size, len(all))]
 	results := make([]any, 0, len(page))
 	for _, p := range page {
@@ -467,17 +470,6 @@ func (f *Fake) listPolicy(w http.ResponseWriter, r *http.Request, coll string) {
 		out["cursor"] = strconv.Itoa(start + size)
 	}
 	writeJSON(w, http.StatusOK, out)
-}
-
-// pageParams are a list request's page_size (at most maxPageSize, 1000 by default) and the
-// offset its cursor names.
-func pageParams(r *http.Request) (size, start int) {
-	size = maxPageSize
-	if n, err := strconv.Atoi(r.URL.Query().Get("page_size")); err == nil && n > 0 && n < size {
-		size = n
-	}
-	start, _ = strconv.Atoi(r.URL.Query().Get("cursor"))
-	return size, max(start, 0)
 }
 
 func (f *Fake) userOf(r *http.Request) string {

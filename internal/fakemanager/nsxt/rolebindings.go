@@ -165,14 +165,11 @@ func (f *Fake) listBindings(w http.ResponseWriter, r *http.Request) {
 		ids = append(ids, id)
 	}
 	sort.Strings(ids)
-	size, err := strconv.Atoi(r.URL.Query().Get("page_size"))
-	if err != nil || size <= 0 || size > maxPageSize {
-		size = maxPageSize
+	size, start, ok := pageOf(w, r.URL.Query(), offsetCursor)
+	if !ok {
+		return
 	}
-	start, _ := strconv.Atoi(r.URL.Query().Get("cursor"))
-	if start < 0 || start > len(ids) {
-		start = len(ids)
-	}
+	start = min(start, len(ids))
 	end := min(start+size, len(ids))
 	results := make([]map[string]any, 0, end-start)
 	for _, id := range ids[start:end] {

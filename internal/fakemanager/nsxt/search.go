@@ -158,18 +158,9 @@ func (f *Fake) searchQuery(w http.ResponseWriter, r *http.Request) {
 		apiError(w, http.StatusBadRequest, errCodeBadRequest, err.Error())
 		return
 	}
-	pageSize, ok := pageSizeOf(w, q)
+	pageSize, offset, ok := pageOf(w, q, offsetCursor)
 	if !ok {
 		return
-	}
-	offset := 0
-	if c := q.Get("cursor"); c != "" {
-		n, err := strconv.Atoi(c)
-		if err != nil || n < 0 {
-			apiError(w, http.StatusBadRequest, errCodeBadRequest, "Invalid cursor "+c+".")
-			return
-		}
-		offset = n
 	}
 	f.mu.Lock()
 	all := f.segments

@@ -98,19 +98,9 @@ func decodeCursor(c string) (int, bool) {
 }
 
 func (f *Fake) listSegments(w http.ResponseWriter, r *http.Request) {
-	q := r.URL.Query()
-	pageSize, ok := pageSizeOf(w, q)
+	pageSize, offset, ok := pageOf(w, r.URL.Query(), decodeCursor)
 	if !ok {
 		return
-	}
-	offset := 0
-	if c := q.Get("cursor"); c != "" {
-		n, ok := decodeCursor(c)
-		if !ok {
-			apiError(w, http.StatusBadRequest, errCodeBadRequest, "Invalid cursor "+c+".")
-			return
-		}
-		offset = n
 	}
 	f.mu.Lock()
 	all := f.segments
@@ -149,22 +139,35 @@ func (f *Fake) getSegment(w http.ResponseWriter, r *http.Request) {
 	apiError(w, http.StatusNotFound, errCodeNotFound, "The path=[/infra/segments/"+id+"] is invalid.")
 }
 
-// pageSizeOf reads page_size as NSX's list APIs take it (0 to 1000, 0 or absent: 1000),
-// answering 400 itself when it is out of range.
-func pageSizeOf(w http.ResponseWriter, q url.Values) (int, bool) {
-	v := q.Get("page_size")
-	if v == "" {
-		return maxPageSize, true
+// pageOf reads a listing's page request as NSX's list APIs take it: page_size (0 to 1000,
+// 0 or absent: 1000) and the offset the cursor stands for (decoded by decode); either one
+// NSX would refuse is answered with its 400 here, and ok is false.
+func pageOf(w http.ResponseWriter, q url.Values, decode func(string) (int, bool)) (size, offset int, ok bool) {
+	size = maxPageSize
+	if v := q.Get("page_size"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 || n > maxPageSize {
+			apiError(w, http.StatusBadRequest, errCodeBadRequest, fmt.Sprintf("Field page_size has value %s outside the range 0 to %d.", v, maxPageSize))
+			return 0, 0, false
+		}
+		if n > 0 {
+			size = n
+		}
 	}
-	n, err := strconv.Atoi(v)
-	if err != nil || n < 0 || n > maxPageSize {
-		apiError(w, http.StatusBadRequest, errCodeBadRequest, fmt.Sprintf("Field page_size has value %s outside the range 0 to %d.", v, maxPageSize))
-		return 0, false
+	if c := q.Get("cursor"); c != "" {
+		if offset, ok = decode(c); !ok {
+			apiError(w, http.StatusBadRequest, errCodeBadRequest, "Invalid cursor "+c+".")
+			return 0, 0, false
+		}
 	}
-	if n == 0 {
-		return maxPageSize, true
-	}
-	return n, true
+	return size, offset, true
+}
+
+// offsetCursor decodes the cursor of the listings whose cursor is the offset itself (the
+// search API, the policy tree's collections, role bindings).
+func offsetCursor(c string) (int, bool) {
+	n, err := strconv.Atoi(c)
+	return n, err == nil && n >= 0
 }
 
 // fixSegment completes a fixture's segment with what NSX derives from its id.
