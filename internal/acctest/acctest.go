@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 
 	"github.com/netsession/terraform-provider-nsx/internal/framework"
 	"github.com/netsession/terraform-provider-nsx/internal/provider"
@@ -35,6 +36,14 @@ type Runs struct {
 // Serve returns.
 func Factories(t *testing.T) map[string]func() (tfprotov6.ProviderServer, error) {
 	return NewRuns(t, false).Factories()
+}
+
+// Test runs steps through terraform against the provider served in-process (Factories). It
+// is terraform-plugin-testing's UnitTest: the managers are the fakes the test started, so it
+// runs without TF_ACC.
+func Test(t *testing.T, steps []resource.TestStep) {
+	t.Helper()
+	resource.UnitTest(t, resource.TestCase{ProtoV6ProviderFactories: Factories(t), Steps: steps})
 }
 
 // NewRuns are the providers of t, one per terraform command (or one for all, shared).

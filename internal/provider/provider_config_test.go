@@ -87,7 +87,7 @@ data "nsx_version" "v" {
 	for _, c := range cases {
 		steps = append(steps, resource.TestStep{Config: c.cfg, PlanOnly: true, ExpectError: regexp.MustCompile(c.want)})
 	}
-	resource.UnitTest(t, resource.TestCase{ProtoV6ProviderFactories: acctest.Factories(t), Steps: steps})
+	acctest.Test(t, steps)
 	if s := h.Stats(t); s["requests"] != 0 {
 		t.Fatalf("invalid settings reached a manager: %v", s)
 	}
@@ -97,21 +97,15 @@ data "nsx_version" "v" {
 func TestProviderConfig_missingBlock(t *testing.T) {
 	// Not parallel: NSXT_MANAGER_HOST must be unset for this test.
 	t.Setenv("NSXT_MANAGER_HOST", "")
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.Factories(t),
-		Steps: []resource.TestStep{{
-			Config:      `data "nsx_segments" "all" {}`,
-			ExpectError: regexp.MustCompile(`(?s)Missing nsxt Configuration.*nsx_segments.*NSXT_MANAGER_HOST,\s+NSXT_USERNAME,\s+NSXT_PASSWORD`),
-		}},
-	})
+	acctest.Test(t, []resource.TestStep{{
+		Config:      `data "nsx_segments" "all" {}`,
+		ExpectError: regexp.MustCompile(`(?s)Missing nsxt Configuration.*nsx_segments.*NSXT_MANAGER_HOST,\s+NSXT_USERNAME,\s+NSXT_PASSWORD`),
+	}})
 	t.Setenv("SDWAN_URL", "")
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.Factories(t),
-		Steps: []resource.TestStep{{
-			Config:      `data "sdwan_devices" "all" { provider = nsx }`,
-			ExpectError: regexp.MustCompile(`(?s)Missing sdwan Configuration.*sdwan\s+block\s+with\s+url,\s+username\s+and\s+password.*SDWAN_URL,\s+SDWAN_USERNAME,\s+SDWAN_PASSWORD`),
-		}},
-	})
+	acctest.Test(t, []resource.TestStep{{
+		Config:      `data "sdwan_devices" "all" { provider = nsx }`,
+		ExpectError: regexp.MustCompile(`(?s)Missing sdwan Configuration.*sdwan\s+block\s+with\s+url,\s+username\s+and\s+password.*SDWAN_URL,\s+SDWAN_USERNAME,\s+SDWAN_PASSWORD`),
+	}})
 }
 
 // The established environment variables configure the block when it is left out.
@@ -121,15 +115,12 @@ func TestProviderConfig_environment(t *testing.T) {
 	t.Setenv("NSXT_USERNAME", h.Username)
 	t.Setenv("NSXT_PASSWORD", h.Password)
 	t.Setenv("NSXT_CA_FILE", h.CAFile)
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.Factories(t),
-		Steps: []resource.TestStep{{
-			Config: `data "nsx_version" "v" {}`,
-			ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.ExpectKnownValue("data.nsx_version.v", tfjsonpath.New("version"), knownvalue.StringExact(fakensxt.Version)),
-			},
-		}},
-	})
+	acctest.Test(t, []resource.TestStep{{
+		Config: `data "nsx_version" "v" {}`,
+		ConfigStateChecks: []statecheck.StateCheck{
+			statecheck.ExpectKnownValue("data.nsx_version.v", tfjsonpath.New("version"), knownvalue.StringExact(fakensxt.Version)),
+		},
+	}})
 }
 
 // Sessions that die in the middle of a run (the fake drops every session just before the
@@ -144,19 +135,16 @@ func TestProviderConfig_expiryMidRun(t *testing.T) {
 	for i := 0; i < 12; i++ {
 		cfg += fmt.Sprintf("data \"nsx_version\" \"v%d\" {}\n", i)
 	}
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.Factories(t),
-		Steps: []resource.TestStep{
-			{
-				Config: fakeharness.Provider(h.NSXTBlock()) + cfg + `
+	acctest.Test(t, []resource.TestStep{
+		{
+			Config: fakeharness.Provider(h.NSXTBlock()) + cfg + `
 data "nsx_segments" "all" {}
 resource "nsx_api_service_config" "this" {
   connection_timeout = 40
 }`,
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue("data.nsx_segments.all", tfjsonpath.New("segments"), knownvalue.ListSizeExact(2500)),
-					statecheck.ExpectKnownValue("nsx_api_service_config.this", tfjsonpath.New("connection_timeout"), knownvalue.Int64Exact(40)),
-				},
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("data.nsx_segments.all", tfjsonpath.New("segments"), knownvalue.ListSizeExact(2500)),
+				statecheck.ExpectKnownValue("nsx_api_service_config.this", tfjsonpath.New("connection_timeout"), knownvalue.Int64Exact(40)),
 			},
 		},
 	})
@@ -175,10 +163,8 @@ func TestProviderConfig_unknownAtPlan(t *testing.T) {
 	t.Parallel()
 	h := fakeharness.StartNSXT(t, fakeharness.NSXTOptions{Nodes: 1})
 	pw, _ := json.Marshal(h.Password)
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.Factories(t),
-		Steps: []resource.TestStep{{
-			Config: fmt.Sprintf(`
+	acctest.Test(t, []resource.TestStep{{
+		Config: fmt.Sprintf(`
 resource "terraform_data" "endpoint" {
   input = %q
 }
@@ -193,11 +179,10 @@ provider "nsx" {
 resource "nsx_api_service_config" "this" {
   connection_timeout = 35
 }`, h.Hosts()[0], h.Username, pw, h.CAFile),
-			ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.ExpectKnownValue("nsx_api_service_config.this", tfjsonpath.New("connection_timeout"), knownvalue.Int64Exact(35)),
-			},
-		}},
-	})
+		ConfigStateChecks: []statecheck.StateCheck{
+			statecheck.ExpectKnownValue("nsx_api_service_config.this", tfjsonpath.New("connection_timeout"), knownvalue.Int64Exact(35)),
+		},
+	}})
 }
 
 // A resource whose manager block is missing fails the plan, with the message the apply and the
@@ -219,14 +204,11 @@ func TestResourcesWithoutTheirBlockFailAtPlan(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			resource.UnitTest(t, resource.TestCase{
-				ProtoV6ProviderFactories: acctest.Factories(t),
-				Steps: []resource.TestStep{{
-					Config:      "provider \"nsx\" {}\n" + tc.config,
-					PlanOnly:    true,
-					ExpectError: regexp.MustCompile(tc.want),
-				}},
-			})
+			acctest.Test(t, []resource.TestStep{{
+				Config:      "provider \"nsx\" {}\n" + tc.config,
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(tc.want),
+			}})
 		})
 	}
 }
@@ -235,10 +217,8 @@ func TestResourcesWithoutTheirBlockFailAtPlan(t *testing.T) {
 // from: `hosts` in the block when the block set it, NSXT_MANAGER_HOST when the variable did.
 func TestProviderConfig_wrongHostHintNamesItsSource(t *testing.T) {
 	dead := "127.0.0.1:1" // nothing listens on port 1
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.Factories(t),
-		Steps: []resource.TestStep{{
-			Config: `provider "nsx" {
+	acctest.Test(t, []resource.TestStep{{
+		Config: `provider "nsx" {
   max_retries = 0
   nsxt {
     hosts    = ["` + dead + `"]
@@ -248,20 +228,16 @@ func TestProviderConfig_wrongHostHintNamesItsSource(t *testing.T) {
   }
 }
 data "nsx_version" "v" {}`,
-			ExpectError: regexp.MustCompile(`(?s)check\s+the\s+address\s+and\s+port\s+in\s+hosts\s+in\s+the\s+nsxt\s+block`),
-		}},
-	})
+		ExpectError: regexp.MustCompile(`(?s)check\s+the\s+address\s+and\s+port\s+in\s+hosts\s+in\s+the\s+nsxt\s+block`),
+	}})
 	t.Setenv("NSXT_MANAGER_HOST", dead)
 	t.Setenv("NSXT_USERNAME", "admin")
 	t.Setenv("NSXT_PASSWORD", "x")
 	t.Setenv("NSXT_ALLOW_UNVERIFIED_SSL", "true")
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.Factories(t),
-		Steps: []resource.TestStep{{
-			Config:      `provider "nsx" { max_retries = 0 }` + "\n" + `data "nsx_version" "v" {}`,
-			ExpectError: regexp.MustCompile(`(?s)check\s+the\s+address\s+and\s+port\s+in\s+the\s+NSXT_MANAGER_HOST\s+environment\s+variable`),
-		}},
-	})
+	acctest.Test(t, []resource.TestStep{{
+		Config:      `provider "nsx" { max_retries = 0 }` + "\n" + `data "nsx_version" "v" {}`,
+		ExpectError: regexp.MustCompile(`(?s)check\s+the\s+address\s+and\s+port\s+in\s+the\s+NSXT_MANAGER_HOST\s+environment\s+variable`),
+	}})
 }
 
 // A sixth manager, declared in this file alone: its package (a tiny Authenticator and typed

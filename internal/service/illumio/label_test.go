@@ -92,70 +92,67 @@ resource "illumio_label" "prod" {
   %s
 }`, value, extra)
 	}
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.Factories(t),
-		Steps: []resource.TestStep{
-			{
-				Config: label("Production", `external_data_set = "cmdb"
+	acctest.Test(t, []resource.TestStep{
+		{
+			Config: label("Production", `external_data_set = "cmdb"
   external_data_reference = "env-42"`),
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(res, tfjsonpath.New("href"), knownvalue.StringExact("/orgs/1/labels/4")),
-					statecheck.ExpectKnownValue(res, tfjsonpath.New("id"), knownvalue.StringExact("4")),
-					statecheck.ExpectKnownValue(res, tfjsonpath.New("external_data_set"), knownvalue.StringExact("cmdb")),
-				},
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(res, tfjsonpath.New("href"), knownvalue.StringExact("/orgs/1/labels/4")),
+				statecheck.ExpectKnownValue(res, tfjsonpath.New("id"), knownvalue.StringExact("4")),
+				statecheck.ExpectKnownValue(res, tfjsonpath.New("external_data_set"), knownvalue.StringExact("cmdb")),
 			},
-			{
-				Config: label("Prod", ""),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(res, plancheck.ResourceActionUpdate),
-				}},
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(res, tfjsonpath.New("value"), knownvalue.StringExact("Prod")),
-					statecheck.ExpectKnownValue(res, tfjsonpath.New("external_data_set"), knownvalue.Null()),
-				},
-				Check: func(*terraform.State) error {
-					if k, v, _, _ := h.Fake.Label("4"); k != "env" || v != "Prod" {
-						return fmt.Errorf("PCE holds %s=%s", k, v)
-					}
-					return nil
-				},
+		},
+		{
+			Config: label("Prod", ""),
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectResourceAction(res, plancheck.ResourceActionUpdate),
+			}},
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(res, tfjsonpath.New("value"), knownvalue.StringExact("Prod")),
+				statecheck.ExpectKnownValue(res, tfjsonpath.New("external_data_set"), knownvalue.Null()),
 			},
-			{ResourceName: res, ImportState: true, ImportStateId: "4", ImportStateVerify: true},
-			{ResourceName: res, ImportState: true, ImportStateId: "/orgs/1/labels/4", ImportStateVerify: true},
-			{ResourceName: res, ImportState: true, ImportStateId: "env=Prod", ExpectError: regexp.MustCompile(`Import\s+illumio_label\s+by\s+its\s+href`)},
-			{ResourceName: res, ImportState: true, ImportStateId: "9999", ExpectError: regexp.MustCompile(`(?s)Illumio\s+Label\s+Not\s+Found.*no\s+label\s+/orgs/1/labels/9999`)},
-			{
-				// Changed in the PCE console: the plan shows it.
-				PreConfig:          func() { h.Fake.SetValue("4", "PROD-edited") },
-				Config:             label("Prod", ""),
-				PlanOnly:           true,
-				ExpectNonEmptyPlan: true,
+			Check: func(*terraform.State) error {
+				if k, v, _, _ := h.Fake.Label("4"); k != "env" || v != "Prod" {
+					return fmt.Errorf("PCE holds %s=%s", k, v)
+				}
+				return nil
 			},
-			{
-				// Deleted on the PCE: created again.
-				PreConfig: func() { h.Fake.DeleteLabel("4") },
-				Config:    label("Prod", ""),
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(res, tfjsonpath.New("id"), knownvalue.StringExact("5")),
-				},
+		},
+		{ResourceName: res, ImportState: true, ImportStateId: "4", ImportStateVerify: true},
+		{ResourceName: res, ImportState: true, ImportStateId: "/orgs/1/labels/4", ImportStateVerify: true},
+		{ResourceName: res, ImportState: true, ImportStateId: "env=Prod", ExpectError: regexp.MustCompile(`Import\s+illumio_label\s+by\s+its\s+href`)},
+		{ResourceName: res, ImportState: true, ImportStateId: "9999", ExpectError: regexp.MustCompile(`(?s)Illumio\s+Label\s+Not\s+Found.*no\s+label\s+/orgs/1/labels/9999`)},
+		{
+			// Changed in the PCE console: the plan shows it.
+			PreConfig:          func() { h.Fake.SetValue("4", "PROD-edited") },
+			Config:             label("Prod", ""),
+			PlanOnly:           true,
+			ExpectNonEmptyPlan: true,
+		},
+		{
+			// Deleted on the PCE: created again.
+			PreConfig: func() { h.Fake.DeleteLabel("4") },
+			Config:    label("Prod", ""),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(res, tfjsonpath.New("id"), knownvalue.StringExact("5")),
 			},
-			{
-				// A key change replaces the label.
-				Config: fakeharness.Provider(h.SessionBlock()) + `
+		},
+		{
+			// A key change replaces the label.
+			Config: fakeharness.Provider(h.SessionBlock()) + `
 resource "illumio_label" "prod" {
   provider = nsx
   key      = "loc"
   value    = "Prod"
 }`,
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(res, plancheck.ResourceActionDestroyBeforeCreate),
-				}},
-			},
-			{
-				// Deleted on the PCE just before destroy: the 406 counts as done.
-				PreConfig: func() { h.Fake.DeleteLabel("6") },
-				Config:    fakeharness.Provider(h.SessionBlock()),
-			},
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectResourceAction(res, plancheck.ResourceActionDestroyBeforeCreate),
+			}},
+		},
+		{
+			// Deleted on the PCE just before destroy: the 406 counts as done.
+			PreConfig: func() { h.Fake.DeleteLabel("6") },
+			Config:    fakeharness.Provider(h.SessionBlock()),
 		},
 	})
 	if _, _, deleted, ok := h.Fake.Label("5"); !ok || !deleted {
@@ -167,39 +164,36 @@ resource "illumio_label" "prod" {
 func TestIllumio_errors(t *testing.T) {
 	t.Parallel()
 	h := fakeharness.StartIllumio(t, fakeharness.IllumioOptions{Labels: 3})
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.Factories(t),
-		Steps: []resource.TestStep{
-			{
-				Config: fakeharness.Provider(h.SessionBlock(`api_key_username = "api_x"`)) + `
+	acctest.Test(t, []resource.TestStep{
+		{
+			Config: fakeharness.Provider(h.SessionBlock(`api_key_username = "api_x"`)) + `
 data "illumio_labels" "l" { provider = nsx }`,
-				PlanOnly:    true,
-				ExpectError: regexp.MustCompile(`(?s)Two\s+Kinds\s+of\s+Illumio\s+Credentials.*exactly\s+one`),
-			},
-			{
-				Config: fakeharness.Provider(h.KeyBlock()) + `
+			PlanOnly:    true,
+			ExpectError: regexp.MustCompile(`(?s)Two\s+Kinds\s+of\s+Illumio\s+Credentials.*exactly\s+one`),
+		},
+		{
+			Config: fakeharness.Provider(h.KeyBlock()) + `
 data "illumio_labels" "l" { provider = nsx }`,
-				PlanOnly:    true,
-				ExpectError: regexp.MustCompile(`(?s)Missing\s+Illumio\s+Organization.*With\s+an\s+API\s+key,\s+set\s+org_id`),
-			},
-			{
-				Config: fakeharness.Provider(h.SessionBlock()) + `
+			PlanOnly:    true,
+			ExpectError: regexp.MustCompile(`(?s)Missing\s+Illumio\s+Organization.*With\s+an\s+API\s+key,\s+set\s+org_id`),
+		},
+		{
+			Config: fakeharness.Provider(h.SessionBlock()) + `
 resource "illumio_label" "dup" {
   provider = nsx
   key      = "role"
   value    = "ROLE-0000"
 }`,
-				ExpectError: regexp.MustCompile(`(?s)Illumio\s+Label\s+Already\s+Exists.*Import\s+it`),
-			},
-			{
-				Config: fakeharness.Provider(h.SessionBlock()) + `
+			ExpectError: regexp.MustCompile(`(?s)Illumio\s+Label\s+Already\s+Exists.*Import\s+it`),
+		},
+		{
+			Config: fakeharness.Provider(h.SessionBlock()) + `
 resource "illumio_label" "bad" {
   provider = nsx
   key      = "tier"
   value    = "web"
 }`,
-				ExpectError: regexp.MustCompile(`(?s)Unknown\s+Illumio\s+Label\s+Type.*"tier"\s+does\s+not\s+exist`),
-			},
+			ExpectError: regexp.MustCompile(`(?s)Unknown\s+Illumio\s+Label\s+Type.*"tier"\s+does\s+not\s+exist`),
 		},
 	})
 }
@@ -253,16 +247,13 @@ data "illumio_labels" "all" {
 
 	wrong := fakeharness.StartIllumio(t, fakeharness.IllumioOptions{})
 	wrong.Password = "not-the-password"
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.Factories(t),
-		Steps: []resource.TestStep{{
-			Config: fakeharness.Provider(wrong.SessionBlock(), "max_retries = 10") + `
+	acctest.Test(t, []resource.TestStep{{
+		Config: fakeharness.Provider(wrong.SessionBlock(), "max_retries = 10") + `
 data "nsx_version" "a" { manager = "illumio" }
 data "illumio_labels" "b" { provider = nsx }
 data "illumio_labels" "c" { provider = nsx }`,
-			ExpectError: regexp.MustCompile(`(?s)refused\s+the\s+login\s+\(HTTP\s+401\):\s+Invalid\s+email\s+or\s+password`),
-		}},
-	})
+		ExpectError: regexp.MustCompile(`(?s)refused\s+the\s+login\s+\(HTTP\s+401\):\s+Invalid\s+email\s+or\s+password`),
+	}})
 	if s := wrong.Stats(t); s["failed_logins"] != 1 || s["logins"] != 0 {
 		t.Fatalf("want one login attempt, fake says %v", s)
 	}
@@ -276,18 +267,15 @@ func TestIllumio_everyLabelWithEitherLocationForm(t *testing.T) {
 		t.Run(form, func(t *testing.T) {
 			t.Parallel()
 			h := fakeharness.StartIllumio(t, fakeharness.IllumioOptions{Labels: 750, Location: form})
-			resource.UnitTest(t, resource.TestCase{
-				ProtoV6ProviderFactories: acctest.Factories(t),
-				Steps: []resource.TestStep{{
-					Config: fakeharness.Provider(h.KeyBlock("org_id = 1")) + `
+			acctest.Test(t, []resource.TestStep{{
+				Config: fakeharness.Provider(h.KeyBlock("org_id = 1")) + `
 data "illumio_labels" "all" {
   provider = nsx
 }`,
-					ConfigStateChecks: []statecheck.StateCheck{
-						statecheck.ExpectKnownValue("data.illumio_labels.all", tfjsonpath.New("labels"), knownvalue.ListSizeExact(750)),
-					},
-				}},
-			})
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("data.illumio_labels.all", tfjsonpath.New("labels"), knownvalue.ListSizeExact(750)),
+				},
+			}})
 			if s := h.Stats(t); s["async_jobs"] == 0 {
 				t.Fatalf("the async collection was not used: %v", s)
 			}

@@ -47,46 +47,43 @@ data "nsx_role_bindings" "all" {
 		}
 		return "", nil
 	}
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.Factories(t),
-		Steps: []resource.TestStep{
-			{
-				Config: binding(`{ "/" = ["auditor"], "/orgs/default/projects/web" = ["project_admin"] }`),
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue("data.nsx_role_bindings.all", tfjsonpath.New("roles").AtMapKey("admin"),
-						knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact("Enterprise Admin")})),
-					statecheck.ExpectKnownValue("data.nsx_role_bindings.all", tfjsonpath.New("roles").AtMapKey("jdoe@corp.example.com"),
-						knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact("Auditor")})),
-					statecheck.ExpectKnownValue("data.nsx_role_bindings.all", tfjsonpath.New("bindings"), knownvalue.ListSizeExact(5)),
-				},
+	acctest.Test(t, []resource.TestStep{
+		{
+			Config: binding(`{ "/" = ["auditor"], "/orgs/default/projects/web" = ["project_admin"] }`),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("data.nsx_role_bindings.all", tfjsonpath.New("roles").AtMapKey("admin"),
+					knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact("Enterprise Admin")})),
+				statecheck.ExpectKnownValue("data.nsx_role_bindings.all", tfjsonpath.New("roles").AtMapKey("jdoe@corp.example.com"),
+					knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact("Auditor")})),
+				statecheck.ExpectKnownValue("data.nsx_role_bindings.all", tfjsonpath.New("bindings"), knownvalue.ListSizeExact(5)),
 			},
-			{
-				Config: binding(`{ "/" = ["auditor", "network_op"] }`),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction("nsx_role_binding.jdoe", plancheck.ResourceActionUpdate),
-				}},
-				Check: func(*terraform.State) error {
-					if _, b := find("jdoe@corp.example.com"); b == nil || fmt.Sprint(b["roles_for_paths"]) != "[{/ [{auditor Auditor} {network_op Network Operator}]}]" {
-						return fmt.Errorf("the manager holds %v", b)
-					}
-					return nil
-				},
+		},
+		{
+			Config: binding(`{ "/" = ["auditor", "network_op"] }`),
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectResourceAction("nsx_role_binding.jdoe", plancheck.ResourceActionUpdate),
+			}},
+			Check: func(*terraform.State) error {
+				if _, b := find("jdoe@corp.example.com"); b == nil || fmt.Sprint(b["roles_for_paths"]) != "[{/ [{auditor Auditor} {network_op Network Operator}]}]" {
+					return fmt.Errorf("the manager holds %v", b)
+				}
+				return nil
 			},
-			{
-				// Deleted behind Terraform's back: planned again.
-				PreConfig: func() {
-					id, _ := find("jdoe@corp.example.com")
-					h.DeleteOutside(t, "/policy/api/v1/aaa/role-bindings/"+id)
-				},
-				Config: binding(`{ "/" = ["auditor", "network_op"] }`),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction("nsx_role_binding.jdoe", plancheck.ResourceActionCreate),
-				}},
+		},
+		{
+			// Deleted behind Terraform's back: planned again.
+			PreConfig: func() {
+				id, _ := find("jdoe@corp.example.com")
+				h.DeleteOutside(t, "/policy/api/v1/aaa/role-bindings/"+id)
 			},
-			{
-				Config:      binding(`{ "/" = ["superuser"] }`),
-				ExpectError: regexp.MustCompile(`Role\s+superuser\s+does\s+not\s+exist`),
-			},
+			Config: binding(`{ "/" = ["auditor", "network_op"] }`),
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectResourceAction("nsx_role_binding.jdoe", plancheck.ResourceActionCreate),
+			}},
+		},
+		{
+			Config:      binding(`{ "/" = ["superuser"] }`),
+			ExpectError: regexp.MustCompile(`Role\s+superuser\s+does\s+not\s+exist`),
 		},
 	})
 	audit := fakeharness.Provider(h.NSXTBlock()) + `
@@ -95,13 +92,10 @@ resource "nsx_role_binding" "audit" {
   type            = "local_user"
   roles_for_paths = { "/" = ["auditor"] }
 }`
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.Factories(t),
-		Steps: []resource.TestStep{
-			{Config: audit, ResourceName: "nsx_role_binding.audit", ImportState: true, ImportStateId: "local_user/audit", ImportStatePersist: true},
-			{Config: audit, PlanOnly: true},
-			{Config: audit, ResourceName: "nsx_role_binding.audit", ImportState: true, ImportStateVerify: true},
-		},
+	acctest.Test(t, []resource.TestStep{
+		{Config: audit, ResourceName: "nsx_role_binding.audit", ImportState: true, ImportStateId: "local_user/audit", ImportStatePersist: true},
+		{Config: audit, PlanOnly: true},
+		{Config: audit, ResourceName: "nsx_role_binding.audit", ImportState: true, ImportStateVerify: true},
 	})
 	// Destroy deletes what the resource manages, an imported binding too.
 	if _, b := find("audit"); b != nil {
@@ -122,22 +116,19 @@ resource "nsx_login_banner" "dod" {
   login_banner_status        = true
   login_banner_checkbox_flag = true
 }`, content)
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.Factories(t),
-		Steps: []resource.TestStep{
-			{
-				Config: cfg,
-				Check: func(*terraform.State) error {
-					if got := h.Fake.Object(fakensxt.BannerWritePath, 0)["login_banner_content"]; got != content {
-						return fmt.Errorf("the manager holds %q", got)
-					}
-					return nil
-				},
+	acctest.Test(t, []resource.TestStep{
+		{
+			Config: cfg,
+			Check: func(*terraform.State) error {
+				if got := h.Fake.Object(fakensxt.BannerWritePath, 0)["login_banner_content"]; got != content {
+					return fmt.Errorf("the manager holds %q", got)
+				}
+				return nil
 			},
-			{
-				Config: cfg, ResourceName: "nsx_login_banner.dod", ImportState: true, ImportStateId: "login_banner",
-				ImportStateVerify: true, ImportStateVerifyIgnore: []string{"timeouts", "write_path"}, // known again at the next write
-			},
+		},
+		{
+			Config: cfg, ResourceName: "nsx_login_banner.dod", ImportState: true, ImportStateId: "login_banner",
+			ImportStateVerify: true, ImportStateVerifyIgnore: []string{"timeouts", "write_path"}, // known again at the next write
 		},
 	})
 	var shown map[string]any
@@ -157,28 +148,25 @@ resource "nsx_node_settings" "this" {
   cli_timeout = 300
   timezone    = "Etc/UTC"
 }`
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.Factories(t),
-		Steps: []resource.TestStep{
-			{
-				Config:      fakeharness.Provider(h.NSXTBlock()) + `resource "nsx_node_settings" "this" { timezone = "utc+1" }`,
-				PlanOnly:    true,
-				ExpectError: regexp.MustCompile(`must be an IANA time zone name`),
-			},
-			{
-				Config: cfg,
-				Check: func(*terraform.State) error {
-					for i := 0; i < 3; i++ {
-						if o := h.Fake.Object(fakensxt.NodePath, i); o["cli_timeout"] != int64(300) || o["timezone"] != "Etc/UTC" {
-							return fmt.Errorf("node %d holds %v", i, o)
-						}
-					}
-					return nil
-				},
-			},
-			{Config: cfg, ResourceName: "nsx_node_settings.this", ImportState: true, ImportStateId: "node_settings", ImportStateVerify: true,
-				ImportStateVerifyIgnore: []string{"timeouts"}},
+	acctest.Test(t, []resource.TestStep{
+		{
+			Config:      fakeharness.Provider(h.NSXTBlock()) + `resource "nsx_node_settings" "this" { timezone = "utc+1" }`,
+			PlanOnly:    true,
+			ExpectError: regexp.MustCompile(`must be an IANA time zone name`),
 		},
+		{
+			Config: cfg,
+			Check: func(*terraform.State) error {
+				for i := 0; i < 3; i++ {
+					if o := h.Fake.Object(fakensxt.NodePath, i); o["cli_timeout"] != int64(300) || o["timezone"] != "Etc/UTC" {
+						return fmt.Errorf("node %d holds %v", i, o)
+					}
+				}
+				return nil
+			},
+		},
+		{Config: cfg, ResourceName: "nsx_node_settings.this", ImportState: true, ImportStateId: "node_settings", ImportStateVerify: true,
+			ImportStateVerifyIgnore: []string{"timeouts"}},
 	})
 }
 
@@ -319,7 +307,7 @@ func refusedAtPlan(t *testing.T, h *fakeharness.NSXT, typeName string, cases []s
 			ExpectError: regexp.MustCompile(c.want),
 		})
 	}
-	resource.UnitTest(t, resource.TestCase{ProtoV6ProviderFactories: acctest.Factories(t), Steps: steps})
+	acctest.Test(t, steps)
 	if s := h.Stats(t); s["requests"] != 0 {
 		t.Fatalf("invalid configurations reached the manager: %v", s)
 	}
@@ -336,16 +324,13 @@ func TestLockout_pipelineNeverLocksItsAccount(t *testing.T) {
 	cacheDir := privateDir(t)
 	cache := fmt.Sprintf(`session_cache = true
   session_cache_dir = %q`, cacheDir)
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.Factories(t),
-		Steps: []resource.TestStep{{
-			Config: fakeharness.Provider(h.NSXTBlock(), cache) + `
+	acctest.Test(t, []resource.TestStep{{
+		Config: fakeharness.Provider(h.NSXTBlock(), cache) + `
 resource "nsx_auth_policy" "stig" {
   api_max_auth_failures          = 3
   api_failed_auth_lockout_period = 1200
 }`,
-		}},
-	})
+	}})
 	wrong := *h
 	wrong.Password = "Not-The-Password-1!"
 	readVersion := fakeharness.Provider(wrong.NSXTBlock(), cache) + `
@@ -354,7 +339,7 @@ data "nsx_version" "v" {}`
 	for range 4 {
 		steps = append(steps, resource.TestStep{Config: readVersion, PlanOnly: true, ExpectError: regexp.MustCompile(`refused the login`)})
 	}
-	resource.UnitTest(t, resource.TestCase{ProtoV6ProviderFactories: acctest.Factories(t), Steps: steps})
+	acctest.Test(t, steps)
 	if s := h.Stats(t); s["failed_logins"] != 1 || s["lockouts"] != 0 {
 		t.Fatalf("want one failed attempt for four runs and no lockout, fake says %v", s)
 	}
@@ -377,12 +362,9 @@ data "nsx_version" "v" {}`
 	// A fresh cache, so that no session of the first run is found there.
 	right := fakeharness.Provider(h.NSXTBlock(), fmt.Sprintf("session_cache = true\n  session_cache_dir = %q", privateDir(t))) + `
 data "nsx_version" "v" {}`
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.Factories(t),
-		Steps: []resource.TestStep{
-			{Config: right, PlanOnly: true, ExpectError: regexp.MustCompile(`refused the login`)},
-			{Config: right, PlanOnly: true, ExpectError: regexp.MustCompile(`(?s)refused the login.*not\s+sent\s+again`)},
-		},
+	acctest.Test(t, []resource.TestStep{
+		{Config: right, PlanOnly: true, ExpectError: regexp.MustCompile(`refused the login`)},
+		{Config: right, PlanOnly: true, ExpectError: regexp.MustCompile(`(?s)refused the login.*not\s+sent\s+again`)},
 	})
 	if n := h.Stats(t)["failed_logins"] - before; n != 1 {
 		t.Fatalf("want one attempt against the locked account, %d were sent", n)
@@ -498,42 +480,39 @@ resource "nsx_api_service_config" "this" {
   session_timeout = 1500
   cipher_suites   = { TLS_RSA_WITH_AES_128_CBC_SHA = false }
 }`
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.Factories(t),
-		Steps: []resource.TestStep{
-			{Config: cfg},
-			{
-				PreConfig: func() {
-					h.ChangeOutside(t, func(o map[string]any) {
-						o["session_timeout"] = 600
-						o["cipher_suites"] = []map[string]any{{"name": "TLS_RSA_WITH_AES_128_CBC_SHA", "enabled": true}}
-					})
-				},
-				Config: cfg,
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(res, plancheck.ResourceActionUpdate),
-					plancheck.ExpectKnownValue(res, tfjsonpath.New("session_timeout"), knownvalue.Int64Exact(1500)),
-				}},
-				Check: func(*terraform.State) error {
-					if c := h.Config(); c.SessionTimeout != 1500 {
-						return fmt.Errorf("drift not corrected: session_timeout=%d", c.SessionTimeout)
-					}
-					if on, _ := h.Enabled("TLS_RSA_WITH_AES_128_CBC_SHA"); on {
-						return fmt.Errorf("drift not corrected: cipher suite enabled")
-					}
-					return nil
-				},
+	acctest.Test(t, []resource.TestStep{
+		{Config: cfg},
+		{
+			PreConfig: func() {
+				h.ChangeOutside(t, func(o map[string]any) {
+					o["session_timeout"] = 600
+					o["cipher_suites"] = []map[string]any{{"name": "TLS_RSA_WITH_AES_128_CBC_SHA", "enabled": true}}
+				})
 			},
-			{
-				// A name the configuration does not manage may change freely: no diff.
-				PreConfig: func() {
-					h.ChangeOutside(t, func(o map[string]any) {
-						o["cipher_suites"] = []map[string]any{{"name": "TLS_RSA_WITH_AES_256_CBC_SHA", "enabled": false}}
-					})
-				},
-				Config:   cfg,
-				PlanOnly: true,
+			Config: cfg,
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectResourceAction(res, plancheck.ResourceActionUpdate),
+				plancheck.ExpectKnownValue(res, tfjsonpath.New("session_timeout"), knownvalue.Int64Exact(1500)),
+			}},
+			Check: func(*terraform.State) error {
+				if c := h.Config(); c.SessionTimeout != 1500 {
+					return fmt.Errorf("drift not corrected: session_timeout=%d", c.SessionTimeout)
+				}
+				if on, _ := h.Enabled("TLS_RSA_WITH_AES_128_CBC_SHA"); on {
+					return fmt.Errorf("drift not corrected: cipher suite enabled")
+				}
+				return nil
 			},
+		},
+		{
+			// A name the configuration does not manage may change freely: no diff.
+			PreConfig: func() {
+				h.ChangeOutside(t, func(o map[string]any) {
+					o["cipher_suites"] = []map[string]any{{"name": "TLS_RSA_WITH_AES_256_CBC_SHA", "enabled": false}}
+				})
+			},
+			Config:   cfg,
+			PlanOnly: true,
 		},
 	})
 }
@@ -567,21 +546,18 @@ func TestAPIServiceConfig_invalid(t *testing.T) {
 func TestAPIServiceConfig_rejectedAgainstManager(t *testing.T) {
 	t.Parallel()
 	h := fakeharness.StartNSXT(t, fakeharness.NSXTOptions{Nodes: 1})
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.Factories(t),
-		Steps: []resource.TestStep{
-			{
-				// A known TLS 1.3 suite name this manager does not offer.
-				Config:      fakeharness.Provider(h.NSXTBlock()) + `resource "nsx_api_service_config" "this" { cipher_suites = { TLS_AES_128_GCM_SHA256 = true } }`,
-				ExpectError: regexp.MustCompile(`(?s)Error running pre-apply plan.*does not offer\s+TLS_AES_128_GCM_SHA256`),
-			},
-			{
-				Config: fakeharness.Provider(h.NSXTBlock()) + `resource "nsx_api_service_config" "this" { session_timeout = 1700 }`,
-			},
-			{
-				Config:      fakeharness.Provider(h.NSXTBlock()) + `resource "nsx_api_service_config" "this" { protocol_versions = { "TLSv1.1" = false, "TLSv1.2" = false } }`,
-				ExpectError: regexp.MustCompile(`no entry of protocol_versions would\s+be\s+enabled`),
-			},
+	acctest.Test(t, []resource.TestStep{
+		{
+			// A known TLS 1.3 suite name this manager does not offer.
+			Config:      fakeharness.Provider(h.NSXTBlock()) + `resource "nsx_api_service_config" "this" { cipher_suites = { TLS_AES_128_GCM_SHA256 = true } }`,
+			ExpectError: regexp.MustCompile(`(?s)Error running pre-apply plan.*does not offer\s+TLS_AES_128_GCM_SHA256`),
+		},
+		{
+			Config: fakeharness.Provider(h.NSXTBlock()) + `resource "nsx_api_service_config" "this" { session_timeout = 1700 }`,
+		},
+		{
+			Config:      fakeharness.Provider(h.NSXTBlock()) + `resource "nsx_api_service_config" "this" { protocol_versions = { "TLSv1.1" = false, "TLSv1.2" = false } }`,
+			ExpectError: regexp.MustCompile(`no entry of protocol_versions would\s+be\s+enabled`),
 		},
 	})
 	if s := h.Stats(t); s["config_writes"] != 1 || s["rejected_writes"] != 0 {
@@ -613,12 +589,9 @@ resource "nsx_api_service_config" "this" {
   protocol_versions = { "TLSv1.1" = false }
   cipher_suites     = { TLS_RSA_WITH_AES_128_CBC_SHA = false }
 }`
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.Factories(t),
-		Steps: []resource.TestStep{
-			{Config: cfg, ResourceName: res, ImportState: true, ImportStateId: "reverse_proxy_config", ImportStatePersist: true},
-			{Config: cfg, PlanOnly: true},
-		},
+	acctest.Test(t, []resource.TestStep{
+		{Config: cfg, ResourceName: res, ImportState: true, ImportStateId: "reverse_proxy_config", ImportStatePersist: true},
+		{Config: cfg, PlanOnly: true},
 	})
 	if s := h.Stats(t); s["config_writes"] != writes {
 		t.Fatalf("the import and plan wrote: %v", s)
@@ -660,50 +633,47 @@ func TestAPIServiceConfig_keepsWhatItDoesNotModel(t *testing.T) {
 		}
 	}
 	restart, stale := 300, 1
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.Factories(t),
-		Steps: []resource.TestStep{
-			{
-				PreConfig: func() {
-					// Someone writes between our read and our write (412), and every write
-					// restarts the API service.
-					h.Faults(t, fakemanager.Faults{ConcurrentWrites: &stale, RestartMS: &restart})
-				},
-				Config: fakeharness.Provider(h.NSXTBlock()) + `
+	acctest.Test(t, []resource.TestStep{
+		{
+			PreConfig: func() {
+				// Someone writes between our read and our write (412), and every write
+				// restarts the API service.
+				h.Faults(t, fakemanager.Faults{ConcurrentWrites: &stale, RestartMS: &restart})
+			},
+			Config: fakeharness.Provider(h.NSXTBlock()) + `
 resource "nsx_api_service_config" "this" {
   session_timeout = 1200
 }`,
-				Check: resource.ComposeTestCheckFunc(kept("owned by netops", 1), func(*terraform.State) error {
-					if s := h.Stats(t); s["stale_revisions"] != 1 || s["restarts"] != 1 {
-						return fmt.Errorf("want one 412 and one restart, fake says %v", s)
-					}
-					return nil
-				}),
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(res, tfjsonpath.New("description"), knownvalue.StringExact("owned by netops")),
-					statecheck.ExpectKnownValue(res, tfjsonpath.New("tags"), knownvalue.SetExact([]knownvalue.Check{
-						knownvalue.ObjectExact(map[string]knownvalue.Check{"scope": knownvalue.StringExact("owner"), "tag": knownvalue.StringExact("netops")}),
-					})),
-				},
+			Check: resource.ComposeTestCheckFunc(kept("owned by netops", 1), func(*terraform.State) error {
+				if s := h.Stats(t); s["stale_revisions"] != 1 || s["restarts"] != 1 {
+					return fmt.Errorf("want one 412 and one restart, fake says %v", s)
+				}
+				return nil
+			}),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(res, tfjsonpath.New("description"), knownvalue.StringExact("owned by netops")),
+				statecheck.ExpectKnownValue(res, tfjsonpath.New("tags"), knownvalue.SetExact([]knownvalue.Check{
+					knownvalue.ObjectExact(map[string]knownvalue.Check{"scope": knownvalue.StringExact("owner"), "tag": knownvalue.StringExact("netops")}),
+				})),
 			},
-			{
-				Config: fakeharness.Provider(h.NSXTBlock()) + `
+		},
+		{
+			Config: fakeharness.Provider(h.NSXTBlock()) + `
 resource "nsx_api_service_config" "this" {
   session_timeout = 900
 }`,
-				Check: kept("owned by netops", 1),
-			},
-			{
-				Config: fakeharness.Provider(h.NSXTBlock()) + `
+			Check: kept("owned by netops", 1),
+		},
+		{
+			Config: fakeharness.Provider(h.NSXTBlock()) + `
 resource "nsx_api_service_config" "this" {
   session_timeout = 900
   description     = "managed by terraform"
   tags            = [{ scope = "owner", tag = "netops" }, { tag = "prod" }]
 }`,
-				Check: kept("managed by terraform", 2),
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(res, tfjsonpath.New("tags"), knownvalue.SetSizeExact(2)),
-				},
+			Check: kept("managed by terraform", 2),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(res, tfjsonpath.New("tags"), knownvalue.SetSizeExact(2)),
 			},
 		},
 	})
@@ -714,43 +684,40 @@ resource "nsx_api_service_config" "this" {
 func TestAPIServiceConfig_planShowsEffectiveMaps(t *testing.T) {
 	t.Parallel()
 	h := fakeharness.StartNSXT(t, fakeharness.NSXTOptions{Nodes: 1})
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.Factories(t),
-		Steps: []resource.TestStep{
-			{
-				Config: fakeharness.Provider(h.NSXTBlock()) + `
+	acctest.Test(t, []resource.TestStep{
+		{
+			Config: fakeharness.Provider(h.NSXTBlock()) + `
 resource "nsx_api_service_config" "this" {
   session_timeout = 1200
   cipher_suites   = { TLS_RSA_WITH_AES_128_CBC_SHA = false }
 }`,
-			},
-			{
-				Config: fakeharness.Provider(h.NSXTBlock()) + `
+		},
+		{
+			Config: fakeharness.Provider(h.NSXTBlock()) + `
 resource "nsx_api_service_config" "this" {
   session_timeout = 600
   cipher_suites   = { TLS_RSA_WITH_AES_128_CBC_SHA = false }
 }`,
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(res, plancheck.ResourceActionUpdate),
-					plancheck.ExpectKnownValue(res, tfjsonpath.New("effective_cipher_suites"), knownvalue.MapSizeExact(13)),
-					plancheck.ExpectKnownValue(res, tfjsonpath.New("effective_cipher_suites").AtMapKey("TLS_RSA_WITH_AES_128_CBC_SHA"), knownvalue.Bool(false)),
-					plancheck.ExpectKnownValue(res, tfjsonpath.New("effective_protocol_versions"), knownvalue.MapSizeExact(3)),
-					plancheck.ExpectUnknownValue(res, tfjsonpath.New("revision")),
-				}},
-			},
-			{
-				Config: fakeharness.Provider(h.NSXTBlock()) + `
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectResourceAction(res, plancheck.ResourceActionUpdate),
+				plancheck.ExpectKnownValue(res, tfjsonpath.New("effective_cipher_suites"), knownvalue.MapSizeExact(13)),
+				plancheck.ExpectKnownValue(res, tfjsonpath.New("effective_cipher_suites").AtMapKey("TLS_RSA_WITH_AES_128_CBC_SHA"), knownvalue.Bool(false)),
+				plancheck.ExpectKnownValue(res, tfjsonpath.New("effective_protocol_versions"), knownvalue.MapSizeExact(3)),
+				plancheck.ExpectUnknownValue(res, tfjsonpath.New("revision")),
+			}},
+		},
+		{
+			Config: fakeharness.Provider(h.NSXTBlock()) + `
 resource "nsx_api_service_config" "this" {
   session_timeout = 600
   cipher_suites   = { TLS_RSA_WITH_AES_128_CBC_SHA = true, TLS_RSA_WITH_AES_256_CBC_SHA = false }
 }`,
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectKnownValue(res, tfjsonpath.New("effective_cipher_suites").AtMapKey("TLS_RSA_WITH_AES_128_CBC_SHA"), knownvalue.Bool(true)),
-					plancheck.ExpectKnownValue(res, tfjsonpath.New("effective_cipher_suites").AtMapKey("TLS_RSA_WITH_AES_256_CBC_SHA"), knownvalue.Bool(false)),
-				}},
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(res, tfjsonpath.New("effective_cipher_suites").AtMapKey("TLS_RSA_WITH_AES_256_CBC_SHA"), knownvalue.Bool(false)),
-				},
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectKnownValue(res, tfjsonpath.New("effective_cipher_suites").AtMapKey("TLS_RSA_WITH_AES_128_CBC_SHA"), knownvalue.Bool(true)),
+				plancheck.ExpectKnownValue(res, tfjsonpath.New("effective_cipher_suites").AtMapKey("TLS_RSA_WITH_AES_256_CBC_SHA"), knownvalue.Bool(false)),
+			}},
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(res, tfjsonpath.New("effective_cipher_suites").AtMapKey("TLS_RSA_WITH_AES_256_CBC_SHA"), knownvalue.Bool(false)),
 			},
 		},
 	})
@@ -767,14 +734,11 @@ func TestAPIServiceConfig_unofferedNameAtPlan(t *testing.T) {
 	cfg := func(body string) string {
 		return fakeharness.Provider(h.NSXTBlock()) + "resource \"nsx_api_service_config\" \"this\" {\n" + body + "\n}\n"
 	}
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.Factories(t),
-		Steps: []resource.TestStep{
-			{Config: cfg(`cipher_suites = { TLS_CHACHA20_POLY1305_SHA256 = true }`), PlanOnly: true, ExpectError: regexp.MustCompile(tls13)},
-			{Config: cfg(`session_timeout = 1700`)},
-			// An update is checked against the state's lists, with the same words.
-			{Config: cfg("session_timeout = 1700\ncipher_suites = { TLS_CHACHA20_POLY1305_SHA256 = true }"), PlanOnly: true, ExpectError: regexp.MustCompile(tls13)},
-		},
+	acctest.Test(t, []resource.TestStep{
+		{Config: cfg(`cipher_suites = { TLS_CHACHA20_POLY1305_SHA256 = true }`), PlanOnly: true, ExpectError: regexp.MustCompile(tls13)},
+		{Config: cfg(`session_timeout = 1700`)},
+		// An update is checked against the state's lists, with the same words.
+		{Config: cfg("session_timeout = 1700\ncipher_suites = { TLS_CHACHA20_POLY1305_SHA256 = true }"), PlanOnly: true, ExpectError: regexp.MustCompile(tls13)},
 	})
 	if s := h.Stats(t); s["config_writes"] != 1 {
 		t.Fatalf("want only the session_timeout written: %v", s)
@@ -788,13 +752,10 @@ func TestPermissionDeniedWriteNotReplayed(t *testing.T) {
 	t.Parallel()
 	h := fakeharness.StartNSXT(t, fakeharness.NSXTOptions{Nodes: 1})
 	block := fmt.Sprintf("nsxt {\n    hosts    = [%q]\n    username = \"audit\"\n    password = \"Aud1t-Fake-Pass!\"\n    ca_file  = %q\n  }", h.Hosts()[0], h.CAFile)
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.Factories(t),
-		Steps: []resource.TestStep{{
-			Config:      fakeharness.Provider(block) + `resource "nsx_api_service_config" "this" { session_timeout = 1700 }`,
-			ExpectError: regexp.MustCompile(`(?s)HTTP 403 \(error_code 401.*does not have permission`),
-		}},
-	})
+	acctest.Test(t, []resource.TestStep{{
+		Config:      fakeharness.Provider(block) + `resource "nsx_api_service_config" "this" { session_timeout = 1700 }`,
+		ExpectError: regexp.MustCompile(`(?s)HTTP 403 \(error_code 401.*does not have permission`),
+	}})
 	s := h.Stats(t)
 	if s["permission_refusals"] != 1 || s["logins"] != s["logouts"] || s["config_writes"] != 0 {
 		t.Fatalf("want the refused PUT sent once and no new login for it: %v", s)

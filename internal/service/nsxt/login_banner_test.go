@@ -32,39 +32,33 @@ resource "nsx_login_banner" "this" {
 	t.Run("node_path", func(t *testing.T) {
 		t.Parallel()
 		h := fakeharness.StartNSXT(t, fakeharness.NSXTOptions{Nodes: 2, BannerWrite: fakensxt.BannerWriteNode})
-		resource.UnitTest(t, resource.TestCase{
-			ProtoV6ProviderFactories: acctest.Factories(t),
-			Steps: []resource.TestStep{{
-				Config: banner(h, ""),
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue("nsx_login_banner.this", tfjsonpath.New("write_path"), knownvalue.StringExact("/api/v1/loginbanner")),
-				},
-				Check: func(*terraform.State) error {
-					if got := h.Fake.Object(fakensxt.BannerWritePath, 0)["login_banner_content"]; got != "Authorised use only." {
-						return fmt.Errorf("the manager holds %q", got)
-					}
-					return nil
-				},
-			}},
-		})
+		acctest.Test(t, []resource.TestStep{{
+			Config: banner(h, ""),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("nsx_login_banner.this", tfjsonpath.New("write_path"), knownvalue.StringExact("/api/v1/loginbanner")),
+			},
+			Check: func(*terraform.State) error {
+				if got := h.Fake.Object(fakensxt.BannerWritePath, 0)["login_banner_content"]; got != "Authorised use only." {
+					return fmt.Errorf("the manager holds %q", got)
+				}
+				return nil
+			},
+		}})
 	})
 	t.Run("neither", func(t *testing.T) {
 		t.Parallel()
 		h := fakeharness.StartNSXT(t, fakeharness.NSXTOptions{Nodes: 2, BannerWrite: fakensxt.BannerWriteNone})
-		resource.UnitTest(t, resource.TestCase{
-			ProtoV6ProviderFactories: acctest.Factories(t),
-			Steps: []resource.TestStep{
-				{
-					Config: banner(h, ""),
-					ExpectError: acctest.Wrapped("Writing the NSX Login Banner Failed", "NSX refused writing the login banner at every path documented for it",
-						"PUT /policy/api/v1/loginbanner:", "PUT /api/v1/loginbanner:", "System > Settings > General Settings > User Interface"),
-				},
-				{
-					Config:             banner(h, "fail_if_unwritable = false"),
-					ExpectNonEmptyPlan: true, // the banner is not as configured, and the next plan says so
-					ConfigStateChecks: []statecheck.StateCheck{
-						statecheck.ExpectKnownValue("nsx_login_banner.this", tfjsonpath.New("write_path"), knownvalue.StringExact("")),
-					},
+		acctest.Test(t, []resource.TestStep{
+			{
+				Config: banner(h, ""),
+				ExpectError: acctest.Wrapped("Writing the NSX Login Banner Failed", "NSX refused writing the login banner at every path documented for it",
+					"PUT /policy/api/v1/loginbanner:", "PUT /api/v1/loginbanner:", "System > Settings > General Settings > User Interface"),
+			},
+			{
+				Config:             banner(h, "fail_if_unwritable = false"),
+				ExpectNonEmptyPlan: true, // the banner is not as configured, and the next plan says so
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("nsx_login_banner.this", tfjsonpath.New("write_path"), knownvalue.StringExact("")),
 				},
 			},
 		})

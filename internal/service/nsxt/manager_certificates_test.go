@@ -28,12 +28,9 @@ func TestManagerCertificates_everyNode(t *testing.T) {
 					knownvalue.StringRegexp(regexp.MustCompile(`^[0-9A-F]{64}$`))),
 				statecheck.ExpectKnownValue("data.nsx_manager_certificates.all", tfjsonpath.New("nodes").AtMapKey(host).AtMapKey("subject"), knownvalue.StringExact("CN=fake-manager")))
 		}
-		resource.UnitTest(t, resource.TestCase{
-			ProtoV6ProviderFactories: acctest.Factories(t),
-			Steps: []resource.TestStep{{
-				Config:            fakeharness.Provider(h.NSXTBlock()) + `data "nsx_manager_certificates" "all" {}`,
-				ConfigStateChecks: checks,
-			}},
-		})
+		acctest.Test(t, []resource.TestStep{{
+			Config:            fakeharness.Provider(h.NSXTBlock()) + `data "nsx_manager_certificates" "all" {}`,
+			ConfigStateChecks: checks,
+		}})
 	}
 }

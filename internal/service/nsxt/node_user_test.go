@@ -158,33 +158,30 @@ resource "nsx_node_user" "guest" {
   username = "guestuser1"
   active   = false
 }`
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.Factories(t),
-		Steps: []resource.TestStep{
-			{Config: guest, ResourceName: "nsx_node_user.guest", ImportState: true, ImportStateId: "guestuser1", ImportStatePersist: true},
-			{Config: guest, PlanOnly: true},
-			{
-				Config: fakeharness.Provider(h.NSXTBlock()) + `
+	acctest.Test(t, []resource.TestStep{
+		{Config: guest, ResourceName: "nsx_node_user.guest", ImportState: true, ImportStateId: "guestuser1", ImportStatePersist: true},
+		{Config: guest, PlanOnly: true},
+		{
+			Config: fakeharness.Provider(h.NSXTBlock()) + `
 resource "nsx_node_user" "admin" {
   username = "admin"
   active   = false
 }`,
-				PlanOnly:    true,
-				ExpectError: regexp.MustCompile(`admin Cannot Be Deactivated`),
-			},
-			{
-				Config:      fakeharness.Provider(h.NSXTBlock()) + `resource "nsx_node_user" "x" { username = "9lives" }`,
-				PlanOnly:    true,
-				ExpectError: regexp.MustCompile(`must start with a letter`),
-			},
-			{
-				Config: fakeharness.Provider(h.NSXTBlock()) + `
+			PlanOnly:    true,
+			ExpectError: regexp.MustCompile(`admin Cannot Be Deactivated`),
+		},
+		{
+			Config:      fakeharness.Provider(h.NSXTBlock()) + `resource "nsx_node_user" "x" { username = "9lives" }`,
+			PlanOnly:    true,
+			ExpectError: regexp.MustCompile(`must start with a letter`),
+		},
+		{
+			Config: fakeharness.Provider(h.NSXTBlock()) + `
 resource "nsx_node_user" "guest2" {
   username = "guestuser2"
   active   = true
 }`,
-				ExpectError: regexp.MustCompile(`(?s)Password Needed to Activate the User.*password_wo`),
-			},
+			ExpectError: regexp.MustCompile(`(?s)Password Needed to Activate the User.*password_wo`),
 		},
 	})
 }
@@ -242,33 +239,30 @@ resource "nsx_ssh_service" "this" {
 		}
 		return nil
 	}
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.Factories(t),
-		Steps: []resource.TestStep{
-			{
-				Config: admin, ConfigVariables: vars(h.Password, p1, 1),
-				Check: resource.ComposeTestCheckFunc(noFailedLogin, func(*terraform.State) error {
-					if h.LoginOutside(t, 2, "admin", p1) != http.StatusOK {
-						return fmt.Errorf("the new password does not log in")
-					}
-					store(p1) // before the plan that follows the apply
-					return nil
-				}),
+	acctest.Test(t, []resource.TestStep{
+		{
+			Config: admin, ConfigVariables: vars(h.Password, p1, 1),
+			Check: resource.ComposeTestCheckFunc(noFailedLogin, func(*terraform.State) error {
+				if h.LoginOutside(t, 2, "admin", p1) != http.StatusOK {
+					return fmt.Errorf("the new password does not log in")
+				}
+				store(p1) // before the plan that follows the apply
+				return nil
+			}),
+		},
+		{
+			Config: ssh, ConfigVariables: vars(p1, p2, 2),
+			ExpectError: acctest.Wrapped("Writing the NSX SSH Service Failed", "the nodes written before it hold the new settings",
+				"the password of admin, the account it logs in with, was changed in this run",
+				"does not log in with the password the nsxt block still holds", "run terraform again with the new password"),
+		},
+		{
+			PreConfig: func() { store(p2) },
+			Config:    ssh, ConfigVariables: vars(p1, p2, 2),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("nsx_ssh_service.this", tfjsonpath.New("running"), knownvalue.Bool(false)),
 			},
-			{
-				Config: ssh, ConfigVariables: vars(p1, p2, 2),
-				ExpectError: acctest.Wrapped("Writing the NSX SSH Service Failed", "the nodes written before it hold the new settings",
-					"the password of admin, the account it logs in with, was changed in this run",
-					"does not log in with the password the nsxt block still holds", "run terraform again with the new password"),
-			},
-			{
-				PreConfig: func() { store(p2) },
-				Config:    ssh, ConfigVariables: vars(p1, p2, 2),
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue("nsx_ssh_service.this", tfjsonpath.New("running"), knownvalue.Bool(false)),
-				},
-				Check: noFailedLogin,
-			},
+			Check: noFailedLogin,
 		},
 	})
 	if s := h.Stats(t); s["failed_logins"] != 0 || s["active_sessions"] != 0 {

@@ -40,32 +40,29 @@ resource "nsx_oidc_provider" "corp" {
 		h.CallAs(t, http.MethodGet, "/api/v1/trust-management/oidc-uris", &out)
 		return out.Results
 	}
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.Factories(t),
-		Steps: []resource.TestStep{
-			{Config: cfg("not-a-thumbprint", ""), ExpectError: regexp.MustCompile(`(?s)thumbprint.*64 hexadecimal digits`)},
-			{
-				Config: cfg(thumb, `"corp.example.com"`),
-				Check: resource.ComposeTestCheckFunc(
-					resource.TestCheckResourceAttr("nsx_oidc_provider.corp", "oidc_type", "vcenter"),
-					resource.TestCheckResourceAttr("nsx_oidc_provider.corp", "issuer", "https://login.example.com"),
-					resource.TestCheckResourceAttr("nsx_oidc_provider.corp", "revision", "0"),
-					func(s *terraform.State) error {
-						b, _ := json.Marshal(s)
-						if strings.Contains(string(b), "Oidc-Client-S3cret") {
-							return fmt.Errorf("the state holds the client secret")
-						}
-						return nil
-					}),
-			},
-			{
-				Config: cfg(thumb, `"corp.example.com", "lab.example.com"`),
-				Check: resource.ComposeTestCheckFunc(
-					resource.TestCheckResourceAttr("nsx_oidc_provider.corp", "serviced_domains.#", "2"),
-					resource.TestCheckResourceAttr("nsx_oidc_provider.corp", "revision", "1")),
-			},
-			{ResourceName: "nsx_oidc_provider.corp", ImportState: true, ImportStateVerify: true, ImportStateVerifyIgnore: []string{"client_secret_wo_version"}},
+	acctest.Test(t, []resource.TestStep{
+		{Config: cfg("not-a-thumbprint", ""), ExpectError: regexp.MustCompile(`(?s)thumbprint.*64 hexadecimal digits`)},
+		{
+			Config: cfg(thumb, `"corp.example.com"`),
+			Check: resource.ComposeTestCheckFunc(
+				resource.TestCheckResourceAttr("nsx_oidc_provider.corp", "oidc_type", "vcenter"),
+				resource.TestCheckResourceAttr("nsx_oidc_provider.corp", "issuer", "https://login.example.com"),
+				resource.TestCheckResourceAttr("nsx_oidc_provider.corp", "revision", "0"),
+				func(s *terraform.State) error {
+					b, _ := json.Marshal(s)
+					if strings.Contains(string(b), "Oidc-Client-S3cret") {
+						return fmt.Errorf("the state holds the client secret")
+					}
+					return nil
+				}),
 		},
+		{
+			Config: cfg(thumb, `"corp.example.com", "lab.example.com"`),
+			Check: resource.ComposeTestCheckFunc(
+				resource.TestCheckResourceAttr("nsx_oidc_provider.corp", "serviced_domains.#", "2"),
+				resource.TestCheckResourceAttr("nsx_oidc_provider.corp", "revision", "1")),
+		},
+		{ResourceName: "nsx_oidc_provider.corp", ImportState: true, ImportStateVerify: true, ImportStateVerifyIgnore: []string{"client_secret_wo_version"}},
 	})
 	// The destroy that ended the test left the provider where NSX keeps it.
 	if p := providers(); len(p) != 1 || p[0]["client_secret"] != nil {

@@ -53,29 +53,27 @@ resource "nsx_principal_identity" "p" {
   roles_for_paths = { "/" = [%s] }
 }`, file, roles)
 	}
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.Factories(t),
-		Steps: []resource.TestStep{
-			{Config: pi(certFile, `"enterprise_admin"`)},
-			{Config: pi(certFile, `"enterprise_admin"`), ResourceName: "nsx_principal_identity.p", ImportState: true, ImportStateId: "pipeline/runner-1",
-				ImportStateVerify: true, ImportStateVerifyIgnore: []string{"timeouts"}},
-			{Config: pi(certFile, `"auditor"`), ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-				plancheck.ExpectResourceAction("nsx_principal_identity.p", plancheck.ResourceActionUpdate)}}},
-			{
-				PreConfig: func() {
-					for _, p := range h.Fake.Principals() {
-						h.DeleteOutside(t, "/api/v1/trust-management/principal-identities/"+p["id"].(string))
-					}
-				},
-				Config: pi(certFile, `"auditor"`),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction("nsx_principal_identity.p", plancheck.ResourceActionCreate)}},
+	acctest.Test(t, []resource.TestStep{
+		{Config: pi(certFile, `"enterprise_admin"`)},
+		{Config: pi(certFile, `"enterprise_admin"`), ResourceName: "nsx_principal_identity.p", ImportState: true, ImportStateId: "pipeline/runner-1",
+			ImportStateVerify: true, ImportStateVerifyIgnore: []string{"timeouts"}},
+		{Config: pi(certFile, `"auditor"`), ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+			plancheck.ExpectResourceAction("nsx_principal_identity.p", plancheck.ResourceActionUpdate)}}},
+		{
+			PreConfig: func() {
+				for _, p := range h.Fake.Principals() {
+					h.DeleteOutside(t, "/api/v1/trust-management/principal-identities/"+p["id"].(string))
+				}
 			},
-			{Config: pi(otherFile, `"auditor"`), ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-				plancheck.ExpectResourceAction("nsx_principal_identity.p", plancheck.ResourceActionDestroyBeforeCreate)}}},
-			{
-				// The identity's own certificate and key: it reads as itself, with no login.
-				Config: pi(otherFile, `"auditor"`) + fmt.Sprintf(`
+			Config: pi(certFile, `"auditor"`),
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectResourceAction("nsx_principal_identity.p", plancheck.ResourceActionCreate)}},
+		},
+		{Config: pi(otherFile, `"auditor"`), ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+			plancheck.ExpectResourceAction("nsx_principal_identity.p", plancheck.ResourceActionDestroyBeforeCreate)}}},
+		{
+			// The identity's own certificate and key: it reads as itself, with no login.
+			Config: pi(otherFile, `"auditor"`) + fmt.Sprintf(`
 provider "nsx" {
   alias = "pi"
   %s
@@ -84,8 +82,7 @@ data "nsx_role_bindings" "all" {
   provider = nsx.pi
   type     = "principal_identity"
 }`, certBlock(h, otherFile, otherKey, "")),
-				Check: resource.TestCheckResourceAttr("data.nsx_role_bindings.all", "roles.pipeline.0", "Auditor"),
-			},
+			Check: resource.TestCheckResourceAttr("data.nsx_role_bindings.all", "roles.pipeline.0", "Auditor"),
 		},
 	})
 }
@@ -96,15 +93,12 @@ func TestPrincipalIdentity_unknownCertificateCostsNoPassword(t *testing.T) {
 	t.Parallel()
 	h := fakeharness.StartNSXT(t, fakeharness.NSXTOptions{Nodes: 1})
 	_, certFile, keyFile := certFiles(t, h, "stranger")
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.Factories(t),
-		Steps: []resource.TestStep{{
-			Config: fakeharness.Provider(certBlock(h, certFile, keyFile, "")) + `
+	acctest.Test(t, []resource.TestStep{{
+		Config: fakeharness.Provider(certBlock(h, certFile, keyFile, "")) + `
 data "nsx_role_bindings" "a" {}
 data "nsx_version" "v" {}`,
-			ExpectError: regexp.MustCompile(`(?s)client\s+certificate\s+was\s+refused.*not\s+a\s+password\s+failure.*no\s+account's\s+lockout`),
-		}},
-	})
+		ExpectError: regexp.MustCompile(`(?s)client\s+certificate\s+was\s+refused.*not\s+a\s+password\s+failure.*no\s+account's\s+lockout`),
+	}})
 	s := h.Stats(t)
 	if s["failed_logins"] != 0 || s["lockouts"] != 0 || s["certificate_refusals"] != 1 || s["logins"] != 0 || h.Fake.Locked(0, "admin") {
 		t.Fatalf("want one refused certificate and no password failure: %v", s)
@@ -120,25 +114,22 @@ func TestPrincipalIdentity_blockErrors(t *testing.T) {
 	_, _, otherKey := certFiles(t, h, "other")
 	read := `data "nsx_version" "v" {}`
 	hostCA := fmt.Sprintf("hosts = [%q]\n    ca_file = %q\n", h.Hosts()[0], h.CAFile)
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.Factories(t),
-		Steps: []resource.TestStep{
-			{Config: fakeharness.Provider(fmt.Sprintf("nsxt {\n    %s    username = \"admin\"\n    password = \"x\"\n    client_cert_file = %q\n    client_key_file = %q\n  }", hostCA, certFile, keyFile)) + read,
-				ExpectError: regexp.MustCompile(`(?s)Attribute "nsxt.(username|password)" cannot be specified when\s+"nsxt.client_cert_file" is\s+specified`)},
-			{Config: fakeharness.Provider(fmt.Sprintf("nsxt {\n    %s    client_cert_file = %q\n  }", hostCA, certFile)) + read,
-				ExpectError: regexp.MustCompile(`(?s)Client Certificate Without Its Key.*client_cert_file\s+gives\s+a\s+client\s+certificate\s+but\s+no\s+key`)},
-			{Config: fakeharness.Provider(fmt.Sprintf("nsxt {\n    %s    client_cert_pem = %q\n    client_key_file = %q\n  }", hostCA, string(cert), otherKey)) + read,
-				ExpectError: regexp.MustCompile(`(?s)Invalid Client Certificate or Key.*not\s+a\s+usable\s+pair`)},
-			{Config: fakeharness.Provider(fmt.Sprintf("nsxt {\n    %s    client_cert_file = %q\n    client_key_file = %q\n  }", hostCA, certFile, filepath.Join(t.TempDir(), "missing.key"))) + read,
-				ExpectError: regexp.MustCompile(`(?s)Unreadable Client Certificate or Key File`)},
-			{Config: fakeharness.Provider(certBlock(h, certFile, keyFile, "")) + `
+	acctest.Test(t, []resource.TestStep{
+		{Config: fakeharness.Provider(fmt.Sprintf("nsxt {\n    %s    username = \"admin\"\n    password = \"x\"\n    client_cert_file = %q\n    client_key_file = %q\n  }", hostCA, certFile, keyFile)) + read,
+			ExpectError: regexp.MustCompile(`(?s)Attribute "nsxt.(username|password)" cannot be specified when\s+"nsxt.client_cert_file" is\s+specified`)},
+		{Config: fakeharness.Provider(fmt.Sprintf("nsxt {\n    %s    client_cert_file = %q\n  }", hostCA, certFile)) + read,
+			ExpectError: regexp.MustCompile(`(?s)Client Certificate Without Its Key.*client_cert_file\s+gives\s+a\s+client\s+certificate\s+but\s+no\s+key`)},
+		{Config: fakeharness.Provider(fmt.Sprintf("nsxt {\n    %s    client_cert_pem = %q\n    client_key_file = %q\n  }", hostCA, string(cert), otherKey)) + read,
+			ExpectError: regexp.MustCompile(`(?s)Invalid Client Certificate or Key.*not\s+a\s+usable\s+pair`)},
+		{Config: fakeharness.Provider(fmt.Sprintf("nsxt {\n    %s    client_cert_file = %q\n    client_key_file = %q\n  }", hostCA, certFile, filepath.Join(t.TempDir(), "missing.key"))) + read,
+			ExpectError: regexp.MustCompile(`(?s)Unreadable Client Certificate or Key File`)},
+		{Config: fakeharness.Provider(certBlock(h, certFile, keyFile, "")) + `
 ephemeral "nsx_session" "lent" {
   manager = "nsxt"
 }
 locals {
   lent = ephemeral.nsx_session.lent.host
 }`, ExpectError: regexp.MustCompile(`(?s)Session Cannot Be Lent.*client\s+certificate.*no\s+session\s+cookie\s+or\s+token\s+to\s+lend`)},
-		},
 	})
 	if s := h.Stats(t); s["logins"] != 0 || s["failed_logins"] != 0 || s["certificate_requests"] != 0 {
 		t.Fatalf("errors at plan sent something: %v", s)

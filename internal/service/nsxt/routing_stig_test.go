@@ -48,54 +48,51 @@ data "nsx_routing_stig" "gw" {
 		}
 		return nil
 	}
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.Factories(t),
-		Steps: []resource.TestStep{
-			{
-				// An empty id is refused on its attribute, before anything is read.
-				Config:      cfg(`  dhcp_tier1_gateways = [""]`),
-				ExpectError: regexp.MustCompile(`(?s)dhcp_tier1_gateways.*at least 1`),
+	acctest.Test(t, []resource.TestStep{
+		{
+			// An empty id is refused on its attribute, before anything is read.
+			Config:      cfg(`  dhcp_tier1_gateways = [""]`),
+			ExpectError: regexp.MustCompile(`(?s)dhcp_tier1_gateways.*at least 1`),
+		},
+		{
+			Config: cfg(""),
+			Check:  noPassword,
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("data.nsx_routing_stig.gw", tfjsonpath.New("any_open"), knownvalue.Bool(true)),
+				statecheck.ExpectKnownValue("data.nsx_routing_stig.gw", tfjsonpath.New("requests"), knownvalue.Int64Exact(2)),
+				statecheck.ExpectKnownValue("data.nsx_routing_stig.gw", tfjsonpath.New("controls"), knownvalue.MapSizeExact(17)),
+				statecheck.ExpectKnownValue("data.nsx_routing_stig.gw", ctl("VCFR-9X-000051").AtMapKey("status"), knownvalue.StringExact("open")),
+				statecheck.ExpectKnownValue("data.nsx_routing_stig.gw", ctl("VCFR-9X-000051").AtMapKey("findings"), knownvalue.ListExact([]knownvalue.Check{
+					knownvalue.ObjectExact(map[string]knownvalue.Check{
+						"object": knownvalue.StringExact(iface), "status": knownvalue.StringExact("open"),
+						"evidence": knownvalue.StringExact(`Interface uplink-media of gateway "Media" (/infra/tier-0s/t0-media) has uRPF mode NONE.`),
+						"fix":      knownvalue.StringExact(`nsxt_policy_tier0_gateway_interface.urpf_mode = "STRICT"`),
+					}),
+				})),
+				statecheck.ExpectKnownValue("data.nsx_routing_stig.gw", ctl("VCFR-9X-000110").AtMapKey("status"), knownvalue.StringExact("open")),
+				statecheck.ExpectKnownValue("data.nsx_routing_stig.gw", ctl("VCFR-9X-000013").AtMapKey("objects").AtMapKey(iface), knownvalue.StringExact("open")),
+				statecheck.ExpectKnownValue("data.nsx_routing_stig.gw", ctl("VCFR-9X-000113").AtMapKey("status"), knownvalue.StringExact("open")),
+				statecheck.ExpectKnownValue("data.nsx_routing_stig.gw", ctl("VCFR-9X-000111").AtMapKey("objects").AtMapKey(nb), knownvalue.StringExact("not_a_finding")),
+				statecheck.ExpectKnownValue("data.nsx_routing_stig.gw", ctl("VCFR-9X-000067").AtMapKey("objects").AtMapKey(nb), knownvalue.StringExact("open")),
+				statecheck.ExpectKnownValue("data.nsx_routing_stig.gw", ctl("VCFR-9X-000055").AtMapKey("status"), knownvalue.StringExact("not_reviewed")),
+				statecheck.ExpectKnownValue("data.nsx_routing_stig.gw", ctl("VCFR-9X-000102").AtMapKey("status"), knownvalue.StringExact("not_applicable")),
+				statecheck.ExpectKnownValue("data.nsx_routing_stig.gw", tfjsonpath.New("bgp_neighbors").AtSliceIndex(0).AtMapKey("password_set"), knownvalue.Bool(true)),
+				statecheck.ExpectKnownValue("data.nsx_routing_stig.gw", tfjsonpath.New("bgp_neighbors").AtSliceIndex(0).AtMapKey("maximum_routes"), knownvalue.Null()),
+				statecheck.ExpectKnownValue("data.nsx_routing_stig.gw", tfjsonpath.New("interfaces").AtSliceIndex(0).AtMapKey("pim_enabled"), knownvalue.Bool(true)),
+				statecheck.ExpectKnownValue("data.nsx_routing_stig.gw", tfjsonpath.New("gateways").AtSliceIndex(0).AtMapKey("ra_hop_limit"), knownvalue.Int64Exact(64)),
+				statecheck.ExpectKnownValue("data.nsx_routing_stig.gw", tfjsonpath.New("gateways").AtSliceIndex(1).AtMapKey("dhcp_config_paths"),
+					knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact("/infra/dhcp-server-configs/lab")})),
 			},
-			{
-				Config: cfg(""),
-				Check:  noPassword,
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue("data.nsx_routing_stig.gw", tfjsonpath.New("any_open"), knownvalue.Bool(true)),
-					statecheck.ExpectKnownValue("data.nsx_routing_stig.gw", tfjsonpath.New("requests"), knownvalue.Int64Exact(2)),
-					statecheck.ExpectKnownValue("data.nsx_routing_stig.gw", tfjsonpath.New("controls"), knownvalue.MapSizeExact(17)),
-					statecheck.ExpectKnownValue("data.nsx_routing_stig.gw", ctl("VCFR-9X-000051").AtMapKey("status"), knownvalue.StringExact("open")),
-					statecheck.ExpectKnownValue("data.nsx_routing_stig.gw", ctl("VCFR-9X-000051").AtMapKey("findings"), knownvalue.ListExact([]knownvalue.Check{
-						knownvalue.ObjectExact(map[string]knownvalue.Check{
-							"object": knownvalue.StringExact(iface), "status": knownvalue.StringExact("open"),
-							"evidence": knownvalue.StringExact(`Interface uplink-media of gateway "Media" (/infra/tier-0s/t0-media) has uRPF mode NONE.`),
-							"fix":      knownvalue.StringExact(`nsxt_policy_tier0_gateway_interface.urpf_mode = "STRICT"`),
-						}),
-					})),
-					statecheck.ExpectKnownValue("data.nsx_routing_stig.gw", ctl("VCFR-9X-000110").AtMapKey("status"), knownvalue.StringExact("open")),
-					statecheck.ExpectKnownValue("data.nsx_routing_stig.gw", ctl("VCFR-9X-000013").AtMapKey("objects").AtMapKey(iface), knownvalue.StringExact("open")),
-					statecheck.ExpectKnownValue("data.nsx_routing_stig.gw", ctl("VCFR-9X-000113").AtMapKey("status"), knownvalue.StringExact("open")),
-					statecheck.ExpectKnownValue("data.nsx_routing_stig.gw", ctl("VCFR-9X-000111").AtMapKey("objects").AtMapKey(nb), knownvalue.StringExact("not_a_finding")),
-					statecheck.ExpectKnownValue("data.nsx_routing_stig.gw", ctl("VCFR-9X-000067").AtMapKey("objects").AtMapKey(nb), knownvalue.StringExact("open")),
-					statecheck.ExpectKnownValue("data.nsx_routing_stig.gw", ctl("VCFR-9X-000055").AtMapKey("status"), knownvalue.StringExact("not_reviewed")),
-					statecheck.ExpectKnownValue("data.nsx_routing_stig.gw", ctl("VCFR-9X-000102").AtMapKey("status"), knownvalue.StringExact("not_applicable")),
-					statecheck.ExpectKnownValue("data.nsx_routing_stig.gw", tfjsonpath.New("bgp_neighbors").AtSliceIndex(0).AtMapKey("password_set"), knownvalue.Bool(true)),
-					statecheck.ExpectKnownValue("data.nsx_routing_stig.gw", tfjsonpath.New("bgp_neighbors").AtSliceIndex(0).AtMapKey("maximum_routes"), knownvalue.Null()),
-					statecheck.ExpectKnownValue("data.nsx_routing_stig.gw", tfjsonpath.New("interfaces").AtSliceIndex(0).AtMapKey("pim_enabled"), knownvalue.Bool(true)),
-					statecheck.ExpectKnownValue("data.nsx_routing_stig.gw", tfjsonpath.New("gateways").AtSliceIndex(0).AtMapKey("ra_hop_limit"), knownvalue.Int64Exact(64)),
-					statecheck.ExpectKnownValue("data.nsx_routing_stig.gw", tfjsonpath.New("gateways").AtSliceIndex(1).AtMapKey("dhcp_config_paths"),
-						knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact("/infra/dhcp-server-configs/lab")})),
-				},
-			},
-			{
-				// The profile's inputs: the gateway and interface need multicast, the Tier-1 DHCP.
-				Config: cfg(`  multicast_tier0_gateways   = ["t0-media"]
+		},
+		{
+			// The profile's inputs: the gateway and interface need multicast, the Tier-1 DHCP.
+			Config: cfg(`  multicast_tier0_gateways   = ["t0-media"]
   multicast_tier0_interfaces = ["uplink-media"]
   dhcp_tier1_gateways        = ["t1-lab"]`),
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue("data.nsx_routing_stig.gw", ctl("VCFR-9X-000013").AtMapKey("status"), knownvalue.StringExact("not_a_finding")),
-					statecheck.ExpectKnownValue("data.nsx_routing_stig.gw", ctl("VCFR-9X-000110").AtMapKey("status"), knownvalue.StringExact("not_a_finding")),
-					statecheck.ExpectKnownValue("data.nsx_routing_stig.gw", ctl("VCFR-9X-000113").AtMapKey("status"), knownvalue.StringExact("not_a_finding")),
-				},
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("data.nsx_routing_stig.gw", ctl("VCFR-9X-000013").AtMapKey("status"), knownvalue.StringExact("not_a_finding")),
+				statecheck.ExpectKnownValue("data.nsx_routing_stig.gw", ctl("VCFR-9X-000110").AtMapKey("status"), knownvalue.StringExact("not_a_finding")),
+				statecheck.ExpectKnownValue("data.nsx_routing_stig.gw", ctl("VCFR-9X-000113").AtMapKey("status"), knownvalue.StringExact("not_a_finding")),
 			},
 		},
 	})

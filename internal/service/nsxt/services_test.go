@@ -296,87 +296,84 @@ resource "nsx_cluster_virtual_ip" "this" {
 data "nsx_cluster_status" "this" {
   depends_on = [nsx_cluster_virtual_ip.this]
 }`
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.Factories(t),
-		Steps: []resource.TestStep{
-			{
-				Config: fakeharness.Provider(h.NSXTBlock()) + `
+	acctest.Test(t, []resource.TestStep{
+		{
+			Config: fakeharness.Provider(h.NSXTBlock()) + `
 resource "nsx_backup_config" "this" {
   backup_enabled  = true
   backup_schedule = { resource_type = "IntervalBackupSchedule", seconds_between_backups = 60 }
 }`,
-				PlanOnly:    true,
-				ExpectError: regexp.MustCompile(`seconds_between_backups value must be between 300\s+and 86400`),
-			},
-			{
-				Config: fakeharness.Provider(h.NSXTBlock()) + `
+			PlanOnly:    true,
+			ExpectError: regexp.MustCompile(`seconds_between_backups value must be between 300\s+and 86400`),
+		},
+		{
+			Config: fakeharness.Provider(h.NSXTBlock()) + `
 resource "nsx_backup_config" "this" {
   backup_enabled = true
   passphrase_wo  = "Backup-Passphr4se!"
 }`,
-				PlanOnly:    true,
-				ExpectError: regexp.MustCompile(`(?s)Backups Need a Server.*remote_file_server.*Backups Need Their Secrets.*needs password_wo`),
-			},
-			{
-				Config:      fakeharness.Provider(h.NSXTBlock()) + `resource "nsx_backup_config" "this" { passphrase_wo = "weakpass" }`,
-				PlanOnly:    true,
-				ExpectError: regexp.MustCompile(`Passphrase Too Weak for NSX`),
-			},
-			{
-				Config:      fakeharness.Provider(h.NSXTBlock()) + `resource "nsx_cluster_virtual_ip" "this" { ip_address = "2001:db8::10" }`,
-				PlanOnly:    true,
-				ExpectError: regexp.MustCompile(`must be an IPv4 address`),
-			},
-			{
-				Config: cfg,
-				Check: func(*terraform.State) error {
-					if f, _ := h.Fake.Object(fakensxt.GlobalConfigPath, 0)["fips"].(map[string]any); f["lb_fips_enabled"] != true {
-						return fmt.Errorf("fips: %v", f)
-					}
-					b := h.Fake.Object(fakensxt.BackupConfigPath, 0)
-					if b["backup_enabled"] != true || b["passphrase"] != "Backup-Passphr4se!" {
-						return fmt.Errorf("backup: %v", b)
-					}
-					if h.Fake.Object(fakensxt.TelemetryPath, 0)["ceip_acceptance"] != false || h.Fake.VirtualIP() != "192.0.2.10" {
-						return fmt.Errorf("telemetry or VIP not set")
-					}
-					return nil
-				},
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue("data.nsx_cluster_status.this", tfjsonpath.New("mgmt_cluster_status"), knownvalue.StringExact("STABLE")),
-					statecheck.ExpectKnownValue("data.nsx_cluster_status.this", tfjsonpath.New("online_nodes"), knownvalue.ListSizeExact(3)),
-					statecheck.ExpectKnownValue("data.nsx_cluster_status.this", tfjsonpath.New("virtual_ip"), knownvalue.StringExact("192.0.2.10")),
-					statecheck.ExpectKnownValue("nsx_backup_config.this", tfjsonpath.New("remote_file_server").AtMapKey("port"), knownvalue.Int64Exact(22)),
-					statecheck.ExpectKnownValue("nsx_backup_config.this", tfjsonpath.New("passphrase_wo"), knownvalue.Null()),
-				},
-			},
-			{Config: cfg, PlanOnly: true},
-			{
-				// The VIP cleared and CEIP turned on behind Terraform's back.
-				PreConfig: func() {
-					h.Fake.SetVirtualIP("")
-					h.Fake.SetObjectField(fakensxt.TelemetryPath, 0, "ceip_acceptance", true)
-				},
-				Config: cfg,
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction("nsx_cluster_virtual_ip.this", plancheck.ResourceActionCreate),
-					plancheck.ExpectResourceAction("nsx_telemetry_config.this", plancheck.ResourceActionUpdate),
-					plancheck.ExpectResourceAction("nsx_backup_config.this", plancheck.ResourceActionNoop),
-				}},
-				Check: func(*terraform.State) error {
-					if h.Fake.VirtualIP() != "192.0.2.10" || h.Fake.Object(fakensxt.TelemetryPath, 0)["ceip_acceptance"] != false {
-						return fmt.Errorf("not repaired")
-					}
-					return nil
-				},
-			},
-			{Config: cfg, ResourceName: "nsx_backup_config.this", ImportState: true, ImportStateId: "backup_config", ImportStateVerify: true,
-				ImportStateVerifyIgnore: []string{"timeouts", "secrets_wo_version"}},
-			{Config: cfg, ResourceName: "nsx_fips_config.this", ImportState: true, ImportStateId: "fips_config", ImportStateVerify: true,
-				ImportStateVerifyIgnore: []string{"timeouts"}},
-			{Config: cfg, ResourceName: "nsx_cluster_virtual_ip.this", ImportState: true, ImportStateId: "api_virtual_ip", ImportStateVerify: true,
-				ImportStateVerifyIgnore: []string{"timeouts"}},
+			PlanOnly:    true,
+			ExpectError: regexp.MustCompile(`(?s)Backups Need a Server.*remote_file_server.*Backups Need Their Secrets.*needs password_wo`),
 		},
+		{
+			Config:      fakeharness.Provider(h.NSXTBlock()) + `resource "nsx_backup_config" "this" { passphrase_wo = "weakpass" }`,
+			PlanOnly:    true,
+			ExpectError: regexp.MustCompile(`Passphrase Too Weak for NSX`),
+		},
+		{
+			Config:      fakeharness.Provider(h.NSXTBlock()) + `resource "nsx_cluster_virtual_ip" "this" { ip_address = "2001:db8::10" }`,
+			PlanOnly:    true,
+			ExpectError: regexp.MustCompile(`must be an IPv4 address`),
+		},
+		{
+			Config: cfg,
+			Check: func(*terraform.State) error {
+				if f, _ := h.Fake.Object(fakensxt.GlobalConfigPath, 0)["fips"].(map[string]any); f["lb_fips_enabled"] != true {
+					return fmt.Errorf("fips: %v", f)
+				}
+				b := h.Fake.Object(fakensxt.BackupConfigPath, 0)
+				if b["backup_enabled"] != true || b["passphrase"] != "Backup-Passphr4se!" {
+					return fmt.Errorf("backup: %v", b)
+				}
+				if h.Fake.Object(fakensxt.TelemetryPath, 0)["ceip_acceptance"] != false || h.Fake.VirtualIP() != "192.0.2.10" {
+					return fmt.Errorf("telemetry or VIP not set")
+				}
+				return nil
+			},
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("data.nsx_cluster_status.this", tfjsonpath.New("mgmt_cluster_status"), knownvalue.StringExact("STABLE")),
+				statecheck.ExpectKnownValue("data.nsx_cluster_status.this", tfjsonpath.New("online_nodes"), knownvalue.ListSizeExact(3)),
+				statecheck.ExpectKnownValue("data.nsx_cluster_status.this", tfjsonpath.New("virtual_ip"), knownvalue.StringExact("192.0.2.10")),
+				statecheck.ExpectKnownValue("nsx_backup_config.this", tfjsonpath.New("remote_file_server").AtMapKey("port"), knownvalue.Int64Exact(22)),
+				statecheck.ExpectKnownValue("nsx_backup_config.this", tfjsonpath.New("passphrase_wo"), knownvalue.Null()),
+			},
+		},
+		{Config: cfg, PlanOnly: true},
+		{
+			// The VIP cleared and CEIP turned on behind Terraform's back.
+			PreConfig: func() {
+				h.Fake.SetVirtualIP("")
+				h.Fake.SetObjectField(fakensxt.TelemetryPath, 0, "ceip_acceptance", true)
+			},
+			Config: cfg,
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectResourceAction("nsx_cluster_virtual_ip.this", plancheck.ResourceActionCreate),
+				plancheck.ExpectResourceAction("nsx_telemetry_config.this", plancheck.ResourceActionUpdate),
+				plancheck.ExpectResourceAction("nsx_backup_config.this", plancheck.ResourceActionNoop),
+			}},
+			Check: func(*terraform.State) error {
+				if h.Fake.VirtualIP() != "192.0.2.10" || h.Fake.Object(fakensxt.TelemetryPath, 0)["ceip_acceptance"] != false {
+					return fmt.Errorf("not repaired")
+				}
+				return nil
+			},
+		},
+		{Config: cfg, ResourceName: "nsx_backup_config.this", ImportState: true, ImportStateId: "backup_config", ImportStateVerify: true,
+			ImportStateVerifyIgnore: []string{"timeouts", "secrets_wo_version"}},
+		{Config: cfg, ResourceName: "nsx_fips_config.this", ImportState: true, ImportStateId: "fips_config", ImportStateVerify: true,
+			ImportStateVerifyIgnore: []string{"timeouts"}},
+		{Config: cfg, ResourceName: "nsx_cluster_virtual_ip.this", ImportState: true, ImportStateId: "api_virtual_ip", ImportStateVerify: true,
+			ImportStateVerifyIgnore: []string{"timeouts"}},
 	})
 	if h.Fake.VirtualIP() != "" {
 		t.Fatal("destroy left the virtual IP")
@@ -387,10 +384,8 @@ resource "nsx_backup_config" "this" {
 func TestSegments_allPagesAndFilters(t *testing.T) {
 	t.Parallel()
 	h := fakeharness.StartNSXT(t, fakeharness.NSXTOptions{Nodes: 1, Segments: 2500})
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.Factories(t),
-		Steps: []resource.TestStep{{
-			Config: fakeharness.Provider(h.NSXTBlock()) + `
+	acctest.Test(t, []resource.TestStep{{
+		Config: fakeharness.Provider(h.NSXTBlock()) + `
 data "nsx_segments" "all" {}
 data "nsx_segments" "web" {
   display_name = "web"
@@ -401,42 +396,41 @@ data "nsx_segments" "vlan" {
 data "nsx_segments" "none" {
   display_name = "no-such-segment"
 }`,
-			ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.ExpectKnownValue("data.nsx_segments.all", tfjsonpath.New("segments"), knownvalue.ListSizeExact(2500)),
-				statecheck.ExpectKnownValue("data.nsx_segments.all", tfjsonpath.New("paths"), knownvalue.MapSizeExact(2500)),
-				statecheck.ExpectKnownValue("data.nsx_segments.all", tfjsonpath.New("paths").AtMapKey("segment-2500"), knownvalue.StringExact("/infra/segments/segment-2500")),
-				statecheck.ExpectKnownValue("data.nsx_segments.web", tfjsonpath.New("segments"), knownvalue.ListExact([]knownvalue.Check{
-					knownvalue.ObjectExact(map[string]knownvalue.Check{
-						"id": knownvalue.StringExact("web"), "display_name": knownvalue.StringExact("web"),
-						"path": knownvalue.StringExact("/infra/segments/web"), "type": knownvalue.StringExact("ROUTED"),
-						"subnets": knownvalue.ListExact([]knownvalue.Check{knownvalue.ObjectExact(map[string]knownvalue.Check{
-							"gateway_address": knownvalue.StringExact("10.0.0.1/24"), "network": knownvalue.StringExact("10.0.0.0/24"),
-						})}),
-						"connectivity_path":   knownvalue.StringExact("/infra/tier-1s/t1-0"),
-						"transport_zone_path": knownvalue.StringRegexp(regexp.MustCompile(`^/infra/sites/default/enforcement-points/default/transport-zones/`)),
-						"admin_state":         knownvalue.StringExact("UP"),
-						"replication_mode":    knownvalue.StringExact("MTEP"),
-						"vlan_ids":            knownvalue.ListSizeExact(0),
-						"unique_id":           knownvalue.NotNull(),
-					}),
-				})),
-				// Every fourth segment is a VLAN segment.
-				statecheck.ExpectKnownValue("data.nsx_segments.vlan", tfjsonpath.New("segments"), knownvalue.ListSizeExact(625)),
-				statecheck.ExpectKnownValue("data.nsx_segments.vlan", tfjsonpath.New("segments").AtSliceIndex(0).AtMapKey("vlan_ids"), knownvalue.ListSizeExact(1)),
-				statecheck.ExpectKnownValue("data.nsx_segments.none", tfjsonpath.New("segments"), knownvalue.ListSizeExact(0)),
-			},
-			Check: func(*terraform.State) error {
-				// Each listing of 2,500 segments costs 3 pages; the 4 data sources of a process
-				// share the pages they read at the same time, so a reading process asks for 3
-				// to 12 pages (each process logs in once).
-				s := h.Stats(t)
-				if s["logins"] == 0 || s["segment_pages"] < 3*s["logins"] || s["segment_pages"] > 12*s["logins"] {
-					return fmt.Errorf("want 3 to 12 pages per reading process, fake served %d pages in %d logins", s["segment_pages"], s["logins"])
-				}
-				return nil
-			},
-		}},
-	})
+		ConfigStateChecks: []statecheck.StateCheck{
+			statecheck.ExpectKnownValue("data.nsx_segments.all", tfjsonpath.New("segments"), knownvalue.ListSizeExact(2500)),
+			statecheck.ExpectKnownValue("data.nsx_segments.all", tfjsonpath.New("paths"), knownvalue.MapSizeExact(2500)),
+			statecheck.ExpectKnownValue("data.nsx_segments.all", tfjsonpath.New("paths").AtMapKey("segment-2500"), knownvalue.StringExact("/infra/segments/segment-2500")),
+			statecheck.ExpectKnownValue("data.nsx_segments.web", tfjsonpath.New("segments"), knownvalue.ListExact([]knownvalue.Check{
+				knownvalue.ObjectExact(map[string]knownvalue.Check{
+					"id": knownvalue.StringExact("web"), "display_name": knownvalue.StringExact("web"),
+					"path": knownvalue.StringExact("/infra/segments/web"), "type": knownvalue.StringExact("ROUTED"),
+					"subnets": knownvalue.ListExact([]knownvalue.Check{knownvalue.ObjectExact(map[string]knownvalue.Check{
+						"gateway_address": knownvalue.StringExact("10.0.0.1/24"), "network": knownvalue.StringExact("10.0.0.0/24"),
+					})}),
+					"connectivity_path":   knownvalue.StringExact("/infra/tier-1s/t1-0"),
+					"transport_zone_path": knownvalue.StringRegexp(regexp.MustCompile(`^/infra/sites/default/enforcement-points/default/transport-zones/`)),
+					"admin_state":         knownvalue.StringExact("UP"),
+					"replication_mode":    knownvalue.StringExact("MTEP"),
+					"vlan_ids":            knownvalue.ListSizeExact(0),
+					"unique_id":           knownvalue.NotNull(),
+				}),
+			})),
+			// Every fourth segment is a VLAN segment.
+			statecheck.ExpectKnownValue("data.nsx_segments.vlan", tfjsonpath.New("segments"), knownvalue.ListSizeExact(625)),
+			statecheck.ExpectKnownValue("data.nsx_segments.vlan", tfjsonpath.New("segments").AtSliceIndex(0).AtMapKey("vlan_ids"), knownvalue.ListSizeExact(1)),
+			statecheck.ExpectKnownValue("data.nsx_segments.none", tfjsonpath.New("segments"), knownvalue.ListSizeExact(0)),
+		},
+		Check: func(*terraform.State) error {
+			// Each listing of 2,500 segments costs 3 pages; the 4 data sources of a process
+			// share the pages they read at the same time, so a reading process asks for 3
+			// to 12 pages (each process logs in once).
+			s := h.Stats(t)
+			if s["logins"] == 0 || s["segment_pages"] < 3*s["logins"] || s["segment_pages"] > 12*s["logins"] {
+				return fmt.Errorf("want 3 to 12 pages per reading process, fake served %d pages in %d logins", s["segment_pages"], s["logins"])
+			}
+			return nil
+		},
+	}})
 }
 
 // nsx_segment reads one segment by id or path with one request; a missing one is an error on
@@ -446,42 +440,39 @@ func TestSegment_byIDAndPath(t *testing.T) {
 	t.Parallel()
 	h := fakeharness.StartNSXT(t, fakeharness.NSXTOptions{Nodes: 1, Segments: 2500})
 	provider := fakeharness.Provider(h.NSXTBlock())
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.Factories(t),
-		Steps: []resource.TestStep{
-			{
-				Config:      provider + `data "nsx_segment" "x" { path = "/infra/segments/no-such" }`,
-				ExpectError: regexp.MustCompile(`(?s)NSX Segment Not Found.*/infra/segments/no-such`),
-			},
-			{
-				Config:      provider + `data "nsx_segment" "x" {}`,
-				ExpectError: regexp.MustCompile(`(?s)Invalid Attribute Combination`),
-			},
-			{
-				Config:      provider + `data "nsx_segment" "x" { path = "/infra/tier-1s/t1" }`,
-				ExpectError: regexp.MustCompile(`(?s)must be a policy path`),
-			},
-			{
-				Config: provider + `
+	acctest.Test(t, []resource.TestStep{
+		{
+			Config:      provider + `data "nsx_segment" "x" { path = "/infra/segments/no-such" }`,
+			ExpectError: regexp.MustCompile(`(?s)NSX Segment Not Found.*/infra/segments/no-such`),
+		},
+		{
+			Config:      provider + `data "nsx_segment" "x" {}`,
+			ExpectError: regexp.MustCompile(`(?s)Invalid Attribute Combination`),
+		},
+		{
+			Config:      provider + `data "nsx_segment" "x" { path = "/infra/tier-1s/t1" }`,
+			ExpectError: regexp.MustCompile(`(?s)must be a policy path`),
+		},
+		{
+			Config: provider + `
 data "nsx_segment" "web" {
   id = "web"
 }
 data "nsx_segment" "vlan" {
   path = "/infra/segments/segment-0011"
 }`,
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue("data.nsx_segment.web", tfjsonpath.New("path"), knownvalue.StringExact("/infra/segments/web")),
-					statecheck.ExpectKnownValue("data.nsx_segment.web", tfjsonpath.New("subnets").AtSliceIndex(0).AtMapKey("network"), knownvalue.StringExact("10.0.0.0/24")),
-					statecheck.ExpectKnownValue("data.nsx_segment.vlan", tfjsonpath.New("id"), knownvalue.StringExact("segment-0011")),
-					statecheck.ExpectKnownValue("data.nsx_segment.vlan", tfjsonpath.New("type"), knownvalue.StringExact("DISCONNECTED")),
-					statecheck.ExpectKnownValue("data.nsx_segment.vlan", tfjsonpath.New("vlan_ids"), knownvalue.ListSizeExact(1)),
-				},
-				Check: func(*terraform.State) error {
-					if s := h.Stats(t); s["segment_pages"] != 0 || s["segment_reads"] == 0 {
-						return fmt.Errorf("want single reads and no listing, fake says %v", s)
-					}
-					return nil
-				},
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("data.nsx_segment.web", tfjsonpath.New("path"), knownvalue.StringExact("/infra/segments/web")),
+				statecheck.ExpectKnownValue("data.nsx_segment.web", tfjsonpath.New("subnets").AtSliceIndex(0).AtMapKey("network"), knownvalue.StringExact("10.0.0.0/24")),
+				statecheck.ExpectKnownValue("data.nsx_segment.vlan", tfjsonpath.New("id"), knownvalue.StringExact("segment-0011")),
+				statecheck.ExpectKnownValue("data.nsx_segment.vlan", tfjsonpath.New("type"), knownvalue.StringExact("DISCONNECTED")),
+				statecheck.ExpectKnownValue("data.nsx_segment.vlan", tfjsonpath.New("vlan_ids"), knownvalue.ListSizeExact(1)),
+			},
+			Check: func(*terraform.State) error {
+				if s := h.Stats(t); s["segment_pages"] != 0 || s["segment_reads"] == 0 {
+					return fmt.Errorf("want single reads and no listing, fake says %v", s)
+				}
+				return nil
 			},
 		},
 	})

@@ -57,10 +57,7 @@ func TestHostsAndAddressesRefusedAtPlan(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			resource.UnitTest(t, resource.TestCase{
-				ProtoV6ProviderFactories: acctest.Factories(t),
-				Steps:                    []resource.TestStep{{Config: block + tc.config, PlanOnly: true, ExpectError: tc.want}},
-			})
+			acctest.Test(t, []resource.TestStep{{Config: block + tc.config, PlanOnly: true, ExpectError: tc.want}})
 		})
 	}
 }

@@ -53,16 +53,13 @@ resource "nsx_vidm" "this" {
 				}
 			}
 			var created int64
-			resource.UnitTest(t, resource.TestCase{
-				ProtoV6ProviderFactories: acctest.Factories(t),
-				Steps: []resource.TestStep{
-					{Config: cfg("vidm.example.com"), Check: resource.ComposeTestCheckFunc(on("vidm.example.com"), func(*terraform.State) error {
-						created = h.Stats(t)["object_writes "+fakensxt.VidmPath]
-						return nil
-					})},
-					{Config: cfg("idm.example.com"), Check: on("idm.example.com")},
-					{Config: cfg("idm.example.com"), PlanOnly: true},
-				},
+			acctest.Test(t, []resource.TestStep{
+				{Config: cfg("vidm.example.com"), Check: resource.ComposeTestCheckFunc(on("vidm.example.com"), func(*terraform.State) error {
+					created = h.Stats(t)["object_writes "+fakensxt.VidmPath]
+					return nil
+				})},
+				{Config: cfg("idm.example.com"), Check: on("idm.example.com")},
+				{Config: cfg("idm.example.com"), PlanOnly: true},
 			})
 			s := h.Stats(t)
 			if created != 3 || s["object_writes "+fakensxt.VidmPath]-created != tc.change || s["rejected_writes"] != 0 {

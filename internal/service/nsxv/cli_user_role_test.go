@@ -137,41 +137,38 @@ func TestCLIUserRole_errors(t *testing.T) {
 	h := fakeharness.StartNSXV(t, fakeharness.NSXVOptions{})
 	h.AddCLIUser(t, "ops", "Ops&Pass-1")
 	h.Fake.SetRole("ops", "auditor", []string{"globalroot-0"})
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.Factories(t),
-		Steps: []resource.TestStep{
-			{
-				Config:      roleConfig(h, "Api", "auditor", ""),
-				PlanOnly:    true,
-				ExpectError: regexp.MustCompile(`(?s)Upper-Case\s+Letters\s+in\s+an\s+NSX-v\s+User\s+Name.*console\s+refuses\s+them.*Use\s+"api"`),
-			},
-			{
-				Config:      roleConfig(h, "api", "network_admin", ""),
-				PlanOnly:    true,
-				ExpectError: regexp.MustCompile(`(?s)role\s+value\s+must\s+be\s+one\s+of`),
-			},
-			{
-				Config:      roleConfig(h, "api", "super_user", `["datacenter-2"]`),
-				PlanOnly:    true,
-				ExpectError: regexp.MustCompile(`(?s)Scope\s+Not\s+Accepted\s+for\s+This\s+Role`),
-			},
-			{
-				Config:      roleConfig(h, "nobody", "auditor", ""),
-				ExpectError: regexp.MustCompile(`(?s)No\s+CLI\s+user\s+nobody\s+exists.*user\s+nobody\s+password\s+plaintext.*user\s+nobody\s+privilege\s+web-interface`),
-			},
-			{
-				Config:      roleConfig(h, "ops", "auditor", ""),
-				ExpectError: regexp.MustCompile(`(?s)with nsxv_cli_user_role\.\w+.*ops\s+already\s+has\s+the\s+role\s+auditor.*importing\s+it\s+into\s+this\s+resource,\s+with\s+the\s+id\s+"ops"`),
-			},
-			{
-				// 6.4 refuses legacy roles for CLI users: the plan warned, the manager says why.
-				Config:      roleConfig(h, "api", "vshield_admin", ""),
-				ExpectError: regexp.MustCompile(`(?s)cannot\s+be\s+assigned\s+to\s+a\s+CLI\s+user`),
-			},
-			{
-				Config:      roleConfig(h, "api", "auditor", `["datacenter-99"]`),
-				ExpectError: regexp.MustCompile(`(?s)NSX-v\s+Object\s+Not\s+Found.*datacenter-99`),
-			},
+	acctest.Test(t, []resource.TestStep{
+		{
+			Config:      roleConfig(h, "Api", "auditor", ""),
+			PlanOnly:    true,
+			ExpectError: regexp.MustCompile(`(?s)Upper-Case\s+Letters\s+in\s+an\s+NSX-v\s+User\s+Name.*console\s+refuses\s+them.*Use\s+"api"`),
+		},
+		{
+			Config:      roleConfig(h, "api", "network_admin", ""),
+			PlanOnly:    true,
+			ExpectError: regexp.MustCompile(`(?s)role\s+value\s+must\s+be\s+one\s+of`),
+		},
+		{
+			Config:      roleConfig(h, "api", "super_user", `["datacenter-2"]`),
+			PlanOnly:    true,
+			ExpectError: regexp.MustCompile(`(?s)Scope\s+Not\s+Accepted\s+for\s+This\s+Role`),
+		},
+		{
+			Config:      roleConfig(h, "nobody", "auditor", ""),
+			ExpectError: regexp.MustCompile(`(?s)No\s+CLI\s+user\s+nobody\s+exists.*user\s+nobody\s+password\s+plaintext.*user\s+nobody\s+privilege\s+web-interface`),
+		},
+		{
+			Config:      roleConfig(h, "ops", "auditor", ""),
+			ExpectError: regexp.MustCompile(`(?s)with nsxv_cli_user_role\.\w+.*ops\s+already\s+has\s+the\s+role\s+auditor.*importing\s+it\s+into\s+this\s+resource,\s+with\s+the\s+id\s+"ops"`),
+		},
+		{
+			// 6.4 refuses legacy roles for CLI users: the plan warned, the manager says why.
+			Config:      roleConfig(h, "api", "vshield_admin", ""),
+			ExpectError: regexp.MustCompile(`(?s)cannot\s+be\s+assigned\s+to\s+a\s+CLI\s+user`),
+		},
+		{
+			Config:      roleConfig(h, "api", "auditor", `["datacenter-99"]`),
+			ExpectError: regexp.MustCompile(`(?s)NSX-v\s+Object\s+Not\s+Found.*datacenter-99`),
 		},
 	})
 	if _, _, ok := h.Fake.Role("api"); ok {
@@ -185,13 +182,10 @@ func TestCLIUserRole_accountWithoutRole(t *testing.T) {
 	t.Parallel()
 	h := fakeharness.StartNSXV(t, fakeharness.NSXVOptions{})
 	h.Username, h.Password = "api", "Api&Pass-123"
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.Factories(t),
-		Steps: []resource.TestStep{{
-			Config:      fakeharness.Provider(h.NSXVBlock(), "max_retries = 10") + `data "nsx_version" "v" { manager = "nsxv" }`,
-			ExpectError: regexp.MustCompile(`(?s)VC\s+user\s+does\s+not\s+have\s+any\s+role\s+on\s+NSX\s+Manager.*has\s+no\s+role\s+on\s+NSX\s+Manager;\s+assign\s+it\s+a\s+role`),
-		}},
-	})
+	acctest.Test(t, []resource.TestStep{{
+		Config:      fakeharness.Provider(h.NSXVBlock(), "max_retries = 10") + `data "nsx_version" "v" { manager = "nsxv" }`,
+		ExpectError: regexp.MustCompile(`(?s)VC\s+user\s+does\s+not\s+have\s+any\s+role\s+on\s+NSX\s+Manager.*has\s+no\s+role\s+on\s+NSX\s+Manager;\s+assign\s+it\s+a\s+role`),
+	}})
 	if s := h.Stats(t); s["failed_logins"] != 1 || s["logins"] != 0 {
 		t.Fatalf("want one refused login, fake says %v", s)
 	}
@@ -242,20 +236,17 @@ resource "nsxv_cli_user_role" "ops" {
 func TestCLIUserRole_basicFallback(t *testing.T) {
 	t.Parallel()
 	h := fakeharness.StartNSXV(t, fakeharness.NSXVOptions{NoTokenEndpoint: true, Major: 6, Minor: 2})
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.Factories(t),
-		Steps: []resource.TestStep{{
-			Config: roleConfig(h, "api", "vshield_admin", "") + `
+	acctest.Test(t, []resource.TestStep{{
+		Config: roleConfig(h, "api", "vshield_admin", "") + `
 data "nsx_version" "v" {
   manager = "nsxv"
 }`,
-			ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.ExpectKnownValue(roleRes, tfjsonpath.New("role"), knownvalue.StringExact("vshield_admin")),
-				statecheck.ExpectKnownValue("data.nsx_version.v", tfjsonpath.New("version"), knownvalue.StringExact("6.2.5.4818372")),
-			},
-			Check: wantRole(h, "api", "vshield_admin"),
-		}},
-	})
+		ConfigStateChecks: []statecheck.StateCheck{
+			statecheck.ExpectKnownValue(roleRes, tfjsonpath.New("role"), knownvalue.StringExact("vshield_admin")),
+			statecheck.ExpectKnownValue("data.nsx_version.v", tfjsonpath.New("version"), knownvalue.StringExact("6.2.5.4818372")),
+		},
+		Check: wantRole(h, "api", "vshield_admin"),
+	}})
 	s := h.Stats(t)
 	if s["logins"] != 0 || s["basic_requests"] == 0 || s["failed_logins"] != 0 {
 		t.Fatalf("want Basic on every call and no token, fake says %v", s)
@@ -263,16 +254,13 @@ data "nsx_version" "v" {
 
 	wrong := fakeharness.StartNSXV(t, fakeharness.NSXVOptions{NoTokenEndpoint: true})
 	wrong.Password = "not-the-password"
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.Factories(t),
-		Steps: []resource.TestStep{{
-			Config: fakeharness.Provider(wrong.NSXVBlock(), "max_retries = 10") + `
+	acctest.Test(t, []resource.TestStep{{
+		Config: fakeharness.Provider(wrong.NSXVBlock(), "max_retries = 10") + `
 data "nsx_version" "a" { manager = "nsxv" }
 data "nsx_version" "b" { manager = "nsxv" }
 data "nsx_version" "c" { manager = "nsxv" }`,
-			ExpectError: regexp.MustCompile(`(?s)refused\s+the\s+login.*Authentication\s+failed`),
-		}},
-	})
+		ExpectError: regexp.MustCompile(`(?s)refused\s+the\s+login.*Authentication\s+failed`),
+	}})
 	if s := wrong.Stats(t); s["failed_logins"] != 1 {
 		t.Fatalf("wrong Basic credentials sent %d times", s["failed_logins"])
 	}
@@ -293,26 +281,23 @@ resource "nsxv_cli_user_role" "api" {
   role     = "super_user"` + adopt + `
 }`
 	}
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.Factories(t),
-		Steps: []resource.TestStep{
-			{Config: cfg(""), Check: wantRole(h, "ops", "super_user")},
-			{
-				// Destroy: NSX-v refuses to delete, the role is lowered to the least privilege.
-				Config: fakeharness.Provider(h.NSXVBlock()),
-				Check:  wantRole(h, "ops", "auditor", "globalroot-0"),
-			},
-			{
-				Config:      cfg(""),
-				ExpectError: regexp.MustCompile(`(?s)with nsxv_cli_user_role\.\w+.*ops already has the role auditor.*the\s+id\s+"ops".*adopt_existing`),
-			},
-			{
-				Config: cfg("\n  adopt_existing = true"),
-				Check:  wantRole(h, "ops", "super_user"),
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(roleRes, tfjsonpath.New("role"), knownvalue.StringExact("super_user")),
-					statecheck.ExpectKnownValue(roleRes, tfjsonpath.New("adopt_existing"), knownvalue.Bool(true)),
-				},
+	acctest.Test(t, []resource.TestStep{
+		{Config: cfg(""), Check: wantRole(h, "ops", "super_user")},
+		{
+			// Destroy: NSX-v refuses to delete, the role is lowered to the least privilege.
+			Config: fakeharness.Provider(h.NSXVBlock()),
+			Check:  wantRole(h, "ops", "auditor", "globalroot-0"),
+		},
+		{
+			Config:      cfg(""),
+			ExpectError: regexp.MustCompile(`(?s)with nsxv_cli_user_role\.\w+.*ops already has the role auditor.*the\s+id\s+"ops".*adopt_existing`),
+		},
+		{
+			Config: cfg("\n  adopt_existing = true"),
+			Check:  wantRole(h, "ops", "super_user"),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(roleRes, tfjsonpath.New("role"), knownvalue.StringExact("super_user")),
+				statecheck.ExpectKnownValue(roleRes, tfjsonpath.New("adopt_existing"), knownvalue.Bool(true)),
 			},
 		},
 	})
@@ -333,25 +318,22 @@ func TestCLIUserRole_interruptedCreateIsTracked(t *testing.T) {
 	h := fakeharness.StartNSXV(t, fakeharness.NSXVOptions{})
 	h.AddCLIUser(t, "ops", "Cl1-User-Passw0rd!")
 	cfg := roleConfig(h, "ops", "super_user", "")
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.Factories(t),
-		Steps: []resource.TestStep{
-			{
-				PreConfig: func() {
-					// The POST goes through; the GET that reads it back is refused.
-					h.Faults(t, fakemanager.Faults{Answers: []fakemanager.Fault{{Status: 500, Count: 5, Method: "GET", PathPrefix: "/api/2.0/services/usermgmt/role/ops"}}})
-				},
-				Config:      cfg,
-				ExpectError: regexp.MustCompile(`Reading Back the NSX-v User Role Failed`),
+	acctest.Test(t, []resource.TestStep{
+		{
+			PreConfig: func() {
+				// The POST goes through; the GET that reads it back is refused.
+				h.Faults(t, fakemanager.Faults{Answers: []fakemanager.Fault{{Status: 500, Count: 5, Method: "GET", PathPrefix: "/api/2.0/services/usermgmt/role/ops"}}})
 			},
-			{
-				PreConfig: func() { h.Faults(t, fakemanager.Faults{Clear: true}) },
-				Config:    cfg,
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(roleRes, plancheck.ResourceActionDestroyBeforeCreate),
-				}},
-				Check: wantRole(h, "ops", "super_user"),
-			},
+			Config:      cfg,
+			ExpectError: regexp.MustCompile(`Reading Back the NSX-v User Role Failed`),
+		},
+		{
+			PreConfig: func() { h.Faults(t, fakemanager.Faults{Clear: true}) },
+			Config:    cfg,
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectResourceAction(roleRes, plancheck.ResourceActionDestroyBeforeCreate),
+			}},
+			Check: wantRole(h, "ops", "super_user"),
 		},
 	})
 }

@@ -23,20 +23,18 @@ func TestSDWAN_versionAndDevices(t *testing.T) {
 	t.Parallel()
 	h := fakeharness.StartSDWAN(t, fakeharness.SDWANOptions{Devices: 10})
 	browser := h.OpenBrowserSession(t)
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.Factories(t),
-		Steps: []resource.TestStep{
-			{
-				Config: fakeharness.Provider(h.SDWANBlock()) + `
+	acctest.Test(t, []resource.TestStep{
+		{
+			Config: fakeharness.Provider(h.SDWANBlock()) + `
 data "sdwan_devices" "x" {
   provider    = nsx
   device_type = "router"
 }`,
-				PlanOnly:    true,
-				ExpectError: regexp.MustCompile(`device_type\s+value\s+must\s+be\s+one\s+of`),
-			},
-			{
-				Config: fakeharness.Provider(h.SDWANBlock()) + `
+			PlanOnly:    true,
+			ExpectError: regexp.MustCompile(`device_type\s+value\s+must\s+be\s+one\s+of`),
+		},
+		{
+			Config: fakeharness.Provider(h.SDWANBlock()) + `
 data "nsx_version" "sdwan" {
   manager = "sdwan"
 }
@@ -48,19 +46,18 @@ data "sdwan_devices" "edges_down" {
   device_type  = "vedge"
   reachability = "unreachable"
 }`,
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue("data.nsx_version.sdwan", tfjsonpath.New("version"), knownvalue.StringExact(fakesdwan.Version)),
-					statecheck.ExpectKnownValue("data.sdwan_devices.all", tfjsonpath.New("devices"), knownvalue.ListSizeExact(10)),
-					statecheck.ExpectKnownValue("data.sdwan_devices.all", tfjsonpath.New("devices").AtSliceIndex(0), knownvalue.ObjectExact(map[string]knownvalue.Check{
-						"system_ip": knownvalue.StringExact("1.1.1.3"), "host_name": knownvalue.StringExact("vbond-03"),
-						"device_model": knownvalue.StringExact("vedge-cloud"), "device_type": knownvalue.StringExact("vbond"),
-						"version": knownvalue.StringExact(fakesdwan.Version), "reachability": knownvalue.StringExact("reachable"),
-						"site_id": knownvalue.StringExact("102"), "uuid": knownvalue.StringExact("00000003-0000-4000-8000-000000000003"),
-					})),
-					statecheck.ExpectKnownValue("data.sdwan_devices.all", tfjsonpath.New("system_ips").AtMapKey("vmanage-01"), knownvalue.StringExact("1.1.1.1")),
-					// Devices 5 and 10 are unreachable edges.
-					statecheck.ExpectKnownValue("data.sdwan_devices.edges_down", tfjsonpath.New("devices"), knownvalue.ListSizeExact(2)),
-				},
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("data.nsx_version.sdwan", tfjsonpath.New("version"), knownvalue.StringExact(fakesdwan.Version)),
+				statecheck.ExpectKnownValue("data.sdwan_devices.all", tfjsonpath.New("devices"), knownvalue.ListSizeExact(10)),
+				statecheck.ExpectKnownValue("data.sdwan_devices.all", tfjsonpath.New("devices").AtSliceIndex(0), knownvalue.ObjectExact(map[string]knownvalue.Check{
+					"system_ip": knownvalue.StringExact("1.1.1.3"), "host_name": knownvalue.StringExact("vbond-03"),
+					"device_model": knownvalue.StringExact("vedge-cloud"), "device_type": knownvalue.StringExact("vbond"),
+					"version": knownvalue.StringExact(fakesdwan.Version), "reachability": knownvalue.StringExact("reachable"),
+					"site_id": knownvalue.StringExact("102"), "uuid": knownvalue.StringExact("00000003-0000-4000-8000-000000000003"),
+				})),
+				statecheck.ExpectKnownValue("data.sdwan_devices.all", tfjsonpath.New("system_ips").AtMapKey("vmanage-01"), knownvalue.StringExact("1.1.1.1")),
+				// Devices 5 and 10 are unreachable edges.
+				statecheck.ExpectKnownValue("data.sdwan_devices.edges_down", tfjsonpath.New("devices"), knownvalue.ListSizeExact(2)),
 			},
 		},
 	})
@@ -79,16 +76,13 @@ func TestSDWAN_wrongPassword(t *testing.T) {
 	t.Parallel()
 	h := fakeharness.StartSDWAN(t, fakeharness.SDWANOptions{})
 	h.Password = "not-the-password"
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.Factories(t),
-		Steps: []resource.TestStep{{
-			Config: fakeharness.Provider(h.SDWANBlock(), "max_retries = 10") + `
+	acctest.Test(t, []resource.TestStep{{
+		Config: fakeharness.Provider(h.SDWANBlock(), "max_retries = 10") + `
 data "nsx_version" "a" { manager = "sdwan" }
 data "sdwan_devices" "b" { provider = nsx }
 data "sdwan_devices" "c" { provider = nsx }`,
-			ExpectError: regexp.MustCompile(`(?s)refused\s+the\s+login\s+\(HTTP\s+200\):\s+Invalid\s+User\s+or\s+Password`),
-		}},
-	})
+		ExpectError: regexp.MustCompile(`(?s)refused\s+the\s+login\s+\(HTTP\s+200\):\s+Invalid\s+User\s+or\s+Password`),
+	}})
 	if s := h.Stats(t); s["failed_logins"] != 1 || s["logins"] != 0 {
 		t.Fatalf("want exactly one login attempt, fake says %v", s)
 	}
@@ -98,13 +92,10 @@ data "sdwan_devices" "c" { provider = nsx }`,
 func TestSDWAN_passwordReset(t *testing.T) {
 	t.Parallel()
 	h := fakeharness.StartSDWAN(t, fakeharness.SDWANOptions{PasswordReset: true})
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.Factories(t),
-		Steps: []resource.TestStep{{
-			Config:      fakeharness.Provider(h.SDWANBlock()) + `data "nsx_version" "a" { manager = "sdwan" }`,
-			ExpectError: regexp.MustCompile(`(?s)password\s+reset\s+page.*must\s+be\s+changed\s+first`),
-		}},
-	})
+	acctest.Test(t, []resource.TestStep{{
+		Config:      fakeharness.Provider(h.SDWANBlock()) + `data "nsx_version" "a" { manager = "sdwan" }`,
+		ExpectError: regexp.MustCompile(`(?s)password\s+reset\s+page.*must\s+be\s+changed\s+first`),
+	}})
 }
 
 // Sessions that end in the middle of a run, answered the way older releases do (the login page

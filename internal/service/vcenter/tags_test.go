@@ -81,13 +81,10 @@ func TestVCenter_wrongPassword(t *testing.T) {
 	t.Parallel()
 	h := fakeharness.StartVCenter(t, fakeharness.VCenterOptions{})
 	h.Password = "not-the-password"
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.Factories(t),
-		Steps: []resource.TestStep{{
-			Config:      fakeharness.Provider(h.VCenterBlock(), "max_retries = 10") + vcenterReads,
-			ExpectError: regexp.MustCompile(`(?s)refused\s+the\s+login\s+\(HTTP\s+401\):\s+Authentication\s+required.*details\s+of\s+the\s+error\s+are\s+not\s+disclosed`),
-		}},
-	})
+	acctest.Test(t, []resource.TestStep{{
+		Config:      fakeharness.Provider(h.VCenterBlock(), "max_retries = 10") + vcenterReads,
+		ExpectError: regexp.MustCompile(`(?s)refused\s+the\s+login\s+\(HTTP\s+401\):\s+Authentication\s+required.*details\s+of\s+the\s+error\s+are\s+not\s+disclosed`),
+	}})
 	if s := h.Stats(t); s["failed_logins"] != 1 || s["logins"] != 0 {
 		t.Fatalf("want one login attempt, fake says %v", s)
 	}
@@ -99,15 +96,12 @@ func TestVCenter_unknownCategory(t *testing.T) {
 	t.Parallel()
 	h := fakeharness.StartVCenter(t, fakeharness.VCenterOptions{})
 	h.Fake.AddTag("env", "test")
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.Factories(t),
-		Steps: []resource.TestStep{{
-			Config: fakeharness.Provider(h.VCenterBlock()) + `
+	acctest.Test(t, []resource.TestStep{{
+		Config: fakeharness.Provider(h.VCenterBlock()) + `
 data "vcenter_tags" "typo" {
   provider = nsx
   category = "Env"
 }`,
-			ExpectError: regexp.MustCompile(`(?s)vCenter Tag Category Not Found.*no tag category named\s+"Env".*Existing\s+categories:.*env`),
-		}},
-	})
+		ExpectError: regexp.MustCompile(`(?s)vCenter Tag Category Not Found.*no tag category named\s+"Env".*Existing\s+categories:.*env`),
+	}})
 }
