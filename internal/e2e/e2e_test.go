@@ -506,9 +506,7 @@ func TestResourceExamplesWorkAsWritten(t *testing.T) {
 	for _, dir := range dirs {
 		t.Run(filepath.Base(dir), func(t *testing.T) {
 			t.Parallel()
-			example, err := os.ReadFile(filepath.Join(dir, "resource.tf"))
-			must(t, err)
-			w, stats := exampleWorkspace(t, filepath.Base(dir), string(example))
+			w, stats := exampleWorkspace(t, filepath.Base(dir), resourceExample(t, filepath.Base(dir)))
 			// Nobody else touches the fake: a warning that someone changed what was written
 			// would be false.
 			if out := w.terraform(exampleVars, "apply", "-auto-approve", "-input=false"); strings.Contains(out, "Changed After the Write") {
@@ -587,6 +585,14 @@ func exampleWorkspace(t *testing.T, name, example string) (*workspace, func() ma
 		must(t, os.WriteFile(filepath.Join(w.dir, "pipeline.crt"), cert, 0o600))
 	}
 	return w, func() map[string]int64 { return h.Stats(t) }
+}
+
+// resourceExample is the example of the resource type name, as the docs show it.
+func resourceExample(t *testing.T, name string) string {
+	t.Helper()
+	example, err := os.ReadFile(filepath.Join(repoRoot(), "examples", "resources", name, "resource.tf"))
+	must(t, err)
+	return string(example)
 }
 
 // stateID is the id (or, href true, the href) of addr as the state holds it.

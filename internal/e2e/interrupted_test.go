@@ -28,29 +28,13 @@ func TestInterruptedApplyCreatesNothingTwice(t *testing.T) {
 	h := fakeharness.StartNSXT(t, fakeharness.NSXTOptions{Nodes: 3, Release: fakensxt.Release90})
 	certFile := pipelineCertFile(t, h)
 	const opsPassword = "Ops-Passw0rd!first"
-	w := newWorkspace(t, h, `
-variable "ops_password" {
-  type      = string
-  sensitive = true
-}
-
+	// The role binding's example (the user ops, its password and its binding), and more.
+	w := newWorkspace(t, h, resourceExample(t, "nsx_role_binding")+`
 resource "nsx_principal_identity" "pipeline" {
   name            = "terraform-pipeline"
   node_id         = "ci-runner-1"
   certificate_pem = file(`+jsonString(certFile)+`)
   roles_for_paths = { "/" = ["enterprise_admin"] }
-}
-
-resource "nsx_node_user" "ops" {
-  username            = "ops"
-  password_wo         = var.ops_password
-  password_wo_version = 1
-}
-
-resource "nsx_role_binding" "ops" {
-  name            = nsx_node_user.ops.username
-  type            = "local_user"
-  roles_for_paths = { "/" = ["auditor"] }
 }
 
 resource "nsx_syslog_exporter" "siem" {

@@ -195,7 +195,7 @@ func TestEveryNSXObjectMatchesTheVendorSDK(t *testing.T) {
 	t.Parallel()
 	// Every settings object the provider declares, and every path its NSX client names, has
 	// a row: a new object is checked without a new test, and a client without a row fails.
-	for _, obj := range nsxtsvc.SettingsObjects() {
+	for _, obj := range nsxtsvc.SettingsTypes() {
 		if rowFor(obj.Path) == nil {
 			t.Errorf("settings object %s (%s) has no row in schemaTable", obj.Name, obj.Path)
 		}

@@ -4,8 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"os"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -61,10 +59,8 @@ func TestOddAnswersNeitherCrashNorStay(t *testing.T) {
 	for i, c := range cases {
 		t.Run(fmt.Sprintf("%s/%d", c.example, i), func(t *testing.T) {
 			t.Parallel()
-			example, err := os.ReadFile(filepath.Join(repoRoot(), "examples", "resources", c.example, "resource.tf"))
-			must(t, err)
 			h := fakeharness.StartNSXT(t, fakeharness.NSXTOptions{Nodes: 3, Release: fakensxt.Release90})
-			w := newWorkspace(t, h, string(example))
+			w := newWorkspace(t, h, resourceExample(t, c.example))
 			w.terraform(exampleVars, "apply", "-auto-approve", "-input=false")
 
 			var o map[string]any
@@ -158,19 +154,7 @@ resource "nsx_auth_policy" "this" {
 // that did not happen.
 func TestCLIUserRoleDestroySaysWhatHappened(t *testing.T) {
 	t.Parallel()
-	w, _ := exampleWorkspace(t, "nsxv_cli_user_role", `
-resource "nsxv_cli_user_role" "audit" {
-  provider = nsx
-  user_id  = "audit"
-  role     = "auditor"
-}
-
-resource "nsxv_cli_user_role" "firewall" {
-  provider     = nsx
-  user_id      = "fw-pipeline"
-  role         = "security_admin"
-  resource_ids = ["datacenter-2"]
-}`)
+	w, _ := exampleWorkspace(t, "nsxv_cli_user_role", resourceExample(t, "nsxv_cli_user_role"))
 	w.terraform(nil, "apply", "-auto-approve", "-input=false")
 	out := strings.Join(strings.Fields(w.terraform(nil, "destroy", "-auto-approve", "-input=false")), " ")
 	if strings.Contains(out, "audit was lowered") || !strings.Contains(out, "audit keeps its role, already the least privilege (auditor on globalroot-0)") {

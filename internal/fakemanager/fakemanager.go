@@ -342,7 +342,7 @@ func (s *Server) wrap(self int, api http.Handler) http.Handler {
 		var fault *Fault
 		for i := range s.answers {
 			f := &s.answers[i]
-			if f.Count > 0 && strings.HasPrefix(r.URL.Path, f.PathPrefix) && (f.Method == "" || f.Method == r.Method) {
+			if f.Count > 0 && strings.HasPrefix(r.URL.Path, f.PathPrefix) && (f.Path == "" || f.Path == r.URL.Path) && (f.Method == "" || f.Method == r.Method) {
 				f.Count--
 				cp := *f
 				fault = &cp

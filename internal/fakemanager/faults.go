@@ -10,8 +10,8 @@ import (
 	"strings"
 )
 
-// Fault is a scripted answer: the next Count requests matching PathPrefix (and Method, when
-// set) get Status with Body instead of reaching the API. Body defaults to an ApiError-shaped
+// Fault is a scripted answer: the next Count requests matching PathPrefix (or, when Path is
+// set, that path only; and Method, when set) get Status with Body instead of reaching the API. Body defaults to an ApiError-shaped
 // JSON object; ContentType to application/json. Truncate declares the whole body's length but
 // sends only its first half and drops the connection, as a proxy cut off mid-answer would.
 type Fault struct {
@@ -19,6 +19,7 @@ type Fault struct {
 	Count       int    `json:"count"`
 	RetryAfter  int    `json:"retry_after,omitempty"`
 	PathPrefix  string `json:"path_prefix,omitempty"`
+	Path        string `json:"path,omitempty"`
 	Method      string `json:"method,omitempty"`
 	Body        string `json:"body,omitempty"`
 	ContentType string `json:"content_type,omitempty"`

@@ -136,12 +136,12 @@ var errDiagnosed = errors.New("the diagnostics say why")
 var declared = []*settings{apiServiceConfig, authPolicy, backupConfig, fipsConfig, loginBanner, nodeSettings, ntpService,
 	snmpService, sshService, telemetryConfig, vidm}
 
-// SettingsObjects are the NSX objects the settings resources read and write, one per
-// declaration (for tests that check every one against the vendor's schema).
-func SettingsObjects() []*nsxtapi.Object {
-	out := make([]*nsxtapi.Object, 0, len(declared))
+// SettingsTypes are the settings resources by type name, each with the NSX object it reads
+// and writes (for tests that walk them all: against the vendor's schema, against odd answers).
+func SettingsTypes() map[string]*nsxtapi.Object {
+	out := make(map[string]*nsxtapi.Object, len(declared))
 	for _, d := range declared {
-		out = append(out, d.object)
+		out[d.typeName] = d.object
 	}
 	return out
 }
