@@ -43,7 +43,13 @@ func Factories(t *testing.T) map[string]func() (tfprotov6.ProviderServer, error)
 // runs without TF_ACC.
 func Test(t *testing.T, steps []resource.TestStep) {
 	t.Helper()
-	resource.UnitTest(t, resource.TestCase{ProtoV6ProviderFactories: Factories(t), Steps: steps})
+	NewRuns(t, false).Test(t, steps)
+}
+
+// Test runs steps through terraform against r's providers.
+func (r *Runs) Test(t *testing.T, steps []resource.TestStep) {
+	t.Helper()
+	resource.UnitTest(t, resource.TestCase{ProtoV6ProviderFactories: r.Factories(), Steps: steps})
 }
 
 // NewRuns are the providers of t, one per terraform command (or one for all, shared).

@@ -102,6 +102,16 @@ func (h *NSXT) Enabled(name string) (bool, bool) {
 	return false, false
 }
 
+// OwnedByNetops is the change another team makes to the api-service object outside
+// Terraform, in the fields no resource models (for ChangeOutside): a display name, a
+// description, a tag, and a newer release's future_setting {"level": 3, "mode": "strict"}.
+func OwnedByNetops(o map[string]any) {
+	o["display_name"] = "proxy settings"
+	o["description"] = "owned by netops"
+	o["tags"] = []map[string]any{{"scope": "owner", "tag": "netops"}}
+	o["future_setting"] = map[string]any{"mode": "strict", "level": 3}
+}
+
 // ChangeOutside changes the configuration as another administrator would, through the API:
 // log in, read, PUT with the `_revision` read, log out. fn edits the decoded object.
 func (h *NSXT) ChangeOutside(t testing.TB, fn func(map[string]any)) {

@@ -21,12 +21,7 @@ import (
 func TestSettingsWriteKeepsWhatTheCallerDoesNotChange(t *testing.T) {
 	t.Parallel()
 	h := fakeharness.StartNSXT(t, fakeharness.NSXTOptions{Nodes: 1, ExtraFields: []string{"future_setting"}})
-	h.ChangeOutside(t, func(o map[string]any) {
-		o["display_name"] = "proxy settings"
-		o["description"] = "owned by netops"
-		o["tags"] = []map[string]any{{"scope": "owner", "tag": "netops"}}
-		o["future_setting"] = map[string]any{"mode": "strict"}
-	})
+	h.ChangeOutside(t, fakeharness.OwnedByNetops)
 	c := client(t, h)
 	ctx := context.Background()
 	w, err := c.WriteSettings(ctx, nsxt.APIService, "", time.Minute, func(d *nsxt.Document) (nsxt.Changes, error) {
@@ -54,7 +49,7 @@ func TestSettingsWriteKeepsWhatTheCallerDoesNotChange(t *testing.T) {
 	}
 	for k, want := range map[string]string{
 		"display_name": `"proxy settings"`, "description": `"owned by netops"`,
-		"future_setting": `{"mode":"strict"}`, "session_timeout": `900`,
+		"future_setting": `{"level":3,"mode":"strict"}`, "session_timeout": `900`,
 	} {
 		if got := compact(sent[k]); got != want {
 			t.Errorf("PUT %s = %s, want %s", k, got, want)

@@ -212,18 +212,15 @@ func (s *faultSuite) burst429(t *testing.T, fc *faultRun) {
 	h.Faults(t, fakemanager.Faults{Answers: []fakemanager.Fault{
 		{Status: 429, Count: 6, RetryAfter: 1, PathPrefix: "/api/v1/node/version"},
 	}})
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: fc.runs.Factories(),
-		Steps: withPassword(h, []resource.TestStep{{
-			Config: vaultBlock(h, "max_retries = 8") + `
+	fc.runs.Test(t, withPassword(h, []resource.TestStep{{
+		Config: vaultBlock(h, "max_retries = 8") + `
 data "nsx_version" "v" { count = 6 }
 data "nsx_segments" "all" {}`,
-			ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.ExpectKnownValue("data.nsx_version.v[5]", tfjsonpath.New("version"), knownvalue.StringExact(fakensxt.Version)),
-				statecheck.ExpectKnownValue("data.nsx_segments.all", tfjsonpath.New("segments"), knownvalue.ListSizeExact(10)),
-			},
-		}}),
-	})
+		ConfigStateChecks: []statecheck.StateCheck{
+			statecheck.ExpectKnownValue("data.nsx_version.v[5]", tfjsonpath.New("version"), knownvalue.StringExact(fakensxt.Version)),
+			statecheck.ExpectKnownValue("data.nsx_segments.all", tfjsonpath.New("segments"), knownvalue.ListSizeExact(10)),
+		},
+	}}))
 	f := h.Stats(t)
 	stat(t, f, "faults_served", eq(6), "all 6 scripted 429s served")
 	allLoggedOut(t, f)
@@ -245,47 +242,44 @@ data "nsx_segment" "s" {
   count = 200
   id    = format("segment-%04d", count.index + 7)
 }`
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: fc.runs.Factories(),
-		Steps: withPassword(h, []resource.TestStep{
-			{
-				PreConfig: func() {
-					h.ChangeOutside(t, func(o map[string]any) { o["client_api_rate_limit"] = 30 })
-				},
-				Config: vaultBlock(h, "rate_limit = 400", "max_concurrency = 20", "max_retries = 8") + body,
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue("data.nsx_segment.s[199]", tfjsonpath.New("id"), knownvalue.StringExact("segment-0206")),
-				},
-				Check: func(*terraform.State) error {
-					// Each reading process (one login each) may meet the limit once before it
-					// knows it, and a few more while its first requests are on their way.
-					f := h.Stats(t)
-					limited, reads := f["rate_limited"], f["segment_reads"]
-					if retries := fc.runs.Stats().Retries; limited == 0 || retries != limited {
-						return fmt.Errorf("want 429s from the fake, each retried once: %d 429s, %d retries", limited, retries)
-					}
-					if limited*20 > reads {
-						return fmt.Errorf("%d 429s for %d reads: more than 5 %% refused once the limit is stated", limited, reads)
-					}
-					return nil
-				},
+	fc.runs.Test(t, withPassword(h, []resource.TestStep{
+		{
+			PreConfig: func() {
+				h.ChangeOutside(t, func(o map[string]any) { o["client_api_rate_limit"] = 30 })
 			},
-			{
-				PreConfig: func() {
-					h.ChangeOutside(t, func(o map[string]any) { o["client_api_rate_limit"] = 100 })
-					h.Fake.RefillRateLimits() // as a second without requests would: the outside change's logout took a token
-					limitedAbove = h.Stats(t)["rate_limited"]
-				},
-				Config: vaultBlock(h) + body,
-				Check: func(*terraform.State) error {
-					if more := h.Stats(t)["rate_limited"] - limitedAbove; more != 0 {
-						return fmt.Errorf("at the default rate_limit the fake still answered %d 429s", more)
-					}
-					return nil
-				},
+			Config: vaultBlock(h, "rate_limit = 400", "max_concurrency = 20", "max_retries = 8") + body,
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("data.nsx_segment.s[199]", tfjsonpath.New("id"), knownvalue.StringExact("segment-0206")),
 			},
-		}),
-	})
+			Check: func(*terraform.State) error {
+				// Each reading process (one login each) may meet the limit once before it
+				// knows it, and a few more while its first requests are on their way.
+				f := h.Stats(t)
+				limited, reads := f["rate_limited"], f["segment_reads"]
+				if retries := fc.runs.Stats().Retries; limited == 0 || retries != limited {
+					return fmt.Errorf("want 429s from the fake, each retried once: %d 429s, %d retries", limited, retries)
+				}
+				if limited*20 > reads {
+					return fmt.Errorf("%d 429s for %d reads: more than 5 %% refused once the limit is stated", limited, reads)
+				}
+				return nil
+			},
+		},
+		{
+			PreConfig: func() {
+				h.ChangeOutside(t, func(o map[string]any) { o["client_api_rate_limit"] = 100 })
+				h.Fake.RefillRateLimits() // as a second without requests would: the outside change's logout took a token
+				limitedAbove = h.Stats(t)["rate_limited"]
+			},
+			Config: vaultBlock(h) + body,
+			Check: func(*terraform.State) error {
+				if more := h.Stats(t)["rate_limited"] - limitedAbove; more != 0 {
+					return fmt.Errorf("at the default rate_limit the fake still answered %d 429s", more)
+				}
+				return nil
+			},
+		},
+	}))
 	f := h.Stats(t)
 	stat(t, f, "segment_reads", atLeast(800), "200 reads per command")
 	allLoggedOut(t, f)
@@ -300,19 +294,16 @@ func (s *faultSuite) concurrencyLimit(t *testing.T, fc *faultRun) {
 	h.ChangeOutside(t, func(m map[string]any) { m["client_api_concurrency_limit"] = 5 })
 	latency := 40
 	h.Faults(t, fakemanager.Faults{LatencyMS: &latency})
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: fc.runs.Factories(),
-		Steps: withPassword(h, []resource.TestStep{{
-			Config: vaultBlock(h, "max_retries = 10") + `
+	fc.runs.Test(t, withPassword(h, []resource.TestStep{{
+		Config: vaultBlock(h, "max_retries = 10") + `
 data "nsx_segment" "s" {
   count = 40
   id    = format("segment-%04d", count.index + 7)
 }`,
-			ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.ExpectKnownValue("data.nsx_segment.s[39]", tfjsonpath.New("id"), knownvalue.StringExact("segment-0046")),
-			},
-		}}),
-	})
+		ConfigStateChecks: []statecheck.StateCheck{
+			statecheck.ExpectKnownValue("data.nsx_segment.s[39]", tfjsonpath.New("id"), knownvalue.StringExact("segment-0046")),
+		},
+	}}))
 	f := h.Stats(t)
 	stat(t, f, "concurrency_limited", atLeast(1), "503s from the concurrency limit")
 	if f["concurrency_limited"]*20 > f["segment_reads"] {
@@ -333,23 +324,20 @@ func (s *faultSuite) nodeDownMidRun(t *testing.T, fc *faultRun) {
 	latency := 30
 	h.Faults(t, fakemanager.Faults{LatencyMS: &latency})
 	var before map[string]int64
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: fc.runs.Factories(),
-		Steps: withPassword(h, []resource.TestStep{{
-			PreConfig: func() {
-				before = h.Stats(t)
-				// Take node 0 down once the run has sent a few requests to it.
-				h.Server.Stats.When("requests", before["requests"]+6, func() { h.Server.NodeDown(0) })
-			},
-			Config: vaultBlock(h) + `
+	fc.runs.Test(t, withPassword(h, []resource.TestStep{{
+		PreConfig: func() {
+			before = h.Stats(t)
+			// Take node 0 down once the run has sent a few requests to it.
+			h.Server.Stats.When("requests", before["requests"]+6, func() { h.Server.NodeDown(0) })
+		},
+		Config: vaultBlock(h) + `
 data "nsx_version" "v" { count = 30 }
 data "nsx_segments" "all" {}`,
-			ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.ExpectKnownValue("data.nsx_version.v[29]", tfjsonpath.New("version"), knownvalue.StringExact(fakensxt.Version)),
-				statecheck.ExpectKnownValue("data.nsx_segments.all", tfjsonpath.New("segments"), knownvalue.ListSizeExact(20)),
-			},
-		}}),
-	})
+		ConfigStateChecks: []statecheck.StateCheck{
+			statecheck.ExpectKnownValue("data.nsx_version.v[29]", tfjsonpath.New("version"), knownvalue.StringExact(fakensxt.Version)),
+			statecheck.ExpectKnownValue("data.nsx_segments.all", tfjsonpath.New("segments"), knownvalue.ListSizeExact(20)),
+		},
+	}}))
 	f := h.Stats(t)
 	stat(t, f, "failed_logins", eq(0), "no failed login")
 	// The session on the dead node cannot be logged out; every other one was.
@@ -368,16 +356,13 @@ func (s *faultSuite) allNodesDown(t *testing.T, fc *faultRun) {
 	for i := 0; i < 3; i++ {
 		h.Server.NodeDown(i)
 	}
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: fc.runs.Factories(),
-		Steps: withPassword(h, []resource.TestStep{{
-			Config: vaultBlock(h, "max_retries = 10") + `
+	fc.runs.Test(t, withPassword(h, []resource.TestStep{{
+		Config: vaultBlock(h, "max_retries = 10") + `
 resource "nsx_api_service_config" "this" {
   session_timeout = 600
 }`,
-			ExpectError: regexp.MustCompile(`(?s)no\s+node\s+of\s+the\s+nsxt\s+manager\s+could\s+be\s+reached\s+\(3\s+tried\).*refused\s+the\s+connection`),
-		}}),
-	})
+		ExpectError: regexp.MustCompile(`(?s)no\s+node\s+of\s+the\s+nsxt\s+manager\s+could\s+be\s+reached\s+\(3\s+tried\).*refused\s+the\s+connection`),
+	}}))
 	for i := 0; i < 3; i++ {
 		if err := h.Server.NodeUp(i); err != nil {
 			t.Fatal(err)
@@ -408,27 +393,24 @@ data "nsx_version" "after" {
   depends_on = [nsx_api_service_config.this]
 }`, timeout)
 	}
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: fc.runs.Factories(),
-		Steps: withPassword(h, []resource.TestStep{
-			{
-				Config: cfg(1200),
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(res, tfjsonpath.New("session_timeout"), knownvalue.Int64Exact(1200)),
-					statecheck.ExpectKnownValue(res, tfjsonpath.New("effective_protocol_versions").AtMapKey("TLSv1.3"), knownvalue.Bool(true)),
-					statecheck.ExpectKnownValue(res, tfjsonpath.New("revision"), knownvalue.Int64Exact(1)),
-					statecheck.ExpectKnownValue("data.nsx_version.after", tfjsonpath.New("version"), knownvalue.StringExact(fakensxt.Version)),
-				},
+	fc.runs.Test(t, withPassword(h, []resource.TestStep{
+		{
+			Config: cfg(1200),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(res, tfjsonpath.New("session_timeout"), knownvalue.Int64Exact(1200)),
+				statecheck.ExpectKnownValue(res, tfjsonpath.New("effective_protocol_versions").AtMapKey("TLSv1.3"), knownvalue.Bool(true)),
+				statecheck.ExpectKnownValue(res, tfjsonpath.New("revision"), knownvalue.Int64Exact(1)),
+				statecheck.ExpectKnownValue("data.nsx_version.after", tfjsonpath.New("version"), knownvalue.StringExact(fakensxt.Version)),
 			},
-			{
-				Config: cfg(900),
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(res, tfjsonpath.New("session_timeout"), knownvalue.Int64Exact(900)),
-					statecheck.ExpectKnownValue(res, tfjsonpath.New("revision"), knownvalue.Int64Exact(2)),
-				},
+		},
+		{
+			Config: cfg(900),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(res, tfjsonpath.New("session_timeout"), knownvalue.Int64Exact(900)),
+				statecheck.ExpectKnownValue(res, tfjsonpath.New("revision"), knownvalue.Int64Exact(2)),
 			},
-		}),
-	})
+		},
+	}))
 	f := h.Stats(t)
 	stat(t, f, "restarts", eq(2), "one restart per write")
 	stat(t, f, "config_writes", eq(2), "two writes")
@@ -451,85 +433,82 @@ func (s *faultSuite) expiredBetweenPlanAndApply(t *testing.T, fc *faultRun) {
 	fc.runs = acctest.NewRuns(t, true)
 	var refusedBefore int64
 	var relogins, renewals int64
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: fc.runs.Factories(),
-		Steps: withPassword(h, []resource.TestStep{
-			{
-				Config: vaultBlock(h) + `
+	fc.runs.Test(t, withPassword(h, []resource.TestStep{
+		{
+			Config: vaultBlock(h) + `
 resource "nsx_api_service_config" "this" {
   connection_timeout = 40
 }`,
-			},
-			{
-				Config: vaultBlock(h) + `
+		},
+		{
+			Config: vaultBlock(h) + `
 resource "nsx_api_service_config" "this" {
   connection_timeout = 45
 }`,
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(res, plancheck.ResourceActionUpdate),
-					planHook(func() {
-						refusedBefore = h.Stats(t)["rejected_requests"]
-						relogins = fc.runs.Stats().Relogins
-						h.ExpireSessions(t)
-					}),
-				}},
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(res, tfjsonpath.New("connection_timeout"), knownvalue.Int64Exact(45)),
-				},
-				Check: func(*terraform.State) error {
-					if refused := h.Stats(t)["rejected_requests"] - refusedBefore; refused != 1 {
-						return fmt.Errorf("want exactly 1 refused call after the sessions were dropped, got %d", refused)
-					}
-					if got := fc.runs.Stats().Relogins - relogins; got != 1 {
-						return fmt.Errorf("want exactly 1 new login, got %d", got)
-					}
-					return nil
-				},
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectResourceAction(res, plancheck.ResourceActionUpdate),
+				planHook(func() {
+					refusedBefore = h.Stats(t)["rejected_requests"]
+					relogins = fc.runs.Stats().Relogins
+					h.ExpireSessions(t)
+				}),
+			}},
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(res, tfjsonpath.New("connection_timeout"), knownvalue.Int64Exact(45)),
 			},
-			{
-				// The manager keeps idle sessions 2 s; the provider learns it from the apply.
-				Config: vaultBlock(h) + `
+			Check: func(*terraform.State) error {
+				if refused := h.Stats(t)["rejected_requests"] - refusedBefore; refused != 1 {
+					return fmt.Errorf("want exactly 1 refused call after the sessions were dropped, got %d", refused)
+				}
+				if got := fc.runs.Stats().Relogins - relogins; got != 1 {
+					return fmt.Errorf("want exactly 1 new login, got %d", got)
+				}
+				return nil
+			},
+		},
+		{
+			// The manager keeps idle sessions 2 s; the provider learns it from the apply.
+			Config: vaultBlock(h) + `
 resource "nsx_api_service_config" "this" {
   connection_timeout = 45
   session_timeout    = 2
 }`,
-			},
-			{
-				Config: vaultBlock(h) + `
+		},
+		{
+			Config: vaultBlock(h) + `
 resource "nsx_api_service_config" "this" {
   connection_timeout = 50
   session_timeout    = 2
 }`,
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					planHook(func() {
-						refusedBefore = h.Stats(t)["rejected_requests"]
-						renewals = fc.runs.Stats().Renewals
-						time.Sleep(2500 * time.Millisecond)
-					}),
-				}},
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(res, tfjsonpath.New("connection_timeout"), knownvalue.Int64Exact(50)),
-				},
-				Check: func(*terraform.State) error {
-					if refused := h.Stats(t)["rejected_requests"] - refusedBefore; refused != 0 {
-						return fmt.Errorf("an idle session was used and refused %d times", refused)
-					}
-					if got := fc.runs.Stats().Renewals - renewals; got < 1 {
-						return fmt.Errorf("want the idle session renewed before use, got %d renewals", got)
-					}
-					return nil
-				},
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				planHook(func() {
+					refusedBefore = h.Stats(t)["rejected_requests"]
+					renewals = fc.runs.Stats().Renewals
+					time.Sleep(2500 * time.Millisecond)
+				}),
+			}},
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(res, tfjsonpath.New("connection_timeout"), knownvalue.Int64Exact(50)),
 			},
-			{
-				// Back to a timeout that outlives the test's own pauses.
-				Config: vaultBlock(h) + `
+			Check: func(*terraform.State) error {
+				if refused := h.Stats(t)["rejected_requests"] - refusedBefore; refused != 0 {
+					return fmt.Errorf("an idle session was used and refused %d times", refused)
+				}
+				if got := fc.runs.Stats().Renewals - renewals; got < 1 {
+					return fmt.Errorf("want the idle session renewed before use, got %d renewals", got)
+				}
+				return nil
+			},
+		},
+		{
+			// Back to a timeout that outlives the test's own pauses.
+			Config: vaultBlock(h) + `
 resource "nsx_api_service_config" "this" {
   connection_timeout = 50
   session_timeout    = 1800
 }`,
-			},
-		}),
-	})
+		},
+	}))
 	// The process ends: its one live session is logged out; the dropped and the idled-out
 	// ones were gone already.
 	fc.runs.CloseAll()
@@ -547,21 +526,18 @@ resource "nsx_api_service_config" "this" {
 func (s *faultSuite) staleRevision(t *testing.T, fc *faultRun) {
 	h := s.harness(t, fc, fakeharness.NSXTOptions{Nodes: 1})
 	fc.runs = acctest.NewRuns(t, false)
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: fc.runs.Factories(),
-		Steps: withPassword(h, []resource.TestStep{{
-			PreConfig: func() { two := 2; h.Faults(t, fakemanager.Faults{ConcurrentWrites: &two}) },
-			Config: vaultBlock(h) + `
+	fc.runs.Test(t, withPassword(h, []resource.TestStep{{
+		PreConfig: func() { two := 2; h.Faults(t, fakemanager.Faults{ConcurrentWrites: &two}) },
+		Config: vaultBlock(h) + `
 resource "nsx_api_service_config" "this" {
   connection_timeout = 45
 }`,
-			ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.ExpectKnownValue(res, tfjsonpath.New("connection_timeout"), knownvalue.Int64Exact(45)),
-				// Two writes by someone else, then ours.
-				statecheck.ExpectKnownValue(res, tfjsonpath.New("revision"), knownvalue.Int64Exact(3)),
-			},
-		}}),
-	})
+		ConfigStateChecks: []statecheck.StateCheck{
+			statecheck.ExpectKnownValue(res, tfjsonpath.New("connection_timeout"), knownvalue.Int64Exact(45)),
+			// Two writes by someone else, then ours.
+			statecheck.ExpectKnownValue(res, tfjsonpath.New("revision"), knownvalue.Int64Exact(3)),
+		},
+	}}))
 	f := h.Stats(t)
 	stat(t, f, "stale_revisions", eq(2), "2 stale-revision answers")
 	stat(t, f, "config_writes", eq(1), "then 1 write")
@@ -582,33 +558,30 @@ func (s *faultSuite) badBodies(t *testing.T, fc *faultRun) {
 	}
 	cfg := vaultBlock(h) + `
 data "nsx_version" "v" {}`
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: fc.runs.Factories(),
-		Steps: withPassword(h, []resource.TestStep{
-			{
-				PreConfig: script(fakemanager.Fault{Status: 200, ContentType: "text/html",
-					Body: "<html><head><title>Access Gateway - Sign In</title></head><body>…</body></html>"}),
-				Config:      cfg,
-				ExpectError: regexp.MustCompile(`(?s)an\s+HTML\s+page\s+titled\s+"Access\s+Gateway\s+-\s+Sign\s+In"\s+where\s+JSON\s+was\s+expected`),
+	fc.runs.Test(t, withPassword(h, []resource.TestStep{
+		{
+			PreConfig: script(fakemanager.Fault{Status: 200, ContentType: "text/html",
+				Body: "<html><head><title>Access Gateway - Sign In</title></head><body>…</body></html>"}),
+			Config:      cfg,
+			ExpectError: regexp.MustCompile(`(?s)an\s+HTML\s+page\s+titled\s+"Access\s+Gateway\s+-\s+Sign\s+In"\s+where\s+JSON\s+was\s+expected`),
+		},
+		{
+			PreConfig:   script(fakemanager.Fault{Status: 200, Body: full, Truncate: true}),
+			Config:      cfg,
+			ExpectError: regexp.MustCompile(`(?s)was\s+cut\s+off:\s+HTTP\s+200\s+with\s+38\s+of\s+the\s+76\s+bytes\s+it\s+announced`),
+		},
+		{
+			PreConfig:   script(fakemanager.Fault{Status: 200, Body: full[:40]}),
+			Config:      cfg,
+			ExpectError: regexp.MustCompile(`(?s)the\s+JSON\s+document\s+ends\s+after\s+40\s+bytes`),
+		},
+		{
+			Config: cfg,
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("data.nsx_version.v", tfjsonpath.New("version"), knownvalue.StringExact(fakensxt.Version)),
 			},
-			{
-				PreConfig:   script(fakemanager.Fault{Status: 200, Body: full, Truncate: true}),
-				Config:      cfg,
-				ExpectError: regexp.MustCompile(`(?s)was\s+cut\s+off:\s+HTTP\s+200\s+with\s+38\s+of\s+the\s+76\s+bytes\s+it\s+announced`),
-			},
-			{
-				PreConfig:   script(fakemanager.Fault{Status: 200, Body: full[:40]}),
-				Config:      cfg,
-				ExpectError: regexp.MustCompile(`(?s)the\s+JSON\s+document\s+ends\s+after\s+40\s+bytes`),
-			},
-			{
-				Config: cfg,
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue("data.nsx_version.v", tfjsonpath.New("version"), knownvalue.StringExact(fakensxt.Version)),
-				},
-			},
-		}),
-	})
+		},
+	}))
 	f := h.Stats(t)
 	stat(t, f, "faults_served", eq(3), "each bad answer served once, not retried")
 	allLoggedOut(t, f)
@@ -620,13 +593,10 @@ func (s *faultSuite) untrustedCA(t *testing.T, fc *faultRun) {
 	h := s.harness(t, fc, fakeharness.NSXTOptions{Nodes: 1})
 	fc.runs = acctest.NewRuns(t, false)
 	block := strings.Replace(vaultBlock(h, "max_retries = 10"), fmt.Sprintf("ca_file  = %q", h.CAFile), "", 1)
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: fc.runs.Factories(),
-		Steps: withPassword(h, []resource.TestStep{{
-			Config:      block + `data "nsx_version" "v" {}`,
-			ExpectError: regexp.MustCompile(`(?s)not\s+signed\s+by\s+a\s+trusted\s+authority:.*;\s+set\s+ca_file\s+or\s+ca_pem\s+in\s+the\s+nsxt\s+block`),
-		}}),
-	})
+	fc.runs.Test(t, withPassword(h, []resource.TestStep{{
+		Config:      block + `data "nsx_version" "v" {}`,
+		ExpectError: regexp.MustCompile(`(?s)not\s+signed\s+by\s+a\s+trusted\s+authority:.*;\s+set\s+ca_file\s+or\s+ca_pem\s+in\s+the\s+nsxt\s+block`),
+	}}))
 	f := h.Stats(t)
 	stat(t, f, "requests", eq(0), "no request over an untrusted connection")
 }
@@ -639,17 +609,14 @@ func (s *faultSuite) wrongPassword(t *testing.T, fc *faultRun) {
 	right := h.Password
 	h.Password = "not-the-password"
 	t.Cleanup(func() { s.secrets(right) })
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: fc.runs.Factories(),
-		Steps: withPassword(h, []resource.TestStep{{
-			Config: vaultBlock(h, "max_retries = 20") + `
+	fc.runs.Test(t, withPassword(h, []resource.TestStep{{
+		Config: vaultBlock(h, "max_retries = 20") + `
 data "nsx_version" "a" {}
 data "nsx_version" "b" {}
 data "nsx_segments" "c" {}
 data "nsx_segments" "d" {}`,
-			ExpectError: regexp.MustCompile(`(?s)refused\s+the\s+login.*The\s+credentials\s+were\s+incorrect.*NSX\s+locks\s+an\s+account.*check\s+username\s+and\s+password\s+in\s+the\s+nsxt\s+block\s+\(or\s+NSXT_USERNAME\s+/\s+NSXT_PASSWORD\);\s+the\s+provider\s+does\s+not\s+retry`),
-		}}),
-	})
+		ExpectError: regexp.MustCompile(`(?s)refused\s+the\s+login.*The\s+credentials\s+were\s+incorrect.*NSX\s+locks\s+an\s+account.*check\s+username\s+and\s+password\s+in\s+the\s+nsxt\s+block\s+\(or\s+NSXT_USERNAME\s+/\s+NSXT_PASSWORD\);\s+the\s+provider\s+does\s+not\s+retry`),
+	}}))
 	f := h.Stats(t)
 	stat(t, f, "failed_logins", eq(1), "exactly 1 login attempt")
 	stat(t, f, "logins", eq(0), "no session")

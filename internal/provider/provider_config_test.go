@@ -347,28 +347,25 @@ provider "nsx" {
   }
 }
 `, strings.TrimPrefix(srv.URL, "https://"), caJSON)
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: runs.Factories(),
-		Steps: []resource.TestStep{
-			{
-				// The table's checks apply to it too: its user name goes in HTTP Basic.
-				Config: strings.Replace(block, `"toy-admin"`, `"corp:toy"`, 1) + `
+	runs.Test(t, []resource.TestStep{
+		{
+			// The table's checks apply to it too: its user name goes in HTTP Basic.
+			Config: strings.Replace(block, `"toy-admin"`, `"corp:toy"`, 1) + `
 data "nsx_version" "toy" {
   manager = "toy"
 }`,
-				ConfigVariables: vars("toy_password", "toy&Secret%1"),
-				PlanOnly:        true,
-				ExpectError:     regexp.MustCompile(`User\s+Name\s+Not\s+Possible\s+With\s+HTTP\s+Basic`),
-			},
-			{
-				Config: block + `
+			ConfigVariables: vars("toy_password", "toy&Secret%1"),
+			PlanOnly:        true,
+			ExpectError:     regexp.MustCompile(`User\s+Name\s+Not\s+Possible\s+With\s+HTTP\s+Basic`),
+		},
+		{
+			Config: block + `
 data "nsx_version" "toy" {
   manager = "toy"
 }`,
-				ConfigVariables: vars("toy_password", "toy&Secret%1"),
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue("data.nsx_version.toy", tfjsonpath.New("version"), knownvalue.StringExact("1.2.3")),
-				},
+			ConfigVariables: vars("toy_password", "toy&Secret%1"),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("data.nsx_version.toy", tfjsonpath.New("version"), knownvalue.StringExact("1.2.3")),
 			},
 		},
 	})

@@ -27,11 +27,9 @@ func TestIllumio_everyLabel(t *testing.T) {
 	h.Fake.DeleteLabel("3") // env-0002
 	runs := acctest.NewRuns(t, false)
 	var start time.Time
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: runs.Factories(),
-		Steps: []resource.TestStep{{
-			PreConfig: func() { start = time.Now() },
-			Config: fakeharness.Provider(h.SessionBlock()) + `
+	runs.Test(t, []resource.TestStep{{
+		PreConfig: func() { start = time.Now() },
+		Config: fakeharness.Provider(h.SessionBlock()) + `
 data "illumio_labels" "all" {
   provider = nsx
 }
@@ -54,22 +52,21 @@ data "illumio_labels" "with_deleted" {
   value           = "env-0002"
   include_deleted = true
 }`,
-			ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.ExpectKnownValue("data.illumio_labels.all", tfjsonpath.New("labels"), knownvalue.ListSizeExact(1999)),
-				statecheck.ExpectKnownValue("data.illumio_labels.env", tfjsonpath.New("labels"), knownvalue.ListSizeExact(499)),
-				statecheck.ExpectKnownValue("data.illumio_labels.env", tfjsonpath.New("values").AtMapKey("env"), knownvalue.ListSizeExact(499)),
-				// Label i has key role, app, env, loc in turn and value <key>-<i>: "app-001" matches app-0013 and app-0017.
-				statecheck.ExpectKnownValue("data.illumio_labels.partial", tfjsonpath.New("labels"), knownvalue.ListSizeExact(2)),
-				statecheck.ExpectKnownValue("data.illumio_labels.exact", tfjsonpath.New("labels"), knownvalue.ListExact([]knownvalue.Check{
-					knownvalue.ObjectPartial(map[string]knownvalue.Check{
-						"href": knownvalue.StringExact("/orgs/1/labels/14"), "id": knownvalue.StringExact("14"),
-						"key": knownvalue.StringExact("app"), "value": knownvalue.StringExact("app-0013"), "deleted": knownvalue.Bool(false),
-					}),
-				})),
-				statecheck.ExpectKnownValue("data.illumio_labels.with_deleted", tfjsonpath.New("labels").AtSliceIndex(0).AtMapKey("deleted"), knownvalue.Bool(true)),
-			},
-		}},
-	})
+		ConfigStateChecks: []statecheck.StateCheck{
+			statecheck.ExpectKnownValue("data.illumio_labels.all", tfjsonpath.New("labels"), knownvalue.ListSizeExact(1999)),
+			statecheck.ExpectKnownValue("data.illumio_labels.env", tfjsonpath.New("labels"), knownvalue.ListSizeExact(499)),
+			statecheck.ExpectKnownValue("data.illumio_labels.env", tfjsonpath.New("values").AtMapKey("env"), knownvalue.ListSizeExact(499)),
+			// Label i has key role, app, env, loc in turn and value <key>-<i>: "app-001" matches app-0013 and app-0017.
+			statecheck.ExpectKnownValue("data.illumio_labels.partial", tfjsonpath.New("labels"), knownvalue.ListSizeExact(2)),
+			statecheck.ExpectKnownValue("data.illumio_labels.exact", tfjsonpath.New("labels"), knownvalue.ListExact([]knownvalue.Check{
+				knownvalue.ObjectPartial(map[string]knownvalue.Check{
+					"href": knownvalue.StringExact("/orgs/1/labels/14"), "id": knownvalue.StringExact("14"),
+					"key": knownvalue.StringExact("app"), "value": knownvalue.StringExact("app-0013"), "deleted": knownvalue.Bool(false),
+				}),
+			})),
+			statecheck.ExpectKnownValue("data.illumio_labels.with_deleted", tfjsonpath.New("labels").AtSliceIndex(0).AtMapKey("deleted"), knownvalue.Bool(true)),
+		},
+	}})
 	s := h.Stats(t)
 	if s["async_jobs"] == 0 || s["failed_logins"] != 0 || s["active_sessions"] != 0 || s["logins"] != s["logouts"] {
 		t.Fatalf("fake says %v", s)
@@ -211,28 +208,25 @@ data "illumio_labels" "all" {
   depends_on = [data.nsx_version.pce]
 }`
 	runs := acctest.NewRuns(t, false)
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: runs.Factories(),
-		Steps: []resource.TestStep{
-			{
-				Config:      fakeharness.Provider(h.SessionBlock()) + versionAndLabels,
-				ExpectError: regexp.MustCompile(`(?s)Several\s+Illumio\s+Organizations.*belongs\s+to\s+2.*1\s+\(Org\s+1\),\s+3\s+\(Org\s+3\)`),
+	runs.Test(t, []resource.TestStep{
+		{
+			Config:      fakeharness.Provider(h.SessionBlock()) + versionAndLabels,
+			ExpectError: regexp.MustCompile(`(?s)Several\s+Illumio\s+Organizations.*belongs\s+to\s+2.*1\s+\(Org\s+1\),\s+3\s+\(Org\s+3\)`),
+		},
+		{
+			// Every session ends between the version read and the labels read.
+			PreConfig: func() { after := 4; h.Faults(t, fakemanager.Faults{ExpireAfter: &after}) },
+			Config:    fakeharness.Provider(h.SessionBlock("org_id = 1")) + versionAndLabels,
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("data.nsx_version.pce", tfjsonpath.New("version"), knownvalue.StringExact(fakeillumio.Version)),
+				statecheck.ExpectKnownValue("data.nsx_version.pce", tfjsonpath.New("build"), knownvalue.StringExact(fmt.Sprint(fakeillumio.Build))),
+				statecheck.ExpectKnownValue("data.illumio_labels.all", tfjsonpath.New("labels"), knownvalue.ListSizeExact(10)),
 			},
-			{
-				// Every session ends between the version read and the labels read.
-				PreConfig: func() { after := 4; h.Faults(t, fakemanager.Faults{ExpireAfter: &after}) },
-				Config:    fakeharness.Provider(h.SessionBlock("org_id = 1")) + versionAndLabels,
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue("data.nsx_version.pce", tfjsonpath.New("version"), knownvalue.StringExact(fakeillumio.Version)),
-					statecheck.ExpectKnownValue("data.nsx_version.pce", tfjsonpath.New("build"), knownvalue.StringExact(fmt.Sprint(fakeillumio.Build))),
-					statecheck.ExpectKnownValue("data.illumio_labels.all", tfjsonpath.New("labels"), knownvalue.ListSizeExact(10)),
-				},
-			},
-			{
-				Config: fakeharness.Provider(h.KeyBlock("org_id = 1")) + versionAndLabels,
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue("data.illumio_labels.all", tfjsonpath.New("labels"), knownvalue.ListSizeExact(10)),
-				},
+		},
+		{
+			Config: fakeharness.Provider(h.KeyBlock("org_id = 1")) + versionAndLabels,
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("data.illumio_labels.all", tfjsonpath.New("labels"), knownvalue.ListSizeExact(10)),
 			},
 		},
 	})

@@ -202,15 +202,12 @@ func TestVersion_thirtyReadsOneRequest(t *testing.T) {
 		fmt.Fprintf(&cfg, "data \"nsx_version\" \"v%d\" {}\n", i)
 	}
 	runs := acctest.NewRuns(t, false)
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: runs.Factories(),
-		Steps: []resource.TestStep{{
-			Config: cfg.String(),
-			ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.ExpectKnownValue("data.nsx_version.v29", tfjsonpath.New("version"), knownvalue.StringExact(fakensxt.Version)),
-			},
-		}},
-	})
+	runs.Test(t, []resource.TestStep{{
+		Config: cfg.String(),
+		ConfigStateChecks: []statecheck.StateCheck{
+			statecheck.ExpectKnownValue("data.nsx_version.v29", tfjsonpath.New("version"), knownvalue.StringExact(fakensxt.Version)),
+		},
+	}})
 	// Each terraform command that reads is a provider process with one login: per login, at
 	// most two version GETs (the bound), where 30 were sent before.
 	s := h.Stats(t)

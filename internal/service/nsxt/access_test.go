@@ -208,62 +208,56 @@ resource "nsx_auth_policy" "this" {
 	}
 	var writesBefore int64
 	runs := acctest.NewRuns(t, false)
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: runs.Factories(),
-		Steps: []resource.TestStep{
-			{
-				Config: cfg,
-				Check: resource.ComposeTestCheckFunc(onEveryNode("api_max_auth_failures", 3), onEveryNode("minimum_password_length", 15),
-					func(*terraform.State) error {
-						s := h.Stats(t)
-						for i := range hosts {
-							if s[fmt.Sprintf("restarts_node_%d", i)] != 1 {
-								return fmt.Errorf("want one restart of each node, fake says %v", s)
-							}
+	runs.Test(t, []resource.TestStep{
+		{
+			Config: cfg,
+			Check: resource.ComposeTestCheckFunc(onEveryNode("api_max_auth_failures", 3), onEveryNode("minimum_password_length", 15),
+				func(*terraform.State) error {
+					s := h.Stats(t)
+					for i := range hosts {
+						if s[fmt.Sprintf("restarts_node_%d", i)] != 1 {
+							return fmt.Errorf("want one restart of each node, fake says %v", s)
 						}
-						return nil
-					}),
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(policyRes, tfjsonpath.New("id"), knownvalue.StringExact("auth_policy")),
-					statecheck.ExpectKnownValue(policyRes, tfjsonpath.New("nodes"), knownvalue.MapSizeExact(3)),
-					statecheck.ExpectKnownValue(policyRes, tfjsonpath.New("nodes").AtMapKey(hosts[2]).AtMapKey("api_max_auth_failures"), knownvalue.Int64Exact(3)),
-					// Not configured: the manager's value.
-					statecheck.ExpectKnownValue(policyRes, tfjsonpath.New("hash_algorithm"), knownvalue.StringExact("sha512")),
-				},
-			},
-			{
-				// Someone changes node 2 on its own CLI.
-				PreConfig: func() {
-					h.Fake.SetObjectField(fakensxt.AuthPolicyPath, 1, "minimum_password_length", int64(12))
-					writesBefore = h.Stats(t)["object_writes "+fakensxt.AuthPolicyPath]
-				},
-				Config: cfg,
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(policyRes, plancheck.ResourceActionUpdate),
-					plancheck.ExpectKnownValue(policyRes, tfjsonpath.New("nodes").AtMapKey(hosts[1]).AtMapKey("minimum_password_length"), knownvalue.Int64Exact(15)),
-					plancheck.ExpectKnownValue(policyRes, tfjsonpath.New("nodes").AtMapKey(hosts[0]).AtMapKey("minimum_password_length"), knownvalue.Int64Exact(15)),
-					plancheck.ExpectKnownValue(policyRes, tfjsonpath.New("minimum_password_length"), knownvalue.Int64Exact(15)),
-				}},
-				Check: resource.ComposeTestCheckFunc(onEveryNode("minimum_password_length", 15), func(*terraform.State) error {
-					if n := h.Stats(t)["object_writes "+fakensxt.AuthPolicyPath] - writesBefore; n != 1 {
-						return fmt.Errorf("want the drifted node written alone, %d writes", n)
 					}
 					return nil
 				}),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(policyRes, tfjsonpath.New("id"), knownvalue.StringExact("auth_policy")),
+				statecheck.ExpectKnownValue(policyRes, tfjsonpath.New("nodes"), knownvalue.MapSizeExact(3)),
+				statecheck.ExpectKnownValue(policyRes, tfjsonpath.New("nodes").AtMapKey(hosts[2]).AtMapKey("api_max_auth_failures"), knownvalue.Int64Exact(3)),
+				// Not configured: the manager's value.
+				statecheck.ExpectKnownValue(policyRes, tfjsonpath.New("hash_algorithm"), knownvalue.StringExact("sha512")),
 			},
-			{
-				ResourceName: policyRes, ImportState: true, ImportStateId: "node_settings",
-				ExpectError: regexp.MustCompile(`import it with the id\s+"auth_policy"`),
+		},
+		{
+			// Someone changes node 2 on its own CLI.
+			PreConfig: func() {
+				h.Fake.SetObjectField(fakensxt.AuthPolicyPath, 1, "minimum_password_length", int64(12))
+				writesBefore = h.Stats(t)["object_writes "+fakensxt.AuthPolicyPath]
 			},
+			Config: cfg,
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectResourceAction(policyRes, plancheck.ResourceActionUpdate),
+				plancheck.ExpectKnownValue(policyRes, tfjsonpath.New("nodes").AtMapKey(hosts[1]).AtMapKey("minimum_password_length"), knownvalue.Int64Exact(15)),
+				plancheck.ExpectKnownValue(policyRes, tfjsonpath.New("nodes").AtMapKey(hosts[0]).AtMapKey("minimum_password_length"), knownvalue.Int64Exact(15)),
+				plancheck.ExpectKnownValue(policyRes, tfjsonpath.New("minimum_password_length"), knownvalue.Int64Exact(15)),
+			}},
+			Check: resource.ComposeTestCheckFunc(onEveryNode("minimum_password_length", 15), func(*terraform.State) error {
+				if n := h.Stats(t)["object_writes "+fakensxt.AuthPolicyPath] - writesBefore; n != 1 {
+					return fmt.Errorf("want the drifted node written alone, %d writes", n)
+				}
+				return nil
+			}),
+		},
+		{
+			ResourceName: policyRes, ImportState: true, ImportStateId: "node_settings",
+			ExpectError: regexp.MustCompile(`import it with the id\s+"auth_policy"`),
 		},
 	})
 	// A matching configuration plans nothing after an import.
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: runs.Factories(),
-		Steps: []resource.TestStep{
-			{Config: cfg, ResourceName: policyRes, ImportState: true, ImportStateId: "auth_policy", ImportStatePersist: true},
-			{Config: cfg, PlanOnly: true},
-		},
+	runs.Test(t, []resource.TestStep{
+		{Config: cfg, ResourceName: policyRes, ImportState: true, ImportStateId: "auth_policy", ImportStatePersist: true},
+		{Config: cfg, PlanOnly: true},
 	})
 	runs.CloseAll()
 	// The three restarts ended a session each on the manager's side; every other session was
@@ -604,12 +598,7 @@ resource "nsx_api_service_config" "this" {
 func TestAPIServiceConfig_keepsWhatItDoesNotModel(t *testing.T) {
 	t.Parallel()
 	h := fakeharness.StartNSXT(t, fakeharness.NSXTOptions{Nodes: 1, ExtraFields: []string{"future_setting"}})
-	h.ChangeOutside(t, func(o map[string]any) {
-		o["display_name"] = "proxy settings"
-		o["description"] = "owned by netops"
-		o["tags"] = []map[string]any{{"scope": "owner", "tag": "netops"}}
-		o["future_setting"] = map[string]any{"mode": "strict", "level": 3}
-	})
+	h.ChangeOutside(t, fakeharness.OwnedByNetops)
 	kept := func(description string, tags int) resource.TestCheckFunc {
 		return func(*terraform.State) error {
 			c := h.Config()

@@ -84,55 +84,52 @@ resource "nsx_node_user" "ops" {
 	}
 	cfg := fakeharness.Provider(h.NSXTBlock()) + users
 	runs := acctest.NewRuns(t, false)
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: runs.Factories(),
-		Steps: []resource.TestStep{
-			{
-				Config: cfg, ConfigVariables: vars(first, 1),
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue("nsx_node_user.audit", tfjsonpath.New("status"), knownvalue.StringExact("NOT_ACTIVATED")),
-					statecheck.ExpectKnownValue("nsx_node_user.audit", tfjsonpath.New("userid"), knownvalue.Int64Exact(10002)),
-					statecheck.ExpectKnownValue("nsx_node_user.ops", tfjsonpath.New("status"), knownvalue.StringExact("ACTIVE")),
-					statecheck.ExpectKnownValue("nsx_node_user.ops", tfjsonpath.New("password_wo"), knownvalue.Null()),
-				},
-				Check: resource.ComposeTestCheckFunc(noSecret(first), func(*terraform.State) error {
-					if h.LoginOutside(t, 2, "ops", first) != http.StatusOK || h.LoginOutside(t, 0, "audit", "Aud1t-Fake-Pass!") == http.StatusOK {
-						return fmt.Errorf("ops cannot log in with its password, or audit still can")
-					}
-					return nil
-				}),
+	runs.Test(t, []resource.TestStep{
+		{
+			Config: cfg, ConfigVariables: vars(first, 1),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("nsx_node_user.audit", tfjsonpath.New("status"), knownvalue.StringExact("NOT_ACTIVATED")),
+				statecheck.ExpectKnownValue("nsx_node_user.audit", tfjsonpath.New("userid"), knownvalue.Int64Exact(10002)),
+				statecheck.ExpectKnownValue("nsx_node_user.ops", tfjsonpath.New("status"), knownvalue.StringExact("ACTIVE")),
+				statecheck.ExpectKnownValue("nsx_node_user.ops", tfjsonpath.New("password_wo"), knownvalue.Null()),
 			},
-			{
-				// NSX changes a password only with the current one: refused at plan.
-				Config: cfg, ConfigVariables: vars(second, 2), PlanOnly: true,
-				ExpectError: acctest.Wrapped("Current Password Needed", "old_password_wo", "NSX changes the password of ops only with the one it has now"),
-			},
-			{
-				Config: cfg, ConfigVariables: vars(second, 2, "Not-The-Passw0rd!"),
-				ExpectError: acctest.Wrapped("Current Password Refused by NSX", "old_password_wo", "The old password for user ops is incorrect"),
-			},
-			{
-				Config: cfg, ConfigVariables: vars(second, 2, first),
-				Check: resource.ComposeTestCheckFunc(noSecret(first, second), func(*terraform.State) error {
-					if h.LoginOutside(t, 1, "ops", second) != http.StatusOK {
-						return fmt.Errorf("the rotated password does not log in")
-					}
-					return nil
-				}),
-			},
-			{
-				Config: cfg, ConfigVariables: vars(weak, 3, second),
-				ExpectError: regexp.MustCompile(`(?s)Password Refused by the NSX Password Policy.*at least 12 characters`),
-			},
-			{
-				// The refused rotation left the password as it was.
-				Config: cfg, ConfigVariables: vars(second, 2, first),
-				Check: func(*terraform.State) error {
-					if h.LoginOutside(t, 0, "ops", second) != http.StatusOK {
-						return fmt.Errorf("the password changed though NSX refused it")
-					}
-					return nil
-				},
+			Check: resource.ComposeTestCheckFunc(noSecret(first), func(*terraform.State) error {
+				if h.LoginOutside(t, 2, "ops", first) != http.StatusOK || h.LoginOutside(t, 0, "audit", "Aud1t-Fake-Pass!") == http.StatusOK {
+					return fmt.Errorf("ops cannot log in with its password, or audit still can")
+				}
+				return nil
+			}),
+		},
+		{
+			// NSX changes a password only with the current one: refused at plan.
+			Config: cfg, ConfigVariables: vars(second, 2), PlanOnly: true,
+			ExpectError: acctest.Wrapped("Current Password Needed", "old_password_wo", "NSX changes the password of ops only with the one it has now"),
+		},
+		{
+			Config: cfg, ConfigVariables: vars(second, 2, "Not-The-Passw0rd!"),
+			ExpectError: acctest.Wrapped("Current Password Refused by NSX", "old_password_wo", "The old password for user ops is incorrect"),
+		},
+		{
+			Config: cfg, ConfigVariables: vars(second, 2, first),
+			Check: resource.ComposeTestCheckFunc(noSecret(first, second), func(*terraform.State) error {
+				if h.LoginOutside(t, 1, "ops", second) != http.StatusOK {
+					return fmt.Errorf("the rotated password does not log in")
+				}
+				return nil
+			}),
+		},
+		{
+			Config: cfg, ConfigVariables: vars(weak, 3, second),
+			ExpectError: regexp.MustCompile(`(?s)Password Refused by the NSX Password Policy.*at least 12 characters`),
+		},
+		{
+			// The refused rotation left the password as it was.
+			Config: cfg, ConfigVariables: vars(second, 2, first),
+			Check: func(*terraform.State) error {
+				if h.LoginOutside(t, 0, "ops", second) != http.StatusOK {
+					return fmt.Errorf("the password changed though NSX refused it")
+				}
+				return nil
 			},
 		},
 	})

@@ -76,65 +76,62 @@ resource "nsx_syslog_exporter" "siem" {
 	}
 	runs := acctest.NewRuns(t, false)
 	var actionsBefore, createsBefore int64
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: runs.Factories(),
-		Steps: []resource.TestStep{
-			{
-				Config: cfg,
-				Check: resource.ComposeTestCheckFunc(everyNode(func(i int) error {
-					p := props(h, "ntp", i)
-					if !slices.Equal(anyStrings(p["servers"]), []string{"ntp1.example.com", "192.0.2.123"}) || !h.Fake.Running(i, "ntp") {
-						return fmt.Errorf("NTP: %v, running %v", p, h.Fake.Running(i, "ntp"))
-					}
-					if p := props(h, "ssh", i); h.Fake.Running(i, "ssh") || p["start_on_boot"] != false {
-						return fmt.Errorf("SSH: %v, running %v", p, h.Fake.Running(i, "ssh"))
-					}
-					if got := h.Fake.Exporters(i); !slices.Equal(got, []string{"siem"}) {
-						return fmt.Errorf("exporters %v", got)
-					}
-					return nil
-				})),
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue("nsx_ntp.this", tfjsonpath.New("nodes").AtMapKey(hosts[2]).AtMapKey("running"), knownvalue.Bool(true)),
-					statecheck.ExpectKnownValue("nsx_ssh_service.this", tfjsonpath.New("nodes").AtMapKey(hosts[1]).AtMapKey("running"), knownvalue.Bool(false)),
-					statecheck.ExpectKnownValue("nsx_service_logging.this", tfjsonpath.New("nodes").AtMapKey(hosts[0]).AtMapKey("http"), knownvalue.StringExact("INFO")),
-					statecheck.ExpectKnownValue("nsx_syslog_exporter.siem", tfjsonpath.New("nodes").AtMapKey(hosts[2]).AtMapKey("matches"), knownvalue.Bool(true)),
-				},
+	runs.Test(t, []resource.TestStep{
+		{
+			Config: cfg,
+			Check: resource.ComposeTestCheckFunc(everyNode(func(i int) error {
+				p := props(h, "ntp", i)
+				if !slices.Equal(anyStrings(p["servers"]), []string{"ntp1.example.com", "192.0.2.123"}) || !h.Fake.Running(i, "ntp") {
+					return fmt.Errorf("NTP: %v, running %v", p, h.Fake.Running(i, "ntp"))
+				}
+				if p := props(h, "ssh", i); h.Fake.Running(i, "ssh") || p["start_on_boot"] != false {
+					return fmt.Errorf("SSH: %v, running %v", p, h.Fake.Running(i, "ssh"))
+				}
+				if got := h.Fake.Exporters(i); !slices.Equal(got, []string{"siem"}) {
+					return fmt.Errorf("exporters %v", got)
+				}
+				return nil
+			})),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("nsx_ntp.this", tfjsonpath.New("nodes").AtMapKey(hosts[2]).AtMapKey("running"), knownvalue.Bool(true)),
+				statecheck.ExpectKnownValue("nsx_ssh_service.this", tfjsonpath.New("nodes").AtMapKey(hosts[1]).AtMapKey("running"), knownvalue.Bool(false)),
+				statecheck.ExpectKnownValue("nsx_service_logging.this", tfjsonpath.New("nodes").AtMapKey(hosts[0]).AtMapKey("http"), knownvalue.StringExact("INFO")),
+				statecheck.ExpectKnownValue("nsx_syslog_exporter.siem", tfjsonpath.New("nodes").AtMapKey(hosts[2]).AtMapKey("matches"), knownvalue.Bool(true)),
 			},
-			{
-				// Three operators, three nodes.
-				PreConfig: func() {
-					h.Fake.SetRunning(0, "ntp", false)
-					h.Fake.DeleteExporter(1, "siem")
-					h.Fake.SetObjectField(fakensxt.ServicePath("auth"), 2, "service_properties.logging_level", "WARN")
-					s := h.Stats(t)
-					actionsBefore, createsBefore = s["service_actions"], s["exporter_creates"]
-				},
-				Config: cfg,
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction("nsx_ntp.this", plancheck.ResourceActionUpdate),
-					plancheck.ExpectResourceAction("nsx_syslog_exporter.siem", plancheck.ResourceActionUpdate),
-					plancheck.ExpectResourceAction("nsx_service_logging.this", plancheck.ResourceActionUpdate),
-					plancheck.ExpectResourceAction("nsx_ssh_service.this", plancheck.ResourceActionNoop),
-				}},
-				Check: resource.ComposeTestCheckFunc(everyNode(func(i int) error {
-					if !h.Fake.Running(i, "ntp") || !slices.Equal(h.Fake.Exporters(i), []string{"siem"}) || props(h, "auth", i)["logging_level"] != "INFO" {
-						return fmt.Errorf("not repaired")
-					}
-					return nil
-				}), func(*terraform.State) error {
-					s := h.Stats(t)
-					if n := s["service_actions"] - actionsBefore; n != 1 {
-						return fmt.Errorf("want one start, on the node that stopped, got %d actions", n)
-					}
-					if n := s["exporter_creates"] - createsBefore; n != 1 {
-						return fmt.Errorf("want the exporter created on the node that lost it only, got %d creates", n)
-					}
-					return nil
-				}),
-			},
-			{Config: cfg, PlanOnly: true},
 		},
+		{
+			// Three operators, three nodes.
+			PreConfig: func() {
+				h.Fake.SetRunning(0, "ntp", false)
+				h.Fake.DeleteExporter(1, "siem")
+				h.Fake.SetObjectField(fakensxt.ServicePath("auth"), 2, "service_properties.logging_level", "WARN")
+				s := h.Stats(t)
+				actionsBefore, createsBefore = s["service_actions"], s["exporter_creates"]
+			},
+			Config: cfg,
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectResourceAction("nsx_ntp.this", plancheck.ResourceActionUpdate),
+				plancheck.ExpectResourceAction("nsx_syslog_exporter.siem", plancheck.ResourceActionUpdate),
+				plancheck.ExpectResourceAction("nsx_service_logging.this", plancheck.ResourceActionUpdate),
+				plancheck.ExpectResourceAction("nsx_ssh_service.this", plancheck.ResourceActionNoop),
+			}},
+			Check: resource.ComposeTestCheckFunc(everyNode(func(i int) error {
+				if !h.Fake.Running(i, "ntp") || !slices.Equal(h.Fake.Exporters(i), []string{"siem"}) || props(h, "auth", i)["logging_level"] != "INFO" {
+					return fmt.Errorf("not repaired")
+				}
+				return nil
+			}), func(*terraform.State) error {
+				s := h.Stats(t)
+				if n := s["service_actions"] - actionsBefore; n != 1 {
+					return fmt.Errorf("want one start, on the node that stopped, got %d actions", n)
+				}
+				if n := s["exporter_creates"] - createsBefore; n != 1 {
+					return fmt.Errorf("want the exporter created on the node that lost it only, got %d creates", n)
+				}
+				return nil
+			}),
+		},
+		{Config: cfg, PlanOnly: true},
 	})
 	// Each imported as it stands plans nothing with its configuration (the exporter, which
 	// destroy deleted, made again by hand on every node).
@@ -150,12 +147,9 @@ resource "nsx_syslog_exporter" "siem" {
 		if imp.addr == "nsx_service_logging.this" { // an import reads every service
 			one = strings.Replace(one, `telemetry = "INFO" }`, `telemetry = "INFO", policy = "INFO" }`, 1)
 		}
-		resource.UnitTest(t, resource.TestCase{
-			ProtoV6ProviderFactories: runs.Factories(),
-			Steps: []resource.TestStep{
-				{Config: one, ResourceName: imp.addr, ImportState: true, ImportStateId: imp.id, ImportStatePersist: true},
-				{Config: one, PlanOnly: true},
-			},
+		runs.Test(t, []resource.TestStep{
+			{Config: one, ResourceName: imp.addr, ImportState: true, ImportStateId: imp.id, ImportStatePersist: true},
+			{Config: one, PlanOnly: true},
 		})
 	}
 	runs.CloseAll()
@@ -217,49 +211,46 @@ resource "nsx_snmp" "this" {
 		return u
 	}
 	runs := acctest.NewRuns(t, false)
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: runs.Factories(),
-		Steps: []resource.TestStep{
-			{
-				Config: fakeharness.Provider(h.NSXTBlock()) + `
+	runs.Test(t, []resource.TestStep{
+		{
+			Config: fakeharness.Provider(h.NSXTBlock()) + `
 resource "nsx_snmp" "this" {
   v3_users   = [{ user_id = "a" }]
   v3_targets = [{ server = "nms.example.com", user_id = "b" }]
 }`,
-				PlanOnly:    true,
-				ExpectError: regexp.MustCompile(`(?s)SNMP v3 Target Without Its User.*"b"`),
-			},
-			{
-				Config: cfg, ConfigVariables: vars(auth1, 1),
-				Check: everyNode(func(i int) error {
-					p := props(h, "snmp", i)
-					if p["v2_configured"] != false || len(p["communities"].([]any)) != 0 || !h.Fake.Running(i, "snmp") {
-						return fmt.Errorf("v2c not off or agent not running: %v", p)
-					}
-					if u := user(i); u == nil || u["auth_password"] != auth1 || u["priv_password"] != priv1 || p["v3_auth_protocol"] != "SHA512" {
-						return fmt.Errorf("v3 user not as configured: %v", p)
-					}
-					return nil
-				}),
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue("nsx_snmp.this", tfjsonpath.New("v2_configured"), knownvalue.Bool(false)),
-					statecheck.ExpectKnownValue("nsx_snmp.this", tfjsonpath.New("v3_auth_passwords_wo"), knownvalue.Null()),
-					statecheck.ExpectKnownValue("nsx_snmp.this", tfjsonpath.New("v3_targets").AtSliceIndex(0).AtMapKey("port"), knownvalue.Int64Exact(162)),
-				},
-			},
-			// A changed password alone is no change Terraform can see; with the version, it is sent.
-			{Config: cfg, ConfigVariables: vars(auth2, 1), PlanOnly: true},
-			{
-				Config: cfg, ConfigVariables: vars(auth2, 2),
-				Check: everyNode(func(i int) error {
-					if u := user(i); u == nil || u["auth_password"] != auth2 {
-						return fmt.Errorf("the rotated password did not reach the node: %v", u)
-					}
-					return nil
-				}),
-			},
-			{Config: cfg, ConfigVariables: vars(auth2, 2), PlanOnly: true},
+			PlanOnly:    true,
+			ExpectError: regexp.MustCompile(`(?s)SNMP v3 Target Without Its User.*"b"`),
 		},
+		{
+			Config: cfg, ConfigVariables: vars(auth1, 1),
+			Check: everyNode(func(i int) error {
+				p := props(h, "snmp", i)
+				if p["v2_configured"] != false || len(p["communities"].([]any)) != 0 || !h.Fake.Running(i, "snmp") {
+					return fmt.Errorf("v2c not off or agent not running: %v", p)
+				}
+				if u := user(i); u == nil || u["auth_password"] != auth1 || u["priv_password"] != priv1 || p["v3_auth_protocol"] != "SHA512" {
+					return fmt.Errorf("v3 user not as configured: %v", p)
+				}
+				return nil
+			}),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("nsx_snmp.this", tfjsonpath.New("v2_configured"), knownvalue.Bool(false)),
+				statecheck.ExpectKnownValue("nsx_snmp.this", tfjsonpath.New("v3_auth_passwords_wo"), knownvalue.Null()),
+				statecheck.ExpectKnownValue("nsx_snmp.this", tfjsonpath.New("v3_targets").AtSliceIndex(0).AtMapKey("port"), knownvalue.Int64Exact(162)),
+			},
+		},
+		// A changed password alone is no change Terraform can see; with the version, it is sent.
+		{Config: cfg, ConfigVariables: vars(auth2, 1), PlanOnly: true},
+		{
+			Config: cfg, ConfigVariables: vars(auth2, 2),
+			Check: everyNode(func(i int) error {
+				if u := user(i); u == nil || u["auth_password"] != auth2 {
+					return fmt.Errorf("the rotated password did not reach the node: %v", u)
+				}
+				return nil
+			}),
+		},
+		{Config: cfg, ConfigVariables: vars(auth2, 2), PlanOnly: true},
 	})
 }
 

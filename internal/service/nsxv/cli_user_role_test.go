@@ -51,67 +51,64 @@ func TestCLIUserRole_lifecycle(t *testing.T) {
 	h := fakeharness.StartNSXV(t, fakeharness.NSXVOptions{})
 	runs := acctest.NewRuns(t, false)
 	var writesBefore int64
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: runs.Factories(),
-		Steps: []resource.TestStep{
-			{
-				Config: roleConfig(h, "api", "auditor", ""),
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(roleRes, tfjsonpath.New("id"), knownvalue.StringExact("api")),
-					statecheck.ExpectKnownValue(roleRes, tfjsonpath.New("role"), knownvalue.StringExact("auditor")),
-					statecheck.ExpectKnownValue(roleRes, tfjsonpath.New("resource_ids"), knownvalue.SetExact([]knownvalue.Check{knownvalue.StringExact("globalroot-0")})),
-				},
-				Check: wantRole(h, "api", "auditor", "globalroot-0"),
+	runs.Test(t, []resource.TestStep{
+		{
+			Config: roleConfig(h, "api", "auditor", ""),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(roleRes, tfjsonpath.New("id"), knownvalue.StringExact("api")),
+				statecheck.ExpectKnownValue(roleRes, tfjsonpath.New("role"), knownvalue.StringExact("auditor")),
+				statecheck.ExpectKnownValue(roleRes, tfjsonpath.New("resource_ids"), knownvalue.SetExact([]knownvalue.Check{knownvalue.StringExact("globalroot-0")})),
 			},
-			{
-				Config: roleConfig(h, "api", "security_admin", `["datacenter-2", "edge-1"]`),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(roleRes, plancheck.ResourceActionUpdate),
-				}},
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(roleRes, tfjsonpath.New("role"), knownvalue.StringExact("security_admin")),
-					statecheck.ExpectKnownValue(roleRes, tfjsonpath.New("resource_ids"), knownvalue.SetSizeExact(2)),
-				},
-				Check: wantRole(h, "api", "security_admin", "datacenter-2", "edge-1"),
+			Check: wantRole(h, "api", "auditor", "globalroot-0"),
+		},
+		{
+			Config: roleConfig(h, "api", "security_admin", `["datacenter-2", "edge-1"]`),
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectResourceAction(roleRes, plancheck.ResourceActionUpdate),
+			}},
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(roleRes, tfjsonpath.New("role"), knownvalue.StringExact("security_admin")),
+				statecheck.ExpectKnownValue(roleRes, tfjsonpath.New("resource_ids"), knownvalue.SetSizeExact(2)),
 			},
-			{
-				// super_user takes no scope: none is sent.
-				Config: roleConfig(h, "api", "super_user", ""),
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(roleRes, tfjsonpath.New("role"), knownvalue.StringExact("super_user")),
-					statecheck.ExpectKnownValue(roleRes, tfjsonpath.New("resource_ids"), knownvalue.SetExact([]knownvalue.Check{knownvalue.StringExact("globalroot-0")})),
-				},
-				Check: wantRole(h, "api", "super_user"),
+			Check: wantRole(h, "api", "security_admin", "datacenter-2", "edge-1"),
+		},
+		{
+			// super_user takes no scope: none is sent.
+			Config: roleConfig(h, "api", "super_user", ""),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(roleRes, tfjsonpath.New("role"), knownvalue.StringExact("super_user")),
+				statecheck.ExpectKnownValue(roleRes, tfjsonpath.New("resource_ids"), knownvalue.SetExact([]knownvalue.Check{knownvalue.StringExact("globalroot-0")})),
 			},
-			{
-				ResourceName:      roleRes,
-				ImportState:       true,
-				ImportStateId:     "api",
-				ImportStateVerify: true,
-			},
-			{
-				// A user that does not exist is said so in the provider's words.
-				ResourceName:  roleRes,
-				ImportState:   true,
-				ImportStateId: "nobody",
-				ExpectError:   regexp.MustCompile(`(?s)NSX-v\s+User\s+Role\s+Not\s+Found.*no\s+user\s+nobody`),
-			},
-			{
-				// Someone changes the role in the vSphere Web Client: the plan shows it.
-				PreConfig:          func() { h.Fake.SetRole("api", "auditor", []string{"globalroot-0"}) },
-				Config:             roleConfig(h, "api", "super_user", ""),
-				PlanOnly:           true,
-				ExpectNonEmptyPlan: true,
-				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(roleRes, plancheck.ResourceActionUpdate),
-				}},
-			},
-			{
-				Config: roleConfig(h, "api", "super_user", ""),
-				Check: func(s *terraform.State) error {
-					writesBefore = h.Stats(t)["role_writes"]
-					return wantRole(h, "api", "super_user")(s)
-				},
+			Check: wantRole(h, "api", "super_user"),
+		},
+		{
+			ResourceName:      roleRes,
+			ImportState:       true,
+			ImportStateId:     "api",
+			ImportStateVerify: true,
+		},
+		{
+			// A user that does not exist is said so in the provider's words.
+			ResourceName:  roleRes,
+			ImportState:   true,
+			ImportStateId: "nobody",
+			ExpectError:   regexp.MustCompile(`(?s)NSX-v\s+User\s+Role\s+Not\s+Found.*no\s+user\s+nobody`),
+		},
+		{
+			// Someone changes the role in the vSphere Web Client: the plan shows it.
+			PreConfig:          func() { h.Fake.SetRole("api", "auditor", []string{"globalroot-0"}) },
+			Config:             roleConfig(h, "api", "super_user", ""),
+			PlanOnly:           true,
+			ExpectNonEmptyPlan: true,
+			ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{
+				plancheck.ExpectResourceAction(roleRes, plancheck.ResourceActionUpdate),
+			}},
+		},
+		{
+			Config: roleConfig(h, "api", "super_user", ""),
+			Check: func(s *terraform.State) error {
+				writesBefore = h.Stats(t)["role_writes"]
+				return wantRole(h, "api", "super_user")(s)
 			},
 		},
 	})
@@ -200,10 +197,8 @@ func TestCLIUserRole_tokenExpiryAndVersion(t *testing.T) {
 	after := 4
 	h.Faults(t, fakemanager.Faults{ExpireAfter: &after})
 	runs := acctest.NewRuns(t, false)
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: runs.Factories(),
-		Steps: []resource.TestStep{{
-			Config: fakeharness.Provider(h.NSXVBlock()) + `
+	runs.Test(t, []resource.TestStep{{
+		Config: fakeharness.Provider(h.NSXVBlock()) + `
 data "nsx_version" "v" {
   manager = "nsxv"
 }
@@ -214,13 +209,12 @@ resource "nsxv_cli_user_role" "ops" {
   resource_ids = ["securitygroup-10"]
   depends_on   = [data.nsx_version.v]
 }`,
-			ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.ExpectKnownValue("data.nsx_version.v", tfjsonpath.New("version"), knownvalue.StringExact("6.4.14.20609341")),
-				statecheck.ExpectKnownValue("data.nsx_version.v", tfjsonpath.New("build"), knownvalue.StringExact("20609341")),
-			},
-			Check: wantRole(h, "ops", "security_admin", "securitygroup-10"),
-		}},
-	})
+		ConfigStateChecks: []statecheck.StateCheck{
+			statecheck.ExpectKnownValue("data.nsx_version.v", tfjsonpath.New("version"), knownvalue.StringExact("6.4.14.20609341")),
+			statecheck.ExpectKnownValue("data.nsx_version.v", tfjsonpath.New("build"), knownvalue.StringExact("20609341")),
+		},
+		Check: wantRole(h, "ops", "security_admin", "securitygroup-10"),
+	}})
 	s := h.Stats(t)
 	if s["forced_expiries"] != 1 || s["rejected_requests"] != 1 || s["failed_logins"] != 0 {
 		t.Fatalf("want one expiry met once, fake says %v", s)

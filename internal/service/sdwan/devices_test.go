@@ -110,20 +110,17 @@ func TestSDWAN_expiryMidRun(t *testing.T) {
 			after := 4
 			h.Faults(t, fakemanager.Faults{ExpireAfter: &after})
 			runs := acctest.NewRuns(t, false)
-			resource.UnitTest(t, resource.TestCase{
-				ProtoV6ProviderFactories: runs.Factories(),
-				Steps: []resource.TestStep{{
-					Config: fakeharness.Provider(h.SDWANBlock()) + `
+			runs.Test(t, []resource.TestStep{{
+				Config: fakeharness.Provider(h.SDWANBlock()) + `
 data "nsx_version" "v" { manager = "sdwan" }
 data "sdwan_devices" "all" {
   provider   = nsx
   depends_on = [data.nsx_version.v]
 }`,
-					ConfigStateChecks: []statecheck.StateCheck{
-						statecheck.ExpectKnownValue("data.sdwan_devices.all", tfjsonpath.New("devices"), knownvalue.ListSizeExact(6)),
-					},
-				}},
-			})
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("data.sdwan_devices.all", tfjsonpath.New("devices"), knownvalue.ListSizeExact(6)),
+				},
+			}})
 			s := h.Stats(t)
 			if s["forced_expiries"] != 1 || s["rejected_requests"] != 1 || s["active_sessions"] != 0 || s["failed_logins"] != 0 {
 				t.Fatalf("want one expiry met once and nothing left open, fake says %v", s)

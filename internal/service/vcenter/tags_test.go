@@ -40,29 +40,26 @@ func TestVCenter_versionAndTags(t *testing.T) {
 			h := fakeharness.StartVCenter(t, fakeharness.VCenterOptions{Legacy: legacy})
 			h.Fake.AddTag("env", "test")
 			runs := acctest.NewRuns(t, false)
-			resource.UnitTest(t, resource.TestCase{
-				ProtoV6ProviderFactories: runs.Factories(),
-				Steps: []resource.TestStep{{
-					// Every session ends after the first requests, while the tags are read.
-					PreConfig: func() { after := 3; h.Faults(t, fakemanager.Faults{ExpireAfter: &after}) },
-					Config:    fakeharness.Provider(h.VCenterBlock()) + vcenterReads,
-					ConfigStateChecks: []statecheck.StateCheck{
-						statecheck.ExpectKnownValue("data.nsx_version.vc", tfjsonpath.New("version"), knownvalue.StringExact(fakevcenter.Version)),
-						statecheck.ExpectKnownValue("data.nsx_version.vc", tfjsonpath.New("build"), knownvalue.StringExact(fakevcenter.Build)),
-						statecheck.ExpectKnownValue("data.nsx_version.vc", tfjsonpath.New("product"), knownvalue.StringExact(fakevcenter.Product)),
-						statecheck.ExpectKnownValue("data.nsx_version.vc", tfjsonpath.New("release_date"), knownvalue.StringExact(fakevcenter.ReleaseDate)),
-						statecheck.ExpectKnownValue("data.vcenter_tags.all", tfjsonpath.New("tags"), knownvalue.ListSizeExact(7)),
-						statecheck.ExpectKnownValue("data.vcenter_tags.all", tfjsonpath.New("tags").AtSliceIndex(0), knownvalue.ObjectPartial(map[string]knownvalue.Check{
-							"name": knownvalue.StringExact("dev"), "category": knownvalue.StringExact("env"), "description": knownvalue.StringExact("dev workloads"),
-							"id": knownvalue.StringRegexp(regexp.MustCompile(`^urn:vmomi:InventoryServiceTag:`)),
-						})),
-						statecheck.ExpectKnownValue("data.vcenter_tags.all", tfjsonpath.New("by_category").AtMapKey("security-zone"), knownvalue.ListExact([]knownvalue.Check{
-							knownvalue.StringExact("dmz"), knownvalue.StringExact("internal"), knownvalue.StringExact("pci"),
-						})),
-						statecheck.ExpectKnownValue("data.vcenter_tags.env", tfjsonpath.New("tags"), knownvalue.ListSizeExact(4)),
-					},
-				}},
-			})
+			runs.Test(t, []resource.TestStep{{
+				// Every session ends after the first requests, while the tags are read.
+				PreConfig: func() { after := 3; h.Faults(t, fakemanager.Faults{ExpireAfter: &after}) },
+				Config:    fakeharness.Provider(h.VCenterBlock()) + vcenterReads,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("data.nsx_version.vc", tfjsonpath.New("version"), knownvalue.StringExact(fakevcenter.Version)),
+					statecheck.ExpectKnownValue("data.nsx_version.vc", tfjsonpath.New("build"), knownvalue.StringExact(fakevcenter.Build)),
+					statecheck.ExpectKnownValue("data.nsx_version.vc", tfjsonpath.New("product"), knownvalue.StringExact(fakevcenter.Product)),
+					statecheck.ExpectKnownValue("data.nsx_version.vc", tfjsonpath.New("release_date"), knownvalue.StringExact(fakevcenter.ReleaseDate)),
+					statecheck.ExpectKnownValue("data.vcenter_tags.all", tfjsonpath.New("tags"), knownvalue.ListSizeExact(7)),
+					statecheck.ExpectKnownValue("data.vcenter_tags.all", tfjsonpath.New("tags").AtSliceIndex(0), knownvalue.ObjectPartial(map[string]knownvalue.Check{
+						"name": knownvalue.StringExact("dev"), "category": knownvalue.StringExact("env"), "description": knownvalue.StringExact("dev workloads"),
+						"id": knownvalue.StringRegexp(regexp.MustCompile(`^urn:vmomi:InventoryServiceTag:`)),
+					})),
+					statecheck.ExpectKnownValue("data.vcenter_tags.all", tfjsonpath.New("by_category").AtMapKey("security-zone"), knownvalue.ListExact([]knownvalue.Check{
+						knownvalue.StringExact("dmz"), knownvalue.StringExact("internal"), knownvalue.StringExact("pci"),
+					})),
+					statecheck.ExpectKnownValue("data.vcenter_tags.env", tfjsonpath.New("tags"), knownvalue.ListSizeExact(4)),
+				},
+			}})
 			s := h.Stats(t)
 			// Reads in flight when the sessions die are each refused once; together they cause one new login.
 			if s["forced_expiries"] != 1 || s["rejected_requests"] < 1 || s["failed_logins"] != 0 || s["active_sessions"] != 0 {
