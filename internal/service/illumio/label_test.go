@@ -195,7 +195,8 @@ resource "illumio_label" "bad" {
 	})
 }
 
-// Both auth modes, several orgs, a wrong password, a session expired mid-run.
+// Both auth modes, several orgs, a session expired mid-run (a wrong password: provider's
+// TestWrongPasswordIsOneAttemptOnEveryManager).
 func TestIllumio_sessions(t *testing.T) {
 	t.Parallel()
 	h := fakeharness.StartIllumio(t, fakeharness.IllumioOptions{Labels: 10, Orgs: []int64{1, 3}})
@@ -238,41 +239,23 @@ data "illumio_labels" "all" {
 		t.Fatalf("provider counted %+v", st)
 	}
 	t.Logf("illumio sessions: fake %v, provider %+v, %d processes", s, runs.Stats(), runs.Processes())
-
-	wrong := fakeharness.StartIllumio(t, fakeharness.IllumioOptions{})
-	wrong.Password = "not-the-password"
-	acctest.Test(t, []resource.TestStep{{
-		Config: fakeharness.Provider(wrong.SessionBlock(), "max_retries = 10") + `
-data "nsx_version" "a" { manager = "illumio" }
-data "illumio_labels" "b" { provider = nsx }
-data "illumio_labels" "c" { provider = nsx }`,
-		ExpectError: regexp.MustCompile(`(?s)refused\s+the\s+login\s+\(HTTP\s+401\):\s+Invalid\s+email\s+or\s+password`),
-	}})
-	if s := wrong.Stats(t); s["failed_logins"] != 1 || s["logins"] != 0 {
-		t.Fatalf("want one login attempt, fake says %v", s)
-	}
 }
 
-// The PCE's async answer locates its job relative to the API version or absolutely, both
-// documented; illumio_labels reads past the 500 cap with either.
-func TestIllumio_everyLabelWithEitherLocationForm(t *testing.T) {
+// The PCE's async answer may locate its job absolutely too (documented; TestIllumio_everyLabel
+// reads the relative form): illumio_labels reads past the 500 cap with it.
+func TestIllumio_everyLabelWithAnAbsoluteLocation(t *testing.T) {
 	t.Parallel()
-	for _, form := range []string{fakeillumio.LocationRelative, fakeillumio.LocationAbsolute} {
-		t.Run(form, func(t *testing.T) {
-			t.Parallel()
-			h := fakeharness.StartIllumio(t, fakeharness.IllumioOptions{Labels: 750, Location: form})
-			acctest.Test(t, []resource.TestStep{{
-				Config: fakeharness.Provider(h.KeyBlock("org_id = 1")) + `
+	h := fakeharness.StartIllumio(t, fakeharness.IllumioOptions{Labels: 750, Location: fakeillumio.LocationAbsolute})
+	acctest.Test(t, []resource.TestStep{{
+		Config: fakeharness.Provider(h.KeyBlock("org_id = 1")) + `
 data "illumio_labels" "all" {
   provider = nsx
 }`,
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue("data.illumio_labels.all", tfjsonpath.New("labels"), knownvalue.ListSizeExact(750)),
-				},
-			}})
-			if s := h.Stats(t); s["async_jobs"] == 0 {
-				t.Fatalf("the async collection was not used: %v", s)
-			}
-		})
+		ConfigStateChecks: []statecheck.StateCheck{
+			statecheck.ExpectKnownValue("data.illumio_labels.all", tfjsonpath.New("labels"), knownvalue.ListSizeExact(750)),
+		},
+	}})
+	if s := h.Stats(t); s["async_jobs"] == 0 {
+		t.Fatalf("the async collection was not used: %v", s)
 	}
 }

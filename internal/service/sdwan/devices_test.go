@@ -71,23 +71,6 @@ data "sdwan_devices" "edges_down" {
 	t.Logf("sdwan read: %v", s)
 }
 
-// A wrong password: one attempt, and the manager's own words from its login page.
-func TestSDWAN_wrongPassword(t *testing.T) {
-	t.Parallel()
-	h := fakeharness.StartSDWAN(t, fakeharness.SDWANOptions{})
-	h.Password = "not-the-password"
-	acctest.Test(t, []resource.TestStep{{
-		Config: fakeharness.Provider(h.SDWANBlock(), "max_retries = 10") + `
-data "nsx_version" "a" { manager = "sdwan" }
-data "sdwan_devices" "b" { provider = nsx }
-data "sdwan_devices" "c" { provider = nsx }`,
-		ExpectError: regexp.MustCompile(`(?s)refused\s+the\s+login\s+\(HTTP\s+200\):\s+Invalid\s+User\s+or\s+Password`),
-	}})
-	if s := h.Stats(t); s["failed_logins"] != 1 || s["logins"] != 0 {
-		t.Fatalf("want exactly one login attempt, fake says %v", s)
-	}
-}
-
 // A login redirected to the password reset page says so.
 func TestSDWAN_passwordReset(t *testing.T) {
 	t.Parallel()

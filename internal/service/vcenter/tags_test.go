@@ -73,20 +73,6 @@ func TestVCenter_versionAndTags(t *testing.T) {
 	}
 }
 
-// A wrong password: one attempt, and the error says vCenter does not tell why.
-func TestVCenter_wrongPassword(t *testing.T) {
-	t.Parallel()
-	h := fakeharness.StartVCenter(t, fakeharness.VCenterOptions{})
-	h.Password = "not-the-password"
-	acctest.Test(t, []resource.TestStep{{
-		Config:      fakeharness.Provider(h.VCenterBlock(), "max_retries = 10") + vcenterReads,
-		ExpectError: regexp.MustCompile(`(?s)refused\s+the\s+login\s+\(HTTP\s+401\):\s+Authentication\s+required.*details\s+of\s+the\s+error\s+are\s+not\s+disclosed`),
-	}})
-	if s := h.Stats(t); s["failed_logins"] != 1 || s["logins"] != 0 {
-		t.Fatalf("want one login attempt, fake says %v", s)
-	}
-}
-
 // A category that does not exist is named in an error that lists the existing ones, rather
 // than hidden behind an empty list.
 func TestVCenter_unknownCategory(t *testing.T) {
