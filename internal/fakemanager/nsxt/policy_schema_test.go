@@ -138,45 +138,44 @@ func sdkEnums(t *testing.T) map[string][]string {
 		t.Fatal(err)
 	}
 	consts := map[string]string{}
-	for _, d := range f.Decls {
-		gd, ok := d.(*ast.GenDecl)
-		if !ok || gd.Tok != token.CONST {
-			continue
-		}
-		for _, s := range gd.Specs {
-			vs := s.(*ast.ValueSpec) //nolint:forcetypeassert // a const declaration's specs
-			for i, n := range vs.Names {
-				if i < len(vs.Values) {
-					if lit, ok := vs.Values[i].(*ast.BasicLit); ok && lit.Kind == token.STRING {
-						consts[n.Name] = strings.Trim(lit.Value, `"`)
-					}
+	for _, s := range specs(f, token.CONST) {
+		vs := s.(*ast.ValueSpec) //nolint:forcetypeassert // a const declaration's specs
+		for i, n := range vs.Names {
+			if i < len(vs.Values) {
+				if lit, ok := vs.Values[i].(*ast.BasicLit); ok && lit.Kind == token.STRING {
+					consts[n.Name] = strings.Trim(lit.Value, `"`)
 				}
 			}
 		}
 	}
 	ref := regexp.MustCompile(`\* \w+#(\w+)`)
 	out := map[string][]string{}
-	for _, d := range f.Decls {
-		gd, ok := d.(*ast.GenDecl)
-		if !ok || gd.Tok != token.TYPE {
+	for _, s := range specs(f, token.TYPE) {
+		ts := s.(*ast.TypeSpec) //nolint:forcetypeassert // a type declaration's specs
+		st, ok := ts.Type.(*ast.StructType)
+		if !ok {
 			continue
 		}
-		for _, s := range gd.Specs {
-			ts := s.(*ast.TypeSpec) //nolint:forcetypeassert // a type declaration's specs
-			st, ok := ts.Type.(*ast.StructType)
-			if !ok {
+		for _, fld := range st.Fields.List {
+			if fld.Doc == nil || len(fld.Names) == 0 {
 				continue
 			}
-			for _, fld := range st.Fields.List {
-				if fld.Doc == nil || len(fld.Names) == 0 {
-					continue
-				}
-				for _, m := range ref.FindAllStringSubmatch(fld.Doc.Text(), -1) {
-					if v, ok := consts[m[1]]; ok {
-						out[ts.Name.Name+"."+fld.Names[0].Name] = append(out[ts.Name.Name+"."+fld.Names[0].Name], v)
-					}
+			for _, m := range ref.FindAllStringSubmatch(fld.Doc.Text(), -1) {
+				if v, ok := consts[m[1]]; ok {
+					out[ts.Name.Name+"."+fld.Names[0].Name] = append(out[ts.Name.Name+"."+fld.Names[0].Name], v)
 				}
 			}
+		}
+	}
+	return out
+}
+
+// specs are the specs of f's declarations of kind tok (const, type, var, import).
+func specs(f *ast.File, tok token.Token) []ast.Spec {
+	var out []ast.Spec
+	for _, d := range f.Decls {
+		if gd, ok := d.(*ast.GenDecl); ok && gd.Tok == tok {
+			out = append(out, gd.Specs...)
 		}
 	}
 	return out
