@@ -1,6 +1,8 @@
 package fakemanager
 
 import (
+	"crypto/rand"
+	"encoding/hex"
 	"sync"
 	"time"
 )
@@ -17,6 +19,23 @@ type IdleSessions struct {
 // NewIdleSessions returns an empty table whose sessions idle out after idle.
 func NewIdleSessions(idle time.Duration) *IdleSessions {
 	return &IdleSessions{idle: idle, lastUsed: map[string]time.Time{}}
+}
+
+// Login opens a session with a fresh id (n random bytes, in hex), lists the id among what
+// the fake handed out and counts the login; it answers the id.
+func (s *IdleSessions) Login(secrets *Secrets, stats *Stats, n int) string {
+	id := RandomHex(n)
+	s.Open(id)
+	secrets.Issue(id)
+	stats.Logins.Add(1)
+	return id
+}
+
+// RandomHex is n random bytes in lower-case hex: the fakes' session ids, tokens and keys.
+func RandomHex(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
 }
 
 // Open starts session id.

@@ -9,8 +9,6 @@
 package illumio
 
 import (
-	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -133,7 +131,7 @@ func Start(o Options, so fakemanager.Options) (*Fake, *fakemanager.Server, error
 	if o.JobRetryAfter == 0 {
 		o.JobRetryAfter = 5
 	}
-	f := &Fake{opts: o, stats: &fakemanager.Stats{}}
+	f := &Fake{opts: o, stats: &fakemanager.Stats{}, sessions: fakemanager.NewIdleSessions(o.Idle)}
 	return fakemanager.StartOne("illumio", f, f.stats, so)
 }
 
@@ -143,7 +141,7 @@ func (f *Fake) Reset() {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.authTokens, f.limiters = map[string]time.Time{}, map[string]*rate.Limiter{}
-	f.sessions = fakemanager.NewIdleSessions(f.opts.Idle)
+	f.sessions.Clear()
 	f.jobs, f.files = map[string]*job{}, map[string][]byte{}
 	f.Forget()
 	f.labels, f.nextID = map[int64][]*label{}, 0
@@ -247,7 +245,7 @@ func (f *Fake) authenticate(w http.ResponseWriter, r *http.Request) {
 		pceError(w, http.StatusUnauthorized, "authentication_failed", "Invalid email or password")
 		return
 	}
-	token := randomHex(20)
+	token := fakemanager.RandomHex(20)
 	f.mu.Lock()
 	f.authTokens[token] = time.Now().Add(f.opts.AuthTokenTTL)
 	f.Issue(token)
@@ -267,12 +265,7 @@ func (f *Fake) usersLogin(w http.ResponseWriter, r *http.Request) {
 		pceError(w, http.StatusUnauthorized, "invalid_auth_token", "The authentication token is invalid or has expired")
 		return
 	}
-	st := randomHex(20)
-	f.sessions.Open(st)
-	f.mu.Lock()
-	f.Issue(st)
-	f.mu.Unlock()
-	f.stats.Logins.Add(1)
+	st := f.sessions.Login(&f.Secrets, f.stats, 20)
 	var orgs []map[string]any
 	for _, id := range f.opts.Orgs {
 		orgs = append(orgs, map[string]any{"org_id": id, "org_href": fmt.Sprintf("/orgs/%d", id), "display_name": fmt.Sprintf("Org %d", id)})
@@ -610,8 +603,3 @@ func deref(s *string) string {
 	return *s
 }
 
-func randomHex(n int) string {
-	b := make([]byte, n)
-	_, _ = rand.Read(b)
-	return hex.EncodeToString(b)
-}

@@ -9,7 +9,6 @@
 package nsxt
 
 import (
-	"crypto/rand"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -395,7 +394,7 @@ func (f *Fake) login(node int, w http.ResponseWriter, r *http.Request) {
 		apiError(w, http.StatusForbidden, errCodeCredentials, "Cookie-based authentication is disabled.")
 		return
 	}
-	id, xsrf := randomHex(16), uuid.NewString()
+	id, xsrf := strings.ToUpper(fakemanager.RandomHex(16)), uuid.NewString()
 	f.sessions[node][id] = &session{user: user, xsrf: xsrf, lastUsed: now}
 	f.Issue(id, xsrf)
 	f.stats.Logins.Add(1)
@@ -662,8 +661,3 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	_ = enc.Encode(v)
 }
 
-func randomHex(n int) string {
-	b := make([]byte, n)
-	_, _ = rand.Read(b)
-	return fmt.Sprintf("%X", b)
-}

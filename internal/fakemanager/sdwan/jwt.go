@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/netsession/terraform-provider-nsx/internal/fakemanager"
 )
 
 // JWT login and API keys, from JWTRelease on (PROTOCOLS.md section 3): POST /jwt/login with
@@ -69,9 +71,9 @@ func (f *Fake) jwtLogin(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	now := time.Now()
-	s := &session{user: in.Username, xsrf: strings.ToUpper(randomHex(40)), created: now, lastUsed: now,
+	s := &session{user: in.Username, xsrf: strings.ToUpper(fakemanager.RandomHex(40)), created: now, lastUsed: now,
 		expires: now.Add(time.Duration(duration) * time.Second)}
-	token, refresh := "eyJ"+randomHex(32), randomHex(24)
+	token, refresh := "eyJ"+fakemanager.RandomHex(32), fakemanager.RandomHex(24)
 	f.mu.Lock()
 	f.tokens[token] = s
 	f.Issue(token, refresh, s.xsrf)
@@ -97,7 +99,7 @@ func (f *Fake) bearer(v string, _ *http.Request, now time.Time) *session {
 	}
 	s := f.keys[v]
 	if s == nil {
-		s = &session{user: user, xsrf: strings.ToUpper(randomHex(40)), created: now}
+		s = &session{user: user, xsrf: strings.ToUpper(fakemanager.RandomHex(40)), created: now}
 		f.keys[v] = s
 		f.Issue(s.xsrf)
 	}

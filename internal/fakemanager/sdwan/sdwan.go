@@ -9,8 +9,6 @@
 package sdwan
 
 import (
-	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -207,7 +205,7 @@ func (f *Fake) login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	now := time.Now()
-	id := strings.ToUpper(randomHex(16)) + "." + randomHex(8)
+	id := strings.ToUpper(fakemanager.RandomHex(16)) + "." + fakemanager.RandomHex(8)
 	f.mu.Lock()
 	f.sweep(now)
 	if len(f.sessions) >= MaxSessions {
@@ -221,7 +219,7 @@ func (f *Fake) login(w http.ResponseWriter, r *http.Request) {
 		delete(f.sessions, lru)
 		f.stats.Add("evictions", 1)
 	}
-	f.sessions[id] = &session{user: user, xsrf: strings.ToUpper(randomHex(40)), created: now, lastUsed: now}
+	f.sessions[id] = &session{user: user, xsrf: strings.ToUpper(fakemanager.RandomHex(40)), created: now, lastUsed: now}
 	f.Issue(id, f.sessions[id].xsrf)
 	f.mu.Unlock()
 	f.stats.Logins.Add(1)
@@ -391,8 +389,3 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	_ = json.NewEncoder(w).Encode(v)
 }
 
-func randomHex(n int) string {
-	b := make([]byte, n)
-	_, _ = rand.Read(b)
-	return hex.EncodeToString(b)
-}

@@ -7,8 +7,6 @@
 package vcenter
 
 import (
-	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -85,7 +83,7 @@ func Start(o Options, so fakemanager.Options) (*Fake, *fakemanager.Server, error
 	if o.Idle <= 0 {
 		o.Idle = Idle
 	}
-	f := &Fake{opts: o, stats: &fakemanager.Stats{}}
+	f := &Fake{opts: o, stats: &fakemanager.Stats{}, sessions: fakemanager.NewIdleSessions(o.Idle)}
 	return fakemanager.StartOne("vcenter", f, f.stats, so)
 }
 
@@ -94,7 +92,7 @@ func Start(o Options, so fakemanager.Options) (*Fake, *fakemanager.Server, error
 func (f *Fake) Reset() {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	f.sessions = fakemanager.NewIdleSessions(f.opts.Idle)
+	f.sessions.Clear()
 	f.categories, f.tags = map[string]*category{}, map[string]*tag{}
 	f.Forget()
 	if f.opts.TagList != nil {
@@ -218,12 +216,7 @@ func (f *Fake) session(w http.ResponseWriter, r *http.Request, legacy bool) {
 			vapiError(w, http.StatusUnauthorized, legacy, "UNAUTHENTICATED", "com.vmware.vapi.endpoint.method.authentication.required", "Authentication required.")
 			return
 		}
-		id := randomHex(16)
-		f.sessions.Open(id)
-		f.mu.Lock()
-		f.Issue(id)
-		f.mu.Unlock()
-		f.stats.Logins.Add(1)
+		id := f.sessions.Login(&f.Secrets, f.stats, 16)
 		if legacy {
 			answer(w, http.StatusOK, true, id)
 			return
@@ -315,10 +308,4 @@ func (f *Fake) one(categories bool) func(http.ResponseWriter, *http.Request, str
 		}
 		answer(w, http.StatusOK, legacy, v)
 	}
-}
-
-func randomHex(n int) string {
-	b := make([]byte, n)
-	_, _ = rand.Read(b)
-	return hex.EncodeToString(b)
 }
