@@ -602,4 +602,3 @@ func deref(s *string) string {
 	}
 	return *s
 }
-
