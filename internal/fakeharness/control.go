@@ -57,6 +57,27 @@ func NewTestCAOf(t testing.TB, organization string) (*fakemanager.CA, string) {
 	return ca, file
 }
 
+// start runs a fake for t with run (a fake package's Start) and opts, with a fresh test CA
+// (NewTestCA) and on the network net (nil: TCP): its Control and the fake.
+func start[O, F any](t testing.TB, run func(O, fakemanager.Options) (F, *fakemanager.Server, error), opts O, net *memnet.Network) (*Control, F) {
+	t.Helper()
+	return startWith(t, run, opts, fakemanager.Options{}, "", net)
+}
+
+// startWith is start with the server options so (nodes) and a CA of the organization org
+// (NewTestCAOf).
+func startWith[O, F any](t testing.TB, run func(O, fakemanager.Options) (F, *fakemanager.Server, error), opts O, so fakemanager.Options,
+	org string, net *memnet.Network) (*Control, F) {
+	t.Helper()
+	ca, caFile := NewTestCAOf(t, org)
+	so.CA, so.Listener = ca, listener(net)
+	fake, srv, err := run(opts, so)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return newControl(t, srv, ca, caFile, net), fake
+}
+
 // newControl wraps a fake started for t on the network net (nil: TCP), and stops it when t
 // ends.
 func newControl(t testing.TB, srv *fakemanager.Server, ca *fakemanager.CA, caFile string, net *memnet.Network) *Control {

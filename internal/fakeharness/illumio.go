@@ -7,7 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/netsession/terraform-provider-nsx/internal/fakemanager"
 	fakeillumio "github.com/netsession/terraform-provider-nsx/internal/fakemanager/illumio"
 	"github.com/netsession/terraform-provider-nsx/internal/memnet"
 )
@@ -38,16 +37,12 @@ type IllumioOptions struct {
 // Retry-After: 1, so that tests do not wait the PCE's usual 5 seconds.
 func StartIllumio(t testing.TB, o IllumioOptions) *Illumio {
 	t.Helper()
-	ca, caFile := NewTestCA(t)
 	opts := fakeillumio.Options{Email: "ops@corp.example", Password: "Pce&Pass%2B+1", APIKeyUsername: "api_1a2b3c4d5e6f7",
 		APIKeySecret: "8f0e2d4c6b8a0f1e3d5c7b9a1f3e5d7c9b1a3f5e7d9c1b3a5f7e9d1c3b5a7f9e", Orgs: o.Orgs, Labels: o.Labels,
 		AuthTokenTTL: o.AuthTokenTTL, Idle: o.Idle, JobDelay: 300 * time.Millisecond, JobRetryAfter: 1, Location: o.Location}
-	fake, srv, err := fakeillumio.Start(opts, fakemanager.Options{CA: ca, Listener: listener(o.Net)})
-	if err != nil {
-		t.Fatal(err)
-	}
+	c, fake := start(t, fakeillumio.Start, opts, o.Net)
 	return &Illumio{
-		Control: newControl(t, srv, ca, caFile, o.Net), Fake: fake, Email: opts.Email, Password: opts.Password,
+		Control: c, Fake: fake, Email: opts.Email, Password: opts.Password,
 		APIKeyUsername: opts.APIKeyUsername, APIKeySecret: opts.APIKeySecret,
 	}
 }

@@ -59,17 +59,13 @@ type NSXTOptions struct {
 // StartNSXT starts a fake NSX cluster for t.
 func StartNSXT(t testing.TB, o NSXTOptions) *NSXT {
 	t.Helper()
-	ca, caFile := NewTestCAOf(t, o.CAOrganization)
 	if o.Password == "" {
 		// The characters that break naive form encoding.
 		o.Password = "S3cret&Pw@x%2B+1"
 	}
-	fake, srv, err := fakensxt.Start(fakensxt.Options{Username: "admin", Password: o.Password, Segments: o.Segments, Idle: o.Idle, ExtraFields: o.ExtraFields, APIService: o.APIService, LoginLatency: o.LoginLatency, SegmentList: o.SegmentList, Release: o.Release, BannerWrite: o.BannerWrite, OldPasswordCountsAsFailure: o.OldPasswordCountsAsFailure, VidmForCluster: o.VidmForCluster, Infra: o.Infra},
-		fakemanager.Options{Nodes: o.Nodes, CA: ca, Listener: listener(o.Net)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &NSXT{Control: newControl(t, srv, ca, caFile, o.Net), Fake: fake, Username: "admin", Password: o.Password}
+	opts := fakensxt.Options{Username: "admin", Password: o.Password, Segments: o.Segments, Idle: o.Idle, ExtraFields: o.ExtraFields, APIService: o.APIService, LoginLatency: o.LoginLatency, SegmentList: o.SegmentList, Release: o.Release, BannerWrite: o.BannerWrite, OldPasswordCountsAsFailure: o.OldPasswordCountsAsFailure, VidmForCluster: o.VidmForCluster, Infra: o.Infra}
+	c, fake := startWith(t, fakensxt.Start, opts, fakemanager.Options{Nodes: o.Nodes}, o.CAOrganization, o.Net)
+	return &NSXT{Control: c, Fake: fake, Username: "admin", Password: o.Password}
 }
 
 // Hosts are the nodes' addresses as name:port.

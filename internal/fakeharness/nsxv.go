@@ -8,7 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/netsession/terraform-provider-nsx/internal/fakemanager"
 	fakensxv "github.com/netsession/terraform-provider-nsx/internal/fakemanager/nsxv"
 	"github.com/netsession/terraform-provider-nsx/internal/memnet"
 )
@@ -34,18 +33,12 @@ type NSXVOptions struct {
 // StartNSXV starts a fake NSX-v Manager for t.
 func StartNSXV(t testing.TB, o NSXVOptions) *NSXV {
 	t.Helper()
-	ca, caFile := NewTestCA(t)
 	opts := fakensxv.Options{Username: "admin", Password: "Nsx-v&Adm1n%2B+", NoTokenEndpoint: o.NoTokenEndpoint, TokenLifetime: o.TokenLifetime}
 	if o.Major != 0 {
 		opts.Major, opts.Minor, opts.Patch, opts.Build = o.Major, o.Minor, 5, "4818372"
 	}
-	fake, srv, err := fakensxv.Start(opts, fakemanager.Options{CA: ca, Listener: listener(o.Net)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &NSXV{
-		Control: newControl(t, srv, ca, caFile, o.Net), Fake: fake, Username: opts.Username, Password: opts.Password,
-	}
+	c, fake := start(t, fakensxv.Start, opts, o.Net)
+	return &NSXV{Control: c, Fake: fake, Username: opts.Username, Password: opts.Password}
 }
 
 // Host is the manager's address as name:port.

@@ -9,7 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/netsession/terraform-provider-nsx/internal/fakemanager"
 	fakesdwan "github.com/netsession/terraform-provider-nsx/internal/fakemanager/sdwan"
 	"github.com/netsession/terraform-provider-nsx/internal/memnet"
 )
@@ -40,7 +39,6 @@ type SDWANOptions struct {
 // StartSDWAN starts a fake SD-WAN Manager for t.
 func StartSDWAN(t testing.TB, o SDWANOptions) *SDWAN {
 	t.Helper()
-	ca, caFile := NewTestCA(t)
 	opts := fakesdwan.Options{Username: "netops", Password: "Sd&Wan-P@ss%2B+1", Idle: o.Idle, ExpiredStatus: o.ExpiredStatus,
 		PasswordReset: o.PasswordReset, Devices: o.Devices, Release: o.Release}
 	key := ""
@@ -48,13 +46,8 @@ func StartSDWAN(t testing.TB, o SDWANOptions) *SDWAN {
 		key = "vmk_0f3c9a1e7d5b2468ace13579bdf02468"
 		opts.APIKeys = map[string]string{key: opts.Username}
 	}
-	fake, srv, err := fakesdwan.Start(opts, fakemanager.Options{CA: ca, Listener: listener(o.Net)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &SDWAN{
-		Control: newControl(t, srv, ca, caFile, o.Net), Fake: fake, Username: opts.Username, Password: opts.Password, APIKey: key,
-	}
+	c, fake := start(t, fakesdwan.Start, opts, o.Net)
+	return &SDWAN{Control: c, Fake: fake, Username: opts.Username, Password: opts.Password, APIKey: key}
 }
 
 // URL is the manager's address.

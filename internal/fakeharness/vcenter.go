@@ -7,7 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/netsession/terraform-provider-nsx/internal/fakemanager"
 	fakevcenter "github.com/netsession/terraform-provider-nsx/internal/fakemanager/vcenter"
 	"github.com/netsession/terraform-provider-nsx/internal/memnet"
 )
@@ -31,15 +30,9 @@ type VCenterOptions struct {
 // StartVCenter starts a fake vCenter for t.
 func StartVCenter(t testing.TB, o VCenterOptions) *VCenter {
 	t.Helper()
-	ca, caFile := NewTestCA(t)
 	opts := fakevcenter.Options{Username: "administrator@vsphere.local", Password: "VMw@re&Pass%2B+1", Legacy: o.Legacy, Idle: o.Idle}
-	fake, srv, err := fakevcenter.Start(opts, fakemanager.Options{CA: ca, Listener: listener(o.Net)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &VCenter{
-		Control: newControl(t, srv, ca, caFile, o.Net), Fake: fake, Username: opts.Username, Password: opts.Password,
-	}
+	c, fake := start(t, fakevcenter.Start, opts, o.Net)
+	return &VCenter{Control: c, Fake: fake, Username: opts.Username, Password: opts.Password}
 }
 
 // Host is the vCenter's address as name:port.
