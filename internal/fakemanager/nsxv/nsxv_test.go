@@ -15,15 +15,14 @@ import (
 
 // The fake rejects what NSX-v rejects; these tests hold it to the document.
 
+// wire sends raw requests to a fake started for t (h.HTTP trusts its CA).
 type wire struct {
 	t *testing.T
 	h *fakeharness.NSXV
-	c *http.Client
 }
 
 func newWire(t *testing.T, o fakeharness.NSXVOptions) *wire {
-	h := fakeharness.StartNSXV(t, o)
-	return &wire{t: t, h: h, c: h.HTTP}
+	return &wire{t: t, h: fakeharness.StartNSXV(t, o)}
 }
 
 func (w *wire) do(method, path, auth, contentType, body string) (int, string) {
@@ -35,7 +34,7 @@ func (w *wire) do(method, path, auth, contentType, body string) (int, string) {
 	if contentType != "" {
 		req.Header.Set("Content-Type", contentType)
 	}
-	resp, body := fakeharness.Send(w.t, w.c, req)
+	resp, body := fakeharness.Send(w.t, w.h.HTTP, req)
 	return resp.StatusCode, body
 }
 
@@ -122,7 +121,7 @@ func TestRoleRules(t *testing.T) {
 	var buf bytes.Buffer
 	buf.WriteString(`{"user_id": "Api2"}`)
 	req, _ := http.NewRequest(http.MethodPost, w.h.Server.URLs()[0]+"/_fake/cli-users", &buf)
-	if resp, err := w.c.Do(req); err != nil || resp.StatusCode != http.StatusBadRequest {
+	if resp, err := w.h.HTTP.Do(req); err != nil || resp.StatusCode != http.StatusBadRequest {
 		t.Fatalf("console accepted an upper-case user: %v %v", err, resp)
 	}
 	status, b := w.do(http.MethodPost, roleURL+"nobody?isCli=true", admin, xmlCT, body("auditor", "globalroot-0"))

@@ -15,15 +15,14 @@ import (
 
 // The fake rejects what SD-WAN Manager rejects; these tests hold it to the document.
 
+// wire sends raw requests to a fake started for t (h.HTTP trusts its CA).
 type wire struct {
 	t *testing.T
 	h *fakeharness.SDWAN
-	c *http.Client
 }
 
 func newWire(t *testing.T, o fakeharness.SDWANOptions) *wire {
-	h := fakeharness.StartSDWAN(t, o)
-	return &wire{t: t, h: h, c: h.HTTP}
+	return &wire{t: t, h: fakeharness.StartSDWAN(t, o)}
 }
 
 func (w *wire) do(method, path, cookie, xsrf string) (*http.Response, string) {
@@ -35,7 +34,7 @@ func (w *wire) do(method, path, cookie, xsrf string) (*http.Response, string) {
 	if xsrf != "" {
 		req.Header.Set("X-XSRF-TOKEN", xsrf)
 	}
-	return fakeharness.Send(w.t, w.c, req)
+	return fakeharness.Send(w.t, w.h.HTTP, req)
 }
 
 func (w *wire) login(password string) (*http.Response, string) {
@@ -43,7 +42,7 @@ func (w *wire) login(password string) (*http.Response, string) {
 	form := url.Values{"j_username": {w.h.Username}, "j_password": {password}}.Encode()
 	req, _ := http.NewRequest(http.MethodPost, w.h.URL()+"/j_security_check", strings.NewReader(form))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	return fakeharness.Send(w.t, w.c, req)
+	return fakeharness.Send(w.t, w.h.HTTP, req)
 }
 
 func TestLoginTokenXSRFLogout(t *testing.T) {
