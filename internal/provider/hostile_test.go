@@ -44,8 +44,8 @@ func (s *hostileSuite) report(format string, a ...any) {
 	s.reports = append(s.reports, fmt.Sprintf(format, a...))
 }
 
-// measured runs a terraform test case and returns its wall time, for the suite's report
-// only. No case asserts a wall-clock bound: terraform and the fake share the machine's cores
+// measured runs a terraform test case (with acctest.Factories unless it names its own) and
+// returns its wall time, for the suite's report only. No case asserts a wall-clock bound: terraform and the fake share the machine's cores
 // with the rest of the suite. The bounds these cases are about are proved where time is the
 // test's: inside testing/synctest bubbles, exactly (session's TestRetryAfterIsCapped and
 // TestRetryAfterDateIsCapped for the capped Retry-After, illumio's
@@ -53,6 +53,9 @@ func (s *hostileSuite) report(format string, a ...any) {
 // fake's counters decide.
 func measured(t *testing.T, tc resource.TestCase) time.Duration {
 	t.Helper()
+	if tc.ProtoV6ProviderFactories == nil {
+		tc.ProtoV6ProviderFactories = acctest.Factories(t)
+	}
 	start := time.Now()
 	resource.UnitTest(t, tc)
 	return time.Since(start)
@@ -172,7 +175,6 @@ func (s *hostileSuite) retryAfterADay(t *testing.T) {
 		{Status: 503, Count: 100, RetryAfterHeader: "86400", PathPrefix: "/api/v1/node/version"},
 	}})
 	took := measured(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.Factories(t),
 		Steps: []resource.TestStep{{
 			Config:          vaultBlock(h, "request_timeout = 2", "max_retries = 1") + `data "nsx_version" "v" {}`,
 			ConfigVariables: vars("nsxt_password", h.Password),
@@ -192,7 +194,6 @@ func (s *hostileSuite) endlessBodies(t *testing.T) {
 	h := s.nsxt(t, fakeharness.NSXTOptions{Nodes: 1})
 	cfg := vaultBlock(h, "max_response_mib = 1", "request_timeout = 30") + `data "nsx_segments" "all" {}`
 	took := measured(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.Factories(t),
 		Steps: []resource.TestStep{
 			{
 				PreConfig: func() {
@@ -232,7 +233,6 @@ func (s *hostileSuite) jobNeverDone(t *testing.T) {
 			}}})
 			block := secretVar("pce_secret", h.APIKeySecret, fakeharness.Provider(h.KeyBlock("org_id = 1")))
 			took := measured(t, resource.TestCase{
-				ProtoV6ProviderFactories: acctest.Factories(t),
 				Steps: []resource.TestStep{{
 					Config: block + `
 data "illumio_labels" "all" {
@@ -261,7 +261,6 @@ func (s *hostileSuite) cursorCycle(t *testing.T) {
 	}
 	h.Faults(t, fakemanager.Faults{Answers: []fakemanager.Fault{page("AAAA"), page("BBBB"), page("AAAA")}})
 	took := measured(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.Factories(t),
 		Steps: []resource.TestStep{{
 			Config: vaultBlock(h) + `data "nsx_segments" "all" {}`, ConfigVariables: vars("nsxt_password", h.Password),
 			ExpectError: regexp.MustCompile(`(?s)page\s+3\s+of\s+the\s+segments\s+answered\s+the\s+cursor\s+"AAAA"\s+that\s+page\s+1\s+had\s+answered\s+already`),
@@ -280,7 +279,6 @@ func (s *hostileSuite) loginFormEchoed(t *testing.T) {
 	h := s.nsxt(t, fakeharness.NSXTOptions{Nodes: 1})
 	h.Faults(t, fakemanager.Faults{Answers: []fakemanager.Fault{{Status: 400, Count: 10, Echo: true, PathPrefix: "/api/session/create"}}})
 	took := measured(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.Factories(t),
 		Steps: []resource.TestStep{{
 			Config: vaultBlock(h) + `data "nsx_version" "v" {}`, ConfigVariables: vars("nsxt_password", h.Password),
 			ExpectError: regexp.MustCompile(`(?s)j_password=\*\*\*&j_username=admin`),
@@ -296,7 +294,6 @@ func (s *hostileSuite) basicHeaderEchoed(t *testing.T) {
 	h.Faults(t, fakemanager.Faults{Answers: []fakemanager.Fault{{Status: 400, Count: 10, Echo: true, PathPrefix: "/api/session"}}})
 	block := secretVar("vc_password", h.Password, fakeharness.Provider(h.VCenterBlock()))
 	took := measured(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.Factories(t),
 		Steps: []resource.TestStep{{
 			Config: block + `
 data "nsx_version" "vc" {
@@ -315,7 +312,6 @@ func (s *hostileSuite) userinfoAddress(t *testing.T) {
 	h := s.nsxt(t, fakeharness.NSXTOptions{Nodes: 1})
 	host := h.Hosts()[0]
 	took := measured(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.Factories(t),
 		Steps: []resource.TestStep{{
 			Config: `
 variable "addr" {
@@ -364,7 +360,6 @@ resource "nsxv_cli_user_role" "r" {
 }`, v.Host(), user, v.CAFile)
 	}
 	took := measured(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.Factories(t),
 		Steps: []resource.TestStep{
 			{
 				Config: nsxv("corp:ops"), PlanOnly: true,
@@ -412,7 +407,6 @@ data "nsx_version" "v" {}`, h.Hosts()[0]),
 func (s *hostileSuite) timeoutsNotAboveZero(t *testing.T) {
 	h := s.nsxt(t, fakeharness.NSXTOptions{Nodes: 1})
 	took := measured(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.Factories(t),
 		Steps: []resource.TestStep{
 			{
 				Config: vaultBlock(h) + `
@@ -445,7 +439,6 @@ func (s *hostileSuite) createTimeoutRunsOut(t *testing.T) {
 	restart := 60_000
 	h.Faults(t, fakemanager.Faults{RestartMS: &restart})
 	took := measured(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.Factories(t),
 		Steps: []resource.TestStep{{
 			Config: vaultBlock(h, "request_timeout = 2") + `
 resource "nsx_api_service_config" "this" {
@@ -541,7 +534,6 @@ func (s *hostileSuite) freshCursorSameIDs(t *testing.T) {
 	}
 	h.Faults(t, fakemanager.Faults{Answers: pages})
 	took := measured(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.Factories(t),
 		Steps: []resource.TestStep{{
 			Config: vaultBlock(h) + `data "nsx_segments" "all" {}`, ConfigVariables: vars("nsxt_password", h.Password),
 			ExpectError: regexp.MustCompile(`(?s)answered\s+"web"\s+on\s+page\s+1\s+and\s+again\s+on\s+page\s+2`),
@@ -557,7 +549,6 @@ func (s *hostileSuite) freshCursorSameIDs(t *testing.T) {
 func (s *hostileSuite) readBudget(t *testing.T) {
 	h := s.nsxt(t, fakeharness.NSXTOptions{Nodes: 1, Segments: 2500})
 	took := measured(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.Factories(t),
 		Steps: []resource.TestStep{{
 			Config:          secretVar("nsxt_password", h.Password, fakeharness.Provider(h.NSXTBlock(), "max_read_items = 1500")) + `data "nsx_segments" "all" {}`,
 			ConfigVariables: vars("nsxt_password", h.Password),
@@ -580,7 +571,6 @@ func (s *hostileSuite) loginAnswerLost(t *testing.T) {
 	h.Faults(t, fakemanager.Faults{Answers: []fakemanager.Fault{{Lose: true, Count: 100, PathPrefix: "/api/session/create"}}})
 	check, done := s.expectClean(t, `(?s)outcome`, h.Password)
 	took := measured(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.Factories(t),
 		Steps: []resource.TestStep{{
 			Config:          vaultBlock(h) + `data "nsx_version" "v" { count = 5 }` + "\n" + `data "nsx_segments" "s" {}`,
 			ConfigVariables: vars("nsxt_password", h.Password),
@@ -599,7 +589,6 @@ func (s *hostileSuite) loginSlowerThanTimeout(t *testing.T) {
 	h := s.nsxt(t, fakeharness.NSXTOptions{Nodes: 1})
 	h.Faults(t, fakemanager.Faults{Answers: []fakemanager.Fault{{DelayMS: 3000, Count: 100, PathPrefix: "/api/session/create"}}})
 	took := measured(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.Factories(t),
 		Steps: []resource.TestStep{{
 			Config:          vaultBlock(h, "request_timeout = 1") + `data "nsx_version" "v" { count = 5 }`,
 			ConfigVariables: vars("nsxt_password", h.Password),
@@ -620,7 +609,6 @@ func (s *hostileSuite) absurdStatedRate(t *testing.T) {
 		Body: `{"httpStatus":"TOO_MANY_REQUESTS","error_code":102,"module_name":"common-services","error_message":"Client 'admin' exceeded request rate of 0.001 per second"}`}}})
 	// At the floor of one request a second: the retry, the version reads and the logout.
 	took := measured(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.Factories(t),
 		Steps: []resource.TestStep{{
 			Config:          vaultBlock(h) + `data "nsx_segments" "s" {}` + "\n" + `data "nsx_version" "v" { count = 3 }`,
 			ConfigVariables: vars("nsxt_password", h.Password),
@@ -642,7 +630,6 @@ func (s *hostileSuite) terminalEscapes(t *testing.T) {
 	h.Faults(t, fakemanager.Faults{Answers: []fakemanager.Fault{{Status: 400, Count: 5, PathPrefix: "/api/v1/node/version", Body: string(body)}}})
 	check, done := s.expectClean(t, `(?s)Refused.*end`)
 	took := measured(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.Factories(t),
 		Steps: []resource.TestStep{{
 			Config: vaultBlock(h) + `data "nsx_version" "v" {}`, ConfigVariables: vars("nsxt_password", h.Password),
 		}},
@@ -660,7 +647,6 @@ func (s *hostileSuite) hugeErrorMessage(t *testing.T) {
 	h.Faults(t, fakemanager.Faults{Answers: []fakemanager.Fault{{Status: 400, Count: 100, PathPrefix: "/policy/api/v1/infra/segments/", Body: string(body)}}})
 	check, done := s.expectClean(t, `(?s)verbose`)
 	took := measured(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.Factories(t),
 		Steps: []resource.TestStep{{
 			Config: vaultBlock(h, "max_response_mib = 32") + `
 data "nsx_segment" "s" {
@@ -685,7 +671,6 @@ func (s *hostileSuite) oversizedLoginAnswer(t *testing.T) {
 	h := s.nsxt(t, fakeharness.NSXTOptions{Nodes: 1})
 	h.Faults(t, fakemanager.Faults{Answers: []fakemanager.Fault{{PadBytes: 20 << 20, Count: 100, PathPrefix: "/api/session/create"}}})
 	took := measured(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.Factories(t),
 		Steps: []resource.TestStep{{
 			Config: vaultBlock(h, "max_response_mib = 1") + `data "nsx_version" "v" { count = 3 }`, ConfigVariables: vars("nsxt_password", h.Password),
 		}},
