@@ -40,24 +40,12 @@ type NSX4Inputs struct {
 
 // RunNSX4 logs in to the node at base and runs the 28 NMGR-4X controls.
 func RunNSX4(ctx context.Context, c *http.Client, base, user, password string, in NSX4Inputs) (Report, error) {
-	n := &node{c: c, base: strings.TrimSuffix(base, "/")}
-	if err := n.login(ctx, user, password); err != nil {
-		return nil, err
-	}
-	defer n.logout(ctx)
-	r := Report{}
-	for _, id := range NSX4Controls {
-		r[id] = nil
-	}
-	for _, check := range []func(context.Context, NSX4Inputs, Report) error{
-		n.x007, n.x010, n.x012, n.x013, n.x015, n.x035, n.x038, n.authPolicy4, n.x052, n.x067, n.x068, n.x079, n.x087, n.x088,
-		n.x093, n.x094, n.x096, n.x097, n.x098, n.x099, n.x102,
-	} {
-		if err := check(ctx, in, r); err != nil {
-			return nil, err
+	return runProfile(ctx, c, base, user, password, in, NSX4Controls, func(n *node) []func(context.Context, NSX4Inputs, Report) error {
+		return []func(context.Context, NSX4Inputs, Report) error{
+			n.x007, n.x010, n.x012, n.x013, n.x015, n.x035, n.x038, n.authPolicy4, n.x052, n.x067, n.x068, n.x079, n.x087, n.x088,
+			n.x093, n.x094, n.x096, n.x097, n.x098, n.x099, n.x102,
 		}
-	}
-	return r, nil
+	})
 }
 
 // doc GETs path for control id as a JSON document (a finding of id where the status is not

@@ -126,18 +126,20 @@ func count(doc map[string]any) float64 { n, _ := doc["result_count"].(float64); 
 // RunRouting logs in to the node at base and runs the 16 routing controls as the profile
 // does.
 func RunRouting(ctx context.Context, c *http.Client, base, user, password string, in RoutingInputs) (*RoutingReport, error) {
-	n := &node{c: c, base: strings.TrimSuffix(base, "/")}
-	if err := n.login(ctx, user, password); err != nil {
+	rep := &RoutingReport{Controls: map[string]*RoutingResult{}}
+	err := loggedIn(ctx, c, base, user, password, func(n *node) error {
+		rr := &routingRun{n: n, in: in, rep: rep}
+		for _, tier := range []string{"tier-0s", "tier-1s"} {
+			if err := rr.gateways(ctx, tier); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
 		return nil, err
 	}
-	defer n.logout(ctx)
-	rr := &routingRun{n: n, in: in, rep: &RoutingReport{Controls: map[string]*RoutingResult{}}}
-	for _, tier := range []string{"tier-0s", "tier-1s"} {
-		if err := rr.gateways(ctx, tier); err != nil {
-			return nil, err
-		}
-	}
-	return rr.rep, nil
+	return rep, nil
 }
 
 // gateways runs, for one tier, every control in the order of its GETs; each control sends its

@@ -91,24 +91,43 @@ type node struct {
 // Run logs in to the node at base (https://host:port) as user, runs every control, and logs
 // out.
 func Run(ctx context.Context, c *http.Client, base, user, password string, in Inputs) (Report, error) {
-	n := &node{c: c, base: strings.TrimSuffix(base, "/")}
-	if err := n.login(ctx, user, password); err != nil {
-		return nil, err
-	}
-	defer n.logout(ctx)
+	return runProfile(ctx, c, base, user, password, in, Controls, func(n *node) []func(context.Context, Inputs, Report) error {
+		return []func(context.Context, Inputs, Report) error{
+			n.c007, n.c010, n.authPolicy, n.c013, n.c034, n.apiService, n.nodeProps, n.c085, n.c086, n.c091, n.c111, n.c113, n.c114, n.c115,
+		}
+	})
+}
+
+// runProfile runs a profile's checks (those of checks, on the node) on the node at base, in
+// order; the report holds each of ids, a passed control with no finding.
+func runProfile[I any](ctx context.Context, c *http.Client, base, user, password string, in I, ids []string,
+	checks func(*node) []func(context.Context, I, Report) error) (Report, error) {
 	r := Report{}
-	for _, id := range Controls {
+	for _, id := range ids {
 		r[id] = nil
 	}
-	checks := []func(context.Context, Inputs, Report) error{
-		n.c007, n.c010, n.authPolicy, n.c013, n.c034, n.apiService, n.nodeProps, n.c085, n.c086, n.c091, n.c111, n.c113, n.c114, n.c115,
-	}
-	for _, check := range checks {
-		if err := check(ctx, in, r); err != nil {
-			return nil, err
+	err := loggedIn(ctx, c, base, user, password, func(n *node) error {
+		for _, check := range checks(n) {
+			if err := check(ctx, in, r); err != nil {
+				return err
+			}
 		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	return r, nil
+}
+
+// loggedIn logs in to the node at base as user, runs fn on it, and logs out.
+func loggedIn(ctx context.Context, c *http.Client, base, user, password string, fn func(*node) error) error {
+	n := &node{c: c, base: strings.TrimSuffix(base, "/")}
+	if err := n.login(ctx, user, password); err != nil {
+		return err
+	}
+	defer n.logout(ctx)
+	return fn(n)
 }
 
 func (n *node) login(ctx context.Context, user, password string) error {
