@@ -55,16 +55,29 @@ func ResourceTimeouts(ctx context.Context, opts timeouts.Opts) rschema.Attribute
 	if !ok {
 		return timeouts.Attributes(ctx, opts)
 	}
-	attrs := make(map[string]rschema.Attribute, len(a.Attributes))
-	for name, nested := range a.Attributes {
+	a.Attributes = positiveDurations(a.Attributes, func(nested rschema.Attribute) rschema.Attribute {
 		if s, ok := nested.(rschema.StringAttribute); ok {
-			s.Validators = append(append([]validator.String(nil), s.Validators...), positiveDuration{})
-			nested = s
+			s.Validators = withPositiveDuration(s.Validators)
+			return s
 		}
-		attrs[name] = nested
-	}
-	a.Attributes = attrs
+		return nested
+	})
 	return a
+}
+
+// positiveDurations is attrs with each attribute passed through add, which adds
+// positiveDuration to a string attribute's validators.
+func positiveDurations[A any](attrs map[string]A, add func(A) A) map[string]A {
+	out := make(map[string]A, len(attrs))
+	for name, nested := range attrs {
+		out[name] = add(nested)
+	}
+	return out
+}
+
+// withPositiveDuration is validators and positiveDuration, in a slice of its own.
+func withPositiveDuration(validators []validator.String) []validator.String {
+	return append(append([]validator.String(nil), validators...), positiveDuration{})
 }
 
 // DataSourceSchema is a data source's schema: its description and attributes, and the
@@ -83,15 +96,13 @@ func DataSourceTimeouts(ctx context.Context) dschema.Attribute {
 	if !ok {
 		return dstimeouts.Attributes(ctx)
 	}
-	attrs := make(map[string]dschema.Attribute, len(a.Attributes))
-	for name, nested := range a.Attributes {
+	a.Attributes = positiveDurations(a.Attributes, func(nested dschema.Attribute) dschema.Attribute {
 		if s, ok := nested.(dschema.StringAttribute); ok {
-			s.Validators = append(append([]validator.String(nil), s.Validators...), positiveDuration{})
-			nested = s
+			s.Validators = withPositiveDuration(s.Validators)
+			return s
 		}
-		attrs[name] = nested
-	}
-	a.Attributes = attrs
+		return nested
+	})
 	a.MarkdownDescription = "Time limits of this data source's read."
 	return a
 }
