@@ -2,6 +2,8 @@ package nsxt_test
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -14,6 +16,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
 	"github.com/netsession/terraform-provider-nsx/internal/acctest"
 	"github.com/netsession/terraform-provider-nsx/internal/fakeharness"
 	fakensxt "github.com/netsession/terraform-provider-nsx/internal/fakemanager/nsxt"
@@ -168,8 +171,9 @@ func anyStrings(v any) []string {
 	return out
 }
 
-// SNMP: v2c off on every node, a v3 user with write-only passwords NSX keeps; a rotation
-// sends them again; a v3 target without its user is refused at plan time.
+// SNMP, as the resource's example sets it: v2c off on every node, a v3 user with write-only
+// passwords NSX keeps; a rotation sends them again; a v3 target without its user is refused
+// at plan time.
 func TestSNMP(t *testing.T) {
 	t.Parallel()
 	h := fakeharness.StartNSXT(t, fakeharness.NSXTOptions{Nodes: 3})
@@ -178,29 +182,19 @@ func TestSNMP(t *testing.T) {
 		[]any{map[string]any{"community_name": "public", "community_string": "public", "access": "READ_ONLY"}})
 	h.Fake.SetObjectField(fakensxt.ServicePath("snmp"), 1, "service_properties.v2_configured", true)
 	const auth1, priv1, auth2 = "Auth-Passw0rd-1", "Priv-Passw0rd-1", "Auth-Passw0rd-2"
-	cfg := fakeharness.Provider(h.NSXTBlock()) + `
-variable "auth" {
-  type      = string
-  sensitive = true
-}
-variable "v" {
-  type = number
-}
-resource "nsx_snmp" "this" {
-  running          = true
-  start_on_boot    = true
-  communities      = []
-  v2_targets       = []
-  v3_auth_protocol = "SHA512"
-  v3_priv_protocol = "AES256"
-  v3_users         = [{ user_id = "monitor" }]
-  v3_targets       = [{ server = "nms.example.com", user_id = "monitor" }]
-  v3_auth_passwords_wo = { monitor = var.auth }
-  v3_priv_passwords_wo = { monitor = "` + priv1 + `" }
-  secrets_wo_version   = var.v
-}`
+	// The resource's example, its secrets' version a variable.
+	example, err := os.ReadFile(filepath.Join("..", "..", "..", "examples", "resources", "nsx_snmp", "resource.tf"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := fakeharness.Provider(h.NSXTBlock()) + "variable \"v\" {\n  type = number\n}\n" +
+		strings.Replace(string(example), "secrets_wo_version   = 1", "secrets_wo_version   = var.v", 1)
+	if !strings.Contains(cfg, "var.v") {
+		t.Fatal("the example no longer sets secrets_wo_version = 1")
+	}
 	vars := func(auth string, v int) config.Variables {
-		return config.Variables{"auth": config.StringVariable(auth), "v": config.IntegerVariable(v)}
+		return config.Variables{"snmp_auth_password": config.StringVariable(auth), "snmp_priv_password": config.StringVariable(priv1),
+			"v": config.IntegerVariable(v)}
 	}
 	user := func(i int) map[string]any {
 		users, _ := props(h, "snmp", i)["v3_users"].([]any)
