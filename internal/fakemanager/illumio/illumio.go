@@ -223,11 +223,11 @@ func (f *Fake) Handler(int) http.Handler {
 	mux.HandleFunc("GET /api/v2/users/login", f.usersLogin)
 	mux.HandleFunc("PUT /api/v2/users/{id}/logout", f.authed(f.logout))
 	mux.HandleFunc("GET /api/v2/product_version", f.authed(f.productVersion))
-	mux.HandleFunc("GET /api/v2/orgs/{org}/labels", f.authed(f.listLabels))
-	mux.HandleFunc("POST /api/v2/orgs/{org}/labels", f.authed(f.createLabel))
-	mux.HandleFunc("/api/v2/orgs/{org}/labels/{id}", f.authed(f.label))
-	mux.HandleFunc("GET /api/v2/orgs/{org}/jobs/{id}", f.authed(f.job))
-	mux.HandleFunc("GET /api/v2/orgs/{org}/datafiles/{id}", f.authed(f.datafile))
+	mux.HandleFunc("GET /api/v2/orgs/{org}/labels", f.authed(f.inOrg(f.listLabels)))
+	mux.HandleFunc("POST /api/v2/orgs/{org}/labels", f.authed(f.inOrg(f.createLabel)))
+	mux.HandleFunc("/api/v2/orgs/{org}/labels/{id}", f.authed(f.inOrg(f.label)))
+	mux.HandleFunc("GET /api/v2/orgs/{org}/jobs/{id}", f.authed(f.inOrg(f.job)))
+	mux.HandleFunc("GET /api/v2/orgs/{org}/datafiles/{id}", f.authed(f.inOrg(f.datafile)))
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		pceError(w, http.StatusNotFound, "not_found", "No route matches "+r.URL.Path)
 	})
@@ -335,6 +335,16 @@ func (f *Fake) productVersion(w http.ResponseWriter, _ *http.Request, _ string) 
 	})
 }
 
+// inOrg serves h for a path under /orgs/{org}, with the organization, where the PCE has it;
+// any other organization gets the PCE's 403.
+func (f *Fake) inOrg(h func(http.ResponseWriter, *http.Request, int64)) func(http.ResponseWriter, *http.Request, string) {
+	return func(w http.ResponseWriter, r *http.Request, _ string) {
+		if org, ok := f.org(w, r); ok {
+			h(w, r, org)
+		}
+	}
+}
+
 func (f *Fake) org(w http.ResponseWriter, r *http.Request) (int64, bool) {
 	org, err := strconv.ParseInt(r.PathValue("org"), 10, 64)
 	known := false
@@ -372,11 +382,7 @@ func (f *Fake) matching(org int64, q map[string][]string) []*label {
 	return out
 }
 
-func (f *Fake) listLabels(w http.ResponseWriter, r *http.Request, _ string) {
-	org, ok := f.org(w, r)
-	if !ok {
-		return
-	}
+func (f *Fake) listLabels(w http.ResponseWriter, r *http.Request, org int64) {
 	limit := SyncCap
 	if s := r.URL.Query().Get("max_results"); s != "" {
 		n, err := strconv.Atoi(s)
@@ -412,11 +418,7 @@ func (f *Fake) listLabels(w http.ResponseWriter, r *http.Request, _ string) {
 	writeJSON(w, http.StatusOK, page)
 }
 
-func (f *Fake) job(w http.ResponseWriter, r *http.Request, _ string) {
-	org, ok := f.org(w, r)
-	if !ok {
-		return
-	}
+func (f *Fake) job(w http.ResponseWriter, r *http.Request, org int64) {
 	f.mu.Lock()
 	j := f.jobs[r.PathValue("id")]
 	f.mu.Unlock()
@@ -442,10 +444,7 @@ func (f *Fake) job(w http.ResponseWriter, r *http.Request, _ string) {
 	writeJSON(w, http.StatusOK, out)
 }
 
-func (f *Fake) datafile(w http.ResponseWriter, r *http.Request, _ string) {
-	if _, ok := f.org(w, r); !ok {
-		return
-	}
+func (f *Fake) datafile(w http.ResponseWriter, r *http.Request, _ int64) {
 	f.mu.Lock()
 	data, ok := f.files[r.PathValue("id")]
 	f.mu.Unlock()
@@ -479,11 +478,7 @@ func (f *Fake) decode(w http.ResponseWriter, r *http.Request) (*labelBody, bool)
 	return &b, true
 }
 
-func (f *Fake) createLabel(w http.ResponseWriter, r *http.Request, _ string) {
-	org, ok := f.org(w, r)
-	if !ok {
-		return
-	}
+func (f *Fake) createLabel(w http.ResponseWriter, r *http.Request, org int64) {
 	b, ok := f.decode(w, r)
 	if !ok {
 		return
@@ -513,11 +508,7 @@ func (f *Fake) createLabel(w http.ResponseWriter, r *http.Request, _ string) {
 	writeJSON(w, http.StatusCreated, l)
 }
 
-func (f *Fake) label(w http.ResponseWriter, r *http.Request, _ string) {
-	org, ok := f.org(w, r)
-	if !ok {
-		return
-	}
+func (f *Fake) label(w http.ResponseWriter, r *http.Request, org int64) {
 	f.mu.Lock()
 	var l *label
 	for _, x := range f.labels[org] {
