@@ -201,9 +201,14 @@ func (f *Fake) createBinding(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	b.ID = uuid.NewString()
+	f.storeBinding(w, http.StatusCreated, b)
+}
+
+// storeBinding keeps b, counts the write and answers b with status; f.mu is held.
+func (f *Fake) storeBinding(w http.ResponseWriter, status int, b *binding) {
 	f.bindings[b.ID] = b
 	f.stats.Add("binding_writes", 1)
-	writeJSON(w, http.StatusCreated, b.view())
+	writeJSON(w, status, b.view())
 }
 
 func (f *Fake) getBinding(w http.ResponseWriter, r *http.Request) {
@@ -239,9 +244,7 @@ func (f *Fake) putBinding(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	b.ID, b.Revision = cur.ID, cur.Revision+1
-	f.bindings[b.ID] = b
-	f.stats.Add("binding_writes", 1)
-	writeJSON(w, http.StatusOK, b.view())
+	f.storeBinding(w, http.StatusOK, b)
 }
 
 func (f *Fake) deleteBinding(w http.ResponseWriter, r *http.Request) {
