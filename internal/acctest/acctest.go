@@ -52,6 +52,12 @@ func (r *Runs) Test(t *testing.T, steps []resource.TestStep) {
 	resource.UnitTest(t, resource.TestCase{ProtoV6ProviderFactories: r.Factories(), Steps: steps})
 }
 
+// RefusedAtPlan is a step whose plan fails with an error matching want (a configuration
+// refused, or a read that fails while planning): nothing is applied.
+func RefusedAtPlan(config string, want *regexp.Regexp) resource.TestStep {
+	return resource.TestStep{Config: config, PlanOnly: true, ExpectError: want}
+}
+
 // NewRuns are the providers of t, one per terraform command (or one for all, shared).
 func NewRuns(t *testing.T, shared bool) *Runs {
 	r := &Runs{shared: shared}

@@ -361,10 +361,7 @@ resource "nsxv_cli_user_role" "r" {
 	}
 	took := measured(t, resource.TestCase{
 		Steps: []resource.TestStep{
-			{
-				Config: nsxv("corp:ops"), PlanOnly: true,
-				ExpectError: regexp.MustCompile(`(?s)User\s+Name\s+Not\s+Possible\s+With\s+HTTP\s+Basic.*username\s+=\s+"corp:ops"`),
-			},
+			acctest.RefusedAtPlan(nsxv("corp:ops"), regexp.MustCompile(`(?s)User\s+Name\s+Not\s+Possible\s+With\s+HTTP\s+Basic.*username\s+=\s+"corp:ops"`)),
 			{
 				Config: fmt.Sprintf(`
 provider "nsx" {

@@ -85,7 +85,7 @@ data "nsx_version" "v" {
 	}
 	var steps []resource.TestStep
 	for _, c := range cases {
-		steps = append(steps, resource.TestStep{Config: c.cfg, PlanOnly: true, ExpectError: regexp.MustCompile(c.want)})
+		steps = append(steps, acctest.RefusedAtPlan(c.cfg, regexp.MustCompile(c.want)))
 	}
 	acctest.Test(t, steps)
 	if s := h.Stats(t); s["requests"] != 0 {
@@ -204,11 +204,7 @@ func TestResourcesWithoutTheirBlockFailAtPlan(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			acctest.Test(t, []resource.TestStep{{
-				Config:      "provider \"nsx\" {}\n" + tc.config,
-				PlanOnly:    true,
-				ExpectError: regexp.MustCompile(tc.want),
-			}})
+			acctest.Test(t, []resource.TestStep{acctest.RefusedAtPlan("provider \"nsx\" {}\n"+tc.config, regexp.MustCompile(tc.want))})
 		})
 	}
 }

@@ -162,18 +162,10 @@ func TestIllumio_errors(t *testing.T) {
 	t.Parallel()
 	h := fakeharness.StartIllumio(t, fakeharness.IllumioOptions{Labels: 3})
 	acctest.Test(t, []resource.TestStep{
-		{
-			Config: fakeharness.Provider(h.SessionBlock(`api_key_username = "api_x"`)) + `
-data "illumio_labels" "l" { provider = nsx }`,
-			PlanOnly:    true,
-			ExpectError: regexp.MustCompile(`(?s)Two\s+Kinds\s+of\s+Illumio\s+Credentials.*exactly\s+one`),
-		},
-		{
-			Config: fakeharness.Provider(h.KeyBlock()) + `
-data "illumio_labels" "l" { provider = nsx }`,
-			PlanOnly:    true,
-			ExpectError: regexp.MustCompile(`(?s)Missing\s+Illumio\s+Organization.*With\s+an\s+API\s+key,\s+set\s+org_id`),
-		},
+		acctest.RefusedAtPlan(fakeharness.Provider(h.SessionBlock(`api_key_username = "api_x"`))+`
+data "illumio_labels" "l" { provider = nsx }`, regexp.MustCompile(`(?s)Two\s+Kinds\s+of\s+Illumio\s+Credentials.*exactly\s+one`)),
+		acctest.RefusedAtPlan(fakeharness.Provider(h.KeyBlock())+`
+data "illumio_labels" "l" { provider = nsx }`, regexp.MustCompile(`(?s)Missing\s+Illumio\s+Organization.*With\s+an\s+API\s+key,\s+set\s+org_id`)),
 		{
 			Config: fakeharness.Provider(h.SessionBlock()) + `
 resource "illumio_label" "dup" {

@@ -170,11 +170,7 @@ func TestVersion(t *testing.T) {
 	t.Parallel()
 	h := fakeharness.StartNSXT(t, fakeharness.NSXTOptions{Nodes: 1})
 	acctest.Test(t, []resource.TestStep{
-		{
-			Config:      fakeharness.Provider(h.NSXTBlock()) + `data "nsx_version" "x" { manager = "nsx-t" }`,
-			PlanOnly:    true,
-			ExpectError: regexp.MustCompile(`Attribute manager value must be one of`),
-		},
+		acctest.RefusedAtPlan(fakeharness.Provider(h.NSXTBlock())+`data "nsx_version" "x" { manager = "nsx-t" }`, regexp.MustCompile(`Attribute manager value must be one of`)),
 		{
 			Config: fakeharness.Provider(h.NSXTBlock()) + `
 data "nsx_version" "default" {}

@@ -149,11 +149,7 @@ resource "nsx_node_settings" "this" {
   timezone    = "Etc/UTC"
 }`
 	acctest.Test(t, []resource.TestStep{
-		{
-			Config:      fakeharness.Provider(h.NSXTBlock()) + `resource "nsx_node_settings" "this" { timezone = "utc+1" }`,
-			PlanOnly:    true,
-			ExpectError: regexp.MustCompile(`must be an IANA time zone name`),
-		},
+		acctest.RefusedAtPlan(fakeharness.Provider(h.NSXTBlock())+`resource "nsx_node_settings" "this" { timezone = "utc+1" }`, regexp.MustCompile(`must be an IANA time zone name`)),
 		{
 			Config: cfg,
 			Check: func(*terraform.State) error {
@@ -295,11 +291,7 @@ func refusedAtPlan(t *testing.T, h *fakeharness.NSXT, typeName string, cases []s
 	t.Helper()
 	steps := make([]resource.TestStep, 0, len(cases))
 	for _, c := range cases {
-		steps = append(steps, resource.TestStep{
-			Config:      fakeharness.Provider(h.NSXTBlock()) + "resource \"" + typeName + "\" \"this\" {\n  " + c.body + "\n}\n",
-			PlanOnly:    true,
-			ExpectError: regexp.MustCompile(c.want),
-		})
+		steps = append(steps, acctest.RefusedAtPlan(fakeharness.Provider(h.NSXTBlock())+"resource \""+typeName+"\" \"this\" {\n  "+c.body+"\n}\n", regexp.MustCompile(c.want)))
 	}
 	acctest.Test(t, steps)
 	if s := h.Stats(t); s["requests"] != 0 {
@@ -331,7 +323,7 @@ resource "nsx_auth_policy" "stig" {
 data "nsx_version" "v" {}`
 	steps := []resource.TestStep{}
 	for range 4 {
-		steps = append(steps, resource.TestStep{Config: readVersion, PlanOnly: true, ExpectError: regexp.MustCompile(`refused the login`)})
+		steps = append(steps, acctest.RefusedAtPlan(readVersion, regexp.MustCompile(`refused the login`)))
 	}
 	acctest.Test(t, steps)
 	if s := h.Stats(t); s["failed_logins"] != 1 || s["lockouts"] != 0 {
@@ -357,8 +349,8 @@ data "nsx_version" "v" {}`
 	right := fakeharness.Provider(h.NSXTBlock(), fmt.Sprintf("session_cache = true\n  session_cache_dir = %q", privateDir(t))) + `
 data "nsx_version" "v" {}`
 	acctest.Test(t, []resource.TestStep{
-		{Config: right, PlanOnly: true, ExpectError: regexp.MustCompile(`refused the login`)},
-		{Config: right, PlanOnly: true, ExpectError: regexp.MustCompile(`(?s)refused the login.*not\s+sent\s+again`)},
+		acctest.RefusedAtPlan(right, regexp.MustCompile(`refused the login`)),
+		acctest.RefusedAtPlan(right, regexp.MustCompile(`(?s)refused the login.*not\s+sent\s+again`)),
 	})
 	if n := h.Stats(t)["failed_logins"] - before; n != 1 {
 		t.Fatalf("want one attempt against the locked account, %d were sent", n)
@@ -724,10 +716,10 @@ func TestAPIServiceConfig_unofferedNameAtPlan(t *testing.T) {
 		return fakeharness.Provider(h.NSXTBlock()) + "resource \"nsx_api_service_config\" \"this\" {\n" + body + "\n}\n"
 	}
 	acctest.Test(t, []resource.TestStep{
-		{Config: cfg(`cipher_suites = { TLS_CHACHA20_POLY1305_SHA256 = true }`), PlanOnly: true, ExpectError: regexp.MustCompile(tls13)},
+		acctest.RefusedAtPlan(cfg(`cipher_suites = { TLS_CHACHA20_POLY1305_SHA256 = true }`), regexp.MustCompile(tls13)),
 		{Config: cfg(`session_timeout = 1700`)},
 		// An update is checked against the state's lists, with the same words.
-		{Config: cfg("session_timeout = 1700\ncipher_suites = { TLS_CHACHA20_POLY1305_SHA256 = true }"), PlanOnly: true, ExpectError: regexp.MustCompile(tls13)},
+		acctest.RefusedAtPlan(cfg("session_timeout = 1700\ncipher_suites = { TLS_CHACHA20_POLY1305_SHA256 = true }"), regexp.MustCompile(tls13)),
 	})
 	if s := h.Stats(t); s["config_writes"] != 1 {
 		t.Fatalf("want only the session_timeout written: %v", s)

@@ -158,20 +158,12 @@ resource "nsx_node_user" "guest" {
 	acctest.Test(t, []resource.TestStep{
 		{Config: guest, ResourceName: "nsx_node_user.guest", ImportState: true, ImportStateId: "guestuser1", ImportStatePersist: true},
 		{Config: guest, PlanOnly: true},
-		{
-			Config: fakeharness.Provider(h.NSXTBlock()) + `
+		acctest.RefusedAtPlan(fakeharness.Provider(h.NSXTBlock())+`
 resource "nsx_node_user" "admin" {
   username = "admin"
   active   = false
-}`,
-			PlanOnly:    true,
-			ExpectError: regexp.MustCompile(`admin Cannot Be Deactivated`),
-		},
-		{
-			Config:      fakeharness.Provider(h.NSXTBlock()) + `resource "nsx_node_user" "x" { username = "9lives" }`,
-			PlanOnly:    true,
-			ExpectError: regexp.MustCompile(`must start with a letter`),
-		},
+}`, regexp.MustCompile(`admin Cannot Be Deactivated`)),
+		acctest.RefusedAtPlan(fakeharness.Provider(h.NSXTBlock())+`resource "nsx_node_user" "x" { username = "9lives" }`, regexp.MustCompile(`must start with a letter`)),
 		{
 			Config: fakeharness.Provider(h.NSXTBlock()) + `
 resource "nsx_node_user" "guest2" {

@@ -206,15 +206,11 @@ func TestSNMP(t *testing.T) {
 	}
 	runs := acctest.NewRuns(t, false)
 	runs.Test(t, []resource.TestStep{
-		{
-			Config: fakeharness.Provider(h.NSXTBlock()) + `
+		acctest.RefusedAtPlan(fakeharness.Provider(h.NSXTBlock())+`
 resource "nsx_snmp" "this" {
   v3_users   = [{ user_id = "a" }]
   v3_targets = [{ server = "nms.example.com", user_id = "b" }]
-}`,
-			PlanOnly:    true,
-			ExpectError: regexp.MustCompile(`(?s)SNMP v3 Target Without Its User.*"b"`),
-		},
+}`, regexp.MustCompile(`(?s)SNMP v3 Target Without Its User.*"b"`)),
 		{
 			Config: cfg, ConfigVariables: vars(auth1, 1),
 			Check: everyNode(func(i int) error {
@@ -282,34 +278,18 @@ data "nsx_cluster_status" "this" {
   depends_on = [nsx_cluster_virtual_ip.this]
 }`
 	acctest.Test(t, []resource.TestStep{
-		{
-			Config: fakeharness.Provider(h.NSXTBlock()) + `
+		acctest.RefusedAtPlan(fakeharness.Provider(h.NSXTBlock())+`
 resource "nsx_backup_config" "this" {
   backup_enabled  = true
   backup_schedule = { resource_type = "IntervalBackupSchedule", seconds_between_backups = 60 }
-}`,
-			PlanOnly:    true,
-			ExpectError: regexp.MustCompile(`seconds_between_backups value must be between 300\s+and 86400`),
-		},
-		{
-			Config: fakeharness.Provider(h.NSXTBlock()) + `
+}`, regexp.MustCompile(`seconds_between_backups value must be between 300\s+and 86400`)),
+		acctest.RefusedAtPlan(fakeharness.Provider(h.NSXTBlock())+`
 resource "nsx_backup_config" "this" {
   backup_enabled = true
   passphrase_wo  = "Backup-Passphr4se!"
-}`,
-			PlanOnly:    true,
-			ExpectError: regexp.MustCompile(`(?s)Backups Need a Server.*remote_file_server.*Backups Need Their Secrets.*needs password_wo`),
-		},
-		{
-			Config:      fakeharness.Provider(h.NSXTBlock()) + `resource "nsx_backup_config" "this" { passphrase_wo = "weakpass" }`,
-			PlanOnly:    true,
-			ExpectError: regexp.MustCompile(`Passphrase Too Weak for NSX`),
-		},
-		{
-			Config:      fakeharness.Provider(h.NSXTBlock()) + `resource "nsx_cluster_virtual_ip" "this" { ip_address = "2001:db8::10" }`,
-			PlanOnly:    true,
-			ExpectError: regexp.MustCompile(`must be an IPv4 address`),
-		},
+}`, regexp.MustCompile(`(?s)Backups Need a Server.*remote_file_server.*Backups Need Their Secrets.*needs password_wo`)),
+		acctest.RefusedAtPlan(fakeharness.Provider(h.NSXTBlock())+`resource "nsx_backup_config" "this" { passphrase_wo = "weakpass" }`, regexp.MustCompile(`Passphrase Too Weak for NSX`)),
+		acctest.RefusedAtPlan(fakeharness.Provider(h.NSXTBlock())+`resource "nsx_cluster_virtual_ip" "this" { ip_address = "2001:db8::10" }`, regexp.MustCompile(`must be an IPv4 address`)),
 		{
 			Config: cfg,
 			Check: func(*terraform.State) error {

@@ -57,7 +57,7 @@ func TestHostsAndAddressesRefusedAtPlan(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			acctest.Test(t, []resource.TestStep{{Config: block + tc.config, PlanOnly: true, ExpectError: tc.want}})
+			acctest.Test(t, []resource.TestStep{acctest.RefusedAtPlan(block+tc.config, tc.want)})
 		})
 	}
 }

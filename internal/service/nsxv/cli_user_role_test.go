@@ -135,21 +135,9 @@ func TestCLIUserRole_errors(t *testing.T) {
 	h.AddCLIUser(t, "ops", "Ops&Pass-1")
 	h.Fake.SetRole("ops", "auditor", []string{"globalroot-0"})
 	acctest.Test(t, []resource.TestStep{
-		{
-			Config:      roleConfig(h, "Api", "auditor", ""),
-			PlanOnly:    true,
-			ExpectError: regexp.MustCompile(`(?s)Upper-Case\s+Letters\s+in\s+an\s+NSX-v\s+User\s+Name.*console\s+refuses\s+them.*Use\s+"api"`),
-		},
-		{
-			Config:      roleConfig(h, "api", "network_admin", ""),
-			PlanOnly:    true,
-			ExpectError: regexp.MustCompile(`(?s)role\s+value\s+must\s+be\s+one\s+of`),
-		},
-		{
-			Config:      roleConfig(h, "api", "super_user", `["datacenter-2"]`),
-			PlanOnly:    true,
-			ExpectError: regexp.MustCompile(`(?s)Scope\s+Not\s+Accepted\s+for\s+This\s+Role`),
-		},
+		acctest.RefusedAtPlan(roleConfig(h, "Api", "auditor", ""), regexp.MustCompile(`(?s)Upper-Case\s+Letters\s+in\s+an\s+NSX-v\s+User\s+Name.*console\s+refuses\s+them.*Use\s+"api"`)),
+		acctest.RefusedAtPlan(roleConfig(h, "api", "network_admin", ""), regexp.MustCompile(`(?s)role\s+value\s+must\s+be\s+one\s+of`)),
+		acctest.RefusedAtPlan(roleConfig(h, "api", "super_user", `["datacenter-2"]`), regexp.MustCompile(`(?s)Scope\s+Not\s+Accepted\s+for\s+This\s+Role`)),
 		{
 			Config:      roleConfig(h, "nobody", "auditor", ""),
 			ExpectError: regexp.MustCompile(`(?s)No\s+CLI\s+user\s+nobody\s+exists.*user\s+nobody\s+password\s+plaintext.*user\s+nobody\s+privilege\s+web-interface`),

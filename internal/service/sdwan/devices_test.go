@@ -24,15 +24,11 @@ func TestSDWAN_versionAndDevices(t *testing.T) {
 	h := fakeharness.StartSDWAN(t, fakeharness.SDWANOptions{Devices: 10})
 	browser := h.OpenBrowserSession(t)
 	acctest.Test(t, []resource.TestStep{
-		{
-			Config: fakeharness.Provider(h.SDWANBlock()) + `
+		acctest.RefusedAtPlan(fakeharness.Provider(h.SDWANBlock())+`
 data "sdwan_devices" "x" {
   provider    = nsx
   device_type = "router"
-}`,
-			PlanOnly:    true,
-			ExpectError: regexp.MustCompile(`device_type\s+value\s+must\s+be\s+one\s+of`),
-		},
+}`, regexp.MustCompile(`device_type\s+value\s+must\s+be\s+one\s+of`)),
 		{
 			Config: fakeharness.Provider(h.SDWANBlock()) + `
 data "nsx_version" "sdwan" {
