@@ -224,12 +224,10 @@ func (c *Client) CreateRoleBinding(ctx context.Context, b RoleBinding) (*RoleBin
 	return &out, err
 }
 
-// UpdateRoleBinding writes b (with the `_revision` read) over the binding b.ID; a stale one
-// matches ErrStaleRevision.
+// UpdateRoleBinding writes b over the binding b.ID as NSX holds it now (putCurrent: its
+// `_revision` read first, and again once where someone wrote in between).
 func (c *Client) UpdateRoleBinding(ctx context.Context, b RoleBinding) (*RoleBinding, error) {
-	var out RoleBinding
-	err := c.do(ctx, http.MethodPut, bindingsPath+"/"+url.PathEscape(b.ID), b, &out)
-	return &out, err
+	return putCurrent(ctx, c, bindingsPath+"/"+url.PathEscape(b.ID), &b, &b.Revision)
 }
 
 // DeleteRoleBinding deletes the binding id.

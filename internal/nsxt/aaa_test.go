@@ -3,10 +3,12 @@ package nsxt_test
 import (
 	"context"
 	"errors"
+	"net/http"
 	"strings"
 	"testing"
 
 	"github.com/netsession/terraform-provider-nsx/internal/fakeharness"
+	"github.com/netsession/terraform-provider-nsx/internal/fakemanager"
 	"github.com/netsession/terraform-provider-nsx/internal/nsxt"
 	"github.com/netsession/terraform-provider-nsx/internal/session"
 )
@@ -109,5 +111,50 @@ func TestWrongOldPasswordCostsOneFailureAtMost(t *testing.T) {
 				t.Fatalf("the counted reading does not lock the account after five refusals: %v", s)
 			}
 		})
+	}
+}
+
+// A role binding or an OIDC provider is written with the _revision NSX holds, whatever the
+// caller's copy says: a write refused as stale (someone wrote between the read and the write)
+// is read and sent once more; refused again, it is ErrStaleRevision and nothing more is sent.
+func TestUpdatesWriteOverTheCurrentRevision(t *testing.T) {
+	t.Parallel()
+	h, c := started(t, fakeharness.NSXTOptions{Nodes: 1})
+	ctx := t.Context()
+	b, err := c.CreateRoleBinding(ctx, nsxt.RoleBinding{Name: "jdoe@corp.example.com", Type: "remote_user", IdentitySourceType: "LDAP",
+		RolesForPaths: []nsxt.RolesForPath{{Path: "/", Roles: []nsxt.RoleRef{{Role: "auditor"}}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	stale := func(n int) {
+		h.Faults(t, fakemanager.Faults{Clear: true})
+		h.Faults(t, fakemanager.Faults{Answers: []fakemanager.Fault{{Status: http.StatusPreconditionFailed, Count: n, Method: http.MethodPut,
+			PathPrefix: "/policy/api/v1/aaa/role-bindings/",
+			Body:       `{"httpStatus":"PRECONDITION_FAILED","error_code":500087,"module_name":"common-services","error_message":"The object was modified by somebody else. Please retry."}`}}})
+	}
+	want := *b
+	want.Revision = 41 // a copy older than the binding NSX holds
+	want.RolesForPaths = []nsxt.RolesForPath{{Path: "/", Roles: []nsxt.RoleRef{{Role: "network_engineer"}}}}
+	before := h.Stats(t)
+	stale(1)
+	out, err := c.UpdateRoleBinding(ctx, want)
+	if err != nil || len(out.RolesForPaths) != 1 || out.RolesForPaths[0].Roles[0].Role != "network_engineer" {
+		t.Fatalf("a write refused once as stale is sent again: %+v, %v", out, err)
+	}
+	if s := h.Stats(t); s["faults_served"]-before["faults_served"] != 1 || s["binding_writes"]-before["binding_writes"] != 1 {
+		t.Fatalf("want one refused write and one written: %v", s)
+	}
+	before = h.Stats(t)
+	stale(2)
+	if _, err := c.UpdateRoleBinding(ctx, want); !errors.Is(err, nsxt.ErrStaleRevision) {
+		t.Fatalf("refused twice: %v", err)
+	}
+	if s := h.Stats(t); s["faults_served"]-before["faults_served"] != 2 || s["binding_writes"] != before["binding_writes"] {
+		t.Fatalf("want two refused writes and nothing more: %v", s)
+	}
+	// A read of the _revision that fails says so.
+	want.ID = "no-such-binding"
+	if _, err := c.UpdateRoleBinding(ctx, want); !errors.Is(err, nsxt.ErrNotFound) || !strings.Contains(err.Error(), "reading its _revision") {
+		t.Fatalf("a binding that is gone: %v", err)
 	}
 }

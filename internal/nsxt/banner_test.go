@@ -27,8 +27,7 @@ func TestLoginBannerWritePaths(t *testing.T) {
 	} {
 		t.Run(tc.mode, func(t *testing.T) {
 			t.Parallel()
-			h := fakeharness.StartNSXT(t, fakeharness.NSXTOptions{Nodes: 1, BannerWrite: tc.mode})
-			c := client(t, h)
+			h, c := started(t, fakeharness.NSXTOptions{Nodes: 1, BannerWrite: tc.mode})
 			for i, title := range []string{"first", "second"} {
 				_, err := c.WriteSettings(context.Background(), nsxt.LoginBanner, "", time.Minute, func(*nsxt.Document) (nsxt.Changes, error) {
 					return nsxt.Changes{"login_banner_title": title}, nil

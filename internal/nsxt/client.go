@@ -117,6 +117,31 @@ func (c *Client) do(ctx context.Context, method, path string, in, out any) error
 	return c.doOn(ctx, "", method, path, in, out)
 }
 
+// putCurrent writes body over the object at path as NSX holds it now: it reads the object's
+// `_revision` into *revision (a field of body) and sends body with it; a write refused for a
+// stale `_revision` (someone wrote in between) is read and sent once more. A read that fails
+// says it was reading the `_revision`.
+func putCurrent[T any](ctx context.Context, c *Client, path string, body *T, revision *int64) (*T, error) {
+	for attempt := 1; ; attempt++ {
+		var cur struct {
+			Revision int64 `json:"_revision"`
+		}
+		if err := c.do(ctx, http.MethodGet, path, nil, &cur); err != nil {
+			return nil, fmt.Errorf("reading its _revision: %w", err)
+		}
+		*revision = cur.Revision
+		var out T
+		err := c.do(ctx, http.MethodPut, path, body, &out)
+		if errors.Is(err, ErrStaleRevision) && attempt == 1 {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		return &out, nil
+	}
+}
+
 // doOn sends method path with in as JSON on node ("": any node) and decodes the answer
 // into out (nil: none).
 func (c *Client) doOn(ctx context.Context, node, method, path string, in, out any) error {

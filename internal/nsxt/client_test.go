@@ -18,11 +18,17 @@ func client(t *testing.T, h *fakeharness.NSXT) *nsxt.Client {
 	}))
 }
 
+// started is a fake NSX started for t with o, and a client of it.
+func started(t *testing.T, o fakeharness.NSXTOptions) (*fakeharness.NSXT, *nsxt.Client) {
+	t.Helper()
+	h := fakeharness.StartNSXT(t, o)
+	return h, client(t, h)
+}
+
 // Reading 2,500 segments costs one login and three requests of 1,000.
 func TestListSegmentsRequests(t *testing.T) {
 	t.Parallel()
-	h := fakeharness.StartNSXT(t, fakeharness.NSXTOptions{Nodes: 1, Segments: 2500})
-	c := client(t, h)
+	h, c := started(t, fakeharness.NSXTOptions{Nodes: 1, Segments: 2500})
 	segs, pages, err := c.ListSegments(context.Background())
 	if err != nil {
 		t.Fatal(err)
@@ -38,8 +44,7 @@ func TestListSegmentsRequests(t *testing.T) {
 // A second refusal after renewing the session is reported with NSX's own words.
 func TestSecondRefusalQuotesNSX(t *testing.T) {
 	t.Parallel()
-	h := fakeharness.StartNSXT(t, fakeharness.NSXTOptions{Nodes: 1})
-	c := client(t, h)
+	h, c := started(t, fakeharness.NSXTOptions{Nodes: 1})
 	ctx := context.Background()
 	// The first read logs in and meets the refusal: a version read well would be kept.
 	body := `{"module_name":"common-services","error_message":"The credentials were incorrect or the account specified has been locked.","error_code":403}`

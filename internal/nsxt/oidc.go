@@ -48,10 +48,8 @@ func (c *Client) CreateOIDCProvider(ctx context.Context, p OIDCProvider) (*OIDCP
 	return &out, err
 }
 
-// UpdateOIDCProvider writes p (with the `_revision` read) over the provider p.ID; a stale one
-// matches ErrStaleRevision.
+// UpdateOIDCProvider writes p over the provider p.ID as NSX holds it now (putCurrent: its
+// `_revision` read first, and again once where someone wrote in between).
 func (c *Client) UpdateOIDCProvider(ctx context.Context, p OIDCProvider) (*OIDCProvider, error) {
-	var out OIDCProvider
-	err := c.do(ctx, http.MethodPut, OIDCPath+"/"+url.PathEscape(p.ID), p, &out)
-	return &out, err
+	return putCurrent(ctx, c, OIDCPath+"/"+url.PathEscape(p.ID), &p, &p.Revision)
 }

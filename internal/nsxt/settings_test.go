@@ -78,8 +78,7 @@ func TestSettingsWriteKeepsWhatTheCallerDoesNotChange(t *testing.T) {
 // restart of the API service).
 func TestSettingsUnchangedSendsNothing(t *testing.T) {
 	t.Parallel()
-	h := fakeharness.StartNSXT(t, fakeharness.NSXTOptions{Nodes: 1})
-	c := client(t, h)
+	h, c := started(t, fakeharness.NSXTOptions{Nodes: 1})
 	w, err := c.WriteSettings(context.Background(), nsxt.APIService, "", time.Minute, func(*nsxt.Document) (nsxt.Changes, error) {
 		return nsxt.Changes{"session_timeout": 1800, "description": "", "lockout_immune_addresses": []string{}}, nil
 	})
@@ -95,8 +94,7 @@ func TestSettingsUnchangedSendsNothing(t *testing.T) {
 // that keeps changing ends with an error that says so.
 func TestSettingsStaleRevision(t *testing.T) {
 	t.Parallel()
-	h := fakeharness.StartNSXT(t, fakeharness.NSXTOptions{Nodes: 1})
-	c := client(t, h)
+	h, c := started(t, fakeharness.NSXTOptions{Nodes: 1})
 	ctx := context.Background()
 	once := &nsxt.Object{Name: "API service configuration", Path: nsxt.APIService.Path, Scope: nsxt.Cluster}
 	one := 1

@@ -1,6 +1,7 @@
 package nsxt
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -87,20 +88,36 @@ func oidcSecret(ctx context.Context, cfg tfsdk.Config, diags *diag.Diagnostics) 
 }
 
 func (r *oidcProviderResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	var plan oidcProviderModel
-	framework.Do(ctx, req.Plan, r.Op("create"), &plan, r.Managers, Manager, &resp.Diagnostics, func(ctx context.Context, c *nsxtapi.Client) {
-		p := plan.toAPI(ctx, &resp.Diagnostics)
-		p.ClientSecret = oidcSecret(ctx, req.Config, &resp.Diagnostics)
-		if resp.Diagnostics.HasError() {
+	r.write(ctx, "", req.Plan, req.Config, &resp.State, &resp.Diagnostics)
+}
+
+// write creates the provider the plan asks for (id ""), or writes it over the provider id;
+// the client secret comes from the configuration.
+func (r *oidcProviderResource) write(ctx context.Context, id string, plan planSource, cfg tfsdk.Config, st *tfsdk.State, diags *diag.Diagnostics) {
+	var m oidcProviderModel
+	op, verb := "create", "Creating"
+	if id != "" {
+		op, verb = "update", "Changing"
+	}
+	framework.Do(ctx, plan, r.Op(op), &m, r.Managers, Manager, diags, func(ctx context.Context, c *nsxtapi.Client) {
+		p := m.toAPI(ctx, diags)
+		p.ID, p.ClientSecret = id, oidcSecret(ctx, cfg, diags)
+		if diags.HasError() {
 			return
 		}
-		out, err := c.CreateOIDCProvider(ctx, p)
+		var out *nsxtapi.OIDCProvider
+		var err error
+		if id == "" {
+			out, err = c.CreateOIDCProvider(ctx, p)
+		} else {
+			out, err = c.UpdateOIDCProvider(ctx, p)
+		}
 		if err != nil {
-			r.Managers.Failed(&resp.Diagnostics, "Creating the NSX OIDC Provider Failed", "Creating the OIDC provider "+p.OIDCURI+" failed", err)
+			r.Managers.Failed(diags, verb+" the NSX OIDC Provider Failed", verb+" the OIDC provider "+cmp.Or(id, p.OIDCURI)+" failed", err)
 			return
 		}
-		resp.Diagnostics.Append(plan.fromAPI(out)...)
-		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+		diags.Append(m.fromAPI(out)...)
+		diags.Append(st.Set(ctx, &m)...)
 	})
 }
 
@@ -116,35 +133,11 @@ func (r *oidcProviderResource) Read(ctx context.Context, req resource.ReadReques
 }
 
 func (r *oidcProviderResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var plan, state oidcProviderModel
+	var state oidcProviderModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	framework.Do(ctx, req.Plan, r.Op("update"), &plan, r.Managers, Manager, &resp.Diagnostics, func(ctx context.Context, c *nsxtapi.Client) {
-		want := plan.toAPI(ctx, &resp.Diagnostics)
-		want.ID, want.ClientSecret = state.ID.ValueString(), oidcSecret(ctx, req.Config, &resp.Diagnostics)
-		if resp.Diagnostics.HasError() {
-			return
-		}
-		var out *nsxtapi.OIDCProvider
-		for attempt := 1; ; attempt++ {
-			cur, err := c.OIDCProvider(ctx, want.ID)
-			if err != nil {
-				r.Managers.ReadFailed(&resp.Diagnostics, "the NSX OIDC Provider", "Reading the OIDC provider for its _revision", err)
-				return
-			}
-			want.Revision = cur.Revision
-			out, err = c.UpdateOIDCProvider(ctx, want)
-			if errors.Is(err, nsxtapi.ErrStaleRevision) && attempt == 1 {
-				continue // someone wrote between our read and our write: once more
-			}
-			if err != nil {
-				r.Managers.Failed(&resp.Diagnostics, "Changing the NSX OIDC Provider Failed", "Changing the OIDC provider "+want.ID+" failed", err)
-				return
-			}
-			break
-		}
-		resp.Diagnostics.Append(plan.fromAPI(out)...)
-		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-	})
+	if !resp.Diagnostics.HasError() {
+		r.write(ctx, state.ID.ValueString(), req.Plan, req.Config, &resp.State, &resp.Diagnostics)
+	}
 }
 
 // Delete sends nothing: the API has no delete for an OIDC provider.

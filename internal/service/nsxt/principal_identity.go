@@ -269,7 +269,7 @@ func (r *principalIdentityResource) read(ctx context.Context, c *nsxtapi.Client,
 }
 
 // Update changes the roles, the one thing NSX lets change in place: through the identity's
-// role binding, with its _revision, once more after a stale one.
+// role binding (UpdateRoleBinding writes over its current _revision).
 func (r *principalIdentityResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	var plan, state principalIdentityModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
@@ -280,14 +280,11 @@ func (r *principalIdentityResource) Update(ctx context.Context, req resource.Upd
 			return
 		}
 		plan.ID, plan.CertificateID = state.ID, state.CertificateID
-		for attempt := 1; !plan.RolesForPaths.Equal(state.RolesForPaths); attempt++ {
-			if err := r.writeRoles(ctx, c, plan.Name.ValueString(), roles); errors.Is(err, nsxtapi.ErrStaleRevision) && attempt == 1 {
-				continue
-			} else if err != nil {
+		if !plan.RolesForPaths.Equal(state.RolesForPaths) {
+			if err := r.writeRoles(ctx, c, plan.Name.ValueString(), roles); err != nil {
 				r.Managers.Failed(&resp.Diagnostics, "Changing the NSX Principal Identity Failed", "Changing the roles of the principal identity "+plan.Name.ValueString(), err)
 				return
 			}
-			break
 		}
 		resp.Diagnostics.Append(r.read(ctx, c, &plan, nil, false)...)
 		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)

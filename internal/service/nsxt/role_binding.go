@@ -21,6 +21,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+
 	"github.com/netsession/terraform-provider-nsx/internal/framework"
 	nsxtapi "github.com/netsession/terraform-provider-nsx/internal/nsxt"
 )
@@ -83,23 +84,36 @@ func (r *roleBindingResource) Schema(ctx context.Context, _ resource.SchemaReque
 }
 
 func (r *roleBindingResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	var plan roleBindingModel
-	framework.Do(ctx, req.Plan, r.Op("create"), &plan, r.Managers, Manager, &resp.Diagnostics, func(ctx context.Context, c *nsxtapi.Client) {
-		b, diags := plan.toAPI(ctx)
-		resp.Diagnostics.Append(diags...)
-		if diags.HasError() {
+	r.write(ctx, "", req.Plan, &resp.State, &resp.Diagnostics)
+}
+
+// write creates the binding the plan asks for (id ""), taking over one an interrupted apply
+// left, or writes it over the binding id.
+func (r *roleBindingResource) write(ctx context.Context, id string, plan planSource, st *tfsdk.State, diags *diag.Diagnostics) {
+	var m roleBindingModel
+	op, verb := "create", "Creating"
+	if id != "" {
+		op, verb = "update", "Changing"
+	}
+	framework.Do(ctx, plan, r.Op(op), &m, r.Managers, Manager, diags, func(ctx context.Context, c *nsxtapi.Client) {
+		b, d := m.toAPI(ctx)
+		diags.Append(d...)
+		if d.HasError() || id == "" && r.existing(ctx, c, &m, st, diags) {
 			return
 		}
-		if r.existing(ctx, c, &plan, &resp.State, &resp.Diagnostics) {
-			return
+		var out *nsxtapi.RoleBinding
+		var err error
+		if b.ID = id; id == "" {
+			out, err = c.CreateRoleBinding(ctx, b)
+		} else {
+			out, err = c.UpdateRoleBinding(ctx, b)
 		}
-		out, err := c.CreateRoleBinding(ctx, b)
 		if err != nil {
-			r.writeFailed(&resp.Diagnostics, "Creating", b, err)
+			r.writeFailed(diags, verb, b, err)
 			return
 		}
-		resp.Diagnostics.Append(plan.fromAPI(ctx, out)...)
-		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+		diags.Append(m.fromAPI(ctx, out)...)
+		diags.Append(st.Set(ctx, &m)...)
 	})
 }
 
@@ -137,36 +151,11 @@ func (r *roleBindingResource) Read(ctx context.Context, req resource.ReadRequest
 }
 
 func (r *roleBindingResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var plan, state roleBindingModel
+	var state roleBindingModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	framework.Do(ctx, req.Plan, r.Op("update"), &plan, r.Managers, Manager, &resp.Diagnostics, func(ctx context.Context, c *nsxtapi.Client) {
-		want, diags := plan.toAPI(ctx)
-		resp.Diagnostics.Append(diags...)
-		if diags.HasError() {
-			return
-		}
-		want.ID = state.ID.ValueString()
-		var out *nsxtapi.RoleBinding
-		for attempt := 1; ; attempt++ {
-			cur, err := c.RoleBinding(ctx, want.ID)
-			if err != nil {
-				r.Managers.ReadFailed(&resp.Diagnostics, "the NSX Role Binding", "Reading the role binding for its _revision", err)
-				return
-			}
-			want.Revision = cur.Revision
-			out, err = c.UpdateRoleBinding(ctx, want)
-			if errors.Is(err, nsxtapi.ErrStaleRevision) && attempt == 1 {
-				continue // someone wrote between our read and our write: once more
-			}
-			if err != nil {
-				r.writeFailed(&resp.Diagnostics, "Changing", want, err)
-				return
-			}
-			break
-		}
-		resp.Diagnostics.Append(plan.fromAPI(ctx, out)...)
-		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-	})
+	if !resp.Diagnostics.HasError() {
+		r.write(ctx, state.ID.ValueString(), req.Plan, &resp.State, &resp.Diagnostics)
+	}
 }
 
 func (r *roleBindingResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
