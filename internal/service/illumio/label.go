@@ -75,15 +75,14 @@ var (
 )
 
 func (r *labelResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
-	stable := []planmodifier.String{stringplanmodifier.UseStateForUnknown()}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "A label of an Illumio PCE organization. Its key (label type) cannot change: a new key replaces the label. " +
 			"A label deleted on the PCE is created again at the next apply; destroying a label the PCE has deleted already is not an error. " +
 			"The type is not prefixed `nsx_`, so set `provider = nsx` on it.",
 		Attributes: map[string]schema.Attribute{
 			"timeouts": framework.CRUDTimeouts(ctx),
-			"id":       schema.StringAttribute{Computed: true, MarkdownDescription: "The label's id, the last element of its href.", PlanModifiers: stable},
-			"href":     schema.StringAttribute{Computed: true, MarkdownDescription: "The label's href, e.g. `/orgs/1/labels/42`.", PlanModifiers: stable},
+			"id":       framework.Assigned("The label's id, the last element of its href."),
+			"href":     framework.Assigned("The label's href, e.g. `/orgs/1/labels/42`."),
 			"key": schema.StringAttribute{
 				Required:            true,
 				MarkdownDescription: "Key (label type): `role`, `app`, `env`, `loc`, or a custom label type defined on the PCE. Changing it replaces the label.",
@@ -102,7 +101,7 @@ func (r *labelResource) Schema(ctx context.Context, _ resource.SchemaRequest, re
 				Optional: true, MarkdownDescription: "External data reference: the label's id in that system.",
 				Validators: []validator.String{stringvalidator.LengthBetween(1, 255)},
 			},
-			"created_at": schema.StringAttribute{Computed: true, MarkdownDescription: "When the label was created (RFC 3339).", PlanModifiers: stable},
+			"created_at": framework.Assigned("When the label was created (RFC 3339)."),
 			"updated_at": schema.StringAttribute{Computed: true, MarkdownDescription: "When the label was last changed (RFC 3339)."},
 		},
 	}

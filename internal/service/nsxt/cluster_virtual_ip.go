@@ -11,10 +11,9 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+
 	"github.com/netsession/terraform-provider-nsx/internal/framework"
 	nsxtapi "github.com/netsession/terraform-provider-nsx/internal/nsxt"
 )
@@ -46,8 +45,7 @@ func (r *vipResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp
 			"Import with the id `api_virtual_ip`. **Destroy clears the virtual IP.** Keep the `nsxt` block on the nodes' own addresses, not on " +
 			"the virtual IP, so that the provider reaches every node.",
 		Attributes: map[string]schema.Attribute{
-			"id": schema.StringAttribute{Computed: true, MarkdownDescription: "Always `api_virtual_ip`.",
-				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()}},
+			"id": framework.Assigned("Always `api_virtual_ip`."),
 			"ip_address": schema.StringAttribute{Optional: true, MarkdownDescription: "The virtual IPv4 address.",
 				Validators: []validator.String{ipVersion{v6: false}}},
 			"ip6_address": schema.StringAttribute{Optional: true, MarkdownDescription: "The virtual IPv6 address.",

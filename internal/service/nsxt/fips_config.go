@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+
 	nsxtapi "github.com/netsession/terraform-provider-nsx/internal/nsxt"
 )
 

@@ -5,6 +5,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+
 	nsxtapi "github.com/netsession/terraform-provider-nsx/internal/nsxt"
 )
 

@@ -21,6 +21,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+
 	"github.com/netsession/terraform-provider-nsx/internal/framework"
 	nsxtapi "github.com/netsession/terraform-provider-nsx/internal/nsxt"
 )
@@ -75,7 +76,7 @@ func (r *nodeUserResource) Schema(ctx context.Context, _ resource.SchemaRequest,
 			"(with a warning).",
 		Attributes: map[string]schema.Attribute{
 			"timeouts": framework.CRUDTimeouts(ctx),
-			"id":       schema.StringAttribute{Computed: true, MarkdownDescription: "The user id, as a string.", PlanModifiers: stable},
+			"id":       framework.Assigned("The user id, as a string."),
 			"userid": schema.Int64Attribute{Computed: true, MarkdownDescription: "The user id (`10000` is admin, `10002` audit).",
 				PlanModifiers: []planmodifier.Int64{int64planmodifier.UseStateForUnknown()}},
 			"username": schema.StringAttribute{

@@ -2,6 +2,7 @@ package nsxt
 
 import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
+
 	"github.com/netsession/terraform-provider-nsx/internal/framework"
 	nsxtapi "github.com/netsession/terraform-provider-nsx/internal/nsxt"
 )

@@ -56,7 +56,7 @@ func (r *oidcProviderResource) Schema(ctx context.Context, _ resource.SchemaRequ
 			"Import by its id.",
 		Attributes: map[string]schema.Attribute{
 			"timeouts": framework.CRUDTimeouts(ctx),
-			"id":       schema.StringAttribute{Computed: true, MarkdownDescription: "The provider's id (NSX chooses it).", PlanModifiers: keep},
+			"id":       framework.Assigned("The provider's id (NSX chooses it)."),
 			"oidc_uri": schema.StringAttribute{Required: true, MarkdownDescription: "The provider's discovery URI (`https://…/.well-known/openid-configuration`).",
 				Validators: []validator.String{stringvalidator.RegexMatches(oidcURI, "must be an https:// URI")}},
 			"thumbprint": schema.StringAttribute{Required: true, MarkdownDescription: "The SHA-256 hash of the provider's certificate, 64 hexadecimal digits.",
@@ -70,7 +70,7 @@ func (r *oidcProviderResource) Schema(ctx context.Context, _ resource.SchemaRequ
 			"client_secret_wo_version": schema.Int64Attribute{Optional: true, MarkdownDescription: "Raise it to send a new `client_secret_wo` (a change of the secret alone is invisible)."},
 			"serviced_domains": schema.SetAttribute{Optional: true, ElementType: types.StringType, MarkdownDescription: "The login domains (`user@domain`) this provider serves; each unique across providers.",
 				Validators: []validator.Set{setvalidator.ValueStringsAre(stringvalidator.LengthBetween(1, 255))}},
-			"issuer":   schema.StringAttribute{Computed: true, MarkdownDescription: "The issuer NSX read from the discovery document.", PlanModifiers: keep},
+			"issuer":   framework.Assigned("The issuer NSX read from the discovery document."),
 			"revision": schema.Int64Attribute{Computed: true, MarkdownDescription: "The provider's `_revision` as last read."},
 		},
 	}

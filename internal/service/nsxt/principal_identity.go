@@ -59,8 +59,7 @@ func (r *principalIdentityResource) Schema(ctx context.Context, _ resource.Schem
 			"the provider through this resource.\n\n" + takeOverDoc + " The certificate is compared too.\n\nImport by the identity's id, or by `<name>/<node_id>`.",
 		Attributes: map[string]schema.Attribute{
 			"timeouts": framework.CRUDTimeouts(ctx),
-			"id": schema.StringAttribute{Computed: true, MarkdownDescription: "The identity's id.",
-				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()}},
+			"id":       framework.Assigned("The identity's id."),
 			"name": schema.StringAttribute{
 				Required: true, MarkdownDescription: "Name of the principal, e.g. `terraform-pipeline` (no spaces or `/`). Changing it replaces the identity.",
 				Validators:    []validator.String{stringvalidator.LengthBetween(1, 255), stringvalidator.RegexMatches(principalName, "must have no spaces or '/'")},
@@ -88,10 +87,8 @@ func (r *principalIdentityResource) Schema(ctx context.Context, _ resource.Schem
 				MarkdownDescription: "Description. Changing it replaces the identity.", PlanModifiers: replace,
 			},
 			"roles_for_paths": rolesAttribute(),
-			"certificate_id": schema.StringAttribute{Computed: true, MarkdownDescription: "Id of the certificate NSX stored for the identity.",
-				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()}},
-			"role_binding_id": schema.StringAttribute{Computed: true, MarkdownDescription: "Id of the role binding that holds the identity's roles.",
-				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()}},
+			"certificate_id":  framework.Assigned("Id of the certificate NSX stored for the identity."),
+			"role_binding_id": framework.Assigned("Id of the role binding that holds the identity's roles."),
 		},
 	}
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+
 	"github.com/netsession/terraform-provider-nsx/internal/acctest"
 	"github.com/netsession/terraform-provider-nsx/internal/fakeharness"
 )

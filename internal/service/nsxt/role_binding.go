@@ -59,8 +59,7 @@ func (r *roleBindingResource) Schema(ctx context.Context, _ resource.SchemaReque
 			"authorised users hold roles (STIG VCFN-9X-000010).\n\n" + takeOverDoc + "\n\nImport by the binding's id, or by `<type>/<name>` (e.g. `local_user/audit`).",
 		Attributes: map[string]schema.Attribute{
 			"timeouts": framework.CRUDTimeouts(ctx),
-			"id": schema.StringAttribute{Computed: true, MarkdownDescription: "The binding's id.",
-				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()}},
+			"id":       framework.Assigned("The binding's id."),
 			"name": schema.StringAttribute{
 				Required: true, MarkdownDescription: "Who the binding is for: a user (`jdoe@corp.example.com`), a group, a local user (`audit`) or a principal identity's name. Changing it replaces the binding.",
 				Validators: []validator.String{stringvalidator.LengthBetween(1, 255)}, PlanModifiers: replace,

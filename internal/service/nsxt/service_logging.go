@@ -12,10 +12,9 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+
 	"github.com/netsession/terraform-provider-nsx/internal/framework"
 	nsxtapi "github.com/netsession/terraform-provider-nsx/internal/nsxt"
 )
@@ -51,8 +50,7 @@ func (r *serviceLoggingResource) Schema(ctx context.Context, _ resource.SchemaRe
 			"STIG VCFN-9X-000007: `INFO` for `async_replicator`, `auth`, `http`, `manager` and `telemetry`.\n\n" +
 			"Import with the id `service_logging` (every service is then managed) or `service_logging:async_replicator,auth,...` (those services). **Destroying this resource leaves the levels as they are** (with a warning).",
 		Attributes: map[string]schema.Attribute{
-			"id": schema.StringAttribute{Computed: true, MarkdownDescription: "Always `service_logging`.",
-				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()}},
+			"id": framework.Assigned("Always `service_logging`."),
 			"levels": schema.MapAttribute{
 				Required: true, ElementType: types.StringType,
 				MarkdownDescription: "The logging level by service: `OFF`, `FATAL`, `ERROR`, `WARN`, `INFO`, `DEBUG` or `TRACE`. Services not listed are left as they are.",

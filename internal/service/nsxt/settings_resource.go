@@ -13,10 +13,9 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/defaults"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
+
 	"github.com/netsession/terraform-provider-nsx/internal/framework"
 	nsxtapi "github.com/netsession/terraform-provider-nsx/internal/nsxt"
 )
@@ -33,10 +32,7 @@ type settingsResource struct {
 func (r *settingsResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	d := r.decl
 	attrs := map[string]schema.Attribute{
-		attrID: schema.StringAttribute{
-			Computed: true, MarkdownDescription: fmt.Sprintf("Always `%s`.", d.object.ID),
-			PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-		},
+		attrID: framework.Assigned(fmt.Sprintf("Always `%s`.", d.object.ID)),
 		attrTimeouts: framework.ResourceTimeouts(ctx, timeouts.Opts{
 			Create: true, Update: true, Read: true, Delete: d.reset != nil,
 			ReadDescription: "How long a refresh may take. Default `5m`.",

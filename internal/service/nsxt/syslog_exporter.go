@@ -22,6 +22,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+
 	"github.com/netsession/terraform-provider-nsx/internal/framework"
 	nsxtapi "github.com/netsession/terraform-provider-nsx/internal/nsxt"
 )
@@ -92,8 +93,7 @@ func (r *syslogExporterResource) Schema(ctx context.Context, _ resource.SchemaRe
 			takeOverDoc + " (On each node: the ones that hold an equal exporter keep it, the others get it.)\n\n" +
 			"Import with the exporter's name. Destroy deletes the exporter from every node.",
 		Attributes: map[string]schema.Attribute{
-			"id": schema.StringAttribute{Computed: true, MarkdownDescription: "The exporter's name.",
-				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()}},
+			"id": framework.Assigned("The exporter's name."),
 			"exporter_name": schema.StringAttribute{Required: true, MarkdownDescription: "The exporter's name, unique on a node. Changing it replaces the exporter.",
 				Validators:    []validator.String{stringvalidator.LengthBetween(1, 255), stringvalidator.RegexMatches(exporterNameRE, "must not contain spaces, /, ?, # or %")},
 				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()}},

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+
 	"github.com/netsession/terraform-provider-nsx/internal/acctest"
 	"github.com/netsession/terraform-provider-nsx/internal/fakeharness"
 )

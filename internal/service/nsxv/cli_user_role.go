@@ -68,10 +68,7 @@ func (r *cliUserRoleResource) Schema(ctx context.Context, _ resource.SchemaReque
 			"and removes the resource from the state. Revoke the account's access on the console (`no user api privilege web-interface`) if it must end.",
 		Attributes: map[string]schema.Attribute{
 			"timeouts": framework.CRUDTimeouts(ctx),
-			"id": schema.StringAttribute{
-				Computed: true, MarkdownDescription: "The user id.",
-				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
+			"id":       framework.Assigned("The user id."),
 			"user_id": schema.StringAttribute{
 				Required: true,
 				MarkdownDescription: "The user's literal name as created on the console (not an object id), e.g. `api`. " +
