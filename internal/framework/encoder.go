@@ -28,20 +28,47 @@ import (
 // many or one of another type is refused before anything is encoded.
 
 // ModelReader is a data source read through its model: ReadModel returns the model of the
-// state for req (nil when diags have an error). Its Read is ReadInto; the provider's server
-// answers ReadDataSource with the model encoded by a StateEncoder.
+// state for req (nil when diags have an error). Its Read sets that model as the state
+// (ModelDataSource gives it one); the provider's server answers ReadDataSource with the model
+// encoded by a StateEncoder instead.
 type ModelReader interface {
 	datasource.DataSourceWithConfigure
+	readsModel
+}
+
+type readsModel interface {
 	ReadModel(ctx context.Context, req datasource.ReadRequest, diags *diag.Diagnostics) any
 }
 
-// ReadInto is the framework's Read of a ModelReader: the model set as the state.
-func ReadInto(ctx context.Context, r ModelReader, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	model := r.ReadModel(ctx, req, &resp.Diagnostics)
+// modelType is a data source type read through its model, with all a data source has but
+// Read.
+type modelType interface {
+	Metadata(context.Context, datasource.MetadataRequest, *datasource.MetadataResponse)
+	Schema(context.Context, datasource.SchemaRequest, *datasource.SchemaResponse)
+	Configure(context.Context, datasource.ConfigureRequest, *datasource.ConfigureResponse)
+	readsModel
+}
+
+// modelRead is a modelType with its Read.
+type modelRead struct{ modelType }
+
+// Read is the framework's read of the model: ReadModel's answer set as the state.
+func (d modelRead) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	model := d.ReadModel(ctx, req, &resp.Diagnostics)
 	if model == nil || resp.Diagnostics.HasError() {
 		return
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, model)...)
+}
+
+// ModelDataSource is DataSource for a type read through its model (ReadModel, no Read of its
+// own): the data source made is a ModelReader.
+func ModelDataSource[T any, P interface {
+	*T
+	modelType
+	named
+}](name string) func() datasource.DataSource {
+	return func() datasource.DataSource { return modelRead{made[T, P](name)} }
 }
 
 // StateEncoder writes values of one model type as the msgpack of one Terraform type.

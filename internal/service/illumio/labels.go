@@ -18,8 +18,6 @@ import (
 	"github.com/netsession/terraform-provider-nsx/internal/illumio"
 )
 
-var _ framework.ModelReader = (*labelsDataSource)(nil)
-
 type labelsDataSource struct{ framework.DataSourceBase }
 
 type labelsModel struct {
@@ -77,10 +75,6 @@ func (d *labelsDataSource) Schema(ctx context.Context, _ datasource.SchemaReques
 			MarkdownDescription: "Key → sorted list of the values of the matching labels, for modules (e.g. `values[\"env\"]`).",
 		},
 	})
-}
-
-func (d *labelsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	framework.ReadInto(ctx, d, req, resp)
 }
 
 // ReadModel lists the labels and returns the data source's state for req: 20,000 labels cost

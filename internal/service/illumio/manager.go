@@ -93,7 +93,7 @@ func Resources() []func() resource.Resource {
 
 // DataSources are the Illumio PCE data sources.
 func DataSources() []func() datasource.DataSource {
-	return []func() datasource.DataSource{framework.DataSource[labelsDataSource]("illumio_labels")}
+	return []func() datasource.DataSource{framework.ModelDataSource[labelsDataSource]("illumio_labels")}
 }
 
 // block is the shared connection block plus the organization and the API key pair.

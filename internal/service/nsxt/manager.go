@@ -87,9 +87,9 @@ func Resources() []func() resource.Resource {
 // DataSources are the NSX data sources.
 func DataSources() []func() datasource.DataSource {
 	return []func() datasource.DataSource{
-		framework.DataSource[segmentsDataSource]("nsx_segments"),
-		framework.DataSource[segmentDataSource]("nsx_segment"),
-		framework.DataSource[roleBindingsDataSource]("nsx_role_bindings"),
+		framework.ModelDataSource[segmentsDataSource]("nsx_segments"),
+		framework.ModelDataSource[segmentDataSource]("nsx_segment"),
+		framework.ModelDataSource[roleBindingsDataSource]("nsx_role_bindings"),
 		framework.DataSource[clusterStatusDataSource]("nsx_cluster_status"),
 		framework.DataSource[routingSTIGDataSource]("nsx_routing_stig"),
 		framework.DataSource[managerCertificatesDataSource]("nsx_manager_certificates"),

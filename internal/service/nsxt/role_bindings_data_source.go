@@ -18,8 +18,6 @@ import (
 
 // nsx_role_bindings: every role binding, with the roles' display names.
 
-var _ framework.ModelReader = (*roleBindingsDataSource)(nil)
-
 type roleBindingsDataSource struct{ framework.DataSourceBase }
 
 type roleBindingsModel struct {
@@ -75,10 +73,6 @@ func (d *roleBindingsDataSource) Schema(ctx context.Context, _ datasource.Schema
 			MarkdownDescription: "Name → path → the role identifiers held there, sorted.",
 		},
 	})
-}
-
-func (d *roleBindingsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	framework.ReadInto(ctx, d, req, resp)
 }
 
 // ReadModel lists every role binding.

@@ -20,11 +20,6 @@ import (
 	nsxtapi "github.com/netsession/terraform-provider-nsx/internal/nsxt"
 )
 
-var (
-	_ framework.ModelReader = (*segmentsDataSource)(nil)
-	_ framework.ModelReader = (*segmentDataSource)(nil)
-)
-
 type segmentsDataSource struct{ framework.DataSourceBase }
 
 type segmentsModel struct {
@@ -95,10 +90,6 @@ func (d *segmentsDataSource) Schema(ctx context.Context, _ datasource.SchemaRequ
 				"Where several segments share a display name, the first in sort order (by path) is kept and a warning names the others.",
 		},
 	})
-}
-
-func (d *segmentsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	framework.ReadInto(ctx, d, req, resp)
 }
 
 // ReadModel lists the segments and returns the data source's state for req.
@@ -191,10 +182,6 @@ func (d *segmentDataSource) Schema(ctx context.Context, _ datasource.SchemaReque
 	}
 	resp.Schema = framework.DataSourceSchema(ctx, "Reads one NSX policy segment (`GET /policy/api/v1/infra/segments/<id>`) by id or policy path: "+
 		"one small request, where `nsx_segments` lists them all. A segment that does not exist is an error.", attrs)
-}
-
-func (d *segmentDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	framework.ReadInto(ctx, d, req, resp)
 }
 
 // segmentConfig is what a configuration of nsx_segment sets.

@@ -15,8 +15,6 @@ import (
 	sdwan "github.com/netsession/terraform-provider-nsx/internal/sdwan"
 )
 
-var _ framework.ModelReader = (*devicesDataSource)(nil)
-
 type devicesDataSource struct{ framework.DataSourceBase }
 
 type devicesModel struct {
@@ -78,10 +76,6 @@ func (d *devicesDataSource) Schema(ctx context.Context, _ datasource.SchemaReque
 				"Where several devices share a host name, the first in sort order (by system IP) is kept and a warning names the others.",
 		},
 	})
-}
-
-func (d *devicesDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	framework.ReadInto(ctx, d, req, resp)
 }
 
 // ReadModel lists the devices and returns the data source's state for req.

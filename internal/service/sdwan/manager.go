@@ -45,5 +45,5 @@ func Resources() []func() resource.Resource { return nil }
 
 // DataSources are the SD-WAN Manager data sources.
 func DataSources() []func() datasource.DataSource {
-	return []func() datasource.DataSource{framework.DataSource[devicesDataSource]("sdwan_devices")}
+	return []func() datasource.DataSource{framework.ModelDataSource[devicesDataSource]("sdwan_devices")}
 }
