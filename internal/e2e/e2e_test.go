@@ -618,15 +618,23 @@ func plannedChanges(t *testing.T, w *workspace) []string {
 	return changed
 }
 
+// showJSON is `terraform show -json file`: a plan or state as JSON (standard output only:
+// the warning about development overrides goes to standard error).
+func (w *workspace) showJSON(t *testing.T, file string) []byte {
+	t.Helper()
+	cmd := exec.Command("terraform", "show", "-json", file)
+	cmd.Dir, cmd.Env = w.dir, w.env
+	out, err := cmd.Output()
+	must(t, err)
+	return out
+}
+
 // planned is plannedChanges, and apart the attributes no manager can reveal that the plan
 // changes: the versions of write-only secrets and the timeouts.
 func planned(t *testing.T, w *workspace) (changed, unrevealed []string) {
 	t.Helper()
 	w.terraform(exampleVars, "plan", "-input=false", "-out=plan.bin")
-	cmd := exec.Command("terraform", "show", "-json", "plan.bin")
-	cmd.Dir, cmd.Env = w.dir, w.env
-	out, err := cmd.Output()
-	must(t, err)
+	out := w.showJSON(t, "plan.bin")
 	var plan struct {
 		ResourceChanges []struct {
 			Address string `json:"address"`

@@ -140,10 +140,7 @@ func TestSTIGModuleMakesTheSTIGChecksPassOnEveryNode(t *testing.T) {
 	logFile := filepath.Join(w.dir, "trace.log")
 	trace := []string{"TF_LOG=TRACE", "TF_LOG_PATH=" + logFile}
 	w.terraform(nil, "plan", "-input=false", "-out=first.plan")
-	show := exec.Command("terraform", "show", "-json", "first.plan")
-	show.Dir, show.Env = w.dir, w.env
-	shown, err := show.Output()
-	must(t, err)
+	shown := w.showJSON(t, "first.plan")
 	// What the provider planned; the plan's copy of the configuration and of its variables
 	// holds what the user wrote there (Terraform keeps variable values in a plan, but for
 	// ephemeral ones).
