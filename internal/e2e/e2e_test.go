@@ -246,15 +246,13 @@ func parallelPlans(t *testing.T, h *fakeharness.NSXT, n int, env []string) ([]st
 	}
 	var wg sync.WaitGroup
 	for i, w := range ws {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
+		wg.Go(func() {
 			cmd := exec.Command("terraform", "plan", "-input=false", "-no-color")
 			cmd.Dir = w.dir
 			cmd.Env = append(append([]string(nil), w.env...), env...)
 			b, err := cmd.CombinedOutput()
 			outs[i], errs[i] = string(b), err
-		}()
+		})
 	}
 	wg.Wait()
 	return outs, errs

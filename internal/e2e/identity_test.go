@@ -146,11 +146,9 @@ func TestSDWANJWTPlansTakeNoSessionSlot(t *testing.T) {
 	var wg sync.WaitGroup
 	for i := 0; i < n; i++ {
 		w := newWorkspaceWith(t, h.JWTBlock(), body)
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
+		wg.Go(func() {
 			outs[i], errs[i] = w.run([]string{"TF_LOG=TRACE", "TF_LOG_PATH=" + filepath.Join(logDir, fmt.Sprintf("plan-%d.log", i))}, "plan", "-input=false")
-		}()
+		})
 	}
 	wg.Wait()
 	for i, err := range errs {

@@ -135,12 +135,10 @@ func TestEndlessBodiesAreCapped(t *testing.T) {
 	var wg sync.WaitGroup
 	errs := make(chan error, 20)
 	for i := 0; i < 20; i++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
+		wg.Go(func() {
 			_, err := c.Do(context.Background(), &session.Request{Method: http.MethodGet, Path: "/policy/api/v1/infra/segments"})
 			errs <- err
-		}()
+		})
 	}
 	wg.Wait()
 	grew := growth()

@@ -32,24 +32,21 @@ func limitedClient(t *testing.T, h *fakeharness.NSXT) *session.Client {
 	})
 }
 
-// reads sends 40 distinct GETs, 20 at a time, and fails t on any error.
-func reads(t *testing.T, c *session.Client) {
-	const n = 40
+// reads sends n distinct GETs, 20 at a time, and fails t on any error.
+func reads(t *testing.T, c *session.Client, n int) {
 	t.Helper()
 	var wg sync.WaitGroup
 	sem := make(chan struct{}, 20)
 	for i := range n {
-		wg.Add(1)
 		sem <- struct{}{}
-		go func() {
-			defer wg.Done()
+		wg.Go(func() {
 			defer func() { <-sem }()
 			resp, err := c.Do(context.Background(), &session.Request{Method: http.MethodGet,
 				Path: fmt.Sprintf("/api/v1/node/version?read=%d", i), Header: http.Header{"Accept": {"application/json"}}})
 			if err != nil || resp.StatusCode != http.StatusOK {
 				t.Errorf("read %d: %v %v", i, resp, err)
 			}
-		}()
+		})
 	}
 	wg.Wait()
 }
@@ -62,7 +59,7 @@ func TestRateLearnedFromRefusal(t *testing.T) {
 		h := fakeharness.StartNSXT(t, fakeharness.NSXTOptions{Nodes: 1, Net: memnet.New(), APIService: map[string]any{"client_api_rate_limit": 20}})
 		c := limitedClient(t, h)
 		start := time.Now()
-		reads(t, c)
+		reads(t, c, 40)
 		s, f := c.Stats(), h.Stats(t)
 		g := c.Gates()[h.Hosts()[0]]
 		if g.Stated.Rate != 20 || g.Rate != 19 || g.Burst != 1 {
@@ -76,7 +73,7 @@ func TestRateLearnedFromRefusal(t *testing.T) {
 			t.Fatalf("want exactly one refusal, retried once: fake %v, client %+v", f, s)
 		}
 		start = time.Now()
-		reads(t, c)
+		reads(t, c, 40)
 		if more := h.Stats(t)["rate_limited"] - 1; more != 0 {
 			t.Fatalf("once the limit is known, 40 more reads met %d refusals", more)
 		}
@@ -95,7 +92,7 @@ func TestConcurrencyLearnedFromRefusal(t *testing.T) {
 		latency := 30
 		h.Faults(t, fakemanager.Faults{LatencyMS: &latency})
 		c := limitedClient(t, h)
-		reads(t, c)
+		reads(t, c, 40)
 		if g := c.Gates()[h.Hosts()[0]]; g.Concurrency != 5 || g.Stated.Concurrency != 5 {
 			t.Fatalf("want 5 in flight as stated, gate is %+v", g)
 		}
@@ -104,7 +101,7 @@ func TestConcurrencyLearnedFromRefusal(t *testing.T) {
 		if f := h.Stats(t); f["concurrency_limited"] != 1 || f["max_in_flight"] != 5 {
 			t.Fatalf("want exactly one refusal and never more than 5 in flight: fake %v, client %+v", f, c.Stats())
 		}
-		reads(t, c)
+		reads(t, c, 40)
 		if f := h.Stats(t); f["concurrency_limited"] != 1 || f["max_in_flight"] != 5 {
 			t.Fatalf("once the limit is known, 40 more reads must meet no refusal, 5 in flight at most: %v", f)
 		}
@@ -125,7 +122,7 @@ func TestLimitsLearnedFromAPIService(t *testing.T) {
 		if g := c.Gates()[h.Hosts()[0]]; g.Rate != 19 || g.Burst != 1 || g.Concurrency != 4 {
 			t.Fatalf("want 19/s (95 %% of 20), burst 1, 4 in flight; gate is %+v", g)
 		}
-		reads(t, c)
+		reads(t, c, 40)
 		if f := h.Stats(t); f["rate_limited"] != 0 || f["concurrency_limited"] != 0 {
 			t.Fatalf("with the limits read first, no read may be refused: %v", f)
 		}
@@ -153,7 +150,7 @@ func TestSharedAllowance(t *testing.T) {
 		a, b := limitedClient(t, h), limitedClient(t, h)
 		var wg sync.WaitGroup
 		for _, c := range []*session.Client{a, b} {
-			wg.Go(func() { reads(t, c) })
+			wg.Go(func() { reads(t, c, 40) })
 		}
 		wg.Wait()
 		f := h.Stats(t)

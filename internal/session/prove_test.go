@@ -62,27 +62,12 @@ func TestStoredSessionProvedOnce(t *testing.T) {
 			Auth: &nsxt.Auth{Username: h.Username, Password: h.Password}, Secrets: []string{h.Password},
 		})
 	}
-	parallelReads := func(c *session.Client) {
-		var wg sync.WaitGroup
-		for i := range 20 {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				resp, err := c.Do(context.Background(), &session.Request{Method: http.MethodGet,
-					Path: fmt.Sprintf("/api/v1/node/version?read=%d", i), Header: http.Header{"Accept": {"application/json"}}})
-				if err != nil || resp.StatusCode != http.StatusOK {
-					t.Errorf("read %d: %v %v", i, resp, err)
-				}
-			}()
-		}
-		wg.Wait()
-	}
 	first := process()
-	parallelReads(first) // logs in and keeps the session in the store
+	reads(t, first, 20) // logs in and keeps the session in the store
 	before := h.Stats(t)
 
 	live := process()
-	parallelReads(live)
+	reads(t, live, 20)
 	after := h.Stats(t)
 	if n := after["requests"] - before["requests"]; n != 20 || after["logins"] != before["logins"] || live.Stats().Shared != 1 {
 		t.Fatalf("on the live stored session want 20 requests and no login: %d requests, fake %v, client %+v", n, after, live.Stats())
@@ -90,7 +75,7 @@ func TestStoredSessionProvedOnce(t *testing.T) {
 
 	h.ExpireSessions(t)
 	dead := process()
-	parallelReads(dead)
+	reads(t, dead, 20)
 	end := h.Stats(t)
 	if n := end["requests"] - after["requests"]; n != 22 || end["logins"]-after["logins"] != 1 {
 		t.Fatalf("on a dead stored session want 20 reads, 1 refused, 1 login (22 requests): %d requests, fake %v, client %+v", n, end, dead.Stats())

@@ -43,8 +43,7 @@ func TestEachReadSentOnce(t *testing.T) {
 		// 20 identical plain GETs at once: one request.
 		var wg sync.WaitGroup
 		for i := 0; i < 20; i++ {
-			wg.Add(1)
-			go func() { defer wg.Done(); get("/list", false) }()
+			wg.Go(func() { ; get("/list", false) })
 		}
 		synctest.Wait() // every caller waits now
 		if w := c.Stats().Waiting; w != 20 {
@@ -104,16 +103,14 @@ func TestReadsWithOtherHeadersNotShared(t *testing.T) {
 		var wg sync.WaitGroup
 		statuses := make([]int, 2)
 		for i, h := range []http.Header{{}, {"Prefer": {"respond-async"}}} {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
+			wg.Go(func() {
 				resp, err := c.Do(context.Background(), &session.Request{Method: http.MethodGet, Path: "/orgs/1/labels", Header: h, Reusable: true})
 				if err != nil {
 					t.Error(err)
 					return
 				}
 				statuses[i] = resp.StatusCode
-			}()
+			})
 		}
 		wg.Wait()
 		if gets.Load() != 2 || statuses[0] != http.StatusOK || statuses[1] != http.StatusAccepted {

@@ -69,16 +69,14 @@ func TestConcurrentExpiryReloginsOnce(t *testing.T) {
 	var wg sync.WaitGroup
 	errs := make(chan error, 50)
 	for i := 0; i < 50; i++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
+		wg.Go(func() {
 			<-start
 			resp, err := version(ctx, c)
 			if err == nil && resp.StatusCode != http.StatusOK {
 				err = errors.New(http.StatusText(resp.StatusCode))
 			}
 			errs <- err
-		}()
+		})
 	}
 	close(start)
 	wg.Wait()
@@ -108,9 +106,7 @@ func TestFailedLoginNeverRetried(t *testing.T) {
 	c := newClient(t, h, "wrong", 10)
 	var wg sync.WaitGroup
 	for i := 0; i < 20; i++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
+		wg.Go(func() {
 			_, err := version(context.Background(), c)
 			var le *session.LoginError
 			if !errors.As(err, &le) {
@@ -120,7 +116,7 @@ func TestFailedLoginNeverRetried(t *testing.T) {
 			if !strings.Contains(le.Error(), "The credentials were incorrect") || !strings.Contains(le.Error(), "nsxt") {
 				t.Errorf("the error should quote NSX and name the block: %v", le)
 			}
-		}()
+		})
 	}
 	wg.Wait()
 	if _, err := version(context.Background(), c); err == nil {

@@ -63,9 +63,7 @@ func TestConcurrencyLimitFromConfig(t *testing.T) {
 		codes := map[int]int{}
 		var wg sync.WaitGroup
 		for i := 0; i < 8; i++ {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
+			wg.Go(func() {
 				resp, body := w.do(http.MethodGet, w.base, "/api/v1/node/version", auth, "")
 				if resp.StatusCode == http.StatusServiceUnavailable {
 					wantCode(t, resp, body, http.StatusServiceUnavailable, 503)
@@ -73,7 +71,7 @@ func TestConcurrencyLimitFromConfig(t *testing.T) {
 				mu.Lock()
 				codes[resp.StatusCode]++
 				mu.Unlock()
-			}()
+			})
 		}
 		wg.Wait()
 		if codes[http.StatusOK] != 3 || codes[http.StatusServiceUnavailable] != 5 {
