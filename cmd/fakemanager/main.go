@@ -68,7 +68,7 @@ func run() error {
 		return fmt.Errorf("-illumio-location must be relative or absolute, not %q", *location)
 	}
 	var extraFields []string
-	for _, f := range strings.Split(*extra, ",") {
+	for f := range strings.SplitSeq(*extra, ",") {
 		if f = strings.TrimSpace(f); f != "" {
 			extraFields = append(extraFields, f)
 		}

@@ -107,10 +107,10 @@ func TestPlanWithManyDataSourcesLogsInOnce(t *testing.T) {
 	t.Parallel()
 	h := fakeharness.StartNSXT(t, fakeharness.NSXTOptions{Nodes: 3, Segments: 50})
 	var body strings.Builder
-	for i := 0; i < 20; i++ {
+	for i := range 20 {
 		fmt.Fprintf(&body, "data \"nsx_version\" \"v%d\" {}\n", i)
 	}
-	for i := 0; i < 15; i++ {
+	for i := range 15 {
 		fmt.Fprintf(&body, "data \"nsx_segments\" \"s%d\" {\n  type = \"ROUTED\"\n}\n", i)
 	}
 	w := newWorkspace(t, h, body.String())
@@ -241,7 +241,7 @@ func parallelPlans(t *testing.T, h *fakeharness.NSXT, n int, env []string) ([]st
 	t.Helper()
 	outs, errs := make([]string, n), make([]error, n)
 	var ws []*workspace
-	for i := 0; i < n; i++ {
+	for range n {
 		ws = append(ws, newWorkspace(t, h, "data \"nsx_version\" \"v\" {}\ndata \"nsx_segments\" \"s\" {}\n"))
 	}
 	var wg sync.WaitGroup
@@ -475,7 +475,7 @@ func TestDocsMakeNoFalseClaims(t *testing.T) {
 			continue
 		}
 		nested, _, _ = strings.Cut(nested, "\n#")
-		for _, line := range strings.Split(nested, "\n") {
+		for line := range strings.SplitSeq(nested, "\n") {
 			if strings.HasPrefix(line, "- `") && !strings.Contains(line, "Default `") {
 				t.Errorf("%s: a timeout without its default: %s", filepath.Base(doc), line)
 			}
@@ -741,12 +741,12 @@ func TestMakeHelpListsEveryTarget(t *testing.T) {
 	out, err := cmd.Output()
 	must(t, err)
 	listed := map[string]string{}
-	for _, line := range strings.Split(string(out), "\n") {
+	for line := range strings.SplitSeq(string(out), "\n") {
 		if f := strings.Fields(line); len(f) > 1 {
 			listed[f[0]] = strings.Join(f[1:], " ")
 		}
 	}
-	for _, target := range strings.Fields(string(phony[1])) {
+	for target := range strings.FieldsSeq(string(phony[1])) {
 		if target == "default" {
 			continue
 		}

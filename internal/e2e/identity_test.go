@@ -144,7 +144,7 @@ func TestSDWANJWTPlansTakeNoSessionSlot(t *testing.T) {
 	errs := make([]error, n)
 	outs := make([]string, n)
 	var wg sync.WaitGroup
-	for i := 0; i < n; i++ {
+	for i := range n {
 		w := newWorkspaceWith(t, h.JWTBlock(), body)
 		wg.Go(func() {
 			outs[i], errs[i] = w.run([]string{"TF_LOG=TRACE", "TF_LOG_PATH=" + filepath.Join(logDir, fmt.Sprintf("plan-%d.log", i))}, "plan", "-input=false")

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io"
 	"log"
+	"maps"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -390,9 +391,7 @@ func (s *Server) wrap(self int, api http.Handler) http.Handler {
 				// Ends the connection (HTTP/1.1) or resets the stream (HTTP/2) unanswered.
 				panic(http.ErrAbortHandler)
 			}
-			for k, v := range rec.Header() {
-				w.Header()[k] = v
-			}
+			maps.Copy(w.Header(), rec.Header())
 			w.Header().Del("Content-Length")
 			w.WriteHeader(rec.Code)
 			_, _ = w.Write(rec.Body.Bytes())

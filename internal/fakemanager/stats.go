@@ -1,6 +1,7 @@
 package fakemanager
 
 import (
+	"maps"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -114,9 +115,7 @@ func (s *Stats) snapshot(active int) map[string]int64 {
 		"requests":        s.Requests.Load(),
 	}
 	s.mu.Lock()
-	for k, v := range s.extra {
-		out[k] = v
-	}
+	maps.Copy(out, s.extra)
 	s.mu.Unlock()
 	return out
 }

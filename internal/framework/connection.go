@@ -339,7 +339,7 @@ func Resolve(ctx context.Context, info Info, c *Connection) (*Settings, diag.Dia
 	default:
 		fromEnv = true
 		s.AddressFrom = info.EnvHost
-		for _, h := range strings.Split(os.Getenv(info.EnvHost), ",") {
+		for h := range strings.SplitSeq(os.Getenv(info.EnvHost), ",") {
 			if strings.TrimSpace(h) != "" {
 				hosts = append(hosts, h)
 			}

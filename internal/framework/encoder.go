@@ -139,10 +139,10 @@ func (e *StateEncoder) Encode(model any, sizeHint int) ([]byte, error) {
 }
 
 var (
-	attrValueType = reflect.TypeOf((*attr.Value)(nil)).Elem()
-	stringValue   = reflect.TypeOf(basetypes.StringValue{})
-	boolValue     = reflect.TypeOf(basetypes.BoolValue{})
-	int64Value    = reflect.TypeOf(basetypes.Int64Value{})
+	attrValueType = reflect.TypeFor[attr.Value]()
+	stringValue   = reflect.TypeFor[basetypes.StringValue]()
+	boolValue     = reflect.TypeFor[basetypes.BoolValue]()
+	int64Value    = reflect.TypeFor[basetypes.Int64Value]()
 )
 
 // compile builds the writer of Go type t as Terraform type typ; at names the place, for

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/url"
 	"path"
@@ -123,9 +124,7 @@ func (c *Client) do(ctx context.Context, method, p string, hdr http.Header, in, 
 		return nil, err
 	}
 	req.Reusable = method == http.MethodGet && p == "/product_version"
-	for k, v := range hdr {
-		req.Header[k] = v
-	}
+	maps.Copy(req.Header, hdr)
 	resp, err := c.s.Checked(ctx, "", req, func(resp *session.Response) error { return DecodeError(resp) })
 	if err != nil {
 		return resp, err
@@ -221,9 +220,7 @@ func (c *Client) Labels(ctx context.Context, org int64, f LabelFilter) ([]Label,
 	collection := fmt.Sprintf("/orgs/%d/labels", org)
 	var st ListStats
 	sync := url.Values{}
-	for k, v := range q {
-		sync[k] = v
-	}
+	maps.Copy(sync, q)
 	sync.Set("max_results", strconv.Itoa(SyncLimit))
 	var labels []Label
 	resp, err := c.do(ctx, http.MethodGet, collection+"?"+sync.Encode(), nil, nil, &labels)

@@ -110,7 +110,7 @@ func TestLogoutAtExitAndAPIKey(t *testing.T) {
 		t.Fatalf("an API key logged in or out: %v", st)
 	}
 	bad, _ := newClient(t, h, &illumio.Auth{Username: h.APIKeyUsername, Password: "wrong", Key: true})
-	for i := 0; i < 3; i++ {
+	for range 3 {
 		var le *session.LoginError
 		if _, err := bad.ProductVersion(ctx); !errors.As(err, &le) {
 			t.Fatalf("a wrong API key: %v", err)

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"time"
 
@@ -30,10 +31,8 @@ var AuthPolicy = &Object{
 	Name: "auth policy", Path: "/api/v1/node/aaa/auth-policy", ID: "auth_policy", Scope: Node,
 	Restarts: func(changed []string) bool {
 		for _, c := range changed {
-			for _, f := range APILockoutFields {
-				if c == f {
-					return true
-				}
+			if slices.Contains(APILockoutFields, c) {
+				return true
 			}
 		}
 		return false

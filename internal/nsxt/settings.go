@@ -161,8 +161,7 @@ func (d *Document) Decode(path string, out any) (present bool, err error) {
 		return false, nil
 	}
 	if err := session.Unmarshal(raw, out); err != nil {
-		var de *session.DecodeError
-		if errors.As(err, &de) {
+		if de, ok := errors.AsType[*session.DecodeError](err); ok {
 			err = de.At(path)
 		}
 		return true, &AnswerError{Object: d.Object, Node: d.Node, Err: err}

@@ -107,7 +107,7 @@ func TestBasicFallback(t *testing.T) {
 	var logs bytes.Buffer
 	ctx := tflogtest.RootLogger(context.Background(), &logs)
 	c, _ := client(t, h, h.Password)
-	for i := 0; i < 3; i++ {
+	for range 3 {
 		if _, err := c.GlobalInfo(ctx); err != nil {
 			t.Fatal(err)
 		}
@@ -123,10 +123,9 @@ func TestBasicFallback(t *testing.T) {
 	}
 
 	bad, sc := client(t, h, "wrong")
-	for i := 0; i < 3; i++ {
+	for i := range 3 {
 		_, err := bad.GlobalInfo(ctx)
-		var le *session.LoginError
-		if !errors.As(err, &le) {
+		if _, ok := errors.AsType[*session.LoginError](err); !ok {
 			t.Fatalf("call %d: want a login error, got %v", i, err)
 		}
 	}

@@ -353,7 +353,7 @@ data "nsx_segments" "all" {}`,
 func (s *faultSuite) allNodesDown(t *testing.T, fc *faultRun) {
 	h := s.harness(t, fc, fakeharness.NSXTOptions{Nodes: 3})
 	fc.runs = acctest.NewRuns(t, false)
-	for i := 0; i < 3; i++ {
+	for i := range 3 {
 		h.Server.NodeDown(i)
 	}
 	fc.runs.Test(t, withPassword(h, []resource.TestStep{{
@@ -363,7 +363,7 @@ resource "nsx_api_service_config" "this" {
 }`,
 		ExpectError: regexp.MustCompile(`(?s)no\s+node\s+of\s+the\s+nsxt\s+manager\s+could\s+be\s+reached\s+\(3\s+tried\).*refused\s+the\s+connection`),
 	}}))
-	for i := 0; i < 3; i++ {
+	for i := range 3 {
 		if err := h.Server.NodeUp(i); err != nil {
 			t.Fatal(err)
 		}

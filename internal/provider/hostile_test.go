@@ -525,7 +525,7 @@ resource "echo" "borrower" {}`,
 func (s *hostileSuite) freshCursorSameIDs(t *testing.T) {
 	h := s.nsxt(t, fakeharness.NSXTOptions{Nodes: 1})
 	var pages []fakemanager.Fault
-	for i := 0; i < 50; i++ {
+	for i := range 50 {
 		pages = append(pages, fakemanager.Fault{Status: 200, Count: 1, PathPrefix: "/policy/api/v1/infra/segments",
 			Body: fmt.Sprintf(`{"results":[{"id":"web","display_name":"web","path":"/infra/segments/web"}],"cursor":"c%04d"}`, i)})
 	}

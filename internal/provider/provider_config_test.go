@@ -132,7 +132,7 @@ func TestProviderConfig_expiryMidRun(t *testing.T) {
 	after := 5
 	h.Faults(t, fakemanager.Faults{ExpireAfter: &after})
 	var cfg string
-	for i := 0; i < 12; i++ {
+	for i := range 12 {
 		cfg += fmt.Sprintf("data \"nsx_version\" \"v%d\" {}\n", i)
 	}
 	acctest.Test(t, []resource.TestStep{

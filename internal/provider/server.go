@@ -82,7 +82,7 @@ func (s *maskingServer) mask(diags []*tfprotov6.Diagnostic) {
 	}
 }
 
-var diagnosticsType = reflect.TypeOf([]*tfprotov6.Diagnostic(nil))
+var diagnosticsType = reflect.TypeFor[[]*tfprotov6.Diagnostic]()
 
 // maskResponse masks the diagnostics of a response: its Diagnostics field, and those of
 // the structs it holds, wherever they are.
@@ -100,8 +100,7 @@ func (s *maskingServer) maskValue(v reflect.Value, depth int) {
 			s.maskValue(v.Elem(), depth+1)
 		}
 	case reflect.Struct:
-		for i := 0; i < v.NumField(); i++ {
-			f := v.Field(i)
+		for _, f := range v.Fields() {
 			if !f.CanInterface() {
 				continue
 			}

@@ -47,12 +47,11 @@ func TestServerForwardsEveryRPC(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctxType := reflect.TypeOf((*context.Context)(nil)).Elem()
-	wrapper := reflect.TypeOf(&maskingServer{})
+	ctxType := reflect.TypeFor[context.Context]()
+	wrapper := reflect.TypeFor[*maskingServer]()
 	it := reflect.TypeOf(inner)
 	rpcs := 0
-	for i := 0; i < it.NumMethod(); i++ {
-		m := it.Method(i)
+	for m := range it.Methods() {
 		if m.Type.NumIn() != 3 || m.Type.In(1) != ctxType || m.Type.In(2).Kind() != reflect.Pointer ||
 			m.Type.In(2).Elem().PkgPath() != "github.com/hashicorp/terraform-plugin-go/tfprotov6" {
 			continue

@@ -30,7 +30,7 @@ func TestManyRunsLeaveNoSessionAndEvictNobody(t *testing.T) {
 	browser := h.OpenBrowserSession(t)
 	ctx := context.Background()
 	start := time.Now()
-	for run := 0; run < 150; run++ {
+	for run := range 150 {
 		s := newSession(t, h, h.Password)
 		c := sdwan.NewClient(s)
 		if _, err := c.Version(ctx); err != nil {
@@ -52,7 +52,7 @@ func TestManyRunsLeaveNoSessionAndEvictNobody(t *testing.T) {
 	t.Logf("150 runs in %v: fake %v; browser session alive", elapsed.Round(time.Millisecond), st)
 
 	// The control: the same runs without a logout.
-	for run := 0; run < 150; run++ {
+	for range 150 {
 		h.OpenBrowserSession(t)
 	}
 	leak := h.Stats(t)

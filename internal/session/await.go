@@ -15,12 +15,10 @@ import (
 // the same request may succeed later. Errors carrying an HTTP status say so with a
 // HTTPStatus() int method. A refused login is never Unavailable.
 func Unavailable(err error) bool {
-	var le *LoginError
-	if errors.As(err, &le) {
+	if _, ok := errors.AsType[*LoginError](err); ok {
 		return false
 	}
-	var te *TransportError
-	if errors.As(err, &te) {
+	if te, ok := errors.AsType[*TransportError](err); ok {
 		return !permanentTransportError(te.Err)
 	}
 	var se interface{ HTTPStatus() int }

@@ -201,8 +201,7 @@ func Unmarshal(raw []byte, out any) error {
 
 // mismatchOf is err, json.Unmarshal's about raw, as a *DecodeError.
 func mismatchOf(err error, raw []byte) error {
-	var typeErr *json.UnmarshalTypeError
-	if errors.As(err, &typeErr) {
+	if typeErr, ok := errors.AsType[*json.UnmarshalTypeError](err); ok {
 		got := typeErr.Value
 		if typeErr.Offset > 0 && typeErr.Offset <= int64(len(raw)) {
 			got = Excerpt(tokenBefore(raw, int(typeErr.Offset)))

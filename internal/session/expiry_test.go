@@ -53,7 +53,7 @@ func TestCredentialsRenewedBeforeTheyExpire(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for i := 0; i < 3; i++ {
+		for range 3 {
 			if _, err := c.Do(context.Background(), &session.Request{Method: http.MethodGet, Path: "/x"}); err != nil {
 				t.Fatal(err)
 			}

@@ -134,7 +134,7 @@ func TestEndlessBodiesAreCapped(t *testing.T) {
 	growth := fakeharness.HeapGrowth(2 * time.Millisecond)
 	var wg sync.WaitGroup
 	errs := make(chan error, 20)
-	for i := 0; i < 20; i++ {
+	for range 20 {
 		wg.Go(func() {
 			_, err := c.Do(context.Background(), &session.Request{Method: http.MethodGet, Path: "/policy/api/v1/infra/segments"})
 			errs <- err
@@ -169,8 +169,7 @@ func TestAnnouncedOversizeRefused(t *testing.T) {
 	defer srv.Close()
 	c := hostileClient(t, srv, session.Config{RequestTimeout: 5 * time.Second, MaxResponseBytes: 1 << 20})
 	_, err := c.Do(context.Background(), &session.Request{Method: http.MethodGet, Path: "/big"})
-	var tl *session.TooLargeError
-	if !errors.As(err, &tl) {
+	if _, ok := errors.AsType[*session.TooLargeError](err); !ok {
 		t.Fatalf("want TooLargeError, got %v", err)
 	}
 }

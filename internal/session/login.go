@@ -3,6 +3,7 @@ package session
 import (
 	"context"
 	"errors"
+	"maps"
 	"net/http/httptrace"
 	"sync"
 	"sync/atomic"
@@ -237,8 +238,7 @@ func (c *Client) login(ctx context.Context, n *node) (*Credentials, error) {
 			return nil, err
 		}
 		if err != nil {
-			var le *LoginError
-			if errors.As(err, &le) {
+			if le, ok := errors.AsType[*LoginError](err); ok {
 				c.stats.failedLogins.Add(1)
 				n.mu.Lock()
 				n.loginErr = le
@@ -292,9 +292,7 @@ func (c *Client) LoginFacts(ctx context.Context) (map[string]string, error) {
 		return nil, c.explain(err)
 	}
 	out := make(map[string]string, len(cred.Values))
-	for k, v := range cred.Values {
-		out[k] = v
-	}
+	maps.Copy(out, cred.Values)
 	return out, nil
 }
 

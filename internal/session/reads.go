@@ -144,8 +144,7 @@ func (c *Client) dispatch(ctx context.Context, req *Request, target *node) (*Res
 // gaveUp: err ends a request because its caller gave up (its context ended), not because of
 // anything the manager did.
 func gaveUp(err error) bool {
-	var te *TransportError
-	if errors.As(err, &te) {
+	if te, ok := errors.AsType[*TransportError](err); ok {
 		return te.Abandoned // a request timeout is the manager's doing
 	}
 	return errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) // a login cut short

@@ -42,7 +42,7 @@ func TestEachReadSentOnce(t *testing.T) {
 
 		// 20 identical plain GETs at once: one request.
 		var wg sync.WaitGroup
-		for i := 0; i < 20; i++ {
+		for range 20 {
 			wg.Go(func() { ; get("/list", false) })
 		}
 		synctest.Wait() // every caller waits now

@@ -41,7 +41,7 @@ func TestLazyLoginAndLogout(t *testing.T) {
 	if got := h.Stats(t)["logins"]; got != 0 {
 		t.Fatalf("a new client logged in %d times before any request", got)
 	}
-	for i := 0; i < 5; i++ {
+	for i := range 5 {
 		resp, err := version(context.Background(), c)
 		if err != nil || resp.StatusCode != http.StatusOK {
 			t.Fatalf("request %d: %v %v", i, err, resp)
@@ -68,7 +68,7 @@ func TestConcurrentExpiryReloginsOnce(t *testing.T) {
 	start := make(chan struct{})
 	var wg sync.WaitGroup
 	errs := make(chan error, 50)
-	for i := 0; i < 50; i++ {
+	for range 50 {
 		wg.Go(func() {
 			<-start
 			resp, err := version(ctx, c)
@@ -105,7 +105,7 @@ func TestFailedLoginNeverRetried(t *testing.T) {
 	h := fakeharness.StartNSXT(t, fakeharness.NSXTOptions{Nodes: 1})
 	c := newClient(t, h, "wrong", 10)
 	var wg sync.WaitGroup
-	for i := 0; i < 20; i++ {
+	for range 20 {
 		wg.Go(func() {
 			_, err := version(context.Background(), c)
 			var le *session.LoginError
@@ -134,13 +134,13 @@ func TestNodeScopedSessionsAndFailover(t *testing.T) {
 	h := fakeharness.StartNSXT(t, fakeharness.NSXTOptions{Nodes: 3})
 	c := newClient(t, h, h.Password, 2)
 	ctx := context.Background()
-	for i := 0; i < 3; i++ {
+	for range 3 {
 		if _, err := version(ctx, c); err != nil {
 			t.Fatal(err)
 		}
 	}
 	h.Faults(t, fakemanager.Faults{NodeDown: []int{0}})
-	for i := 0; i < 3; i++ {
+	for range 3 {
 		resp, err := version(ctx, c)
 		if err != nil || resp.StatusCode != http.StatusOK {
 			t.Fatalf("after node 0 went down: %v %v", err, resp)

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"math/rand/v2"
 	"net/http"
 	"strconv"
@@ -30,13 +31,9 @@ func (c *Client) send(ctx context.Context, n *node, cred *Credentials, req *Requ
 		return nil, fmt.Errorf("building %s %s: %w", req.Method, req.Path, err)
 	}
 	if req.Method != http.MethodGet && req.Method != http.MethodHead {
-		for k, vs := range c.cfg.WriteHeader {
-			rreq.Header[k] = vs
-		}
+		maps.Copy(rreq.Header, c.cfg.WriteHeader)
 	}
-	for k, vs := range req.Header {
-		rreq.Header[k] = vs
-	}
+	maps.Copy(rreq.Header, req.Header)
 	cred.Apply(rreq.Request)
 
 	start := time.Now()
@@ -46,8 +43,7 @@ func (c *Client) send(ctx context.Context, n *node, cred *Credentials, req *Requ
 	}
 	defer func() { _ = hresp.Body.Close() }()
 	data, err := readCapped(hresp.Body, c.cfg.MaxResponseBytes, hresp.ContentLength)
-	var tooLarge *TooLargeError
-	if errors.As(err, &tooLarge) {
+	if tooLarge, ok := errors.AsType[*TooLargeError](err); ok {
 		tooLarge.Block, tooLarge.Host, tooLarge.Request, tooLarge.Status = c.cfg.Block, n.base.Host, req.Method+" "+req.Path, hresp.StatusCode
 		return nil, tooLarge
 	}

@@ -170,7 +170,7 @@ func TestVcsimWrongPasswordOneAttempt(t *testing.T) {
 	s, pool := vcsim(t, "")
 	c, sc, _ := client(t, s, pool, "wrong")
 	ctx := context.Background()
-	for i := 0; i < 3; i++ {
+	for i := range 3 {
 		_, _, err := c.Tags(ctx)
 		var le *session.LoginError
 		if !errors.As(err, &le) || le.Status != 401 || !strings.Contains(le.Reason, "not disclosed") {

@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"regexp"
 	"slices"
-	"sort"
 	"strconv"
 	"sync/atomic"
 	"time"
@@ -153,12 +152,7 @@ func (f *Fake) immune(remote string) bool {
 	if err != nil {
 		host = remote
 	}
-	for _, a := range f.config.LockoutImmuneAddresses {
-		if a == host {
-			return true
-		}
-	}
-	return false
+	return slices.Contains(f.config.LockoutImmuneAddresses, host)
 }
 
 // user is a local user.
@@ -288,10 +282,8 @@ func (f *Fake) passwordProblem(node int, password string, u *user) string {
 			if int64(len(recent)) > keep {
 				recent = recent[int64(len(recent))-keep:]
 			}
-			for _, old := range recent {
-				if old == password {
-					return fmt.Sprintf("the password was used within the last %d passwords", keep)
-				}
+			if slices.Contains(recent, password) {
+				return fmt.Sprintf("the password was used within the last %d passwords", keep)
 			}
 		}
 	}
@@ -344,7 +336,7 @@ func (f *Fake) listUsers(w http.ResponseWriter, _ *http.Request) {
 	for id := range f.users {
 		ids = append(ids, id)
 	}
-	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
+	slices.Sort(ids)
 	results := []map[string]any{{"userid": int64(0), "username": "root", "full_name": "", "status": "ACTIVE",
 		"password_change_frequency": int64(90), "password_change_warning": int64(7), "last_password_change": int64(0)}}
 	for _, id := range ids {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"net"
 	"net/http"
 	"regexp"
@@ -108,9 +109,7 @@ func (c APIService) MarshalJSON() ([]byte, error) {
 	if err := json.Unmarshal(b, &m); err != nil {
 		return nil, err
 	}
-	for k, v := range c.Extra {
-		m[k] = v
-	}
+	maps.Copy(m, c.Extra)
 	return json.Marshal(m)
 }
 

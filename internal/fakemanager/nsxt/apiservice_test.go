@@ -124,10 +124,10 @@ func TestBasicAuthFailuresCountTowardLockout(t *testing.T) {
 	if got := basic(w.h.Password); got != 200 {
 		t.Fatalf("Basic with the right password: %d", got)
 	}
-	for i := 0; i < 3; i++ {
+	for range 3 {
 		basic("wrong")
 	}
-	for i := 0; i < 2; i++ {
+	for range 2 {
 		w.login(w.base, "wrong")
 	}
 	if resp, _ := w.login(w.base, w.h.Password); resp.StatusCode != 403 {

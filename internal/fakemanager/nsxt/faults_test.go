@@ -24,7 +24,7 @@ func TestRateLimitFromConfig(t *testing.T) {
 		w.h.ChangeOutside(t, func(m map[string]any) { m["client_api_rate_limit"] = 10 })
 		var limited int
 		var last string
-		for i := 0; i < 30; i++ {
+		for range 30 {
 			resp, body := w.do(http.MethodGet, w.base, "/api/v1/node/version", auth, "")
 			if resp.StatusCode == http.StatusTooManyRequests {
 				limited++
@@ -43,7 +43,7 @@ func TestRateLimitFromConfig(t *testing.T) {
 		// 0 turns the limit off.
 		time.Sleep(time.Second) // a full bucket for the outside change
 		w.h.ChangeOutside(t, func(m map[string]any) { m["client_api_rate_limit"] = 0 })
-		for i := 0; i < 30; i++ {
+		for i := range 30 {
 			if resp, body := w.do(http.MethodGet, w.base, "/api/v1/node/version", auth, ""); resp.StatusCode != http.StatusOK {
 				t.Fatalf("limit off, request %d: %d %s", i, resp.StatusCode, body)
 			}
@@ -62,7 +62,7 @@ func TestConcurrencyLimitFromConfig(t *testing.T) {
 		var mu sync.Mutex
 		codes := map[int]int{}
 		var wg sync.WaitGroup
-		for i := 0; i < 8; i++ {
+		for range 8 {
 			wg.Go(func() {
 				resp, body := w.do(http.MethodGet, w.base, "/api/v1/node/version", auth, "")
 				if resp.StatusCode == http.StatusServiceUnavailable {

@@ -12,6 +12,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"sort"
 	"strings"
@@ -213,9 +214,7 @@ func (f *Fake) reset() {
 		b, _ := json.Marshal(f.config)
 		var obj map[string]any
 		_ = json.Unmarshal(b, &obj)
-		for k, v := range f.opts.APIService {
-			obj[k] = v
-		}
+		maps.Copy(obj, f.opts.APIService)
 		b, _ = json.Marshal(obj)
 		_ = json.Unmarshal(b, &f.config)
 	}

@@ -3,6 +3,7 @@ package nsxt_test
 import (
 	"bytes"
 	"encoding/json"
+	"maps"
 	"net/http"
 	"net/url"
 	"strings"
@@ -35,9 +36,7 @@ func newWireWith(t *testing.T, o fakeharness.NSXTOptions) *wire {
 func (w *wire) do(method, base, path string, hdr http.Header, body string) (*http.Response, string) {
 	w.t.Helper()
 	req, _ := http.NewRequest(method, base+path, strings.NewReader(body))
-	for k, v := range hdr {
-		req.Header[k] = v
-	}
+	maps.Copy(req.Header, hdr)
 	return fakeharness.Send(w.t, w.c, req)
 }
 
@@ -121,7 +120,7 @@ func TestIdleSessionsExpire(t *testing.T) {
 func TestLockoutAfterRepeatedFailures(t *testing.T) {
 	t.Parallel()
 	w := newWire(t, 2)
-	for i := 0; i < 5; i++ {
+	for range 5 {
 		w.login(w.base, "wrong")
 	}
 	resp, _ := w.login(w.base, w.h.Password)
@@ -201,8 +200,8 @@ func TestSegmentPaging(t *testing.T) {
 	for _, list := range []string{"/policy/api/v1/infra/segments", "/policy/api/v1/search/query?query=resource_type:Segment&",
 		"/policy/api/v1/aaa/role-bindings", "/policy/api/v1/infra/tier-0s"} {
 		sep := "?"
-		if strings.HasSuffix(list, "&") {
-			list, sep = strings.TrimSuffix(list, "&"), "&"
+		if before, ok := strings.CutSuffix(list, "&"); ok {
+			list, sep = before, "&"
 		}
 		for _, q := range []string{"page_size=1001", "page_size=-1", "page_size=ten", "cursor=x"} {
 			r, b := w.do("GET", w.base, list+sep+q, auth, "")

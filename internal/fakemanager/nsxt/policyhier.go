@@ -35,7 +35,7 @@ func (f *Fake) getInfra(w http.ResponseWriter, r *http.Request) {
 		match = func(typ string) bool { return slices.Contains(types, typ) }
 	case q.Get("filter") != "":
 		var res []*regexp.Regexp
-		for _, part := range strings.Split(q.Get("filter"), ";") {
+		for part := range strings.SplitSeq(q.Get("filter"), ";") {
 			re, err := regexp.Compile(`^(?:` + strings.TrimPrefix(part, "Type-") + `)$`)
 			if err != nil || !strings.HasPrefix(part, "Type-") {
 				apiError(w, http.StatusBadRequest, errCodeBadRequest, fmt.Sprintf("The filter %q is not Type- followed by a regular expression.", part))
@@ -202,7 +202,7 @@ func childPath(parent, typ, id string) (string, bool) {
 // documents write type_filter=Domain;Group), where Go's URL.Query drops such a pair.
 func rawQuery(r *http.Request) url.Values {
 	out := url.Values{}
-	for _, pair := range strings.Split(r.URL.RawQuery, "&") {
+	for pair := range strings.SplitSeq(r.URL.RawQuery, "&") {
 		k, v, _ := strings.Cut(pair, "=")
 		k, err1 := url.QueryUnescape(k)
 		v, err2 := url.QueryUnescape(v)

@@ -488,7 +488,7 @@ func (f *Fake) userOf(r *http.Request) string {
 
 func lookup(o map[string]any, dotted string) any {
 	var v any = o
-	for _, p := range strings.Split(dotted, ".") {
+	for p := range strings.SplitSeq(dotted, ".") {
 		m, ok := v.(map[string]any)
 		if !ok {
 			return nil

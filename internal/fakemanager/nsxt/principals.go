@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"encoding/pem"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"slices"
@@ -342,9 +343,7 @@ func (f *Fake) withProtection(w http.ResponseWriter, r *http.Request, caller str
 	h(rec, r)
 	var obj map[string]any
 	if rec.Code != http.StatusOK || json.Unmarshal(rec.Body.Bytes(), &obj) != nil {
-		for k, vs := range rec.Header() {
-			w.Header()[k] = vs
-		}
+		maps.Copy(w.Header(), rec.Header())
 		w.WriteHeader(rec.Code)
 		_, _ = w.Write(rec.Body.Bytes())
 		return

@@ -51,7 +51,7 @@ var wellKnown = []string{"web", "app", "db", "dmz", "mgmt", "backup"}
 
 func makeSegments(n int) []Segment {
 	out := make([]Segment, 0, n)
-	for i := 0; i < n; i++ {
+	for i := range n {
 		name := fmt.Sprintf("segment-%04d", i+1)
 		if i < len(wellKnown) {
 			name = wellKnown[i]

@@ -352,7 +352,7 @@ func makeDevices(n int) []Device {
 		{"vedge", "vedge-C8000V", "vedge", "x86_64"},
 	}
 	out := make([]Device, 0, n)
-	for i := 0; i < n; i++ {
+	for i := range n {
 		k := kinds[min(i, len(kinds)-1)]
 		reach := "reachable"
 		if i%5 == 4 {

@@ -104,7 +104,7 @@ func TestLRUEviction(t *testing.T) {
 	t.Parallel()
 	w := newWire(t, fakeharness.SDWANOptions{})
 	var first, second string
-	for i := 0; i < fakesdwan.MaxSessions; i++ {
+	for i := range fakesdwan.MaxSessions {
 		resp, _ := w.login(w.h.Password)
 		switch i {
 		case 0:

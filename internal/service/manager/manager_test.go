@@ -195,7 +195,7 @@ func TestVersion_thirtyReadsOneRequest(t *testing.T) {
 	h := fakeharness.StartNSXT(t, fakeharness.NSXTOptions{Nodes: 1})
 	var cfg strings.Builder
 	cfg.WriteString(fakeharness.Provider(h.NSXTBlock()))
-	for i := 0; i < 30; i++ {
+	for i := range 30 {
 		fmt.Fprintf(&cfg, "data \"nsx_version\" \"v%d\" {}\n", i)
 	}
 	runs := acctest.NewRuns(t, false)

@@ -154,7 +154,7 @@ resource "nsx_node_settings" "this" {
 		{
 			Config: cfg,
 			Check: func(*terraform.State) error {
-				for i := 0; i < 3; i++ {
+				for i := range 3 {
 					if o := h.Fake.Object(fakensxt.NodePath, i); o["cli_timeout"] != int64(300) || o["timezone"] != "Etc/UTC" {
 						return fmt.Errorf("node %d holds %v", i, o)
 					}

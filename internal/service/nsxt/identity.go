@@ -184,8 +184,7 @@ func pemOf(blk path.Path, file, text types.String, fileAttr, textAttr, env strin
 	}
 	b, err := os.ReadFile(name) //nolint:gosec // the file the user names in the block or its environment variable
 	if err != nil {
-		var pe *os.PathError
-		if errors.As(err, &pe) {
+		if pe, ok := errors.AsType[*os.PathError](err); ok {
 			err = pe.Err
 		}
 		diags.AddAttributeError(blk.AtName(fileAttr), "Unreadable Client Certificate or Key File",
@@ -210,7 +209,7 @@ func keySecrets(key []byte) []string {
 		}
 		body := pem.EncodeToMemory(&pem.Block{Type: blk.Type, Bytes: blk.Bytes})
 		var lines []string
-		for _, l := range strings.Split(string(body), "\n") {
+		for l := range strings.SplitSeq(string(body), "\n") {
 			if l != "" && !strings.HasPrefix(l, "-----") {
 				lines = append(lines, l)
 			}

@@ -192,7 +192,7 @@ func (r *serviceLoggingResource) ImportState(ctx context.Context, req resource.I
 		return
 	}
 	levels := map[string]string{}
-	for _, svc := range strings.Split(list, ",") {
+	for svc := range strings.SplitSeq(list, ",") {
 		svc = strings.TrimSpace(svc)
 		if !slices.Contains(nsxtapi.LoggingServices, svc) {
 			resp.Diagnostics.AddError("Invalid Import ID", fmt.Sprintf("%q is not one of the services: %s.", svc, strings.Join(nsxtapi.LoggingServices, ", ")))

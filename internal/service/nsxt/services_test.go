@@ -25,7 +25,7 @@ import (
 // everyNode checks a condition of the fake on each of its three nodes.
 func everyNode(check func(node int) error) resource.TestCheckFunc {
 	return func(*terraform.State) error {
-		for i := 0; i < 3; i++ {
+		for i := range 3 {
 			if err := check(i); err != nil {
 				return fmt.Errorf("node %d: %w", i, err)
 			}

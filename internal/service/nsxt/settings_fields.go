@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"sort"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
@@ -207,9 +208,7 @@ func objectField(name, at, discriminator, desc string, attrs map[string]schema.A
 		if read == nil || set == nil || (set[discriminator] != nil && set[discriminator] != read[discriminator]) {
 			return j, diags
 		}
-		for k, x := range set {
-			read[k] = x
-		}
+		maps.Copy(read, set)
 		return read, diags
 	}
 	return f

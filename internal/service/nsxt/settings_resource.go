@@ -3,6 +3,7 @@ package nsxt
 import (
 	"context"
 	"fmt"
+	"maps"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
@@ -47,9 +48,7 @@ func (r *settingsResource) Schema(ctx context.Context, _ resource.SchemaRequest,
 			attrs[f.name] = f.attr
 		}
 	}
-	for name, a := range d.computed {
-		attrs[name] = a
-	}
+	maps.Copy(attrs, d.computed)
 	for _, sec := range d.secrets {
 		attrs[sec.name] = schema.StringAttribute{
 			Optional: true, Sensitive: true, WriteOnly: true, Validators: sec.validators,
@@ -57,9 +56,7 @@ func (r *settingsResource) Schema(ctx context.Context, _ resource.SchemaRequest,
 				"It is sent with every write of the object, and on its own when `" + sec.version + "` changes.",
 		}
 	}
-	for name, a := range d.locals {
-		attrs[name] = a
-	}
+	maps.Copy(attrs, d.locals)
 	for _, v := range d.versions() {
 		if _, ok := d.locals[v]; ok {
 			continue
@@ -381,9 +378,7 @@ func (r *settingsResource) plannedNodes(ctx context.Context, cfg, state values) 
 		}
 		node := values(obj.Attributes())
 		planned := values{}
-		for k, v := range node {
-			planned[k] = v
-		}
+		maps.Copy(planned, node)
 		changed := false
 		for _, v := range d.versions() {
 			changed = changed || rotating(v, cfg, state)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"sort"
 	"strings"
 
@@ -25,9 +26,7 @@ import (
 // prior; base supplies what no document says (a node not reached).
 func (d *settings) stateFrom(ctx context.Context, docs map[string]*nsxtapi.Document, keep, prior, base values, diags *diag.Diagnostics) values {
 	next := values{}
-	for k, v := range keep {
-		next[k] = v
-	}
+	maps.Copy(next, keep)
 	plan := prior
 	next[attrID] = types.StringValue(d.object.ID)
 	if d.object.Scope == nsxtapi.Cluster {
@@ -171,8 +170,7 @@ func (d *settings) decodeField(ctx context.Context, f field, doc *nsxtapi.Docume
 // unexpected reports an answer of field f, read on node, that the provider cannot take, in
 // the words of nsxt.AnswerError.
 func (d *settings) unexpected(diags *diag.Diagnostics, f field, node string, err error) {
-	var de *session.DecodeError
-	if errors.As(err, &de) {
+	if de, ok := errors.AsType[*session.DecodeError](err); ok {
 		err = de.At(f.name)
 	} else {
 		err = fmt.Errorf("%s: %w", f.name, err)

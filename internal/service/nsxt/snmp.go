@@ -3,6 +3,7 @@ package nsxt
 import (
 	"context"
 	"fmt"
+	"maps"
 	"regexp"
 	"strconv"
 	"strings"
@@ -249,12 +250,8 @@ func composeSNMP(_ context.Context, in composeInput, ch nsxtapi.Changes, diags *
 				}
 			}
 			merged := map[string]any{}
-			for k, v := range old {
-				merged[k] = v
-			}
-			for k, v := range item {
-				merged[k] = v
-			}
+			maps.Copy(merged, old)
+			maps.Copy(merged, item)
 			if old == nil || rotate {
 				for field, m := range l.secrets {
 					secret, ok := secretOf(in.cfg[m], fmt.Sprint(key))
@@ -303,12 +300,8 @@ func mergeByIndex(doc *nsxtapi.Document, p string, j any) (any, error) {
 			continue
 		}
 		merged := map[string]any{}
-		for k, v := range held[i] {
-			merged[k] = v
-		}
-		for k, v := range item {
-			merged[k] = v
-		}
+		maps.Copy(merged, held[i])
+		maps.Copy(merged, item)
 		list[i] = merged
 	}
 	return list, nil
