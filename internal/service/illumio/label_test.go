@@ -81,13 +81,7 @@ func TestIllumio_labelLifecycle(t *testing.T) {
 	h := fakeharness.StartIllumio(t, fakeharness.IllumioOptions{Labels: 3})
 	const res = "illumio_label.prod"
 	label := func(value, extra string) string {
-		return fakeharness.Provider(h.SessionBlock()) + fmt.Sprintf(`
-resource "illumio_label" "prod" {
-  provider = nsx
-  key      = "env"
-  value    = %q
-  %s
-}`, value, extra)
+		return labelConfig(h, "prod", "env", value, extra)
 	}
 	acctest.Test(t, []resource.TestStep{
 		{
@@ -136,12 +130,7 @@ resource "illumio_label" "prod" {
 		},
 		{
 			// A key change replaces the label.
-			Config: fakeharness.Provider(h.SessionBlock()) + `
-resource "illumio_label" "prod" {
-  provider = nsx
-  key      = "loc"
-  value    = "Prod"
-}`,
+			Config: labelConfig(h, "prod", "loc", "Prod", ""),
 			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 				plancheck.ExpectResourceAction(res, plancheck.ResourceActionDestroyBeforeCreate),
 			}},
@@ -157,6 +146,18 @@ resource "illumio_label" "prod" {
 	}
 }
 
+// labelConfig is a provider block for h's session and an illumio_label name of key and value,
+// with extra lines inside it.
+func labelConfig(h *fakeharness.Illumio, name, key, value, extra string) string {
+	return fakeharness.Provider(h.SessionBlock()) + fmt.Sprintf(`
+resource "illumio_label" %q {
+  provider = nsx
+  key      = %q
+  value    = %q
+  %s
+}`, name, key, value, extra)
+}
+
 // What users get wrong, each named.
 func TestIllumio_errors(t *testing.T) {
 	t.Parallel()
@@ -167,21 +168,11 @@ data "illumio_labels" "l" { provider = nsx }`, regexp.MustCompile(`(?s)Two\s+Kin
 		acctest.RefusedAtPlan(fakeharness.Provider(h.KeyBlock())+`
 data "illumio_labels" "l" { provider = nsx }`, regexp.MustCompile(`(?s)Missing\s+Illumio\s+Organization.*With\s+an\s+API\s+key,\s+set\s+org_id`)),
 		{
-			Config: fakeharness.Provider(h.SessionBlock()) + `
-resource "illumio_label" "dup" {
-  provider = nsx
-  key      = "role"
-  value    = "ROLE-0000"
-}`,
+			Config:      labelConfig(h, "dup", "role", "ROLE-0000", ""),
 			ExpectError: regexp.MustCompile(`(?s)Illumio\s+Label\s+Already\s+Exists.*Import\s+it`),
 		},
 		{
-			Config: fakeharness.Provider(h.SessionBlock()) + `
-resource "illumio_label" "bad" {
-  provider = nsx
-  key      = "tier"
-  value    = "web"
-}`,
+			Config:      labelConfig(h, "bad", "tier", "web", ""),
 			ExpectError: regexp.MustCompile(`(?s)Unknown\s+Illumio\s+Label\s+Type.*"tier"\s+does\s+not\s+exist`),
 		},
 	})
