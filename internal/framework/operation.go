@@ -326,6 +326,17 @@ func Fetch[C, M any, P interface {
 	return data
 }
 
+// Change is a resource's Update where the change depends on what the state holds: the prior
+// state read into state, then the update (Do) on the plan decoded into plan. run is not
+// called where the prior state cannot be read.
+func Change[C any](ctx context.Context, b *ResourceBase, sp *Spec[C], req resource.UpdateRequest, resp *resource.UpdateResponse, plan Timed, state any,
+	run func(context.Context, C)) {
+	if resp.Diagnostics.Append(req.State.Get(ctx, state)...); resp.Diagnostics.HasError() {
+		return
+	}
+	Do(ctx, req.Plan, b.Op("update"), plan, b.Managers, sp, &resp.Diagnostics, run)
+}
+
 // Refresh is the whole of a resource's Read: Open with the state into state, then get, which
 // fills state from the manager and answers what it was doing with its error. An error that
 // is sp's NotFound means the object is gone from the manager: the resource leaves the state

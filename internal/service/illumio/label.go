@@ -144,8 +144,7 @@ func (r *labelResource) Read(ctx context.Context, req resource.ReadRequest, resp
 
 func (r *labelResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	var plan, state labelResourceModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	framework.Do(ctx, req.Plan, r.Op("update"), &plan, r.Managers, Manager, &resp.Diagnostics, func(ctx context.Context, c *illumio.Client) {
+	framework.Change(ctx, &r.ResourceBase, Manager, req, resp, &plan, &state, func(ctx context.Context, c *illumio.Client) {
 		w := plan.toAPI()
 		// Removing external data from the configuration clears it on the PCE.
 		empty := ""

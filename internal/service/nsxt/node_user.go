@@ -176,8 +176,7 @@ func (r *nodeUserResource) Read(ctx context.Context, req resource.ReadRequest, r
 
 func (r *nodeUserResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	var plan, state nodeUserModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	framework.Do(ctx, req.Plan, r.Op("update"), &plan, r.Managers, Manager, &resp.Diagnostics, func(ctx context.Context, c *nsxtapi.Client) {
+	framework.Change(ctx, &r.ResourceBase, Manager, req, resp, &plan, &state, func(ctx context.Context, c *nsxtapi.Client) {
 		var password *string
 		if !plan.PasswordVersion.Equal(state.PasswordVersion) {
 			password = writeOnly(ctx, c, req.Config, "password_wo", &resp.Diagnostics)

@@ -269,8 +269,7 @@ func (r *principalIdentityResource) read(ctx context.Context, c *nsxtapi.Client,
 // role binding (UpdateRoleBinding writes over its current _revision).
 func (r *principalIdentityResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	var plan, state principalIdentityModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	framework.Do(ctx, req.Plan, r.Op("update"), &plan, r.Managers, Manager, &resp.Diagnostics, func(ctx context.Context, c *nsxtapi.Client) {
+	framework.Change(ctx, &r.ResourceBase, Manager, req, resp, &plan, &state, func(ctx context.Context, c *nsxtapi.Client) {
 		roles, diags := rolesToAPI(ctx, plan.RolesForPaths)
 		resp.Diagnostics.Append(diags...)
 		if diags.HasError() {
