@@ -26,11 +26,9 @@ import (
 func (r *settingsResource) apply(ctx context.Context, op string, config tfsdk.Config, planData tfsdk.Plan, prior values,
 	out *tfsdk.State, diags *diag.Diagnostics) {
 	d := r.decl
-	plan, dd := read(ctx, planData.Schema, planData.Raw)
-	diags.Append(dd...)
-	cfg, dd := read(ctx, config.Schema, config.Raw)
-	diags.Append(dd...)
-	if diags.HasError() {
+	plan, planOK := read(ctx, planData.Schema, planData.Raw, diags)
+	cfg, cfgOK := read(ctx, config.Schema, config.Raw, diags)
+	if !planOK || !cfgOK {
 		return
 	}
 	ctx, done, ok := r.begin(ctx, plan, op, diags)

@@ -117,18 +117,16 @@ func (r *settingsResource) Create(ctx context.Context, req resource.CreateReques
 }
 
 func (r *settingsResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	prior, diags := read(ctx, req.State.Schema, req.State.Raw)
-	resp.Diagnostics.Append(diags...)
-	if diags.HasError() {
+	prior, ok := read(ctx, req.State.Schema, req.State.Raw, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	r.apply(ctx, "update", req.Config, req.Plan, prior, &resp.State, &resp.Diagnostics)
 }
 
 func (r *settingsResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	state, diags := read(ctx, req.State.Schema, req.State.Raw)
-	resp.Diagnostics.Append(diags...)
-	if diags.HasError() {
+	state, ok := read(ctx, req.State.Schema, req.State.Raw, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	ctx, done, ok := r.begin(ctx, state, "read", &resp.Diagnostics)
@@ -200,9 +198,8 @@ func (r *settingsResource) Read(ctx context.Context, req resource.ReadRequest, r
 // its defaults.
 func (r *settingsResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	d := r.decl
-	state, diags := read(ctx, req.State.Schema, req.State.Raw)
-	resp.Diagnostics.Append(diags...)
-	if diags.HasError() {
+	state, ok := read(ctx, req.State.Schema, req.State.Raw, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	if d.reset == nil || !isTrue(state[attrReset]) {
@@ -246,9 +243,7 @@ func (r *settingsResource) ValidateConfig(ctx context.Context, req resource.Vali
 	if r.decl.validate == nil {
 		return
 	}
-	cfg, diags := read(ctx, req.Config.Schema, req.Config.Raw)
-	resp.Diagnostics.Append(diags...)
-	if !diags.HasError() {
+	if cfg, ok := read(ctx, req.Config.Schema, req.Config.Raw, &resp.Diagnostics); ok {
 		r.decl.validate(ctx, cfg, &resp.Diagnostics)
 	}
 }
@@ -265,14 +260,11 @@ func (r *settingsResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	plan, diags := read(ctx, req.Plan.Schema, req.Plan.Raw)
-	resp.Diagnostics.Append(diags...)
-	cfg, diags := read(ctx, req.Config.Schema, req.Config.Raw)
-	resp.Diagnostics.Append(diags...)
+	plan, _ := read(ctx, req.Plan.Schema, req.Plan.Raw, &resp.Diagnostics)
+	cfg, _ := read(ctx, req.Config.Schema, req.Config.Raw, &resp.Diagnostics)
 	var state values
 	if !req.State.Raw.IsNull() {
-		state, diags = read(ctx, req.State.Schema, req.State.Raw)
-		resp.Diagnostics.Append(diags...)
+		state, _ = read(ctx, req.State.Schema, req.State.Raw, &resp.Diagnostics)
 	}
 	if resp.Diagnostics.HasError() {
 		return

@@ -211,20 +211,20 @@ func titled(s string) string {
 	return strings.Join(words, " ")
 }
 
-// read is a plan's, state's or configuration's attributes.
-func read(ctx context.Context, s interface{ Type() attr.Type }, raw tftypes.Value) (values, diag.Diagnostics) {
-	var diags diag.Diagnostics
+// read is a plan's, state's or configuration's attributes; ok is false where they could not
+// be read (the reason in diags).
+func read(ctx context.Context, s interface{ Type() attr.Type }, raw tftypes.Value, diags *diag.Diagnostics) (vals values, ok bool) {
 	v, err := s.Type().ValueFromTerraform(ctx, raw)
 	if err != nil {
-		framework.AddBug(&diags, "Unreadable Resource Data", err.Error())
-		return nil, diags
+		framework.AddBug(diags, "Unreadable Resource Data", err.Error())
+		return nil, false
 	}
-	obj, ok := v.(types.Object)
-	if !ok {
-		framework.AddBug(&diags, "Unreadable Resource Data", fmt.Sprintf("the resource's data is a %T", v))
-		return nil, diags
+	obj, isObj := v.(types.Object)
+	if !isObj {
+		framework.AddBug(diags, "Unreadable Resource Data", fmt.Sprintf("the resource's data is a %T", v))
+		return nil, false
 	}
-	return values(obj.Attributes()), diags
+	return values(obj.Attributes()), true
 }
 
 // write sets the state to vals.
