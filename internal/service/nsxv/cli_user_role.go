@@ -20,6 +20,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/setdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
@@ -103,15 +104,20 @@ func (r *cliUserRoleResource) Schema(ctx context.Context, _ resource.SchemaReque
 	}
 }
 
+// write runs op (create or update) with the user and the role the plan asks for.
+func (r *cliUserRoleResource) write(ctx context.Context, op string, src tfsdk.Plan, plan *cliUserRoleModel, diags *diag.Diagnostics,
+	run func(ctx context.Context, c *nsxv.Client, user string, want nsxv.Role)) {
+	framework.Do(ctx, src, r.Op(op), plan, r.Managers, Manager, diags, func(ctx context.Context, c *nsxv.Client) {
+		want, d := plan.toAPI(ctx)
+		if diags.Append(d...); !d.HasError() {
+			run(ctx, c, plan.UserID.ValueString(), want)
+		}
+	})
+}
+
 func (r *cliUserRoleResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan cliUserRoleModel
-	framework.Do(ctx, req.Plan, r.Op("create"), &plan, r.Managers, Manager, &resp.Diagnostics, func(ctx context.Context, c *nsxv.Client) {
-		user := plan.UserID.ValueString()
-		want, diags := plan.toAPI(ctx)
-		resp.Diagnostics.Append(diags...)
-		if resp.Diagnostics.HasError() {
-			return
-		}
+	r.write(ctx, "create", req.Plan, &plan, &resp.Diagnostics, func(ctx context.Context, c *nsxv.Client, user string, want nsxv.Role) {
 		err := c.CreateRole(ctx, user, want)
 		if errors.Is(err, nsxv.ErrHasRole) {
 			cur, gerr := c.GetRole(ctx, user)
@@ -178,13 +184,7 @@ func (r *cliUserRoleResource) Read(ctx context.Context, req resource.ReadRequest
 
 func (r *cliUserRoleResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	var plan cliUserRoleModel
-	framework.Do(ctx, req.Plan, r.Op("update"), &plan, r.Managers, Manager, &resp.Diagnostics, func(ctx context.Context, c *nsxv.Client) {
-		user := plan.UserID.ValueString()
-		want, diags := plan.toAPI(ctx)
-		resp.Diagnostics.Append(diags...)
-		if resp.Diagnostics.HasError() {
-			return
-		}
+	r.write(ctx, "update", req.Plan, &plan, &resp.Diagnostics, func(ctx context.Context, c *nsxv.Client, user string, want nsxv.Role) {
 		got, err := c.UpdateRole(ctx, user, want)
 		if err != nil {
 			resp.Diagnostics.Append(roleWriteError("Changing", user, want, err))
