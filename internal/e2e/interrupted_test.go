@@ -36,14 +36,7 @@ resource "nsx_principal_identity" "pipeline" {
   certificate_pem = file(`+jsonString(certFile)+`)
   roles_for_paths = { "/" = ["enterprise_admin"] }
 }
-
-resource "nsx_syslog_exporter" "siem" {
-  exporter_name = "siem"
-  server        = "siem.example.com"
-  protocol      = "TCP"
-  level         = "INFO"
-  depends_on    = [nsx_principal_identity.pipeline, nsx_role_binding.ops]
-}`)
+`+siemExporter("INFO", "depends_on = [nsx_principal_identity.pipeline, nsx_role_binding.ops]"))
 	env := []string{"TF_VAR_ops_password=" + opsPassword}
 
 	// The first exporter create is acted on and its answer held: the run is killed then.
@@ -118,6 +111,18 @@ func jsonString(s string) string {
 	return string(b)
 }
 
+// siemExporter is the configuration of a syslog exporter "siem" at level, with extra lines.
+func siemExporter(level, extra string) string {
+	return fmt.Sprintf(`
+resource "nsx_syslog_exporter" "siem" {
+  exporter_name = "siem"
+  server        = "siem.example.com"
+  protocol      = "TCP"
+  level         = %q
+  %s
+}`, level, extra)
+}
+
 // Objects the state has lost that differ from the configuration are never taken over: each
 // Create stops, names the attributes that differ and the import, and writes nothing.
 func TestCreateRefusesWhatItCannotProve(t *testing.T) {
@@ -140,13 +145,7 @@ resource "nsx_role_binding" "jdoe" {
   identity_source_type = "LDAP"
   roles_for_paths      = { "/" = ["` + role + `"] }
 }
-
-resource "nsx_syslog_exporter" "siem" {
-  exporter_name = "siem"
-  server        = "siem.example.com"
-  protocol      = "TCP"
-  level         = "` + level + `"
-}`
+` + siemExporter(level, "")
 	}
 	w := newWorkspace(t, h, config("CI pipeline", "auditor", "INFO"))
 	w.terraform(nil, "apply", "-auto-approve", "-input=false")
