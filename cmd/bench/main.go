@@ -30,6 +30,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/netsession/terraform-provider-nsx/internal/devrun"
 	"github.com/netsession/terraform-provider-nsx/internal/fakemanager"
 	fakensxt "github.com/netsession/terraform-provider-nsx/internal/fakemanager/nsxt"
 	"github.com/netsession/terraform-provider-nsx/internal/stigcheck"
@@ -318,30 +319,6 @@ func stigRows(name, stig, release string) []workload {
 	}
 }
 
-// copyDir copies the files of src into dst.
-func copyDir(src, dst string) error {
-	return filepath.WalkDir(src, func(p string, d os.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(src, p)
-		if strings.HasPrefix(d.Name(), ".") && rel != "." {
-			if d.IsDir() {
-				return filepath.SkipDir
-			}
-			return nil
-		}
-		if d.IsDir() {
-			return os.MkdirAll(filepath.Join(dst, rel), 0o750)
-		}
-		b, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(filepath.Join(dst, rel), b, 0o600)
-	})
-}
-
 // stigWrites is what the STIG module must write on a fresh three-node manager: the auth
 // policy, the CLI timeout, the SSH service (its properties and its stop), the NTP servers
 // and one exporter on each node (5 x 3), and once for the cluster the API service, the
@@ -440,7 +417,7 @@ func (b *bench) measure(w *workload) (*result, error) {
 	if w.module != "" {
 		// examples/modules/<module>/examples/<root>: the whole module, run from its example.
 		mod, root, _ := strings.Cut(w.module, "/")
-		if err := copyDir(filepath.Join(b.repo, "examples", "modules", mod), filepath.Join(dir, mod)); err != nil {
+		if err := devrun.CopyModule(filepath.Join(b.repo, "examples", "modules", mod), filepath.Join(dir, mod)); err != nil {
 			return nil, err
 		}
 		hosts, _ := json.Marshal(strings.Split(strings.ReplaceAll(host, `"`, ""), ", "))
@@ -550,8 +527,7 @@ type workspace struct {
 }
 
 func (w *workspace) write(body string) error {
-	rc := fmt.Sprintf("provider_installation {\n  dev_overrides {\n    \"netsession/nsx\" = %q\n  }\n  direct {}\n}\n", w.providerDir)
-	if err := os.WriteFile(filepath.Join(w.dir, "dev.tfrc"), []byte(rc), 0o600); err != nil {
+	if err := os.WriteFile(filepath.Join(w.dir, "dev.tfrc"), []byte(devrun.CLIConfig("nsx", w.providerDir)), 0o600); err != nil {
 		return err
 	}
 	if w.provider == "" { // a module's example: its own configuration

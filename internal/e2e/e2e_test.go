@@ -18,6 +18,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/netsession/terraform-provider-nsx/internal/devrun"
 	"github.com/netsession/terraform-provider-nsx/internal/fakeharness"
 	"github.com/netsession/terraform-provider-nsx/internal/fakemanager"
 	fakensxt "github.com/netsession/terraform-provider-nsx/internal/fakemanager/nsxt"
@@ -60,7 +61,7 @@ func newWorkspaceWith(t *testing.T, blocks, body string) *workspace {
 	t.Helper()
 	dir := t.TempDir()
 	rc := filepath.Join(dir, "dev.tfrc")
-	must(t, os.WriteFile(rc, []byte(fmt.Sprintf("provider_installation {\n  dev_overrides {\n    \"netsession/nsx\" = %q\n  }\n  direct {}\n}\n", providerDir)), 0o600))
+	must(t, os.WriteFile(rc, []byte(devrun.CLIConfig("nsx", providerDir)), 0o600))
 	main := fmt.Sprintf(`terraform {
   required_providers {
     nsx = { source = "netsession/nsx" }

@@ -4,8 +4,6 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
-	"fmt"
-	"io/fs"
 	"net/url"
 	"os"
 	"os/exec"
@@ -16,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/netsession/terraform-provider-nsx/internal/devrun"
 	"github.com/netsession/terraform-provider-nsx/internal/fakeharness"
 	"github.com/netsession/terraform-provider-nsx/internal/fakemanager"
 	fakensxt "github.com/netsession/terraform-provider-nsx/internal/fakemanager/nsxt"
@@ -62,27 +61,7 @@ func stigWorkspace(t *testing.T, h *fakeharness.NSXT, fingerprint, extra string)
 // copyExample copies examples/rel (without terraform's working files) into dir.
 func copyExample(t *testing.T, rel, dir string) {
 	t.Helper()
-	src := filepath.Join(repoRoot(), "examples", rel)
-	must(t, filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(src, p)
-		if strings.HasPrefix(d.Name(), ".terraform") || strings.HasPrefix(d.Name(), ".fakemanager") || strings.HasSuffix(d.Name(), ".tfstate") {
-			if d.IsDir() {
-				return filepath.SkipDir
-			}
-			return nil
-		}
-		if d.IsDir() {
-			return os.MkdirAll(filepath.Join(dir, rel), 0o750)
-		}
-		b, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(filepath.Join(dir, rel), b, 0o600)
-	}))
+	must(t, devrun.CopyModule(filepath.Join(repoRoot(), "examples", rel), dir))
 }
 
 // stigReports runs the STIG's checks on every node of h.
@@ -267,7 +246,7 @@ func TestSTIGModuleTerraformTest(t *testing.T) {
 		hosts = append(hosts, p.Host)
 	}
 	rc := filepath.Join(t.TempDir(), "dev.tfrc")
-	must(t, os.WriteFile(rc, []byte(fmt.Sprintf("provider_installation {\n  dev_overrides {\n    \"netsession/nsx\" = %q\n  }\n  direct {}\n}\n", providerDir)), 0o600))
+	must(t, os.WriteFile(rc, []byte(devrun.CLIConfig("nsx", providerDir)), 0o600))
 	cmd := exec.Command("terraform", "test", "-no-color")
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), "TF_CLI_CONFIG_FILE="+rc, "TF_IN_AUTOMATION=1", "CHECKPOINT_DISABLE=1", "TF_LOG=",
