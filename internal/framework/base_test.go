@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 )
 
@@ -40,4 +41,38 @@ func TestRegisteredConstructorsNameTheirTypes(t *testing.T) {
 	if md.TypeName != "nsx_examples" {
 		t.Fatalf("data source: %q", md.TypeName)
 	}
+}
+
+type exampleModelDataSource struct{ DataSourceBase }
+
+func (*exampleModelDataSource) Schema(context.Context, datasource.SchemaRequest, *datasource.SchemaResponse) {
+}
+func (*exampleModelDataSource) ReadModel(context.Context, datasource.ReadRequest, *diag.Diagnostics) any {
+	return nil
+}
+
+type validatingModelDataSource struct{ exampleModelDataSource }
+
+func (*validatingModelDataSource) ValidateConfig(context.Context, datasource.ValidateConfigRequest, *datasource.ValidateConfigResponse) {
+}
+
+// A type read through its model gets its Read from ModelDataSource and is a ModelReader; one
+// with a ValidateConfig the wrapper would hide is refused when made.
+func TestModelDataSourceIsAModelReader(t *testing.T) {
+	t.Parallel()
+	ds := ModelDataSource[exampleModelDataSource]("nsx_example_list")()
+	if _, ok := ds.(ModelReader); !ok {
+		t.Fatalf("%T is not a ModelReader", ds)
+	}
+	var md datasource.MetadataResponse
+	ds.Metadata(context.Background(), datasource.MetadataRequest{}, &md)
+	if md.TypeName != "nsx_example_list" {
+		t.Fatalf("named %q", md.TypeName)
+	}
+	defer func() {
+		if recover() == nil {
+			t.Fatal("a ModelDataSource with ValidateConfig was made")
+		}
+	}()
+	ModelDataSource[validatingModelDataSource]("nsx_example_checked")()
 }

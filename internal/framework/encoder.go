@@ -62,13 +62,26 @@ func (d modelRead) Read(ctx context.Context, req datasource.ReadRequest, resp *d
 }
 
 // ModelDataSource is DataSource for a type read through its model (ReadModel, no Read of its
-// own): the data source made is a ModelReader.
+// own): the data source made is a ModelReader. The type may have no other optional method of
+// a data source (ValidateConfig, ConfigValidators): the wrapper would hide it, so making one
+// panics, and the provider's tests, which make every type, fail.
 func ModelDataSource[T any, P interface {
 	*T
 	modelType
 	named
 }](name string) func() datasource.DataSource {
-	return func() datasource.DataSource { return modelRead{made[T, P](name)} }
+	return func() datasource.DataSource {
+		p := made[T, P](name)
+		switch any(p).(type) {
+		case interface {
+			ValidateConfig(context.Context, datasource.ValidateConfigRequest, *datasource.ValidateConfigResponse)
+		}, interface {
+			ConfigValidators(context.Context) []datasource.ConfigValidator
+		}:
+			panic(name + ": a ModelDataSource cannot have ValidateConfig or ConfigValidators")
+		}
+		return modelRead{p}
+	}
 }
 
 // StateEncoder writes values of one model type as the msgpack of one Terraform type.
