@@ -160,6 +160,7 @@ func jsonFault(body string) fakemanager.Fault {
 	return fakemanager.Fault{Status: http.StatusOK, Body: body, ContentType: "application/json"}
 }
 
+// marshalAny is v as JSON (a test's own data: it cannot fail).
 func marshalAny(v any) string {
 	b, err := json.Marshal(v)
 	if err != nil {

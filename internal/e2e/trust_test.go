@@ -1,7 +1,6 @@
 package e2e
 
 import (
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"regexp"
@@ -34,26 +33,26 @@ func TestOddAnswersNeitherCrashNorStay(t *testing.T) {
 			props := o["service_properties"].(map[string]any)
 			targets := props["v3_targets"].([]any)
 			targets[0].(map[string]any)["port"] = "oops"
-			return marshal(t, o)
+			return marshalAny(o)
 		}, `v3_targets[0].port is "oops" where a whole number`},
 		{"nsx_api_service_config", "/api/v1/cluster/api-service", 1, func(o map[string]any) string {
 			o["session_timeout"] = 424242
-			return strings.Replace(marshal(t, o), "424242", "1e300", 1)
+			return strings.Replace(marshalAny(o), "424242", "1e300", 1)
 		}, "session_timeout is 1e300 where a whole number"},
 		{"nsx_backup_config", "/api/v1/cluster/backups/config", 1, func(o map[string]any) string {
 			o["backup_schedule"] = "weekly"
-			return marshal(t, o)
+			return marshalAny(o)
 		}, `backup_schedule is "weekly" where an object`},
 		{"nsx_api_service_config", "/api/v1/cluster/api-service", 1, func(o map[string]any) string {
 			o["protocol_versions"] = nil
 			delete(o, "cipher_suites")
 			delete(o, "session_timeout")
 			o["client_api_rate_limit"] = nil
-			return marshal(t, o)
+			return marshalAny(o)
 		}, ""},
 		{"nsx_ntp", "/api/v1/node/services/ntp", 3, func(o map[string]any) string {
 			o["service_properties"] = nil
-			return marshal(t, o)
+			return marshalAny(o)
 		}, ""},
 	}
 	for i, c := range cases {
@@ -106,13 +105,6 @@ func TestOddAnswersNeitherCrashNorStay(t *testing.T) {
 			}
 		})
 	}
-}
-
-func marshal(t *testing.T, v any) string {
-	t.Helper()
-	b, err := json.Marshal(v)
-	must(t, err)
-	return string(b)
 }
 
 // A setting another client changes on one node between the write and the read-back is

@@ -36,14 +36,8 @@ type Control struct {
 	Dial func(ctx context.Context, network, addr string) (net.Conn, error)
 }
 
-// NewTestCA makes a CA for one test and writes its certificate to a file in t's temporary
-// directory.
-func NewTestCA(t testing.TB) (*fakemanager.CA, string) {
-	t.Helper()
-	return NewTestCAOf(t, "")
-}
-
-// NewTestCAOf is NewTestCA with the CA's organization (fakemanager.NewCAOf).
+// NewTestCAOf makes a CA of the organization (fakemanager.NewCAOf; "" for the default) for one
+// test and writes its certificate to a file in t's temporary directory.
 func NewTestCAOf(t testing.TB, organization string) (*fakemanager.CA, string) {
 	t.Helper()
 	ca, err := fakemanager.NewCAOf(organization)
@@ -58,7 +52,7 @@ func NewTestCAOf(t testing.TB, organization string) (*fakemanager.CA, string) {
 }
 
 // start runs a fake for t with run (a fake package's Start) and opts, with a fresh test CA
-// (NewTestCA) and on the network net (nil: TCP): its Control and the fake.
+// and on the network net (nil: TCP): its Control and the fake.
 func start[O, F any](t testing.TB, run func(O, fakemanager.Options) (F, *fakemanager.Server, error), opts O, net *memnet.Network) (*Control, F) {
 	t.Helper()
 	return startWith(t, run, opts, fakemanager.Options{}, "", net)
